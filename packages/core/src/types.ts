@@ -1,0 +1,128 @@
+// The shared vocabulary of the engine: price columns, strategy records, costs, windows, metrics.
+
+/** OHLCV bars as typed columns, oldest first. `time` is the bar's open time in epoch milliseconds (UTC). */
+export interface PriceSeries {
+  readonly time: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+  /** False when the source had only closes: open/high/low are then copies of close. */
+  readonly hasOhlc: boolean;
+}
+
+export type Direction = 'long_only' | 'long_short';
+
+export const STRATEGY_FAMILIES = [
+  'coin_flip',
+  'sma_cross',
+  'ema_cross',
+  'rsi_reversion',
+  'bollinger',
+  'donchian_breakout',
+  'momentum',
+  'macd',
+  'seasonal',
+] as const;
+export type StrategyFamily = (typeof STRATEGY_FAMILIES)[number];
+
+interface StrategyBase {
+  /** Stable id within a run, e.g. "s0001". */
+  id: string;
+  direction: Direction;
+}
+
+/** The original Python version's null strategy: each bar's position is a seeded coin flip on (seed, bar time). */
+export interface CoinFlipStrategy extends StrategyBase {
+  family: 'coin_flip';
+  seed: number;
+  /** Probability of being long on a bar; otherwise flat (long_only) or short (long_short). */
+  probabilityLong: number;
+}
+export interface SmaCrossStrategy extends StrategyBase {
+  family: 'sma_cross';
+  fast: number;
+  slow: number;
+}
+export interface EmaCrossStrategy extends StrategyBase {
+  family: 'ema_cross';
+  fast: number;
+  slow: number;
+}
+export interface RsiReversionStrategy extends StrategyBase {
+  family: 'rsi_reversion';
+  period: number;
+  lower: number;
+  upper: number;
+}
+export interface BollingerStrategy extends StrategyBase {
+  family: 'bollinger';
+  period: number;
+  k: number;
+  mode: 'reversion' | 'breakout';
+}
+export interface DonchianBreakoutStrategy extends StrategyBase {
+  family: 'donchian_breakout';
+  period: number;
+}
+export interface MomentumStrategy extends StrategyBase {
+  family: 'momentum';
+  lookback: number;
+  /** Rate of change (fraction) that must be exceeded to take a position. */
+  threshold: number;
+}
+export interface MacdStrategy extends StrategyBase {
+  family: 'macd';
+  fast: number;
+  slow: number;
+  signal: number;
+}
+export interface SeasonalStrategy extends StrategyBase {
+  family: 'seasonal';
+  /** UTC hours of day (0–23) in which to be long. */
+  hours: number[];
+  /** UTC days of week (0 = Sunday … 6) on which to be long. */
+  weekdays: number[];
+}
+
+export type Strategy =
+  | CoinFlipStrategy
+  | SmaCrossStrategy
+  | EmaCrossStrategy
+  | RsiReversionStrategy
+  | BollingerStrategy
+  | DonchianBreakoutStrategy
+  | MomentumStrategy
+  | MacdStrategy
+  | SeasonalStrategy;
+
+/** Trading costs in basis points, charged on every position change: (fees + slippage) × |Δposition| of equity. */
+export interface Costs {
+  feesBps: number;
+  slippageBps: number;
+}
+
+/** Half-open range of bar indices [start, end). A bar's return (close[t-1] → close[t]) belongs to bar t. */
+export interface BarWindow {
+  start: number;
+  end: number;
+}
+
+export const METRIC_NAMES = [
+  'totalReturn',
+  'cagr',
+  'sharpe',
+  'sortino',
+  'maxDrawdown',
+  'calmar',
+  'winRate',
+  'hitRate',
+  'trades',
+  'exposure',
+  'profitFactor',
+] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+/** Metrics of one strategy on one window. NaN where undefined (e.g. Sharpe of a constant series, win rate without trades). */
+export type Metrics = Record<MetricName, number>;
