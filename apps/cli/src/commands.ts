@@ -1,0 +1,182 @@
+// The overfit commands. Each returns the text for stdout; errors propagate to main, which prints one line.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  backtestStrategy, createMarket, InputError, METRIC_LABELS, parseStrategy, SELECTION_METRIC_FIELDS,
+} from '@overfit/core';
+import { cachedPriceLoader, describeDataRef, formatDataReport, readPriceCsv } from '@overfit/data';
+import { LocalStore } from '@overfit/store';
+import { runLocalPipeline, type RunSummary } from '@overfit/pipeline';
+import * as generate from '@overfit/stage-generate';
+import * as backtest from '@overfit/stage-backtest';
+import * as select from '@overfit/stage-select';
+import * as validate from '@overfit/stage-validate';
+import * as visualize from '@overfit/stage-visualize';
+import { dataRefFromFlags, DEFAULT_DATA_PATH, numberFlag, RUN_OPTIONS, runConfigFromFlags } from './flags';
+import { metricsTable, progressBar, table } from './format';
+
+type Args = string[];
+
+function parse<T extends Parameters<typeof parseArgs>[0]['options']>(args: Args, options: T, positionals = 0) {
+  try {
+    const parsed = parseArgs({ args, options, allowPositionals: positionals > 0, strict: true });
+    if (parsed.positionals.length > positionals) throw new InputError(`unexpected argument "${parsed.positionals[positionals]}"`);
+    return parsed;
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError((error as Error).message.split('\n')[0]);
+  }
+}
+
+export async function runCommand(args: Args): Promise<string> {
+  const { values } = parse(args, RUN_OPTIONS);
+  const config = runConfigFromFlags(values);
+  const data = dataRefFromFlags(values.data, config.seed);
+  const store = new LocalStore(values.store);
+  const bar = progressBar('backtest');
+  const started = performance.now();
+  const summary = await runLocalPipeline({
+    config, data, store,
+    onProgress: (event) => { if (event.kind === 'backtest') bar.update(event.done, event.total); },
+  });
+  bar.end();
+  const elapsedMs = Math.round(performance.now() - started);
+  return values.json ? JSON.stringify({ ...summaryObject(summary), elapsedMs }, null, 2) : formatSummary(summary, elapsedMs);
+}
+
+function summaryObject(s: RunSummary) {
+  const r = s.results;
+  return {
+    runId: s.runId,
+    runFolder: join(s.store, 'runs', s.runId),
+    data: s.data,
+    config: s.config,
+    strategies: s.config.strategies,
+    eligible: s.eligible,
+    best: r.strategy,
+    selectBy: r.selectBy,
+    training: r.training,
+    validation: r.validation,
+    buyAndHold: r.buyAndHold,
+    selection: r.selection,
+    verdict: r.verdict,
+    overfitThreshold: r.overfitThreshold,
+    explanation: r.explanation,
+    artifacts: s.artifacts.map((key) => join(s.store, key)),
+    timings: s.timings,
+  };
+}
+
+function formatSummary(s: RunSummary, elapsedMs: number): string {
+  const r = s.results;
+  const { id, family, direction, ...params } = r.strategy;
+  const field = SELECTION_METRIC_FIELDS[r.selectBy];
+  const w = r.windows;
+  const lines = [
+    `Overfitting Lab — run ${s.runId}`,
+    '',
+    table([
+      ['Data', s.data.synthetic ? `${s.data.source} — SYNTHETIC: no real data (looked for ${DEFAULT_DATA_PATH}; pass --data file.csv)` : s.data.source],
+      ['Bars', `${s.data.rows} from ${s.data.first} to ${s.data.last}; training ${w.training.bars} (to ${w.training.last}), validation ${w.validation.bars}`],
+      ['Tested', `${s.config.strategies} random strategies, ${s.eligible} with ≥ ${s.config.minTrades} trades eligible; selected by ${METRIC_LABELS[field].toLowerCase()}`],
+      ['Best', `${id}  ${family}  ${direction}  ${JSON.stringify(params)}`],
+    ]),
+    '',
+    metricsTable([
+      { title: 'training', metrics: r.training },
+      { title: 'validation', metrics: r.validation },
+      { title: 'buy&hold train', metrics: r.buyAndHold.training },
+      { title: 'buy&hold valid.', metrics: r.buyAndHold.validation },
+    ]),
+    '',
+    `Verdict: ${r.verdict.toUpperCase().replace('_', ' ')} — ${r.explanation}`,
+    `Artifacts: ${join(s.store, 'runs', s.runId)}/ (${s.artifacts.map((k) => k.split('/').pop()).join(', ')})`,
+    `Took ${(elapsedMs / 1000).toFixed(1)} s (${Object.entries(s.timings).map(([k, v]) => `${k} ${v} ms`).join(', ')})`,
+  ];
+  return lines.join('\n');
+}
+
+export async function backtestCommand(args: Args): Promise<string> {
+  const { values } = parse(args, {
+    data: { type: 'string' }, strategy: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
+    'fees-bps': { type: 'string' }, 'slippage-bps': { type: 'string' }, json: { type: 'boolean', default: false },
+  });
+  if (!values.strategy) throw new InputError(`needs a strategy as JSON, e.g. '{"family":"sma_cross","fast":10,"slow":50,"direction":"long_only"}'`, '--strategy');
+  let record: unknown;
+  try {
+    record = JSON.parse(values.strategy);
+  } catch (error) {
+    throw new InputError(`is not valid JSON (${(error as Error).message})`, '--strategy');
+  }
+  if (record && typeof record === 'object' && !('id' in record)) record = { id: 'cli', ...record };
+  const strategy = parseStrategy(record, '--strategy');
+  const ref = dataRefFromFlags(values.data);
+  const { series } = await cachedPriceLoader()(ref);
+  const time = (flag: string, value: string | undefined, fallback: number) => {
+    if (value === undefined) return fallback;
+    const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) || !value.includes('T') ? value : `${value}Z`);
+    if (Number.isNaN(ms)) throw new InputError(`is not an ISO date or time (got "${value}")`, flag);
+    return ms;
+  };
+  const n = series.time.length;
+  const from = time('--from', values.from, series.time[0]);
+  const to = time('--to', values.to, series.time[n - 1]);
+  let start = 0;
+  while (start < n && series.time[start] < from) start++;
+  let end = start;
+  while (end < n && series.time[end] <= to) end++;
+  if (end - start < 2) throw new InputError(`the window ${values.from ?? 'start'} … ${values.to ?? 'end'} holds ${end - start} bars of ${describeDataRef(ref)}; it needs at least 2`, '--from/--to');
+  const costs = { feesBps: numberFlag(values['fees-bps'], '--fees-bps') ?? 10, slippageBps: numberFlag(values['slippage-bps'], '--slippage-bps') ?? 0 };
+  if (!(costs.feesBps >= 0) || !(costs.slippageBps >= 0)) throw new InputError('costs must be ≥ 0 basis points', '--fees-bps/--slippage-bps');
+  const metrics = backtestStrategy(strategy, createMarket(series), { start, end }, costs);
+  if (values.json) return JSON.stringify({ bars: end - start, metrics }, null, 2);
+  return [
+    `${strategy.family} ${JSON.stringify(strategy)} on ${describeDataRef(ref)}`,
+    `${end - start} bars from ${new Date(series.time[start]).toISOString()} to ${new Date(series.time[end - 1]).toISOString()}; costs ${costs.feesBps} + ${costs.slippageBps} bps`,
+    '',
+    metricsTable([{ title: 'value', metrics }]),
+  ].join('\n');
+}
+
+const STAGES = { generate, backtest, select, validate, visualize } as const;
+
+export async function stageCommand(args: Args): Promise<string> {
+  const { values, positionals } = parse(args, { event: { type: 'string' }, store: { type: 'string', default: '.overfit' } }, 1);
+  const name = positionals[0] as keyof typeof STAGES | undefined;
+  if (!name || !(name in STAGES)) throw new InputError(`must be one of ${Object.keys(STAGES).join(', ')} (got ${JSON.stringify(name ?? '')})`, 'stage');
+  if (!values.event) throw new InputError('needs the path of an event JSON file (examples: apps/cli/events/)', '--event');
+  let event: unknown;
+  try {
+    event = JSON.parse(await readFile(values.event, 'utf8'));
+  } catch (error) {
+    throw new InputError(`cannot read the event: ${(error as Error).message}`, values.event);
+  }
+  const deps = { store: new LocalStore(values.store), loadPrices: cachedPriceLoader() };
+  const stage = STAGES[name];
+  const output = await (stage.run as (input: unknown, d: typeof deps) => Promise<unknown>)(stage.parseEvent(event), deps);
+  return JSON.stringify(output, null, 2);
+}
+
+export async function dataCommand(args: Args): Promise<string> {
+  const [sub, ...rest] = args;
+  if (sub !== 'inspect') throw new InputError(`unknown data command ${JSON.stringify(sub ?? '')} (known: inspect)`, 'data');
+  const { values, positionals } = parse(rest, { json: { type: 'boolean', default: false }, lenient: { type: 'boolean', default: false } }, 1);
+  const file = positionals[0];
+  if (!file) throw new InputError('needs a CSV file: overfit data inspect file.csv [--json]', 'data inspect');
+  const { report } = await readPriceCsv(file, { lenient: values.lenient });
+  return values.json ? JSON.stringify(report, null, 2) : formatDataReport(report, file);
+}
+
+export const HELP = `overfit — demonstrate and measure backtest overfitting
+
+Usage:
+  overfit run [--data file.csv] [--strategies 500] [--seed 42] [--families a,b] [--train-fraction 0.7]
+              [--select-by win_rate] [--min-trades 10] [--fees-bps 10] [--slippage-bps 0]
+              [--overfit-threshold 0.15] [--store .overfit] [--json]
+  overfit backtest [--data file.csv] --strategy '<json>' [--from ISO] [--to ISO] [--fees-bps 10] [--slippage-bps 0] [--json]
+  overfit stage <generate|backtest|select|validate|visualize> --event event.json [--store .overfit]
+  overfit data inspect file.csv [--json] [--lenient]
+
+Without --data, run uses ${DEFAULT_DATA_PATH} when present, otherwise a seeded synthetic market (and says so).
+Selection metrics: ${Object.keys(SELECTION_METRIC_FIELDS).join(', ')}.`;

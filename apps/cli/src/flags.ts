@@ -1,0 +1,52 @@
+// Turning command-line strings into validated values; every problem names the flag it came from.
+import { existsSync } from 'node:fs';
+import { DEFAULT_RUN_CONFIG, DEFAULT_SYNTHETIC, InputError, parseRunConfig, type DataRef, type RunConfig } from '@overfit/core';
+
+export const DEFAULT_DATA_PATH = 'data/btc_price_data.csv';
+
+export function numberFlag(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed)) throw new InputError(`must be a number (got "${value}")`, flag);
+  return parsed;
+}
+
+/** Map CLI flags onto the run config; parseRunConfig applies the rules and names the config field on error. */
+export function runConfigFromFlags(values: Record<string, string | boolean | undefined>): RunConfig {
+  const str = (name: string) => values[name] as string | undefined;
+  const fields: Record<string, unknown> = {
+    strategies: numberFlag(str('strategies'), '--strategies'),
+    seed: numberFlag(str('seed'), '--seed'),
+    families: str('families')?.split(',').map((f) => f.trim()).filter(Boolean),
+    trainFraction: numberFlag(str('train-fraction'), '--train-fraction'),
+    selectBy: str('select-by'),
+    minTrades: numberFlag(str('min-trades'), '--min-trades'),
+    feesBps: numberFlag(str('fees-bps'), '--fees-bps'),
+    slippageBps: numberFlag(str('slippage-bps'), '--slippage-bps'),
+    overfitThreshold: numberFlag(str('overfit-threshold'), '--overfit-threshold'),
+  };
+  for (const key of Object.keys(fields)) if (fields[key] === undefined) delete fields[key];
+  return parseRunConfig(fields, 'option');
+}
+
+/** --data wins; otherwise the conventional file when present; otherwise the seeded synthetic market. */
+export function dataRefFromFlags(dataFlag: string | undefined, seed = DEFAULT_RUN_CONFIG.seed): DataRef {
+  if (dataFlag !== undefined) return { kind: 'file', path: dataFlag };
+  if (existsSync(DEFAULT_DATA_PATH)) return { kind: 'file', path: DEFAULT_DATA_PATH };
+  return { ...DEFAULT_SYNTHETIC, seed } as DataRef;
+}
+
+export const RUN_OPTIONS = {
+  data: { type: 'string' },
+  strategies: { type: 'string' },
+  seed: { type: 'string' },
+  families: { type: 'string' },
+  'train-fraction': { type: 'string' },
+  'select-by': { type: 'string' },
+  'min-trades': { type: 'string' },
+  'fees-bps': { type: 'string' },
+  'slippage-bps': { type: 'string' },
+  'overfit-threshold': { type: 'string' },
+  store: { type: 'string', default: '.overfit' },
+  json: { type: 'boolean', default: false },
+} as const;

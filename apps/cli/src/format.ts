@@ -1,0 +1,43 @@
+// Plain-text output for people: aligned tables, percentages, and a progress bar on stderr.
+import { METRIC_LABELS, METRIC_NAMES, type MetricName, type Metrics } from '@overfit/core';
+
+const PERCENT = new Set<MetricName>(['totalReturn', 'cagr', 'maxDrawdown', 'winRate', 'hitRate', 'exposure']);
+
+export function formatMetric(name: MetricName, value: number | null): string {
+  if (value === null || Number.isNaN(value)) return '—';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
+  if (name === 'trades') return String(value);
+  return PERCENT.has(name) ? `${(value * 100).toFixed(2)} %` : value.toFixed(3);
+}
+
+export function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd()).join('\n');
+}
+
+export function metricsTable(columns: { title: string; metrics: Partial<Metrics> }[], names: readonly MetricName[] = METRIC_NAMES): string {
+  return table([
+    ['metric', ...columns.map((c) => c.title)],
+    ...names.map((m) => [METRIC_LABELS[m], ...columns.map((c) => formatMetric(m, c.metrics[m] ?? null))]),
+  ]);
+}
+
+/** A one-line progress bar redrawn in place; silent when stderr is not a terminal (CI logs stay clean). */
+export function progressBar(label: string): { update(done: number, total: number): void; end(): void } {
+  const tty = process.stderr.isTTY;
+  let last = -1;
+  return {
+    update(done, total) {
+      if (!tty) return;
+      const percent = Math.floor((done / total) * 100);
+      if (percent === last) return;
+      last = percent;
+      const width = 30;
+      const filled = Math.round((percent / 100) * width);
+      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent}% (${done}/${total})`);
+    },
+    end() {
+      if (tty && last >= 0) process.stderr.write('\n');
+    },
+  };
+}

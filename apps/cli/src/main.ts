@@ -1,0 +1,38 @@
+// Entry point of the `overfit` binary: dispatch, and the one place errors become exit codes.
+// A user's mistake (InputError) is one line naming the place, exit 2; anything else is exit 1 with its message
+// (set OVERFIT_DEBUG=1 for the stack).
+import { isInputError } from '@overfit/core';
+import { backtestCommand, dataCommand, HELP, runCommand, stageCommand } from './commands';
+
+const COMMANDS: Record<string, (args: string[]) => Promise<string>> = {
+  run: runCommand,
+  backtest: backtestCommand,
+  stage: stageCommand,
+  data: dataCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(`${HELP}\n`);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`overfit: unknown command "${name}" (run, backtest, stage, data; see overfit --help)\n`);
+    return 2;
+  }
+  try {
+    process.stdout.write(`${await command(args)}\n`);
+    return 0;
+  } catch (error) {
+    if (isInputError(error)) {
+      process.stderr.write(`overfit: ${error.message}\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`overfit: ${message}\n`);
+    if (process.env.OVERFIT_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,142 @@
+// The overfit binary as a user runs it: the built bundle in a child process, its stdout, stderr and exit code.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { syntheticMarket, writePriceCsv } from '@overfit/data';
+
+const BIN = resolve(__dirname, '../dist/overfit.cjs');
+const SHARED_HOURLY = resolve(__dirname, '../../../../shared/data/btc_usd_1h.csv');
+const EVENTS = resolve(__dirname, '../events');
+
+function overfit(args: string[], cwd = root) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+let root: string;
+let prices: string;
+beforeAll(async () => {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build it with node tools/build-cli.mjs`);
+  root = await mkdtemp(join(tmpdir(), 'overfit-cli-'));
+  prices = join(root, 'prices.csv');
+  await writePriceCsv(syntheticMarket({ bars: 3000, seed: 3 }), prices);
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('overfit run', () => {
+  it('prints the summary as one JSON object and writes the run', async () => {
+    const { code, stdout, stderr } = overfit(['run', '--data', prices, '--strategies', '40', '--store', 'store-json', '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary).toMatchObject({ strategies: 40, selectBy: 'win_rate', data: { synthetic: false, rows: 3000 } });
+    expect(['overfit', 'held_up', 'inconclusive']).toContain(summary.verdict);
+    expect(Object.keys(summary.training)).toEqual(expect.arrayContaining(['winRate', 'sharpe', 'maxDrawdown', 'profitFactor']));
+    for (const artifact of summary.artifacts) expect(existsSync(join(root, artifact))).toBe(true);
+    expect(JSON.parse(await readFile(join(root, 'store-json/latest.json'), 'utf8'))).toEqual({ runId: summary.runId });
+  });
+
+  it('falls back to the synthetic market without data and says so, in the output and the manifest', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'overfit-empty-'));
+    const { code, stdout } = overfit(['run', '--strategies', '30'], cwd);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/SYNTHETIC: no real data/);
+    expect(stdout).toMatch(/Verdict: (OVERFIT|HELD UP|INCONCLUSIVE)/);
+    const { runId } = JSON.parse(await readFile(join(cwd, '.overfit/latest.json'), 'utf8'));
+    const manifest = JSON.parse(await readFile(join(cwd, '.overfit/runs', runId, 'manifest.json'), 'utf8'));
+    expect(manifest.data.synthetic).toBe(true);
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  const header = 'timestamp,open,high,low,close,volume\n';
+  const row = (h: number, close = '100') => `2024-01-01T${String(h).padStart(2, '0')}:00:00Z,100,101,99,${close},5\n`;
+  it.each([
+    ['a missing column', 'timestamp,open,high,low,volume\n2024-01-01T00:00:00Z,1,1,1,1\n', /bad\.csv:1/],
+    ['a non-numeric price', header + row(0) + row(1, 'abc') + row(2), /bad\.csv:3:5/],
+    ['a non-positive price', header + row(0) + row(1, '-3') + row(2), /bad\.csv:3:5/],
+    ['unsorted timestamps', header + row(0) + row(2) + row(1), /bad\.csv:4:1/],
+    ['a duplicate timestamp', header + row(0) + row(1) + row(1), /bad\.csv:4:1/],
+    ['an empty file', '', /bad\.csv/],
+    ['a binary file', '\u0000\u0001\u0002PNG\u0000', /bad\.csv/],
+    ['too few bars for the longest lookback', header + Array.from({ length: 20 }, (_, h) => row(h)).join(''), /bad\.csv.*training window has 14 bars/],
+  ])('refuses %s with one line naming the place, exit 2, and no run folder', async (_name, content, where) => {
+    const store = `store-bad-${Math.random().toString(36).slice(2)}`;
+    await writeFile(join(root, 'bad.csv'), content);
+    const { code, stdout, stderr } = overfit(['run', '--data', 'bad.csv', '--strategies', '20', '--store', store]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(where);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(root, store))).toBe(false);
+  });
+
+  it.each([
+    [['run', '--strategies', 'many'], /--strategies: must be a number/],
+    [['run', '--strategies', '0'], /option\.strategies: must be an integer from 1/],
+    [['run', '--select-by', 'luck'], /option\.selectBy: unknown metric "luck"/],
+    [['run', '--families', 'sma_cross,tarot'], /option\.families: unknown family "tarot"/],
+    [['run', '--train-fraction', '1.5'], /option\.trainFraction/],
+    [['run', '--bogus'], /Unknown option '--bogus'/],
+    [['run', '--data', 'nowhere.csv'], /nowhere\.csv/],
+    [['launch'], /unknown command "launch"/],
+  ])('rejects bad flags %j with exit 2', (args, message) => {
+    const { code, stderr } = overfit(args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+});
+
+describe('overfit backtest', () => {
+  it('backtests one strategy on a time window and prints bars and metrics as JSON', () => {
+    const strategy = JSON.stringify({ family: 'sma_cross', fast: 5, slow: 20, direction: 'long_only' });
+    const { code, stdout, stderr } = overfit(['backtest', '--data', prices, '--strategy', strategy, '--from', '2020-01-10T00:00:00Z', '--to', '2020-01-20T23:00:00Z', '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.bars).toBe(11 * 24);
+    expect(Object.keys(out.metrics).sort()).toEqual(
+      ['cagr', 'calmar', 'exposure', 'hitRate', 'maxDrawdown', 'profitFactor', 'sharpe', 'sortino', 'totalReturn', 'trades', 'winRate'],
+    );
+  });
+
+  it('names the bad field of a strategy', () => {
+    const { code, stderr } = overfit(['backtest', '--data', prices, '--strategy', '{"family":"sma_cross","fast":30,"slow":10,"direction":"long_only"}']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--strategy\.slow/);
+  });
+});
+
+describe('overfit stage', () => {
+  it('runs the five example events in order, like the Lambdas would', async () => {
+    const outputs: Record<string, unknown>[] = [];
+    for (const stage of ['generate', 'backtest', 'select', 'validate', 'visualize']) {
+      const { code, stdout, stderr } = overfit(['stage', stage, '--event', join(EVENTS, `${stage}.json`), '--store', 'events-store']);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      outputs.push(JSON.parse(stdout));
+    }
+    expect(outputs[0]).toEqual({ strategiesKey: 'runs/example/strategies/strategies.json', count: 50 });
+    expect(outputs[4]).toEqual({ plotKeys: expect.arrayContaining(['runs/example/plots/equity_curve.png']) });
+    expect(existsSync(join(root, 'events-store/runs/example/results/validation_results.json'))).toBe(true);
+  });
+
+  it('rejects an event that points outside its run', async () => {
+    const event = JSON.parse(await readFile(join(EVENTS, 'select.json'), 'utf8'));
+    await writeFile(join(root, 'evil.json'), JSON.stringify({ ...event, strategiesKey: 'runs/other/strategies/strategies.json' }));
+    const { code, stderr } = overfit(['stage', 'select', '--event', 'evil.json']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/event\.strategiesKey: must be a key under runs\/example\//);
+  });
+});
+
+describe('overfit data inspect', () => {
+  (existsSync(SHARED_HOURLY) ? it : it.skip)('reports the real hourly history as JSON', () => {
+    const { code, stdout } = overfit(['data', 'inspect', SHARED_HOURLY, '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ rows: 71_214, first: '2017-08-17T04:00:00.000Z', spacingSeconds: 3600, gaps: { count: 28, missingBars: 128 } });
+  });
+});

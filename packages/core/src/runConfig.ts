@@ -1,0 +1,99 @@
+// The configuration of one run and the reference to its price data: validated once at the edge (CLI flags,
+// Lambda events, HTTP bodies) so every stage can trust it.
+import { InputError } from './errors';
+import { STRATEGY_FAMILIES, type StrategyFamily } from './types';
+import { SELECTION_METRICS, type SelectionMetric } from './metrics';
+
+export interface RunConfig {
+  strategies: number;
+  seed: number;
+  families: StrategyFamily[];
+  trainFraction: number;
+  selectBy: SelectionMetric;
+  minTrades: number;
+  feesBps: number;
+  slippageBps: number;
+  overfitThreshold: number;
+}
+
+export const DEFAULT_RUN_CONFIG: RunConfig = {
+  strategies: 500,
+  seed: 42,
+  families: [...STRATEGY_FAMILIES],
+  trainFraction: 0.7,
+  selectBy: 'win_rate',
+  minTrades: 10,
+  feesBps: 10,
+  slippageBps: 0,
+  overfitThreshold: 0.15,
+};
+
+export const MAX_STRATEGIES = 1_000_000;
+
+/** Where a run's prices come from: a CSV file, or a seeded synthetic market (a null market: no edge exists). */
+export type DataRef =
+  | { kind: 'file'; path: string }
+  | { kind: 'synthetic'; bars: number; seed: number; intervalSeconds: number };
+
+/** The synthetic market used when no real data is present: two years of hourly bars. */
+export const DEFAULT_SYNTHETIC: DataRef = { kind: 'synthetic', bars: 17_520, seed: 42, intervalSeconds: 3600 };
+
+type Fields = Record<string, unknown>;
+
+function numberField(fields: Fields, name: keyof RunConfig, where: string, check: (v: number) => boolean, rule: string): number {
+  const value = fields[name] ?? DEFAULT_RUN_CONFIG[name];
+  if (typeof value !== 'number' || !Number.isFinite(value) || !check(value)) {
+    throw new InputError(`must be ${rule} (got ${JSON.stringify(value)})`, `${where}.${name}`);
+  }
+  return value;
+}
+
+/** Fill defaults and validate; unknown fields are an error so a typo never silently falls back to a default. */
+export function parseRunConfig(input: unknown, where = 'config'): RunConfig {
+  if (input === undefined || input === null) input = {};
+  if (typeof input !== 'object' || Array.isArray(input)) throw new InputError('must be an object', where);
+  const fields = input as Fields;
+  for (const key of Object.keys(fields)) {
+    if (!(key in DEFAULT_RUN_CONFIG)) throw new InputError(`unknown setting (known: ${Object.keys(DEFAULT_RUN_CONFIG).join(', ')})`, `${where}.${key}`);
+  }
+  const families = fields.families ?? DEFAULT_RUN_CONFIG.families;
+  if (!Array.isArray(families) || families.length === 0) throw new InputError('must be a non-empty list of families', `${where}.families`);
+  for (const family of families) {
+    if (!(STRATEGY_FAMILIES as readonly unknown[]).includes(family)) {
+      throw new InputError(`unknown family ${JSON.stringify(family)} (known: ${STRATEGY_FAMILIES.join(', ')})`, `${where}.families`);
+    }
+  }
+  const selectBy = fields.selectBy ?? DEFAULT_RUN_CONFIG.selectBy;
+  if (!(SELECTION_METRICS as readonly unknown[]).includes(selectBy)) {
+    throw new InputError(`unknown metric ${JSON.stringify(selectBy)} (known: ${SELECTION_METRICS.join(', ')})`, `${where}.selectBy`);
+  }
+  const isInt = Number.isInteger;
+  return {
+    strategies: numberField(fields, 'strategies', where, (v) => isInt(v) && v >= 1 && v <= MAX_STRATEGIES, `an integer from 1 to ${MAX_STRATEGIES}`),
+    seed: numberField(fields, 'seed', where, (v) => isInt(v) && v >= 0 && v <= 0xffffffff, 'an integer from 0 to 4294967295'),
+    families: [...new Set(families as StrategyFamily[])],
+    trainFraction: numberField(fields, 'trainFraction', where, (v) => v > 0 && v < 1, 'a fraction strictly between 0 and 1'),
+    selectBy: selectBy as SelectionMetric,
+    minTrades: numberField(fields, 'minTrades', where, (v) => isInt(v) && v >= 0, 'an integer ≥ 0'),
+    feesBps: numberField(fields, 'feesBps', where, (v) => v >= 0 && v < 10_000, 'between 0 and 10000 basis points'),
+    slippageBps: numberField(fields, 'slippageBps', where, (v) => v >= 0 && v < 10_000, 'between 0 and 10000 basis points'),
+    overfitThreshold: numberField(fields, 'overfitThreshold', where, (v) => v > 0 && v < 10, 'a positive fraction (0.15 = 15 %)'),
+  };
+}
+
+export function parseDataRef(input: unknown, where = 'data'): DataRef {
+  const fields = (typeof input === 'object' && input !== null ? input : {}) as Fields;
+  if (fields.kind === 'file') {
+    if (typeof fields.path !== 'string' || fields.path === '') throw new InputError('must be a file path', `${where}.path`);
+    return { kind: 'file', path: fields.path };
+  }
+  if (fields.kind === 'synthetic') {
+    const int = (name: string, min: number, max: number): number => {
+      const v = fields[name];
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new InputError(`must be an integer from ${min} to ${max}`, `${where}.${name}`);
+      return v;
+    };
+    return { kind: 'synthetic', bars: int('bars', 100, 10_000_000), seed: int('seed', 0, 0xffffffff), intervalSeconds: int('intervalSeconds', 1, 31 * 86400) };
+  }
+  throw new InputError('must be {"kind":"file","path":…} or {"kind":"synthetic","bars":…,"seed":…,"intervalSeconds":…}', where);
+}

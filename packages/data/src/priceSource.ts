@@ -1,0 +1,43 @@
+// Resolve a run's DataRef to prices: a CSV file on disk, or the seeded synthetic market. Stages call this
+// instead of reading files themselves, so a run names its data once and every stage sees the same bars.
+import { createHash } from 'node:crypto';
+import type { DataRef, PriceSeries } from '@overfit/core';
+import { inspectPrices } from './inspect';
+import { readPriceCsv, type LoadedPrices } from './readPriceCsv';
+import { syntheticMarket } from './synthetic';
+
+export async function loadPrices(ref: DataRef): Promise<LoadedPrices> {
+  if (ref.kind === 'file') return readPriceCsv(ref.path);
+  const series = syntheticMarket({ bars: ref.bars, seed: ref.seed, intervalMs: ref.intervalSeconds * 1000 });
+  return {
+    series,
+    source: { path: describeDataRef(ref), sha256: hashSeries(series), rows: ref.bars, layout: 'ohlcv' },
+    report: inspectPrices(series),
+  };
+}
+
+export function describeDataRef(ref: DataRef): string {
+  return ref.kind === 'file' ? ref.path : `synthetic GBM market (${ref.bars} bars of ${ref.intervalSeconds} s, seed ${ref.seed})`;
+}
+
+/** A content hash for data that has no file: the bytes of its time and close columns. */
+function hashSeries(series: PriceSeries): string {
+  return createHash('sha256').update(new Uint8Array(series.time.buffer, series.time.byteOffset, series.time.byteLength))
+    .update(new Uint8Array(series.close.buffer, series.close.byteOffset, series.close.byteLength)).digest('hex');
+}
+
+/** A memoising loader for one process: the local orchestrator shares one parse across all five stages. */
+export function cachedPriceLoader(): (ref: DataRef) => Promise<LoadedPrices> {
+  const cache = new Map<string, Promise<LoadedPrices>>();
+  return (ref) => {
+    const key = JSON.stringify(ref);
+    let loaded = cache.get(key);
+    if (!loaded) {
+      loaded = loadPrices(ref);
+      cache.set(key, loaded);
+      loaded.catch(() => cache.delete(key));
+    }
+    return loaded;
+  };
+}
+

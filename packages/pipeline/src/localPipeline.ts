@@ -1,0 +1,114 @@
+// The local orchestrator: the five stages in order on one machine, with the same events the Lambdas get.
+// Input problems are found before the run exists (nothing is written); a failure after that leaves the run
+// marked failed in its manifest and latest.json untouched.
+import { generateStrategies, splitWindows, type DataRef, type RunConfig } from '@overfit/core';
+import { cachedPriceLoader, describeDataRef, type LoadedPrices } from '@overfit/data';
+import { commitRun, getJson, newRunId, type ArtifactStore, type RunManifest, type ValidationResults } from '@overfit/store';
+import * as generate from '@overfit/stage-generate';
+import * as backtest from '@overfit/stage-backtest';
+import * as select from '@overfit/stage-select';
+import * as validate from '@overfit/stage-validate';
+import * as visualize from '@overfit/stage-visualize';
+
+export const CODE_VERSION = process.env.OVERFIT_CODE_VERSION ?? '0.1.0';
+
+export type StageName = 'generate' | 'backtest' | 'select' | 'validate' | 'visualize';
+
+export type ProgressEvent =
+  | { kind: 'stage'; stage: StageName }
+  | { kind: 'backtest'; done: number; total: number };
+
+export interface LocalRunOptions {
+  config: RunConfig;
+  data: DataRef;
+  store: ArtifactStore;
+  loadPrices?: (ref: DataRef) => Promise<LoadedPrices>;
+  onProgress?: (event: ProgressEvent) => void;
+  runId?: string;
+}
+
+export interface RunSummary {
+  runId: string;
+  store: string;
+  data: NonNullable<RunManifest['data']>;
+  config: RunConfig;
+  eligible: number;
+  results: ValidationResults;
+  artifacts: string[];
+  timings: Record<string, number>;
+}
+
+function describeData(ref: DataRef, prices: LoadedPrices): NonNullable<RunManifest['data']> {
+  const { series, source } = prices;
+  const n = series.time.length;
+  return {
+    source: describeDataRef(ref),
+    synthetic: ref.kind === 'synthetic',
+    sha256: source.sha256,
+    rows: n,
+    first: new Date(series.time[0]).toISOString(),
+    last: new Date(series.time[n - 1]).toISOString(),
+    barSeconds: prices.report.spacingSeconds,
+  };
+}
+
+export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSummary> {
+  const { config, data, store } = options;
+  const loadPrices = options.loadPrices ?? cachedPriceLoader();
+  const progress = options.onProgress ?? (() => {});
+
+  // Pre-flight: bad data or a config the data cannot support fails here, before the run folder exists.
+  const prices = await loadPrices(data);
+  const windows = splitWindows(prices.series.close.length, config.trainFraction);
+  backtest.assertEnoughBars(generateStrategies({ count: config.strategies, seed: config.seed, families: config.families }),
+    windows.training.end - windows.training.start, prices.source.path);
+
+  const runId = options.runId ?? newRunId();
+  const createdAt = new Date().toISOString();
+  const timings: Record<string, number> = {};
+  const artifacts: string[] = [];
+  const base = { runId, config, data };
+  const manifest = (status: RunManifest['status'], extra: Partial<RunManifest> = {}): RunManifest => ({
+    runId, status, createdAt, finishedAt: new Date().toISOString(), config, data: describeData(data, prices),
+    codeVersion: CODE_VERSION, timings, artifacts: [...artifacts].sort(), ...extra,
+  });
+
+  let current: StageName = 'generate';
+  const step = async <T>(stage: StageName, work: () => Promise<T>): Promise<T> => {
+    current = stage;
+    progress({ kind: 'stage', stage });
+    const started = performance.now();
+    const result = await work();
+    timings[stage] = Math.round(performance.now() - started);
+    return result;
+  };
+
+  try {
+    const generated = await step('generate', () => generate.run(base, { store }));
+    artifacts.push(generated.strategiesKey);
+    const backtested = await step('backtest', () => backtest.run({ ...base, strategiesKey: generated.strategiesKey }, {
+      store, loadPrices, onProgress: (done, total) => progress({ kind: 'backtest', done, total }),
+    }));
+    artifacts.push(backtested.trainingPerformanceKey);
+    const selected = await step('select', () => select.run({ ...base, ...generated, ...backtested }, { store }));
+    artifacts.push(selected.bestStrategyKey);
+    const validated = await step('validate', () => validate.run({ ...base, ...selected }, { store, loadPrices }));
+    artifacts.push(validated.validationResultsKey);
+    const visualized = await step('visualize', () => visualize.run({ ...base, ...backtested, ...validated }, { store, loadPrices }));
+    artifacts.push(...visualized.plotKeys);
+
+    const results = await getJson<ValidationResults>(store, validated.validationResultsKey);
+    const summary: RunSummary = {
+      runId, store: store.location, data: describeData(data, prices), config, eligible: selected.eligible, results,
+      artifacts: [...artifacts].sort(), timings,
+    };
+    await commitRun(store, manifest('succeeded', {
+      summary: { bestId: selected.bestId, eligible: selected.eligible, verdict: validated.verdict, drop: validated.drop, selectBy: config.selectBy },
+    }));
+    return summary;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await commitRun(store, manifest('failed', { error: { stage: current, message } }));
+    throw error;
+  }
+}

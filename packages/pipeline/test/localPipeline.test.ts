@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEFAULT_RUN_CONFIG, InputError, parseRunConfig, type DataRef } from '@overfit/core';
+import { getJson, LocalStore, readLatestRunId, runKeys, type ArtifactStore, type RunManifest, type ValidationResults } from '@overfit/store';
+import { runLocalPipeline } from '../src';
+
+const SHARED_HOURLY = resolve(__dirname, '../../../../shared/data/btc_usd_1h.csv');
+const synthetic: DataRef = { kind: 'synthetic', bars: 3000, seed: 11, intervalSeconds: 3600 };
+const config = parseRunConfig({ strategies: 60, seed: 5 });
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'overfit-pipeline-'));
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+const ARTIFACTS = (runId: string) => {
+  const k = runKeys(runId);
+  return [k.strategies, k.trainingPerformance, k.bestStrategy, k.validationResults, k.winRateHistogram, k.performanceComparison, k.equityCurve];
+};
+
+describe('runLocalPipeline', () => {
+  it('runs all five stages, writes every artifact, and commits the run', async () => {
+    const store = new LocalStore(join(root, 'store'));
+    const stages: string[] = [];
+    const summary = await runLocalPipeline({ config, data: synthetic, store, onProgress: (e) => e.kind === 'stage' && stages.push(e.stage) });
+    expect(stages).toEqual(['generate', 'backtest', 'select', 'validate', 'visualize']);
+    for (const key of ARTIFACTS(summary.runId)) expect(await store.exists(key)).toBe(true);
+    const manifest = await getJson<RunManifest>(store, runKeys(summary.runId).manifest);
+    expect(manifest).toMatchObject({ status: 'succeeded', runId: summary.runId, data: { synthetic: true, rows: 3000 } });
+    expect(manifest.artifacts).toEqual([...ARTIFACTS(summary.runId)].sort());
+    expect(Object.keys(manifest.timings)).toEqual(['generate', 'backtest', 'select', 'validate', 'visualize']);
+    expect(await readLatestRunId(store)).toBe(summary.runId);
+    expect(['overfit', 'held_up', 'inconclusive']).toContain(summary.results.verdict);
+    expect(summary.results.windows.training.bars).toBe(2100);
+    expect(summary.results.windows.validation).toMatchObject({ start: 2100, end: 3000, bars: 900 });
+  });
+
+  it('is reproducible: the same seed gives byte-identical artifacts', async () => {
+    const a = new LocalStore(join(root, 'a'));
+    const b = new LocalStore(join(root, 'b'));
+    const ra = await runLocalPipeline({ config, data: synthetic, store: a, runId: 'same' });
+    const rb = await runLocalPipeline({ config, data: synthetic, store: b, runId: 'same' });
+    const k = runKeys(ra.runId);
+    for (const key of [k.strategies, k.trainingPerformance, k.bestStrategy, k.validationResults]) {
+      expect((await a.get(key)).equals(await b.get(key))).toBe(true);
+    }
+    expect(rb.results).toEqual(ra.results);
+    const other = new LocalStore(join(root, 'c'));
+    await runLocalPipeline({ config: { ...config, seed: 6 }, data: synthetic, store: other, runId: 'same' });
+    expect((await other.get(k.strategies)).equals(await a.get(k.strategies))).toBe(false);
+  });
+
+  it('refuses bad data before the run exists', async () => {
+    const file = join(root, 'bad.csv');
+    await writeFile(file, 'timestamp,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,1,1,abc,1\n2024-01-01T01:00:00Z,1,1,1,1,1\n');
+    const store = new LocalStore(join(root, 'store'));
+    await expect(runLocalPipeline({ config, data: { kind: 'file', path: file }, store })).rejects.toBeInstanceOf(InputError);
+    expect(existsSync(join(root, 'store'))).toBe(false);
+  });
+
+  it('refuses data too short for the longest lookback before the run exists', async () => {
+    const store = new LocalStore(join(root, 'store'));
+    const short: DataRef = { kind: 'synthetic', bars: 200, seed: 1, intervalSeconds: 3600 };
+    await expect(runLocalPipeline({ config, data: short, store })).rejects.toThrow(/training window has 140 bars/);
+    expect(existsSync(join(root, 'store'))).toBe(false);
+  });
+
+  it('marks a run failed, keeps latest.json on the last good run, when a stage fails', async () => {
+    const inner = new LocalStore(join(root, 'store'));
+    const good = await runLocalPipeline({ config, data: synthetic, store: inner });
+    const failing: ArtifactStore = {
+      location: inner.location,
+      get: (k) => inner.get(k),
+      exists: (k) => inner.exists(k),
+      list: (p) => inner.list(p),
+      put: async (key, body) => {
+        if (key.endsWith('validation_results.json')) throw new Error('disk full');
+        return inner.put(key, body);
+      },
+    };
+    await expect(runLocalPipeline({ config, data: synthetic, store: failing, runId: 'broken' })).rejects.toThrow('disk full');
+    expect(await getJson<RunManifest>(inner, runKeys('broken').manifest)).toMatchObject({ status: 'failed', error: { stage: 'validate', message: 'disk full' } });
+    expect(await readLatestRunId(inner)).toBe(good.runId);
+    expect(await inner.exists(runKeys('broken').validationResults)).toBe(false);
+  });
+
+  it('fails clearly when no strategy has enough trades', async () => {
+    const store = new LocalStore(join(root, 'store'));
+    await expect(runLocalPipeline({ config: { ...config, minTrades: 1_000_000 }, data: synthetic, store, runId: 'few' }))
+      .rejects.toThrow(/none of the 60 strategies made at least 1000000 trades/);
+    expect((await getJson<RunManifest>(store, runKeys('few').manifest)).status).toBe('failed');
+    expect(await readLatestRunId(store)).toBeNull();
+  });
+
+  (existsSync(SHARED_HOURLY) ? it : it.skip)('runs 500 strategies on real hourly BTC and writes every artifact', async () => {
+    const store = new LocalStore(join(root, 'store'));
+    const summary = await runLocalPipeline({ config: DEFAULT_RUN_CONFIG, data: { kind: 'file', path: SHARED_HOURLY }, store });
+    expect(summary.data).toMatchObject({ synthetic: false, rows: 71_214, sha256: '7724cb0760b5dfa0de9d9a0e01d8a597a143ae3091bcd6bbe9b9a8a692a60022' });
+    expect(await readdir(join(store.location, 'runs', summary.runId, 'plots'))).toEqual(['equity_curve.png', 'performance_comparison.png', 'win_rate_histogram.png']);
+    const results = await getJson<ValidationResults>(store, runKeys(summary.runId).validationResults);
+    expect(results.windows.training).toMatchObject({ start: 0, end: 49_849, first: '2017-08-17T04:00:00.000Z' });
+    // The selected strategy's training win rate is the maximum over the eligible ones, so it tops the CSV column.
+    expect(results.selection.training).toBe(results.training.winRate);
+    expect(results.training.trades).toBeGreaterThanOrEqual(10);
+  }, 60_000);
+});

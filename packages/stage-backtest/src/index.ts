@@ -1,0 +1,59 @@
+// Stage 2 — backtest: every strategy on the training window only; one row of metrics per strategy.
+import { backtestStrategies, createMarket, InputError, splitWindows, strategyLookback, type BarWindow, type DataRef, type Strategy } from '@overfit/core';
+import type { LoadedPrices } from '@overfit/data';
+import { eventKey, formatTrainingPerformance, getJson, parseStageEvent, runKeys, type ArtifactStore, type StageEvent } from '@overfit/store';
+
+export interface BacktestInput extends StageEvent {
+  strategiesKey: string;
+}
+
+export interface BacktestOutput {
+  trainingPerformanceKey: string;
+  count: number;
+  windows: { training: BarWindow; validation: BarWindow };
+}
+
+export interface BacktestDeps {
+  store: ArtifactStore;
+  loadPrices: (ref: DataRef) => Promise<LoadedPrices>;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export function parseEvent(event: unknown): BacktestInput {
+  const base = parseStageEvent(event);
+  return { ...base, strategiesKey: eventKey(event, 'strategiesKey', base.runId) };
+}
+
+/** Fail before any work when the training window cannot warm up the slowest indicator. */
+export function assertEnoughBars(strategies: readonly Strategy[], trainingBars: number, source: string): void {
+  let longest: Strategy | undefined;
+  let need = 0;
+  for (const strategy of strategies) {
+    const lookback = strategyLookback(strategy);
+    if (lookback > need) [need, longest] = [lookback, strategy];
+  }
+  if (longest && trainingBars <= need) {
+    throw new InputError(
+      `the training window has ${trainingBars} bars but strategy ${longest.id} (${longest.family}) needs more than ${need} to form a signal; ` +
+        'use a longer history, a larger --train-fraction or other --families',
+      source,
+    );
+  }
+}
+
+export async function run(input: BacktestInput, deps: BacktestDeps): Promise<BacktestOutput> {
+  const { config } = input;
+  const [{ strategies }, prices] = await Promise.all([
+    getJson<{ strategies: Strategy[] }>(deps.store, input.strategiesKey),
+    deps.loadPrices(input.data),
+  ]);
+  const market = createMarket(prices.series);
+  const windows = splitWindows(prices.series.close.length, config.trainFraction);
+  assertEnoughBars(strategies, windows.training.end - windows.training.start, prices.source.path);
+
+  const costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
+  const table = backtestStrategies(strategies, market, windows.training, costs, deps.onProgress);
+  const key = runKeys(input.runId).trainingPerformance;
+  await deps.store.put(key, formatTrainingPerformance(strategies, table), 'text/csv');
+  return { trainingPerformanceKey: key, count: strategies.length, windows };
+}

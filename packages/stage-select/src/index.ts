@@ -1,0 +1,68 @@
+// Stage 3 — select: pick the "best" strategy by the selection metric on the training window, the way a
+// researcher who tried them all would. Strategies with too few trades are not eligible: their metrics are noise.
+import { InputError, SELECTION_METRIC_FIELDS, type Metrics, type SelectionMetric, type Strategy } from '@overfit/core';
+import {
+  eventKey, getJson, parseStageEvent, parseTrainingPerformance, putJson, runKeys, type ArtifactStore, type BestStrategyDocument, type StageEvent,
+  type StrategiesDocument, type TrainingPerformance,
+} from '@overfit/store';
+
+export interface SelectInput extends StageEvent {
+  strategiesKey: string;
+  trainingPerformanceKey: string;
+}
+
+export interface SelectOutput {
+  bestStrategyKey: string;
+  bestId: string;
+  eligible: number;
+}
+
+export function parseEvent(event: unknown): SelectInput {
+  const base = parseStageEvent(event);
+  return {
+    ...base,
+    strategiesKey: eventKey(event, 'strategiesKey', base.runId),
+    trainingPerformanceKey: eventKey(event, 'trainingPerformanceKey', base.runId),
+  };
+}
+
+/**
+ * Rank eligible rows (trades ≥ minTrades, metric defined) by the metric, highest first. Ties keep the earlier
+ * strategy, so the choice never depends on sort stability.
+ */
+export function rankEligible(table: TrainingPerformance, selectBy: SelectionMetric, minTrades: number): number[] {
+  const values = table.columns[SELECTION_METRIC_FIELDS[selectBy]];
+  const trades = table.columns.trades;
+  const rows: number[] = [];
+  for (let i = 0; i < table.ids.length; i++) if (trades[i] >= minTrades && !Number.isNaN(values[i])) rows.push(i);
+  return rows.sort((a, b) => values[b] - values[a] || a - b);
+}
+
+export async function run(input: SelectInput, deps: { store: ArtifactStore }): Promise<SelectOutput> {
+  const { selectBy, minTrades } = input.config;
+  const [csv, { strategies }] = await Promise.all([
+    deps.store.get(input.trainingPerformanceKey),
+    getJson<StrategiesDocument>(deps.store, input.strategiesKey),
+  ]);
+  const table = parseTrainingPerformance(csv.toString('utf8'));
+  const ranked = rankEligible(table, selectBy, minTrades);
+  if (ranked.length === 0) {
+    throw new InputError(`none of the ${table.ids.length} strategies made at least ${minTrades} trades on the training window; lower --min-trades or use more data`, 'select');
+  }
+  const best = ranked[0];
+  const strategy = strategies.find((s) => s.id === table.ids[best]);
+  if (!strategy) throw new Error(`strategy ${table.ids[best]} is in training_performance.csv but not in ${input.strategiesKey}`);
+  const field = SELECTION_METRIC_FIELDS[selectBy];
+  const document: BestStrategyDocument = {
+    strategy,
+    selectBy,
+    minTrades,
+    training: Object.fromEntries(Object.entries(table.columns).map(([m, column]) => [m, column[best]])) as Metrics,
+    candidates: table.ids.length,
+    eligible: ranked.length,
+    leaders: ranked.slice(0, 5).map((i) => ({ id: table.ids[i], value: table.columns[field][i] })),
+  };
+  const key = runKeys(input.runId).bestStrategy;
+  await putJson(deps.store, key, document);
+  return { bestStrategyKey: key, bestId: strategy.id, eligible: ranked.length };
+}

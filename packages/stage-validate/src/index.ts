@@ -1,0 +1,90 @@
+// Stage 4 — validate: re-test the selected strategy on the held-out bars it was never chosen on, and measure
+// how far it falls. The validation window continues from the training window: indicators and the open
+// position carry over, nothing restarts from flat.
+import {
+  buyAndHold, createMarket, evaluatePositions, METRIC_NAMES, positions, SELECTION_METRIC_FIELDS, splitWindows,
+  type BarWindow, type DataRef, type MetricName, type PriceSeries, type SelectionMetric, type Strategy,
+} from '@overfit/core';
+import type { LoadedPrices } from '@overfit/data';
+import {
+  eventKey, getJson, parseStageEvent, putJson, runKeys,
+  type ArtifactStore, type StageEvent, type ValidationResults, type Verdict, type WindowInfo,
+} from '@overfit/store';
+
+export interface ValidateInput extends StageEvent {
+  bestStrategyKey: string;
+}
+
+export interface ValidateOutput {
+  validationResultsKey: string;
+  verdict: Verdict;
+  /** Relative fall of the selection metric from training to validation (0.2 = fell by 20 %). */
+  drop: number | null;
+}
+
+export function parseEvent(event: unknown): ValidateInput {
+  const base = parseStageEvent(event);
+  return { ...base, bestStrategyKey: eventKey(event, 'bestStrategyKey', base.runId) };
+}
+
+const relative = (from: number, to: number): number | null => {
+  const change = (to - from) / Math.abs(from);
+  return Number.isFinite(change) ? change : null;
+};
+
+const percent = (x: number): string => `${(x * 100).toFixed(1)} %`;
+
+/** A drop larger than the threshold is overfitting; an undefined validation value (no trades) proves nothing. */
+export function judge(metric: SelectionMetric, training: number, validation: number, threshold: number) {
+  const change = relative(training, validation);
+  const drop = change === null ? null : -change;
+  if (drop === null) {
+    return { drop, verdict: 'inconclusive' as Verdict, explanation: `${metric} is undefined on ${Number.isNaN(validation) ? 'validation' : 'training'} (no trades or no variation), so the fall cannot be measured.` };
+  }
+  const overfit = drop > threshold;
+  const moved = drop >= 0 ? `fell ${percent(drop)}` : `rose ${percent(-drop)}`;
+  return {
+    drop,
+    verdict: (overfit ? 'overfit' : 'held_up') as Verdict,
+    explanation: `${metric} ${moved} from training (${training.toPrecision(4)}) to validation (${validation.toPrecision(4)}); ` +
+      (overfit ? `more than the ${percent(threshold)} threshold: the training result was mostly selection luck.` : `within the ${percent(threshold)} threshold.`),
+  };
+}
+
+function windowInfo(series: PriceSeries, window: BarWindow): WindowInfo {
+  const iso = (i: number) => new Date(series.time[i]).toISOString();
+  return { ...window, bars: window.end - window.start, first: iso(window.start), last: iso(window.end - 1) };
+}
+
+export async function run(input: ValidateInput, deps: { store: ArtifactStore; loadPrices: (ref: DataRef) => Promise<LoadedPrices> }): Promise<ValidateOutput> {
+  const { config } = input;
+  const [{ strategy }, prices] = await Promise.all([
+    getJson<{ strategy: Strategy }>(deps.store, input.bestStrategyKey),
+    deps.loadPrices(input.data),
+  ]);
+  const market = createMarket(prices.series);
+  const windows = splitWindows(prices.series.close.length, config.trainFraction);
+  const costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
+  const held = positions(strategy, market);
+  const training = evaluatePositions(held, market, windows.training, costs);
+  const validation = evaluatePositions(held, market, windows.validation, costs);
+  const field = SELECTION_METRIC_FIELDS[config.selectBy];
+  const verdict = judge(config.selectBy, training[field], validation[field], config.overfitThreshold);
+
+  const results: ValidationResults = {
+    strategy,
+    selectBy: config.selectBy,
+    overfitThreshold: config.overfitThreshold,
+    windows: { training: windowInfo(prices.series, windows.training), validation: windowInfo(prices.series, windows.validation) },
+    training,
+    validation,
+    buyAndHold: { training: buyAndHold(market, windows.training), validation: buyAndHold(market, windows.validation) },
+    relativeChange: Object.fromEntries(METRIC_NAMES.map((m) => [m, relative(training[m], validation[m])])) as Record<MetricName, number | null>,
+    selection: { metric: config.selectBy, training: training[field], validation: validation[field], drop: verdict.drop },
+    verdict: verdict.verdict,
+    explanation: verdict.explanation,
+  };
+  const key = runKeys(input.runId).validationResults;
+  await putJson(deps.store, key, results);
+  return { validationResultsKey: key, verdict: verdict.verdict, drop: verdict.drop };
+}

@@ -1,0 +1,83 @@
+// Stage 5 — visualize: the figures that make the fall visible. The histogram shows how the "best" stands out
+// from hundreds of lucky draws; the comparison and the equity curve show what happens after the split.
+import { createMarket, equityCurve, METRIC_LABELS, positions, SELECTION_METRIC_FIELDS, type DataRef, type MetricName } from '@overfit/core';
+import { renderEquityCurve, renderMetricHistogram, renderPerformanceComparison } from '@overfit/charts';
+import type { LoadedPrices } from '@overfit/data';
+import {
+  eventKey, getJson, parseStageEvent, parseTrainingPerformance, runKeys, type ArtifactStore, type StageEvent, type ValidationResults,
+} from '@overfit/store';
+
+export interface VisualizeInput extends StageEvent {
+  trainingPerformanceKey: string;
+  validationResultsKey: string;
+}
+
+export interface VisualizeOutput {
+  plotKeys: string[];
+}
+
+const PERCENT_METRICS = new Set<MetricName>(['totalReturn', 'cagr', 'maxDrawdown', 'winRate', 'hitRate', 'exposure']);
+const COMPARED_METRICS: MetricName[] = ['winRate', 'totalReturn', 'sharpe', 'maxDrawdown', 'hitRate', 'profitFactor'];
+
+export function parseEvent(event: unknown): VisualizeInput {
+  const base = parseStageEvent(event);
+  return {
+    ...base,
+    trainingPerformanceKey: eventKey(event, 'trainingPerformanceKey', base.runId),
+    validationResultsKey: eventKey(event, 'validationResultsKey', base.runId),
+  };
+}
+
+const formatOf = (metric: MetricName) => (PERCENT_METRICS.has(metric) ? 'percent' : 'number') as 'percent' | 'number';
+
+export async function run(
+  input: VisualizeInput,
+  deps: { store: ArtifactStore; loadPrices: (ref: DataRef) => Promise<LoadedPrices> },
+): Promise<VisualizeOutput> {
+  const { config } = input;
+  const keys = runKeys(input.runId);
+  const [csv, results, prices] = await Promise.all([
+    deps.store.get(input.trainingPerformanceKey),
+    getJson<ValidationResults>(deps.store, input.validationResultsKey),
+    deps.loadPrices(input.data),
+  ]);
+  const table = parseTrainingPerformance(csv.toString('utf8'));
+  const field = SELECTION_METRIC_FIELDS[config.selectBy];
+  const id = results.strategy.id;
+  const asNumber = (v: number | null) => (v === null ? Number.NaN : v);
+
+  const histogram = await renderMetricHistogram({
+    values: table.columns[field],
+    metricLabel: METRIC_LABELS[field],
+    format: formatOf(field),
+    best: { id, training: asNumber(results.training[field]), validation: asNumber(results.validation[field]) },
+    title: `${METRIC_LABELS[field]} of ${table.ids.length} random strategies on the training window`,
+  });
+
+  const compared = [field, ...COMPARED_METRICS.filter((m) => m !== field)].slice(0, 6);
+  const comparison = await renderPerformanceComparison({
+    metrics: compared.map((m) => ({ label: METRIC_LABELS[m], training: asNumber(results.training[m]), validation: asNumber(results.validation[m]), format: formatOf(m) })),
+    title: `Strategy ${id} (${results.strategy.family}): training vs validation`,
+    verdict: `${results.verdict.toUpperCase().replace('_', ' ')}: ${results.explanation}`,
+  });
+
+  // Equity over the whole history with the split marked: the strategy as selected, buy-and-hold beside it.
+  const market = createMarket(prices.series);
+  const everything = { start: 0, end: prices.series.close.length };
+  const costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
+  const alwaysLong = new Int8Array(everything.end).fill(1);
+  const equity = await renderEquityCurve({
+    time: prices.series.time,
+    strategy: equityCurve(positions(results.strategy, market), market, everything, costs),
+    buyAndHold: equityCurve(alwaysLong, market, everything, { feesBps: 0, slippageBps: 0 }),
+    splitIndex: results.windows.validation.start,
+    strategyLabel: `${id} (${results.strategy.family}, ${results.strategy.direction})`,
+    title: `Equity of the selected strategy: training, then validation`,
+    logScale: true,
+  });
+
+  await deps.store.put(keys.winRateHistogram, histogram, 'image/png');
+  await deps.store.put(keys.performanceComparison, comparison, 'image/png');
+  await deps.store.put(keys.equityCurve, equity, 'image/png');
+  return { plotKeys: [keys.winRateHistogram, keys.performanceComparison, keys.equityCurve] };
+}

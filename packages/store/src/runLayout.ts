@@ -1,0 +1,77 @@
+// Where a run's artifacts live. Every run writes only under runs/<runId>/; it is committed by writing its
+// manifest last and then pointing latest.json at it, so a reader never sees a half-written run.
+import { randomBytes } from 'node:crypto';
+import { getJson, putJson, type ArtifactStore } from './artifactStore';
+
+export const LATEST_KEY = 'latest.json';
+export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export function assertValidRunId(runId: string): void {
+  if (!RUN_ID_PATTERN.test(runId)) throw new Error(`invalid run id "${runId}": letters, digits, "_" and "-", at most 64`);
+}
+
+/** A sortable, unique id: UTC time to the second plus 6 random hex digits, e.g. 20261124T031500Z-a1b2c3. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export function runKeys(runId: string) {
+  assertValidRunId(runId);
+  const root = `runs/${runId}`;
+  return {
+    root: `${root}/`,
+    strategies: `${root}/strategies/strategies.json`,
+    trainingPerformance: `${root}/results/training_performance.csv`,
+    bestStrategy: `${root}/results/best_strategy.json`,
+    validationResults: `${root}/results/validation_results.json`,
+    overfittingReport: `${root}/results/overfitting_report.json`,
+    winRateHistogram: `${root}/plots/win_rate_histogram.png`,
+    performanceComparison: `${root}/plots/performance_comparison.png`,
+    equityCurve: `${root}/plots/equity_curve.png`,
+    manifest: `${root}/manifest.json`,
+  };
+}
+export type RunKeys = ReturnType<typeof runKeys>;
+
+export type RunStatus = 'succeeded' | 'failed';
+
+export interface RunManifest {
+  runId: string;
+  status: RunStatus;
+  createdAt: string;
+  finishedAt: string;
+  /** The validated run configuration, as the stages received it. */
+  config: unknown;
+  data: {
+    source: string;
+    synthetic: boolean;
+    sha256: string;
+    rows: number;
+    first: string;
+    last: string;
+    barSeconds: number;
+  } | null;
+  codeVersion: string;
+  /** Wall time of each stage in milliseconds, in execution order. */
+  timings: Record<string, number>;
+  /** Keys of every artifact the run wrote (manifest excluded). */
+  artifacts: string[];
+  summary?: unknown;
+  error?: { stage: string; message: string };
+}
+
+/**
+ * Commit a run: the manifest goes last among the run's objects, then latest.json moves to it, but only for a
+ * run that succeeded. A failed run keeps its manifest (status "failed") and never becomes latest.
+ */
+export async function commitRun(store: ArtifactStore, manifest: RunManifest): Promise<void> {
+  await putJson(store, runKeys(manifest.runId).manifest, manifest);
+  if (manifest.status === 'succeeded') await putJson(store, LATEST_KEY, { runId: manifest.runId });
+}
+
+export async function readLatestRunId(store: ArtifactStore): Promise<string | null> {
+  if (!(await store.exists(LATEST_KEY))) return null;
+  const { runId } = await getJson<{ runId: string }>(store, LATEST_KEY);
+  return runId;
+}

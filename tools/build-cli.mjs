@@ -1,0 +1,20 @@
+// Bundle the `overfit` CLI into one CommonJS file (apps/cli/dist/overfit.cjs) so it runs on plain Node without a
+// TypeScript loader. Workspace packages are TypeScript sources and get bundled; @napi-rs/canvas is a native
+// addon and stays a runtime require. Runs on `npm ci` (root "prepare") and before `npm run demo`.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+await build({
+  entryPoints: [join(root, 'apps/cli/src/bin.ts')],
+  outfile: join(root, 'apps/cli/dist/overfit.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: 'linked',
+  external: ['@napi-rs/canvas'],
+  logLevel: 'warning',
+  logOverride: { 'require-resolve-not-external': 'silent' },
+});
