@@ -126,3 +126,9 @@ export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** Metrics of one strategy on one window. NaN where undefined (e.g. Sharpe of a constant series, win rate without trades). */
 export type Metrics = Record<MetricName, number>;
+
+/** Metrics of many strategies on one window as columns: row i belongs to ids[i]. Nothing per bar is kept. */
+export interface MetricsTable {
+  ids: string[];
+  columns: Record<MetricName, Float64Array>;
+}

@@ -1,0 +1,160 @@
+// The accounting: positions + prices + costs → net returns, equity, trades and metrics on a window of bars.
+//
+// Bar t's gross return is r[t] = close[t]/close[t−1] − 1 (r[0] = 0), earned by the position held over it,
+// h[t] = pos[t−1] (h[0] = 0). A position change at close t costs c·|pos[t] − pos[t−1]| of equity, with
+// c = (fees + slippage) / 10,000, and belongs to bar t, the bar whose close it happens at. So bar t's net return is
+// (1 + h[t]·r[t]) · (1 − c·|pos[t] − pos[t−1]|) − 1. A window [start, end) scores bars start … end−1 only, but
+// positions come from all earlier bars: a position open at close start−1 is carried in at no cost.
+import { InputError } from './errors';
+import { YEAR_MS, type Market } from './market';
+import { positions } from './strategies';
+import { METRIC_NAMES, type BarWindow, type Costs, type MetricName, type Metrics, type MetricsTable, type Strategy } from './types';
+
+function costRate(costs: Costs): number {
+  const { feesBps, slippageBps } = costs;
+  if (!(Number.isFinite(feesBps) && feesBps >= 0) || !(Number.isFinite(slippageBps) && slippageBps >= 0)) {
+    throw new InputError(`fees and slippage must be finite and ≥ 0 basis points (got ${feesBps}, ${slippageBps})`, 'costs');
+  }
+  return (feesBps + slippageBps) / 10_000;
+}
+
+function checkWindow(window: BarWindow, bars: number): void {
+  const { start, end } = window;
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > bars || end - start < 1) {
+    throw new InputError(`must be whole bars within 0…${bars} with at least one bar (got ${start}…${end})`, 'window');
+  }
+}
+
+/**
+ * One pass over the window. Fills `curve` (equity after each bar) when given. Trades: a maximal run of bars holding
+ * the same non-zero position; its net return multiplies its bars' gross returns with the cost of its entry leg and
+ * of its exit leg, each c·|position|, when that leg happens at a close inside the window. A trade cut by the window's
+ * edge counts with its bars inside; a position opened at close end−1 has no bar in the window and is not counted.
+ */
+function walk(pos: Int8Array, market: Market, window: BarWindow, costs: Costs, curve?: Float64Array): Metrics {
+  const close = market.series.close;
+  checkWindow(window, close.length);
+  const c = costRate(costs);
+  const { start, end } = window;
+  const n = end - start;
+
+  let equity = 1, peak = 1, maxDrawdown = 0;
+  let sum = 0, sumSquares = 0, downsideSquares = 0, negativeBars = 0;
+  let exposed = 0, hits = 0;
+  let trades = 0, wins = 0, grossWin = 0, grossLoss = 0;
+  let tradeFactor = 1; // 1 + the open trade's net return so far
+  let tradeHasBars = false;
+
+  for (let t = start; t < end; t++) {
+    const held = t > 0 ? pos[t - 1] : 0;
+    const next = pos[t];
+    const gross = t > 0 ? 1 + held * (close[t] / close[t - 1] - 1) : 1;
+    const net = gross * (1 - c * Math.abs(next - held)) - 1;
+
+    equity *= 1 + net;
+    if (equity > peak) peak = equity;
+    else if (1 - equity / peak > maxDrawdown) maxDrawdown = 1 - equity / peak;
+    if (curve) curve[t - start] = equity;
+    sum += net;
+    sumSquares += net * net;
+    if (net < 0) {
+      downsideSquares += net * net;
+      negativeBars++;
+    }
+    if (held !== 0) {
+      exposed++;
+      if (net > 0) hits++;
+      tradeFactor *= gross;
+      tradeHasBars = true;
+    }
+    if (next !== held) {
+      if (held !== 0) {
+        const result = tradeFactor * (1 - c) - 1; // exit leg; |held| = 1
+        trades++;
+        if (result > 0) {
+          wins++;
+          grossWin += result;
+        } else grossLoss -= result;
+      }
+      tradeFactor = next !== 0 ? 1 - c : 1; // entry leg
+      tradeHasBars = false;
+    }
+  }
+  if (pos[end - 1] !== 0 && tradeHasBars) {
+    const result = tradeFactor - 1; // still open at the window's edge: no exit cost inside the window
+    trades++;
+    if (result > 0) {
+      wins++;
+      grossWin += result;
+    } else grossLoss -= result;
+  }
+
+  const rootP = Math.sqrt(market.periodsPerYear);
+  const mean = sum / n;
+  const variance = n > 1 ? Math.max(0, (sumSquares - sum * mean) / (n - 1)) : 0;
+  const sd = Math.sqrt(variance);
+  const years = (n * market.barMs) / YEAR_MS;
+  const cagr = equity > 0 ? equity ** (1 / years) - 1 : -1;
+  return {
+    totalReturn: equity - 1,
+    cagr,
+    sharpe: sd > 0 ? (mean / sd) * rootP : Number.NaN,
+    sortino: negativeBars > 0 ? (mean / Math.sqrt(downsideSquares / n)) * rootP : Number.NaN,
+    maxDrawdown,
+    calmar: maxDrawdown > 0 ? cagr / maxDrawdown : Number.NaN,
+    winRate: trades > 0 ? wins / trades : Number.NaN,
+    hitRate: exposed > 0 ? hits / exposed : Number.NaN,
+    trades,
+    exposure: exposed / n,
+    profitFactor: trades === 0 ? Number.NaN : grossLoss > 0 ? grossWin / grossLoss : grossWin > 0 ? Number.POSITIVE_INFINITY : Number.NaN,
+  };
+}
+
+export function evaluatePositions(pos: Int8Array, market: Market, window: BarWindow, costs: Costs): Metrics {
+  return walk(pos, market, window, costs);
+}
+
+/** Equity after each bar of the window (length end − start), starting from 1 before the first bar. */
+export function equityCurve(pos: Int8Array, market: Market, window: BarWindow, costs: Costs): Float64Array {
+  const curve = new Float64Array(window.end - window.start);
+  walk(pos, market, window, costs, curve);
+  return curve;
+}
+
+export function backtestStrategy(strategy: Strategy, market: Market, window: BarWindow, costs: Costs): Metrics {
+  return walk(positions(strategy, market), market, window, costs);
+}
+
+/** Long on every bar of the window, no costs: the benchmark every strategy is shown beside. */
+export function buyAndHold(market: Market, window: BarWindow): Metrics {
+  return walk(new Int8Array(market.series.close.length).fill(1), market, window, { feesBps: 0, slippageBps: 0 });
+}
+
+/** Every strategy on one window: one position pass and one accounting pass each, metrics kept as columns. */
+export function backtestStrategies(
+  strategies: readonly Strategy[],
+  market: Market,
+  window: BarWindow,
+  costs: Costs,
+  onProgress?: (done: number, total: number) => void,
+): MetricsTable {
+  const total = strategies.length;
+  const columns = Object.fromEntries(METRIC_NAMES.map((m) => [m, new Float64Array(total)])) as Record<MetricName, Float64Array>;
+  const every = Math.max(1, Math.floor(total / 100));
+  strategies.forEach((strategy, i) => {
+    const metrics = backtestStrategy(strategy, market, window, costs);
+    for (const m of METRIC_NAMES) columns[m][i] = metrics[m];
+    if (onProgress && ((i + 1) % every === 0 || i + 1 === total)) onProgress(i + 1, total);
+  });
+  return { ids: strategies.map((s) => s.id), columns };
+}
+
+/** Training = the first ⌊bars × trainFraction⌋ bars, validation = the rest; both need at least 2 bars. */
+export function splitWindows(bars: number, trainFraction: number): { training: BarWindow; validation: BarWindow } {
+  if (!(trainFraction > 0 && trainFraction < 1)) throw new InputError(`must be strictly between 0 and 1 (got ${trainFraction})`, 'trainFraction');
+  const split = Math.floor(bars * trainFraction);
+  if (split < 2 || bars - split < 2) {
+    throw new InputError(`${bars} bars split at ${trainFraction} leave ${split} for training and ${bars - split} for validation; each needs at least 2`, 'trainFraction');
+  }
+  return { training: { start: 0, end: split }, validation: { start: split, end: bars } };
+}

@@ -1,0 +1,115 @@
+// Technical indicators over typed columns. Each returns a Float64Array as long as its input, NaN until the
+// indicator is defined; the value at bar t uses inputs up to and including t, never later.
+
+/** Simple moving average of the last `period` values. */
+export function sma(values: Float64Array, period: number): Float64Array {
+  const out = new Float64Array(values.length).fill(Number.NaN);
+  let sum = 0;
+  for (let t = 0; t < values.length; t++) {
+    sum += values[t];
+    if (t >= period) sum -= values[t - period];
+    if (t >= period - 1) out[t] = sum / period;
+  }
+  return out;
+}
+
+/** Exponential moving average, α = 2 / (period + 1), seeded with the SMA of the first `period` defined values. */
+export function ema(values: Float64Array, period: number): Float64Array {
+  const out = new Float64Array(values.length).fill(Number.NaN);
+  const alpha = 2 / (period + 1);
+  let first = 0;
+  while (first < values.length && Number.isNaN(values[first])) first++; // lets ema run over a partly-undefined series (MACD)
+  if (first + period > values.length) return out;
+  let value = 0;
+  for (let t = first; t < first + period; t++) value += values[t];
+  value /= period;
+  out[first + period - 1] = value;
+  for (let t = first + period; t < values.length; t++) {
+    value += alpha * (values[t] - value);
+    out[t] = value;
+  }
+  return out;
+}
+
+/** Wilder's RSI: first averages are plain means of the first `period` changes, then (prev·(n−1) + x) / n. */
+export function rsi(close: Float64Array, period: number): Float64Array {
+  const out = new Float64Array(close.length).fill(Number.NaN);
+  if (close.length <= period) return out;
+  let gain = 0;
+  let loss = 0;
+  for (let t = 1; t <= period; t++) {
+    const change = close[t] - close[t - 1];
+    if (change > 0) gain += change;
+    else loss -= change;
+  }
+  gain /= period;
+  loss /= period;
+  const value = (g: number, l: number) => (l === 0 ? (g === 0 ? 50 : 100) : 100 - 100 / (1 + g / l));
+  out[period] = value(gain, loss);
+  for (let t = period + 1; t < close.length; t++) {
+    const change = close[t] - close[t - 1];
+    gain = (gain * (period - 1) + (change > 0 ? change : 0)) / period;
+    loss = (loss * (period - 1) + (change < 0 ? -change : 0)) / period;
+    out[t] = value(gain, loss);
+  }
+  return out;
+}
+
+/** Bollinger bands: SMA ± k × population standard deviation of the last `period` closes. */
+export function bollinger(close: Float64Array, period: number, k: number) {
+  const middle = sma(close, period);
+  const upper = new Float64Array(close.length).fill(Number.NaN);
+  const lower = new Float64Array(close.length).fill(Number.NaN);
+  for (let t = period - 1; t < close.length; t++) {
+    // Two-pass variance over the window: exact where a running sum of squares would cancel catastrophically.
+    const mean = middle[t];
+    let squares = 0;
+    for (let i = t - period + 1; i <= t; i++) squares += (close[i] - mean) ** 2;
+    const sd = Math.sqrt(squares / period);
+    upper[t] = mean + k * sd;
+    lower[t] = mean - k * sd;
+  }
+  return { middle, upper, lower };
+}
+
+/** Donchian channel: highest high and lowest low of the last `period` bars, bar t included. */
+export function donchian(high: Float64Array, low: Float64Array, period: number) {
+  const upper = new Float64Array(high.length).fill(Number.NaN);
+  const lower = new Float64Array(low.length).fill(Number.NaN);
+  // Monotonic deques of indices give O(n) rolling max/min whatever the period.
+  const maxQ = new Int32Array(high.length);
+  const minQ = new Int32Array(low.length);
+  let maxHead = 0, maxTail = 0, minHead = 0, minTail = 0;
+  for (let t = 0; t < high.length; t++) {
+    while (maxTail > maxHead && high[maxQ[maxTail - 1]] <= high[t]) maxTail--;
+    maxQ[maxTail++] = t;
+    while (minTail > minHead && low[minQ[minTail - 1]] >= low[t]) minTail--;
+    minQ[minTail++] = t;
+    if (maxQ[maxHead] <= t - period) maxHead++;
+    if (minQ[minHead] <= t - period) minHead++;
+    if (t >= period - 1) {
+      upper[t] = high[maxQ[maxHead]];
+      lower[t] = low[minQ[minHead]];
+    }
+  }
+  return { upper, lower };
+}
+
+/** Rate of change over `period` bars: close[t] / close[t − period] − 1. */
+export function rateOfChange(close: Float64Array, period: number): Float64Array {
+  const out = new Float64Array(close.length).fill(Number.NaN);
+  for (let t = period; t < close.length; t++) out[t] = close[t] / close[t - period] - 1;
+  return out;
+}
+
+/** MACD line = EMA(fast) − EMA(slow); signal = EMA(signal) of the MACD line; histogram = line − signal. */
+export function macd(close: Float64Array, fast: number, slow: number, signal: number) {
+  const fastEma = ema(close, fast);
+  const slowEma = ema(close, slow);
+  const line = new Float64Array(close.length);
+  for (let t = 0; t < close.length; t++) line[t] = fastEma[t] - slowEma[t];
+  const signalLine = ema(line, signal);
+  const histogram = new Float64Array(close.length);
+  for (let t = 0; t < close.length; t++) histogram[t] = line[t] - signalLine[t];
+  return { macd: line, signal: signalLine, histogram };
+}

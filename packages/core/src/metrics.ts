@@ -1,0 +1,37 @@
+// Names of metrics for people, and the metrics a run may select by (as users type them: snake_case).
+import { InputError } from './errors';
+import type { MetricName } from './types';
+
+export const METRIC_LABELS: Record<MetricName, string> = {
+  totalReturn: 'Total return',
+  cagr: 'CAGR',
+  sharpe: 'Sharpe ratio',
+  sortino: 'Sortino ratio',
+  maxDrawdown: 'Max drawdown',
+  calmar: 'Calmar ratio',
+  winRate: 'Win rate',
+  hitRate: 'Hit rate',
+  trades: 'Trades',
+  exposure: 'Exposure',
+  profitFactor: 'Profit factor',
+};
+
+/** Selection metrics and the metric each one reads; for all of them higher is better. */
+export const SELECTION_METRIC_FIELDS = {
+  win_rate: 'winRate',
+  sharpe: 'sharpe',
+  total_return: 'totalReturn',
+  sortino: 'sortino',
+  calmar: 'calmar',
+  cagr: 'cagr',
+  profit_factor: 'profitFactor',
+  hit_rate: 'hitRate',
+} as const satisfies Record<string, MetricName>;
+
+export type SelectionMetric = keyof typeof SELECTION_METRIC_FIELDS;
+export const SELECTION_METRICS = Object.keys(SELECTION_METRIC_FIELDS) as SelectionMetric[];
+
+export function parseSelectionMetric(name: string, where = 'selectBy'): SelectionMetric {
+  if (!(name in SELECTION_METRIC_FIELDS)) throw new InputError(`unknown metric "${name}" (known: ${SELECTION_METRICS.join(', ')})`, where);
+  return name as SelectionMetric;
+}
