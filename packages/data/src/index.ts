@@ -1,0 +1,6 @@
+export * from './timestamps';
+export * from './inspect';
+export * from './readPriceCsv';
+export * from './synthetic';
+export * from './writePriceCsv';
+export * from './priceSource';
