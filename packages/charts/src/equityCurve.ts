@@ -1,0 +1,112 @@
+// equity_curve.png: the selected strategy's equity across training and validation, the split marked, with
+// buy-and-hold beside it: where the curve bends at the split is the overfitting, in one picture.
+import type { Plugin } from 'chart.js';
+import { COLORS, encodePng, formatValue, withChart } from './render';
+
+export interface EquityCurveOptions {
+  time: ArrayLike<number>;
+  strategy: ArrayLike<number>;
+  buyAndHold: ArrayLike<number>;
+  splitIndex: number;
+  strategyLabel: string;
+  title?: string;
+  logScale?: boolean;
+  width?: number;
+  height?: number;
+  /** At most this many points per line; long histories are reduced to the min and max of each bucket. */
+  maxPoints?: number;
+}
+
+type Point = { x: number; y: number };
+
+/**
+ * Keep the shape of a long series in few points: per bucket its first, min and max (in time order), plus the last
+ * point and the split point exactly, so extremes and the split survive the reduction.
+ */
+export function downsample(time: ArrayLike<number>, values: ArrayLike<number>, maxPoints: number, keep: number): Point[] {
+  const n = values.length;
+  if (n <= maxPoints) return Array.from({ length: n }, (_, i) => ({ x: time[i], y: values[i] }));
+  const buckets = Math.max(1, Math.floor(maxPoints / 3));
+  const size = n / buckets;
+  const indices = new Set<number>([0, n - 1]);
+  if (keep > 0 && keep < n) indices.add(keep);
+  for (let b = 0; b < buckets; b++) {
+    const from = Math.floor(b * size);
+    const to = Math.min(n, Math.floor((b + 1) * size));
+    let lo = from;
+    let hi = from;
+    for (let i = from; i < to; i++) {
+      if (values[i] < values[lo]) lo = i;
+      if (values[i] > values[hi]) hi = i;
+    }
+    indices.add(from).add(lo).add(hi);
+  }
+  return [...indices].sort((a, b) => a - b).map((i) => ({ x: time[i], y: values[i] }));
+}
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+const splitMarker = (splitTime: number): Plugin => ({
+  id: 'splitMarker',
+  beforeDatasetsDraw: (chart) => {
+    const { ctx, chartArea, scales } = chart;
+    const x = scales.x.getPixelForValue(splitTime);
+    ctx.save();
+    ctx.fillStyle = 'rgba(234, 88, 12, 0.07)';
+    ctx.fillRect(x, chartArea.top, chartArea.right - x, chartArea.bottom - chartArea.top);
+    ctx.strokeStyle = COLORS.validation;
+    ctx.lineWidth = 2;
+    ctx.setLineDash([6, 4]);
+    ctx.beginPath();
+    ctx.moveTo(x, chartArea.top);
+    ctx.lineTo(x, chartArea.bottom);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.font = '600 13px Inter';
+    ctx.fillStyle = COLORS.training;
+    ctx.textAlign = 'right';
+    ctx.fillText('◀ training (selection)', x - 8, chartArea.top + 16);
+    ctx.fillStyle = COLORS.validation;
+    ctx.textAlign = 'left';
+    ctx.fillText(`validation from ${day(splitTime)} ▶`, x + 8, chartArea.top + 16);
+    ctx.restore();
+  },
+});
+
+export async function renderEquityCurve(options: EquityCurveOptions): Promise<Buffer> {
+  const { time, strategy, buyAndHold, splitIndex, width = 1000, height = 560, maxPoints = 2000 } = options;
+  const n = time.length;
+  if (n < 2 || strategy.length !== n || buyAndHold.length !== n) throw new Error(`equity curves need ≥ 2 points and equal lengths (time ${n}, strategy ${strategy.length}, buy-and-hold ${buyAndHold.length})`);
+  if (!(splitIndex > 0 && splitIndex < n)) throw new Error(`split index ${splitIndex} is outside 1…${n - 1}`);
+  let positive = true;
+  for (let i = 0; i < n; i++) if (!(strategy[i] > 0 && buyAndHold[i] > 0)) positive = false;
+  const log = (options.logScale ?? false) && positive; // a log axis cannot show equity ≤ 0
+  return withChart(
+    {
+      type: 'line',
+      data: {
+        datasets: [
+          { label: options.strategyLabel, data: downsample(time, strategy, maxPoints, splitIndex), borderColor: COLORS.training, borderWidth: 2, pointRadius: 0 },
+          { label: 'buy and hold', data: downsample(time, buyAndHold, maxPoints, splitIndex), borderColor: COLORS.benchmark, borderWidth: 1.5, pointRadius: 0 },
+        ],
+      },
+      options: {
+        parsing: false,
+        plugins: {
+          title: { display: true, text: options.title ?? 'Equity of the selected strategy', font: { size: 18, weight: 600 } },
+          subtitle: { display: true, text: 'Growth of 1 unit, net of costs; the strategy was chosen on the training part only', color: COLORS.muted },
+          legend: { position: 'bottom' },
+        },
+        scales: {
+          x: { type: 'linear', min: time[0], max: time[n - 1], ticks: { maxTicksLimit: 8, callback: (v) => day(Number(v)) }, grid: { color: COLORS.grid } },
+          y: { type: log ? 'logarithmic' : 'linear', title: { display: true, text: `Equity (start = 1${log ? ', log scale' : ''})` }, grid: { color: COLORS.grid },
+            ticks: { callback: (v) => formatValue(Number(v), 'number') } },
+        },
+      },
+      plugins: [splitMarker(time[splitIndex])],
+    },
+    width,
+    height,
+    encodePng,
+  );
+}

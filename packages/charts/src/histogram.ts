@@ -1,0 +1,95 @@
+// win_rate_histogram.png: the selection metric of every strategy on the training window, with the selected
+// strategy's training value and its validation value marked — the "best" sits in the lucky tail, then falls back.
+import type { Plugin } from 'chart.js';
+import { COLORS, encodePng, formatValue, withChart } from './render';
+
+export interface MetricHistogramOptions {
+  values: ArrayLike<number>;
+  metricLabel: string;
+  format?: 'percent' | 'number';
+  best: { id: string; training: number; validation: number | null };
+  title?: string;
+  bins?: number;
+  width?: number;
+  height?: number;
+}
+
+/** Freedman–Diaconis bin count (2·IQR/∛n wide), kept between 10 and 60 so the shape stays readable. */
+export function binCount(sorted: Float64Array): number {
+  const n = sorted.length;
+  const q = (p: number) => sorted[Math.min(n - 1, Math.floor(p * (n - 1)))];
+  const width = (2 * (q(0.75) - q(0.25))) / Math.cbrt(n);
+  const range = sorted[n - 1] - sorted[0];
+  const bins = width > 0 ? Math.ceil(range / width) : 10;
+  return Math.min(60, Math.max(10, bins));
+}
+
+const verticalMarkers = (markers: { value: number; color: string; label: string }[]): Plugin => ({
+  id: 'verticalMarkers',
+  afterDatasetsDraw: (chart) => {
+    const { ctx, chartArea, scales } = chart;
+    markers.forEach((marker, i) => {
+      if (!Number.isFinite(marker.value)) return;
+      const x = scales.x.getPixelForValue(marker.value);
+      ctx.save();
+      ctx.strokeStyle = marker.color;
+      ctx.lineWidth = 3;
+      ctx.setLineDash(i === 0 ? [] : [8, 5]);
+      ctx.beginPath();
+      ctx.moveTo(x, chartArea.top);
+      ctx.lineTo(x, chartArea.bottom);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = marker.color;
+      ctx.font = `600 13px Inter`;
+      const text = marker.label;
+      const textWidth = ctx.measureText(text).width;
+      // Keep the label inside the plot: to the left of the line when it would run off the right edge.
+      const left = x + 6 + textWidth > chartArea.right ? x - 6 - textWidth : x + 6;
+      ctx.fillText(text, left, chartArea.top + 16 + i * 18);
+      ctx.restore();
+    });
+  },
+});
+
+export async function renderMetricHistogram(options: MetricHistogramOptions): Promise<Buffer> {
+  const { metricLabel, format = 'percent', best, width = 1000, height = 560 } = options;
+  const finite = Float64Array.from(Array.from(options.values).filter(Number.isFinite)).sort();
+  if (finite.length === 0) throw new Error(`no strategy has a defined ${metricLabel}: nothing to draw`);
+  const bins = options.bins ?? binCount(finite);
+  const lo = finite[0];
+  const hi = finite[finite.length - 1];
+  const step = hi > lo ? (hi - lo) / bins : 1;
+  const counts = new Array<number>(bins).fill(0);
+  for (const v of finite) counts[Math.min(bins - 1, Math.floor((v - lo) / step))]++;
+  const points = counts.map((count, i) => ({ x: lo + (i + 0.5) * step, y: count }));
+  const validation = best.validation ?? Number.NaN;
+  const xs = [lo, hi, best.training, validation].filter(Number.isFinite);
+  const pad = step;
+
+  return withChart(
+    {
+      type: 'bar',
+      data: { datasets: [{ label: `${metricLabel} of each strategy (training)`, data: points, backgroundColor: '#93c5fd', borderColor: '#60a5fa', borderWidth: 1, barPercentage: 1, categoryPercentage: 1, grouped: false }] },
+      options: {
+        plugins: {
+          title: { display: true, text: options.title ?? `${metricLabel}: ${finite.length} strategies on the training window`, font: { size: 18, weight: 600 } },
+          subtitle: { display: true, text: `${finite.length} of ${options.values.length} strategies have a defined value; the selected one is ${best.id}`, color: COLORS.muted },
+          legend: { display: false },
+        },
+        scales: {
+          x: { type: 'linear', min: Math.min(...xs) - pad, max: Math.max(...xs) + pad, title: { display: true, text: `${metricLabel}${format === 'percent' ? ' (%)' : ''}` },
+            ticks: { callback: (v) => formatValue(Number(v), format) }, grid: { color: COLORS.grid } },
+          y: { title: { display: true, text: 'Number of strategies' }, beginAtZero: true, grid: { color: COLORS.grid } },
+        },
+      },
+      plugins: [verticalMarkers([
+        { value: best.training, color: COLORS.training, label: `best in training: ${formatValue(best.training, format)}` },
+        { value: validation, color: COLORS.validation, label: `same strategy on validation: ${formatValue(validation, format)}` },
+      ])],
+    },
+    width,
+    height,
+    encodePng,
+  );
+}

@@ -1,0 +1,4 @@
+export { registeredFontFamilies, FONT_FAMILY, COLORS } from './render';
+export * from './histogram';
+export * from './comparison';
+export * from './equityCurve';
