@@ -1,7 +1,7 @@
 // The overfit commands. Each returns the text for stdout; errors propagate to main, which prints one line.
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join, relative, sep } from 'node:path';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import {
   backtestStrategy, createMarket, InputError, METRIC_LABELS, parseStrategy, SELECTION_METRIC_FIELDS,
 } from '@overfit/core';
@@ -18,9 +18,9 @@ import { metricsTable, progressBar, table } from './format';
 
 type Args = string[];
 
-function parse<T extends Parameters<typeof parseArgs>[0]['options']>(args: Args, options: T, positionals = 0) {
+function parse<T extends ParseArgsOptionsConfig>(args: Args, options: T, positionals = 0) {
   try {
-    const parsed = parseArgs({ args, options, allowPositionals: positionals > 0, strict: true });
+    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
     if (parsed.positionals.length > positionals) throw new InputError(`unexpected argument "${parsed.positionals[positionals]}"`);
     return parsed;
   } catch (error) {
@@ -68,6 +68,9 @@ function summaryObject(s: RunSummary) {
   };
 }
 
+/** A path under the working directory is shown relative to it: shorter, and what the user would type. */
+const shortPath = (path: string): string => (path.startsWith(process.cwd() + sep) ? relative(process.cwd(), path) : path);
+
 function formatSummary(s: RunSummary, elapsedMs: number): string {
   const r = s.results;
   const { id, family, direction, ...params } = r.strategy;
@@ -81,7 +84,7 @@ function formatSummary(s: RunSummary, elapsedMs: number): string {
       ['Bars', `${s.data.rows} from ${s.data.first} to ${s.data.last}; training ${w.training.bars} (to ${w.training.last}), validation ${w.validation.bars}`],
       ['Tested', `${s.config.strategies} random strategies, ${s.eligible} with ≥ ${s.config.minTrades} trades eligible; selected by ${METRIC_LABELS[field].toLowerCase()}`],
       ['Best', `${id}  ${family}  ${direction}  ${JSON.stringify(params)}`],
-    ]),
+    ], 'text'),
     '',
     metricsTable([
       { title: 'training', metrics: r.training },
@@ -91,7 +94,7 @@ function formatSummary(s: RunSummary, elapsedMs: number): string {
     ]),
     '',
     `Verdict: ${r.verdict.toUpperCase().replace('_', ' ')} — ${r.explanation}`,
-    `Artifacts: ${join(s.store, 'runs', s.runId)}/ (${s.artifacts.map((k) => k.split('/').pop()).join(', ')})`,
+    `Artifacts: ${shortPath(join(s.store, 'runs', s.runId))}/ (${s.artifacts.map((k) => k.split('/').pop()).join(', ')})`,
     `Took ${(elapsedMs / 1000).toFixed(1)} s (${Object.entries(s.timings).map(([k, v]) => `${k} ${v} ms`).join(', ')})`,
   ];
   return lines.join('\n');

@@ -10,9 +10,11 @@ export function formatMetric(name: MetricName, value: number | null): string {
   return PERCENT.has(name) ? `${(value * 100).toFixed(2)} %` : value.toFixed(3);
 }
 
-export function table(rows: string[][]): string {
+/** Columns aligned by padding: the first to the left, the others to the right (numbers) or left (text). */
+export function table(rows: string[][], align: 'numbers' | 'text' = 'numbers'): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd()).join('\n');
+  const pad = (cell: string, c: number) => (c === 0 || align === 'text' ? cell.padEnd(widths[c]) : cell.padStart(widths[c]));
+  return rows.map((r) => r.map(pad).join('  ').trimEnd()).join('\n');
 }
 
 export function metricsTable(columns: { title: string; metrics: Partial<Metrics> }[], names: readonly MetricName[] = METRIC_NAMES): string {

@@ -34,7 +34,8 @@ describe('overfit run', () => {
     expect(summary).toMatchObject({ strategies: 40, selectBy: 'win_rate', data: { synthetic: false, rows: 3000 } });
     expect(['overfit', 'held_up', 'inconclusive']).toContain(summary.verdict);
     expect(Object.keys(summary.training)).toEqual(expect.arrayContaining(['winRate', 'sharpe', 'maxDrawdown', 'profitFactor']));
-    for (const artifact of summary.artifacts) expect(existsSync(join(root, artifact))).toBe(true);
+    for (const artifact of summary.artifacts) expect(existsSync(artifact)).toBe(true);
+    expect(summary.artifacts).toHaveLength(7);
     expect(JSON.parse(await readFile(join(root, 'store-json/latest.json'), 'utf8'))).toEqual({ runId: summary.runId });
   });
 
@@ -87,6 +88,33 @@ describe('overfit run', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
   });
+});
+
+describe('overfit run on real data', () => {
+  (existsSync(SHARED_HOURLY) ? it : it.skip)('runs 500 strategies on the hourly BTC history and writes every artifact', async () => {
+    const { code, stdout, stderr } = overfit(['run', '--data', SHARED_HOURLY, '--strategies', '500', '--store', 'store-real', '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary.data).toMatchObject({ synthetic: false, rows: 71_214, sha256: '7724cb0760b5dfa0de9d9a0e01d8a597a143ae3091bcd6bbe9b9a8a692a60022' });
+    const names = summary.artifacts.map((a: string) => a.split('/').slice(-2).join('/')).sort();
+    expect(names).toEqual([
+      'plots/equity_curve.png', 'plots/performance_comparison.png', 'plots/win_rate_histogram.png',
+      'results/best_strategy.json', 'results/training_performance.csv', 'results/validation_results.json', 'strategies/strategies.json',
+    ]);
+    for (const artifact of summary.artifacts) expect(existsSync(artifact)).toBe(true);
+    const csv = (await readFile(summary.artifacts.find((a: string) => a.endsWith('.csv')), 'utf8')).trim().split('\n');
+    expect(csv).toHaveLength(501);
+    // Training is the first 70 % of bars; the selected strategy is eligible and has the top win rate of the CSV.
+    const validation = JSON.parse(await readFile(summary.artifacts.find((a: string) => a.endsWith('validation_results.json')), 'utf8'));
+    expect(validation.windows.training).toMatchObject({ start: 0, end: 49_849, first: '2017-08-17T04:00:00.000Z' });
+    expect(validation.windows.validation).toMatchObject({ start: 49_849, end: 71_214, last: '2025-10-06T17:00:00.000Z' });
+    const header = csv[0].split(',');
+    const [winRate, trades] = [header.indexOf('win_rate'), header.indexOf('trades')];
+    const eligible = csv.slice(1).map((line) => line.match(/("[^"]*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, '')))
+      .filter((cells) => Number(cells[trades]) >= 10).map((cells) => Number(cells[winRate]));
+    expect(summary.training.winRate).toBe(Math.max(...eligible));
+  }, 60_000);
 });
 
 describe('overfit backtest', () => {

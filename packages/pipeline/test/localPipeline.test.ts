@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { DEFAULT_RUN_CONFIG, InputError, parseRunConfig, type DataRef } from '@overfit/core';
-import { getJson, LocalStore, readLatestRunId, runKeys, type ArtifactStore, type RunManifest, type ValidationResults } from '@overfit/store';
+import { join } from 'node:path';
+import { InputError, parseRunConfig, type DataRef } from '@overfit/core';
+import { getJson, LocalStore, readLatestRunId, runKeys, type ArtifactStore, type RunManifest } from '@overfit/store';
 import { runLocalPipeline } from '../src';
 
-const SHARED_HOURLY = resolve(__dirname, '../../../../shared/data/btc_usd_1h.csv');
 const synthetic: DataRef = { kind: 'synthetic', bars: 3000, seed: 11, intervalSeconds: 3600 };
 const config = parseRunConfig({ strategies: 60, seed: 5 });
 
@@ -94,16 +93,4 @@ describe('runLocalPipeline', () => {
     expect((await getJson<RunManifest>(store, runKeys('few').manifest)).status).toBe('failed');
     expect(await readLatestRunId(store)).toBeNull();
   });
-
-  (existsSync(SHARED_HOURLY) ? it : it.skip)('runs 500 strategies on real hourly BTC and writes every artifact', async () => {
-    const store = new LocalStore(join(root, 'store'));
-    const summary = await runLocalPipeline({ config: DEFAULT_RUN_CONFIG, data: { kind: 'file', path: SHARED_HOURLY }, store });
-    expect(summary.data).toMatchObject({ synthetic: false, rows: 71_214, sha256: '7724cb0760b5dfa0de9d9a0e01d8a597a143ae3091bcd6bbe9b9a8a692a60022' });
-    expect(await readdir(join(store.location, 'runs', summary.runId, 'plots'))).toEqual(['equity_curve.png', 'performance_comparison.png', 'win_rate_histogram.png']);
-    const results = await getJson<ValidationResults>(store, runKeys(summary.runId).validationResults);
-    expect(results.windows.training).toMatchObject({ start: 0, end: 49_849, first: '2017-08-17T04:00:00.000Z' });
-    // The selected strategy's training win rate is the maximum over the eligible ones, so it tops the CSV column.
-    expect(results.selection.training).toBe(results.training.winRate);
-    expect(results.training.trades).toBeGreaterThanOrEqual(10);
-  }, 60_000);
 });

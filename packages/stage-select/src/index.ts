@@ -1,6 +1,6 @@
 // Stage 3 — select: pick the "best" strategy by the selection metric on the training window, the way a
 // researcher who tried them all would. Strategies with too few trades are not eligible: their metrics are noise.
-import { InputError, SELECTION_METRIC_FIELDS, type Metrics, type SelectionMetric, type Strategy } from '@overfit/core';
+import { InputError, SELECTION_METRIC_FIELDS, type Metrics, type SelectionMetric } from '@overfit/core';
 import {
   eventKey, getJson, parseStageEvent, parseTrainingPerformance, putJson, runKeys, type ArtifactStore, type BestStrategyDocument, type StageEvent,
   type StrategiesDocument, type TrainingPerformance,
