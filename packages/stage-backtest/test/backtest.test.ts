@@ -1,0 +1,41 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { backtestStrategy, createMarket, generateStrategies, parseRunConfig, splitWindows, type DataRef } from '@overfit/core';
+import { cachedPriceLoader } from '@overfit/data';
+import { LocalStore, parseTrainingPerformance, putJson } from '@overfit/store';
+import { assertEnoughBars, parseEvent, run } from '../src';
+
+const data: DataRef = { kind: 'synthetic', bars: 1500, seed: 2, intervalSeconds: 3600 };
+
+it('backtests every strategy on the training window only and writes one CSV row each', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'overfit-backtest-'));
+  const store = new LocalStore(root);
+  const config = parseRunConfig({ strategies: 30, seed: 4 });
+  const strategies = generateStrategies({ count: 30, seed: 4 });
+  await putJson(store, 'runs/r1/strategies/strategies.json', { strategies });
+  const loadPrices = cachedPriceLoader();
+  const progress: number[] = [];
+  const output = await run({ runId: 'r1', config, data, strategiesKey: 'runs/r1/strategies/strategies.json' }, { store, loadPrices, onProgress: (done) => progress.push(done) });
+  expect(output).toEqual({ trainingPerformanceKey: 'runs/r1/results/training_performance.csv', count: 30, windows: splitWindows(1500, 0.7) });
+  expect(progress[progress.length - 1]).toBe(30);
+
+  const table = parseTrainingPerformance((await store.get(output.trainingPerformanceKey)).toString());
+  expect(table.ids).toEqual(strategies.map((s) => s.id));
+  const market = createMarket((await loadPrices(data)).series);
+  for (const i of [0, 7, 29]) {
+    const expected = backtestStrategy(strategies[i], market, { start: 0, end: 1050 }, { feesBps: 10, slippageBps: 0 });
+    for (const [name, value] of Object.entries(expected)) expect(table.columns[name as keyof typeof expected][i]).toEqual(value);
+  }
+  await rm(root, { recursive: true, force: true });
+});
+
+it('refuses a training window shorter than the longest lookback, naming the data', () => {
+  const strategies = [{ id: 's1', family: 'sma_cross', fast: 5, slow: 200, direction: 'long_only' } as const];
+  expect(() => assertEnoughBars(strategies, 150, 'prices.csv')).toThrow('prices.csv: the training window has 150 bars but strategy s1 (sma_cross) needs more than 200');
+  expect(() => assertEnoughBars(strategies, 201, 'prices.csv')).not.toThrow();
+});
+
+it('needs the strategies key of its own run', () => {
+  expect(() => parseEvent({ runId: 'r1', config: {}, data })).toThrow('event.strategiesKey');
+});
