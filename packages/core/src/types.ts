@@ -132,3 +132,19 @@ export interface MetricsTable {
   ids: string[];
   columns: Record<MetricName, Float64Array>;
 }
+
+/**
+ * Per-strategy moments of net per-bar returns over contiguous blocks of one window: what CSCV (the Sharpe of any
+ * union of blocks) and block-level bootstraps need, without an N × T matrix. Block b of a window [start, end)
+ * covers bars start + b·blockBars … start + (b+1)·blockBars − 1, blockBars = ⌊(end − start) / blocks⌋; the
+ * remainder at the end is dropped. Row-major: strategy i, block b at index i·blocks + b.
+ */
+export interface BlockMoments {
+  strategies: number;
+  blocks: number;
+  blockBars: number;
+  /** Σ r over the block's bars. */
+  sum: Float64Array;
+  /** Σ r² over the block's bars. */
+  sumSquares: Float64Array;
+}
