@@ -36,7 +36,7 @@ describe('overfit run', () => {
     expect(['overfit', 'held_up', 'inconclusive']).toContain(summary.verdict);
     expect(Object.keys(summary.training)).toEqual(expect.arrayContaining(['winRate', 'sharpe', 'maxDrawdown', 'profitFactor']));
     for (const artifact of summary.artifacts) expect(existsSync(artifact)).toBe(true);
-    expect(summary.artifacts).toHaveLength(7);
+    expect(summary.artifacts).toHaveLength(9);
     expect(JSON.parse(await readFile(join(root, 'store-json/latest.json'), 'utf8'))).toEqual({ runId: summary.runId });
   });
 
@@ -101,10 +101,11 @@ describe('overfit run on real data', () => {
     const names = summary.artifacts.map((a: string) => a.split('/').slice(-2).join('/')).sort();
     expect(names).toEqual([
       'plots/equity_curve.png', 'plots/performance_comparison.png', 'plots/win_rate_histogram.png',
-      'results/best_strategy.json', 'results/training_performance.csv', 'results/validation_results.json', 'strategies/strategies.json',
+      'results/best_strategy.json', 'results/block_moments.bin', 'results/training_performance.csv', 'results/validation_performance.csv',
+      'results/validation_results.json', 'strategies/strategies.json',
     ]);
     for (const artifact of summary.artifacts) expect(existsSync(artifact)).toBe(true);
-    const table = parseTrainingPerformance(await readFile(summary.artifacts.find((a: string) => a.endsWith('.csv')), 'utf8'));
+    const table = parseTrainingPerformance(await readFile(summary.artifacts.find((a: string) => a.endsWith('training_performance.csv')), 'utf8'));
     expect(table.ids).toHaveLength(500);
     // Training is the first 70 % of bars; the selected strategy is eligible and has the top win rate of the CSV.
     const validation = JSON.parse(await readFile(summary.artifacts.find((a: string) => a.endsWith('validation_results.json')), 'utf8'));

@@ -8,7 +8,7 @@
 import { InputError } from './errors';
 import { YEAR_MS, type Market } from './market';
 import { positions } from './strategies';
-import { METRIC_NAMES, type BarWindow, type Costs, type MetricName, type Metrics, type MetricsTable, type Strategy } from './types';
+import { METRIC_NAMES, type BarWindow, type BlockMoments, type Costs, type MetricName, type Metrics, type MetricsTable, type Strategy } from './types';
 
 function costRate(costs: Costs): number {
   const { feesBps, slippageBps } = costs;
@@ -31,7 +31,13 @@ function checkWindow(window: BarWindow, bars: number): void {
  * of its exit leg, each c·|position|, when that leg happens at a close inside the window. A trade cut by the window's
  * edge counts with its bars inside; a position opened at close end−1 has no bar in the window and is not counted.
  */
-function walk(pos: Int8Array, market: Market, window: BarWindow, costs: Costs, curve?: Float64Array): Metrics {
+/** Where walk() adds a strategy's per-block Σr and Σr² (its row of a BlockMoments). */
+interface MomentsSink {
+  moments: BlockMoments;
+  row: number;
+}
+
+function walk(pos: Int8Array, market: Market, window: BarWindow, costs: Costs, curve?: Float64Array, sink?: MomentsSink): Metrics {
   const close = market.series.close;
   checkWindow(window, close.length);
   const c = costRate(costs);
@@ -44,6 +50,9 @@ function walk(pos: Int8Array, market: Market, window: BarWindow, costs: Costs, c
   let trades = 0, wins = 0, grossWin = 0, grossLoss = 0;
   let tradeFactor = 1; // 1 + the open trade's net return so far
   let tradeHasBars = false;
+  const blockBars = sink ? sink.moments.blockBars : 0;
+  const momentsEnd = sink ? start + sink.moments.blocks * blockBars : start;
+  const momentsBase = sink ? sink.row * sink.moments.blocks : 0;
 
   for (let t = start; t < end; t++) {
     const held = t > 0 ? pos[t - 1] : 0;
@@ -57,6 +66,11 @@ function walk(pos: Int8Array, market: Market, window: BarWindow, costs: Costs, c
     if (curve) curve[t - start] = equity;
     sum += net;
     sumSquares += net * net;
+    if (t < momentsEnd) {
+      const at = momentsBase + Math.floor((t - start) / blockBars);
+      sink!.moments.sum[at] += net;
+      sink!.moments.sumSquares[at] += net * net;
+    }
     if (net < 0) {
       downsideSquares += net * net;
       negativeBars++;
@@ -147,6 +161,60 @@ export function backtestStrategies(
     if (onProgress && ((i + 1) % every === 0 || i + 1 === total)) onProgress(i + 1, total);
   });
   return { ids: strategies.map((s) => s.id), columns };
+}
+
+/** Empty per-block moments for `strategies` rows over a window of `bars` bars cut into `blocks` blocks. */
+export function emptyBlockMoments(strategies: number, blocks: number, bars: number): BlockMoments {
+  if (!Number.isInteger(blocks) || blocks < 1 || blocks > bars) {
+    throw new InputError(`must be a whole number between 1 and the window's ${bars} bars (got ${blocks})`, 'blocks');
+  }
+  return {
+    strategies, blocks, blockBars: Math.floor(bars / blocks),
+    sum: new Float64Array(strategies * blocks), sumSquares: new Float64Array(strategies * blocks),
+  };
+}
+
+function emptyTable(strategies: readonly Strategy[]): MetricsTable {
+  const columns = Object.fromEntries(METRIC_NAMES.map((m) => [m, new Float64Array(strategies.length)])) as Record<MetricName, Float64Array>;
+  return { ids: strategies.map((s) => s.id), columns };
+}
+
+/** What the backtest stage computes for every strategy: metrics on both windows, block moments of training. */
+export interface BacktestResults {
+  training: MetricsTable;
+  validation: MetricsTable;
+  /** Net per-bar return moments over the training window, `blocks` contiguous blocks per strategy. */
+  trainingMoments: BlockMoments;
+}
+
+/**
+ * Every strategy on both windows in one position pass each. Selection only ever reads the training table; the
+ * validation table and the training moments feed the statistics of the whole selection process (IS vs OOS rank
+ * correlation, CSCV), which need every strategy, not just the winner.
+ */
+export function backtestAll(
+  strategies: readonly Strategy[],
+  market: Market,
+  windows: { training: BarWindow; validation: BarWindow },
+  costs: Costs,
+  options: { blocks: number; onProgress?: (done: number, total: number) => void },
+): BacktestResults {
+  const total = strategies.length;
+  const training = emptyTable(strategies);
+  const validation = emptyTable(strategies);
+  const trainingMoments = emptyBlockMoments(total, options.blocks, windows.training.end - windows.training.start);
+  const every = Math.max(1, Math.floor(total / 100));
+  strategies.forEach((strategy, i) => {
+    const pos = positions(strategy, market);
+    const inSample = walk(pos, market, windows.training, costs, undefined, { moments: trainingMoments, row: i });
+    const outOfSample = walk(pos, market, windows.validation, costs);
+    for (const m of METRIC_NAMES) {
+      training.columns[m][i] = inSample[m];
+      validation.columns[m][i] = outOfSample[m];
+    }
+    if (options.onProgress && ((i + 1) % every === 0 || i + 1 === total)) options.onProgress(i + 1, total);
+  });
+  return { training, validation, trainingMoments };
 }
 
 /** Training = the first ⌊bars × trainFraction⌋ bars, validation = the rest; both need at least 2 bars. */

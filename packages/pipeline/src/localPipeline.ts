@@ -89,7 +89,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     const backtested = await step('backtest', () => backtest.run({ ...base, strategiesKey: generated.strategiesKey }, {
       store, loadPrices, onProgress: (done, total) => progress({ kind: 'backtest', done, total }),
     }));
-    artifacts.push(backtested.trainingPerformanceKey);
+    artifacts.push(backtested.trainingPerformanceKey, backtested.validationPerformanceKey, backtested.blockMomentsKey);
     const selected = await step('select', () => select.run({ ...base, ...generated, ...backtested }, { store }));
     artifacts.push(selected.bestStrategyKey);
     const validated = await step('validate', () => validate.run({ ...base, ...selected }, { store, loadPrices }));

@@ -17,7 +17,7 @@ afterEach(() => rm(root, { recursive: true, force: true }));
 
 const ARTIFACTS = (runId: string) => {
   const k = runKeys(runId);
-  return [k.strategies, k.trainingPerformance, k.bestStrategy, k.validationResults, k.winRateHistogram, k.performanceComparison, k.equityCurve];
+  return [k.strategies, k.trainingPerformance, k.validationPerformance, k.blockMoments, k.bestStrategy, k.validationResults, k.winRateHistogram, k.performanceComparison, k.equityCurve];
 };
 
 describe('runLocalPipeline', () => {

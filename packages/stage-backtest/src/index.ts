@@ -1,14 +1,20 @@
-// Stage 2 — backtest: every strategy on the training window only; one row of metrics per strategy.
-import { backtestStrategies, createMarket, InputError, splitWindows, strategyLookback, type BarWindow, type DataRef, type Strategy } from '@overfit/core';
+// Stage 2 — backtest: every strategy on both windows. Selection reads only the training table; the validation
+// table and the training window's block moments are for the statistics of the whole selection process.
+import { backtestAll, createMarket, InputError, splitWindows, strategyLookback, type BarWindow, type DataRef, type Strategy } from '@overfit/core';
 import type { LoadedPrices } from '@overfit/data';
-import { eventKey, formatTrainingPerformance, getJson, parseStageEvent, runKeys, type ArtifactStore, type StageEvent } from '@overfit/store';
+import { eventKey, formatBlockMoments, formatTrainingPerformance, getJson, parseStageEvent, runKeys, type ArtifactStore, type StageEvent } from '@overfit/store';
 
 export interface BacktestInput extends StageEvent {
   strategiesKey: string;
 }
 
+/** Blocks of the training window's return moments: CSCV partitions (16 by default) must divide it. */
+export const MOMENT_BLOCKS = 64;
+
 export interface BacktestOutput {
   trainingPerformanceKey: string;
+  validationPerformanceKey: string;
+  blockMomentsKey: string;
   count: number;
   windows: { training: BarWindow; validation: BarWindow };
 }
@@ -52,8 +58,14 @@ export async function run(input: BacktestInput, deps: BacktestDeps): Promise<Bac
   assertEnoughBars(strategies, windows.training.end - windows.training.start, prices.source.path);
 
   const costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
-  const table = backtestStrategies(strategies, market, windows.training, costs, deps.onProgress);
-  const key = runKeys(input.runId).trainingPerformance;
-  await deps.store.put(key, formatTrainingPerformance(strategies, table), 'text/csv');
-  return { trainingPerformanceKey: key, count: strategies.length, windows };
+  const trainingBars = windows.training.end - windows.training.start;
+  const results = backtestAll(strategies, market, windows, costs, { blocks: Math.min(MOMENT_BLOCKS, trainingBars), onProgress: deps.onProgress });
+  const keys = runKeys(input.runId);
+  await deps.store.put(keys.trainingPerformance, formatTrainingPerformance(strategies, results.training), 'text/csv');
+  await deps.store.put(keys.validationPerformance, formatTrainingPerformance(strategies, results.validation), 'text/csv');
+  await deps.store.put(keys.blockMoments, formatBlockMoments(results.trainingMoments), 'application/octet-stream');
+  return {
+    trainingPerformanceKey: keys.trainingPerformance, validationPerformanceKey: keys.validationPerformance,
+    blockMomentsKey: keys.blockMoments, count: strategies.length, windows,
+  };
 }

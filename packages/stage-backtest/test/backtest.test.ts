@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backtestStrategy, createMarket, generateStrategies, parseRunConfig, splitWindows, type DataRef } from '@overfit/core';
 import { cachedPriceLoader } from '@overfit/data';
-import { LocalStore, parseTrainingPerformance, putJson } from '@overfit/store';
+import { LocalStore, parseBlockMoments, parseTrainingPerformance, putJson } from '@overfit/store';
 import { assertEnoughBars, parseEvent, run } from '../src';
 
 const data: DataRef = { kind: 'synthetic', bars: 1500, seed: 2, intervalSeconds: 3600 };
 
-it('backtests every strategy on the training window only and writes one CSV row each', async () => {
+it('backtests every strategy on both windows: one CSV row each, and the training block moments', async () => {
   const root = await mkdtemp(join(tmpdir(), 'overfit-backtest-'));
   const store = new LocalStore(root);
   const config = parseRunConfig({ strategies: 30, seed: 4 });
@@ -17,16 +17,24 @@ it('backtests every strategy on the training window only and writes one CSV row 
   const loadPrices = cachedPriceLoader();
   const progress: number[] = [];
   const output = await run({ runId: 'r1', config, data, strategiesKey: 'runs/r1/strategies/strategies.json' }, { store, loadPrices, onProgress: (done) => progress.push(done) });
-  expect(output).toEqual({ trainingPerformanceKey: 'runs/r1/results/training_performance.csv', count: 30, windows: splitWindows(1500, 0.7) });
+  expect(output).toEqual({
+    trainingPerformanceKey: 'runs/r1/results/training_performance.csv', validationPerformanceKey: 'runs/r1/results/validation_performance.csv',
+    blockMomentsKey: 'runs/r1/results/block_moments.bin', count: 30, windows: splitWindows(1500, 0.7),
+  });
   expect(progress[progress.length - 1]).toBe(30);
 
-  const table = parseTrainingPerformance((await store.get(output.trainingPerformanceKey)).toString());
-  expect(table.ids).toEqual(strategies.map((s) => s.id));
   const market = createMarket((await loadPrices(data)).series);
-  for (const i of [0, 7, 29]) {
-    const expected = backtestStrategy(strategies[i], market, { start: 0, end: 1050 }, { feesBps: 10, slippageBps: 0 });
-    for (const [name, value] of Object.entries(expected)) expect(table.columns[name as keyof typeof expected][i]).toEqual(value);
+  const windows = { trainingPerformanceKey: { start: 0, end: 1050 }, validationPerformanceKey: { start: 1050, end: 1500 } } as const;
+  for (const [key, window] of Object.entries(windows)) {
+    const table = parseTrainingPerformance((await store.get(output[key as keyof typeof windows])).toString());
+    expect(table.ids).toEqual(strategies.map((s) => s.id));
+    for (const i of [0, 7, 29]) {
+      const expected = backtestStrategy(strategies[i], market, window, { feesBps: 10, slippageBps: 0 });
+      for (const [name, value] of Object.entries(expected)) expect(table.columns[name as keyof typeof expected][i]).toEqual(value);
+    }
   }
+  const moments = parseBlockMoments(await store.get(output.blockMomentsKey));
+  expect(moments).toMatchObject({ strategies: 30, blocks: 64, blockBars: 16 }); // ⌊1050 / 64⌋
   await rm(root, { recursive: true, force: true });
 });
 

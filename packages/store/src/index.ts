@@ -4,3 +4,4 @@ export * from './runLayout';
 export * from './trainingPerformance';
 export * from './stageEvent';
 export * from './documents';
+export * from './blockMoments';

@@ -23,6 +23,8 @@ export function runKeys(runId: string) {
     root: `${root}/`,
     strategies: `${root}/strategies/strategies.json`,
     trainingPerformance: `${root}/results/training_performance.csv`,
+    validationPerformance: `${root}/results/validation_performance.csv`,
+    blockMoments: `${root}/results/block_moments.bin`,
     bestStrategy: `${root}/results/best_strategy.json`,
     validationResults: `${root}/results/validation_results.json`,
     overfittingReport: `${root}/results/overfitting_report.json`,
