@@ -73,6 +73,15 @@ const splitMarker = (splitTime: number): Plugin => ({
   },
 });
 
+/** Chart.js puts a log tick at every 0.01 on narrow ranges; keep one-significant-digit values (0.4, 0.5, 1, 2 …). */
+function keepRoundLogTicks(axis: { ticks: { value: number }[] }): void {
+  const round = axis.ticks.filter(({ value }) => {
+    const mantissa = value / 10 ** Math.floor(Math.log10(value));
+    return Math.abs(mantissa - Math.round(mantissa)) < 1e-9;
+  });
+  if (round.length >= 3) axis.ticks = round;
+}
+
 export async function renderEquityCurve(options: EquityCurveOptions): Promise<Buffer> {
   const { time, strategy, buyAndHold, splitIndex, width = 1000, height = 560, maxPoints = 2000 } = options;
   const n = time.length;
@@ -100,7 +109,7 @@ export async function renderEquityCurve(options: EquityCurveOptions): Promise<Bu
         scales: {
           x: { type: 'linear', min: time[0], max: time[n - 1], ticks: { maxTicksLimit: 8, callback: (v) => day(Number(v)) }, grid: { color: COLORS.grid } },
           y: { type: log ? 'logarithmic' : 'linear', title: { display: true, text: `Equity (start = 1${log ? ', log scale' : ''})` }, grid: { color: COLORS.grid },
-            ticks: { callback: (v) => formatValue(Number(v), 'number') } },
+            ticks: { callback: (v) => formatValue(Number(v), 'number') }, afterBuildTicks: log ? keepRoundLogTicks : undefined },
         },
       },
       plugins: [splitMarker(time[splitIndex])],

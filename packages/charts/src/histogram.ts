@@ -8,6 +8,10 @@ export interface MetricHistogramOptions {
   metricLabel: string;
   format?: 'percent' | 'number';
   best: { id: string; training: number; validation: number | null };
+  /** Which strategies the selection could choose (enough trades); the others are drawn grey, stacked on top. */
+  eligible?: ArrayLike<boolean>;
+  /** The metric's possible range, e.g. [0, 1] for a rate: the axis never pads past it. */
+  bounds?: [number, number];
   title?: string;
   bins?: number;
   width?: number;
@@ -54,33 +58,44 @@ const verticalMarkers = (markers: { value: number; color: string; label: string 
 
 export async function renderMetricHistogram(options: MetricHistogramOptions): Promise<Buffer> {
   const { metricLabel, format = 'percent', best, width = 1000, height = 560 } = options;
-  const finite = Float64Array.from(Array.from(options.values).filter(Number.isFinite)).sort();
+  const values = Array.from(options.values);
+  const isEligible = (i: number) => !options.eligible || options.eligible[i];
+  const finite = Float64Array.from(values.filter(Number.isFinite)).sort();
   if (finite.length === 0) throw new Error(`no strategy has a defined ${metricLabel}: nothing to draw`);
   const bins = options.bins ?? binCount(finite);
   const lo = finite[0];
   const hi = finite[finite.length - 1];
   const step = hi > lo ? (hi - lo) / bins : 1;
-  const counts = new Array<number>(bins).fill(0);
-  for (const v of finite) counts[Math.min(bins - 1, Math.floor((v - lo) / step))]++;
-  const points = counts.map((count, i) => ({ x: lo + (i + 0.5) * step, y: count }));
+  const counts = [new Array<number>(bins).fill(0), new Array<number>(bins).fill(0)]; // [eligible, not eligible]
+  values.forEach((v, i) => {
+    if (Number.isFinite(v)) counts[isEligible(i) ? 0 : 1][Math.min(bins - 1, Math.floor((v - lo) / step))]++;
+  });
+  const points = (row: number[]) => row.map((count, i) => ({ x: lo + (i + 0.5) * step, y: count }));
+  const eligibleCount = values.filter((v, i) => Number.isFinite(v) && isEligible(i)).length;
   const validation = best.validation ?? Number.NaN;
   const xs = [lo, hi, best.training, validation].filter(Number.isFinite);
-  const pad = step;
+  const [floor, ceiling] = options.bounds ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  const bar = { barPercentage: 1, categoryPercentage: 1, borderWidth: 1, stack: 'all' };
 
   return withChart(
     {
       type: 'bar',
-      data: { datasets: [{ label: `${metricLabel} of each strategy (training)`, data: points, backgroundColor: '#93c5fd', borderColor: '#60a5fa', borderWidth: 1, barPercentage: 1, categoryPercentage: 1, grouped: false }] },
+      data: {
+        datasets: [
+          { label: 'eligible strategies', data: points(counts[0]), backgroundColor: '#93c5fd', borderColor: '#60a5fa', ...bar },
+          { label: 'too few trades to be selected', data: points(counts[1]), backgroundColor: '#e5e7eb', borderColor: '#d1d5db', ...bar },
+        ],
+      },
       options: {
         plugins: {
           title: { display: true, text: options.title ?? `${metricLabel}: ${finite.length} strategies on the training window`, font: { size: 18, weight: 600 } },
-          subtitle: { display: true, text: `${finite.length} of ${options.values.length} strategies have a defined value; the selected one is ${best.id}`, color: COLORS.muted },
-          legend: { display: false },
+          subtitle: { display: true, text: `${finite.length} of ${values.length} strategies have a defined value, ${eligibleCount} of them eligible; the selected one is ${best.id}`, color: COLORS.muted },
+          legend: { display: Boolean(options.eligible), position: 'bottom' },
         },
         scales: {
-          x: { type: 'linear', min: Math.min(...xs) - pad, max: Math.max(...xs) + pad, title: { display: true, text: `${metricLabel}${format === 'percent' ? ' (%)' : ''}` },
+          x: { type: 'linear', min: Math.max(floor, Math.min(...xs) - step), max: Math.min(ceiling, Math.max(...xs) + step), title: { display: true, text: `${metricLabel}${format === 'percent' ? ' (%)' : ''}` },
             ticks: { callback: (v) => formatValue(Number(v), format) }, grid: { color: COLORS.grid } },
-          y: { title: { display: true, text: 'Number of strategies' }, beginAtZero: true, grid: { color: COLORS.grid } },
+          y: { stacked: true, title: { display: true, text: 'Number of strategies' }, beginAtZero: true, grid: { color: COLORS.grid } },
         },
       },
       plugins: [verticalMarkers([

@@ -7,6 +7,9 @@ import {
   eventKey, getJson, parseStageEvent, parseTrainingPerformance, runKeys, type ArtifactStore, type StageEvent, type ValidationResults,
 } from '@overfit/store';
 
+/** Metrics that are shares of something: a histogram of them never extends below 0 % or above 100 %. */
+const RATE_METRICS = new Set<MetricName>(['winRate', 'hitRate', 'exposure']);
+
 export interface VisualizeInput extends StageEvent {
   trainingPerformanceKey: string;
   validationResultsKey: string;
@@ -51,6 +54,8 @@ export async function run(
     metricLabel: METRIC_LABELS[field],
     format: formatOf(field),
     best: { id, training: asNumber(results.training[field]), validation: asNumber(results.validation[field]) },
+    eligible: Array.from(table.columns.trades, (trades) => trades >= config.minTrades),
+    bounds: RATE_METRICS.has(field) ? [0, 1] : undefined,
     title: `${METRIC_LABELS[field]} of ${table.ids.length} random strategies on the training window`,
   });
 
