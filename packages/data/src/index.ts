@@ -1,4 +1,5 @@
 export * from './timestamps';
+export * from './layouts';
 export * from './inspect';
 export * from './readPriceCsv';
 export * from './synthetic';

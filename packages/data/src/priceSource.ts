@@ -11,7 +11,7 @@ export async function loadPrices(ref: DataRef): Promise<LoadedPrices> {
   const series = syntheticMarket({ bars: ref.bars, seed: ref.seed, intervalMs: ref.intervalSeconds * 1000 });
   return {
     series,
-    source: { path: describeDataRef(ref), sha256: hashSeries(series), rows: ref.bars, layout: 'ohlcv' },
+    source: { path: describeDataRef(ref), sha256: hashSeries(series), rows: ref.bars, layout: 'generic' },
     report: inspectPrices(series),
   };
 }

@@ -25,7 +25,7 @@ withShared('the real BTC histories in ../shared/data', () => {
   it('reads the hourly file with its published facts', async () => {
     const path = join(SHARED, 'btc_usd_1h.csv');
     const { series, source, report } = await readPriceCsv(path);
-    expect(source).toEqual({ path, sha256: '7724cb0760b5dfa0de9d9a0e01d8a597a143ae3091bcd6bbe9b9a8a692a60022', rows: 71_214, layout: 'ohlcv' });
+    expect(source).toEqual({ path, sha256: '7724cb0760b5dfa0de9d9a0e01d8a597a143ae3091bcd6bbe9b9a8a692a60022', rows: 71_214, layout: 'generic' });
     expect(series.time[0]).toBe(Date.parse('2017-08-17T04:00:00Z'));
     expect([series.open[0], series.high[0], series.low[0], series.close[0], series.volume[0]]).toEqual([4261.48, 4313.62, 4261.32, 4308.83, 47.181009]);
     expect(report).toMatchObject({ rows: 71_214, first: '2017-08-17T04:00:00.000Z', last: '2025-10-06T17:00:00.000Z', spacingSeconds: 3600 });
@@ -69,9 +69,14 @@ describe('layouts', () => {
     ['17.08.2017 04:00:00', Date.UTC(2017, 7, 17, 4)],
     ['1502942400', Date.UTC(2017, 7, 17, 4)],
     ['1502942400000', Date.UTC(2017, 7, 17, 4)],
+    ['1502942400000000', Date.UTC(2017, 7, 17, 4)],
+    ['2017-08-17 04:00:00.123456 ', Date.UTC(2017, 7, 17, 4, 0, 0, 123)],
+    ['17.08.2017 07:00:00.000 GMT+0300', Date.UTC(2017, 7, 17, 4)],
+    ['2024-02-29', Date.UTC(2024, 1, 29)],
+    ['1900-03-01', Date.UTC(1900, 2, 1)],
   ])('parses %s as UTC', (text, expected) => expect(parseTimestamp(text)).toBe(expected));
 
-  it.each(['2024-02-30', '2024-13-01', 'yesterday', '2024-01-01T25:00:00Z', ''])('refuses the timestamp %j', (text) => {
+  it.each(['2024-02-30', '2023-02-29', '1900-02-29', '2024-13-01', 'yesterday', '2024-01-01T25:00:00Z', '2024-01-01T10:00:00+2', '32.01.2024 00:00:00', '2024-01-01T10:00:00.', ''])('refuses the timestamp %j', (text) => {
     expect(parseTimestamp(text)).toBeNaN();
   });
 });

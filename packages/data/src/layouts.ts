@@ -1,0 +1,77 @@
+// Which column holds what: the price-file layouts people already have, recognised from the first row, or forced
+// with `--format`. Columns are found by name when there is a header; Binance kline dumps have none and are read
+// by position.
+import { InputError } from '@overfit/core';
+import { parseTimestamp } from './timestamps';
+
+/**
+ * - `generic`    timestamp,open,high,low,close[,volume] (what this project writes)
+ * - `yahoo`      Date,Open,High,Low,Close,Adj Close,Volume (Close is used: for BTC it equals Adj Close)
+ * - `binance`    kline rows: open time, open, high, low, close, volume, close time, … — with or without a header
+ *                (`Open time,…,Ignore` in the Kaggle copies), epoch s/ms/µs or `YYYY-MM-DD HH:MM:SS(.ffffff)`
+ * - `dukascopy`  Gmt time|Local time|dt,Open,High,Low,Close,Volume with `dd.mm.yyyy HH:MM:SS(.fff)( GMT±HHMM)`
+ * - `close_only` a time and one price column (`close` or `price`), e.g. `timestamp,price,returns,split`
+ */
+export const PRICE_FORMATS = ['generic', 'yahoo', 'binance', 'dukascopy', 'close_only'] as const;
+export type PriceFormat = (typeof PRICE_FORMATS)[number];
+
+export interface Layout {
+  format: PriceFormat;
+  /** Whether the first row names the columns (false: it is already a bar). */
+  header: boolean;
+  /** Field count every row must have. */
+  width: number;
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  /** −1: no volume column (volume reads as 0). */
+  volume: number;
+  /** False for close-only data: open = high = low = close. */
+  hasOhlc: boolean;
+}
+
+const TIME_NAMES = ['timestamp', 'time', 'date', 'datetime', 'open time', 'open_time', 'opentime', 'gmt time', 'local time', 'dt'];
+const DUKASCOPY_TIME_NAMES = ['gmt time', 'local time', 'dt'];
+
+export function parsePriceFormat(text: string | undefined, where: string): PriceFormat | undefined {
+  if (text === undefined || text === 'auto') return undefined;
+  if (!(PRICE_FORMATS as readonly string[]).includes(text)) throw new InputError(`must be auto or one of ${PRICE_FORMATS.join(', ')} (got "${text}")`, where);
+  return text as PriceFormat;
+}
+
+/** Binance kline columns by position: open time, open, high, low, close, volume (close time and the rest ignored). */
+function binanceLayout(first: string[], header: boolean, file: string): Layout {
+  if (first.length < 6) throw new InputError(`a Binance kline row has at least 6 fields (open time, open, high, low, close, volume); this one has ${first.length}`, `${file}:1`);
+  return { format: 'binance', header, width: first.length, time: 0, open: 1, high: 2, low: 3, close: 4, volume: 5, hasOhlc: true };
+}
+
+/** Decide the layout from the file's first non-empty row (`forced`: the user's --format). */
+export function detectLayout(first: string[], file: string, forced?: PriceFormat): Layout {
+  const headerless = !Number.isNaN(parseTimestamp(first[0]));
+  if (forced === 'binance') return binanceLayout(first, !headerless, file);
+  if (headerless) {
+    if (forced) throw new InputError(`has no header row (its first row is a bar); only --format binance reads columns by position`, `${file}:1`);
+    return binanceLayout(first, false, file);
+  }
+  const names = first.map((h) => h.trim().toLowerCase());
+  const find = (...candidates: string[]) => names.findIndex((n) => candidates.includes(n));
+  const found = `found: ${first.map((h) => h.trim()).join(', ')}`;
+  const time = find(...TIME_NAMES);
+  if (time < 0) throw new InputError(`no time column (one of ${TIME_NAMES.join(', ')}); ${found}`, `${file}:1`);
+  const [open, high, low, close, volume] = ['open', 'high', 'low', 'close', 'volume'].map((c) => find(c));
+  const base = { header: true, width: first.length, time, volume };
+  if (forced !== 'close_only' && open >= 0 && high >= 0 && low >= 0 && close >= 0) {
+    const format = forced ?? (names.includes('adj close') ? 'yahoo'
+      : names.includes('close time') || names[time].startsWith('open') ? 'binance'
+        : DUKASCOPY_TIME_NAMES.includes(names[time]) ? 'dukascopy' : 'generic');
+    return { ...base, format, open, high, low, close, hasOhlc: true };
+  }
+  const price = close >= 0 ? close : find('price');
+  if (forced && forced !== 'close_only') throw new InputError(`--format ${forced} needs columns open, high, low and close; ${found}`, `${file}:1`);
+  if (price >= 0 && (forced === 'close_only' || (open < 0 && high < 0 && low < 0))) {
+    return { ...base, format: 'close_only', open: price, high: price, low: price, close: price, hasOhlc: false };
+  }
+  throw new InputError(`needs columns timestamp,open,high,low,close[,volume] or timestamp,close; ${found}`, `${file}:1`);
+}
