@@ -30,9 +30,17 @@ export const DEFAULT_RUN_CONFIG: RunConfig = {
 
 export const MAX_STRATEGIES = 1_000_000;
 
-/** Where a run's prices come from: a CSV file, or a seeded synthetic market (a null market: no edge exists). */
+/** The CSV layouts @overfit/data reads (packages/data/README.md); a file reference may force one. */
+export const PRICE_FORMATS = ['generic', 'yahoo', 'binance', 'dukascopy', 'close_only'] as const;
+export type PriceFormat = (typeof PRICE_FORMATS)[number];
+
+/**
+ * Where a run's prices come from: a CSV file, or a seeded synthetic market (a null market: no edge exists).
+ * A file may force its layout (`format`), drop bad rows instead of failing (`lenient`), and be resampled to a
+ * coarser bar (`resampleSeconds`); absent means detect, strict, as stored.
+ */
 export type DataRef =
-  | { kind: 'file'; path: string }
+  | { kind: 'file'; path: string; format?: PriceFormat; lenient?: boolean; resampleSeconds?: number }
   | { kind: 'synthetic'; bars: number; seed: number; intervalSeconds: number };
 
 /** The synthetic market used when no real data is present: two years of hourly bars. */
@@ -85,7 +93,23 @@ export function parseDataRef(input: unknown, where = 'data'): DataRef {
   const fields = (typeof input === 'object' && input !== null ? input : {}) as Fields;
   if (fields.kind === 'file') {
     if (typeof fields.path !== 'string' || fields.path === '') throw new InputError('must be a file path', `${where}.path`);
-    return { kind: 'file', path: fields.path };
+    const ref: DataRef = { kind: 'file', path: fields.path };
+    const { format, lenient, resampleSeconds } = fields;
+    if (format !== undefined) {
+      if (!(PRICE_FORMATS as readonly unknown[]).includes(format)) throw new InputError(`must be one of ${PRICE_FORMATS.join(', ')} (got ${JSON.stringify(format)})`, `${where}.format`);
+      ref.format = format as PriceFormat;
+    }
+    if (lenient !== undefined) {
+      if (typeof lenient !== 'boolean') throw new InputError(`must be true or false (got ${JSON.stringify(lenient)})`, `${where}.lenient`);
+      if (lenient) ref.lenient = true;
+    }
+    if (resampleSeconds !== undefined) {
+      if (typeof resampleSeconds !== 'number' || !Number.isInteger(resampleSeconds) || resampleSeconds < 1 || resampleSeconds > 31 * 86400) {
+        throw new InputError(`must be an integer number of seconds from 1 to ${31 * 86400} (got ${JSON.stringify(resampleSeconds)})`, `${where}.resampleSeconds`);
+      }
+      ref.resampleSeconds = resampleSeconds;
+    }
+    return ref;
   }
   if (fields.kind === 'synthetic') {
     const int = (name: string, min: number, max: number): number => {

@@ -5,3 +5,4 @@ export * from './readPriceCsv';
 export * from './synthetic';
 export * from './writePriceCsv';
 export * from './priceSource';
+export * from './resample';

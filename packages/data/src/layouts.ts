@@ -1,10 +1,11 @@
 // Which column holds what: the price-file layouts people already have, recognised from the first row, or forced
 // with `--format`. Columns are found by name when there is a header; Binance kline dumps have none and are read
 // by position.
-import { InputError } from '@overfit/core';
+import { InputError, PRICE_FORMATS, type PriceFormat } from '@overfit/core';
 import { parseTimestamp } from './timestamps';
 
 /**
+ * The formats (PRICE_FORMATS lives in core: a run's DataRef can carry one):
  * - `generic`    timestamp,open,high,low,close[,volume] (what this project writes)
  * - `yahoo`      Date,Open,High,Low,Close,Adj Close,Volume (Close is used: for BTC it equals Adj Close)
  * - `binance`    kline rows: open time, open, high, low, close, volume, close time, … — with or without a header
@@ -12,8 +13,6 @@ import { parseTimestamp } from './timestamps';
  * - `dukascopy`  Gmt time|Local time|dt,Open,High,Low,Close,Volume with `dd.mm.yyyy HH:MM:SS(.fff)( GMT±HHMM)`
  * - `close_only` a time and one price column (`close` or `price`), e.g. `timestamp,price,returns,split`
  */
-export const PRICE_FORMATS = ['generic', 'yahoo', 'binance', 'dukascopy', 'close_only'] as const;
-export type PriceFormat = (typeof PRICE_FORMATS)[number];
 
 export interface Layout {
   format: PriceFormat;

@@ -1,13 +1,22 @@
-// Resolve a run's DataRef to prices: a CSV file on disk, or the seeded synthetic market. Stages call this
-// instead of reading files themselves, so a run names its data once and every stage sees the same bars.
+// Resolve a run's DataRef to prices: a CSV file on disk (read with the reference's layout and leniency, then
+// resampled when asked), or the seeded synthetic market. Stages call this instead of reading files themselves,
+// so a run names its data once and every stage sees the same bars.
 import { createHash } from 'node:crypto';
 import type { DataRef, PriceSeries } from '@overfit/core';
 import { inspectPrices } from './inspect';
 import { readPriceCsv, type LoadedPrices } from './readPriceCsv';
+import { resamplePrices } from './resample';
 import { syntheticMarket } from './synthetic';
+import { formatInterval } from './timestamps';
 
 export async function loadPrices(ref: DataRef): Promise<LoadedPrices> {
-  if (ref.kind === 'file') return readPriceCsv(ref.path);
+  if (ref.kind === 'file') {
+    const loaded = await readPriceCsv(ref.path, { lenient: ref.lenient, format: ref.format });
+    if (ref.resampleSeconds === undefined) return loaded;
+    // The source keeps the file's hash and row count; the series and its report are the resampled bars.
+    const series = resamplePrices(loaded.series, ref.resampleSeconds, `${ref.path} resampled`);
+    return { ...loaded, series, report: inspectPrices(series, loaded.report.dropped) };
+  }
   const series = syntheticMarket({ bars: ref.bars, seed: ref.seed, intervalMs: ref.intervalSeconds * 1000 });
   return {
     series,
@@ -17,7 +26,9 @@ export async function loadPrices(ref: DataRef): Promise<LoadedPrices> {
 }
 
 export function describeDataRef(ref: DataRef): string {
-  return ref.kind === 'file' ? ref.path : `synthetic GBM market (${ref.bars} bars of ${ref.intervalSeconds} s, seed ${ref.seed})`;
+  if (ref.kind === 'synthetic') return `synthetic GBM market (${ref.bars} bars of ${ref.intervalSeconds} s, seed ${ref.seed})`;
+  const options = [ref.format && `format ${ref.format}`, ref.lenient && 'lenient', ref.resampleSeconds && `resampled to ${formatInterval(ref.resampleSeconds)}`].filter(Boolean);
+  return options.length ? `${ref.path} (${options.join(', ')})` : ref.path;
 }
 
 /** A content hash for data that has no file: the bytes of its time and close columns. */

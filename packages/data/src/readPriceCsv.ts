@@ -4,9 +4,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { InputError, type PriceSeries } from '@overfit/core';
+import { InputError, type PriceFormat, type PriceSeries } from '@overfit/core';
 import { inspectPrices, type DataReport } from './inspect';
-import { detectLayout, type Layout, type PriceFormat } from './layouts';
+import { detectLayout, type Layout } from './layouts';
 import { parseTimestamp } from './timestamps';
 
 export interface LoadedPrices {

@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { PriceSeries } from '@overfit/core';
-import { readPriceCsv, syntheticMarket, type PriceFormat } from '../src';
+import type { PriceFormat, PriceSeries } from '@overfit/core';
+import { readPriceCsv, syntheticMarket } from '../src';
 
 const SHARED = resolve(__dirname, '../../../../shared/data');
 const BARS = 300;
