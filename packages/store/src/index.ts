@@ -5,3 +5,5 @@ export * from './trainingPerformance';
 export * from './stageEvent';
 export * from './documents';
 export * from './blockMoments';
+export * from './s3Store';
+export * from './openStore';

@@ -1,0 +1,115 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { InputError } from '@overfit/core';
+import {
+  ArtifactNotFoundError, commitRun, getJson, LATEST_KEY, LocalStore, openStore, readLatestRunId, runKeys, S3Store, storeFromEnv,
+  type RunManifest,
+} from '../src';
+import { startS3rver, type TestS3 } from './s3rver';
+
+let s3: TestS3;
+beforeAll(async () => { s3 = await startS3rver(['artifacts', 'other']); });
+afterAll(() => s3.stop());
+
+const store = (prefix = '') => new S3Store({ bucket: 'artifacts', prefix, client: s3.client });
+
+describe('S3Store on s3rver', () => {
+  it('round-trips bytes and text, with content types from the key', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 255]);
+    await store().put('runs/a/plots/x.png', png);
+    await store().put('runs/a/results/r.json', '{"ok":true}');
+    expect(await store().get('runs/a/plots/x.png')).toEqual(png);
+    expect(await getJson(store(), 'runs/a/results/r.json')).toEqual({ ok: true });
+    const raw = await s3.client.send(new GetObjectCommand({ Bucket: 'artifacts', Key: 'runs/a/plots/x.png' }));
+    expect(raw.ContentType).toBe('image/png');
+  });
+
+  it('keeps a prefix out of the keys it hands back, and out of other prefixes', async () => {
+    await store('team/a').put('runs/r1/manifest.json', '{}');
+    await store('team/b').put('runs/r1/manifest.json', '{}');
+    expect(await store('team/a').list('runs/')).toEqual(['runs/r1/manifest.json']);
+    expect(await store('team/a').exists('runs/r1/manifest.json')).toBe(true);
+    expect(await store().exists('runs/r1/manifest.json')).toBe(false);
+    expect(store('/team/a/').location).toBe('s3://artifacts/team/a');
+  });
+
+  it('says which key is missing, and exists() is false for it', async () => {
+    await expect(store().get('runs/none/manifest.json')).rejects.toBeInstanceOf(ArtifactNotFoundError);
+    await expect(store().get('runs/none/manifest.json')).rejects.toThrow('no artifact "runs/none/manifest.json" in s3://artifacts');
+    expect(await store().exists('runs/none/manifest.json')).toBe(false);
+  });
+
+  it('pages through listings longer than one response (1,000 keys)', async () => {
+    const paged = store('paged');
+    const keys = Array.from({ length: 1005 }, (_, i) => `k/${String(i).padStart(4, '0')}`);
+    for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map((k) => paged.put(k, 'x')));
+    expect(await paged.list('k/')).toEqual(keys);
+  });
+
+  it('uploads large objects in parts and reads them back byte for byte', async () => {
+    const big = Buffer.alloc(17 * 1024 * 1024);
+    for (let i = 0; i < big.length; i += 4096) big[i] = i % 251;
+    await store().put('big.bin', big);
+    expect((await store().get('big.bin')).equals(big)).toBe(true);
+  });
+
+  it('refuses keys that would leave the store', async () => {
+    await expect(store().put('../x', 'x')).rejects.toThrow('invalid artifact key');
+    await expect(store().get('runs//x')).rejects.toThrow('invalid artifact key');
+  });
+
+  it('commits a run on S3 the way it does on disk: manifest, then latest only when it succeeded', async () => {
+    const s = store('commits');
+    const manifest = (runId: string, status: RunManifest['status']): RunManifest => ({
+      runId, status, createdAt: 'c', finishedAt: 'f', config: {}, data: null, codeVersion: 't', timings: {}, artifacts: [],
+    });
+    await commitRun(s, manifest('good', 'succeeded'));
+    await commitRun(s, manifest('bad', 'failed'));
+    expect(await readLatestRunId(s)).toBe('good');
+    expect((await getJson<RunManifest>(s, runKeys('bad').manifest)).status).toBe('failed');
+    expect(await s.list('')).toEqual([LATEST_KEY, 'runs/bad/manifest.json', 'runs/good/manifest.json']);
+  });
+
+  it('passes S3 errors other than "not found" through', async () => {
+    const missingBucket = new S3Store({ bucket: 'no-such-bucket', client: s3.client });
+    await expect(missingBucket.put('k', 'x')).rejects.toMatchObject({ name: 'NoSuchBucket' });
+    await expect(missingBucket.get('k')).rejects.toMatchObject({ name: 'NoSuchBucket' });
+  });
+});
+
+describe('choosing a store', () => {
+  it('opens a folder or an S3 location', () => {
+    expect(openStore('some/folder')).toBeInstanceOf(LocalStore);
+    const s = openStore('s3://my-bucket/runs/prod', { s3Endpoint: 'http://127.0.0.1:1' }) as S3Store;
+    expect(s).toBeInstanceOf(S3Store);
+    expect([s.bucket, s.prefix, s.location]).toEqual(['my-bucket', 'runs/prod', 's3://my-bucket/runs/prod']);
+  });
+
+  it('names the flag when the location is wrong', () => {
+    expect(() => openStore('s3://Bad_Bucket')).toThrow(InputError);
+    expect(() => openStore('s3://Bad_Bucket')).toThrow('--store: "Bad_Bucket" is not an S3 bucket name');
+    expect(() => openStore('folder', { s3Endpoint: 'http://x' })).toThrow('--s3-endpoint: only applies to an s3://bucket store');
+  });
+
+  it('reads the original environment variables', () => {
+    expect(storeFromEnv({}).location).toMatch(/\.overfit$/);
+    expect(storeFromEnv({ STORE_DIR: '/tmp/runs' }).location).toBe('/tmp/runs');
+    const s = storeFromEnv({ USE_S3: 'true', S3_BUCKET: 'overfit-results', S3_PREFIX: 'lab', AWS_REGION: 'eu-west-1' }) as S3Store;
+    expect([s.location, s.prefix]).toEqual(['s3://overfit-results/lab', 'lab']);
+    expect(() => storeFromEnv({ USE_S3: 'true' })).toThrow('S3_BUCKET: must name the bucket when USE_S3=true');
+  });
+
+  it('works end to end from the environment against an S3 endpoint', async () => {
+    const s = storeFromEnv({ USE_S3: 'true', S3_BUCKET: 'other', S3_ENDPOINT: s3.endpoint }) as S3Store;
+    const previous = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
+    process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
+    try {
+      await s.put('hello.txt', 'hi');
+      expect((await s.get('hello.txt')).toString()).toBe('hi');
+    } finally {
+      process.env.AWS_ACCESS_KEY_ID = previous.id;
+      process.env.AWS_SECRET_ACCESS_KEY = previous.secret;
+      s.client.destroy();
+    }
+  });
+});

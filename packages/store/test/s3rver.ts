@@ -1,0 +1,41 @@
+/// <reference path="./s3rver-types.d.ts" />
+// A real S3 protocol server for tests: s3rver on 127.0.0.1, a free port, a temp folder. Used by the store,
+// pipeline and CLI tests. Paged listings need the test process to run with NODE_OPTIONS=--openssl-legacy-provider
+// (s3rver makes continuation tokens with DES); each package's test script sets it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import S3rver from 's3rver';
+import { s3ClientConfig } from '../src/s3Store';
+
+/** s3rver checks SigV4 signatures against this fixed key pair. */
+export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+export interface TestS3 {
+  endpoint: string;
+  client: S3Client;
+  /** Stop answering now: open keep-alive connections are cut too, as when a server dies. */
+  stop(): Promise<void>;
+}
+
+export async function startS3rver(buckets: string[] = ['artifacts']): Promise<TestS3> {
+  const directory = await mkdtemp(join(tmpdir(), 's3rver-'));
+  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
+  const { port } = await server.run();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new S3Client({ ...s3ClientConfig('us-east-1', endpoint), credentials: S3RVER_CREDENTIALS });
+  let stopped = false;
+  return {
+    endpoint,
+    client,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      client.destroy();
+      server.httpServer?.closeAllConnections();
+      await server.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
