@@ -35,13 +35,22 @@ export const PRICE_FORMATS = ['generic', 'yahoo', 'binance', 'dukascopy', 'close
 export type PriceFormat = (typeof PRICE_FORMATS)[number];
 
 /**
- * Where a run's prices come from: a CSV file, or a seeded synthetic market (a null market: no edge exists).
+ * Where a run's prices come from: a CSV file, a CSV object in the run's artifact store (`data/<name>.csv`: how
+ * Lambdas, which have no shared disk, read it), or a seeded synthetic market (a null market: no edge exists).
  * A file may force its layout (`format`), drop bad rows instead of failing (`lenient`), and be resampled to a
  * coarser bar (`resampleSeconds`); absent means detect, strict, as stored.
  */
 export type DataRef =
-  | { kind: 'file'; path: string; format?: PriceFormat; lenient?: boolean; resampleSeconds?: number }
+  | ({ kind: 'file'; path: string } & CsvOptions)
+  | ({ kind: 'store'; key: string } & CsvOptions)
   | { kind: 'synthetic'; bars: number; seed: number; intervalSeconds: number };
+
+/** How a CSV is read; the same for a file on disk and a CSV object in the artifact store. */
+export interface CsvOptions {
+  format?: PriceFormat;
+  lenient?: boolean;
+  resampleSeconds?: number;
+}
 
 /** The synthetic market used when no real data is present: two years of hourly bars. */
 export const DEFAULT_SYNTHETIC: DataRef = { kind: 'synthetic', bars: 17_520, seed: 42, intervalSeconds: 3600 };
@@ -91,9 +100,18 @@ export function parseRunConfig(input: unknown, where = 'config'): RunConfig {
 
 export function parseDataRef(input: unknown, where = 'data'): DataRef {
   const fields = (typeof input === 'object' && input !== null ? input : {}) as Fields;
-  if (fields.kind === 'file') {
-    if (typeof fields.path !== 'string' || fields.path === '') throw new InputError('must be a file path', `${where}.path`);
-    const ref: DataRef = { kind: 'file', path: fields.path };
+  if (fields.kind === 'file' || fields.kind === 'store') {
+    let ref: DataRef;
+    if (fields.kind === 'file') {
+      if (typeof fields.path !== 'string' || fields.path === '') throw new InputError('must be a file path', `${where}.path`);
+      ref = { kind: 'file', path: fields.path };
+    } else {
+      const key = fields.key;
+      if (typeof key !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/.test(key) || key.length > 1024) {
+        throw new InputError(`must be a key in the store such as "data/btc_usd_1h.csv" (got ${JSON.stringify(key)})`, `${where}.key`);
+      }
+      ref = { kind: 'store', key };
+    }
     const { format, lenient, resampleSeconds } = fields;
     if (format !== undefined) {
       if (!(PRICE_FORMATS as readonly unknown[]).includes(format)) throw new InputError(`must be one of ${PRICE_FORMATS.join(', ')} (got ${JSON.stringify(format)})`, `${where}.format`);
@@ -119,5 +137,5 @@ export function parseDataRef(input: unknown, where = 'data'): DataRef {
     };
     return { kind: 'synthetic', bars: int('bars', 100, 10_000_000), seed: int('seed', 0, 0xffffffff), intervalSeconds: int('intervalSeconds', 1, 31 * 86400) };
   }
-  throw new InputError('must be {"kind":"file","path":…} or {"kind":"synthetic","bars":…,"seed":…,"intervalSeconds":…}', where);
+  throw new InputError('must be {"kind":"file","path":…}, {"kind":"store","key":…} or {"kind":"synthetic","bars":…,"seed":…,"intervalSeconds":…}', where);
 }

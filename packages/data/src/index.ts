@@ -6,3 +6,4 @@ export * from './synthetic';
 export * from './writePriceCsv';
 export * from './priceSource';
 export * from './resample';
+export * from './storedPrices';
