@@ -1,0 +1,253 @@
+// The dashboard as a Fastify instance, without listen(): server.ts serves it, tests call inject(). Every route
+// has a JSON schema, so a malformed id, path or body is a 400 before any handler runs; errors a client can
+// cause answer 4xx with a message, anything else a bare 500 (the details go to the log, never to the client).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import { DEFAULT_RUN_CONFIG, isInputError, parseRunConfig, SELECTION_METRICS, STRATEGY_FAMILIES } from '@overfit/core';
+import { LATEST_KEY, RUN_ID_PATTERN, type ArtifactStore } from '@overfit/store';
+import type { Dataset } from './datasets';
+import { LauncherBusyError, type RunLauncher, type RunProgress } from './runLauncher';
+import { RunReader, SORT_KEYS, type StrategiesQuery } from './runReader';
+
+export interface AppOptions {
+  store: ArtifactStore;
+  launcher: RunLauncher;
+  datasets: Dataset[];
+  /** When set, POST /api/runs needs `Authorization: Bearer <token>`. */
+  runTriggerToken?: string;
+  rateLimitPerMinute?: number;
+  /** Runs a client may start per minute (default 10). */
+  runsPerMinute?: number;
+  /** How many proxies' X-Forwarded-For to trust (1 behind a load balancer); 0 trusts none. */
+  trustProxyHops?: number;
+  logger?: FastifyServerOptions['logger'];
+  publicDir?: string;
+}
+
+/** The bounds of a run started from the web page. */
+export const RUN_LIMITS = { minStrategies: 10, maxStrategies: 100_000 } as const;
+
+const RUN_ID = RUN_ID_PATTERN.source;
+/** A relative path inside a run folder: no empty, "." or ".." segment, no "%" (encoded dots), known types only. */
+const ARTIFACT_PATH = '^(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/){0,4}[A-Za-z0-9_][A-Za-z0-9_.-]*\\.(?:png|csv|json)$';
+
+const runIdParams = {
+  type: 'object',
+  required: ['id'],
+  additionalProperties: false,
+  properties: { id: { type: 'string', pattern: RUN_ID } },
+} as const;
+
+/** An answer for the client, e.g. 404 for an unknown run: the error handler sends its message. */
+class HttpError extends Error {
+  constructor(readonly statusCode: number, message: string) {
+    super(message);
+  }
+}
+
+const errorBody = (statusCode: number, message: string) => ({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message });
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer (\S+)$/.exec(header ?? '');
+  if (!match) return false;
+  // Compare digests: equal length whatever was sent, and no early exit on the first wrong character.
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(match[1]), digest(token));
+}
+
+function chartJsBundle(): Buffer {
+  return readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'));
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { store, launcher, datasets } = options;
+  const reader = new RunReader(store);
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Trust X-Forwarded-For from that many proxies only, so the rate limit counts clients, not the load balancer.
+    trustProxy: (_address: string, hop: number) => hop < (options.trustProxyHops ?? 0),
+    bodyLimit: 16 * 1024,
+    // Unknown fields are an error, not silently dropped: a typo in a setting must not fall back to a default.
+    ajv: { customOptions: { removeAdditional: false } },
+    return503OnClosing: true,
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      // The app may sit behind plain HTTP (a load balancer without a certificate): don't rewrite URLs to https.
+      directives: { upgradeInsecureRequests: null },
+    },
+  });
+  await app.register(fastifyRateLimit, { max: options.rateLimitPerMinute ?? 600, timeWindow: '1 minute' });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation || isInputError(error)) return reply.code(400).send(errorBody(400, error.message));
+    if (error instanceof LauncherBusyError) return reply.code(503).send(errorBody(503, error.message));
+    if (error instanceof HttpError) return reply.code(error.statusCode).send(errorBody(error.statusCode, error.message));
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) return reply.code(status).send(errorBody(status, error.message));
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send(errorBody(500, 'The server could not answer this request; its log has the details.'));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(errorBody(404, `nothing at ${request.method} ${request.url.split('?')[0]}`));
+  });
+  app.addHook('onClose', async () => launcher.close());
+
+  // --- health --------------------------------------------------------------------------------------------
+  app.get('/healthz', { schema: { response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (request) => {
+    try {
+      // A round trip to the store: a folder that can be read, or a bucket these credentials reach.
+      await store.exists(LATEST_KEY);
+      return { status: 'ready', store: store.location };
+    } catch (error) {
+      request.log.warn({ err: error }, 'store unreachable');
+      throw new HttpError(503, 'the artifact store cannot be reached');
+    }
+  });
+
+  // --- what a run may be started with ------------------------------------------------------------------------
+  app.get('/api/options', async () => ({
+    datasets: datasets.map(({ id, label }) => ({ id, label })),
+    families: STRATEGY_FAMILIES,
+    selectionMetrics: SELECTION_METRICS,
+    defaults: { ...DEFAULT_RUN_CONFIG, dataset: datasets[0]?.id ?? null },
+    limits: RUN_LIMITS,
+    tokenRequired: options.runTriggerToken !== undefined,
+    launcher: launcher.kind,
+  }));
+
+  // --- runs ------------------------------------------------------------------------------------------------
+  app.get('/api/runs', async () => {
+    const [runs, latestRunId] = await Promise.all([reader.listRuns(), reader.latestRunId()]);
+    return { latestRunId, runs };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/runs/:id', { schema: { params: runIdParams } }, async (request) => {
+    const detail = await reader.detail(request.params.id);
+    if (!detail) {
+      const progress = await launcher.status(request.params.id);
+      throw new HttpError(404, progress ? `run ${request.params.id} is ${progress.state}; its results appear when it has finished` : `no run ${request.params.id}`);
+    }
+    return detail;
+  });
+
+  app.get<{ Params: { id: string } }>('/api/runs/:id/status', { schema: { params: runIdParams } }, async (request) => {
+    const { id } = request.params;
+    // The manifest is the truth once written; before that, the launcher knows how far the run has come.
+    const manifest = await reader.manifest(id);
+    if (manifest) {
+      const status: RunProgress = {
+        runId: id, state: manifest.status, stage: null, backtest: null,
+        error: manifest.error ? `${manifest.error.stage}: ${manifest.error.message}` : null,
+        startedAt: manifest.createdAt, finishedAt: manifest.finishedAt,
+      };
+      return status;
+    }
+    const progress = await launcher.status(id);
+    if (!progress) throw new HttpError(404, `no run ${id}`);
+    return progress;
+  });
+
+  app.get<{ Params: { id: string }; Querystring: StrategiesQuery }>('/api/runs/:id/strategies', {
+    schema: {
+      params: runIdParams,
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          sort: { type: 'string', enum: SORT_KEYS, default: 'id' },
+          order: { type: 'string', enum: ['asc', 'desc'], default: 'asc' },
+          page: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 },
+          pageSize: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+          family: { type: 'string', enum: STRATEGY_FAMILIES },
+          direction: { type: 'string', enum: ['long_only', 'long_short'] },
+          minTrades: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
+        },
+      },
+    },
+  }, async (request) => {
+    const page = await reader.strategies(request.params.id, request.query);
+    if (!page) throw new HttpError(404, `no finished run ${request.params.id} with strategies`);
+    return page;
+  });
+
+  app.get<{ Params: { id: string; '*': string } }>('/api/runs/:id/artifacts/*', {
+    schema: {
+      params: {
+        type: 'object',
+        required: ['id', '*'],
+        additionalProperties: false,
+        properties: { id: { type: 'string', pattern: RUN_ID }, '*': { type: 'string', maxLength: 256, pattern: ARTIFACT_PATH } },
+      },
+    },
+  }, async (request, reply) => {
+    const { id, '*': path } = request.params;
+    const artifact = await reader.artifact(id, path);
+    if (!artifact) throw new HttpError(404, `run ${id} has no ${path}`);
+    // A committed run never changes: browsers may keep its files. Before that, ask every time.
+    reply
+      .header('content-type', artifact.contentType)
+      .header('etag', artifact.etag)
+      .header('cache-control', artifact.immutable ? 'public, max-age=86400, immutable' : 'no-cache');
+    if (request.headers['if-none-match'] === artifact.etag) return reply.code(304).send();
+    return reply.send(artifact.body);
+  });
+
+  app.post<{ Body: Record<string, unknown> & { dataset: string } }>('/api/runs', {
+    bodyLimit: 4 * 1024,
+    config: { rateLimit: { max: options.runsPerMinute ?? 10, timeWindow: '1 minute' } },
+    preHandler: async (request, reply) => {
+      if (options.runTriggerToken !== undefined && !tokenMatches(request.headers.authorization, options.runTriggerToken)) {
+        reply.header('www-authenticate', 'Bearer realm="overfitting-lab"');
+        throw new HttpError(401, 'starting a run needs the header Authorization: Bearer <token>');
+      }
+    },
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['strategies', 'dataset'],
+        properties: {
+          strategies: { type: 'integer', minimum: RUN_LIMITS.minStrategies, maximum: RUN_LIMITS.maxStrategies },
+          dataset: { type: 'string', enum: datasets.map((d) => d.id) },
+          families: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: STRATEGY_FAMILIES } },
+          trainFraction: { type: 'number', minimum: 0.1, maximum: 0.9 },
+          selectBy: { type: 'string', enum: SELECTION_METRICS },
+          minTrades: { type: 'integer', minimum: 0, maximum: 10_000 },
+          feesBps: { type: 'number', minimum: 0, maximum: 1000 },
+          slippageBps: { type: 'number', minimum: 0, maximum: 1000 },
+          overfitThreshold: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+          seed: { type: 'integer', minimum: 0, maximum: 4_294_967_295 },
+        },
+      },
+      response: { 202: { type: 'object', properties: { runId: { type: 'string' }, statusUrl: { type: 'string' }, runUrl: { type: 'string' } } } },
+    },
+  }, async (request, reply) => {
+    const { dataset: datasetId, ...settings } = request.body;
+    const dataset = datasets.find((d) => d.id === datasetId);
+    if (!dataset) throw new HttpError(400, `body/dataset: unknown data set "${datasetId}"`);
+    const config = parseRunConfig(settings, 'body');
+    const { runId } = await launcher.start({ config, data: dataset.ref });
+    request.log.info({ runId, strategies: config.strategies, dataset: dataset.id }, 'run started');
+    return reply.code(202).send({ runId, statusUrl: `/api/runs/${runId}/status`, runUrl: `/run.html?id=${runId}` });
+  });
+
+  // --- pages and Chart.js ------------------------------------------------------------------------------------
+  const chartJs = chartJsBundle();
+  app.get('/vendor/chart.umd.min.js', async (_request, reply) => {
+    reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400');
+    return reply.send(chartJs);
+  });
+  await app.register(fastifyStatic, { root: options.publicDir ?? join(__dirname, '..', 'public'), prefix: '/' });
+
+  return app;
+}

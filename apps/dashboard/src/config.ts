@@ -1,0 +1,102 @@
+// The dashboard's configuration comes from the environment and is checked once, at boot: a typo in a variable
+// stops the server with every problem listed, instead of surfacing as a confusing failure on the first request.
+
+export type StoreConfig =
+  | { kind: 'local'; dir: string }
+  | { kind: 's3'; bucket: string; prefix: string; endpoint: string | undefined; region: string | undefined };
+
+export interface DashboardConfig {
+  port: number;
+  host: string;
+  store: StoreConfig;
+  /** When set, runs start as Step Functions executions of this state machine; otherwise in this process. */
+  stateMachineArn: string | undefined;
+  /** When set, POST /api/runs needs `Authorization: Bearer <token>`. */
+  runTriggerToken: string | undefined;
+  /** A folder whose *.csv files are offered as data sets on the Try it page (local runs only). */
+  dataDir: string | undefined;
+  /** Requests per minute per client address, over every route. */
+  rateLimitPerMinute: number;
+  /** Proxies in front of the app whose X-Forwarded-For is trusted (1 behind the ALB). */
+  trustProxyHops: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid dashboard configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const MIN_TOKEN_LENGTH = 16;
+
+export function loadConfig(env: NodeJS.ProcessEnv): DashboardConfig {
+  const problems: string[] = [];
+  const text = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const flag = (name: string): boolean => {
+    const raw = text(name)?.toLowerCase();
+    if (raw === undefined || raw === 'false' || raw === '0') return false;
+    if (raw === 'true' || raw === '1') return true;
+    problems.push(`${name} must be true or false (got "${env[name]}")`);
+    return false;
+  };
+
+  let store: StoreConfig;
+  if (flag('USE_S3')) {
+    const bucket = text('S3_BUCKET') ?? '';
+    if (!BUCKET_NAME.test(bucket)) problems.push(`S3_BUCKET must name a bucket when USE_S3 is true (got "${bucket}")`);
+    const endpoint = text('S3_ENDPOINT');
+    if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) problems.push(`S3_ENDPOINT must be an http(s) URL (got "${endpoint}")`);
+    store = { kind: 's3', bucket, prefix: text('S3_PREFIX') ?? '', endpoint, region: text('AWS_REGION') };
+  } else {
+    store = { kind: 'local', dir: text('STORE_DIR') ?? '.overfit' };
+  }
+
+  const stateMachineArn = text('STATE_MACHINE_ARN');
+  if (stateMachineArn !== undefined) {
+    if (!STATE_MACHINE_ARN.test(stateMachineArn)) problems.push(`STATE_MACHINE_ARN is not a state machine ARN (got "${stateMachineArn}")`);
+    // The Lambdas read and write the bucket; a run they make would be invisible to a dashboard reading a folder.
+    if (store.kind !== 's3') problems.push('STATE_MACHINE_ARN needs USE_S3=true and S3_BUCKET: the state machine writes its runs to S3');
+  }
+
+  const runTriggerToken = text('RUN_TRIGGER_TOKEN');
+  if (runTriggerToken !== undefined && runTriggerToken.length < MIN_TOKEN_LENGTH) {
+    problems.push(`RUN_TRIGGER_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters`);
+  }
+
+  const logLevel = text('LOG_LEVEL')?.toLowerCase() ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+
+  const config: DashboardConfig = {
+    port: integer('PORT', 3000, 0, 65_535),
+    host: text('HOST') ?? '0.0.0.0',
+    store,
+    stateMachineArn,
+    runTriggerToken,
+    dataDir: text('DATA_DIR'),
+    rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000_000),
+    trustProxyHops: integer('TRUST_PROXY_HOPS', 0, 0, 10),
+    logLevel,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,190 @@
+// Starting runs from the web page. Two ways behind one interface: in this process (a laptop, `npm start`: the
+// local pipeline, one run at a time, progress kept in memory) and as a Step Functions execution (AWS: the
+// Lambdas do the work and write to S3; the execution's state is the progress).
+import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { DataRef, RunConfig } from '@overfit/core';
+import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
+import { runLocalPipeline, type StageName } from '@overfit/pipeline';
+import { newRunId, type ArtifactStore } from '@overfit/store';
+
+export type RunState = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface RunProgress {
+  runId: string;
+  state: RunState;
+  /** The stage running now (in-process runs only). */
+  stage: StageName | null;
+  /** Strategies backtested so far, of how many (in-process runs only). */
+  backtest: { done: number; total: number } | null;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export interface RunRequest {
+  config: RunConfig;
+  data: DataRef;
+}
+
+export interface RunLauncher {
+  readonly kind: 'in-process' | 'step-functions';
+  /** Accept the run and return its id at once; the run goes on in the background. */
+  start(request: RunRequest): Promise<{ runId: string }>;
+  /** What the launcher knows about a run it started, or null (the store may still know it). */
+  status(runId: string): Promise<RunProgress | null>;
+  /** Stop accepting runs and wait for the ones under way. */
+  close(): Promise<void>;
+}
+
+/** Too many runs waiting: the client should try again later (503). */
+export class LauncherBusyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LauncherBusyError';
+  }
+}
+
+interface Job extends RunProgress {
+  request: RunRequest;
+}
+
+/**
+ * Runs the local pipeline in this process, one at a time (the backtest is CPU-bound: two at once would only
+ * each take twice as long), with at most `maxWaiting` runs queued behind it.
+ */
+export class InProcessLauncher implements RunLauncher {
+  readonly kind = 'in-process';
+  private readonly jobs = new Map<string, Job>();
+  private readonly queue: Job[] = [];
+  private running: Promise<void> | null = null;
+  private closed = false;
+  private readonly loadPrices: (ref: DataRef) => Promise<LoadedPrices>;
+
+  constructor(
+    private readonly store: ArtifactStore,
+    private readonly options: { maxWaiting?: number; keepFinished?: number; onFinished?: (progress: RunProgress) => void } = {},
+  ) {
+    this.loadPrices = cachedPriceLoader();
+  }
+
+  async start(request: RunRequest): Promise<{ runId: string }> {
+    if (this.closed) throw new LauncherBusyError('the server is shutting down');
+    const maxWaiting = this.options.maxWaiting ?? 3;
+    if (this.queue.length >= maxWaiting) throw new LauncherBusyError(`${this.queue.length} runs are already waiting; try again when one has finished`);
+    const runId = newRunId();
+    const job: Job = { runId, state: 'queued', stage: null, backtest: null, error: null, startedAt: new Date().toISOString(), finishedAt: null, request };
+    this.jobs.set(runId, job);
+    this.queue.push(job);
+    this.forgetOldJobs();
+    if (!this.running) this.running = this.drain();
+    return { runId };
+  }
+
+  async status(runId: string): Promise<RunProgress | null> {
+    const job = this.jobs.get(runId);
+    if (!job) return null;
+    const { request: _request, ...progress } = job;
+    return { ...progress, backtest: progress.backtest && { ...progress.backtest } };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    // Runs that never started are dropped (nothing of them was written); the one running is finished.
+    for (const job of this.queue.splice(0)) this.finish(job, 'failed', 'the server shut down before the run started');
+    await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    for (let job = this.queue.shift(); job; job = this.queue.shift()) {
+      job.state = 'running';
+      try {
+        await runLocalPipeline({
+          ...job.request,
+          store: this.store,
+          runId: job.runId,
+          loadPrices: this.loadPrices,
+          onProgress: (event) => {
+            if (event.kind === 'stage') job.stage = event.stage;
+            else job.backtest = { done: event.done, total: event.total };
+          },
+        });
+        this.finish(job, 'succeeded', null);
+      } catch (error) {
+        this.finish(job, 'failed', error instanceof Error ? error.message : String(error));
+      }
+      // Let status requests in between two runs.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    this.running = null;
+  }
+
+  private finish(job: Job, state: 'succeeded' | 'failed', error: string | null): void {
+    job.state = state;
+    job.error = error;
+    job.finishedAt = new Date().toISOString();
+    this.options.onFinished?.(job);
+  }
+
+  private forgetOldJobs(): void {
+    const keep = this.options.keepFinished ?? 100;
+    const finished = [...this.jobs.values()].filter((j) => j.finishedAt !== null);
+    for (const job of finished.slice(0, Math.max(0, finished.length - keep))) this.jobs.delete(job.runId);
+  }
+}
+
+/** The execution of a run is named after the run, so its ARN follows from the state machine's and the run id. */
+export function executionArnOf(stateMachineArn: string, runId: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${runId}`;
+}
+
+/** The state machine's input: the run id, its validated configuration and where its prices are. */
+export function executionInput(runId: string, request: RunRequest): string {
+  return JSON.stringify({ runId, config: request.config, data: request.data });
+}
+
+const SFN_STATES: Record<string, RunState> = {
+  RUNNING: 'running',
+  PENDING_REDRIVE: 'running',
+  SUCCEEDED: 'succeeded',
+  FAILED: 'failed',
+  TIMED_OUT: 'failed',
+  ABORTED: 'failed',
+};
+
+/** Starts runs as executions of the pipeline's state machine; the Lambdas write the run into the bucket. */
+export class StepFunctionsLauncher implements RunLauncher {
+  readonly kind = 'step-functions';
+
+  constructor(
+    private readonly client: SFNClient,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  async start(request: RunRequest): Promise<{ runId: string }> {
+    const runId = newRunId();
+    await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: runId, input: executionInput(runId, request) }));
+    return { runId };
+  }
+
+  async status(runId: string): Promise<RunProgress | null> {
+    try {
+      const execution = await this.client.send(new DescribeExecutionCommand({ executionArn: executionArnOf(this.stateMachineArn, runId) }));
+      const state = SFN_STATES[execution.status ?? ''] ?? 'running';
+      const error = state === 'failed' ? [execution.status, execution.error, execution.cause].filter(Boolean).join(': ') : null;
+      return {
+        runId,
+        state,
+        stage: null,
+        backtest: null,
+        error,
+        startedAt: (execution.startDate ?? new Date()).toISOString(),
+        finishedAt: execution.stopDate ? execution.stopDate.toISOString() : null,
+      };
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return null;
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {}
+}
