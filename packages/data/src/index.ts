@@ -7,3 +7,6 @@ export * from './writePriceCsv';
 export * from './priceSource';
 export * from './resample';
 export * from './storedPrices';
+export * from './garch';
+export * from './bootstrap';
+export * from './nullMarket';

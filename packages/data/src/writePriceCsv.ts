@@ -2,16 +2,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { stringify } from 'csv-stringify/sync';
 import type { PriceSeries } from '@overfit/core';
 import { formatTimestamp } from './timestamps';
 
 export function formatPriceCsv(series: PriceSeries): string {
-  const rows: (string | number)[][] = [['timestamp', 'open', 'high', 'low', 'close', 'volume']];
   const { time, open, high, low, close, volume } = series;
-  // String(x) is the shortest decimal that reads back to the same double: the round trip is exact.
-  for (let i = 0; i < time.length; i++) rows.push([formatTimestamp(time[i]), String(open[i]), String(high[i]), String(low[i]), String(close[i]), String(volume[i])]);
-  return stringify(rows);
+  const lines = ['timestamp,open,high,low,close,volume'];
+  // Numbers and ISO times never need CSV quoting. String(x) is the shortest decimal that reads back to the same
+  // double: the round trip is exact.
+  for (let i = 0; i < time.length; i++) lines.push(`${formatTimestamp(time[i])},${open[i]},${high[i]},${low[i]},${close[i]},${volume[i]}`);
+  lines.push('');
+  return lines.join('\n');
 }
 
 export async function writePriceCsv(series: PriceSeries, path: string): Promise<void> {
