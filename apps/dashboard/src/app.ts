@@ -9,7 +9,10 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOpt
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import { DEFAULT_RUN_CONFIG, isInputError, parseRunConfig, SELECTION_METRICS, STRATEGY_FAMILIES } from '@overfit/core';
+import {
+  DEFAULT_RUN_CONFIG, isInputError, METRIC_LABELS, METRIC_NAMES, parseRunConfig, SELECTION_METRIC_FIELDS, SELECTION_METRICS, STRATEGY_FAMILIES,
+  type MetricName,
+} from '@overfit/core';
 import { LATEST_KEY, RUN_ID_PATTERN, type ArtifactStore } from '@overfit/store';
 import type { Dataset } from './datasets';
 import { LauncherBusyError, type RunLauncher, type RunProgress } from './runLauncher';
@@ -119,6 +122,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     datasets: datasets.map(({ id, label }) => ({ id, label })),
     families: STRATEGY_FAMILIES,
     selectionMetrics: SELECTION_METRICS,
+    /** Which metric each selection metric reads, and every metric's name for people. */
+    selectionFields: SELECTION_METRIC_FIELDS,
+    metricLabels: METRIC_LABELS,
     defaults: { ...DEFAULT_RUN_CONFIG, dataset: datasets[0]?.id ?? null },
     limits: RUN_LIMITS,
     tokenRequired: options.runTriggerToken !== undefined,
@@ -178,6 +184,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const page = await reader.strategies(request.params.id, request.query);
     if (!page) throw new HttpError(404, `no finished run ${request.params.id} with strategies`);
     return page;
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { metric: MetricName; bins: number } }>('/api/runs/:id/histogram', {
+    schema: {
+      params: runIdParams,
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          metric: { type: 'string', enum: METRIC_NAMES, default: 'winRate' },
+          bins: { type: 'integer', minimum: 1, maximum: 200, default: 30 },
+        },
+      },
+    },
+  }, async (request) => {
+    const histogram = await reader.histogram(request.params.id, request.query.metric, request.query.bins);
+    if (!histogram) throw new HttpError(404, `no finished run ${request.params.id} with strategies`);
+    return histogram;
   });
 
   app.get<{ Params: { id: string; '*': string } }>('/api/runs/:id/artifacts/*', {

@@ -78,6 +78,15 @@ export interface StrategiesPage {
   rows: StrategyRow[];
 }
 
+export interface Histogram {
+  metric: MetricName;
+  /** Equal-width bins over the defined values; `eligible` counts strategies with enough trades to be selected. */
+  bins: { from: number; to: number; eligible: number; ineligible: number }[];
+  /** Strategies whose value is undefined (no trades, flat returns). */
+  undefinedCount: number;
+  minTrades: number;
+}
+
 export interface Artifact {
   body: Buffer;
   contentType: string;
@@ -173,6 +182,38 @@ export class RunReader {
       hasValidation: table.validation !== null,
       rows: rows.slice(start, start + query.pageSize).map((i) => rowOf(table, i)),
     };
+  }
+
+  /** How the run's strategies spread on one training metric: the picture of how the best stands out by luck. */
+  async histogram(runId: string, metric: MetricName, binCount: number): Promise<Histogram | null> {
+    const manifest = await this.manifest(runId);
+    if (!manifest || !(await this.store.exists(runKeys(runId).trainingPerformance))) return null;
+    const { training } = await this.table(runId);
+    const minTrades = (manifest.config as Partial<RunConfig>).minTrades ?? 0;
+    const values = training.columns[metric];
+    const trades = training.columns.trades;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of values) {
+      if (Number.isFinite(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+    let undefinedCount = 0;
+    if (lo === Infinity) return { metric, bins: [], undefinedCount: values.length, minTrades };
+    const width = hi > lo ? (hi - lo) / binCount : 1;
+    const bins = Array.from({ length: hi > lo ? binCount : 1 }, (_, b) => ({ from: lo + b * width, to: lo + (b + 1) * width, eligible: 0, ineligible: 0 }));
+    values.forEach((v, i) => {
+      if (!Number.isFinite(v)) {
+        undefinedCount += 1;
+        return;
+      }
+      const bin = bins[Math.min(bins.length - 1, Math.floor((v - lo) / width))];
+      if (trades[i] >= minTrades) bin.eligible += 1;
+      else bin.ineligible += 1;
+    });
+    return { metric, bins, undefinedCount, minTrades };
   }
 
   /** An object under runs/<runId>/, or null when it does not exist. `path` must already be validated. */

@@ -1,0 +1,87 @@
+// What every page shares: fetching the JSON API, building elements without innerHTML (run data is shown as
+// text, never parsed as markup), number formats, and the navigation bar.
+
+/** GET (or send) JSON; a non-2xx answer throws an Error carrying the server's message and status. */
+export async function api(path, options = {}) {
+  const response = await fetch(path, { headers: { accept: 'application/json', ...(options.headers ?? {}) }, ...options });
+  const body = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = new Error(body?.message ?? `${response.status} ${response.statusText}`);
+    error.status = response.status;
+    throw error;
+  }
+  return body;
+}
+
+/** h('td', { class: 'num' }, '1.2') → <td class="num">1.2</td>; children are nodes or text. */
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith('on')) element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}
+
+export function clear(element) {
+  element.replaceChildren();
+  return element;
+}
+
+const PERCENT = new Set(['totalReturn', 'cagr', 'maxDrawdown', 'winRate', 'hitRate', 'exposure']);
+
+export const METRIC_LABELS = {
+  totalReturn: 'Total return', cagr: 'CAGR', sharpe: 'Sharpe ratio', sortino: 'Sortino ratio', maxDrawdown: 'Max drawdown',
+  calmar: 'Calmar ratio', winRate: 'Win rate', hitRate: 'Hit rate', trades: 'Trades', exposure: 'Exposure', profitFactor: 'Profit factor',
+};
+export const METRICS = Object.keys(METRIC_LABELS);
+export const SELECTION_FIELDS = {
+  win_rate: 'winRate', sharpe: 'sharpe', total_return: 'totalReturn', sortino: 'sortino', calmar: 'calmar', cagr: 'cagr',
+  profit_factor: 'profitFactor', hit_rate: 'hitRate',
+};
+
+export const isPercentMetric = (metric) => PERCENT.has(metric);
+
+/** A metric as people read it: percentages for rates and returns, two decimals otherwise, "—" when undefined. */
+export function formatMetric(metric, value) {
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  if (metric === 'trades') return String(Math.round(value));
+  if (PERCENT.has(metric)) return `${(value * 100).toFixed(1)} %`;
+  return Math.abs(value) >= 1000 ? value.toExponential(2) : value.toFixed(2);
+}
+
+export function formatChange(value) {
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  return `${value > 0 ? '+' : value < 0 ? '−' : ''}${Math.abs(value * 100).toFixed(1)} %`;
+}
+
+export function formatDate(iso) {
+  if (!iso) return '—';
+  return new Date(iso).toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+}
+
+export const VERDICT_LABELS = { overfit: 'Overfit', held_up: 'Held up', inconclusive: 'Inconclusive' };
+
+export function badge(text, kind) {
+  return h('span', { class: `badge ${kind ?? ''}` }, text);
+}
+
+export function errorBox(message) {
+  return h('div', { class: 'error', role: 'alert' }, message);
+}
+
+/** Mark the current page in the navigation bar. */
+export function markNavigation(page) {
+  for (const link of document.querySelectorAll('header.top nav a')) {
+    if (link.dataset.page === page) link.classList.add('current');
+  }
+}
+
+export function query(name) {
+  return new URLSearchParams(window.location.search).get(name);
+}

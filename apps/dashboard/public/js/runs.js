@@ -1,0 +1,90 @@
+// Runs: the history, and two runs side by side.
+import { api, badge, clear, errorBox, formatChange, formatDate, formatMetric, h, markNavigation, METRIC_LABELS, query, VERDICT_LABELS } from './common.js';
+import { selectedField } from './runView.js';
+
+markNavigation('runs');
+const list = document.getElementById('runs');
+const compareButton = document.getElementById('compare');
+const comparison = document.getElementById('comparison');
+const chosen = new Set();
+
+function runLink(runId) {
+  return h('a', { href: `/run.html?id=${encodeURIComponent(runId)}` }, runId);
+}
+
+function renderList(runs, latestRunId) {
+  if (runs.length === 0) {
+    list.replaceWith(h('p', {}, 'No runs yet: run ', h('code', {}, 'npm run demo'), ' or start one on ', h('a', { href: '/try.html' }, 'Try it'), '.'));
+    return;
+  }
+  const rows = runs.map((run) => {
+    const box = h('input', { type: 'checkbox', 'aria-label': `compare ${run.runId}`, disabled: run.status !== 'succeeded' });
+    box.checked = chosen.has(run.runId);
+    box.addEventListener('change', () => {
+      if (box.checked) chosen.add(run.runId);
+      else chosen.delete(run.runId);
+      compareButton.disabled = chosen.size !== 2;
+    });
+    return h('tr', {},
+      h('td', {}, box),
+      h('td', {}, runLink(run.runId), run.runId === latestRunId ? h('span', { class: 'small muted' }, ' (latest)') : null),
+      h('td', {}, badge(run.status, run.status)),
+      h('td', {}, formatDate(run.createdAt)),
+      h('td', { class: 'num' }, run.strategies?.toLocaleString() ?? '—'),
+      h('td', {}, run.dataSource ?? '—'),
+      h('td', {}, run.selectBy ?? '—'),
+      h('td', {}, run.verdict ? badge(VERDICT_LABELS[run.verdict] ?? run.verdict, run.verdict) : run.error ? h('span', { class: 'small' }, run.error) : '—'),
+      h('td', { class: 'num' }, run.drop === null ? '—' : formatChange(-run.drop)));
+  });
+  list.append(h('table', { id: 'runs-table' },
+    h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, 'Run'), h('th', {}, 'Status'), h('th', {}, 'Started'), h('th', { class: 'num' }, 'Strategies'),
+      h('th', {}, 'Data set'), h('th', {}, 'Selected by'), h('th', {}, 'Verdict'), h('th', { class: 'num' }, 'Change of the selection metric'))),
+    h('tbody', {}, rows)));
+}
+
+async function compare(ids) {
+  clear(comparison).append(h('p', { class: 'muted' }, 'Loading…'));
+  const details = await Promise.all(ids.map((id) => api(`/api/runs/${encodeURIComponent(id)}`)));
+  const row = (label, cell) => h('tr', {}, h('th', {}, label), details.map((d) => h('td', {}, cell(d))));
+  const config = (name) => (d) => {
+    const value = d.manifest.config?.[name];
+    return Array.isArray(value) ? value.join(', ') : value ?? '—';
+  };
+  const metric = (window, name) => (d) => (d.validation ? formatMetric(name, d.validation[window][name]) : '—');
+  const fields = ['winRate', 'sharpe', 'totalReturn', 'maxDrawdown', 'trades'];
+  clear(comparison).append(
+    h('h2', {}, 'Comparison'),
+    h('div', { class: 'table-wrap' }, h('table', { id: 'comparison-table' },
+      h('thead', {}, h('tr', {}, h('th', {}, ''), details.map((d) => h('th', {}, runLink(d.manifest.runId))))),
+      h('tbody', {},
+        row('Verdict', (d) => (d.validation ? badge(VERDICT_LABELS[d.validation.verdict], d.validation.verdict) : '—')),
+        row('Selection metric: training → validation', (d) => {
+          if (!d.validation) return '—';
+          const f = selectedField(d.validation);
+          return `${formatMetric(f, d.validation.selection.training)} → ${formatMetric(f, d.validation.selection.validation)} (${formatChange(d.validation.selection.drop === null ? null : -d.validation.selection.drop)})`;
+        }),
+        row('Selected strategy', (d) => (d.validation ? `${d.validation.strategy.id} (${d.validation.strategy.family})` : '—')),
+        row('Data', (d) => d.manifest.data?.source ?? '—'),
+        ...['strategies', 'families', 'selectBy', 'trainFraction', 'minTrades', 'feesBps', 'slippageBps', 'seed'].map((name) => row(name, config(name))),
+        ...fields.flatMap((name) => [
+          row(`${METRIC_LABELS[name]}, training`, metric('training', name)),
+          row(`${METRIC_LABELS[name]}, validation`, metric('validation', name)),
+        ])))));
+}
+
+compareButton.addEventListener('click', () => {
+  const ids = [...chosen];
+  history.replaceState(null, '', `?compare=${ids.map(encodeURIComponent).join(',')}`);
+  compare(ids).catch((error) => clear(comparison).append(errorBox(`Could not compare: ${error.message}`)));
+});
+
+try {
+  const { runs, latestRunId } = await api('/api/runs');
+  const preset = (query('compare') ?? '').split(',').filter(Boolean);
+  if (preset.length === 2) preset.forEach((id) => chosen.add(id));
+  renderList(runs, latestRunId);
+  compareButton.disabled = chosen.size !== 2;
+  if (preset.length === 2) await compare(preset);
+} catch (error) {
+  list.append(errorBox(`The runs could not be loaded: ${error.message}`));
+}

@@ -1,0 +1,83 @@
+// Try it: choose the experiment's settings, start it, watch it run, see the verdict.
+import { api, clear, errorBox, h, markNavigation, METRIC_LABELS, SELECTION_FIELDS } from './common.js';
+import { watchRun } from './progress.js';
+import { verdictCard } from './runView.js';
+
+markNavigation('try');
+const form = document.getElementById('run-form');
+const startButton = document.getElementById('start');
+const progress = document.getElementById('progress');
+const result = document.getElementById('result');
+const field = (id) => document.getElementById(id);
+
+function fillForm(options) {
+  for (const dataset of options.datasets) field('dataset').append(h('option', { value: dataset.id }, dataset.label));
+  field('dataset').value = options.defaults.dataset;
+  for (const metric of options.selectionMetrics) {
+    field('selectBy').append(h('option', { value: metric }, METRIC_LABELS[SELECTION_FIELDS[metric]] ?? metric));
+  }
+  field('selectBy').value = options.defaults.selectBy;
+  field('strategies').min = String(options.limits.minStrategies);
+  field('strategies').max = String(options.limits.maxStrategies);
+  for (const family of options.families) {
+    const box = h('input', { type: 'checkbox', name: 'families', value: family });
+    box.checked = options.defaults.families.includes(family);
+    field('families').append(h('label', {}, box, family.replace(/_/g, ' ')));
+  }
+  field('token-fieldset').hidden = !options.tokenRequired;
+}
+
+function readForm(limits) {
+  const strategies = Number(field('strategies').value);
+  if (!Number.isInteger(strategies) || strategies < limits.minStrategies || strategies > limits.maxStrategies) {
+    throw new Error(`The number of strategies must be a whole number from ${limits.minStrategies} to ${limits.maxStrategies.toLocaleString()}.`);
+  }
+  const families = [...form.querySelectorAll('input[name="families"]:checked')].map((box) => box.value);
+  if (families.length === 0) throw new Error('Choose at least one strategy family.');
+  return {
+    strategies,
+    dataset: field('dataset').value,
+    families,
+    selectBy: field('selectBy').value,
+    seed: Number(field('seed').value),
+    trainFraction: Number(field('trainFraction').value),
+    feesBps: Number(field('feesBps').value),
+  };
+}
+
+async function start(options) {
+  clear(result);
+  const body = readForm(options.limits);
+  const headers = { 'content-type': 'application/json' };
+  const token = field('token').value.trim();
+  if (token) headers.authorization = `Bearer ${token}`;
+  startButton.disabled = true;
+  try {
+    const { runId } = await api('/api/runs', { method: 'POST', headers, body: JSON.stringify(body) });
+    const final = await watchRun(runId, progress);
+    if (final.state === 'failed') {
+      result.append(errorBox(`The run failed: ${final.error}`));
+      return;
+    }
+    const detail = await api(`/api/runs/${encodeURIComponent(runId)}`);
+    result.append(
+      h('h2', {}, 'Result'),
+      verdictCard(detail),
+      h('p', {}, h('a', { href: `/run.html?id=${encodeURIComponent(runId)}`, 'data-testid': 'run-link' }, 'See every chart, figure and strategy of this run →')));
+  } finally {
+    startButton.disabled = false;
+  }
+}
+
+try {
+  const options = await api('/api/options');
+  fillForm(options);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    start(options).catch((error) => {
+      result.append(errorBox(error.status === 401 ? 'This server needs the right run token to start a run.' : error.message));
+    });
+  });
+} catch (error) {
+  form.replaceWith(errorBox(`The settings could not be loaded: ${error.message}`));
+}

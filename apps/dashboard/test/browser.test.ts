@@ -1,0 +1,153 @@
+// The pages in a real browser (Debian chromium driven by playwright-core) against the real app on loopback:
+// what a visitor sees, sorting, and starting a run from the Try it page. Screenshots go to test-output/.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ValidationResults } from '@overfit/store';
+import { buildApp } from '../src/app';
+import { datasetCatalog } from '../src/datasets';
+import { InProcessLauncher } from '../src/runLauncher';
+import { GOOD_RUN, makeFixture, type Fixture } from './fixtures';
+
+const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
+const SCREENSHOTS = join(__dirname, '..', 'test-output');
+
+if (!CHROMIUM && process.env.CI === 'true') {
+  throw new Error('CI=true but no chromium was found (/usr/bin/chromium or CHROMIUM_PATH): .ci/run installs it with apt-get');
+}
+if (!CHROMIUM) {
+  console.warn('browser tests skipped: no chromium at /usr/bin/chromium (apt-get install chromium, or set CHROMIUM_PATH)');
+}
+const describeInBrowser = CHROMIUM ? describe : describe.skip;
+
+describeInBrowser('the dashboard in chromium', () => {
+  let fixture: Fixture;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    fixture = await makeFixture();
+    app = await buildApp({ store: fixture.store, launcher: new InProcessLauncher(fixture.store), datasets: await datasetCatalog(undefined) });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    await mkdir(SCREENSHOTS, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await fixture?.cleanUp();
+  });
+
+  afterEach(() => {
+    // Every page must load without a script error, a failed request or a CSP violation.
+    expect(problems).toEqual([]);
+  });
+
+  /** Pixels that are not blank: a chart that drew something. */
+  const paintedPixels = (selector: string) => page.$eval(selector, (canvas) => {
+    const c = canvas as HTMLCanvasElement;
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let painted = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted += 1;
+    return { width: c.width, height: c.height, painted };
+  });
+
+  test('the overview shows the latest run’s verdict and draws its charts and figures', async () => {
+    const results = JSON.parse(await readFile(join(fixture.dir, 'runs', GOOD_RUN, 'results/validation_results.json'), 'utf8')) as ValidationResults;
+    await page.goto(`${base}/`);
+    const verdict = page.getByTestId('verdict');
+    await verdict.waitFor();
+    const label = { overfit: 'Overfit', held_up: 'Held up', inconclusive: 'Inconclusive' }[results.verdict];
+    expect(await verdict.locator('.label').textContent()).toBe(label);
+    expect(await verdict.textContent()).toContain(`Strategy ${results.strategy.id}`);
+    for (const chart of ['#chart-histogram', '#chart-comparison', '#chart-ratios']) {
+      const pixels = await paintedPixels(chart);
+      expect(pixels.width).toBeGreaterThan(200);
+      expect(pixels.painted).toBeGreaterThan(1000);
+    }
+    // Every figure of the run is shown, and decodes as an image.
+    const widths = await page.$$eval('.figures img', (images) => Promise.all(images.map(async (img) => {
+      const image = img as HTMLImageElement;
+      image.loading = 'eager';
+      await image.decode();
+      return image.naturalWidth;
+    })));
+    expect(widths.length).toBe(3);
+    expect(widths.every((w) => w > 100)).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, 'overview.png'), fullPage: true });
+  }, 30_000);
+
+  test('the run page sorts the strategies table by a column, both ways', async () => {
+    await page.goto(`${base}/run.html?id=${GOOD_RUN}`);
+    await page.locator('#strategies tbody tr').first().waitFor();
+    const sharpeColumn = async () => {
+      const index = await page.$$eval('#strategies thead th', (cells) => cells.findIndex((c) => c.getAttribute('data-sort') === 'sharpe'));
+      return page.$$eval(`#strategies tbody tr td:nth-child(${index + 1})`, (cells) => cells.map((c) => c.textContent ?? ''));
+    };
+    const header = page.locator('#strategies th[data-sort="sharpe"]');
+    await header.click();
+    await page.locator('#strategies th[data-sort="sharpe"][aria-sort="descending"]').waitFor();
+    const descending = (await sharpeColumn()).filter((t) => t !== '—').map(Number);
+    expect(descending.length).toBeGreaterThan(10);
+    expect(descending).toEqual([...descending].sort((a, b) => b - a));
+    await page.locator('#strategies th[data-sort="sharpe"]').click();
+    await page.locator('#strategies th[data-sort="sharpe"][aria-sort="ascending"]').waitFor();
+    const ascending = (await sharpeColumn()).filter((t) => t !== '—').map(Number);
+    expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+    expect(await page.locator('#page-info').textContent()).toContain('of 120 strategies');
+    await page.screenshot({ path: join(SCREENSHOTS, 'run-detail.png'), fullPage: true });
+  }, 30_000);
+
+  test('Try it starts a 200-strategy run, shows its progress and then its verdict', async () => {
+    await page.goto(`${base}/try.html`);
+    await page.locator('#dataset option[value="synthetic-quick"]').waitFor({ state: 'attached' });
+    await page.fill('#strategies', '200');
+    await page.selectOption('#dataset', 'synthetic-quick');
+    await page.click('#start');
+    await page.getByTestId('progress').waitFor();
+    const link = page.getByTestId('run-link');
+    await link.waitFor({ timeout: 60_000 });
+    expect(await page.locator('#result [data-testid="verdict"] .label').textContent()).toMatch(/^(Overfit|Held up|Inconclusive)$/);
+    expect(await page.getByTestId('progress-text').textContent()).toBe('');
+    await page.screenshot({ path: join(SCREENSHOTS, 'try-it.png'), fullPage: true });
+
+    // The run is in the store, committed, with the settings from the form.
+    const runId = new URL((await link.getAttribute('href'))!, base).searchParams.get('id')!;
+    const manifest = JSON.parse(await readFile(join(fixture.dir, 'runs', runId, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ status: 'succeeded', config: { strategies: 200 }, data: { rows: 3000, synthetic: true } });
+  }, 90_000);
+
+  test('the runs page lists both runs and compares them; the learn page draws its chart', async () => {
+    await page.goto(`${base}/runs.html`);
+    await page.locator('#runs-table tbody tr').first().waitFor();
+    const boxes = page.locator('#runs-table input[type="checkbox"]:not([disabled])');
+    expect(await boxes.count()).toBe(2);
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await page.click('#compare');
+    await page.locator('#comparison-table').waitFor();
+    expect(await page.locator('#comparison-table thead th').count()).toBe(3);
+    await page.screenshot({ path: join(SCREENSHOTS, 'runs.png'), fullPage: true });
+
+    await page.goto(`${base}/learn.html`);
+    await page.locator('#chart-expected-max').waitFor();
+    expect((await paintedPixels('#chart-expected-max')).painted).toBeGreaterThan(1000);
+    await page.screenshot({ path: join(SCREENSHOTS, 'learn.png'), fullPage: true });
+  }, 30_000);
+});
