@@ -90,7 +90,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       store, loadPrices, onProgress: (done, total) => progress({ kind: 'backtest', done, total }),
     }));
     artifacts.push(backtested.trainingPerformanceKey, backtested.validationPerformanceKey, backtested.blockMomentsKey);
-    const selected = await step('select', () => select.run({ ...base, ...generated, ...backtested }, { store }));
+    const selected = await step('select', () => select.run({ ...base, strategiesKey: generated.strategiesKey, trainingPerformanceKey: backtested.trainingPerformanceKey }, { store }));
     artifacts.push(selected.bestStrategyKey);
     const validated = await step('validate', () => validate.run({ ...base, ...selected }, { store, loadPrices }));
     artifacts.push(validated.validationResultsKey);

@@ -2,10 +2,15 @@
 // table and the training window's block moments are for the statistics of the whole selection process.
 import { backtestAll, createMarket, InputError, splitWindows, strategyLookback, type BarWindow, type DataRef, type Strategy } from '@overfit/core';
 import type { LoadedPrices } from '@overfit/data';
-import { eventKey, formatBlockMoments, formatTrainingPerformance, getJson, parseStageEvent, runKeys, type ArtifactStore, type StageEvent } from '@overfit/store';
+import {
+  asRecord, eventKey, formatBlockMoments, formatTrainingPerformance, getJson, parseShardRange, parseStageEvent, runKeys, shardKeys,
+  type ArtifactStore, type ShardRange, type StageEvent,
+} from '@overfit/store';
 
 export interface BacktestInput extends StageEvent {
   strategiesKey: string;
+  /** Only strategies [start, end), written under the run's shards/ folder for the select stage to merge. */
+  shard?: ShardRange;
 }
 
 /** Blocks of the training window's return moments: CSCV partitions (16 by default) must divide it. */
@@ -17,6 +22,7 @@ export interface BacktestOutput {
   blockMomentsKey: string;
   count: number;
   windows: { training: BarWindow; validation: BarWindow };
+  shard?: ShardRange;
 }
 
 export interface BacktestDeps {
@@ -27,7 +33,11 @@ export interface BacktestDeps {
 
 export function parseEvent(event: unknown): BacktestInput {
   const base = parseStageEvent(event);
-  return { ...base, strategiesKey: eventKey(event, 'strategiesKey', base.runId) };
+  const shard = asRecord(event).shard;
+  return {
+    ...base, strategiesKey: eventKey(event, 'strategiesKey', base.runId),
+    ...(shard === undefined ? {} : { shard: parseShardRange(shard, 'event.shard') }),
+  };
 }
 
 /** Fail before any work when the training window cannot warm up the slowest indicator. */
@@ -49,10 +59,13 @@ export function assertEnoughBars(strategies: readonly Strategy[], trainingBars: 
 
 export async function run(input: BacktestInput, deps: BacktestDeps): Promise<BacktestOutput> {
   const { config } = input;
-  const [{ strategies }, prices] = await Promise.all([
+  const [{ strategies: all }, prices] = await Promise.all([
     getJson<{ strategies: Strategy[] }>(deps.store, input.strategiesKey),
     deps.loadPrices(input.data),
   ]);
+  const { shard } = input;
+  if (shard && shard.end > all.length) throw new InputError(`ends at strategy ${shard.end}, but the run has ${all.length}`, 'event.shard');
+  const strategies = shard ? all.slice(shard.start, shard.end) : all;
   const market = createMarket(prices.series);
   const windows = splitWindows(prices.series.close.length, config.trainFraction);
   assertEnoughBars(strategies, windows.training.end - windows.training.start, prices.source.path);
@@ -60,12 +73,12 @@ export async function run(input: BacktestInput, deps: BacktestDeps): Promise<Bac
   const costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
   const trainingBars = windows.training.end - windows.training.start;
   const results = backtestAll(strategies, market, windows, costs, { blocks: Math.min(MOMENT_BLOCKS, trainingBars), onProgress: deps.onProgress });
-  const keys = runKeys(input.runId);
+  const keys = shard ? shardKeys(input.runId, shard.index) : runKeys(input.runId);
   await deps.store.put(keys.trainingPerformance, formatTrainingPerformance(strategies, results.training), 'text/csv');
   await deps.store.put(keys.validationPerformance, formatTrainingPerformance(strategies, results.validation), 'text/csv');
   await deps.store.put(keys.blockMoments, formatBlockMoments(results.trainingMoments), 'application/octet-stream');
   return {
     trainingPerformanceKey: keys.trainingPerformance, validationPerformanceKey: keys.validationPerformance,
-    blockMomentsKey: keys.blockMoments, count: strategies.length, windows,
+    blockMomentsKey: keys.blockMoments, count: strategies.length, windows, ...(shard ? { shard } : {}),
   };
 }

@@ -2,28 +2,28 @@
 // researcher who tried them all would. Strategies with too few trades are not eligible: their metrics are noise.
 import { InputError, SELECTION_METRIC_FIELDS, type Metrics, type SelectionMetric } from '@overfit/core';
 import {
-  eventKey, getJson, parseStageEvent, parseTrainingPerformance, putJson, runKeys, type ArtifactStore, type BestStrategyDocument, type StageEvent,
-  type StrategiesDocument, type TrainingPerformance,
+  asRecord, assertShardsCover, eventKey, getJson, mergeShardResults, parseShardRange, parseStageEvent, parseTrainingPerformance, putJson, runKeys,
+  type ArtifactStore, type BestStrategyDocument, type ShardRange, type StageEvent, type StrategiesDocument, type TrainingPerformance,
 } from '@overfit/store';
 
-export interface SelectInput extends StageEvent {
-  strategiesKey: string;
-  trainingPerformanceKey: string;
-}
+/** Either the run-level training table of an unsharded backtest, or the shards to merge into it first. */
+export type SelectInput = StageEvent & { strategiesKey: string } & ({ trainingPerformanceKey: string } | { shards: ShardRange[] });
 
 export interface SelectOutput {
   bestStrategyKey: string;
   bestId: string;
   eligible: number;
+  /** The run-level table selection read (merged from the shards when there were shards). */
+  trainingPerformanceKey: string;
 }
 
 export function parseEvent(event: unknown): SelectInput {
   const base = parseStageEvent(event);
-  return {
-    ...base,
-    strategiesKey: eventKey(event, 'strategiesKey', base.runId),
-    trainingPerformanceKey: eventKey(event, 'trainingPerformanceKey', base.runId),
-  };
+  const strategiesKey = eventKey(event, 'strategiesKey', base.runId);
+  const shards = asRecord(event).shards;
+  if (shards === undefined) return { ...base, strategiesKey, trainingPerformanceKey: eventKey(event, 'trainingPerformanceKey', base.runId) };
+  if (!Array.isArray(shards) || shards.length === 0) throw new InputError('must be a non-empty list of shards', 'event.shards');
+  return { ...base, strategiesKey, shards: shards.map((s, i) => parseShardRange(s, `event.shards[${i}]`)) };
 }
 
 /**
@@ -40,10 +40,15 @@ export function rankEligible(table: TrainingPerformance, selectBy: SelectionMetr
 
 export async function run(input: SelectInput, deps: { store: ArtifactStore }): Promise<SelectOutput> {
   const { selectBy, minTrades } = input.config;
-  const [csv, { strategies }] = await Promise.all([
-    deps.store.get(input.trainingPerformanceKey),
-    getJson<StrategiesDocument>(deps.store, input.strategiesKey),
-  ]);
+  const { strategies } = await getJson<StrategiesDocument>(deps.store, input.strategiesKey);
+  let trainingPerformanceKey: string;
+  if ('shards' in input) {
+    assertShardsCover(input.shards, strategies.length);
+    ({ trainingPerformanceKey } = await mergeShardResults(deps.store, input.runId, input.shards));
+  } else {
+    trainingPerformanceKey = input.trainingPerformanceKey;
+  }
+  const csv = await deps.store.get(trainingPerformanceKey);
   const table = parseTrainingPerformance(csv.toString('utf8'));
   const ranked = rankEligible(table, selectBy, minTrades);
   if (ranked.length === 0) {
@@ -64,5 +69,5 @@ export async function run(input: SelectInput, deps: { store: ArtifactStore }): P
   };
   const key = runKeys(input.runId).bestStrategy;
   await putJson(deps.store, key, document);
-  return { bestStrategyKey: key, bestId: strategy.id, eligible: ranked.length };
+  return { bestStrategyKey: key, bestId: strategy.id, eligible: ranked.length, trainingPerformanceKey };
 }

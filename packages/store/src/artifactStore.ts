@@ -1,10 +1,13 @@
 // The artifact store: a flat key space ("runs/<runId>/results/best_strategy.json") over a folder or a bucket.
 // Every write is all-or-nothing for its key, so a reader never sees half an object.
 
+export type ArtifactBody = Uint8Array | string | AsyncIterable<Uint8Array>;
+
 export interface ArtifactStore {
   /** Where the store lives, for people: a folder path or s3://bucket/prefix. */
   readonly location: string;
-  put(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
+  /** An async iterable body is streamed (merging 100k-strategy shards); it still lands all at once. */
+  put(key: string, body: ArtifactBody, contentType?: string): Promise<void>;
   /** The object's bytes; throws ArtifactNotFoundError when the key does not exist. */
   get(key: string): Promise<Buffer>;
   exists(key: string): Promise<boolean>;

@@ -6,13 +6,18 @@ import type { BlockMoments } from '@overfit/core';
 
 const FORMAT = 'overfit-block-moments/1';
 
+/** The header line, padded with spaces so that with its newline it is a multiple of 8 bytes long. */
+export function blockMomentsHeader(strategies: number, blocks: number, blockBars: number): string {
+  const header = JSON.stringify({ format: FORMAT, strategies, blocks, blockBars });
+  return `${header.padEnd(Math.ceil((header.length + 1) / 8) * 8 - 1, ' ')}\n`;
+}
+
 export function formatBlockMoments(moments: BlockMoments): Buffer {
   const { strategies, blocks, blockBars, sum, sumSquares } = moments;
   if (sum.length !== strategies * blocks || sumSquares.length !== strategies * blocks) {
     throw new Error(`block moments hold ${sum.length} and ${sumSquares.length} values, expected ${strategies} × ${blocks}`);
   }
-  let header = JSON.stringify({ format: FORMAT, strategies, blocks, blockBars });
-  header = `${header.padEnd(Math.ceil((header.length + 1) / 8) * 8 - 1, ' ')}\n`;
+  const header = blockMomentsHeader(strategies, blocks, blockBars);
   const out = Buffer.alloc(header.length + 16 * sum.length);
   out.write(header, 0, 'latin1');
   const body = new Float64Array(out.buffer, out.byteOffset + header.length, 2 * sum.length);
@@ -39,6 +44,7 @@ export function parseBlockMoments(bytes: Uint8Array): BlockMoments {
     throw new Error(`block_moments.bin has ${bytes.length - newline - 1} data bytes, expected ${16 * count}`);
   }
   // Copy: the input buffer may not be 8-byte aligned at the arrays' start (e.g. a slice of a pooled Buffer).
-  const body = new Float64Array(bytes.slice(newline + 1).buffer);
+  // Uint8Array's slice, because Buffer's slice is a view of the whole underlying memory, not a copy.
+  const body = new Float64Array(Uint8Array.prototype.slice.call(bytes, newline + 1).buffer);
   return { strategies: strategies!, blocks: blocks!, blockBars: blockBars!, sum: body.slice(0, count), sumSquares: body.slice(count) };
 }

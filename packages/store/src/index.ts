@@ -7,3 +7,4 @@ export * from './documents';
 export * from './blockMoments';
 export * from './s3Store';
 export * from './openStore';
+export * from './shards';

@@ -1,7 +1,7 @@
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ArtifactNotFoundError, assertValidKey, type ArtifactStore } from './artifactStore';
+import { ArtifactNotFoundError, assertValidKey, type ArtifactBody, type ArtifactStore } from './artifactStore';
 
 /** A folder as the artifact store. Writes go to a temp file beside the target, then rename: atomic on POSIX. */
 export class LocalStore implements ArtifactStore {
@@ -16,7 +16,7 @@ export class LocalStore implements ArtifactStore {
     return join(this.location, ...key.split('/'));
   }
 
-  async put(key: string, body: Uint8Array | string): Promise<void> {
+  async put(key: string, body: ArtifactBody): Promise<void> {
     const target = this.pathOf(key);
     await mkdir(dirname(target), { recursive: true });
     const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;

@@ -6,7 +6,8 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { ArtifactNotFoundError, assertValidKey, contentTypeOf, type ArtifactStore } from './artifactStore';
+import { Readable } from 'node:stream';
+import { ArtifactNotFoundError, assertValidKey, contentTypeOf, type ArtifactBody, type ArtifactStore } from './artifactStore';
 
 /** Above this size a put goes up as a multipart upload: one PUT body is held in memory and retried whole. */
 const MULTIPART_FROM_BYTES = 16 * 1024 * 1024;
@@ -56,14 +57,18 @@ export class S3Store implements ArtifactStore {
     return this.prefix ? `${this.prefix}/${key}` : key;
   }
 
-  async put(key: string, body: Uint8Array | string, contentType = contentTypeOf(key)): Promise<void> {
-    const params = { Bucket: this.bucket, Key: this.objectKey(key), Body: body, ContentType: contentType };
-    const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-    if (size < MULTIPART_FROM_BYTES) {
-      await this.client.send(new PutObjectCommand(params));
-      return;
+  async put(key: string, body: ArtifactBody, contentType = contentTypeOf(key)): Promise<void> {
+    const params = { Bucket: this.bucket, Key: this.objectKey(key), ContentType: contentType };
+    if (typeof body === 'string' || body instanceof Uint8Array) {
+      const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+      if (size < MULTIPART_FROM_BYTES) {
+        await this.client.send(new PutObjectCommand({ ...params, Body: body }));
+        return;
+      }
     }
-    await new Upload({ client: this.client, params, partSize: 8 * 1024 * 1024, queueSize: 4 }).done();
+    // Large or streamed: multipart, 8 MB parts; S3 shows the object only when the upload completes.
+    const stream = typeof body === 'string' || body instanceof Uint8Array ? body : Readable.from(body);
+    await new Upload({ client: this.client, params: { ...params, Body: stream }, partSize: 8 * 1024 * 1024, queueSize: 4 }).done();
   }
 
   async get(key: string): Promise<Buffer> {
