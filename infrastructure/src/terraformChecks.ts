@@ -1,0 +1,361 @@
+// The static checks of the Terraform configuration: what `terraform validate`, `terraform fmt -check` and a policy
+// scanner would report, written over the hcl2json model because none of those tools exists here. Every check
+// returns a list of problems ("module: what is wrong"); an empty list means it passed.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { getReferencesInExpression } from '@cdktn/hcl2json';
+import { format } from '@cdktn/hcl-tools';
+import { calledModule, readSource, rootModule, stringsIn, type Block, type TerraformConfig, type TerraformModule } from './terraformModel';
+
+const STANDARD_FILES = ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf'];
+/** Module call arguments that are Terraform's own, not the module's variables. */
+const META_ARGUMENTS = new Set(['source', 'version', 'for_each', 'count', 'providers', 'depends_on']);
+/** First words of a reference that never name something declared in the module. */
+const BUILT_IN_REFERENCES = new Set(['path', 'each', 'count', 'self', 'terraform']);
+export const SUPPORTED_LAMBDA_RUNTIMES = ['nodejs22.x', 'nodejs24.x'];
+
+/** Every module has the standard files; variables are typed and documented, outputs documented, versions pinned. */
+export function structureProblems(config: TerraformConfig): string[] {
+  const problems: string[] = [];
+  for (const m of config.modules.values()) {
+    const names = m.files.map((file) => basename(file));
+    for (const file of STANDARD_FILES) if (!names.includes(file)) problems.push(`${m.label}: no ${file}`);
+    for (const [name, variable] of Object.entries(m.variables)) {
+      if (variable.type === undefined) problems.push(`${m.label}: variable "${name}" has no type`);
+      if (!variable.description) problems.push(`${m.label}: variable "${name}" has no description`);
+    }
+    for (const [name, output] of Object.entries(m.outputs)) if (!output.description) problems.push(`${m.label}: output "${name}" has no description`);
+    const terraform = Object.assign({}, ...(m.json.terraform ?? []));
+    if (!terraform.required_version) problems.push(`${m.label}: no required_version`);
+    const providers = Object.assign({}, ...(terraform.required_providers ?? []));
+    if (Object.keys(providers).length === 0) problems.push(`${m.label}: no required_providers`);
+    for (const [name, provider] of Object.entries<any>(providers)) if (!provider.version) problems.push(`${m.label}: provider ${name} has no version constraint`);
+  }
+  return problems;
+}
+
+/** `terraform fmt -check`: every file is already in hclwrite's canonical format. */
+export async function formatProblems(config: TerraformConfig): Promise<string[]> {
+  const problems: string[] = [];
+  for (const m of config.modules.values()) {
+    for (const file of m.files) {
+      const source = readSource(file);
+      if ((await format(source)) !== source) problems.push(`${m.label}: ${basename(file)} is not terraform fmt-clean`);
+    }
+  }
+  return problems;
+}
+
+/** Provider names whose resources the module may reference (aws_…, random_…). */
+function providerPrefixes(config: TerraformConfig): string[] {
+  const names = new Set<string>();
+  for (const m of config.modules.values()) {
+    for (const terraform of m.json.terraform ?? []) for (const providers of terraform.required_providers ?? []) for (const name of Object.keys(providers)) names.add(`${name}_`);
+  }
+  return [...names];
+}
+
+/**
+ * `terraform validate`, the part that needs no provider schema: every var., local., module., data. and resource
+ * reference names something declared; module calls pass only declared variables and every required one; a
+ * module output read through module.<name>.<output> exists.
+ */
+export async function referenceProblems(config: TerraformConfig): Promise<string[]> {
+  const problems: string[] = [];
+  const prefixes = providerPrefixes(config);
+  for (const m of config.modules.values()) {
+    for (const [name, call] of Object.entries(m.moduleCalls)) {
+      const callee = calledModule(config, m, call);
+      if (!callee) {
+        problems.push(`${m.label}: module.${name}: source ${call.source} not found`);
+        continue;
+      }
+      for (const [variable, declaration] of Object.entries(callee.variables)) {
+        if (!('default' in declaration) && !(variable in call)) problems.push(`${m.label}: module.${name}: missing required variable "${variable}"`);
+      }
+      for (const argument of Object.keys(call)) {
+        if (!META_ARGUMENTS.has(argument) && !(argument in callee.variables)) problems.push(`${m.label}: module.${name}: unknown argument "${argument}"`);
+      }
+    }
+    const resourceIds = new Set(m.resources.map((r) => `${r.type}.${r.name}`));
+    const dataIds = new Set(m.data.map((d) => `data.${d.type}.${d.name}`));
+    for (const [text, path] of stringsIn(m.json)) {
+      if (!text.includes('${')) continue;
+      const where = path.filter((key) => typeof key === 'string').slice(0, 3).join('.');
+      for (const { value } of await getReferencesInExpression('reference.tf', text)) {
+        const parts = value.replace(/\[[^\]]*\]/g, '').split('.');
+        const [kind, name, attribute] = parts;
+        if (kind === 'var' && !(name in m.variables)) problems.push(`${m.label}: ${where}: undeclared var.${name}`);
+        else if (kind === 'local' && !(name in m.locals)) problems.push(`${m.label}: ${where}: undeclared local.${name}`);
+        else if (kind === 'module') {
+          const call = m.moduleCalls[name];
+          const callee = call && calledModule(config, m, call);
+          if (!call) problems.push(`${m.label}: ${where}: undeclared module.${name}`);
+          else if (callee && attribute && !call.for_each && !call.count && !(attribute in callee.outputs)) {
+            problems.push(`${m.label}: ${where}: module.${name} has no output "${attribute}"`);
+          }
+        } else if (kind === 'data' && !dataIds.has(parts.slice(0, 3).join('.'))) problems.push(`${m.label}: ${where}: undeclared ${parts.slice(0, 3).join('.')}`);
+        else if (!BUILT_IN_REFERENCES.has(kind) && prefixes.some((prefix) => kind.startsWith(prefix)) && !resourceIds.has(`${kind}.${name}`)) {
+          problems.push(`${m.label}: ${where}: undeclared resource ${kind}.${name}`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/** The pipeline's function names: the keys of the root's `local.functions`, the one list of them. */
+export function pipelineFunctionNames(config: TerraformConfig): string[] {
+  const functions = rootModule(config).locals.functions;
+  if (!functions || typeof functions !== 'object') throw new Error('the root module has no local.functions map');
+  return Object.keys(functions).sort();
+}
+
+/** The `${name}` placeholders of a template file. */
+export function templatePlaceholders(text: string): Set<string> {
+  return new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]));
+}
+
+/** Each templatefile() call: its absolute template path and the variable names it supplies. */
+export function templatefileCalls(config: TerraformConfig): { module: TerraformModule; template: string; supplied: Set<string> }[] {
+  const functionNames = pipelineFunctionNames(config);
+  const calls = [];
+  for (const m of config.modules.values()) {
+    for (const [text] of stringsIn(m.json)) {
+      const call = /templatefile\("([^"]+)",([\s\S]*)\)/.exec(text);
+      if (!call) continue;
+      const template = resolve(call[1].replace('${path.module}', m.dir));
+      const supplied = new Set<string>();
+      // A for-expression `{ for name, arn in var.function_arns : "${name}_function_arn" => arn }` supplies one
+      // name per pipeline function: the map it iterates is filled, module by module, from local.functions.
+      for (const loop of call[2].matchAll(/\{\s*for\s+(\w+)\s*,\s*\w+\s+in\s+[\w.]+\s*:\s*"([^"]*)"\s*=>[^}]*\}/g)) {
+        for (const name of functionNames) supplied.add(loop[2].replaceAll(`\${${loop[1]}}`, name));
+      }
+      const literals = call[2].replace(/\{\s*for\b[^}]*\}/g, '');
+      for (const key of literals.matchAll(/(\w+)\s*=(?![=>])/g)) supplied.add(key[1]);
+      calls.push({ module: m, template, supplied });
+    }
+  }
+  return calls;
+}
+
+/** Every templatefile() supplies exactly the placeholders its template uses: none missing, none unused. */
+export function templatefileProblems(config: TerraformConfig): string[] {
+  const problems: string[] = [];
+  for (const { module: m, template, supplied } of templatefileCalls(config)) {
+    if (!existsSync(template)) {
+      problems.push(`${m.label}: templatefile: ${template} does not exist`);
+      continue;
+    }
+    const needed = templatePlaceholders(readFileSync(template, 'utf8'));
+    for (const name of needed) if (!supplied.has(name)) problems.push(`${m.label}: templatefile ${basename(template)}: placeholder \${${name}} not supplied`);
+    for (const name of supplied) if (!needed.has(name)) problems.push(`${m.label}: templatefile ${basename(template)}: ${name} supplied but not a placeholder`);
+  }
+  return problems;
+}
+
+const ofType = (m: TerraformModule, type: string): Block[] => m.resources.filter((r) => r.type === type);
+const mentions = (block: Block, reference: string): boolean => JSON.stringify(block.body).includes(reference);
+const resolveVariable = (m: TerraformModule, value: unknown): unknown => {
+  const variable = typeof value === 'string' ? /^\$\{var\.(\w+)\}$/.exec(value) : null;
+  return variable ? m.variables[variable[1]]?.default : value;
+};
+
+/**
+ * The Lambda functions match the build: handler index.handler, x86_64, one zip per pipeline function in the
+ * folder the build writes (`distDir`), and the same function names as the build's list.
+ */
+export function lambdaBuildProblems(config: TerraformConfig, distDir: string, builtFunctions: string[]): string[] {
+  const problems: string[] = [];
+  const names = pipelineFunctionNames(config);
+  const built = [...builtFunctions].sort();
+  if (names.join() !== built.join()) problems.push(`.: local.functions (${names.join(', ')}) differs from the build's functions (${built.join(', ')})`);
+  for (const m of config.modules.values()) {
+    for (const [name, call] of Object.entries(m.moduleCalls)) {
+      const callee = calledModule(config, m, call);
+      if (!callee || ofType(callee, 'aws_lambda_function').length === 0) continue;
+      const dir = typeof call.artifacts_dir === 'string' ? resolve(call.artifacts_dir.replace('${path.root}', config.root).replace('${path.module}', m.dir)) : '';
+      if (dir !== resolve(distDir)) problems.push(`${m.label}: module.${name}: artifacts_dir ${call.artifacts_dir} is not the build's ${distDir}`);
+    }
+    for (const fn of ofType(m, 'aws_lambda_function')) {
+      const id = `${m.label}: ${fn.type}.${fn.name}`;
+      if (fn.body.handler !== 'index.handler') problems.push(`${id}: handler ${fn.body.handler} is not index.handler`);
+      if (JSON.stringify(fn.body.architectures) !== '["x86_64"]') problems.push(`${id}: architectures is not ["x86_64"]`);
+      if (!/^\$\{var\.\w+\}\/\$\{each\.key\}\.zip$/.test(fn.body.filename ?? '')) problems.push(`${id}: filename ${fn.body.filename} is not <artifacts_dir>/<function>.zip`);
+    }
+  }
+  return problems;
+}
+
+/** The one place wildcards are allowed, each with the reason AWS leaves no narrower choice. */
+export interface WildcardAllowList {
+  actionsOnAnyResource: Record<string, string>;
+  managedPolicies: Record<string, string>;
+}
+
+export function loadAllowList(file: string): WildcardAllowList {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/** Resources whose `policy`/`assume_role_policy` is an IAM policy (an ECR lifecycle policy is not). */
+const IAM_POLICY_HOLDERS = new Set([
+  'aws_iam_role', 'aws_iam_role_policy', 'aws_iam_policy', 'aws_iam_user_policy', 'aws_iam_group_policy',
+  'aws_iam_role_policy_attachment', 'aws_s3_bucket_policy', 'aws_sns_topic_policy', 'aws_sqs_queue_policy',
+  'aws_ecr_repository_policy', 'aws_kms_key', 'aws_cloudwatch_log_resource_policy',
+]);
+
+const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
+
+/**
+ * IAM: every policy is an aws_iam_policy_document (so it can be read here); no Allow statement grants action "*";
+ * resource "*" only with allow-listed actions; managed policies only from the allow-list.
+ */
+export function iamProblems(config: TerraformConfig, allowList: WildcardAllowList): string[] {
+  const problems: string[] = [];
+  for (const m of config.modules.values()) {
+    for (const document of m.data.filter((d) => d.type === 'aws_iam_policy_document')) {
+      const id = `${m.label}: data.${document.type}.${document.name}`;
+      if (document.body.dynamic?.[0]?.statement) problems.push(`${id}: dynamic statements cannot be checked`);
+      for (const statement of asList(document.body.statement) as Record<string, any>[]) {
+        if ((statement.effect ?? 'Allow') !== 'Allow') continue;
+        const what = `${id} ${statement.sid ?? ''}`.trimEnd();
+        if (statement.not_actions || statement.not_resources) problems.push(`${what}: not_actions/not_resources allow everything else`);
+        const actions = asList(statement.actions) as string[];
+        if (actions.includes('*')) problems.push(`${what}: action "*"`);
+        if (asList(statement.resources).includes('*')) {
+          for (const action of actions) if (!(action in allowList.actionsOnAnyResource)) problems.push(`${what}: ${action} on resource "*" is not in the allow-list`);
+        }
+      }
+    }
+    for (const resource of m.resources) {
+      if (!IAM_POLICY_HOLDERS.has(resource.type)) continue;
+      for (const attribute of ['policy', 'assume_role_policy']) {
+        const value = resource.body[attribute];
+        if (value !== undefined && !/^\$\{data\.aws_iam_policy_document\.\w+(\[[^\]]+\])?\.json\}$/.test(value)) {
+          problems.push(`${m.label}: ${resource.type}.${resource.name}: ${attribute} is not an aws_iam_policy_document`);
+        }
+      }
+      if (resource.body.inline_policy) problems.push(`${m.label}: ${resource.type}.${resource.name}: inline_policy is not an aws_iam_policy_document`);
+      if (resource.type === 'aws_iam_role_policy_attachment' && !(resource.body.policy_arn in allowList.managedPolicies)) {
+        problems.push(`${m.label}: ${resource.type}.${resource.name}: managed policy ${resource.body.policy_arn} is not in the allow-list`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Every bucket: versioned, encrypted at rest, all public access blocked, and a policy denying plain HTTP. */
+export function bucketProblems(config: TerraformConfig): string[] {
+  const problems: string[] = [];
+  for (const m of config.modules.values()) {
+    for (const bucket of ofType(m, 'aws_s3_bucket')) {
+      const id = `${m.label}: aws_s3_bucket.${bucket.name}`;
+      const reference = `\${aws_s3_bucket.${bucket.name}.`;
+      const about = (type: string) => ofType(m, type).filter((r) => mentions(r, reference));
+      if (!about('aws_s3_bucket_versioning').some((v) => v.body.versioning_configuration?.[0]?.status === 'Enabled')) problems.push(`${id}: versioning not Enabled`);
+      const encrypted = about('aws_s3_bucket_server_side_encryption_configuration').some((e) =>
+        ['AES256', 'aws:kms', 'aws:kms:dsse'].includes(e.body.rule?.[0]?.apply_server_side_encryption_by_default?.[0]?.sse_algorithm));
+      if (!encrypted) problems.push(`${id}: no server-side encryption`);
+      const blockSettings = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
+      if (!about('aws_s3_bucket_public_access_block').some((b) => blockSettings.every((setting) => b.body[setting] === true))) problems.push(`${id}: public access not fully blocked`);
+      const tlsOnly = about('aws_s3_bucket_policy').some((policy) => {
+        const name = /aws_iam_policy_document\.(\w+)/.exec(policy.body.policy ?? '')?.[1];
+        const document = m.data.find((d) => d.type === 'aws_iam_policy_document' && d.name === name);
+        return asList(document?.body.statement).some((s: any) =>
+          s.effect === 'Deny' &&
+          asList(s.actions).includes('s3:*') &&
+          asList(s.resources).some((r: any) => String(r).startsWith(reference) && String(r).endsWith('/*')) &&
+          asList(s.condition).some((c: any) => c.test === 'Bool' && c.variable === 'aws:SecureTransport' && JSON.stringify(c.values) === '["false"]'));
+      });
+      if (!tlsOnly) problems.push(`${id}: no bucket policy denying requests without TLS`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * The dashboard tasks admit traffic only from the load balancer: the service's security groups have no inline
+ * ingress, every ingress rule on them names a source security group (no CIDR), and that group is the one the
+ * load balancer uses.
+ */
+export function ecsIngressProblems(config: TerraformConfig): string[] {
+  const problems: string[] = [];
+  for (const m of config.modules.values()) {
+    for (const service of ofType(m, 'aws_ecs_service')) {
+      const groups = asList(service.body.network_configuration?.[0]?.security_groups).map((g) => /aws_security_group\.(\w+)\.id/.exec(String(g))?.[1]);
+      for (const group of groups) {
+        const id = `${m.label}: aws_security_group.${group}`;
+        const securityGroup = ofType(m, 'aws_security_group').find((g) => g.name === group);
+        if (!securityGroup) {
+          problems.push(`${m.label}: aws_ecs_service.${service.name}: a security group not declared in the module`);
+          continue;
+        }
+        if (securityGroup.body.ingress) problems.push(`${id}: inline ingress rules`);
+        const reference = `\${aws_security_group.${group}.id}`;
+        const rules = [...ofType(m, 'aws_vpc_security_group_ingress_rule'), ...ofType(m, 'aws_security_group_rule').filter((r) => r.body.type === 'ingress')]
+          .filter((rule) => rule.body.security_group_id === reference);
+        for (const rule of rules) {
+          const source = rule.body.referenced_security_group_id ?? rule.body.source_security_group_id;
+          if (rule.body.cidr_ipv4 || rule.body.cidr_ipv6 || rule.body.cidr_blocks || rule.body.prefix_list_id) problems.push(`${id}: ${rule.type}.${rule.name} admits an address range`);
+          if (!source) problems.push(`${id}: ${rule.type}.${rule.name} has no source security group`);
+          else if (!isLoadBalancerGroup(config, m, source)) problems.push(`${id}: ${rule.type}.${rule.name} admits ${source}, not the load balancer's security group`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/** Whether `source` (an expression in module `m`) is, through the module calls, a security group of an aws_lb. */
+function isLoadBalancerGroup(config: TerraformConfig, m: TerraformModule, source: string): boolean {
+  const group = /^\$\{aws_security_group\.(\w+)\.id\}$/.exec(source)?.[1];
+  if (group) return ofType(m, 'aws_lb').some((lb) => asList(lb.body.security_groups).includes(source));
+  const variable = /^\$\{var\.(\w+)\}$/.exec(source)?.[1];
+  if (!variable) return false;
+  const callers = [...config.modules.values()].flatMap((caller) =>
+    Object.values(caller.moduleCalls).filter((call) => calledModule(config, caller, call) === m).map((call) => ({ caller, call })));
+  return callers.length > 0 && callers.every(({ caller, call }) => {
+    const output = /^\$\{module\.(\w+)\.(\w+)\}$/.exec(String(call[variable]));
+    const producer = output && caller.moduleCalls[output[1]] && calledModule(config, caller, caller.moduleCalls[output[1]]);
+    return !!producer && isLoadBalancerGroup(config, producer, String(producer.outputs[output[2]]?.value));
+  });
+}
+
+/** Every log group keeps its logs for a bounded time; every Lambda and state machine logs to a declared group. */
+export function logRetentionProblems(config: TerraformConfig): string[] {
+  const problems: string[] = [];
+  for (const m of config.modules.values()) {
+    for (const group of ofType(m, 'aws_cloudwatch_log_group')) {
+      const days = resolveVariable(m, group.body.retention_in_days);
+      if (!(typeof days === 'number' && days > 0)) problems.push(`${m.label}: aws_cloudwatch_log_group.${group.name}: no retention_in_days`);
+    }
+    for (const fn of ofType(m, 'aws_lambda_function')) {
+      if (!String(fn.body.logging_config?.[0]?.log_group).includes('${aws_cloudwatch_log_group.')) problems.push(`${m.label}: aws_lambda_function.${fn.name}: logs to a group Terraform does not manage`);
+    }
+    for (const machine of ofType(m, 'aws_sfn_state_machine')) {
+      if (!String(machine.body.logging_configuration?.[0]?.log_destination).includes('${aws_cloudwatch_log_group.')) problems.push(`${m.label}: aws_sfn_state_machine.${machine.name}: no logging to a managed log group`);
+    }
+  }
+  return problems;
+}
+
+/** Every Lambda runtime is one AWS still supports (nodejs20.x ended 2026-04-30). */
+export function runtimeProblems(config: TerraformConfig): string[] {
+  const problems: string[] = [];
+  for (const m of config.modules.values()) {
+    for (const fn of ofType(m, 'aws_lambda_function')) {
+      const runtime = resolveVariable(m, fn.body.runtime);
+      if (!SUPPORTED_LAMBDA_RUNTIMES.includes(String(runtime))) problems.push(`${m.label}: aws_lambda_function.${fn.name}: runtime ${String(runtime)} is not supported`);
+    }
+  }
+  return problems;
+}
+
+/** The configuration's own folder layout: where the build output lands relative to the repository root. */
+export const repositoryPaths = (repositoryRoot: string) => ({
+  terraform: join(repositoryRoot, 'infrastructure/terraform'),
+  allowList: join(repositoryRoot, 'infrastructure/iam-wildcard-allowlist.json'),
+  lambdaDist: join(repositoryRoot, 'dist/lambda'),
+  lambdaBuildScript: join(repositoryRoot, 'tools/build-lambdas.mjs'),
+  stateMachine: join(repositoryRoot, 'packages/pipeline/src/state-machine.asl.json'),
+});

@@ -1,0 +1,15 @@
+# Run once per AWS account, with local state (this configuration creates the bucket the main state lives in).
+terraform {
+  required_version = ">= 1.10"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.0"
+    }
+  }
+}
+
+provider "aws" {
+  region = var.aws_region
+}

@@ -1,0 +1,112 @@
+# Overfitting Lab, production: the pipeline (five stages and finalize as Lambdas under Step Functions, artifacts
+# in S3) and the dashboard (Fargate behind a load balancer), with GitHub OIDC deploy roles and alarms.
+locals {
+  name = "overfitting-lab-${var.environment}"
+
+  # The pipeline's functions: one zip dist/lambda/<name>.zip each (tools/build-lambdas.mjs) and one ASL
+  # placeholder ${<name>_function_arn} each. This map is the only list of them in the configuration.
+  # read/write: the bucket keys each stage's role may touch.
+  functions = {
+    generate  = { memory_size = 512, timeout = 60, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
+    backtest  = { memory_size = 3008, timeout = 900, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
+    select    = { memory_size = 1024, timeout = 120, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
+    validate  = { memory_size = 1024, timeout = 300, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
+    visualize = { memory_size = 1536, timeout = 300, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
+    finalize  = { memory_size = 256, timeout = 30, read_prefixes = ["runs/*"], write_prefixes = ["runs/*", "latest.json"] }
+  }
+  app_port = 3000
+}
+
+module "network" {
+  source             = "./modules/network"
+  name               = local.name
+  enable_nat_gateway = var.enable_nat_gateway
+}
+
+module "s3" {
+  source        = "./modules/s3"
+  name          = local.name
+  force_destroy = var.allow_destroy
+}
+
+module "lambda" {
+  source = "./modules/lambda"
+  name   = local.name
+  functions = {
+    for stage, settings in local.functions : stage => merge(settings, {
+      memory_size = lookup(var.lambda_memory_mb, stage, settings.memory_size)
+      timeout     = lookup(var.lambda_timeout_seconds, stage, settings.timeout)
+    })
+  }
+  artifacts_dir      = "${path.root}/../../dist/lambda"
+  bucket_name        = module.s3.bucket_name
+  bucket_arn         = module.s3.bucket_arn
+  log_retention_days = var.log_retention_days
+}
+
+module "step_functions" {
+  source             = "./modules/step_functions"
+  name               = local.name
+  function_arns      = module.lambda.function_arns
+  max_concurrency    = var.backtest_max_concurrency
+  log_retention_days = var.log_retention_days
+}
+
+module "ecr" {
+  source       = "./modules/ecr"
+  name         = "${local.name}-dashboard"
+  force_delete = var.allow_destroy
+}
+
+module "alb" {
+  source          = "./modules/alb"
+  name            = local.name
+  vpc_id          = module.network.vpc_id
+  subnet_ids      = module.network.public_subnet_ids
+  app_port        = local.app_port
+  certificate_arn = var.certificate_arn
+}
+
+module "ecs" {
+  source                = "./modules/ecs"
+  name                  = local.name
+  vpc_id                = module.network.vpc_id
+  subnet_ids            = module.network.app_subnet_ids
+  assign_public_ip      = module.network.app_assign_public_ip
+  alb_security_group_id = module.alb.security_group_id
+  target_group_arn      = module.alb.target_group_arn
+  repository_url        = module.ecr.repository_url
+  repository_arn        = module.ecr.repository_arn
+  image_tag             = var.dashboard_image_tag
+  app_port              = local.app_port
+  cpu                   = var.dashboard_cpu
+  memory                = var.dashboard_memory
+  desired_count         = var.dashboard_desired_count
+  bucket_name           = module.s3.bucket_name
+  bucket_arn            = module.s3.bucket_arn
+  state_machine_arn     = module.step_functions.state_machine_arn
+  log_retention_days    = var.log_retention_days
+
+  # The target group must be attached to a listener before a service can register in it.
+  depends_on = [module.alb]
+}
+
+module "iam" {
+  source            = "./modules/iam"
+  name              = local.name
+  github_repository = var.github_repository
+  state_bucket_name = var.state_bucket_name
+}
+
+module "monitoring" {
+  source                  = "./modules/monitoring"
+  name                    = local.name
+  function_names          = module.lambda.function_names
+  state_machine_arn       = module.step_functions.state_machine_arn
+  alb_arn_suffix          = module.alb.arn_suffix
+  target_group_arn_suffix = module.alb.target_group_arn_suffix
+  cluster_name            = module.ecs.cluster_name
+  service_name            = module.ecs.service_name
+  desired_task_count      = var.dashboard_desired_count
+  alarm_email             = var.alarm_email
+}

@@ -1,0 +1,230 @@
+# The dashboard on Fargate: a cluster with Container Insights, one service behind the load balancer, a task that
+# runs as a non-root user, and two roles — the execution role (pull the image, write logs, read the trigger
+# token) and the task role (what the dashboard itself may do).
+data "aws_region" "current" {}
+
+resource "aws_ecs_cluster" "this" {
+  name = var.name
+
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
+}
+
+resource "aws_cloudwatch_log_group" "dashboard" {
+  name              = "/ecs/${var.name}-dashboard"
+  retention_in_days = var.log_retention_days
+}
+
+# The token a user must send to start a run from the dashboard. SSM Parameter Store (SecureString, free tier)
+# rather than Secrets Manager: nothing rotates it automatically. Operators may overwrite the value; Terraform
+# does not put it back.
+resource "random_password" "run_trigger_token" {
+  length  = 40
+  special = false
+}
+
+resource "aws_ssm_parameter" "run_trigger_token" {
+  name  = "/${var.name}/run-trigger-token"
+  type  = "SecureString"
+  value = random_password.run_trigger_token.result
+
+  lifecycle {
+    ignore_changes = [value]
+  }
+}
+
+resource "aws_security_group" "tasks" {
+  name        = "${var.name}-dashboard"
+  description = "Dashboard tasks: only the load balancer in, HTTPS out to AWS APIs"
+  vpc_id      = var.vpc_id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "from_alb" {
+  security_group_id            = aws_security_group.tasks.id
+  description                  = "Load balancer to the app port"
+  ip_protocol                  = "tcp"
+  from_port                    = var.app_port
+  to_port                      = var.app_port
+  referenced_security_group_id = var.alb_security_group_id
+}
+
+resource "aws_vpc_security_group_egress_rule" "https_out" {
+  security_group_id = aws_security_group.tasks.id
+  description       = "ECR, S3, Step Functions, SSM and CloudWatch over HTTPS"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+data "aws_iam_policy_document" "assume_tasks" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "execution" {
+  name               = "${var.name}-dashboard-execution"
+  assume_role_policy = data.aws_iam_policy_document.assume_tasks.json
+}
+
+data "aws_iam_policy_document" "execution" {
+  # ecr:GetAuthorizationToken is registry-wide and accepts only resource "*" (allow-listed).
+  statement {
+    sid       = "EcrLogin"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "PullDashboardImage"
+    actions   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+    resources = [var.repository_arn]
+  }
+
+  statement {
+    sid       = "WriteDashboardLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.dashboard.arn}:*"]
+  }
+
+  statement {
+    sid       = "ReadRunTriggerToken"
+    actions   = ["ssm:GetParameters"]
+    resources = [aws_ssm_parameter.run_trigger_token.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "execution" {
+  name   = "pull-log-secrets"
+  role   = aws_iam_role.execution.id
+  policy = data.aws_iam_policy_document.execution.json
+}
+
+resource "aws_iam_role" "task" {
+  name               = "${var.name}-dashboard-task"
+  assume_role_policy = data.aws_iam_policy_document.assume_tasks.json
+}
+
+data "aws_iam_policy_document" "task" {
+  statement {
+    sid       = "ReadArtifacts"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.bucket_arn}/*"]
+  }
+
+  statement {
+    sid       = "ListArtifacts"
+    actions   = ["s3:ListBucket"]
+    resources = [var.bucket_arn]
+  }
+
+  statement {
+    sid       = "StartPipeline"
+    actions   = ["states:StartExecution"]
+    resources = [var.state_machine_arn]
+  }
+
+  statement {
+    sid       = "FollowPipeline"
+    actions   = ["states:DescribeExecution"]
+    resources = ["${replace(var.state_machine_arn, ":stateMachine:", ":execution:")}:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "task" {
+  name   = "read-artifacts-start-pipeline"
+  role   = aws_iam_role.task.id
+  policy = data.aws_iam_policy_document.task.json
+}
+
+resource "aws_ecs_task_definition" "dashboard" {
+  family                   = "${var.name}-dashboard"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = var.cpu
+  memory                   = var.memory
+  execution_role_arn       = aws_iam_role.execution.arn
+  task_role_arn            = aws_iam_role.task.arn
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = "X86_64"
+  }
+
+  container_definitions = jsonencode([
+    {
+      name      = "dashboard"
+      image     = "${var.repository_url}:${var.image_tag}"
+      essential = true
+      user      = "1000:1000" # the image's "node" user; never root
+      portMappings = [
+        { containerPort = var.app_port, protocol = "tcp" },
+      ]
+      environment = [
+        { name = "USE_S3", value = "true" },
+        { name = "S3_BUCKET", value = var.bucket_name },
+        { name = "STATE_MACHINE_ARN", value = var.state_machine_arn },
+        { name = "PORT", value = tostring(var.app_port) },
+        { name = "AWS_REGION", value = data.aws_region.current.region },
+        { name = "TRUST_PROXY_HOPS", value = "1" }, # the load balancer: rate limits count the client's address
+      ]
+      secrets = [
+        { name = "RUN_TRIGGER_TOKEN", valueFrom = aws_ssm_parameter.run_trigger_token.arn },
+      ]
+      healthCheck = {
+        command     = ["CMD", "node", "-e", "fetch('http://127.0.0.1:${var.app_port}/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+        interval    = 30
+        timeout     = 5
+        retries     = 3
+        startPeriod = 15
+      }
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          awslogs-group         = aws_cloudwatch_log_group.dashboard.name
+          awslogs-region        = data.aws_region.current.region
+          awslogs-stream-prefix = "dashboard"
+        }
+      }
+    },
+  ])
+}
+
+resource "aws_ecs_service" "dashboard" {
+  name                              = "${var.name}-dashboard"
+  cluster                           = aws_ecs_cluster.this.id
+  task_definition                   = aws_ecs_task_definition.dashboard.arn
+  desired_count                     = var.desired_count
+  launch_type                       = "FARGATE"
+  health_check_grace_period_seconds = 30
+
+  network_configuration {
+    subnets          = var.subnet_ids
+    security_groups  = [aws_security_group.tasks.id]
+    assign_public_ip = var.assign_public_ip
+  }
+
+  load_balancer {
+    target_group_arn = var.target_group_arn
+    container_name   = "dashboard"
+    container_port   = var.app_port
+  }
+
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+
+  # deploy-app.yml registers a new revision with the new image on every push; Terraform must not roll it back.
+  lifecycle {
+    ignore_changes = [task_definition]
+  }
+}

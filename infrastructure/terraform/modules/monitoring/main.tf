@@ -1,0 +1,143 @@
+# Alarms on the things that break a demo — a stage erroring, an execution failing, the dashboard answering 5xx
+# or running fewer tasks than asked — sent to one SNS topic, and a CloudWatch dashboard with the same metrics.
+data "aws_region" "current" {}
+
+resource "aws_sns_topic" "alarms" {
+  name              = "${var.name}-alarms"
+  kms_master_key_id = "alias/aws/sns"
+}
+
+resource "aws_sns_topic_subscription" "email" {
+  count     = var.alarm_email == "" ? 0 : 1
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = "email"
+  endpoint  = var.alarm_email
+}
+
+resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
+  for_each            = var.function_names
+  alarm_name          = "${var.name}-${each.key}-errors"
+  alarm_description   = "The ${each.key} stage raised an error."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = each.value }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "executions_failed" {
+  alarm_name          = "${var.name}-pipeline-failed"
+  alarm_description   = "A pipeline execution failed, timed out or was aborted."
+  namespace           = "AWS/States"
+  metric_name         = "ExecutionsFailed"
+  dimensions          = { StateMachineArn = var.state_machine_arn }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "alb_5xx" {
+  for_each = {
+    load_balancer = { metric = "HTTPCode_ELB_5XX_Count", dimensions = { LoadBalancer = var.alb_arn_suffix } }
+    dashboard     = { metric = "HTTPCode_Target_5XX_Count", dimensions = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.target_group_arn_suffix } }
+  }
+  alarm_name          = "${var.name}-${each.key}-5xx"
+  alarm_description   = "The ${each.key} answered more than 5 server errors in 5 minutes."
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = each.value.metric
+  dimensions          = each.value.dimensions
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 5
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "running_tasks" {
+  count               = var.desired_task_count > 0 ? 1 : 0
+  alarm_name          = "${var.name}-dashboard-tasks"
+  alarm_description   = "The dashboard runs fewer tasks than desired."
+  namespace           = "ECS/ContainerInsights"
+  metric_name         = "RunningTaskCount"
+  dimensions          = { ClusterName = var.cluster_name, ServiceName = var.service_name }
+  statistic           = "Minimum"
+  period              = 60
+  evaluation_periods  = 5
+  threshold           = var.desired_task_count
+  comparison_operator = "LessThanThreshold"
+  treat_missing_data  = "breaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_dashboard" "overview" {
+  dashboard_name = var.name
+  dashboard_body = jsonencode({
+    widgets = [
+      {
+        type = "metric", x = 0, y = 0, width = 12, height = 6
+        properties = {
+          title   = "Lambda errors and duration (p95)"
+          region  = data.aws_region.current.region
+          stat    = "Sum"
+          period  = 300
+          metrics = flatten([for stage, function in var.function_names : [["AWS/Lambda", "Errors", "FunctionName", function, { label = "${stage} errors" }], ["AWS/Lambda", "Duration", "FunctionName", function, { stat = "p95", yAxis = "right", label = "${stage} p95 ms" }]]])
+        }
+      },
+      {
+        type = "metric", x = 12, y = 0, width = 12, height = 6
+        properties = {
+          title  = "Pipeline executions"
+          region = data.aws_region.current.region
+          stat   = "Sum"
+          period = 300
+          metrics = [
+            ["AWS/States", "ExecutionsSucceeded", "StateMachineArn", var.state_machine_arn],
+            ["AWS/States", "ExecutionsFailed", "StateMachineArn", var.state_machine_arn],
+            ["AWS/States", "ExecutionTime", "StateMachineArn", var.state_machine_arn, { stat = "Average", yAxis = "right" }],
+          ]
+        }
+      },
+      {
+        type = "metric", x = 0, y = 6, width = 12, height = 6
+        properties = {
+          title  = "Dashboard requests and errors"
+          region = data.aws_region.current.region
+          stat   = "Sum"
+          period = 300
+          metrics = [
+            ["AWS/ApplicationELB", "RequestCount", "LoadBalancer", var.alb_arn_suffix],
+            ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "LoadBalancer", var.alb_arn_suffix],
+            ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "LoadBalancer", var.alb_arn_suffix, "TargetGroup", var.target_group_arn_suffix],
+            ["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", var.alb_arn_suffix, { stat = "p95", yAxis = "right" }],
+          ]
+        }
+      },
+      {
+        type = "metric", x = 12, y = 6, width = 12, height = 6
+        properties = {
+          title  = "Dashboard tasks, CPU and memory"
+          region = data.aws_region.current.region
+          stat   = "Average"
+          period = 60
+          metrics = [
+            ["ECS/ContainerInsights", "RunningTaskCount", "ClusterName", var.cluster_name, "ServiceName", var.service_name, { stat = "Minimum" }],
+            ["ECS/ContainerInsights", "CpuUtilized", "ClusterName", var.cluster_name, "ServiceName", var.service_name, { yAxis = "right" }],
+            ["ECS/ContainerInsights", "MemoryUtilized", "ClusterName", var.cluster_name, "ServiceName", var.service_name, { yAxis = "right" }],
+          ]
+        }
+      },
+    ]
+  })
+}

@@ -1,0 +1,29 @@
+output "vpc_id" {
+  description = "ID of the VPC."
+  value       = aws_vpc.this.id
+}
+
+output "vpc_cidr" {
+  description = "CIDR block of the VPC."
+  value       = aws_vpc.this.cidr_block
+}
+
+output "public_subnet_ids" {
+  description = "Public subnets, one per availability zone (the ALB lives here)."
+  value       = aws_subnet.public[*].id
+}
+
+output "private_subnet_ids" {
+  description = "Private subnets, one per availability zone."
+  value       = aws_subnet.private[*].id
+}
+
+output "app_subnet_ids" {
+  description = "Where the dashboard tasks run: private subnets behind the NAT gateway when it exists, otherwise public subnets."
+  value       = var.enable_nat_gateway ? aws_subnet.private[*].id : aws_subnet.public[*].id
+}
+
+output "app_assign_public_ip" {
+  description = "Whether tasks need a public IP to reach ECR, SSM and CloudWatch (true without a NAT gateway)."
+  value       = !var.enable_nat_gateway
+}

@@ -1,0 +1,69 @@
+output "dashboard_url" {
+  description = "URL of the dashboard."
+  value       = module.alb.url
+}
+
+output "s3_bucket_name" {
+  description = "Artifact bucket: upload price data under data/, runs appear under runs/."
+  value       = module.s3.bucket_name
+}
+
+output "state_machine_arn" {
+  description = "Pipeline state machine (overfit cloud start --state-machine-arn, GitHub variable STATE_MACHINE_ARN)."
+  value       = module.step_functions.state_machine_arn
+}
+
+output "ecr_repository_url" {
+  description = "Where deploy-app.yml pushes the dashboard image."
+  value       = module.ecr.repository_url
+}
+
+output "ecr_repository_name" {
+  description = "ECR repository name (GitHub variable ECR_REPOSITORY)."
+  value       = module.ecr.repository_name
+}
+
+output "ecs_cluster_name" {
+  description = "ECS cluster (GitHub variable ECS_CLUSTER)."
+  value       = module.ecs.cluster_name
+}
+
+output "ecs_service_name" {
+  description = "ECS service (GitHub variable ECS_SERVICE)."
+  value       = module.ecs.service_name
+}
+
+output "ecs_task_definition_family" {
+  description = "Task definition family (GitHub variable ECS_TASK_FAMILY)."
+  value       = module.ecs.task_definition_family
+}
+
+output "run_trigger_token_parameter" {
+  description = "SSM SecureString holding RUN_TRIGGER_TOKEN (aws ssm get-parameter --with-decryption)."
+  value       = module.ecs.run_trigger_token_parameter
+}
+
+output "lambda_function_names" {
+  description = "Function name of every pipeline stage."
+  value       = module.lambda.function_names
+}
+
+output "deploy_role_arn" {
+  description = "GitHub variable AWS_DEPLOY_ROLE_ARN."
+  value       = module.iam.deploy_role_arn
+}
+
+output "plan_role_arn" {
+  description = "GitHub variable AWS_PLAN_ROLE_ARN."
+  value       = module.iam.plan_role_arn
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic of every alarm."
+  value       = module.monitoring.alarm_topic_arn
+}
+
+output "cloudwatch_dashboard_name" {
+  description = "CloudWatch dashboard with the pipeline and dashboard metrics."
+  value       = module.monitoring.dashboard_name
+}

@@ -1,0 +1,36 @@
+terraform {
+  required_version = ">= 1.10"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.0"
+    }
+    random = {
+      source  = "hashicorp/random"
+      version = "~> 3.7"
+    }
+  }
+
+  # State in the bucket the bootstrap configuration creates; pass it at init:
+  #   terraform init -backend-config="bucket=<state bucket>"
+  # use_lockfile: S3-native locking (a .tflock object), no DynamoDB table needed.
+  backend "s3" {
+    key          = "overfitting-lab/production.tfstate"
+    region       = "us-east-1"
+    encrypt      = true
+    use_lockfile = true
+  }
+}
+
+provider "aws" {
+  region = var.aws_region
+
+  default_tags {
+    tags = {
+      Project     = "overfitting-lab"
+      Environment = var.environment
+      ManagedBy   = "terraform"
+    }
+  }
+}

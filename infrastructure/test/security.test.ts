@@ -1,0 +1,122 @@
+// The security claims of the design, checked on the configuration: the artifact and state buckets are encrypted,
+// versioned, private and TLS-only; IAM grants no wildcard outside the documented allow-list; the dashboard tasks
+// admit only the load balancer; every log group has a retention; every Lambda runtime is supported.
+import {
+  bucketProblems, ecsIngressProblems, iamProblems, loadAllowList, logRetentionProblems, runtimeProblems,
+} from '../src/terraformChecks';
+import { loadEditedCopy, PATHS, repositoryConfig } from './helpers';
+
+const allowList = loadAllowList(PATHS.allowList);
+
+describe('buckets', () => {
+  test('both buckets (artifacts, Terraform state) are versioned, encrypted, private and TLS-only', async () => {
+    const config = await repositoryConfig();
+    const buckets = [...config.modules.values()].flatMap((m) => m.resources.filter((r) => r.type === 'aws_s3_bucket').map((r) => `${m.label}:${r.name}`));
+    expect(buckets.sort()).toEqual(['bootstrap:state', 'modules/s3:artifacts']);
+    expect(bucketProblems(config)).toEqual([]);
+  });
+
+  test('negative: suspended versioning, no encryption, a public access setting off, a TLS rule that allows HTTP', async () => {
+    const config = await loadEditedCopy([
+      { file: 'modules/s3/main.tf', from: 'status = "Enabled"\n  }\n}', to: 'status = "Suspended"\n  }\n}' },
+      { file: 'bootstrap/main.tf', from: 'sse_algorithm = "AES256"', to: 'sse_algorithm = "none"' },
+      { file: 'bootstrap/main.tf', from: 'restrict_public_buckets = true', to: 'restrict_public_buckets = false' },
+      { file: 'modules/s3/main.tf', from: 'values   = ["false"]', to: 'values   = ["true"]' },
+    ]);
+    expect(bucketProblems(config).sort()).toEqual([
+      'bootstrap: aws_s3_bucket.state: no server-side encryption',
+      'bootstrap: aws_s3_bucket.state: public access not fully blocked',
+      'modules/s3: aws_s3_bucket.artifacts: no bucket policy denying requests without TLS',
+      'modules/s3: aws_s3_bucket.artifacts: versioning not Enabled',
+    ]);
+  });
+});
+
+describe('IAM', () => {
+  test('every policy is a policy document; no action "*"; resource "*" only for allow-listed actions', async () => {
+    expect(iamProblems(await repositoryConfig(), allowList)).toEqual([]);
+  });
+
+  test('every allow-list entry is used and says why', async () => {
+    const config = await repositoryConfig();
+    const wildcardActions = new Set([...config.modules.values()].flatMap((m) => m.data
+      .filter((d) => d.type === 'aws_iam_policy_document')
+      .flatMap((d) => d.body.statement ?? [])
+      .filter((s: any) => (s.resources ?? []).includes('*'))
+      .flatMap((s: any) => s.actions)));
+    expect(Object.keys(allowList.actionsOnAnyResource).filter((action) => !wildcardActions.has(action))).toEqual([]);
+    for (const reason of [...Object.values(allowList.actionsOnAnyResource), ...Object.values(allowList.managedPolicies)]) expect(reason.length).toBeGreaterThan(10);
+  });
+
+  test('the Lambda roles reach only their bucket prefixes: finalize alone writes latest.json, none reads it', async () => {
+    const root = (await repositoryConfig()).modules.get(PATHS.terraform)!;
+    const functions = root.locals.functions as Record<string, { read_prefixes: string[]; write_prefixes: string[] }>;
+    for (const [name, access] of Object.entries(functions)) {
+      expect(access.read_prefixes.every((p) => ['data/*', 'runs/*'].includes(p))).toBe(true);
+      expect(access.write_prefixes).toEqual(name === 'finalize' ? ['runs/*', 'latest.json'] : ['runs/*']);
+    }
+  });
+
+  test('negative: action "*", an unlisted action on "*", a jsonencode policy, an unlisted managed policy', async () => {
+    const config = await loadEditedCopy([
+      { file: 'modules/lambda/main.tf', from: 'actions   = ["s3:GetObject"]', to: 'actions   = ["*"]' },
+      { file: 'modules/ecs/main.tf', from: 'actions   = ["s3:ListBucket"]\n    resources = [var.bucket_arn]', to: 'actions   = ["s3:ListBucket"]\n    resources = ["*"]' },
+      { file: 'modules/ecs/main.tf', from: 'policy = data.aws_iam_policy_document.task.json', to: 'policy = jsonencode({ Statement = [] })' },
+      { file: 'modules/iam/main.tf', from: 'policy/ReadOnlyAccess"', to: 'policy/AdministratorAccess"' },
+    ]);
+    expect(iamProblems(config, allowList).sort()).toEqual([
+      'modules/ecs: aws_iam_role_policy.task: policy is not an aws_iam_policy_document',
+      'modules/ecs: data.aws_iam_policy_document.task ListArtifacts: s3:ListBucket on resource "*" is not in the allow-list',
+      'modules/iam: aws_iam_role_policy_attachment.plan_read_only: managed policy arn:aws:iam::aws:policy/AdministratorAccess is not in the allow-list',
+      'modules/lambda: data.aws_iam_policy_document.function ReadStageInputs: action "*"',
+    ]);
+  });
+});
+
+describe('dashboard ingress', () => {
+  test('the tasks admit only the load balancer security group, on the app port', async () => {
+    const config = await repositoryConfig();
+    expect(ecsIngressProblems(config)).toEqual([]);
+    const ecs = [...config.modules.values()].find((m) => m.label === 'modules/ecs')!;
+    const rules = ecs.resources.filter((r) => r.type === 'aws_vpc_security_group_ingress_rule');
+    expect(rules.map((r) => [r.body.from_port, r.body.to_port])).toEqual([['${var.app_port}', '${var.app_port}']]);
+  });
+
+  test('negative: an address range, an inline ingress block, a source that is not the load balancer', async () => {
+    const cidr = await loadEditedCopy([
+      { file: 'modules/ecs/main.tf', from: '  referenced_security_group_id = var.alb_security_group_id\n', to: '  referenced_security_group_id = var.alb_security_group_id\n  cidr_ipv4                    = "0.0.0.0/0"\n' },
+      { file: 'modules/ecs/main.tf', from: '  vpc_id      = var.vpc_id\n}', to: '  vpc_id      = var.vpc_id\n\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}' },
+    ]);
+    expect(ecsIngressProblems(cidr)).toEqual([
+      'modules/ecs: aws_security_group.tasks: inline ingress rules',
+      'modules/ecs: aws_security_group.tasks: aws_vpc_security_group_ingress_rule.from_alb admits an address range',
+    ]);
+    const wrongSource = await loadEditedCopy([{ file: 'main.tf', from: 'alb_security_group_id = module.alb.security_group_id', to: 'alb_security_group_id = module.network.vpc_id' }]);
+    expect(ecsIngressProblems(wrongSource)).toEqual([
+      'modules/ecs: aws_security_group.tasks: aws_vpc_security_group_ingress_rule.from_alb admits ${var.alb_security_group_id}, not the load balancer\'s security group',
+    ]);
+  });
+});
+
+describe('logs and runtimes', () => {
+  test('every log group has a retention; Lambdas and the state machine log to managed groups', async () => {
+    expect(logRetentionProblems(await repositoryConfig())).toEqual([]);
+  });
+
+  test('every Lambda runtime is supported', async () => {
+    expect(runtimeProblems(await repositoryConfig())).toEqual([]);
+  });
+
+  test('negative: a log group without retention, a Lambda logging elsewhere, nodejs20.x', async () => {
+    const config = await loadEditedCopy([
+      { file: 'modules/ecs/main.tf', from: '  retention_in_days = var.log_retention_days\n', to: '' },
+      { file: 'modules/lambda/main.tf', from: 'log_group  = aws_cloudwatch_log_group.function[each.key].name', to: 'log_group  = "/aws/lambda/elsewhere"' },
+      { file: 'modules/lambda/variables.tf', from: 'default     = "nodejs22.x"', to: 'default     = "nodejs20.x"' },
+    ]);
+    expect(logRetentionProblems(config)).toEqual([
+      'modules/ecs: aws_cloudwatch_log_group.dashboard: no retention_in_days',
+      'modules/lambda: aws_lambda_function.stage: logs to a group Terraform does not manage',
+    ]);
+    expect(runtimeProblems(config)).toEqual(['modules/lambda: aws_lambda_function.stage: runtime nodejs20.x is not supported']);
+  });
+});
