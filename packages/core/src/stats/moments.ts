@@ -1,0 +1,64 @@
+// Sample moments of one return series. Sharpe ratios are per bar (mean / sample standard deviation); skewness
+// and kurtosis are the moment ratios the Sharpe-ratio papers use (kurtosis is Pearson's: 3 for a normal).
+import { InputError } from '../errors';
+
+export interface SampleMoments {
+  observations: number;
+  mean: number;
+  /** Sample standard deviation (n − 1). */
+  std: number;
+  /** mean / std; NaN when the series does not vary. */
+  sharpe: number;
+  /** m3 / m2^1.5 with population central moments m_k; NaN when the series does not vary. */
+  skewness: number;
+  /** m4 / m2², Pearson's (3 for a normal distribution); NaN when the series does not vary. */
+  kurtosis: number;
+}
+
+export function sampleMoments(returns: ArrayLike<number>): SampleMoments {
+  const n = returns.length;
+  if (n < 2) throw new InputError(`needs at least 2 observations (got ${n})`, 'returns');
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(returns[i])) throw new InputError(`must be finite numbers (observation ${i} is ${returns[i]})`, 'returns');
+    sum += returns[i];
+  }
+  const mean = sum / n;
+  let m2 = 0, m3 = 0, m4 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = returns[i] - mean;
+    const d2 = d * d;
+    m2 += d2;
+    m3 += d2 * d;
+    m4 += d2 * d2;
+  }
+  const std = Math.sqrt(m2 / (n - 1));
+  [m2, m3, m4] = [m2 / n, m3 / n, m4 / n];
+  const varies = m2 > 0;
+  return {
+    observations: n, mean, std,
+    sharpe: varies ? mean / std : Number.NaN,
+    skewness: varies ? m3 / m2 ** 1.5 : Number.NaN,
+    kurtosis: varies ? m4 / (m2 * m2) : Number.NaN,
+  };
+}
+
+/** Sharpe per bar from n, Σr and Σr²; NaN for a series without variation (e.g. a strategy that never trades). */
+export function sharpeFromSums(n: number, sum: number, sumSquares: number): number {
+  const mean = sum / n;
+  const variance = (sumSquares - sum * mean) / (n - 1);
+  return variance > 0 ? mean / Math.sqrt(variance) : Number.NaN;
+}
+
+/** Sample variance (n − 1) of the finite values; NaN with fewer than two. */
+export function finiteVariance(values: ArrayLike<number>): { variance: number; count: number } {
+  let n = 0, sum = 0, sumSquares = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    n++;
+    sum += v;
+    sumSquares += v * v;
+  }
+  return { variance: n > 1 ? Math.max(0, (sumSquares - (sum * sum) / n) / (n - 1)) : Number.NaN, count: n };
+}

@@ -1,0 +1,110 @@
+import fc from 'fast-check';
+import { emptyBlockMoments, InputError, probabilityOfBacktestOverfitting, type BlockMoments } from '../../src';
+import { noiseMatrix } from './helpers';
+
+/** Returns in 64ths: every sum and product below is exact in floating point, so paths can be compared bit for bit. */
+const q = (...xs: number[]) => Float64Array.from(xs, (x) => x / 64);
+
+/** Per-block moments of series cut into `blocks` blocks of ⌊T/blocks⌋ bars (what the backtest kernel emits). */
+function momentsOf(returns: Float64Array[], blocks: number): BlockMoments {
+  const m = emptyBlockMoments(returns.length, blocks, returns[0].length);
+  returns.forEach((series, i) => {
+    for (let t = 0; t < blocks * m.blockBars; t++) {
+      const at = i * blocks + Math.floor(t / m.blockBars);
+      m.sum[at] += series[t];
+      m.sumSquares[at] += series[t] * series[t];
+    }
+  });
+  return m;
+}
+
+describe('PBO by CSCV', () => {
+  // Two partitions of two bars; Sharpe of a pair (a, b) is (a + b)/2 / (|a − b|/√2).
+  //   A: (1, 3 | −1, −3)  Sharpe  1.414 | −1.414
+  //   B: (0, 2 |  0,  2)           0.707 |  0.707
+  //   C: (−1, 1 | 2, 4)            0     |  2.121
+  //   E: (−1, 1 | 0, 2)            0     |  0.707
+  // IS = first half: A wins, ranks last OOS (1 of 4) → ω = 1/5.
+  // IS = second half: C wins, OOS it ties E for last → rank 1.5, ω = 1.5/5.
+  const matrix = [q(1, 3, -1, -3), q(0, 2, 0, 2), q(-1, 1, 2, 4), q(-1, 1, 0, 2)];
+
+  it('matches the hand-computed two-partition case, ties averaged', () => {
+    const r = probabilityOfBacktestOverfitting(matrix, { partitions: 2 });
+    expect(r.combinations).toBe(2);
+    expect(Array.from(r.logits)).toEqual([Math.log(0.2 / 0.8), Math.log(0.3 / 0.7)]);
+    expect(r.pbo).toBe(1);
+    expect(r.probabilityOfLoss).toBe(0.5); // A loses OOS (−1.414); C's OOS Sharpe is 0, not a loss
+    expect(r.inSampleSharpe[0]).toBeCloseTo(Math.SQRT2, 14);
+    expect(r.outOfSampleSharpe[1]).toBe(0);
+    // Two points (1.414, −1.414) and (2.121, 0): slope 2, intercept −3√2, a perfect fit.
+    expect(r.degradation.slope).toBeCloseTo(2, 12);
+    expect(r.degradation.intercept).toBeCloseTo(-3 * Math.SQRT2, 12);
+    expect(r.degradation.r2).toBeCloseTo(1, 12);
+  });
+
+  it('gives the same answer from block moments when the blocks tile the partitions', () => {
+    const fromReturns = probabilityOfBacktestOverfitting(matrix, { partitions: 2 });
+    const fromMoments = probabilityOfBacktestOverfitting(momentsOf(matrix, 4), { partitions: 2 });
+    expect(fromMoments).toEqual(fromReturns);
+  });
+
+  it('agrees with a brute-force evaluation of every split', () => {
+    const sharpe = (xs: number[]) => {
+      let s = 0, ss = 0;
+      for (const x of xs) [s, ss] = [s + x, ss + x * x];
+      const mean = s / xs.length;
+      const v = (ss - s * mean) / (xs.length - 1);
+      return v > 0 ? mean / Math.sqrt(v) : 0;
+    };
+    const subsets = (n: number, k: number): number[][] =>
+      k === 0 ? [[]] : n < k ? [] : [...subsets(n - 1, k - 1).map((s) => [...s, n - 1]), ...subsets(n - 1, k)];
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 3 }).chain((halfS) => fc.record({
+        S: fc.constant(2 * halfS),
+        size: fc.integer({ min: 1, max: 3 }),
+        n: fc.integer({ min: 2, max: 5 }),
+        extra: fc.integer({ min: 0, max: 2 * halfS - 1 }),
+      })).chain(({ S, size, n, extra }) => fc.record({
+        S: fc.constant(S), size: fc.constant(size),
+        rows: fc.array(fc.array(fc.integer({ min: -4, max: 4 }), { minLength: S * size + extra, maxLength: S * size + extra }), { minLength: n, maxLength: n }),
+      })).filter(({ S, size }) => (S / 2) * size >= 2),
+      ({ S, size, rows }) => {
+        const returns = rows.map((r) => q(...r));
+        const result = probabilityOfBacktestOverfitting(returns, { partitions: S });
+        const bars = (part: number[], i: number) => part.flatMap((p) => Array.from(returns[i].subarray(p * size, (p + 1) * size)));
+        const expected = subsets(S, S / 2).map((inSample) => {
+          const outOfSample = [...Array(S).keys()].filter((p) => !inSample.includes(p));
+          const is = returns.map((_, i) => sharpe(bars(inSample, i)));
+          const oos = returns.map((_, i) => sharpe(bars(outOfSample, i)));
+          const best = is.indexOf(Math.max(...is));
+          const rank = oos.filter((v) => v < oos[best]).length + (oos.filter((v) => v === oos[best]).length + 1) / 2;
+          const omega = rank / (returns.length + 1);
+          return Math.log(omega / (1 - omega));
+        });
+        expect(Array.from(result.logits).sort()).toEqual(expected.sort());
+      },
+    ), { numRuns: 60 });
+  });
+
+  it('is about 0.5 on pure noise', () => {
+    const r = probabilityOfBacktestOverfitting(noiseMatrix(100, 1600, 7), { partitions: 16 });
+    expect(r.combinations).toBe(12_870);
+    expect(r.pbo).toBeGreaterThan(0.3);
+    expect(r.pbo).toBeLessThan(0.7);
+  });
+
+  it('is about 0 when one strategy has a large planted edge', () => {
+    // Strategy 0 earns 0.25 σ per bar: its in-sample Sharpe wins every split and stays top out of sample.
+    const r = probabilityOfBacktestOverfitting(noiseMatrix(100, 1600, 7, (k) => (k === 0 ? 0.0025 : 0)), { partitions: 16 });
+    expect(r.pbo).toBeLessThan(0.01);
+    expect(r.probabilityOfLoss).toBeLessThan(0.01);
+  });
+
+  it('refuses impossible partitions and ragged input', () => {
+    expect(() => probabilityOfBacktestOverfitting(matrix, { partitions: 3 })).toThrow(InputError);
+    expect(() => probabilityOfBacktestOverfitting(momentsOf(matrix, 4), { partitions: 16 })).toThrow(/partitions/);
+    expect(() => probabilityOfBacktestOverfitting(momentsOf(noiseMatrix(3, 96, 1), 48), { partitions: 32 })).toThrow(/partitions/);
+    expect(() => probabilityOfBacktestOverfitting([q(1, 2, 3, 4), q(1, 2, 3)], { partitions: 2 })).toThrow(/same length/);
+    expect(() => probabilityOfBacktestOverfitting([q(1, 2, 3, 4)], { partitions: 2 })).toThrow(/at least 2 strategies/);
+  });
+});
