@@ -6,6 +6,5 @@ export * from './market';
 export * from './metrics';
 export * from './strategies';
 export * from './backtest';
-export * from './kernel';
 export * from './runConfig';
 export * from './stats';
