@@ -3,6 +3,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SYNTHETIC, type DataRef } from '@overfit/core';
+import type { ArtifactStore } from '@overfit/store';
 
 export interface Dataset {
   id: string;
@@ -17,15 +18,26 @@ const SYNTHETIC_DATASETS: Dataset[] = [
   { id: 'synthetic-quick', label: 'Synthetic market: 3,000 hourly bars (quick)', ref: QUICK_SYNTHETIC },
 ];
 
-const CSV_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,58}$/;
+const CSV_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,58}\.csv$/;
+/** Where price histories live in the artifact store (the Lambdas read them there too). */
+export const STORE_DATA_PREFIX = 'data/';
 
-/** The synthetic markets, then every *.csv directly in dataDir (when given), as `file:<name>`. */
-export async function datasetCatalog(dataDir: string | undefined): Promise<Dataset[]> {
+/**
+ * The synthetic markets; every CSV directly under data/ in the store, as `store:<name>` (what the Lambdas can
+ * read); and, for runs in this process, every *.csv directly in dataDir, as `file:<name>`.
+ */
+export async function datasetCatalog(options: { store?: ArtifactStore; dataDir?: string } = {}): Promise<Dataset[]> {
   const datasets = [...SYNTHETIC_DATASETS];
-  if (dataDir === undefined) return datasets;
-  const folder = resolve(dataDir);
+  if (options.store) {
+    for (const key of await options.store.list(STORE_DATA_PREFIX)) {
+      const name = key.slice(STORE_DATA_PREFIX.length);
+      if (CSV_NAME.test(name)) datasets.push({ id: `store:${name}`, label: `${name} (${options.store.location}/${key})`, ref: { kind: 'store', key } });
+    }
+  }
+  if (options.dataDir === undefined) return datasets;
+  const folder = resolve(options.dataDir);
   const names = (await readdir(folder, { withFileTypes: true }))
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.csv') && CSV_ID.test(entry.name))
+    .filter((entry) => entry.isFile() && CSV_NAME.test(entry.name))
     .map((entry) => entry.name)
     .sort();
   for (const name of names) datasets.push({ id: `file:${name}`, label: `${name} (${folder})`, ref: { kind: 'file', path: join(folder, name) } });

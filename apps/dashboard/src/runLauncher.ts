@@ -64,7 +64,8 @@ export class InProcessLauncher implements RunLauncher {
     private readonly store: ArtifactStore,
     private readonly options: { maxWaiting?: number; keepFinished?: number; onFinished?: (progress: RunProgress) => void } = {},
   ) {
-    this.loadPrices = cachedPriceLoader();
+    // Parsed prices are kept for the next run on the same data; store references are read through the store.
+    this.loadPrices = cachedPriceLoader(store);
   }
 
   async start(request: RunRequest): Promise<{ runId: string }> {

@@ -28,8 +28,8 @@ async function main(): Promise<void> {
   // The same variables the Lambdas read (USE_S3, S3_BUCKET, S3_PREFIX, S3_ENDPOINT, STORE_DIR), checked above.
   const store = storeFromEnv(process.env);
   const launcher = openLauncher(config, store);
-  // The in-process runner reads data set files here; with Step Functions the Lambdas read them from the bucket.
-  const datasets = await datasetCatalog(config.stateMachineArn === undefined ? config.dataDir : undefined);
+  // Files in DATA_DIR only work for runs in this process; the Lambdas can read only what is in the bucket.
+  const datasets = await datasetCatalog({ store, dataDir: config.stateMachineArn === undefined ? config.dataDir : undefined });
   const app = await buildApp({
     store, launcher, datasets,
     runTriggerToken: config.runTriggerToken,

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -15,7 +15,7 @@ let launcher: RecordingLauncher;
 let port: number;
 
 async function appWith(overrides: Partial<AppOptions> = {}): Promise<FastifyInstance> {
-  return buildApp({ store: fixture.store, launcher: new RecordingLauncher(), datasets: await datasetCatalog(undefined), ...overrides });
+  return buildApp({ store: fixture.store, launcher: new RecordingLauncher(), datasets: await datasetCatalog(), ...overrides });
 }
 
 beforeAll(async () => {
@@ -166,6 +166,47 @@ describe('GET /api/runs/:id/strategies', () => {
     }
     expect((await app.inject({ method: 'GET', url: '/api/runs/20990101T000000Z-ffffff/strategies' })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: `/api/runs/${FAILED_RUN}/strategies` })).statusCode).toBe(404);
+  });
+});
+
+describe('GET /api/runs/:id/histogram', () => {
+  test('counts every strategy once: eligible and too-few-trades per bin, undefined apart', async () => {
+    const csv = parseTrainingPerformance((await runFile('results/training_performance.csv')).toString());
+    const body = (await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}/histogram?metric=winRate&bins=12` })).json();
+    expect(body.bins).toHaveLength(12);
+    expect(body.minTrades).toBe(10);
+    const rates = [...csv.columns.winRate];
+    const defined = rates.map((v, i) => ({ v, trades: csv.columns.trades[i] })).filter((r) => Number.isFinite(r.v));
+    expect(body.undefinedCount).toBe(rates.length - defined.length);
+    type Bin = { from: number; to: number; eligible: number; ineligible: number };
+    expect(body.bins.reduce((n: number, b: Bin) => n + b.eligible, 0)).toBe(defined.filter((r) => r.trades >= 10).length);
+    expect(body.bins.reduce((n: number, b: Bin) => n + b.ineligible, 0)).toBe(defined.filter((r) => r.trades < 10).length);
+    expect(body.bins[0].from).toBe(Math.min(...defined.map((r) => r.v)));
+    expect(body.bins[11].to).toBeCloseTo(Math.max(...defined.map((r) => r.v)), 12);
+  });
+
+  test('bad metric or bin count is 400; a run without strategies is 404', async () => {
+    for (const query of ['metric=luck', 'bins=0', 'bins=201', 'metric=winRate&x=1']) {
+      expect((await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}/histogram?${query}` })).statusCode).toBe(400);
+    }
+    expect((await app.inject({ method: 'GET', url: `/api/runs/${FAILED_RUN}/histogram` })).statusCode).toBe(404);
+  });
+});
+
+describe('datasetCatalog', () => {
+  test('offers the synthetic markets, CSVs under data/ in the store and CSVs in DATA_DIR, nothing else', async () => {
+    await fixture.store.put('data/btc_usd_1h.csv', 'timestamp,close\n');
+    await fixture.store.put('data/notes.txt', 'not a data set');
+    const folder = join(fixture.dir, 'local-data');
+    await mkdir(join(folder, 'nested'), { recursive: true });
+    for (const name of ['btc_usd_1d.csv', 'readme.md', '.hidden.csv', 'nested/inner.csv']) await writeFile(join(folder, name), 'x');
+    const catalog = await datasetCatalog({ store: fixture.store, dataDir: folder });
+    expect(catalog.map((d) => [d.id, d.ref])).toEqual([
+      ['synthetic-2y-hourly', { kind: 'synthetic', bars: 17_520, seed: 42, intervalSeconds: 3600 }],
+      ['synthetic-quick', { kind: 'synthetic', bars: 3000, seed: 7, intervalSeconds: 3600 }],
+      ['store:btc_usd_1h.csv', { kind: 'store', key: 'data/btc_usd_1h.csv' }],
+      ['file:btc_usd_1d.csv', { kind: 'file', path: join(folder, 'btc_usd_1d.csv') }],
+    ]);
   });
 });
 

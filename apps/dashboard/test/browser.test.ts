@@ -12,7 +12,9 @@ import { datasetCatalog } from '../src/datasets';
 import { InProcessLauncher } from '../src/runLauncher';
 import { GOOD_RUN, makeFixture, type Fixture } from './fixtures';
 
-const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
+// Debian's chromium (.ci/run installs it); Google Chrome on GitHub's Ubuntu runners.
+const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
+  .find((p) => p && existsSync(p));
 const SCREENSHOTS = join(__dirname, '..', 'test-output');
 
 if (!CHROMIUM && process.env.CI === 'true') {
@@ -33,7 +35,7 @@ describeInBrowser('the dashboard in chromium', () => {
 
   beforeAll(async () => {
     fixture = await makeFixture();
-    app = await buildApp({ store: fixture.store, launcher: new InProcessLauncher(fixture.store), datasets: await datasetCatalog(undefined) });
+    app = await buildApp({ store: fixture.store, launcher: new InProcessLauncher(fixture.store), datasets: await datasetCatalog() });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     await mkdir(SCREENSHOTS, { recursive: true });

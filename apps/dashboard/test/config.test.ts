@@ -1,0 +1,52 @@
+import { ConfigError, loadConfig } from '../src/config';
+
+const ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:overfitting-pipeline';
+
+const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+};
+
+describe('loadConfig', () => {
+  test('defaults: the local store .overfit, port 3000 on every interface, runs in process, no token', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000, host: '0.0.0.0', store: { kind: 'local', dir: '.overfit' }, stateMachineArn: undefined, runTriggerToken: undefined,
+      dataDir: undefined, rateLimitPerMinute: 600, trustProxyHops: 0, logLevel: 'info',
+    });
+  });
+
+  test('the AWS setting: S3, Step Functions, a token, behind one proxy', () => {
+    const config = loadConfig({
+      USE_S3: 'true', S3_BUCKET: 'overfitting-lab-artifacts', S3_PREFIX: 'prod', AWS_REGION: 'eu-west-1', STATE_MACHINE_ARN: ARN,
+      RUN_TRIGGER_TOKEN: 'x'.repeat(32), PORT: '8080', TRUST_PROXY_HOPS: '1', LOG_LEVEL: 'WARN',
+    });
+    expect(config).toMatchObject({
+      port: 8080, stateMachineArn: ARN, runTriggerToken: 'x'.repeat(32), trustProxyHops: 1, logLevel: 'warn',
+      store: { kind: 's3', bucket: 'overfitting-lab-artifacts', prefix: 'prod', endpoint: undefined, region: 'eu-west-1' },
+    });
+  });
+
+  test('every problem is reported at once, naming the variable', () => {
+    const problems = problemsOf({ USE_S3: 'yes', PORT: '70000', RUN_TRIGGER_TOKEN: 'short', LOG_LEVEL: 'loud', RATE_LIMIT_PER_MINUTE: '-1' });
+    expect(problems).toEqual([
+      'USE_S3 must be true or false (got "yes")',
+      'RUN_TRIGGER_TOKEN must be at least 16 characters',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+      'PORT must be an integer from 0 to 65535 (got "70000")',
+      'RATE_LIMIT_PER_MINUTE must be an integer from 1 to 1000000000 (got "-1")',
+    ]);
+  });
+
+  test('S3 needs a bucket; Step Functions needs S3 and a state machine ARN', () => {
+    expect(problemsOf({ USE_S3: 'true' })).toEqual(['S3_BUCKET must name a bucket when USE_S3 is true (got "")']);
+    expect(problemsOf({ USE_S3: 'true', S3_BUCKET: 'b-1', S3_ENDPOINT: 'localhost:4568' })).toEqual(['S3_ENDPOINT must be an http(s) URL (got "localhost:4568")']);
+    expect(problemsOf({ STATE_MACHINE_ARN: ARN })).toEqual(['STATE_MACHINE_ARN needs USE_S3=true and S3_BUCKET: the state machine writes its runs to S3']);
+    expect(problemsOf({ USE_S3: 'true', S3_BUCKET: 'bucket', STATE_MACHINE_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:x' }))
+      .toEqual(['STATE_MACHINE_ARN is not a state machine ARN (got "arn:aws:lambda:eu-west-1:123456789012:function:x")']);
+  });
+});

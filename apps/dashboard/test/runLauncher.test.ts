@@ -1,0 +1,104 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { parseRunConfig } from '@overfit/core';
+import { getJson, LocalStore, readLatestRunId, type RunManifest } from '@overfit/store';
+import { executionArnOf, InProcessLauncher, LauncherBusyError, StepFunctionsLauncher, type RunProgress } from '../src/runLauncher';
+import { SMALL_MARKET } from './fixtures';
+
+const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:overfitting-pipeline';
+const config = parseRunConfig({ strategies: 40, families: ['sma_cross', 'coin_flip'] });
+
+describe('InProcessLauncher', () => {
+  let dir: string;
+  let store: LocalStore;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'launcher-test-'));
+    store = new LocalStore(dir);
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  test('runs one at a time, in order, reporting stage and backtest progress, and commits each run', async () => {
+    const finished: RunProgress[] = [];
+    const launcher = new InProcessLauncher(store, { onFinished: (p) => finished.push({ ...p }) });
+    const first = await launcher.start({ config, data: SMALL_MARKET });
+    const second = await launcher.start({ config: { ...config, seed: 7 }, data: SMALL_MARKET });
+    expect((await launcher.status(first.runId))?.state).toBe('running');
+    expect((await launcher.status(second.runId))?.state).toBe('queued');
+    while (finished.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+    await launcher.close();
+
+    expect(finished.map((p) => [p.runId, p.state])).toEqual([[first.runId, 'succeeded'], [second.runId, 'succeeded']]);
+    const status = await launcher.status(second.runId);
+    expect(status).toMatchObject({ state: 'succeeded', stage: 'visualize', backtest: { done: 40, total: 40 }, error: null });
+    for (const { runId } of [first, second]) {
+      expect((await getJson<RunManifest>(store, `runs/${runId}/manifest.json`)).status).toBe('succeeded');
+    }
+    expect(await readLatestRunId(store)).toBe(second.runId);
+  });
+
+  test('a run whose data cannot be read fails with the reason and writes nothing', async () => {
+    const launcher = new InProcessLauncher(store);
+    const { runId } = await launcher.start({ config, data: { kind: 'file', path: join(dir, 'missing.csv') } });
+    await launcher.close();
+    const status = await launcher.status(runId);
+    expect(status?.state).toBe('failed');
+    expect(status?.error).toContain('missing.csv');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  test('refuses runs beyond the waiting room and after close; close drops the queued ones', async () => {
+    const launcher = new InProcessLauncher(store, { maxWaiting: 1 });
+    const running = await launcher.start({ config, data: SMALL_MARKET });
+    const waiting = await launcher.start({ config, data: SMALL_MARKET });
+    await expect(launcher.start({ config, data: SMALL_MARKET })).rejects.toThrow(LauncherBusyError);
+    await launcher.close();
+    expect((await launcher.status(running.runId))?.state).toBe('succeeded');
+    expect(await launcher.status(waiting.runId)).toMatchObject({ state: 'failed', error: 'the server shut down before the run started' });
+    await expect(launcher.start({ config, data: SMALL_MARKET })).rejects.toThrow('shutting down');
+    expect(await launcher.status('20990101T000000Z-ffffff')).toBeNull();
+  });
+});
+
+describe('StepFunctionsLauncher', () => {
+  const sfn = mockClient(SFNClient);
+  beforeEach(() => sfn.reset());
+
+  test('starts an execution named after the run, with the run id, config and data as input', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
+    const launcher = new StepFunctionsLauncher(new SFNClient({ region: 'eu-west-1' }), STATE_MACHINE);
+    const data = { kind: 'store' as const, key: 'data/btc_usd_1h.csv' };
+    const { runId } = await launcher.start({ config, data });
+    const calls = sfn.commandCalls(StartExecutionCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0].args[0].input;
+    expect(input.stateMachineArn).toBe(STATE_MACHINE);
+    expect(input.name).toBe(runId);
+    expect(JSON.parse(input.input!)).toEqual({ runId, config, data });
+  });
+
+  test('maps the execution status to the run state; an unknown execution is null', async () => {
+    const launcher = new StepFunctionsLauncher(new SFNClient({ region: 'eu-west-1' }), STATE_MACHINE);
+    const runId = '20261124T120000Z-abcdef';
+    const startDate = new Date('2026-11-24T12:00:00Z');
+    const stopDate = new Date('2026-11-24T12:01:00Z');
+    sfn.on(DescribeExecutionCommand, { executionArn: executionArnOf(STATE_MACHINE, runId) })
+      .resolvesOnce({ status: 'RUNNING', startDate })
+      .resolvesOnce({ status: 'SUCCEEDED', startDate, stopDate })
+      .resolvesOnce({ status: 'FAILED', startDate, stopDate, error: 'States.TaskFailed', cause: 'backtest: out of memory' })
+      .resolvesOnce({ status: 'TIMED_OUT', startDate, stopDate });
+    expect(await launcher.status(runId)).toEqual({ runId, state: 'running', stage: null, backtest: null, error: null, startedAt: startDate.toISOString(), finishedAt: null });
+    expect(await launcher.status(runId)).toMatchObject({ state: 'succeeded', finishedAt: stopDate.toISOString() });
+    expect(await launcher.status(runId)).toMatchObject({ state: 'failed', error: 'FAILED: States.TaskFailed: backtest: out of memory' });
+    expect(await launcher.status(runId)).toMatchObject({ state: 'failed', error: 'TIMED_OUT' });
+
+    sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} }));
+    expect(await launcher.status('20990101T000000Z-ffffff')).toBeNull();
+  });
+
+  test('the execution ARN follows from the state machine ARN and the run id', () => {
+    expect(executionArnOf(STATE_MACHINE, 'r1')).toBe('arn:aws:states:eu-west-1:123456789012:execution:overfitting-pipeline:r1');
+  });
+});
