@@ -10,3 +10,5 @@ export * from './storedPrices';
 export * from './garch';
 export * from './bootstrap';
 export * from './nullMarket';
+export * from './exchanges';
+export * from './fetchPrices';

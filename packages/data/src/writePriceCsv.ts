@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import type { PriceSeries } from '@overfit/core';
+import { readPriceCsv, type LoadedPrices } from './readPriceCsv';
 import { formatTimestamp } from './timestamps';
 
 export function formatPriceCsv(series: PriceSeries): string {
@@ -15,11 +16,22 @@ export function formatPriceCsv(series: PriceSeries): string {
   return lines.join('\n');
 }
 
-export async function writePriceCsv(series: PriceSeries, path: string): Promise<void> {
+/**
+ * Write atomically and check what was written: the temp file is read back with the same reader as any input
+ * (a full disk or a cut write fails here) and must hold every bar, before the rename makes it visible.
+ * Returns the written file as loaded, with its data report.
+ */
+export async function writePriceCsv(series: PriceSeries, path: string): Promise<LoadedPrices> {
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await writeFile(temp, formatPriceCsv(series));
+    const written = await readPriceCsv(temp);
+    const n = series.time.length;
+    if (written.source.rows !== n || written.series.time[n - 1] !== series.time[n - 1] || written.series.close[n - 1] !== series.close[n - 1]) {
+      throw new Error(`${path}: the written file reads back as ${written.source.rows} bars, not ${n}`);
+    }
     await rename(temp, path);
+    return { ...written, source: { ...written.source, path } };
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
