@@ -1,0 +1,54 @@
+// The entry point as `npm start` runs it: the esbuild bundle in a child process, configured by the environment.
+import { execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { makeFixture, type Fixture } from './fixtures';
+
+const BUNDLE = join(__dirname, '..', 'dist', 'server.cjs');
+let fixture: Fixture;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, [join(__dirname, '..', 'build.mjs')]);
+  fixture = await makeFixture();
+}, 60_000);
+afterAll(() => fixture.cleanUp());
+
+function start(env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [BUNDLE], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => { stdout += chunk; });
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+test('serves the store on PORT, logs JSON lines, prints its URL, and exits 0 on SIGTERM', async () => {
+  const server = start({ STORE_DIR: fixture.dir, PORT: '0', HOST: '127.0.0.1' });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL printed: ${JSON.stringify(server.output())}`)), 20_000);
+    server.child.stderr.on('data', () => {
+      const match = /dashboard: (http:\/\/\S+)/.exec(server.output().stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  const health = await fetch(`${url}healthz`);
+  expect(await health.json()).toEqual({ status: 'ok' });
+  const runs = await (await fetch(`${url}api/runs`)).json();
+  expect(runs.runs).toHaveLength(2);
+  server.child.kill('SIGTERM');
+  expect(await server.exited).toBe(0);
+  const lines = server.output().stdout.trim().split('\n').map((line) => JSON.parse(line));
+  expect(lines.some((l) => l.msg === 'dashboard ready' && l.store === fixture.store.location && l.launcher === 'in-process')).toBe(true);
+  expect(lines.some((l) => l.msg === 'shutting down' && l.signal === 'SIGTERM')).toBe(true);
+}, 30_000);
+
+test('a bad environment stops the boot with every problem and exit code 2', async () => {
+  const server = start({ PORT: 'eighty', STATE_MACHINE_ARN: 'nope' });
+  expect(await server.exited).toBe(2);
+  const { stderr } = server.output();
+  expect(stderr).toContain('PORT must be an integer from 0 to 65535 (got "eighty")');
+  expect(stderr).toContain('STATE_MACHINE_ARN is not a state machine ARN (got "nope")');
+}, 30_000);
