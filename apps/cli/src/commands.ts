@@ -5,7 +5,7 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import {
   backtestStrategy, createMarket, InputError, METRIC_LABELS, parseStrategy, SELECTION_METRIC_FIELDS,
 } from '@overfit/core';
-import { cachedPriceLoader, describeDataRef, formatDataReport, readPriceCsv } from '@overfit/data';
+import { cachedPriceLoader, describeDataRef } from '@overfit/data';
 import { LocalStore } from '@overfit/store';
 import { runLocalPipeline, type RunSummary } from '@overfit/pipeline';
 import * as generate from '@overfit/stage-generate';
@@ -18,7 +18,7 @@ import { metricsTable, progressBar, table } from './format';
 
 type Args = string[];
 
-function parse<T extends ParseArgsOptionsConfig>(args: Args, options: T, positionals = 0) {
+export function parse<T extends ParseArgsOptionsConfig>(args: Args, options: T, positionals = 0) {
   try {
     const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
     if (parsed.positionals.length > positionals) throw new InputError(`unexpected argument "${parsed.positionals[positionals]}"`);
@@ -32,7 +32,7 @@ function parse<T extends ParseArgsOptionsConfig>(args: Args, options: T, positio
 export async function runCommand(args: Args): Promise<string> {
   const { values } = parse(args, RUN_OPTIONS);
   const config = runConfigFromFlags(values);
-  const data = dataRefFromFlags(values.data, config.seed);
+  const data = dataRefFromFlags(values.data, config.seed, values);
   const store = new LocalStore(values.store);
   const bar = progressBar('backtest');
   const started = performance.now();
@@ -161,25 +161,20 @@ export async function stageCommand(args: Args): Promise<string> {
   return JSON.stringify(output, null, 2);
 }
 
-export async function dataCommand(args: Args): Promise<string> {
-  const [sub, ...rest] = args;
-  if (sub !== 'inspect') throw new InputError(`unknown data command ${JSON.stringify(sub ?? '')} (known: inspect)`, 'data');
-  const { values, positionals } = parse(rest, { json: { type: 'boolean', default: false }, lenient: { type: 'boolean', default: false } }, 1);
-  const file = positionals[0];
-  if (!file) throw new InputError('needs a CSV file: overfit data inspect file.csv [--json]', 'data inspect');
-  const { report } = await readPriceCsv(file, { lenient: values.lenient });
-  return values.json ? JSON.stringify(report, null, 2) : formatDataReport(report, file);
-}
-
 export const HELP = `overfit — demonstrate and measure backtest overfitting
 
 Usage:
-  overfit run [--data file.csv] [--strategies 500] [--seed 42] [--families a,b] [--train-fraction 0.7]
+  overfit run [--data file.csv] [--format auto|generic|yahoo|binance|dukascopy|close_only] [--lenient] [--resample 1h]
+              [--strategies 500] [--seed 42] [--families a,b] [--train-fraction 0.7]
               [--select-by win_rate] [--min-trades 10] [--fees-bps 10] [--slippage-bps 0]
               [--overfit-threshold 0.15] [--store .overfit] [--json]
   overfit backtest [--data file.csv] --strategy '<json>' [--from ISO] [--to ISO] [--fees-bps 10] [--slippage-bps 0] [--json]
   overfit stage <generate|backtest|select|validate|visualize> --event event.json [--store .overfit]
-  overfit data inspect file.csv [--json] [--lenient]
+  overfit data inspect file.csv [--json] [--lenient] [--format auto|generic|yahoo|binance|dukascopy|close_only] [--resample 1h]
+  overfit data fetch --exchange binance|coinbase --symbol BTCUSDT --interval 1h --from 2018-01-01 [--to 2024-12-31]
+                     [--out ${DEFAULT_DATA_PATH}] [--attempts 6] [--base-url URL] [--json]
+  overfit data synth --model gbm|garch|bootstrap [--like file.csv] [--bars N] [--interval 1h] [--seed 42] --out f.csv
+                     [--volatility 0.65] [--block-length L] [--start 2020-01-01] [--json]
 
 Without --data, run uses ${DEFAULT_DATA_PATH} when present, otherwise a seeded synthetic market (and says so).
 Selection metrics: ${Object.keys(SELECTION_METRIC_FIELDS).join(', ')}.`;

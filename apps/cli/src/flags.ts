@@ -1,6 +1,9 @@
 // Turning command-line strings into validated values; every problem names the flag it came from.
 import { existsSync } from 'node:fs';
-import { DEFAULT_RUN_CONFIG, DEFAULT_SYNTHETIC, InputError, parseRunConfig, type DataRef, type RunConfig } from '@overfit/core';
+import {
+  DEFAULT_RUN_CONFIG, DEFAULT_SYNTHETIC, InputError, parseRunConfig, PRICE_FORMATS, type CsvOptions, type DataRef, type PriceFormat, type RunConfig,
+} from '@overfit/core';
+import { parseInterval } from '@overfit/data';
 
 export const DEFAULT_DATA_PATH = 'data/btc_price_data.csv';
 
@@ -29,15 +32,32 @@ export function runConfigFromFlags(values: Record<string, string | boolean | und
   return parseRunConfig(fields, 'option');
 }
 
+/** --format, --lenient and --resample: how a CSV is read (absent: detected, strict, as stored). */
+export function csvOptionsFromFlags(values: { format?: string; lenient?: boolean; resample?: string }): CsvOptions {
+  const options: CsvOptions = {};
+  if (values.format !== undefined && values.format !== 'auto') {
+    if (!(PRICE_FORMATS as readonly string[]).includes(values.format)) throw new InputError(`must be auto or one of ${PRICE_FORMATS.join(', ')} (got "${values.format}")`, '--format');
+    options.format = values.format as PriceFormat;
+  }
+  if (values.lenient) options.lenient = true;
+  if (values.resample !== undefined) options.resampleSeconds = parseInterval(values.resample, '--resample');
+  return options;
+}
+
 /** --data wins; otherwise the conventional file when present; otherwise the seeded synthetic market. */
-export function dataRefFromFlags(dataFlag: string | undefined, seed = DEFAULT_RUN_CONFIG.seed): DataRef {
-  if (dataFlag !== undefined) return { kind: 'file', path: dataFlag };
-  if (existsSync(DEFAULT_DATA_PATH)) return { kind: 'file', path: DEFAULT_DATA_PATH };
+export function dataRefFromFlags(dataFlag: string | undefined, seed = DEFAULT_RUN_CONFIG.seed, csvFlags: Parameters<typeof csvOptionsFromFlags>[0] = {}): DataRef {
+  const csv = csvOptionsFromFlags(csvFlags);
+  if (dataFlag !== undefined) return { kind: 'file', path: dataFlag, ...csv };
+  if (existsSync(DEFAULT_DATA_PATH)) return { kind: 'file', path: DEFAULT_DATA_PATH, ...csv };
+  if (Object.keys(csv).length > 0) throw new InputError(`reads a CSV file, and there is none (no --data, no ${DEFAULT_DATA_PATH})`, '--format/--lenient/--resample');
   return { ...DEFAULT_SYNTHETIC, seed } as DataRef;
 }
 
 export const RUN_OPTIONS = {
   data: { type: 'string' },
+  format: { type: 'string' },
+  lenient: { type: 'boolean', default: false },
+  resample: { type: 'string' },
   strategies: { type: 'string' },
   seed: { type: 'string' },
   families: { type: 'string' },

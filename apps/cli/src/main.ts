@@ -2,7 +2,8 @@
 // A user's mistake (InputError) is one line naming the place, exit 2; anything else is exit 1 with its message
 // (set OVERFIT_DEBUG=1 for the stack).
 import { isInputError } from '@overfit/core';
-import { backtestCommand, dataCommand, HELP, runCommand, stageCommand } from './commands';
+import { backtestCommand, HELP, runCommand, stageCommand } from './commands';
+import { dataCommand } from './dataCommand';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<string>> = {
   run: runCommand,
