@@ -6,7 +6,8 @@
 // (1 + h[t]·r[t]) · (1 − c·|pos[t] − pos[t−1]|) − 1. A window [start, end) scores bars start … end−1 only, but
 // positions come from all earlier bars: a position open at close start−1 is carried in at no cost.
 import { InputError } from './errors';
-import { YEAR_MS, type Market } from './market';
+import { BacktestKernel, emptyBlockMoments, emptyResults, finishMetrics, kernelOrder, prepareColumns, type BacktestResults, type KernelJob } from './kernel';
+import type { Market } from './market';
 import { positions } from './strategies';
 import { METRIC_NAMES, type BarWindow, type BlockMoments, type Costs, type MetricName, type Metrics, type MetricsTable, type Strategy } from './types';
 
@@ -103,25 +104,10 @@ function walk(pos: Int8Array, market: Market, window: BarWindow, costs: Costs, c
     } else grossLoss -= result;
   }
 
-  const rootP = Math.sqrt(market.periodsPerYear);
-  const mean = sum / n;
-  const variance = n > 1 ? Math.max(0, (sumSquares - sum * mean) / (n - 1)) : 0;
-  const sd = Math.sqrt(variance);
-  const years = (n * market.barMs) / YEAR_MS;
-  const cagr = equity > 0 ? equity ** (1 / years) - 1 : -1;
-  return {
-    totalReturn: equity - 1,
-    cagr,
-    sharpe: sd > 0 ? (mean / sd) * rootP : Number.NaN,
-    sortino: negativeBars > 0 ? (mean / Math.sqrt(downsideSquares / n)) * rootP : Number.NaN,
-    maxDrawdown,
-    calmar: maxDrawdown > 0 ? cagr / maxDrawdown : Number.NaN,
-    winRate: trades > 0 ? wins / trades : Number.NaN,
-    hitRate: exposed > 0 ? hits / exposed : Number.NaN,
-    trades,
-    exposure: exposed / n,
-    profitFactor: trades === 0 ? Number.NaN : grossLoss > 0 ? grossWin / grossLoss : grossWin > 0 ? Number.POSITIVE_INFINITY : Number.NaN,
-  };
+  return finishMetrics(
+    { bars: n, equity, maxDrawdown, sum, sumSquares, downsideSquares, negativeBars, exposed, hits, trades, wins, grossWin, grossLoss },
+    market.periodsPerYear, market.barMs,
+  );
 }
 
 export function evaluatePositions(pos: Int8Array, market: Market, window: BarWindow, costs: Costs): Metrics {
@@ -163,36 +149,50 @@ export function backtestStrategies(
   return { ids: strategies.map((s) => s.id), columns };
 }
 
-/** Empty per-block moments for `strategies` rows over a window of `bars` bars cut into `blocks` blocks. */
-export function emptyBlockMoments(strategies: number, blocks: number, bars: number): BlockMoments {
-  if (!Number.isInteger(blocks) || blocks < 1 || blocks > bars) {
-    throw new InputError(`must be a whole number between 1 and the window's ${bars} bars (got ${blocks})`, 'blocks');
-  }
-  return {
-    strategies, blocks, blockBars: Math.floor(bars / blocks),
-    sum: new Float64Array(strategies * blocks), sumSquares: new Float64Array(strategies * blocks),
-  };
-}
-
 function emptyTable(strategies: readonly Strategy[]): MetricsTable {
   const columns = Object.fromEntries(METRIC_NAMES.map((m) => [m, new Float64Array(strategies.length)])) as Record<MetricName, Float64Array>;
   return { ids: strategies.map((s) => s.id), columns };
 }
 
-/** What the backtest stage computes for every strategy: metrics on both windows, block moments of training. */
-export interface BacktestResults {
-  training: MetricsTable;
-  validation: MetricsTable;
-  /** Net per-bar return moments over the training window, `blocks` contiguous blocks per strategy. */
-  trainingMoments: BlockMoments;
+/** Check windows and costs before any work; what every kernel thread needs besides the prices. */
+export function backtestJob(market: Market, windows: { training: BarWindow; validation: BarWindow }, costs: Costs): KernelJob {
+  checkWindow(windows.training, market.series.close.length);
+  checkWindow(windows.validation, market.series.close.length);
+  return { windows, costRate: costRate(costs) };
 }
 
 /**
- * Every strategy on both windows in one position pass each. Selection only ever reads the training table; the
- * validation table and the training moments feed the statistics of the whole selection process (IS vs OOS rank
- * correlation, CSCV), which need every strategy, not just the winner.
+ * Every strategy on both windows, in this thread, by the fast kernel (kernel/). Selection only ever reads the
+ * training table; the validation table and the training moments feed the statistics of the whole selection process
+ * (IS vs OOS rank correlation, CSCV), which need every strategy, not just the winner. The backtest stage spreads
+ * the same kernel over worker threads; the results are identical.
  */
 export function backtestAll(
+  strategies: readonly Strategy[],
+  market: Market,
+  windows: { training: BarWindow; validation: BarWindow },
+  costs: Costs,
+  options: { blocks: number; onProgress?: (done: number, total: number) => void },
+): BacktestResults {
+  const job = backtestJob(market, windows, costs);
+  const results = emptyResults(strategies, windows, options.blocks);
+  const kernel = new BacktestKernel(prepareColumns(market), job, results);
+  const order = kernelOrder(strategies);
+  const total = strategies.length;
+  const chunk = Math.max(1, Math.ceil(total / 100));
+  for (let from = 0; from < total; from += chunk) {
+    const rows = order.subarray(from, Math.min(total, from + chunk));
+    kernel.run(Array.from(rows, (row) => strategies[row]), rows);
+    options.onProgress?.(from + rows.length, total);
+  }
+  return results;
+}
+
+/**
+ * The reference for backtestAll: positions() per strategy, then walk() per window, straight from the definitions.
+ * Slow and memory-hungry (it memoises every indicator column), kept for tests that prove the kernel identical.
+ */
+export function backtestAllReference(
   strategies: readonly Strategy[],
   market: Market,
   windows: { training: BarWindow; validation: BarWindow },

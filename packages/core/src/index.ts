@@ -6,5 +6,6 @@ export * from './market';
 export * from './metrics';
 export * from './strategies';
 export * from './backtest';
+export * from './kernel';
 export * from './runConfig';
 export * from './stats';

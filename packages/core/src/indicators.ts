@@ -58,18 +58,27 @@ export function rsi(close: Float64Array, period: number): Float64Array {
 /** Bollinger bands: SMA ± k × population standard deviation of the last `period` closes. */
 export function bollinger(close: Float64Array, period: number, k: number) {
   const middle = sma(close, period);
+  const sd = rollingStdDev(close, period, middle);
   const upper = new Float64Array(close.length).fill(Number.NaN);
   const lower = new Float64Array(close.length).fill(Number.NaN);
   for (let t = period - 1; t < close.length; t++) {
+    upper[t] = middle[t] + k * sd[t];
+    lower[t] = middle[t] - k * sd[t];
+  }
+  return { middle, upper, lower };
+}
+
+/** Population standard deviation of the last `period` values around their mean `middle[t]` (= sma(values, period)). */
+export function rollingStdDev(values: Float64Array, period: number, middle: Float64Array): Float64Array {
+  const out = new Float64Array(values.length).fill(Number.NaN);
+  for (let t = period - 1; t < values.length; t++) {
     // Two-pass variance over the window: exact where a running sum of squares would cancel catastrophically.
     const mean = middle[t];
     let squares = 0;
-    for (let i = t - period + 1; i <= t; i++) squares += (close[i] - mean) ** 2;
-    const sd = Math.sqrt(squares / period);
-    upper[t] = mean + k * sd;
-    lower[t] = mean - k * sd;
+    for (let i = t - period + 1; i <= t; i++) squares += (values[i] - mean) ** 2;
+    out[t] = Math.sqrt(squares / period);
   }
-  return { middle, upper, lower };
+  return out;
 }
 
 /** Donchian channel: highest high and lowest low of the last `period` bars, bar t included. */

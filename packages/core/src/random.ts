@@ -29,7 +29,7 @@ export function createRng(seed: number) {
 export type Rng = ReturnType<typeof createRng>;
 
 /** Mix a 32-bit value (murmur3 finaliser): small input changes flip about half the output bits. */
-function mix32(h: number): number {
+export function mix32(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;

@@ -1,0 +1,194 @@
+// The fast kernel's accounting: walk() of backtest.ts, restated so that each step is the same floating-point
+// operation on the same values in the same order, but cheaper:
+//
+// - Bars that are flat and stay flat change nothing (their net return is exactly +0, and adding +0 or multiplying by
+//   1 leaves every sum, product and extreme as it was), so they are skipped.
+// - The bar's gross return comes from a precomputed column (the same division walk() does).
+// - The drawdown division runs only when equity reaches a new low since its peak: 1 − equity/peak can only exceed
+//   the worst drawdown so far at such a bar (division and subtraction are monotonic under rounding).
+// - Block moments are summed in locals and stored at the block's end: the same additions from the same +0.
+// - Whether any bar lost (Sortino's condition) is whether Σ net² over losing bars is > 0: a non-zero net return is
+//   at least 2⁻⁵³ in size, so its square never underflows to 0.
+import { YEAR_MS } from '../market';
+import type { Metrics } from '../types';
+import type { KernelColumns } from './columns';
+
+/** Slots of the per-window accounting state (a Float64Array, so a segment loop keeps it in locals). */
+const EQUITY = 0, PEAK = 1, TROUGH = 2, MAX_DRAWDOWN = 3, SUM = 4, SUM_SQUARES = 5, DOWNSIDE_SQUARES = 6,
+  EXPOSED = 7, HITS = 8, TRADES = 9, WINS = 10, GROSS_WIN = 11, GROSS_LOSS = 12, TRADE_FACTOR = 13, TRADE_HAS_BARS = 14,
+  HELD = 15, SEGMENT_SUM = 16, SEGMENT_SQUARES = 17;
+export const STATE_SLOTS = 18;
+
+/** What walk() accumulates over a window, from which every metric follows. */
+export interface WindowTotals {
+  bars: number;
+  equity: number;
+  maxDrawdown: number;
+  sum: number;
+  sumSquares: number;
+  downsideSquares: number;
+  negativeBars: number;
+  exposed: number;
+  hits: number;
+  trades: number;
+  wins: number;
+  grossWin: number;
+  grossLoss: number;
+}
+
+/** The metrics of a window from its totals; shared by walk() and the kernel so both end in the same formulas. */
+export function finishMetrics(w: WindowTotals, periodsPerYear: number, barMs: number): Metrics {
+  const n = w.bars;
+  const rootP = Math.sqrt(periodsPerYear);
+  const mean = w.sum / n;
+  const variance = n > 1 ? Math.max(0, (w.sumSquares - w.sum * mean) / (n - 1)) : 0;
+  const sd = Math.sqrt(variance);
+  const years = (n * barMs) / YEAR_MS;
+  const cagr = w.equity > 0 ? w.equity ** (1 / years) - 1 : -1;
+  const { maxDrawdown, trades, grossWin, grossLoss } = w;
+  return {
+    totalReturn: w.equity - 1,
+    cagr,
+    sharpe: sd > 0 ? (mean / sd) * rootP : Number.NaN,
+    sortino: w.negativeBars > 0 ? (mean / Math.sqrt(w.downsideSquares / n)) * rootP : Number.NaN,
+    maxDrawdown,
+    calmar: maxDrawdown > 0 ? cagr / maxDrawdown : Number.NaN,
+    winRate: trades > 0 ? w.wins / trades : Number.NaN,
+    hitRate: w.exposed > 0 ? w.hits / w.exposed : Number.NaN,
+    trades,
+    exposure: w.exposed / n,
+    profitFactor: trades === 0 ? Number.NaN : grossLoss > 0 ? grossWin / grossLoss : grossWin > 0 ? Number.POSITIVE_INFINITY : Number.NaN,
+  };
+}
+
+/**
+ * Bars [from, to) of a window, state carried in `s`. Leaves the segment's Σ net and Σ net² in SEGMENT_SUM and
+ * SEGMENT_SQUARES (a block's moments). Two paths: a bar that keeps a non-zero position (the common case, kept free
+ * of data-dependent branches: they mispredict on half the bars and cost more than all the arithmetic) and a bar
+ * where the position changes. Exposed bars and hits of a run of held bars are counted at its end from the
+ * market's prefix counts, which is exact: a held bar's net return is (1 + held·ret) − 1 whatever the strategy.
+ */
+function accountSegment(pos: Int8Array, k: KernelColumns, from: number, to: number, cost1: number, cost2: number, s: Float64Array): void {
+  const ret = k.ret;
+  let equity = s[EQUITY], peak = s[PEAK], trough = s[TROUGH];
+  let sum = s[SUM], sumSquares = s[SUM_SQUARES], downsideSquares = s[DOWNSIDE_SQUARES], tradeFactor = s[TRADE_FACTOR];
+  let held = s[HELD] | 0;
+  let segmentSum = 0, segmentSquares = 0;
+  let runStart = from; // held bars from here on are not yet counted as exposed / hits
+  for (let t = from; t < to; t++) {
+    const next = pos[t];
+    if (next === held) {
+      if (held === 0) continue;
+      const gross = 1 + held * ret[t];
+      const net = gross - 1; // walk(): gross · (1 − c·0) − 1
+      equity *= 1 + net;
+      if (equity > peak) {
+        peak = equity;
+        trough = equity;
+      } else if (equity < trough) {
+        trough = equity;
+        const drawdown = 1 - equity / peak;
+        if (drawdown > s[MAX_DRAWDOWN]) s[MAX_DRAWDOWN] = drawdown;
+      }
+      const square = net * net;
+      sum += net;
+      sumSquares += square;
+      segmentSum += net;
+      segmentSquares += square;
+      const below = (net - Math.abs(net)) * 0.5; // net if negative, else +0: exact, and no branch
+      downsideSquares += below * below;
+      tradeFactor *= gross;
+      continue;
+    }
+    const gross = 1 + held * ret[t];
+    // walk(): gross · (1 − c·|next − held|) − 1, with 1 − c·1 and 1 − c·2 precomputed.
+    const net = gross * (next - held === 1 || held - next === 1 ? cost1 : cost2) - 1;
+    equity *= 1 + net;
+    if (equity > peak) {
+      peak = equity;
+      trough = equity;
+    } else if (equity < trough) {
+      trough = equity;
+      const drawdown = 1 - equity / peak;
+      if (drawdown > s[MAX_DRAWDOWN]) s[MAX_DRAWDOWN] = drawdown;
+    }
+    const square = net * net;
+    sum += net;
+    sumSquares += square;
+    segmentSum += net;
+    segmentSquares += square;
+    if (net < 0) downsideSquares += square;
+    if (held !== 0) {
+      const prefix = held > 0 ? k.longHitsBefore : k.shortHitsBefore;
+      s[HITS] += prefix[t] - prefix[runStart] + (net > 0 ? 1 : 0);
+      s[EXPOSED] += t - runStart + 1;
+      tradeFactor *= gross;
+      const result = tradeFactor * cost1 - 1; // exit leg
+      s[TRADES]++;
+      if (result > 0) {
+        s[WINS]++;
+        s[GROSS_WIN] += result;
+      } else s[GROSS_LOSS] -= result;
+    }
+    tradeFactor = next !== 0 ? cost1 : 1; // entry leg
+    s[TRADE_HAS_BARS] = 0;
+    held = next;
+    runStart = t + 1;
+  }
+  if (held !== 0 && to > runStart) {
+    const prefix = held > 0 ? k.longHitsBefore : k.shortHitsBefore;
+    s[HITS] += prefix[to] - prefix[runStart];
+    s[EXPOSED] += to - runStart;
+    s[TRADE_HAS_BARS] = 1;
+  }
+  s[EQUITY] = equity; s[PEAK] = peak; s[TROUGH] = trough;
+  s[SUM] = sum; s[SUM_SQUARES] = sumSquares; s[DOWNSIDE_SQUARES] = downsideSquares; s[TRADE_FACTOR] = tradeFactor; s[HELD] = held;
+  s[SEGMENT_SUM] = segmentSum; s[SEGMENT_SQUARES] = segmentSquares;
+}
+
+/** Where a window's per-block moments go: row `row` of the BlockMoments arrays. */
+export interface MomentsTarget {
+  blocks: number;
+  blockBars: number;
+  sum: Float64Array;
+  sumSquares: Float64Array;
+  row: number;
+}
+
+/** One window [start, end) of one strategy's positions; its block moments go to `moments` when given. */
+export function accountWindow(
+  pos: Int8Array, k: KernelColumns, start: number, end: number, costRate: number, state: Float64Array, moments?: MomentsTarget,
+): Metrics {
+  state.fill(0);
+  state[EQUITY] = 1;
+  state[PEAK] = 1;
+  state[TROUGH] = 1;
+  state[TRADE_FACTOR] = 1;
+  state[HELD] = start > 0 ? pos[start - 1] : 0;
+  const cost1 = 1 - costRate * 1;
+  const cost2 = 1 - costRate * 2;
+  let t = start;
+  if (moments) {
+    const base = moments.row * moments.blocks;
+    for (let b = 0; b < moments.blocks; b++, t += moments.blockBars) {
+      accountSegment(pos, k, t, t + moments.blockBars, cost1, cost2, state);
+      moments.sum[base + b] = state[SEGMENT_SUM];
+      moments.sumSquares[base + b] = state[SEGMENT_SQUARES];
+    }
+  }
+  accountSegment(pos, k, t, end, cost1, cost2, state);
+  let trades = state[TRADES], wins = state[WINS], grossWin = state[GROSS_WIN], grossLoss = state[GROSS_LOSS];
+  if (pos[end - 1] !== 0 && state[TRADE_HAS_BARS] === 1) {
+    const result = state[TRADE_FACTOR] - 1; // still open at the window's edge: no exit cost inside the window
+    trades++;
+    if (result > 0) {
+      wins++;
+      grossWin += result;
+    } else grossLoss -= result;
+  }
+  return finishMetrics({
+    bars: end - start, equity: state[EQUITY], maxDrawdown: state[MAX_DRAWDOWN], sum: state[SUM], sumSquares: state[SUM_SQUARES],
+    downsideSquares: state[DOWNSIDE_SQUARES], negativeBars: state[DOWNSIDE_SQUARES] > 0 ? 1 : 0, exposed: state[EXPOSED], hits: state[HITS],
+    trades, wins, grossWin, grossLoss,
+  }, k.periodsPerYear, k.barMs);
+}

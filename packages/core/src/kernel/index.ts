@@ -1,0 +1,100 @@
+// The fast backtest kernel: every strategy on both windows with no per-bar allocation and no N × T matrix. For each
+// strategy, one family-specific loop fills a reused Int8Array of positions (kept in cache: 1 byte a bar), then one
+// accounting loop per window turns them into metrics and block moments written straight into the result columns.
+// Results are bit for bit those of backtestAllReference() (backtest.ts), whatever the order, the chunking or the
+// thread a strategy runs in: each strategy's numbers depend on that strategy and the prices only.
+import { InputError } from '../errors';
+import { METRIC_NAMES, type BarWindow, type BlockMoments, type MetricName, type MetricsTable, type Strategy } from '../types';
+import { accountWindow, STATE_SLOTS } from './accounting';
+import type { KernelColumns } from './columns';
+import { ColumnCache, fillPositions, kernelOrderKey } from './positions';
+
+export { prepareColumns, shared, type KernelColumns } from './columns';
+export { finishMetrics, type WindowTotals } from './accounting';
+
+/** What the backtest stage computes for every strategy: metrics on both windows, block moments of training. */
+export interface BacktestResults {
+  training: MetricsTable;
+  validation: MetricsTable;
+  /** Net per-bar return moments over the training window, `blocks` contiguous blocks per strategy. */
+  trainingMoments: BlockMoments;
+}
+
+/** The per-run constants every kernel (one per thread) shares. */
+export interface KernelJob {
+  windows: { training: BarWindow; validation: BarWindow };
+  /** (fees + slippage) / 10,000. */
+  costRate: number;
+}
+
+type Allocate = (bytes: number) => ArrayBufferLike;
+
+/** Empty per-block moments for `strategies` rows over a window of `bars` bars cut into `blocks` blocks. */
+export function emptyBlockMoments(strategies: number, blocks: number, bars: number, allocate: Allocate = (b) => new ArrayBuffer(b)): BlockMoments {
+  if (!Number.isInteger(blocks) || blocks < 1 || blocks > bars) {
+    throw new InputError(`must be a whole number between 1 and the window's ${bars} bars (got ${blocks})`, 'blocks');
+  }
+  return {
+    strategies, blocks, blockBars: Math.floor(bars / blocks),
+    sum: new Float64Array(allocate(8 * strategies * blocks)), sumSquares: new Float64Array(allocate(8 * strategies * blocks)),
+  };
+}
+
+function emptyTable(ids: string[], allocate: Allocate): MetricsTable {
+  const columns = Object.fromEntries(METRIC_NAMES.map((m) => [m, new Float64Array(allocate(8 * ids.length))])) as Record<MetricName, Float64Array>;
+  return { ids, columns };
+}
+
+/** Result columns for `strategies`, zeroed; with `allocate = shared` every thread can write its rows in place. */
+export function emptyResults(strategies: readonly Strategy[], windows: KernelJob['windows'], blocks: number, allocate: Allocate = (b) => new ArrayBuffer(b)): BacktestResults {
+  const ids = strategies.map((s) => s.id);
+  return {
+    training: emptyTable(ids, allocate),
+    validation: emptyTable([...ids], allocate),
+    trainingMoments: emptyBlockMoments(strategies.length, blocks, windows.training.end - windows.training.start, allocate),
+  };
+}
+
+/**
+ * Row indices in the order the kernel should process them: by family and cached parameter, so a column computed
+ * for one strategy serves the next ones. Ties keep their input order.
+ */
+export function kernelOrder(strategies: readonly Strategy[]): Int32Array {
+  const keys = strategies.map(kernelOrderKey);
+  const order = Int32Array.from(strategies, (_, i) => i);
+  return order.sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
+}
+
+/** One thread's kernel: its positions buffer, accounting state and indicator cache, reused for every strategy. */
+export class BacktestKernel {
+  private readonly pos: Int8Array;
+  private readonly state = new Float64Array(STATE_SLOTS);
+  private readonly cache = new ColumnCache();
+
+  constructor(
+    private readonly columns: KernelColumns,
+    private readonly job: KernelJob,
+    private readonly results: BacktestResults,
+  ) {
+    this.pos = new Int8Array(columns.close.length);
+  }
+
+  /** Backtest strategies[i] into result row rows[i]. */
+  run(strategies: readonly Strategy[], rows: ArrayLike<number>): void {
+    const { columns: k, job, pos, state, results } = this;
+    const { training, validation } = job.windows;
+    const moments = results.trainingMoments;
+    for (let i = 0; i < strategies.length; i++) {
+      const row = rows[i];
+      fillPositions(strategies[i], k, this.cache, pos);
+      const inSample = accountWindow(pos, k, training.start, training.end, job.costRate, state, {
+        blocks: moments.blocks, blockBars: moments.blockBars, sum: moments.sum, sumSquares: moments.sumSquares, row,
+      });
+      const outOfSample = accountWindow(pos, k, validation.start, validation.end, job.costRate, state);
+      for (const m of METRIC_NAMES) {
+        results.training.columns[m][row] = inSample[m];
+        results.validation.columns[m][row] = outOfSample[m];
+      }
+    }
+  }
+}

@@ -1,0 +1,291 @@
+// Per-family position loops of the fast kernel: the same pos[t] as positions() in strategies.ts, bit for bit, without
+// the market's memo of full indicator columns (100,000 strategies have too many distinct parameters to keep them all).
+//
+// - sma_cross, ema_cross, macd and momentum carry their indicator as a running value inside the loop, with the very
+//   operations (and their order) of indicators.ts, so every value is the reference's value.
+// - A division is the slowest instruction in these loops, so sma_cross and momentum first decide with a
+//   multiplication and fall back to the reference's exact division only when the two sides are within 1e-12 of each
+//   other (the multiplication's error is below 1e-15, so outside that band both give the same answer).
+// - rsi_reversion, bollinger and donchian read indicator columns computed by indicators.ts itself, kept in a small
+//   cache: the kernel processes strategies ordered by family and parameter, so each column is computed about once.
+// - coin_flip and seasonal read per-bar columns prepared once (KernelColumns).
+import { donchian, rsi, rollingStdDev, sma } from '../indicators';
+import { mix32 } from '../random';
+import type { Strategy } from '../types';
+import type { KernelColumns } from './columns';
+
+/** Relative band within which a multiplied comparison is not trusted and the exact division decides. */
+const TOLERANCE = 1e-12;
+
+/** Indicator columns by key, least recently used dropped first. */
+export class ColumnCache {
+  private readonly columns = new Map<string, Float64Array>();
+  constructor(private readonly capacity = 16) {}
+
+  get(key: string, compute: () => Float64Array): Float64Array {
+    let column = this.columns.get(key);
+    if (column) this.columns.delete(key);
+    else column = compute();
+    this.columns.set(key, column);
+    if (this.columns.size > this.capacity) this.columns.delete(this.columns.keys().next().value!);
+    return column;
+  }
+}
+
+/**
+ * The key that orders strategies for the kernel: by family, then by the parameter of any cached column, so
+ * consecutive strategies share columns. Order changes only the speed, never a result.
+ */
+export function kernelOrderKey(s: Strategy): string {
+  const pad = (v: number) => String(v).padStart(6, '0');
+  switch (s.family) {
+    case 'rsi_reversion':
+      return `${s.family}:${pad(s.period)}`;
+    case 'bollinger':
+      return `${s.family}:${pad(s.period)}`;
+    case 'donchian_breakout':
+      return `${s.family}:${pad(s.period)}`;
+    default:
+      return s.family;
+  }
+}
+
+/** Fill pos[0 … n−1] for one strategy. */
+export function fillPositions(s: Strategy, k: KernelColumns, cache: ColumnCache, pos: Int8Array): void {
+  const short = s.direction === 'long_short' ? -1 : 0;
+  switch (s.family) {
+    case 'coin_flip':
+      return coinFlip(k, mix32((s.seed >>> 0) ^ 0x9e3779b9), s.probabilityLong, short, pos);
+    case 'sma_cross':
+      return smaCross(k.close, s.fast, s.slow, short, pos);
+    case 'ema_cross':
+      return emaCross(k.close, s.fast, s.slow, short, pos);
+    case 'macd':
+      return macdCross(k.close, s.fast, s.slow, s.signal, short, pos);
+    case 'momentum':
+      return momentum(k.close, s.lookback, s.threshold, short, pos);
+    case 'seasonal': {
+      const mask = new Uint8Array(256); // 24 hours × 7 weekdays; NO_SLOT (255) stays 0
+      for (const d of s.weekdays) for (const h of s.hours) if (h >= 0 && h < 24 && d >= 0 && d < 7) mask[h + 24 * d] = 1;
+      return seasonal(k.slot, mask, short, pos);
+    }
+    case 'rsi_reversion': {
+      const r = cache.get(`rsi:${s.period}`, () => rsi(k.close, s.period));
+      return rsiReversion(r, s.lower, s.upper, short, pos);
+    }
+    case 'bollinger': {
+      const middle = cache.get(`sma:${s.period}`, () => sma(k.close, s.period));
+      const sd = cache.get(`sd:${s.period}`, () => rollingStdDev(k.close, s.period, middle));
+      return s.mode === 'reversion' ? bollingerReversion(k.close, middle, sd, s.k, short, pos) : bollingerBreakout(k.close, middle, sd, s.k, short, pos);
+    }
+    case 'donchian_breakout': {
+      const channel = cache.get(`donchian:${s.period}`, () => {
+        const d = donchian(k.high, k.low, s.period);
+        const both = new Float64Array(2 * k.close.length);
+        both.set(d.upper, 0);
+        both.set(d.lower, k.close.length);
+        return both;
+      });
+      return donchianBreakout(k.close, channel, short, pos);
+    }
+  }
+}
+
+function coinFlip(k: KernelColumns, seedMixed: number, probabilityLong: number, short: number, pos: Int8Array): void {
+  const { timeLow, timeHighMixed } = k;
+  // hashToUnit(seed, time) < p ⟺ hash < p·2³² (scaling by 2³² is exact) ⟺ hash < ⌈p·2³²⌉ for an integer hash.
+  const below = Math.ceil(probabilityLong * 4294967296);
+  const span = 1 - short;
+  for (let t = 0; t < pos.length; t++) {
+    // mix32 twice more, written out so the loop has no calls.
+    let h = seedMixed ^ timeLow[t];
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    h = (h ^ (h >>> 16)) ^ timeHighMixed[t];
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    // Arithmetic, not `? 1 : short`: a coin flip is the worst case for the branch predictor (4× slower).
+    pos[t] = short + span * +((h ^ (h >>> 16)) >>> 0 < below);
+  }
+}
+
+/** The rule of crossPositions on fast/slow values: up → 1, down → short, equal → unchanged, NaN → 0. */
+function crossExact(fast: number, slow: number, current: number, short: number): number {
+  if (fast > slow) return 1;
+  if (fast < slow) return short;
+  return fast !== fast || slow !== slow ? 0 : current;
+}
+
+function smaCross(close: Float64Array, fast: number, slow: number, short: number, pos: Int8Array): void {
+  const n = pos.length;
+  const warm = Math.min(n, Math.max(fast, slow) - 1); // first bar with both averages defined
+  let sumFast = 0, sumSlow = 0, current = 0;
+  let t = 0;
+  for (; t <= warm && t < n; t++) {
+    const c = close[t];
+    sumFast += c;
+    if (t >= fast) sumFast -= close[t - fast];
+    sumSlow += c;
+    if (t >= slow) sumSlow -= close[t - slow];
+    if (t === warm) current = crossExact(sumFast / fast, sumSlow / slow, current, short);
+    pos[t] = current;
+  }
+  // Past the warm-up both windows are full: no bounds tests left in the loop (it runs twice as fast).
+  for (; t < n; t++) {
+    const c = close[t];
+    sumFast += c;
+    sumFast -= close[t - fast];
+    sumSlow += c;
+    sumSlow -= close[t - slow];
+    const a = sumFast / fast;
+    const b = sumSlow / slow;
+    current = a > b ? 1 : a < b ? short : a === b ? current : 0;
+    pos[t] = current;
+  }
+}
+
+function emaCross(close: Float64Array, fast: number, slow: number, short: number, pos: Int8Array): void {
+  const n = pos.length;
+  const alphaFast = 2 / (fast + 1);
+  const alphaSlow = 2 / (slow + 1);
+  const warm = Math.max(fast, slow) - 1;
+  let emaFast = 0, emaSlow = 0, current = 0;
+  for (let t = 0; t < n; t++) {
+    const c = close[t];
+    // ema(): the mean of the first `period` values seeds it, then value += α (x − value).
+    if (t < fast) {
+      emaFast += c;
+      if (t === fast - 1) emaFast /= fast;
+    } else emaFast += alphaFast * (c - emaFast);
+    if (t < slow) {
+      emaSlow += c;
+      if (t === slow - 1) emaSlow /= slow;
+    } else emaSlow += alphaSlow * (c - emaSlow);
+    if (t >= warm) current = crossExact(emaFast, emaSlow, current, short);
+    pos[t] = current;
+  }
+}
+
+function macdCross(close: Float64Array, fast: number, slow: number, signal: number, short: number, pos: Int8Array): void {
+  const n = pos.length;
+  const alphaFast = 2 / (fast + 1);
+  const alphaSlow = 2 / (slow + 1);
+  const alphaSignal = 2 / (signal + 1);
+  const lineStart = Math.max(fast, slow) - 1; // first bar of the MACD line
+  const signalStart = lineStart + signal - 1; // first bar of its signal EMA
+  let emaFast = 0, emaSlow = 0, emaSignal = 0, current = 0;
+  for (let t = 0; t < n; t++) {
+    const c = close[t];
+    if (t < fast) {
+      emaFast += c;
+      if (t === fast - 1) emaFast /= fast;
+    } else emaFast += alphaFast * (c - emaFast);
+    if (t < slow) {
+      emaSlow += c;
+      if (t === slow - 1) emaSlow /= slow;
+    } else emaSlow += alphaSlow * (c - emaSlow);
+    if (t >= lineStart) {
+      const line = emaFast - emaSlow;
+      if (t < signalStart) emaSignal += line;
+      else if (t === signalStart) {
+        emaSignal = (emaSignal + line) / signal;
+      } else emaSignal += alphaSignal * (line - emaSignal);
+      if (t >= signalStart) current = crossExact(line, emaSignal, current, short);
+    }
+    pos[t] = current;
+  }
+}
+
+function momentum(close: Float64Array, lookback: number, threshold: number, short: number, pos: Int8Array): void {
+  const n = pos.length;
+  const up = 1 + threshold;
+  const down = 1 - threshold;
+  for (let t = 0; t < n && t < lookback; t++) pos[t] = 0; // rate of change undefined
+  for (let t = lookback; t < n; t++) {
+    const c = close[t];
+    const before = close[t - lookback];
+    // roc = c / before − 1 against ±threshold, decided by c vs before·(1 ± threshold) unless too close to call.
+    const upper = before * up;
+    const aboveUp = c - upper;
+    const bandUp = TOLERANCE * (Math.abs(c) + Math.abs(upper));
+    if (aboveUp > bandUp) {
+      pos[t] = 1;
+      continue;
+    }
+    const lower = before * down;
+    const belowDown = c - lower;
+    const bandDown = TOLERANCE * (Math.abs(c) + Math.abs(lower));
+    if (aboveUp >= -bandUp) {
+      const roc = c / before - 1;
+      pos[t] = roc > threshold ? 1 : roc < -threshold ? short : 0;
+    } else if (belowDown < -bandDown) pos[t] = short;
+    else if (belowDown <= bandDown) {
+      const roc = c / before - 1;
+      pos[t] = roc > threshold ? 1 : roc < -threshold ? short : 0;
+    } else pos[t] = 0;
+  }
+}
+
+function seasonal(slot: Uint8Array, mask: Uint8Array, short: number, pos: Int8Array): void {
+  for (let t = 0; t < pos.length; t++) pos[t] = mask[slot[t]] === 1 ? 1 : short;
+}
+
+function rsiReversion(r: Float64Array, lower: number, upper: number, short: number, pos: Int8Array): void {
+  let current = 0;
+  for (let t = 0; t < pos.length; t++) {
+    const v = r[t];
+    if (v !== v) current = 0;
+    else if (v < lower) current = 1;
+    else if (v > upper) current = short;
+    else if (current === 1 && v > 50) current = 0;
+    else if (current === -1 && v < 50) current = 0;
+    pos[t] = current;
+  }
+}
+
+function bollingerReversion(close: Float64Array, middle: Float64Array, sd: Float64Array, k: number, short: number, pos: Int8Array): void {
+  let current = 0;
+  for (let t = 0; t < pos.length; t++) {
+    const mean = middle[t];
+    if (mean !== mean) current = 0;
+    else {
+      const c = close[t];
+      const spread = k * sd[t];
+      if (c < mean - spread) current = 1;
+      else if (c > mean + spread) current = short;
+      else if ((current === 1 && c >= mean) || (current === -1 && c <= mean)) current = 0;
+    }
+    pos[t] = current;
+  }
+}
+
+function bollingerBreakout(close: Float64Array, middle: Float64Array, sd: Float64Array, k: number, short: number, pos: Int8Array): void {
+  let current = 0;
+  for (let t = 0; t < pos.length; t++) {
+    const mean = middle[t];
+    if (mean !== mean) current = 0;
+    else {
+      const c = close[t];
+      const spread = k * sd[t];
+      if (c > mean + spread) current = 1;
+      else if (c < mean - spread) current = short;
+      else if ((current === 1 && c < mean) || (current === -1 && c > mean)) current = 0;
+    }
+    pos[t] = current;
+  }
+}
+
+function donchianBreakout(close: Float64Array, channel: Float64Array, short: number, pos: Int8Array): void {
+  const n = pos.length;
+  let current = 0;
+  if (n > 0) pos[0] = 0;
+  for (let t = 1; t < n; t++) {
+    // The channel of the previous `period` bars: a close can break it, it cannot break a channel that includes itself.
+    const up = channel[t - 1];
+    const down = channel[n + t - 1];
+    if (up !== up) current = 0;
+    else if (close[t] > up) current = 1;
+    else if (close[t] < down) current = short;
+    pos[t] = current;
+  }
+}

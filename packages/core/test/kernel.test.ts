@@ -1,0 +1,118 @@
+// The fast kernel against the reference (positions() + walk()), bit for bit, across families, windows, costs,
+// block counts and processing orders; prices drawn from a small set of levels so ties between indicators (the
+// cases where the kernel's multiplied comparisons must defer to the exact division) happen often.
+import fc from 'fast-check';
+import {
+  backtestAll, backtestAllReference, BacktestKernel, backtestJob, createMarket, emptyResults, generateStrategies, METRIC_NAMES, prepareColumns,
+  type BacktestResults, type Strategy,
+} from '../src';
+import { seriesFromCloses } from './fixtures';
+
+const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+function expectIdentical(fast: BacktestResults, reference: BacktestResults): void {
+  expect(fast.training.ids).toEqual(reference.training.ids);
+  for (const m of METRIC_NAMES) {
+    expect({ m, training: bits(fast.training.columns[m]) }).toEqual({ m, training: bits(reference.training.columns[m]) });
+    expect({ m, validation: bits(fast.validation.columns[m]) }).toEqual({ m, validation: bits(reference.validation.columns[m]) });
+  }
+  const { sum, sumSquares, ...shape } = fast.trainingMoments;
+  const { sum: refSum, sumSquares: refSquares, ...refShape } = reference.trainingMoments;
+  expect(shape).toEqual(refShape);
+  expect(bits(sum)).toEqual(bits(refSum));
+  expect(bits(sumSquares)).toEqual(bits(refSquares));
+}
+
+const direction = fc.constantFrom('long_only' as const, 'long_short' as const);
+const period = (max: number) => fc.integer({ min: 1, max });
+const pair = (max: number) => fc.tuple(period(max), period(max)).filter(([a, b]) => a !== b).map(([a, b]) => [Math.min(a, b), Math.max(a, b)]);
+
+/** Every family with parameters small enough to trade on a few hundred bars. */
+const strategy: fc.Arbitrary<Omit<Strategy, 'id'>> = fc.oneof(
+  fc.record({ family: fc.constant('coin_flip' as const), direction, seed: fc.nat(), probabilityLong: fc.double({ min: 0, max: 1, noNaN: true }) }),
+  fc.record({ family: fc.constant('sma_cross' as const), direction, p: pair(40) }).map(({ p, ...s }) => ({ ...s, fast: p[0], slow: p[1] })),
+  fc.record({ family: fc.constant('ema_cross' as const), direction, p: pair(40) }).map(({ p, ...s }) => ({ ...s, fast: p[0], slow: p[1] })),
+  fc.record({ family: fc.constant('macd' as const), direction, p: pair(30), signal: period(12) }).map(({ p, ...s }) => ({ ...s, fast: p[0], slow: p[1] })),
+  fc.record({ family: fc.constant('rsi_reversion' as const), direction, period: fc.integer({ min: 2, max: 30 }), lower: fc.integer({ min: 10, max: 45 }), upper: fc.integer({ min: 55, max: 90 }) }),
+  fc.record({ family: fc.constant('bollinger' as const), direction, period: fc.integer({ min: 2, max: 40 }), k: fc.constantFrom(0.5, 1, 1.5, 2, 2.7), mode: fc.constantFrom('reversion' as const, 'breakout' as const) }),
+  fc.record({ family: fc.constant('donchian_breakout' as const), direction, period: period(40) }),
+  fc.record({ family: fc.constant('momentum' as const), direction, lookback: period(40), threshold: fc.constantFrom(0, 0.01, 0.02, 0.001, 0.0099) }),
+  fc.record({
+    family: fc.constant('seasonal' as const), direction,
+    hours: fc.uniqueArray(fc.integer({ min: 0, max: 23 }), { minLength: 1, maxLength: 24 }),
+    weekdays: fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 7 }),
+  }),
+) as fc.Arbitrary<Omit<Strategy, 'id'>>;
+
+/** Closes that revisit a few levels (100, 101, 102, 99, …), so averages and rates of change tie exactly. */
+const closes = fc.array(fc.constantFrom(99, 100, 101, 102, 100.5, 98, 110), { minLength: 60, maxLength: 400 });
+
+const setup = fc.record({
+  closes,
+  strategies: fc.array(strategy, { minLength: 1, maxLength: 12 }),
+  split: fc.double({ min: 0.2, max: 0.8, noNaN: true }),
+  feesBps: fc.constantFrom(0, 10, 2.5, 5000),
+  slippageBps: fc.constantFrom(0, 3, 0.1),
+  blocks: fc.integer({ min: 1, max: 16 }),
+});
+
+describe('fast kernel', () => {
+  it('gives the reference results bit for bit on contiguous training/validation windows', () => {
+    fc.assert(
+      fc.property(setup, ({ closes: prices, strategies: drawn, split, feesBps, slippageBps, blocks }) => {
+        const market = createMarket(seriesFromCloses(prices));
+        const cut = Math.max(blocks, Math.floor(prices.length * split));
+        const windows = { training: { start: 0, end: cut }, validation: { start: cut, end: prices.length } };
+        const strategies = drawn.map((s, i) => ({ ...s, id: `s${i}` }) as Strategy);
+        const costs = { feesBps, slippageBps };
+        expectIdentical(backtestAll(strategies, market, windows, costs, { blocks }), backtestAllReference(strategies, market, windows, costs, { blocks }));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('gives the reference results on arbitrary (even overlapping) windows, in any processing order and chunking', () => {
+    fc.assert(
+      fc.property(setup, fc.nat(), fc.nat(), fc.integer({ min: 1, max: 5 }), ({ closes: prices, strategies: drawn, feesBps, blocks }, a, b, chunk) => {
+        const n = prices.length;
+        const start = a % (n - blocks);
+        const end = start + blocks + (b % (n - start - blocks + 1));
+        const windows = { training: { start, end }, validation: { start: b % n, end: n } };
+        const strategies = drawn.map((s, i) => ({ ...s, id: `s${i}` }) as Strategy);
+        const market = createMarket(seriesFromCloses(prices));
+        const costs = { feesBps, slippageBps: 0 };
+        // Rows in reverse, `chunk` at a time, each chunk by a fresh kernel (as separate worker threads would).
+        const results = emptyResults(strategies, windows, blocks);
+        const columns = prepareColumns(market);
+        for (let to = strategies.length; to > 0; to -= chunk) {
+          const rows = Array.from({ length: Math.min(chunk, to) }, (_, i) => to - 1 - i);
+          new BacktestKernel(columns, backtestJob(market, windows, costs), results).run(rows.map((r) => strategies[r]), rows);
+        }
+        expectIdentical(results, backtestAllReference(strategies, market, windows, costs, { blocks }));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('matches the reference on a smooth trending market with generated strategies of every family', () => {
+    const prices = Array.from({ length: 3000 }, (_, i) => 100 * Math.exp(0.05 * Math.sin(i / 40) + 0.0002 * i + 0.01 * Math.sin(i * 1.7)));
+    const market = createMarket(seriesFromCloses(prices));
+    const windows = { training: { start: 0, end: 2100 }, validation: { start: 2100, end: 3000 } };
+    const strategies = generateStrategies({ count: 150, seed: 9 });
+    const costs = { feesBps: 10, slippageBps: 2 };
+    const fast = backtestAll(strategies, market, windows, costs, { blocks: 64 });
+    expectIdentical(fast, backtestAllReference(strategies, market, windows, costs, { blocks: 64 }));
+    // Not a vacuous comparison: most strategies trade on both windows.
+    const trading = fast.validation.columns.trades.filter((t) => t > 0).length;
+    expect(trading).toBeGreaterThan(110);
+  });
+
+  it('rejects bad costs and windows before any work, with the place', () => {
+    const market = createMarket(seriesFromCloses([100, 101, 102, 103, 104]));
+    const s = [{ id: 's', family: 'sma_cross', direction: 'long_only', fast: 1, slow: 2 } as Strategy];
+    const ok = { training: { start: 0, end: 3 }, validation: { start: 3, end: 5 } };
+    expect(() => backtestAll(s, market, ok, { feesBps: -1, slippageBps: 0 }, { blocks: 1 })).toThrow(expect.objectContaining({ where: 'costs' }));
+    expect(() => backtestAll(s, market, { ...ok, validation: { start: 3, end: 9 } }, { feesBps: 0, slippageBps: 0 }, { blocks: 1 })).toThrow(/0…5/);
+    expect(() => backtestAll(s, market, ok, { feesBps: 0, slippageBps: 0 }, { blocks: 4 })).toThrow(/blocks|3 bars/);
+  });
+});
