@@ -1,6 +1,6 @@
 # Run once per AWS account, with local state (this configuration creates the bucket the main state lives in).
 terraform {
-  required_version = ">= 1.10"
+  required_version = ">= 1.11"
 
   required_providers {
     aws = {
