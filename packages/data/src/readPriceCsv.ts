@@ -93,6 +93,9 @@ class ColumnBuilder {
   }
 }
 
+/** Rows with more fields are refused (a Binance kline row has 12). */
+const MAX_FIELDS = 64;
+
 /** A positive finite price, or NaN. Number() accepts surrounding spaces (Kaggle's exports have them). */
 function price(raw: string): number {
   const value = Number(raw);
@@ -112,35 +115,55 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
     dropped.push({ line, reason: `column ${column + 1}: ${message}` });
   };
 
-  const readRow = (text: string): void => {
-    if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    if (text.length === 0 || text.trim() === '') return;
-    const fields = splitCsvLine(text);
-    if (!fields) throw new InputError('has a quoted field that is not closed on its line', `${path}:${line}`);
+  // The current row: its fields are found by indexOf on the chunk's text, and only the ones used are cut out
+  // (field k is text.slice(starts[k], starts[k + 1] − 1)), no array per row. A chunk holding a quote goes the slow
+  // way, through splitCsvLine.
+  const starts = new Int32Array(MAX_FIELDS + 2);
+  let text = '';
+  let quoted: string[] | null = null;
+  const field = (k: number): string => (quoted ? quoted[k] : text.slice(starts[k], starts[k + 1] - 1));
+
+  const readRow = (chunkText: string, start: number, end: number, hasQuotes: boolean): void => {
+    if (line === 1 && chunkText.charCodeAt(start) === 0xfeff) start++;
+    if (start === end || (chunkText.charCodeAt(start) <= 32 && chunkText.slice(start, end).trim() === '')) return;
+    let count: number;
+    if (hasQuotes || !layout) {
+      quoted = splitCsvLine(chunkText.slice(start, end));
+      if (!quoted) throw new InputError('has a quoted field that is not closed on its line', `${path}:${line}`);
+      count = quoted.length;
+    } else {
+      quoted = null;
+      text = chunkText;
+      count = 1;
+      starts[0] = start;
+      for (let comma = chunkText.indexOf(',', start); comma !== -1 && comma < end && count <= MAX_FIELDS; comma = chunkText.indexOf(',', comma + 1)) starts[count++] = comma + 1;
+      starts[count] = end + 1;
+    }
     if (!layout) {
-      layout = detectLayout(fields, path, options.format);
+      layout = detectLayout(quoted!, path, options.format);
+      if (layout.width > MAX_FIELDS) throw new InputError(`has ${layout.width} columns; at most ${MAX_FIELDS} are read`, `${path}:${line}`);
       if (layout.header) return;
     }
     const L = layout;
-    if (fields.length !== L.width) return fail(Math.min(fields.length, L.width) - 1, `has ${fields.length} fields, the ${L.header ? 'header' : 'first row'} has ${L.width}`);
-    const rawTime = fields[L.time];
+    if (count !== L.width) return fail(Math.min(count, L.width) - 1, `has ${count > MAX_FIELDS ? 'more' : count} fields, the ${L.header ? 'header' : 'first row'} has ${L.width}`);
+    const rawTime = field(L.time);
     const time = parseTimestamp(rawTime);
     if (Number.isNaN(time)) return fail(L.time, `"${rawTime.trim()}" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)`);
     if (time <= previous) {
       return fail(L.time, `${rawTime.trim()} is ${time === previous ? 'a duplicate of' : 'earlier than'} the previous row's timestamp (rows must be sorted, oldest first, one per time)`);
     }
-    const close = price(fields[L.close]);
-    const open = L.hasOhlc ? price(fields[L.open]) : close;
-    const high = L.hasOhlc ? price(fields[L.high]) : close;
-    const low = L.hasOhlc ? price(fields[L.low]) : close;
+    const close = price(field(L.close));
+    const open = L.hasOhlc ? price(field(L.open)) : close;
+    const high = L.hasOhlc ? price(field(L.high)) : close;
+    const low = L.hasOhlc ? price(field(L.low)) : close;
     if (Number.isNaN(open + high + low + close)) {
       for (const [column, name] of [[L.open, 'open'], [L.high, 'high'], [L.low, 'low'], [L.close, 'close']] as const) {
-        if (Number.isNaN(price(fields[column]))) return fail(column, `${name} must be a positive number (got "${fields[column].trim()}")`);
+        if (Number.isNaN(price(field(column)))) return fail(column, `${name} must be a positive number (got "${field(column).trim()}")`);
       }
     }
     let volume = 0;
     if (L.volume >= 0) {
-      const raw = fields[L.volume];
+      const raw = field(L.volume);
       volume = raw.trim() === '' ? 0 : Number(raw);
       if (!(volume >= 0 && volume < Number.POSITIVE_INFINITY)) return fail(L.volume, `volume must be a number ≥ 0 (got "${raw.trim()}")`);
     }
@@ -155,19 +178,20 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
       hash.update(chunk);
-      const text = rest + decoder.decode(chunk, { stream: true });
+      const chunkText = rest + decoder.decode(chunk, { stream: true });
+      const hasQuotes = chunkText.includes('"');
       let start = 0;
-      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      for (let end = chunkText.indexOf('\n'); end >= 0; end = chunkText.indexOf('\n', start)) {
         line++;
-        readRow(text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end));
+        readRow(chunkText, start, end > start && chunkText.charCodeAt(end - 1) === 13 ? end - 1 : end, hasQuotes);
         start = end + 1;
       }
-      rest = text.slice(start);
+      rest = chunkText.slice(start);
     }
     rest += decoder.decode();
     if (rest.length > 0) {
       line++;
-      readRow(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
+      readRow(rest, 0, rest.endsWith('\r') ? rest.length - 1 : rest.length, rest.includes('"'));
     }
   } finally {
     input.destroy();

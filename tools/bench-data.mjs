@@ -1,0 +1,41 @@
+// Benchmark (not a test): how long readPriceCsv takes for a 1,000,000-row price file, in the generic layout and as
+// a headerless Binance kline dump. The files are generated in the temp folder; @overfit/data is bundled with
+// esbuild first, so this measures the same JavaScript the CLI runs. Usage: npm run bench:data [-- rows]
+import { build } from 'esbuild';
+import { writeFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const rows = Number(process.argv[2] ?? 1_000_000);
+const dir = mkdtempSync(join(tmpdir(), 'overfit-bench-data-'));
+const bundle = join(dir, 'data.cjs');
+await build({ entryPoints: [join(root, 'packages/data/src/index.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+const { readPriceCsv, syntheticMarket, formatPriceCsv } = createRequire(import.meta.url)(bundle);
+
+const series = syntheticMarket({ bars: rows, seed: 1, intervalMs: 60_000 });
+const files = {
+  'generic (ISO times)': formatPriceCsv(series),
+  'binance (headerless, epoch ms)': Array.from(series.time, (t, i) =>
+    `${t},${series.open[i]},${series.high[i]},${series.low[i]},${series.close[i]},${series.volume[i]},${t + 59_999},0,1,0,0,0`).join('\n') + '\n',
+};
+console.log(`readPriceCsv, ${rows.toLocaleString('en')} rows, best of 3 (Node ${process.version}):`);
+try {
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(dir, 'prices.csv');
+    writeFileSync(path, text);
+    const times = [];
+    for (let run = 0; run < 3; run++) {
+      const started = performance.now();
+      const { source } = await readPriceCsv(path);
+      times.push(performance.now() - started);
+      if (source.rows !== rows) throw new Error(`read ${source.rows} rows, wrote ${rows}`);
+    }
+    const best = Math.min(...times);
+    console.log(`  ${name.padEnd(32)} ${(best / 1000).toFixed(2)} s  (${(Buffer.byteLength(text) / 1e6 / (best / 1000)).toFixed(0)} MB/s; runs ${times.map((t) => (t / 1000).toFixed(2)).join(', ')} s)`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
