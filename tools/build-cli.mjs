@@ -6,6 +6,18 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: 'linked',
+  external: ['@napi-rs/canvas'],
+  logLevel: 'warning',
+};
+// The backtest stage's worker threads need a file of their own: it goes next to the CLI, where
+// packages/stage-backtest/src/parallel.ts looks for it (__dirname of the bundle).
+await build({ ...common, entryPoints: [join(root, 'packages/stage-backtest/src/worker.ts')], outfile: join(root, 'apps/cli/dist/backtest-worker.cjs') });
 await build({
   entryPoints: [join(root, 'apps/cli/src/bin.ts')],
   outfile: join(root, 'apps/cli/dist/overfit.cjs'),

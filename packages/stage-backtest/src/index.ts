@@ -1,11 +1,14 @@
 // Stage 2 — backtest: every strategy on both windows. Selection reads only the training table; the validation
 // table and the training window's block moments are for the statistics of the whole selection process.
-import { backtestAll, createMarket, InputError, splitWindows, strategyLookback, type BarWindow, type DataRef, type Strategy } from '@overfit/core';
+import { createMarket, InputError, splitWindows, strategyLookback, type BarWindow, type DataRef, type Strategy } from '@overfit/core';
 import type { LoadedPrices } from '@overfit/data';
 import {
   asRecord, eventKey, formatBlockMoments, formatTrainingPerformance, getJson, parseShardRange, parseStageEvent, runKeys, shardKeys,
   type ArtifactStore, type ShardRange, type StageEvent,
 } from '@overfit/store';
+import { backtestInParallel } from './parallel';
+
+export { backtestInParallel, defaultWorkers, findWorkerScript, WORKER_BUNDLE, type ParallelOptions } from './parallel';
 
 export interface BacktestInput extends StageEvent {
   strategiesKey: string;
@@ -29,6 +32,8 @@ export interface BacktestDeps {
   store: ArtifactStore;
   loadPrices: (ref: DataRef) => Promise<LoadedPrices>;
   onProgress?: (done: number, total: number) => void;
+  /** Worker threads for the kernel; default: every core for large runs, see parallel.ts. Results never depend on it. */
+  workers?: number;
 }
 
 export function parseEvent(event: unknown): BacktestInput {
@@ -72,7 +77,9 @@ export async function run(input: BacktestInput, deps: BacktestDeps): Promise<Bac
 
   const costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
   const trainingBars = windows.training.end - windows.training.start;
-  const results = backtestAll(strategies, market, windows, costs, { blocks: Math.min(MOMENT_BLOCKS, trainingBars), onProgress: deps.onProgress });
+  const results = await backtestInParallel(strategies, market, windows, costs, {
+    blocks: Math.min(MOMENT_BLOCKS, trainingBars), workers: deps.workers, onProgress: deps.onProgress,
+  });
   const keys = shard ? shardKeys(input.runId, shard.index) : runKeys(input.runId);
   await deps.store.put(keys.trainingPerformance, formatTrainingPerformance(strategies, results.training), 'text/csv');
   await deps.store.put(keys.validationPerformance, formatTrainingPerformance(strategies, results.validation), 'text/csv');

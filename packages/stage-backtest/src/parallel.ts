@@ -1,0 +1,135 @@
+// The fast kernel spread over worker threads. Prices, the kernel's per-bar columns and every result column live in
+// SharedArrayBuffers: each worker reads the same prices and writes its strategies' rows in place, so nothing is
+// copied back and nothing per bar is sent. Strategies go out in chunks from one queue (ordered by family and
+// parameter, as the kernel likes them), so a slow family does not leave a thread idle. Each strategy's numbers
+// depend only on it and the prices, so the results are identical for any number of workers or chunk size.
+//
+// Where the worker code comes from: a worker thread needs a JavaScript file. The CLI and the Lambdas are esbuild
+// bundles, and tools/build-cli.mjs (like the Lambda build) bundles src/worker.ts into `backtest-worker.cjs` next to
+// the main bundle, found through __dirname. Under ts-jest or any unbundled run there is no such file: the same
+// kernel then runs in this thread (tests build the worker bundle themselves to exercise the threads).
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import {
+  BacktestKernel, backtestJob, emptyResults, kernelOrder, prepareColumns, shared,
+  type BacktestResults, type BarWindow, type Costs, type KernelColumns, type KernelJob, type Market, type Strategy,
+} from '@overfit/core';
+
+export const WORKER_BUNDLE = 'backtest-worker.cjs';
+
+/** What a worker gets once: the shared columns to read and write, and the run's constants. */
+export interface WorkerInit {
+  columns: KernelColumns;
+  job: KernelJob;
+  results: BacktestResults;
+}
+
+/** One unit of work: strategies and the result rows they own. The worker answers with the count done. */
+export interface WorkerChunk {
+  strategies: Strategy[];
+  rows: Int32Array;
+}
+
+export interface ParallelOptions {
+  blocks: number;
+  /** Threads to use; default: every core, but one thread below ~20 M strategy-bars (starting workers costs more). */
+  workers?: number;
+  /** The bundled worker entry; default: $OVERFIT_BACKTEST_WORKER, else backtest-worker.cjs beside this bundle. */
+  workerScript?: string;
+  /** Strategies per chunk; default: about 8 chunks per worker, 16 to 2,000 strategies each. */
+  chunkSize?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Below this much work one thread finishes before two would have started. */
+const PARALLEL_MIN_STRATEGY_BARS = 20_000_000;
+
+export function findWorkerScript(): string | undefined {
+  const fromEnv = process.env.OVERFIT_BACKTEST_WORKER;
+  if (fromEnv) return fromEnv;
+  const here = typeof __dirname === 'string' ? __dirname : undefined;
+  const beside = here && join(here, WORKER_BUNDLE);
+  return beside && existsSync(beside) ? beside : undefined;
+}
+
+export function defaultWorkers(strategies: number, bars: number): number {
+  return strategies * bars < PARALLEL_MIN_STRATEGY_BARS ? 1 : Math.min(availableParallelism(), 16);
+}
+
+/** backtestAll (same arguments, same results) on worker threads when a worker bundle is available. */
+export async function backtestInParallel(
+  strategies: readonly Strategy[],
+  market: Market,
+  windows: { training: BarWindow; validation: BarWindow },
+  costs: Costs,
+  options: ParallelOptions,
+): Promise<BacktestResults> {
+  const job = backtestJob(market, windows, costs);
+  const total = strategies.length;
+  const bars = market.series.close.length;
+  const script = options.workerScript ?? findWorkerScript();
+  const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(total, bars), total));
+  const threads = script && workers > 1 ? workers : 0;
+  const allocate = threads > 0 ? shared : undefined;
+  const results = emptyResults(strategies, windows, options.blocks, allocate);
+  const columns = prepareColumns(market, allocate);
+
+  const order = kernelOrder(strategies);
+  const size = options.chunkSize ?? Math.min(2000, Math.max(16, Math.ceil(total / (8 * Math.max(1, threads)))));
+  const chunks: WorkerChunk[] = [];
+  for (let from = 0; from < total; from += size) {
+    const rows = order.slice(from, Math.min(total, from + size));
+    chunks.push({ strategies: Array.from(rows, (row) => strategies[row]), rows });
+  }
+
+  if (threads === 0) {
+    const kernel = new BacktestKernel(columns, job, results);
+    let done = 0;
+    for (const chunk of chunks) {
+      kernel.run(chunk.strategies, chunk.rows);
+      done += chunk.rows.length;
+      options.onProgress?.(done, total);
+    }
+    return results;
+  }
+  await runOnWorkers(script!, threads, { columns, job, results: { ...results, training: { ...results.training, ids: [] }, validation: { ...results.validation, ids: [] } } }, chunks, total, options.onProgress);
+  return results;
+}
+
+function runOnWorkers(
+  script: string, threads: number, init: WorkerInit, chunks: WorkerChunk[], total: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const pool: Worker[] = [];
+    let next = 0;
+    let done = 0;
+    let failed = false;
+    const stop = () => Promise.all(pool.map((w) => w.terminate()));
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      void stop().finally(() => reject(error instanceof Error ? error : new Error(String(error))));
+    };
+    const feed = (worker: Worker) => {
+      if (next < chunks.length) worker.postMessage(chunks[next++]);
+    };
+    for (let i = 0; i < Math.min(threads, chunks.length); i++) {
+      const worker = new Worker(script, { workerData: init });
+      pool.push(worker);
+      worker.on('message', (count: number) => {
+        done += count;
+        onProgress?.(done, total);
+        if (done === total) void stop().then(() => resolve(), reject);
+        else feed(worker);
+      });
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (code !== 0 && done < total) fail(new Error(`backtest worker exited with code ${code}`));
+      });
+      feed(worker);
+    }
+  });
+}

@@ -1,0 +1,70 @@
+// The kernel on real worker threads: the worker entry is bundled here the way tools/build-cli.mjs bundles it for
+// the CLI, then the results must equal the reference bit for bit, whatever the number of workers or chunk size.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { backtestAllReference, createMarket, generateStrategies, METRIC_NAMES, splitWindows, type BacktestResults } from '@overfit/core';
+import { syntheticMarket } from '@overfit/data';
+import { backtestInParallel, WORKER_BUNDLE } from '../src';
+
+let dir: string;
+let workerScript: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'overfit-worker-'));
+  workerScript = join(dir, WORKER_BUNDLE);
+  await build({
+    entryPoints: [join(__dirname, '../src/worker.ts')], outfile: workerScript, bundle: true, platform: 'node', format: 'cjs',
+    target: 'node20', logLevel: 'warning', external: ['@napi-rs/canvas'],
+  });
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+function fingerprint(r: BacktestResults) {
+  return {
+    ids: r.training.ids,
+    training: METRIC_NAMES.map((m) => bits(r.training.columns[m])),
+    validation: METRIC_NAMES.map((m) => bits(r.validation.columns[m])),
+    sum: bits(r.trainingMoments.sum),
+    sumSquares: bits(r.trainingMoments.sumSquares),
+  };
+}
+
+const market = createMarket(syntheticMarket({ bars: 2500, seed: 3 }));
+const windows = splitWindows(2500, 0.7);
+const strategies = generateStrategies({ count: 120, seed: 11 });
+const costs = { feesBps: 10, slippageBps: 1 };
+const reference = fingerprint(backtestAllReference(strategies, market, windows, costs, { blocks: 16 }));
+
+it.each([
+  [2, 7],
+  [3, 50],
+  [2, 1000],
+])('gives the reference results on %i worker threads with chunks of %i', async (workers, chunkSize) => {
+  const progress: number[] = [];
+  const results = await backtestInParallel(strategies, market, windows, costs, {
+    blocks: 16, workers, chunkSize, workerScript, onProgress: (done) => progress.push(done),
+  });
+  expect(fingerprint(results)).toEqual(reference);
+  expect(progress[progress.length - 1]).toBe(120);
+  expect(results.training.columns.trades.buffer).toBeInstanceOf(SharedArrayBuffer); // the threads wrote in place
+});
+
+it('runs the same kernel in this thread when there is no worker bundle (unbundled runs, ts-jest)', async () => {
+  const results = await backtestInParallel(strategies, market, windows, costs, { blocks: 16, workers: 4, chunkSize: 9 });
+  expect(fingerprint(results)).toEqual(reference);
+  expect(results.training.columns.trades.buffer).toBeInstanceOf(ArrayBuffer);
+});
+
+it('rejects, and leaves no worker running, when a worker fails', async () => {
+  const broken = join(dir, 'broken-worker.cjs');
+  await writeFile(broken, "require('node:worker_threads').parentPort.on('message', () => { throw new Error('kernel exploded'); });\n");
+  await expect(backtestInParallel(strategies, market, windows, costs, { blocks: 16, workers: 2, workerScript: broken })).rejects.toThrow('kernel exploded');
+});
+
+it('checks costs and windows before starting any thread', async () => {
+  await expect(backtestInParallel(strategies, market, windows, { feesBps: Number.NaN, slippageBps: 0 }, { blocks: 16, workers: 2, workerScript }))
+    .rejects.toThrow(/costs/);
+});
