@@ -111,9 +111,14 @@ export function pipelineFunctionNames(config: TerraformConfig): string[] {
   return Object.keys(functions).sort();
 }
 
-/** The `${name}` placeholders of a template file. */
+/** The `${name}` placeholders of a template file (`$${` is Terraform's escape for a literal `${`). */
 export function templatePlaceholders(text: string): Set<string> {
-  return new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]));
+  return new Set([...text.matchAll(/(?<!\$)\$\{(\w+)\}/g)].map((match) => match[1]));
+}
+
+/** Interpolations and directives templatefile() would reject or evaluate that are not plain placeholders. */
+export function invalidTemplateSequences(text: string): string[] {
+  return [...text.matchAll(/(?<![$%])([$%])\{(?!\w+\})[^}\n]{0,40}\}?/g)].map((match) => match[0]);
 }
 
 /** Each templatefile() call: its absolute template path and the variable names it supplies. */
@@ -122,7 +127,7 @@ export function templatefileCalls(config: TerraformConfig): { module: TerraformM
   const calls = [];
   for (const m of config.modules.values()) {
     for (const [text] of stringsIn(m.json)) {
-      const call = /templatefile\("([^"]+)",([\s\S]*)\)/.exec(text);
+      const call = /templatefile\(\s*"([^"]+)"\s*,([\s\S]*)\)/.exec(text);
       if (!call) continue;
       const template = resolve(call[1].replace('${path.module}', m.dir));
       const supplied = new Set<string>();
@@ -147,7 +152,11 @@ export function templatefileProblems(config: TerraformConfig): string[] {
       problems.push(`${m.label}: templatefile: ${template} does not exist`);
       continue;
     }
-    const needed = templatePlaceholders(readFileSync(template, 'utf8'));
+    const text = readFileSync(template, 'utf8');
+    for (const sequence of invalidTemplateSequences(text)) {
+      problems.push(`${m.label}: templatefile ${basename(template)}: ${sequence} is not a placeholder (write $\${ or %%{ for a literal)`);
+    }
+    const needed = templatePlaceholders(text);
     for (const name of needed) if (!supplied.has(name)) problems.push(`${m.label}: templatefile ${basename(template)}: placeholder \${${name}} not supplied`);
     for (const name of supplied) if (!needed.has(name)) problems.push(`${m.label}: templatefile ${basename(template)}: ${name} supplied but not a placeholder`);
   }

@@ -9,7 +9,7 @@ locals {
   functions = {
     generate  = { memory_size = 512, timeout = 60, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
     backtest  = { memory_size = 3008, timeout = 900, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
-    select    = { memory_size = 1024, timeout = 120, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
+    select    = { memory_size = 1024, timeout = 300, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
     validate  = { memory_size = 1024, timeout = 300, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
     visualize = { memory_size = 1536, timeout = 300, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
     finalize  = { memory_size = 256, timeout = 30, read_prefixes = ["runs/*"], write_prefixes = ["runs/*", "latest.json"] }
@@ -48,7 +48,6 @@ module "step_functions" {
   source             = "./modules/step_functions"
   name               = local.name
   function_arns      = module.lambda.function_arns
-  max_concurrency    = var.backtest_max_concurrency
   log_retention_days = var.log_retention_days
 }
 

@@ -68,12 +68,6 @@ variable "lambda_timeout_seconds" {
   default     = {}
 }
 
-variable "backtest_max_concurrency" {
-  description = "Backtest shards the state machine runs in parallel."
-  type        = number
-  default     = 10
-}
-
 variable "log_retention_days" {
   description = "Days CloudWatch keeps every log group."
   type        = number

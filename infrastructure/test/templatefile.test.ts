@@ -10,12 +10,11 @@ test('the step_functions module fills the ASL of @overfit/pipeline', async () =>
   expect(calls.map((call) => [call.module.label, call.template])).toEqual([['modules/step_functions', PATHS.stateMachine]]);
 });
 
-test('it supplies one ARN per pipeline function and max_concurrency', async () => {
+test('it supplies one ARN per pipeline function', async () => {
   const config = await repositoryConfig();
   expect(pipelineFunctionNames(config)).toEqual(['backtest', 'finalize', 'generate', 'select', 'validate', 'visualize']);
   expect([...templatefileCalls(config)[0].supplied].sort()).toEqual([
-    'backtest_function_arn', 'finalize_function_arn', 'generate_function_arn', 'max_concurrency',
-    'select_function_arn', 'validate_function_arn', 'visualize_function_arn',
+    'backtest_function_arn', 'finalize_function_arn', 'generate_function_arn', 'select_function_arn', 'validate_function_arn', 'visualize_function_arn',
   ]);
 });
 
@@ -30,7 +29,7 @@ const ASL_FIXTURE = JSON.stringify({
   StartAt: 'Generate',
   States: {
     Generate: { Type: 'Task', Resource: '${generate_function_arn}', Next: 'Backtest' },
-    Backtest: { Type: 'Map', MaxConcurrency: '${max_concurrency}', ItemProcessor: { StartAt: 'Shard', States: { Shard: { Type: 'Task', Resource: '${backtest_function_arn}', End: true } } }, Next: 'Select' },
+    Backtest: { Type: 'Map', MaxConcurrencyPath: '$.generate.maxConcurrency', ItemProcessor: { StartAt: 'Shard', States: { Shard: { Type: 'Task', Resource: '${backtest_function_arn}', End: true } } }, Next: 'Select' },
     Select: { Type: 'Task', Resource: '${select_function_arn}', Next: 'Validate' },
     Validate: { Type: 'Task', Resource: '${validate_function_arn}', Next: 'Visualize' },
     Visualize: { Type: 'Task', Resource: '${visualize_function_arn}', Next: 'Finalize' },
@@ -48,11 +47,22 @@ test('negative: a function missing from local.functions leaves its placeholder u
 });
 
 test('negative: a renamed placeholder in the ASL is reported from both sides', async () => {
-  const config = await loadEditedCopy([], { asl: ASL_FIXTURE.replace('${max_concurrency}', '${backtest_concurrency}') });
+  const config = await loadEditedCopy([], { asl: ASL_FIXTURE.replace('${select_function_arn}', '${selection_function_arn}') });
   expect(templatefileProblems(config)).toEqual([
-    'modules/step_functions: templatefile state-machine.asl.json: placeholder ${backtest_concurrency} not supplied',
-    'modules/step_functions: templatefile state-machine.asl.json: max_concurrency supplied but not a placeholder',
+    'modules/step_functions: templatefile state-machine.asl.json: placeholder ${selection_function_arn} not supplied',
+    'modules/step_functions: templatefile state-machine.asl.json: select_function_arn supplied but not a placeholder',
   ]);
+});
+
+test('negative: an interpolation templatefile() cannot evaluate (here in a Comment) is reported; the $${ escape is not', async () => {
+  const withComment = (comment: string) => ASL_FIXTURE.replace('{"StartAt"', () => `{"Comment":${JSON.stringify(comment)},"StartAt"`);
+  const broken = await loadEditedCopy([], { asl: withComment('Terraform fills the ${…_function_arn} placeholders; %{ if x }') });
+  expect(templatefileProblems(broken)).toEqual([
+    'modules/step_functions: templatefile state-machine.asl.json: ${…_function_arn} is not a placeholder (write $${ or %%{ for a literal)',
+    'modules/step_functions: templatefile state-machine.asl.json: %{ if x } is not a placeholder (write $${ or %%{ for a literal)',
+  ]);
+  const escaped = await loadEditedCopy([], { asl: withComment('Terraform fills the $${…_function_arn} placeholders') });
+  expect(templatefileProblems(escaped)).toEqual([]);
 });
 
 test('negative: a missing template file', async () => {

@@ -1,5 +1,6 @@
 # The pipeline's state machine. Its definition is the ASL file of @overfit/pipeline, the same one the local
-# orchestrator and the tests run; Terraform only fills in the function ARNs and numbers.
+# orchestrator and the tests run; Terraform only fills in the function ARNs. (The
+# backtest Map's concurrency comes from the execution input, not from here.)
 data "aws_caller_identity" "current" {}
 
 resource "aws_cloudwatch_log_group" "executions" {
@@ -65,10 +66,10 @@ resource "aws_sfn_state_machine" "pipeline" {
   name     = "${var.name}-pipeline"
   type     = "STANDARD"
   role_arn = aws_iam_role.state_machine.arn
-  definition = templatefile("${path.module}/../../../../packages/pipeline/src/state-machine.asl.json", merge(
+  definition = templatefile(
+    "${path.module}/../../../../packages/pipeline/src/state-machine.asl.json",
     { for name, arn in var.function_arns : "${name}_function_arn" => arn },
-    { max_concurrency = var.max_concurrency },
-  ))
+  )
 
   logging_configuration {
     log_destination        = "${aws_cloudwatch_log_group.executions.arn}:*"

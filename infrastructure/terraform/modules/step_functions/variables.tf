@@ -8,12 +8,6 @@ variable "function_arns" {
   type        = map(string)
 }
 
-variable "max_concurrency" {
-  description = "Parallel backtest shards the Map state runs at once (the ASL placeholder $${max_concurrency})."
-  type        = number
-  default     = 10
-}
-
 variable "log_level" {
   description = "Step Functions execution log level: ALL, ERROR, FATAL or OFF."
   type        = string
