@@ -13,10 +13,11 @@ import {
   DEFAULT_RUN_CONFIG, isInputError, METRIC_LABELS, METRIC_NAMES, parseRunConfig, SELECTION_METRIC_FIELDS, SELECTION_METRICS, STRATEGY_FAMILIES,
   type MetricName,
 } from '@overfit/core';
+import { describeDataRef } from '@overfit/data';
 import { LATEST_KEY, RUN_ID_PATTERN, type ArtifactStore } from '@overfit/store';
 import type { Dataset } from './datasets';
 import { LauncherBusyError, type RunLauncher, type RunProgress } from './runLauncher';
-import { RunReader, SORT_KEYS, type StrategiesQuery } from './runReader';
+import { RunReader, SORT_KEYS, type RunListItem, type StrategiesQuery } from './runReader';
 
 export interface AppOptions {
   store: ArtifactStore;
@@ -55,6 +56,29 @@ class HttpError extends Error {
 }
 
 const errorBody = (statusCode: number, message: string) => ({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message });
+
+/** Routes that take no parameters say so: an unexpected query string is a 400, like any other bad input. */
+const noQuery = { type: 'object', additionalProperties: false, properties: {} } as const;
+
+const nullable = (type: string) => ({ type: [type, 'null'] });
+const runListResponse = {
+  type: 'object',
+  required: ['latestRunId', 'runs'],
+  properties: {
+    latestRunId: nullable('string'),
+    runs: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          runId: { type: 'string' }, status: { type: 'string' }, createdAt: { type: 'string' }, finishedAt: nullable('string'),
+          strategies: nullable('integer'), selectBy: nullable('string'), dataSource: nullable('string'), synthetic: nullable('boolean'),
+          verdict: nullable('string'), drop: nullable('number'), bestId: nullable('string'), error: nullable('string'),
+        },
+      },
+    },
+  },
+} as const;
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const match = /^Bearer (\S+)$/.exec(header ?? '');
@@ -104,9 +128,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => launcher.close());
 
   // --- health --------------------------------------------------------------------------------------------
-  app.get('/healthz', { schema: { response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { querystring: noQuery, response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', async (request) => {
+  app.get('/readyz', { schema: { querystring: noQuery } }, async (request) => {
     try {
       // A round trip to the store: a folder that can be read, or a bucket these credentials reach.
       await store.exists(LATEST_KEY);
@@ -118,7 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   // --- what a run may be started with ------------------------------------------------------------------------
-  app.get('/api/options', async () => ({
+  app.get('/api/options', { schema: { querystring: noQuery } }, async () => ({
     datasets: datasets.map(({ id, label }) => ({ id, label })),
     families: STRATEGY_FAMILIES,
     selectionMetrics: SELECTION_METRICS,
@@ -132,12 +156,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }));
 
   // --- runs ------------------------------------------------------------------------------------------------
-  app.get('/api/runs', async () => {
-    const [runs, latestRunId] = await Promise.all([reader.listRuns(), reader.latestRunId()]);
-    return { latestRunId, runs };
+  app.get('/api/runs', { schema: { querystring: noQuery, response: { 200: runListResponse } } }, async () => {
+    const [committed, latestRunId] = await Promise.all([reader.listRuns(), reader.latestRunId()]);
+    // Runs under way come first; a run whose manifest is already written is listed once, as committed.
+    const known = new Set(committed.map((run) => run.runId));
+    const running: RunListItem[] = launcher.inFlight().filter((job) => !known.has(job.runId)).map((job) => ({
+      runId: job.runId, status: job.state as 'queued' | 'running', createdAt: job.startedAt, finishedAt: null,
+      strategies: job.request.config.strategies, selectBy: job.request.config.selectBy, dataSource: describeDataRef(job.request.data),
+      synthetic: job.request.data.kind === 'synthetic', verdict: null, drop: null, bestId: null, error: null,
+    }));
+    return { latestRunId, runs: [...running, ...committed] };
   });
 
-  app.get<{ Params: { id: string } }>('/api/runs/:id', { schema: { params: runIdParams } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/api/runs/:id', { schema: { params: runIdParams, querystring: noQuery } }, async (request) => {
     const detail = await reader.detail(request.params.id);
     if (!detail) {
       const progress = await launcher.status(request.params.id);
@@ -146,7 +177,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return detail;
   });
 
-  app.get<{ Params: { id: string } }>('/api/runs/:id/status', { schema: { params: runIdParams } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/api/runs/:id/status', { schema: { params: runIdParams, querystring: noQuery } }, async (request) => {
     const { id } = request.params;
     // The manifest is the truth once written; before that, the launcher knows how far the run has come.
     const manifest = await reader.manifest(id);
@@ -206,6 +237,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.get<{ Params: { id: string; '*': string } }>('/api/runs/:id/artifacts/*', {
     schema: {
+      querystring: noQuery,
       params: {
         type: 'object',
         required: ['id', '*'],
@@ -267,7 +299,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // --- pages and Chart.js ------------------------------------------------------------------------------------
   const chartJs = chartJsBundle();
-  app.get('/vendor/chart.umd.min.js', async (_request, reply) => {
+  app.get('/vendor/chart.umd.min.js', { schema: { querystring: noQuery } }, async (_request, reply) => {
     reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400');
     return reply.send(chartJs);
   });

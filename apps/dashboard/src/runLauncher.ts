@@ -32,6 +32,8 @@ export interface RunLauncher {
   start(request: RunRequest): Promise<{ runId: string }>;
   /** What the launcher knows about a run it started, or null (the store may still know it). */
   status(runId: string): Promise<RunProgress | null>;
+  /** Runs this launcher has accepted that have not finished yet, with what they were asked to do. */
+  inFlight(): (RunProgress & { request: RunRequest })[];
   /** Stop accepting runs and wait for the ones under way. */
   close(): Promise<void>;
 }
@@ -86,6 +88,10 @@ export class InProcessLauncher implements RunLauncher {
     if (!job) return null;
     const { request: _request, ...progress } = job;
     return { ...progress, backtest: progress.backtest && { ...progress.backtest } };
+  }
+
+  inFlight(): (RunProgress & { request: RunRequest })[] {
+    return [...this.jobs.values()].filter((job) => job.finishedAt === null).map((job) => ({ ...job }));
   }
 
   async close(): Promise<void> {
@@ -185,6 +191,11 @@ export class StepFunctionsLauncher implements RunLauncher {
       if (error instanceof ExecutionDoesNotExist) return null;
       throw error;
     }
+  }
+
+  /** Executions are listed by the Step Functions console, not here: the run list shows them once committed. */
+  inFlight(): (RunProgress & { request: RunRequest })[] {
+    return [];
   }
 
   async close(): Promise<void> {}

@@ -10,9 +10,9 @@ import {
 
 export interface RunListItem {
   runId: string;
-  status: RunManifest['status'];
+  status: RunManifest['status'] | 'queued' | 'running';
   createdAt: string;
-  finishedAt: string;
+  finishedAt: string | null;
   strategies: number | null;
   selectBy: string | null;
   dataSource: string | null;
@@ -74,6 +74,8 @@ export interface StrategiesPage {
   sort: SortKey;
   order: 'asc' | 'desc';
   bestId: string | null;
+  /** Strategies with fewer training trades could not be selected. */
+  minTrades: number;
   hasValidation: boolean;
   rows: StrategyRow[];
 }
@@ -179,6 +181,7 @@ export class RunReader {
       sort: query.sort,
       order: query.order,
       bestId: table.bestId,
+      minTrades: (manifest.config as Partial<RunConfig>).minTrades ?? 0,
       hasValidation: table.validation !== null,
       rows: rows.slice(start, start + query.pageSize).map((i) => rowOf(table, i)),
     };

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -6,7 +6,8 @@ import { parseTrainingPerformance, type ArtifactStore, type ValidationResults } 
 import { buildApp, type AppOptions } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
 import { InProcessLauncher, LauncherBusyError, type RunProgress } from '../src/runLauncher';
-import { FAILED_RUN, GOOD_RUN, makeFixture, RecordingLauncher, type Fixture } from './fixtures';
+import { DEFAULT_RUN_CONFIG } from '@overfit/core';
+import { FAILED_RUN, GOOD_RUN, makeFixture, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
 
 const TOKEN = 'a-long-enough-secret-token';
 let fixture: Fixture;
@@ -68,6 +69,24 @@ describe('GET /api/runs', () => {
   });
 });
 
+describe('GET /api/runs with runs under way', () => {
+  test('lists the launcher’s unfinished runs first, with their settings', async () => {
+    const busy = new RecordingLauncher();
+    busy.inFlight = () => [{
+      runId: '20990101T000000Z-cccccc', state: 'running', stage: 'backtest', backtest: { done: 5, total: 200 }, error: null,
+      startedAt: '2099-01-01T00:00:00.000Z', finishedAt: null,
+      request: { config: { ...DEFAULT_RUN_CONFIG, strategies: 200 }, data: SMALL_MARKET },
+    }] as never;
+    const local = await appWith({ launcher: busy });
+    const body = (await local.inject({ method: 'GET', url: '/api/runs' })).json();
+    expect(body.runs.map((r: { runId: string; status: string }) => [r.runId, r.status])).toEqual([
+      ['20990101T000000Z-cccccc', 'running'], [GOOD_RUN, 'succeeded'], [FAILED_RUN, 'failed'],
+    ]);
+    expect(body.runs[0]).toMatchObject({ strategies: 200, selectBy: 'win_rate', dataSource: 'synthetic GBM market (3000 bars of 3600 s, seed 7)', synthetic: true, verdict: null });
+    await local.close();
+  });
+});
+
 describe('GET /api/runs/:id', () => {
   test('returns the manifest, the validation results, the best strategy and every figure', async () => {
     const response = await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}` });
@@ -77,8 +96,9 @@ describe('GET /api/runs/:id', () => {
     expect(body.validation).toEqual(results);
     expect(body.best.strategy.id).toBe(results.strategy.id);
     expect(body.manifest.runId).toBe(GOOD_RUN);
-    expect(body.figures.map((f: { path: string }) => f.path)).toEqual(
-      expect.arrayContaining(['plots/equity_curve.png', 'plots/performance_comparison.png', 'plots/win_rate_histogram.png']));
+    const plots = (await readdir(join(fixture.dir, 'runs', GOOD_RUN, 'plots'))).map((name) => `plots/${name}`);
+    expect(plots).toEqual(expect.arrayContaining(['plots/equity_curve.png', 'plots/performance_comparison.png', 'plots/win_rate_histogram.png']));
+    expect(body.figures.map((f: { path: string }) => f.path)).toEqual(plots.sort());
     expect(body.figures[0].url).toBe(`/api/runs/${GOOD_RUN}/artifacts/${body.figures[0].path}`);
     expect(body.files.some((f: { path: string }) => f.path === 'manifest.json')).toBe(false);
   });
@@ -128,7 +148,7 @@ describe('GET /api/runs/:id/strategies', () => {
     const response = await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}/strategies?sort=winRate&order=desc&pageSize=500` });
     expect(response.statusCode).toBe(200);
     const body = response.json();
-    expect(body).toMatchObject({ total: 120, matching: 120, page: 1, pages: 1, sort: 'winRate', order: 'desc', hasValidation: true });
+    expect(body).toMatchObject({ total: 120, matching: 120, page: 1, pages: 1, sort: 'winRate', order: 'desc', hasValidation: true, minTrades: 10 });
     const values: (number | null)[] = body.rows.map((r: { training: { winRate: number | null } }) => r.training.winRate);
     const defined = values.filter((v): v is number => v !== null);
     expect(defined).toEqual([...defined].sort((a, b) => b - a));
@@ -262,7 +282,7 @@ describe('POST /api/runs', () => {
     expect(response.statusCode).toBe(202);
     expect(response.json()).toEqual({ runId: '20260301T000000Z-000001', statusUrl: '/api/runs/20260301T000000Z-000001/status', runUrl: '/run.html?id=20260301T000000Z-000001' });
     expect(recorder.requests).toEqual([{
-      config: { strategies: 200, seed: 42, families: ['sma_cross', 'macd'], trainFraction: 0.6, selectBy: 'sharpe', minTrades: 10, feesBps: 5, slippageBps: 0, overfitThreshold: 0.15 },
+      config: { ...DEFAULT_RUN_CONFIG, strategies: 200, families: ['sma_cross', 'macd'], trainFraction: 0.6, selectBy: 'sharpe', feesBps: 5 },
       data: { kind: 'synthetic', bars: 3000, seed: 7, intervalSeconds: 3600 },
     }]);
     await local.close();
@@ -363,6 +383,12 @@ describe('errors, pages and headers', () => {
       expect(response.body).not.toMatch(/secret|EACCES|\bat\b/);
     }
     await broken.close();
+  });
+
+  test('routes without parameters reject a query string', async () => {
+    for (const url of ['/api/runs?admin=1', `/api/runs/${GOOD_RUN}?x=1`, `/api/runs/${GOOD_RUN}/status?x=1`, '/api/options?x=1', '/healthz?x=1']) {
+      expect([url, (await app.inject({ method: 'GET', url })).statusCode]).toEqual([url, 400]);
+    }
   });
 
   test('unknown API routes are 404 JSON', async () => {

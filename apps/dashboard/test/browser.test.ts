@@ -1,7 +1,7 @@
 // The pages in a real browser (Debian chromium driven by playwright-core) against the real app on loopback:
 // what a visitor sees, sorting, and starting a run from the Try it page. Screenshots go to test-output/.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -10,7 +10,7 @@ import type { ValidationResults } from '@overfit/store';
 import { buildApp } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
 import { InProcessLauncher } from '../src/runLauncher';
-import { GOOD_RUN, makeFixture, type Fixture } from './fixtures';
+import { GOOD_RUN, makeFixture, SAMPLE_REPORT, type Fixture } from './fixtures';
 
 // Debian's chromium (.ci/run installs it); Google Chrome on GitHub's Ubuntu runners.
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
@@ -90,9 +90,26 @@ describeInBrowser('the dashboard in chromium', () => {
       await image.decode();
       return image.naturalWidth;
     })));
-    expect(widths.length).toBe(3);
+    const plots = (await readdir(join(fixture.dir, 'runs', GOOD_RUN, 'plots'))).filter((name) => name.endsWith('.png'));
+    expect(plots.length).toBeGreaterThanOrEqual(3);
+    expect(widths.length).toBe(plots.length);
     expect(widths.every((w) => w > 100)).toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, 'overview.png'), fullPage: true });
+  }, 30_000);
+
+  test('the run page explains the overfitting report', async () => {
+    // The statistics stage writes this file; a run made without it gets the sample (same format).
+    const key = `runs/${GOOD_RUN}/results/overfitting_report.json`;
+    if (!(await fixture.store.exists(key))) await fixture.store.put(key, JSON.stringify(SAMPLE_REPORT));
+    const report = JSON.parse((await fixture.store.get(key)).toString('utf8'));
+    await page.goto(`${base}/run.html?id=${GOOD_RUN}`);
+    const section = page.getByTestId('report');
+    await section.waitFor();
+    const text = await section.textContent();
+    expect(text).toContain(`PBO: probability of backtest overfitting${(report.pbo.pbo * 100).toFixed(1)} %`);
+    expect(text).toContain(`Deflated Sharpe ratio${(report.deflatedSharpe.value * 100).toFixed(1)} %`);
+    expect(text).toContain(report.verdict.summary);
+    await section.screenshot({ path: join(SCREENSHOTS, 'report.png') });
   }, 30_000);
 
   test('the run page sorts the strategies table by a column, both ways', async () => {

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { parseRunConfig } from '@overfit/core';
 import { getJson, LocalStore, readLatestRunId, type RunManifest } from '@overfit/store';
 import { executionArnOf, InProcessLauncher, LauncherBusyError, StepFunctionsLauncher, type RunProgress } from '../src/runLauncher';
-import { SMALL_MARKET } from './fixtures';
+import { quickConfig, SMALL_MARKET } from './fixtures';
 
 const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:overfitting-pipeline';
-const config = parseRunConfig({ strategies: 40, families: ['sma_cross', 'coin_flip'] });
+const config = quickConfig({ strategies: 40, families: ['sma_cross', 'coin_flip'] });
+// Each test runs the real pipeline once or twice.
+jest.setTimeout(30_000);
 
 describe('InProcessLauncher', () => {
   let dir: string;
@@ -27,10 +28,12 @@ describe('InProcessLauncher', () => {
     const second = await launcher.start({ config: { ...config, seed: 7 }, data: SMALL_MARKET });
     expect((await launcher.status(first.runId))?.state).toBe('running');
     expect((await launcher.status(second.runId))?.state).toBe('queued');
+    expect(launcher.inFlight().map((job) => [job.runId, job.state, job.request.config.seed])).toEqual([[first.runId, 'running', 42], [second.runId, 'queued', 7]]);
     while (finished.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
     await launcher.close();
 
     expect(finished.map((p) => [p.runId, p.state])).toEqual([[first.runId, 'succeeded'], [second.runId, 'succeeded']]);
+    expect(launcher.inFlight()).toEqual([]);
     const status = await launcher.status(second.runId);
     expect(status).toMatchObject({ state: 'succeeded', stage: 'visualize', backtest: { done: 40, total: 40 }, error: null });
     for (const { runId } of [first, second]) {

@@ -43,11 +43,15 @@ function renderStrategies(page) {
     TABLE_METRICS.map((m) => header(m, METRIC_LABELS[m], true)),
     page.hasValidation ? h('th', { class: 'num' }, 'Win rate, validation') : null,
     page.hasValidation ? h('th', { class: 'num' }, 'Sharpe, validation') : null);
-  const rows = page.rows.map((row) => h('tr', { class: row.id === page.bestId ? 'best' : '', 'data-id': row.id },
+  const rows = page.rows.map((row) => h('tr', {
+    class: row.id === page.bestId ? 'best' : (row.training.trades ?? 0) < page.minTrades ? 'ineligible' : '',
+    title: (row.training.trades ?? 0) < page.minTrades ? `fewer than ${page.minTrades} trades on training: not eligible for selection` : null,
+    'data-id': row.id,
+  },
     h('td', {}, row.id, row.id === page.bestId ? ' ★' : ''),
-    h('td', {}, row.family.replace(/_/g, ' ')),
-    h('td', {}, row.direction.replace('_', '-')),
-    h('td', { class: 'small' }, Object.entries(row.params).map(([k, v]) => `${k} ${v}`).join(', ')),
+    h('td', { class: 'nowrap' }, row.family.replace(/_/g, ' ')),
+    h('td', { class: 'nowrap' }, row.direction.replace('_', '-')),
+    h('td', { class: 'small params' }, Object.entries(row.params).map(([k, v]) => `${k} ${v}`).join(', ')),
     TABLE_METRICS.map((m) => h('td', { class: 'num' }, formatMetric(m, row.training[m]))),
     page.hasValidation ? h('td', { class: 'num' }, formatMetric('winRate', row.validation?.winRate)) : null,
     page.hasValidation ? h('td', { class: 'num' }, formatMetric('sharpe', row.validation?.sharpe)) : null));

@@ -78,59 +78,82 @@ export async function chartsSection(detail) {
   return section;
 }
 
-const number = (v, digits = 3) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '—');
+const number = (v, digits = 2) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '—');
 const percent = (v) => (typeof v === 'number' && Number.isFinite(v) ? `${(v * 100).toFixed(1)} %` : '—');
+const signedPercent = (v) => (typeof v === 'number' && Number.isFinite(v) ? `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)} %` : '—');
 
-/** The first of several possible names present in an object (the report's field names are not fixed yet). */
-function pick(object, ...names) {
-  if (!object || typeof object !== 'object') return undefined;
-  for (const name of names) if (object[name] !== undefined) return object[name];
-  return undefined;
-}
-const valueOf = (entry, ...names) => (typeof entry === 'number' ? entry : pick(entry, ...names));
+const LEVELS = {
+  evidence_of_skill: ['Evidence of skill', 'held_up'],
+  no_evidence_of_skill: ['No evidence of skill', 'inconclusive'],
+  overfit_likely: ['Overfitting likely', 'overfit'],
+};
 
-/** PBO, DSR, SPA and friends from results/overfitting_report.json, each with a sentence on how to read it. */
+/**
+ * results/overfitting_report.json (format overfit-report/1): each statistic with what its value means for this
+ * run. A report in another format is still shown, as JSON.
+ */
 export function reportSection(report) {
   if (!report || typeof report !== 'object') return null;
+  const raw = h('details', {}, h('summary', {}, 'The full report (overfitting_report.json)'), h('pre', {}, JSON.stringify(report, null, 2)));
+  if (report.format !== 'overfit-report/1') return h('section', {}, h('h2', {}, 'Statistics of overfitting'), raw);
+  const { inputs, pbo, deflatedSharpe: dsr, dataSnooping, walkForward, nullMarkets, selected, minimumBacktestLength: minBtl, haircut, rankCorrelation } = report;
   const cards = [];
-  const pbo = pick(report, 'pbo', 'cscv', 'probabilityOfBacktestOverfitting');
-  const pboValue = valueOf(pbo, 'pbo', 'value', 'probability');
-  if (pboValue !== undefined) {
-    cards.push(statCard('PBO (probability of backtest overfitting)', percent(pboValue),
-      'How often the strategy that is best in-sample ranks below the median out-of-sample, over every way of splitting the history into halves (CSCV). Near 50 % means selection is no better than chance; near 0 % means the winner keeps winning.'));
+
+  if (pbo) {
+    cards.push(statCard('PBO: probability of backtest overfitting', percent(pbo.pbo),
+      `Over ${pbo.combinations.toLocaleString()} ways of splitting the training window into ${pbo.partitions} halves-and-halves (CSCV), the strategy best on one half ranked below the median on the other ${percent(pbo.pbo)} of the time. ` +
+      'About 50 % means picking the best is no better than picking at random; near 0 % means the winner keeps winning. ' +
+      `Chance that the in-sample winner loses money out of sample: ${percent(pbo.probabilityOfLoss)}.`));
   }
-  const dsr = pick(report, 'dsr', 'deflatedSharpe', 'deflatedSharpeRatio');
-  const dsrValue = valueOf(dsr, 'dsr', 'probability', 'value', 'psr');
-  if (dsrValue !== undefined) {
-    cards.push(statCard('Deflated Sharpe ratio', percent(dsrValue),
-      'The probability that the winner’s true Sharpe ratio is above zero, after accounting for how many strategies were tried and for skewed, fat-tailed returns. Below 95 % the Sharpe ratio is not significant.'));
+  if (dsr) {
+    cards.push(statCard('Deflated Sharpe ratio', percent(dsr.value),
+      `The probability that strategy ${dsr.strategyId}'s true Sharpe ratio beats the best of ${dsr.trials.toLocaleString()} trials with no skill, ` +
+      `which would reach about ${number(dsr.expectedMaxSharpeAnnual)} a year by luck alone; it accounts for the track record's length, skewness and fat tails. ` +
+      'Below 95 % the Sharpe ratio is not significant after the search.'));
   }
-  const spa = pick(report, 'spa', 'realityCheck', 'whiteRealityCheck', 'bootstrap');
-  const spaP = valueOf(spa, 'pValue', 'spaPValue', 'p', 'value');
-  const rcP = pick(spa, 'realityCheckPValue', 'rcPValue');
-  if (spaP !== undefined) {
-    cards.push(statCard('SPA test p-value', number(spaP),
-      'Hansen’s Superior Predictive Ability test: could the best of all these strategies beat the benchmark by luck alone? A p-value above 0.05 means yes, the apparent edge is consistent with chance.' +
-      (rcP !== undefined ? ` White’s Reality Check p-value: ${number(rcP)}.` : '')));
+  if (dataSnooping) {
+    const { realityCheck, spa } = dataSnooping;
+    cards.push(statCard('SPA test p-value (data snooping)', number(spa.consistent, 3),
+      `Could the best of ${dataSnooping.strategiesTested.toLocaleString()} strategies beat buy-and-hold by this much through luck alone? ` +
+      `${dataSnooping.replicates.toLocaleString()} stationary-bootstrap replays of the history say p = ${number(spa.consistent, 3)} (Hansen's SPA; White's Reality Check: ${number(realityCheck.pValue, 3)}). ` +
+      'Above 0.05, the apparent edge is consistent with chance.'));
   }
-  const walk = pick(report, 'walkForward', 'walk_forward');
-  const walkValue = valueOf(walk, 'efficiency', 'walkForwardEfficiency', 'oosSharpe', 'outOfSampleSharpe');
-  if (walkValue !== undefined) {
-    cards.push(statCard('Walk-forward', number(walkValue, 2),
-      'Re-select the best strategy on a rolling window and trade it on the next, unseen window, again and again: the out-of-sample result of doing selection honestly.'));
+  if (selected) {
+    cards.push(statCard('Probabilistic Sharpe ratio of the selected strategy', percent(selected.probabilisticSharpe),
+      `P(true Sharpe > 0) for ${selected.strategyId} on its own (annual Sharpe ${number(selected.sharpeAnnual)}, ${selected.observations.toLocaleString()} bars), ignoring that it was picked from many; ` +
+      (selected.minimumTrackRecordBars === null ? 'its Sharpe is not positive, so no track record would make it significant.' : `${selected.minimumTrackRecordBars.toLocaleString()} bars of track record would be needed for 95 %.`)));
   }
-  const nullMarket = pick(report, 'nullMarket', 'nullMarkets', 'null_market');
-  const nullValue = valueOf(nullMarket, 'percentile', 'rank', 'pValue');
-  if (nullValue !== undefined) {
-    cards.push(statCard('Null-market control', typeof nullValue === 'number' && nullValue <= 1 ? percent(nullValue) : number(nullValue, 2),
-      'The same search on synthetic markets where no strategy can have an edge. If the real winner is no better than the null winners, its result is what luck alone produces.'));
+  if (walkForward) {
+    cards.push(statCard('Walk-forward return', signedPercent(walkForward.totalReturn),
+      `Selecting on one window and trading the next, ${walkForward.folds} times over the history, returned ${signedPercent(walkForward.totalReturn)} against ${signedPercent(walkForward.buyAndHoldReturn)} for buy-and-hold: what the selection procedure delivers when it is done honestly.`));
   }
-  const summary = pick(report, 'explanation', 'summary', 'verdict');
-  return h('section', {},
+  if (nullMarkets && nullMarkets.markets > 0) {
+    cards.push(statCard('Null-market percentile', nullMarkets.percentile === null ? '—' : `${nullMarkets.percentile.toFixed(0)} %`,
+      `The same search on ${nullMarkets.markets} synthetic markets (${nullMarkets.model}) where no strategy can have an edge: the real winner beat the null winners in ${nullMarkets.percentile === null ? '—' : `${nullMarkets.percentile.toFixed(0)} %`} of them. Near 50 % means the real result is what luck produces.`));
+  }
+  if (minBtl) {
+    cards.push(statCard('Minimum backtest length', `${number(minBtl.years, 1)} years`,
+      `With ${minBtl.trials.toLocaleString()} trials, a backtest needs about ${number(minBtl.years, 1)} years before an annual Sharpe of ${number(minBtl.targetSharpeAnnual, 1)} could not be luck; this history has ${number(minBtl.availableYears, 1)}.`));
+  }
+  if (haircut?.methods?.bhy) {
+    cards.push(statCard('Haircut Sharpe ratio (BHY)', number(haircut.methods.bhy.haircutSharpeAnnual),
+      `The annual Sharpe ratio of ${haircut.strategyId} (${number(haircut.sharpeAnnual)}) after correcting its significance for ${haircut.trials.toLocaleString()} trials (Benjamini–Hochberg–Yekutieli); Bonferroni: ${number(haircut.methods.bonferroni?.haircutSharpeAnnual)}, Holm: ${number(haircut.methods.holm?.haircutSharpeAnnual)}.`));
+  }
+  if (rankCorrelation && rankCorrelation.rho !== null) {
+    cards.push(statCard('Training vs validation rank correlation', number(rankCorrelation.rho),
+      `Spearman's ρ between the ${rankCorrelation.pairs.toLocaleString()} strategies' ${rankCorrelation.metric.replace(/_/g, ' ')} ranks on training and on validation. Near 0, doing well before the split says nothing about after it.`));
+  }
+
+  const [levelLabel, levelClass] = LEVELS[report.verdict?.level] ?? [report.verdict?.level ?? 'Report', 'inconclusive'];
+  return h('section', { 'data-testid': 'report' },
     h('h2', {}, 'Statistics of overfitting'),
-    typeof summary === 'string' ? h('p', {}, summary) : null,
-    cards.length > 0 ? h('div', { class: 'grid stats' }, cards) : null,
-    h('details', {}, h('summary', {}, 'The full report (overfitting_report.json)'), h('pre', {}, JSON.stringify(report, null, 2))));
+    report.verdict ? h('div', { class: `card verdict ${levelClass}` },
+      h('div', { class: 'headline' },
+        report.verdict.summary?.startsWith(levelLabel) ? null : [badge(levelLabel, levelClass), ' '], report.verdict.summary),
+      report.verdict.findings?.length ? h('ul', { class: 'small' }, report.verdict.findings.map((f) => h('li', {}, f))) : null,
+      h('p', { class: 'small muted' }, `${inputs.strategies.toLocaleString()} strategies tried on ${inputs.trainingBars.toLocaleString()} training bars, selected by ${inputs.selectBy.replace(/_/g, ' ')}.`)) : null,
+    h('div', { class: 'grid stats spaced' }, cards),
+    raw);
 }
 
 function statCard(title, value, explanation) {

@@ -27,9 +27,9 @@ function renderList(runs, latestRunId) {
     });
     return h('tr', {},
       h('td', {}, box),
-      h('td', {}, runLink(run.runId), run.runId === latestRunId ? h('span', { class: 'small muted' }, ' (latest)') : null),
+      h('td', { class: 'nowrap' }, runLink(run.runId), run.runId === latestRunId ? h('span', { class: 'small muted' }, ' (latest)') : null),
       h('td', {}, badge(run.status, run.status)),
-      h('td', {}, formatDate(run.createdAt)),
+      h('td', { class: 'nowrap' }, formatDate(run.createdAt)),
       h('td', { class: 'num' }, run.strategies?.toLocaleString() ?? '—'),
       h('td', {}, run.dataSource ?? '—'),
       h('td', {}, run.selectBy ?? '—'),
