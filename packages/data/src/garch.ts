@@ -4,7 +4,7 @@ import { createRng, InputError, type PriceSeries } from '@overfit/core';
 import { standardNormal } from './synthetic';
 
 // Math's functions held in module constants: under jest (a vm context) every global lookup in a hot loop is slow.
-const { exp, log, sqrt } = Math;
+const { exp, log, round, sqrt } = Math;
 
 export interface Garch11 {
   mu: number;
@@ -20,7 +20,7 @@ export interface Garch11 {
 /** Log returns between consecutive closes. */
 export function logReturns(close: Float64Array): Float64Array {
   const r = new Float64Array(close.length - 1);
-  for (let i = 1; i < close.length; i++) r[i - 1] = Math.log(close[i] / close[i - 1]);
+  for (let i = 1; i < close.length; i++) r[i - 1] = log(close[i] / close[i - 1]);
   return r;
 }
 
@@ -161,7 +161,7 @@ export function simulateGarch11(model: Pick<Garch11, 'mu' | 'omega' | 'alpha' | 
     high[t] = hi;
     low[t] = lo;
     // Volume rises with the bar's range, as in the GBM market: no strategy here reads it.
-    volume[t] = Math.round((500 + 50_000 * (hi / lo - 1)) * exp(0.3 * normal()) * 1000) / 1000;
+    volume[t] = round((500 + 50_000 * (hi / lo - 1)) * exp(0.3 * normal()) * 1000) / 1000;
     variance = omega + alpha * shock * shock + beta * variance;
   }
   return { time, open, high, low, close, volume, hasOhlc: true };

@@ -15,7 +15,7 @@ export interface SyntheticOptions {
 }
 
 // Math's functions held in module constants: under jest (a vm context) every global lookup in a hot loop is slow.
-const { cos, exp, log, sqrt, PI } = Math;
+const { cos, exp, log, max, min, round, sqrt, PI } = Math;
 
 /** Standard normal draws from a seeded generator (Box–Muller; 1 − u keeps the logarithm finite). */
 export function standardNormal(rng: Rng): () => number {
@@ -43,7 +43,7 @@ export function syntheticMarket(options: SyntheticOptions): PriceSeries {
   const dt = intervalMs / YEAR_MS;
   const stepSigma = annualVolatility * Math.sqrt(dt / STEPS);
   const stepDrift = (annualDrift - (annualVolatility * annualVolatility) / 2) * (dt / STEPS);
-  const cents = (x: number) => Math.round(x * 100) / 100;
+  const cents = (x: number) => round(x * 100) / 100;
 
   const time = new Float64Array(bars);
   const open = new Float64Array(bars);
@@ -64,10 +64,10 @@ export function syntheticMarket(options: SyntheticOptions): PriceSeries {
     time[t] = start + t * intervalMs;
     open[t] = cents(first);
     close[t] = cents(price);
-    high[t] = Math.max(cents(hi), open[t], close[t]);
-    low[t] = Math.min(cents(lo), open[t], close[t]);
+    high[t] = max(cents(hi), open[t], close[t]);
+    low[t] = min(cents(lo), open[t], close[t]);
     // Busier bars trade more: volume grows with the bar's range, with noise.
-    volume[t] = Math.round((500 + 50_000 * (hi / lo - 1)) * exp(0.3 * normal()) * 1000) / 1000;
+    volume[t] = round((500 + 50_000 * (hi / lo - 1)) * exp(0.3 * normal()) * 1000) / 1000;
   }
   return { time, open, high, low, close, volume, hasOhlc: true };
 }

@@ -80,27 +80,30 @@ describe('synthesizeLike', () => {
     const { series, fitted } = synthesizeMarketLike(source, { model: 'bootstrap', seed: 3, bars: 5000, meanBlockLength: 10 });
     expect(fitted.meanBlockLength).toBe(10);
     const real = logReturns(source.close);
-    const sorted = Float64Array.from(real).sort();
-    const isReal = (r: number) => {
+    // Source positions sorted by their return: a binary search finds where a synthetic return came from.
+    const order = Array.from(real.keys()).sort((a, b) => real[a] - real[b]);
+    const locate = (r: number): number => {
       let lo = 0;
-      let hi = sorted.length - 1;
+      let hi = order.length - 1;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (sorted[mid] < r - 1e-12) lo = mid + 1;
+        if (real[order[mid]] < r - 1e-12) lo = mid + 1;
         else hi = mid;
       }
-      return Math.abs(sorted[lo] - r) < 1e-12;
+      return Math.abs(real[order[lo]] - r) < 1e-12 ? order[lo] : -1;
     };
     const synthetic = logReturns(series.close);
     let continued = 0;
     let j = -1;
     for (const r of synthetic) {
-      if (!isReal(r)) throw new Error(`return ${r} is not in the source`);
       // Continuing the block means taking the source's next return; otherwise find where the new block starts.
       if (j >= 0 && j + 1 < real.length && Math.abs(real[j + 1] - r) < 1e-12) {
         continued++;
         j++;
-      } else j = real.findIndex((x) => Math.abs(x - r) < 1e-12);
+      } else {
+        j = locate(r);
+        if (j < 0) throw new Error(`return ${r} is not in the source`);
+      }
     }
     // A block continues with probability 1 − 1/10 (a few repeated return values blur this slightly).
     expect(continued / synthetic.length).toBeGreaterThan(0.87);
