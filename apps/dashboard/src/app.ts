@@ -34,6 +34,8 @@ export interface AppOptions {
   publicDir?: string;
 }
 
+const READY_TIMEOUT_MS = 3000;
+
 /** The bounds of a run started from the web page. */
 export const RUN_LIMITS = { minStrategies: 10, maxStrategies: 100_000 } as const;
 
@@ -132,8 +134,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.get('/readyz', { schema: { querystring: noQuery } }, async (request) => {
     try {
-      // A round trip to the store: a folder that can be read, or a bucket these credentials reach.
-      await store.exists(LATEST_KEY);
+      // A round trip to the store: a folder that can be read, or a bucket these credentials reach, in time for
+      // the load balancer's health check.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('store check timed out')), READY_TIMEOUT_MS); });
+      await Promise.race([store.exists(LATEST_KEY), timeout]).finally(() => clearTimeout(timer));
       return { status: 'ready', store: store.location };
     } catch (error) {
       request.log.warn({ err: error }, 'store unreachable');
