@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
-import { formatPriceCsv, parseTimestamp, readPriceCsv, sha256File, writePriceCsv } from '../src';
+import { formatPriceCsv, formatTimestamp, parseTimestamp, readPriceCsv, sha256File, syntheticMarket, writePriceCsv } from '../src';
 
 const SHARED = resolve(__dirname, '../../../../shared/data');
 const hasShared = existsSync(join(SHARED, 'btc_usd_1h.csv'));
@@ -78,6 +78,52 @@ describe('layouts', () => {
 
   it.each(['2024-02-30', '2023-02-29', '1900-02-29', '2024-13-01', 'yesterday', '2024-01-01T25:00:00Z', '2024-01-01T10:00:00+2', '32.01.2024 00:00:00', '2024-01-01T10:00:00.', ''])('refuses the timestamp %j', (text) => {
     expect(parseTimestamp(text)).toBeNaN();
+  });
+});
+
+describe('parseTimestamp round trips (property)', () => {
+  const instant = fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2100, 0, 1) });
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  it('reads back formatTimestamp, epoch ms and µs, and Dukascopy times with a GMT offset', () => {
+    fc.assert(fc.property(instant, fc.integer({ min: -12, max: 14 }), (ms, hours) => {
+      expect(parseTimestamp(formatTimestamp(ms))).toBe(ms);
+      // Epoch numbers: milliseconds from 1e11 (1973), seconds below that; microseconds from 1e14.
+      if (ms >= 1e11) expect(parseTimestamp(String(ms))).toBe(ms);
+      if (ms >= 1e11) expect(parseTimestamp(`${ms}000`)).toBe(ms);
+      const seconds = Math.floor(ms / 1000);
+      if (seconds >= 1e8) expect(parseTimestamp(String(seconds))).toBe(seconds * 1000);
+      const local = new Date(ms + hours * 3_600_000);
+      const text = `${pad(local.getUTCDate())}.${pad(local.getUTCMonth() + 1)}.${local.getUTCFullYear()} ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}.${pad(local.getUTCMilliseconds(), 3)}`;
+      expect(parseTimestamp(`${text} GMT${hours < 0 ? '-' : '+'}${pad(Math.abs(hours))}00`)).toBe(ms);
+    }), { numRuns: 300 });
+  });
+});
+
+describe('line handling', () => {
+  it('honours quoted fields, CRLF, blank lines and a missing final newline', async () => {
+    const path = await file('quoted.csv', '"timestamp","open","high","low","close","volume"\r\n"2024-01-01T00:00:00Z","1","2","0.5","1.5","10"\r\n\r\n   \r\n2024-01-01T01:00:00Z,1.5,2,1,"1,8",3');
+    const error = await readPriceCsv(path).catch((e) => e);
+    // "1,8" is one field holding a decimal comma: not a number, and named at its column.
+    expect(error.where).toBe(`${path}:5:5`);
+    await writeFile(path, '"timestamp","close"\r\n"2024-01-01T00:00:00Z","1"\r\n\r\n   \r\n2024-01-01T01:00:00Z,"2"');
+    const { series } = await readPriceCsv(path);
+    expect(Array.from(series.close)).toEqual([1, 2]);
+  });
+
+  it('refuses an unclosed quote and a row of more than 64 fields, by line', async () => {
+    const unclosed = await file('unclosed.csv', 'timestamp,close\n2024-01-01,"1\n2024-01-02,2\n');
+    await expect(readPriceCsv(unclosed)).rejects.toThrow(`${unclosed}:2: has a quoted field that is not closed on its line`);
+    const wide = await file('wide.csv', `timestamp,close\n2024-01-01,1\n2024-01-02,2${',0'.repeat(70)}\n`);
+    const error = await readPriceCsv(wide).catch((e) => e);
+    expect(error.where).toBe(`${wide}:3:2`);
+    expect(error.message).toContain('has more fields, the header has 2');
+  });
+
+  it('reads a file larger than one read chunk, with rows cut across chunks, to the same bars', async () => {
+    const series = syntheticMarket({ bars: 40_000, seed: 2 });
+    const path = join(dir, 'big.csv');
+    await writePriceCsv(series, path);
+    expect((await readPriceCsv(path)).series).toEqual(series);
   });
 });
 
