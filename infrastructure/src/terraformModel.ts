@@ -2,7 +2,7 @@
 // checks read. There is no terraform binary here, so @cdktn/hcl2json does the parsing: it turns HCL into JSON in
 // which every expression stays a string such as "${var.bucket_arn}/*".
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { convertFiles } from '@cdktn/hcl2json';
 
 /** A resource or data block: `resource "type" "name" { body }`. */
@@ -52,6 +52,20 @@ const typedBlocks = (blocks: Record<string, Record<string, any[]>> | undefined):
   Object.entries(blocks ?? {}).flatMap(([type, byName]) =>
     Object.entries(byName).map(([name, bodies]) => ({ type, name, body: bodies[0] })));
 
+// hcl2json's output depends only on the files' names and text, so folders with the same content (a test's
+// edited copy of the configuration shares most of them with the original) are parsed once per process.
+const parsedByContent = new Map<string, Promise<Record<string, any>>>();
+function parseModule(dir: string, files: string[]): Promise<Record<string, any>> {
+  const content = files.map((file) => `${basename(file)}\0${readFileSync(file, 'utf8')}`).sort().join('\0');
+  let parsed = parsedByContent.get(content);
+  if (!parsed) {
+    parsed = convertFiles(dir);
+    parsedByContent.set(content, parsed);
+    parsed.catch(() => parsedByContent.delete(content));
+  }
+  return parsed;
+}
+
 /** Parses every module folder under `root`; rejects with hcl2json's message (file:line) on a syntax error. */
 export async function loadTerraform(root: string): Promise<TerraformConfig> {
   const absoluteRoot = resolve(root);
@@ -60,7 +74,7 @@ export async function loadTerraform(root: string): Promise<TerraformConfig> {
   for (const file of files) byDir.set(dirname(file), [...(byDir.get(dirname(file)) ?? []), file]);
   const modules = new Map<string, TerraformModule>();
   for (const [dir, dirFiles] of byDir) {
-    const json = await convertFiles(dir);
+    const json = await parseModule(dir, dirFiles);
     modules.set(dir, {
       dir,
       label: relative(absoluteRoot, dir) || '.',
