@@ -175,6 +175,7 @@ Usage:
                      [--out ${DEFAULT_DATA_PATH}] [--attempts 6] [--base-url URL] [--json]
   overfit data synth --model gbm|garch|bootstrap [--like file.csv] [--bars N] [--interval 1h] [--seed 42] --out f.csv
                      [--volatility 0.65] [--block-length L] [--start 2020-01-01] [--json]
+  overfit bench [--data file.csv] [--strategies 500] [--families a,b] [--workers k] [--seed 42] [--repeats 3] [--json]
 
 Without --data, run uses ${DEFAULT_DATA_PATH} when present, otherwise a seeded synthetic market (and says so).
 Selection metrics: ${Object.keys(SELECTION_METRIC_FIELDS).join(', ')}.`;

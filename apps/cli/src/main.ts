@@ -4,12 +4,14 @@
 import { isInputError } from '@overfit/core';
 import { backtestCommand, HELP, runCommand, stageCommand } from './commands';
 import { dataCommand } from './dataCommand';
+import { benchCommand } from './benchCommand';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<string>> = {
   run: runCommand,
   backtest: backtestCommand,
   stage: stageCommand,
   data: dataCommand,
+  bench: benchCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -20,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`overfit: unknown command "${name}" (run, backtest, stage, data; see overfit --help)\n`);
+    process.stderr.write(`overfit: unknown command "${name}" (run, backtest, stage, data, bench; see overfit --help)\n`);
     return 2;
   }
   try {

@@ -1,6 +1,6 @@
 // Stage 2 — backtest: every strategy on both windows. Selection reads only the training table; the validation
 // table and the training window's block moments are for the statistics of the whole selection process.
-import { createMarket, InputError, splitWindows, strategyLookback, type BarWindow, type DataRef, type Strategy } from '@overfit/core';
+import { createMarket, InputError, METRIC_NAMES, splitWindows, strategyLookback, type BarWindow, type DataRef, type MetricsTable, type Strategy } from '@overfit/core';
 import type { LoadedPrices } from '@overfit/data';
 import {
   asRecord, eventKey, formatBlockMoments, formatTrainingPerformance, getJson, parseShardRange, parseStageEvent, runKeys, shardKeys,
@@ -62,6 +62,22 @@ export function assertEnoughBars(strategies: readonly Strategy[], trainingBars: 
   }
 }
 
+/**
+ * formatTrainingPerformance's bytes, streamed a few thousand rows at a time: 100,000 rows never exist as one string
+ * (nor as csv-stringify's 1.5 M cells at once).
+ */
+export async function* performanceCsvChunks(strategies: readonly Strategy[], table: MetricsTable, rowsPerChunk = 4000): AsyncGenerator<Buffer> {
+  for (let from = 0; from === 0 || from < strategies.length; from += rowsPerChunk) {
+    const to = Math.min(strategies.length, from + rowsPerChunk);
+    const slice: MetricsTable = {
+      ids: table.ids.slice(from, to),
+      columns: Object.fromEntries(METRIC_NAMES.map((m) => [m, table.columns[m].subarray(from, to)])) as MetricsTable['columns'],
+    };
+    const text = formatTrainingPerformance(strategies.slice(from, to), slice);
+    yield Buffer.from(from === 0 ? text : text.slice(text.indexOf('\n') + 1)); // the header once
+  }
+}
+
 export async function run(input: BacktestInput, deps: BacktestDeps): Promise<BacktestOutput> {
   const { config } = input;
   const [{ strategies: all }, prices] = await Promise.all([
@@ -81,8 +97,8 @@ export async function run(input: BacktestInput, deps: BacktestDeps): Promise<Bac
     blocks: Math.min(MOMENT_BLOCKS, trainingBars), workers: deps.workers, onProgress: deps.onProgress,
   });
   const keys = shard ? shardKeys(input.runId, shard.index) : runKeys(input.runId);
-  await deps.store.put(keys.trainingPerformance, formatTrainingPerformance(strategies, results.training), 'text/csv');
-  await deps.store.put(keys.validationPerformance, formatTrainingPerformance(strategies, results.validation), 'text/csv');
+  await deps.store.put(keys.trainingPerformance, performanceCsvChunks(strategies, results.training), 'text/csv');
+  await deps.store.put(keys.validationPerformance, performanceCsvChunks(strategies, results.validation), 'text/csv');
   await deps.store.put(keys.blockMoments, formatBlockMoments(results.trainingMoments), 'application/octet-stream');
   return {
     trainingPerformanceKey: keys.trainingPerformance, validationPerformanceKey: keys.validationPerformance,
