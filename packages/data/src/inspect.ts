@@ -19,7 +19,14 @@ export interface DataReport {
   gaps: { count: number; missingBars: number; largestSeconds: number; largestAt: string | null };
   problems: DataProblem[];
   /** Rows left out by --lenient, with why. */
-  dropped: { line: number; reason: string }[];
+  dropped: DroppedRow[];
+}
+
+/** A row --lenient left out: its line, what was wrong (the kind), and the message strict mode would have stopped with. */
+export interface DroppedRow {
+  line: number;
+  kind: 'field_count' | 'bad_time' | 'duplicate_time' | 'out_of_order' | 'bad_price' | 'bad_volume';
+  reason: string;
 }
 
 /** A bar moving more than this from the previous close is reported: real crashes exist, typos too. */
@@ -84,8 +91,11 @@ export function formatDataReport(report: DataReport, label: string): string {
   if (report.problems.length === 0) lines.push('  problems  none');
   for (const p of report.problems) lines.push(`  problem   ${p.kind}: ${p.count} (first: ${p.example})`);
   if (report.dropped.length) {
-    lines.push(`  dropped   ${report.dropped.length} rows (--lenient)`);
+    const kinds = new Map<string, number>();
+    for (const d of report.dropped) kinds.set(d.kind, (kinds.get(d.kind) ?? 0) + 1);
+    lines.push(`  dropped   ${report.dropped.length} rows (--lenient): ${[...kinds].map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
     for (const d of report.dropped.slice(0, 10)) lines.push(`            line ${d.line}: ${d.reason}`);
+    if (report.dropped.length > 10) lines.push(`            … ${report.dropped.length - 10} more (--json lists all)`);
   }
   return lines.join('\n');
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { InputError, type PriceFormat, type PriceSeries } from '@overfit/core';
-import { inspectPrices, type DataReport } from './inspect';
+import { inspectPrices, type DataReport, type DroppedRow } from './inspect';
 import { detectLayout, type Layout } from './layouts';
 import { parseTimestamp } from './timestamps';
 
@@ -110,9 +110,9 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
   let previous = Number.NEGATIVE_INFINITY;
   let line = 0;
 
-  const fail = (column: number, message: string): void => {
+  const fail = (kind: DroppedRow['kind'], column: number, message: string): void => {
     if (!options.lenient) throw new InputError(message, `${path}:${line}:${column + 1}`);
-    dropped.push({ line, reason: `column ${column + 1}: ${message}` });
+    dropped.push({ line, kind, reason: `column ${column + 1}: ${message}` });
   };
 
   // The current row: its fields are found by indexOf on the chunk's text, and only the ones used are cut out
@@ -145,12 +145,12 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
       if (layout.header) return;
     }
     const L = layout;
-    if (count !== L.width) return fail(Math.min(count, L.width) - 1, `has ${count > MAX_FIELDS ? 'more' : count} fields, the ${L.header ? 'header' : 'first row'} has ${L.width}`);
+    if (count !== L.width) return fail('field_count', Math.min(count, L.width) - 1, `has ${count > MAX_FIELDS ? 'more' : count} fields, the ${L.header ? 'header' : 'first row'} has ${L.width}`);
     const rawTime = field(L.time);
     const time = parseTimestamp(rawTime);
-    if (Number.isNaN(time)) return fail(L.time, `"${rawTime.trim()}" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)`);
+    if (Number.isNaN(time)) return fail('bad_time', L.time, `"${rawTime.trim()}" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)`);
     if (time <= previous) {
-      return fail(L.time, `${rawTime.trim()} is ${time === previous ? 'a duplicate of' : 'earlier than'} the previous row's timestamp (rows must be sorted, oldest first, one per time)`);
+      return fail(time === previous ? 'duplicate_time' : 'out_of_order', L.time, `${rawTime.trim()} is ${time === previous ? 'a duplicate of' : 'earlier than'} the previous row's timestamp (rows must be sorted, oldest first, one per time)`);
     }
     const close = price(field(L.close));
     const open = L.hasOhlc ? price(field(L.open)) : close;
@@ -158,14 +158,14 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
     const low = L.hasOhlc ? price(field(L.low)) : close;
     if (Number.isNaN(open + high + low + close)) {
       for (const [column, name] of [[L.open, 'open'], [L.high, 'high'], [L.low, 'low'], [L.close, 'close']] as const) {
-        if (Number.isNaN(price(field(column)))) return fail(column, `${name} must be a positive number (got "${field(column).trim()}")`);
+        if (Number.isNaN(price(field(column)))) return fail('bad_price', column, `${name} must be a positive number (got "${field(column).trim()}")`);
       }
     }
     let volume = 0;
     if (L.volume >= 0) {
       const raw = field(L.volume);
       volume = raw.trim() === '' ? 0 : Number(raw);
-      if (!(volume >= 0 && volume < Number.POSITIVE_INFINITY)) return fail(L.volume, `volume must be a number ≥ 0 (got "${raw.trim()}")`);
+      if (!(volume >= 0 && volume < Number.POSITIVE_INFINITY)) return fail('bad_volume', L.volume, `volume must be a number ≥ 0 (got "${raw.trim()}")`);
     }
     previous = time;
     builder.push(time, open, high, low, close, volume);

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
-import { formatPriceCsv, formatTimestamp, parseTimestamp, readPriceCsv, sha256File, syntheticMarket, writePriceCsv } from '../src';
+import { formatDataReport, formatPriceCsv, formatTimestamp, parseTimestamp, readPriceCsv, sha256File, syntheticMarket, writePriceCsv } from '../src';
 
 const SHARED = resolve(__dirname, '../../../../shared/data');
 const hasShared = existsSync(join(SHARED, 'btc_usd_1h.csv'));
@@ -161,14 +161,21 @@ describe('fatal problems name file, line and column', () => {
     await expect(readPriceCsv(join(dir, 'nowhere.csv'))).rejects.toThrow(`${join(dir, 'nowhere.csv')}: no such file`);
   });
 
-  it('--lenient drops bad rows and lists them', async () => {
-    const path = await file('lenient.csv', header + row(0) + row(1, 'abc') + row(2) + row(2) + row(3));
+  it('--lenient drops bad rows and lists them, each with its kind', async () => {
+    const rows = header + row(0) + row(1, 'abc') + row(2) + row(2) + row(1) + 'noon,1,1,1,1,1\n' + '2024-01-01T03:00:00Z,1,1\n' + row(3, '100', '-2') + row(4);
+    const path = await file('lenient.csv', rows);
     const { series, report } = await readPriceCsv(path, { lenient: true });
-    expect(series.time.length).toBe(3);
-    expect(report.dropped).toEqual([
-      { line: 3, reason: 'column 5: close must be a positive number (got "abc")' },
-      { line: 5, reason: expect.stringContaining('column 1: 2024-01-01T02:00:00Z is a duplicate') },
+    expect(Array.from(series.time, (t) => new Date(t).getUTCHours())).toEqual([0, 2, 4]);
+    expect(report.dropped.map((d) => [d.line, d.kind])).toEqual([
+      [3, 'bad_price'], [5, 'duplicate_time'], [6, 'out_of_order'], [7, 'bad_time'], [8, 'field_count'], [9, 'bad_volume'],
     ]);
+    expect(report.dropped.slice(0, 2)).toEqual([
+      { line: 3, kind: 'bad_price', reason: 'column 5: close must be a positive number (got "abc")' },
+      { line: 5, kind: 'duplicate_time', reason: expect.stringContaining('column 1: 2024-01-01T02:00:00Z is a duplicate') },
+    ]);
+    expect(formatDataReport(report, 'lenient.csv')).toContain(
+      'dropped   6 rows (--lenient): bad_price 1, duplicate_time 1, out_of_order 1, bad_time 1, field_count 1, bad_volume 1\n            line 3: column 5: close must be a positive number (got "abc")',
+    );
   });
 });
 
