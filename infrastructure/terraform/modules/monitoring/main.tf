@@ -45,16 +45,27 @@ resource "aws_cloudwatch_metric_alarm" "executions_failed" {
   alarm_actions       = [aws_sns_topic.alarms.arn]
 }
 
-resource "aws_cloudwatch_metric_alarm" "alb_5xx" {
-  for_each = {
-    load_balancer = { metric = "HTTPCode_ELB_5XX_Count", dimensions = { LoadBalancer = var.alb_arn_suffix } }
-    dashboard     = { metric = "HTTPCode_Target_5XX_Count", dimensions = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.target_group_arn_suffix } }
-  }
-  alarm_name          = "${var.name}-${each.key}-5xx"
-  alarm_description   = "The ${each.key} answered more than 5 server errors in 5 minutes."
+resource "aws_cloudwatch_metric_alarm" "load_balancer_5xx" {
+  alarm_name          = "${var.name}-load-balancer-5xx"
+  alarm_description   = "The load balancer answered more than 5 server errors in 5 minutes (no healthy task, timeouts)."
   namespace           = "AWS/ApplicationELB"
-  metric_name         = each.value.metric
-  dimensions          = each.value.dimensions
+  metric_name         = "HTTPCode_ELB_5XX_Count"
+  dimensions          = { LoadBalancer = var.alb_arn_suffix }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 5
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "dashboard_5xx" {
+  alarm_name          = "${var.name}-dashboard-5xx"
+  alarm_description   = "The dashboard answered more than 5 server errors in 5 minutes."
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "HTTPCode_Target_5XX_Count"
+  dimensions          = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.target_group_arn_suffix }
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1
@@ -88,11 +99,15 @@ resource "aws_cloudwatch_dashboard" "overview" {
       {
         type = "metric", x = 0, y = 0, width = 12, height = 6
         properties = {
-          title   = "Lambda errors and duration (p95)"
-          region  = data.aws_region.current.region
-          stat    = "Sum"
-          period  = 300
-          metrics = flatten([for stage, function in var.function_names : [["AWS/Lambda", "Errors", "FunctionName", function, { label = "${stage} errors" }], ["AWS/Lambda", "Duration", "FunctionName", function, { stat = "p95", yAxis = "right", label = "${stage} p95 ms" }]]])
+          title  = "Lambda errors and duration (p95)"
+          region = data.aws_region.current.region
+          stat   = "Sum"
+          period = 300
+          # concat, not flatten: flatten would also flatten each metric's own array.
+          metrics = concat(
+            [for stage, function in var.function_names : ["AWS/Lambda", "Errors", "FunctionName", function, { label = "${stage} errors" }]],
+            [for stage, function in var.function_names : ["AWS/Lambda", "Duration", "FunctionName", function, { stat = "p95", yAxis = "right", label = "${stage} p95 ms" }]],
+          )
         }
       },
       {
