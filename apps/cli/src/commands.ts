@@ -14,7 +14,7 @@ import * as select from '@overfit/stage-select';
 import * as validate from '@overfit/stage-validate';
 import * as visualize from '@overfit/stage-visualize';
 import { dataRefFromFlags, DEFAULT_DATA_PATH, numberFlag, RUN_OPTIONS, runConfigFromFlags } from './flags';
-import { metricsTable, progressBar, table } from './format';
+import { metricsTable, overfittingHeadline, overfittingLines, progressBar, table } from './format';
 
 type Args = string[];
 
@@ -63,6 +63,7 @@ function summaryObject(s: RunSummary) {
     verdict: r.verdict,
     overfitThreshold: r.overfitThreshold,
     explanation: r.explanation,
+    overfitting: s.overfitting ? overfittingHeadline(s.overfitting) : null,
     artifacts: s.artifacts.map((key) => join(s.store, key)),
     timings: s.timings,
   };
@@ -94,6 +95,7 @@ function formatSummary(s: RunSummary, elapsedMs: number): string {
     ]),
     '',
     `Verdict: ${r.verdict.toUpperCase().replace('_', ' ')} — ${r.explanation}`,
+    ...(s.overfitting ? ['', ...overfittingLines(s.overfitting), ''] : []),
     `Artifacts: ${shortPath(join(s.store, 'runs', s.runId))}/ (${s.artifacts.map((k) => k.split('/').pop()).join(', ')})`,
     `Took ${(elapsedMs / 1000).toFixed(1)} s (${Object.entries(s.timings).map(([k, v]) => `${k} ${v} ms`).join(', ')})`,
   ];
@@ -167,7 +169,7 @@ Usage:
   overfit run [--data file.csv] [--format auto|generic|yahoo|binance|dukascopy|close_only] [--lenient] [--resample 1h]
               [--strategies 500] [--seed 42] [--families a,b] [--train-fraction 0.7]
               [--select-by win_rate] [--min-trades 10] [--fees-bps 10] [--slippage-bps 0]
-              [--overfit-threshold 0.15] [--store .overfit] [--json]
+              [--overfit-threshold 0.15] [--null-markets 3] [--store .overfit] [--json]
   overfit backtest [--data file.csv] --strategy '<json>' [--from ISO] [--to ISO] [--fees-bps 10] [--slippage-bps 0] [--json]
   overfit stage <generate|backtest|select|validate|visualize> --event event.json [--store .overfit]
   overfit data inspect file.csv [--json] [--lenient] [--format auto|generic|yahoo|binance|dukascopy|close_only] [--resample 1h]

@@ -27,6 +27,7 @@ export function runConfigFromFlags(values: Record<string, string | boolean | und
     feesBps: numberFlag(str('fees-bps'), '--fees-bps'),
     slippageBps: numberFlag(str('slippage-bps'), '--slippage-bps'),
     overfitThreshold: numberFlag(str('overfit-threshold'), '--overfit-threshold'),
+    nullMarkets: numberFlag(str('null-markets'), '--null-markets'),
   };
   for (const key of Object.keys(fields)) if (fields[key] === undefined) delete fields[key];
   return parseRunConfig(fields, 'option');
@@ -67,6 +68,7 @@ export const RUN_OPTIONS = {
   'fees-bps': { type: 'string' },
   'slippage-bps': { type: 'string' },
   'overfit-threshold': { type: 'string' },
+  'null-markets': { type: 'string' },
   store: { type: 'string', default: '.overfit' },
   json: { type: 'boolean', default: false },
 } as const;

@@ -1,5 +1,5 @@
 // Plain-text output for people: aligned tables, percentages, and a progress bar on stderr.
-import { METRIC_LABELS, METRIC_NAMES, type MetricName, type Metrics } from '@overfit/core';
+import { METRIC_LABELS, METRIC_NAMES, type MetricName, type Metrics, type OverfittingReport } from '@overfit/core';
 
 const PERCENT = new Set<MetricName>(['totalReturn', 'cagr', 'maxDrawdown', 'winRate', 'hitRate', 'exposure']);
 
@@ -42,4 +42,29 @@ export function progressBar(label: string): { update(done: number, total: number
       if (tty && last >= 0) process.stderr.write('\n');
     },
   };
+}
+
+/** The four headline statistics of overfitting_report.json, for the summary (text and --json). */
+export function overfittingHeadline(report: OverfittingReport) {
+  return {
+    level: report.verdict.level,
+    pbo: report.pbo?.pbo ?? null,
+    deflatedSharpe: report.deflatedSharpe?.value ?? null,
+    spaPValue: report.dataSnooping?.spa.consistent ?? null,
+    nullMarketPercentile: report.nullMarkets.percentile,
+    nullMarkets: report.nullMarkets.markets,
+  };
+}
+
+export function overfittingLines(report: OverfittingReport): string[] {
+  const h = overfittingHeadline(report);
+  const value = (x: number | null, digits: number) => (x === null ? '—' : x.toFixed(digits));
+  const rows = [
+    ['PBO (CSCV)', value(h.pbo, 2), 'share of half/half splits where the in-sample best ends in the bottom half out of sample'],
+    ['Deflated Sharpe', value(h.deflatedSharpe, 2), `probability the best Sharpe beats the luckiest of ${report.inputs.strategies} skill-less trials (≥ 0.95 to trust)`],
+    ['SPA p-value', value(h.spaPValue, 3), 'no strategy beats buy-and-hold, after the search, unless this is < 0.05'],
+    ['Null-market pct.', h.nullMarketPercentile === null ? (h.nullMarkets === 0 ? '— (--null-markets 0)' : '—') : `${h.nullMarketPercentile.toFixed(0)} %`,
+      `where the real best falls among the bests of ${h.nullMarkets} markets with no edge`],
+  ];
+  return [`Statistics: ${report.verdict.summary}`, table(rows, 'text').split('\n').map((l) => `  ${l}`).join('\n')];
 }

@@ -36,7 +36,8 @@ describe('overfit run', () => {
     expect(['overfit', 'held_up', 'inconclusive']).toContain(summary.verdict);
     expect(Object.keys(summary.training)).toEqual(expect.arrayContaining(['winRate', 'sharpe', 'maxDrawdown', 'profitFactor']));
     for (const artifact of summary.artifacts) expect(existsSync(artifact)).toBe(true);
-    expect(summary.artifacts).toHaveLength(9);
+    expect(summary.artifacts).toHaveLength(14);
+    expect(Object.keys(summary.overfitting)).toEqual(['level', 'pbo', 'deflatedSharpe', 'spaPValue', 'nullMarketPercentile', 'nullMarkets']);
     expect(JSON.parse(await readFile(join(root, 'store-json/latest.json'), 'utf8'))).toEqual({ runId: summary.runId });
   });
 
@@ -46,6 +47,10 @@ describe('overfit run', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/SYNTHETIC: no real data/);
     expect(stdout).toMatch(/Verdict: (OVERFIT|HELD UP|INCONCLUSIVE)/);
+    expect(stdout).toMatch(/PBO \(CSCV\) +\d\.\d\d/);
+    expect(stdout).toMatch(/Deflated Sharpe +\d\.\d\d/);
+    expect(stdout).toMatch(/SPA p-value +\d\.\d{3}/);
+    expect(stdout).toMatch(/Null-market pct\. +\d+ %/);
     const { runId } = JSON.parse(await readFile(join(cwd, '.overfit/latest.json'), 'utf8'));
     const manifest = JSON.parse(await readFile(join(cwd, '.overfit/runs', runId, 'manifest.json'), 'utf8'));
     expect(manifest.data.synthetic).toBe(true);
@@ -100,9 +105,10 @@ describe('overfit run on real data', () => {
     expect(summary.data).toMatchObject({ synthetic: false, rows: 71_214, sha256: '7724cb0760b5dfa0de9d9a0e01d8a597a143ae3091bcd6bbe9b9a8a692a60022' });
     const names = summary.artifacts.map((a: string) => a.split('/').slice(-2).join('/')).sort();
     expect(names).toEqual([
-      'plots/equity_curve.png', 'plots/performance_comparison.png', 'plots/win_rate_histogram.png',
-      'results/best_strategy.json', 'results/block_moments.bin', 'results/training_performance.csv', 'results/validation_performance.csv',
-      'results/validation_results.json', 'strategies/strategies.json',
+      'plots/equity_curve.png', 'plots/expected_max_sharpe.png', 'plots/is_vs_oos_scatter.png', 'plots/pbo_logits.png',
+      'plots/performance_comparison.png', 'plots/walk_forward_equity.png', 'plots/win_rate_histogram.png',
+      'results/best_strategy.json', 'results/block_moments.bin', 'results/overfitting_report.json', 'results/training_performance.csv',
+      'results/validation_performance.csv', 'results/validation_results.json', 'strategies/strategies.json',
     ]);
     for (const artifact of summary.artifacts) expect(existsSync(artifact)).toBe(true);
     const table = parseTrainingPerformance(await readFile(summary.artifacts.find((a: string) => a.endsWith('training_performance.csv')), 'utf8'));

@@ -1,7 +1,7 @@
 // The local orchestrator: the five stages in order on one machine, with the same events the Lambdas get.
 // Input problems are found before the run exists (nothing is written); a failure after that leaves the run
 // marked failed in its manifest and latest.json untouched.
-import { generateStrategies, splitWindows, type DataRef, type RunConfig } from '@overfit/core';
+import { generateStrategies, splitWindows, type DataRef, type OverfittingReport, type RunConfig } from '@overfit/core';
 import { cachedPriceLoader, describeDataRef, type LoadedPrices } from '@overfit/data';
 import { commitRun, getJson, newRunId, type ArtifactStore, type RunManifest, type ValidationResults } from '@overfit/store';
 import * as generate from '@overfit/stage-generate';
@@ -34,6 +34,8 @@ export interface RunSummary {
   config: RunConfig;
   eligible: number;
   results: ValidationResults;
+  /** The statistics of the selection process (results/overfitting_report.json); absent from a run without one. */
+  overfitting?: OverfittingReport;
   artifacts: string[];
   timings: Record<string, number>;
 }
@@ -92,14 +94,15 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     artifacts.push(backtested.trainingPerformanceKey, backtested.validationPerformanceKey, backtested.blockMomentsKey);
     const selected = await step('select', () => select.run({ ...base, strategiesKey: generated.strategiesKey, trainingPerformanceKey: backtested.trainingPerformanceKey }, { store }));
     artifacts.push(selected.bestStrategyKey);
-    const validated = await step('validate', () => validate.run({ ...base, ...selected }, { store, loadPrices }));
-    artifacts.push(validated.validationResultsKey);
+    const validated = await step('validate', () => validate.run({ ...base, ...generated, ...backtested, ...selected }, { store, loadPrices }));
+    artifacts.push(validated.validationResultsKey, validated.overfittingReportKey);
     const visualized = await step('visualize', () => visualize.run({ ...base, ...backtested, ...validated }, { store, loadPrices }));
     artifacts.push(...visualized.plotKeys);
 
     const results = await getJson<ValidationResults>(store, validated.validationResultsKey);
+    const overfitting = await getJson<OverfittingReport>(store, validated.overfittingReportKey);
     const summary: RunSummary = {
-      runId, store: store.location, data: describeData(data, prices), config, eligible: selected.eligible, results,
+      runId, store: store.location, data: describeData(data, prices), config, eligible: selected.eligible, results, overfitting,
       artifacts: [...artifacts].sort(), timings,
     };
     await commitRun(store, manifest('succeeded', {

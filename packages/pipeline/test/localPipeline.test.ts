@@ -7,7 +7,7 @@ import { getJson, LocalStore, readLatestRunId, runKeys, type ArtifactStore, type
 import { runLocalPipeline } from '../src';
 
 const synthetic: DataRef = { kind: 'synthetic', bars: 3000, seed: 11, intervalSeconds: 3600 };
-const config = parseRunConfig({ strategies: 60, seed: 5 });
+const config = parseRunConfig({ strategies: 60, seed: 5, nullMarkets: 1 });
 
 let root: string;
 beforeEach(async () => {
@@ -17,7 +17,10 @@ afterEach(() => rm(root, { recursive: true, force: true }));
 
 const ARTIFACTS = (runId: string) => {
   const k = runKeys(runId);
-  return [k.strategies, k.trainingPerformance, k.validationPerformance, k.blockMoments, k.bestStrategy, k.validationResults, k.winRateHistogram, k.performanceComparison, k.equityCurve];
+  return [
+    k.strategies, k.trainingPerformance, k.validationPerformance, k.blockMoments, k.bestStrategy, k.validationResults, k.overfittingReport,
+    k.winRateHistogram, k.performanceComparison, k.equityCurve, k.isVsOosScatter, k.pboLogits, k.expectedMaxSharpe, k.walkForwardEquity,
+  ];
 };
 
 describe('runLocalPipeline', () => {
@@ -43,14 +46,14 @@ describe('runLocalPipeline', () => {
     const ra = await runLocalPipeline({ config, data: synthetic, store: a, runId: 'same' });
     const rb = await runLocalPipeline({ config, data: synthetic, store: b, runId: 'same' });
     const k = runKeys(ra.runId);
-    for (const key of [k.strategies, k.trainingPerformance, k.bestStrategy, k.validationResults]) {
+    for (const key of [k.strategies, k.trainingPerformance, k.bestStrategy, k.validationResults, k.overfittingReport]) {
       expect((await a.get(key)).equals(await b.get(key))).toBe(true);
     }
     expect(rb.results).toEqual(ra.results);
     const other = new LocalStore(join(root, 'c'));
     await runLocalPipeline({ config: { ...config, seed: 6 }, data: synthetic, store: other, runId: 'same' });
     expect((await other.get(k.strategies)).equals(await a.get(k.strategies))).toBe(false);
-  });
+  }, 30_000); // three whole runs
 
   it('refuses bad data before the run exists', async () => {
     const file = join(root, 'bad.csv');

@@ -1,22 +1,31 @@
 // Stage 4 — validate: re-test the selected strategy on the held-out bars it was never chosen on, and measure
 // how far it falls. The validation window continues from the training window: indicators and the open
-// position carry over, nothing restarts from flat.
+// position carry over, nothing restarts from flat. Then it measures the whole selection process (PBO, deflated
+// Sharpe, SPA, walk-forward, null markets; see overfitting.ts) into overfitting_report.json.
 import {
   buyAndHold, createMarket, evaluatePositions, METRIC_NAMES, positions, SELECTION_METRIC_FIELDS, splitWindows,
   type BarWindow, type DataRef, type MetricName, type PriceSeries, type SelectionMetric, type Strategy,
 } from '@overfit/core';
+import { buildOverfittingReport } from './overfitting';
 import type { LoadedPrices } from '@overfit/data';
 import {
-  eventKey, getJson, parseStageEvent, putJson, runKeys,
-  type ArtifactStore, type StageEvent, type ValidationResults, type Verdict, type WindowInfo,
+  eventKey, getJson, parseBlockMoments, parseStageEvent, parseTrainingPerformance, putJson, runKeys,
+  type ArtifactStore, type StrategiesDocument, type StageEvent, type ValidationResults, type Verdict, type WindowInfo,
 } from '@overfit/store';
+
+export { buildOverfittingReport, verdictOf } from './overfitting';
 
 export interface ValidateInput extends StageEvent {
   bestStrategyKey: string;
+  strategiesKey: string;
+  trainingPerformanceKey: string;
+  validationPerformanceKey: string;
+  blockMomentsKey: string;
 }
 
 export interface ValidateOutput {
   validationResultsKey: string;
+  overfittingReportKey: string;
   verdict: Verdict;
   /** Relative fall of the selection metric from training to validation (0.2 = fell by 20 %). */
   drop: number | null;
@@ -24,7 +33,15 @@ export interface ValidateOutput {
 
 export function parseEvent(event: unknown): ValidateInput {
   const base = parseStageEvent(event);
-  return { ...base, bestStrategyKey: eventKey(event, 'bestStrategyKey', base.runId) };
+  const key = (name: string) => eventKey(event, name, base.runId);
+  return {
+    ...base,
+    bestStrategyKey: key('bestStrategyKey'),
+    strategiesKey: key('strategiesKey'),
+    trainingPerformanceKey: key('trainingPerformanceKey'),
+    validationPerformanceKey: key('validationPerformanceKey'),
+    blockMomentsKey: key('blockMomentsKey'),
+  };
 }
 
 const relative = (from: number, to: number): number | null => {
@@ -58,9 +75,13 @@ function windowInfo(series: PriceSeries, window: BarWindow): WindowInfo {
 
 export async function run(input: ValidateInput, deps: { store: ArtifactStore; loadPrices: (ref: DataRef) => Promise<LoadedPrices> }): Promise<ValidateOutput> {
   const { config } = input;
-  const [{ strategy }, prices] = await Promise.all([
+  const [{ strategy }, prices, { strategies }, trainingCsv, validationCsv, momentsBytes] = await Promise.all([
     getJson<{ strategy: Strategy }>(deps.store, input.bestStrategyKey),
     deps.loadPrices(input.data),
+    getJson<StrategiesDocument>(deps.store, input.strategiesKey),
+    deps.store.get(input.trainingPerformanceKey),
+    deps.store.get(input.validationPerformanceKey),
+    deps.store.get(input.blockMomentsKey),
   ]);
   const market = createMarket(prices.series);
   const windows = splitWindows(prices.series.close.length, config.trainFraction);
@@ -84,7 +105,14 @@ export async function run(input: ValidateInput, deps: { store: ArtifactStore; lo
     verdict: verdict.verdict,
     explanation: verdict.explanation,
   };
-  const key = runKeys(input.runId).validationResults;
-  await putJson(deps.store, key, results);
-  return { validationResultsKey: key, verdict: verdict.verdict, drop: verdict.drop };
+  const report = buildOverfittingReport({
+    config, market, windows, strategies, selected: strategy,
+    training: parseTrainingPerformance(trainingCsv.toString('utf8')),
+    validation: parseTrainingPerformance(validationCsv.toString('utf8')),
+    moments: parseBlockMoments(momentsBytes),
+  });
+  const keys = runKeys(input.runId);
+  await putJson(deps.store, keys.validationResults, results);
+  await putJson(deps.store, keys.overfittingReport, report);
+  return { validationResultsKey: keys.validationResults, overfittingReportKey: keys.overfittingReport, verdict: verdict.verdict, drop: verdict.drop };
 }

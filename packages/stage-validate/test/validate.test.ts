@@ -1,10 +1,31 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backtestStrategy, buyAndHold, createMarket, parseRunConfig, type DataRef, type Strategy } from '@overfit/core';
-import { cachedPriceLoader } from '@overfit/data';
-import { getJson, LocalStore, putJson, type ValidationResults } from '@overfit/store';
-import { judge, parseEvent, run } from '../src';
+import {
+  backtestAll, backtestStrategy, buyAndHold, createMarket, generateStrategies, parseRunConfig, splitWindows,
+  type DataRef, type OverfittingReport, type RunConfig, type Strategy,
+} from '@overfit/core';
+import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
+import { formatBlockMoments, formatTrainingPerformance, getJson, LocalStore, putJson, runKeys, type ArtifactStore, type ValidationResults } from '@overfit/store';
+import { judge, parseEvent, run, verdictOf } from '../src';
+
+/** What generate, backtest and select leave in the store for validate: written here with core's functions. */
+async function prepareRun(store: ArtifactStore, runId: string, config: RunConfig, prices: LoadedPrices, best?: Strategy) {
+  const strategies = generateStrategies({ count: config.strategies, seed: config.seed, families: config.families });
+  const market = createMarket(prices.series);
+  const windows = splitWindows(prices.series.close.length, config.trainFraction);
+  const results = backtestAll(strategies, market, windows, { feesBps: config.feesBps, slippageBps: config.slippageBps }, { blocks: 64 });
+  const k = runKeys(runId);
+  await putJson(store, k.strategies, { seed: config.seed, families: config.families, count: strategies.length, strategies });
+  await store.put(k.trainingPerformance, formatTrainingPerformance(strategies, results.training));
+  await store.put(k.validationPerformance, formatTrainingPerformance(strategies, results.validation));
+  await store.put(k.blockMoments, formatBlockMoments(results.trainingMoments));
+  await putJson(store, k.bestStrategy, { strategy: best ?? strategies[0] });
+  return {
+    runId, config, bestStrategyKey: k.bestStrategy, strategiesKey: k.strategies, trainingPerformanceKey: k.trainingPerformance,
+    validationPerformanceKey: k.validationPerformance, blockMomentsKey: k.blockMoments,
+  };
+}
 
 describe('judge', () => {
   it('calls a fall beyond the threshold overfitting', () => {
@@ -24,10 +45,10 @@ it('re-tests the selected strategy on the held-out bars, beside buy-and-hold', a
   const store = new LocalStore(root);
   const data: DataRef = { kind: 'synthetic', bars: 2000, seed: 5, intervalSeconds: 3600 };
   const strategy: Strategy = { id: 's0007', family: 'sma_cross', fast: 10, slow: 60, direction: 'long_short' };
-  await putJson(store, 'runs/r1/results/best_strategy.json', { strategy });
   const loadPrices = cachedPriceLoader();
-  const config = parseRunConfig({ overfitThreshold: 0.15 });
-  const output = await run(parseEvent({ runId: 'r1', config, data, bestStrategyKey: 'runs/r1/results/best_strategy.json' }), { store, loadPrices });
+  const config = parseRunConfig({ overfitThreshold: 0.15, strategies: 20, nullMarkets: 0 });
+  const event = await prepareRun(store, 'r1', config, await loadPrices(data), strategy);
+  const output = await run(parseEvent({ ...event, data }), { store, loadPrices });
   const results = await getJson<ValidationResults>(store, output.validationResultsKey);
 
   const market = createMarket((await loadPrices(data)).series);
@@ -38,7 +59,85 @@ it('re-tests the selected strategy on the held-out bars, beside buy-and-hold', a
   expect(results.buyAndHold.validation).toEqual(json(buyAndHold(market, { start: 1400, end: 2000 })));
   expect(results.windows.validation).toEqual({ start: 1400, end: 2000, bars: 600, first: '2020-02-28T08:00:00.000Z', last: '2020-03-24T07:00:00.000Z' });
   const expected = judge('win_rate', results.training.winRate, results.validation.winRate, 0.15);
-  expect(output).toEqual({ validationResultsKey: 'runs/r1/results/validation_results.json', verdict: expected.verdict, drop: expected.drop });
+  expect(output).toEqual({
+    validationResultsKey: 'runs/r1/results/validation_results.json', overfittingReportKey: 'runs/r1/results/overfitting_report.json',
+    verdict: expected.verdict, drop: expected.drop,
+  });
   expect(results.relativeChange.totalReturn).toBeCloseTo((results.validation.totalReturn - results.training.totalReturn) / Math.abs(results.training.totalReturn), 12);
   await rm(root, { recursive: true, force: true });
+});
+
+describe('overfitting report', () => {
+  const data: DataRef = { kind: 'synthetic', bars: 3000, seed: 9, intervalSeconds: 3600 };
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'overfit-report-'));
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('measures the selection with every statistic and its inputs, reproducibly', async () => {
+    const loadPrices = cachedPriceLoader();
+    const config = parseRunConfig({ strategies: 40, seed: 3, nullMarkets: 2 });
+    const reports: Buffer[] = [];
+    for (const dir of ['a', 'b']) {
+      const store = new LocalStore(join(root, dir));
+      const event = await prepareRun(store, 'r2', config, await loadPrices(data));
+      const output = await run(parseEvent({ ...event, data }), { store, loadPrices });
+      reports.push(await store.get(output.overfittingReportKey));
+    }
+    expect(reports[0].equals(reports[1])).toBe(true);
+    const report = JSON.parse(reports[0].toString('utf8')) as OverfittingReport;
+    expect(report.inputs).toMatchObject({ strategies: 40, trainingBars: 2100, periodsPerYear: 8760, selectBy: 'win_rate', seed: 3 });
+    // 2,100 training bars in 64 blocks of 32 bars; 16 partitions of 4 blocks.
+    expect(report.pbo).toMatchObject({ blocks: 64, blockBars: 32, partitions: 16, barsPerPartition: 128, combinations: 12_870 });
+    expect(report.pbo!.logits).toHaveLength(12_870);
+    expect(report.pbo!.pbo).toBeGreaterThanOrEqual(0);
+    expect(report.pbo!.pbo).toBeLessThanOrEqual(1);
+    expect(report.deflatedSharpe).toMatchObject({ trials: 40, observations: 2100 });
+    expect(report.deflatedSharpe!.value).toBeGreaterThanOrEqual(0);
+    expect(report.deflatedSharpe!.value).toBeLessThanOrEqual(1);
+    expect(report.deflatedSharpe!.strategyId).toBe(report.sharpeAcrossTrials.best!.id);
+    expect(report.dataSnooping).toMatchObject({ benchmark: 'buy_and_hold', observations: 64, replicates: 1000, seed: 3, strategiesTested: 40 });
+    const spa = report.dataSnooping!.spa;
+    expect(spa.lower).toBeLessThanOrEqual(spa.consistent);
+    expect(spa.consistent).toBeLessThanOrEqual(spa.upper);
+    expect(report.walkForward!.table).toHaveLength(4);
+    expect(report.walkForward!.table[0]).toMatchObject({ selectedOn: { start: 0, end: 600 }, heldOn: { start: 600, end: 1200 } });
+    expect(report.nullMarkets.markets).toBe(2);
+    expect(report.nullMarkets.nullBests).toHaveLength(2);
+    expect(['evidence_of_skill', 'no_evidence_of_skill', 'overfit_likely']).toContain(report.verdict.level);
+    expect(report.verdict.findings.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('names a missing key of the event', () => {
+    const config = parseRunConfig({});
+    expect(() => parseEvent({ runId: 'r3', config, data, bestStrategyKey: 'runs/r3/results/best_strategy.json' })).toThrow(/event\.strategiesKey/);
+  });
+});
+
+describe('verdict', () => {
+  const base = {
+    inputs: { strategies: 100, periodsPerYear: 8760 }, rankCorrelation: { metric: 'win_rate', rho: 0.02, pairs: 90 },
+    nullMarkets: { markets: 0, percentile: null }, walkForward: null,
+  };
+  const pbo = (value: number) => ({ pbo: value, combinations: 12_870 });
+  const dsr = (value: number) => ({ value, sharpe: 0.01, expectedMaxSharpeAnnual: 2 });
+  const spa = (p: number) => ({ strategiesTested: 100, spa: { consistent: p }, realityCheck: { pValue: p } });
+  const verdict = (parts: object) => verdictOf({ ...base, ...parts } as unknown as Omit<OverfittingReport, 'verdict'>);
+
+  it('calls a PBO of one half or more overfitting, whatever else holds', () => {
+    expect(verdict({ pbo: pbo(0.6), deflatedSharpe: dsr(0.99), dataSnooping: spa(0.01) }).level).toBe('overfit_likely');
+  });
+  it('needs a significant DSR and SPA, and PBO below one half, to call it skill', () => {
+    expect(verdict({ pbo: pbo(0.1), deflatedSharpe: dsr(0.99), dataSnooping: spa(0.01) }).level).toBe('evidence_of_skill');
+    expect(verdict({ pbo: pbo(0.1), deflatedSharpe: dsr(0.9), dataSnooping: spa(0.01) }).level).toBe('no_evidence_of_skill');
+    expect(verdict({ pbo: pbo(0.1), deflatedSharpe: dsr(0.99), dataSnooping: spa(0.2) }).level).toBe('no_evidence_of_skill');
+  });
+  it('explains each statistic in a sentence', () => {
+    const { findings } = verdict({ pbo: pbo(0.62), deflatedSharpe: dsr(0.4), dataSnooping: spa(0.3) });
+    expect(findings[0]).toMatch(/^PBO 0\.62: in 62 % of 12870 ways/);
+    expect(findings[1]).toMatch(/^Deflated Sharpe 0\.40: after 100 trials/);
+    expect(findings[2]).toMatch(/none beat buy-and-hold/);
+    expect(findings[3]).toMatch(/says almost nothing about the future/);
+  });
 });

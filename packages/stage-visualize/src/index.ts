@@ -1,7 +1,9 @@
 // Stage 5 — visualize: the figures that make the fall visible. The histogram shows how the "best" stands out
-// from hundreds of lucky draws; the comparison and the equity curve show what happens after the split.
-import { createMarket, equityCurve, METRIC_LABELS, positions, SELECTION_METRIC_FIELDS, type DataRef, type MetricName } from '@overfit/core';
+// from hundreds of lucky draws; the comparison and the equity curve show what happens after the split. The four
+// figures of overfitting_report.json measure the whole selection process (see overfittingFigures.ts).
+import { createMarket, equityCurve, METRIC_LABELS, positions, SELECTION_METRIC_FIELDS, type DataRef, type MetricName, type OverfittingReport } from '@overfit/core';
 import { renderEquityCurve, renderMetricHistogram, renderPerformanceComparison } from '@overfit/charts';
+import { renderOverfittingFigures } from './overfittingFigures';
 import type { LoadedPrices } from '@overfit/data';
 import {
   eventKey, getJson, parseStageEvent, parseTrainingPerformance, runKeys, type ArtifactStore, type StageEvent, type ValidationResults,
@@ -12,7 +14,9 @@ const RATE_METRICS = new Set<MetricName>(['winRate', 'hitRate', 'exposure']);
 
 export interface VisualizeInput extends StageEvent {
   trainingPerformanceKey: string;
+  validationPerformanceKey: string;
   validationResultsKey: string;
+  overfittingReportKey: string;
 }
 
 export interface VisualizeOutput {
@@ -27,7 +31,9 @@ export function parseEvent(event: unknown): VisualizeInput {
   return {
     ...base,
     trainingPerformanceKey: eventKey(event, 'trainingPerformanceKey', base.runId),
+    validationPerformanceKey: eventKey(event, 'validationPerformanceKey', base.runId),
     validationResultsKey: eventKey(event, 'validationResultsKey', base.runId),
+    overfittingReportKey: eventKey(event, 'overfittingReportKey', base.runId),
   };
 }
 
@@ -39,9 +45,11 @@ export async function run(
 ): Promise<VisualizeOutput> {
   const { config } = input;
   const keys = runKeys(input.runId);
-  const [csv, results, prices] = await Promise.all([
+  const [csv, validationCsv, results, report, prices] = await Promise.all([
     deps.store.get(input.trainingPerformanceKey),
+    deps.store.get(input.validationPerformanceKey),
     getJson<ValidationResults>(deps.store, input.validationResultsKey),
+    getJson<OverfittingReport>(deps.store, input.overfittingReportKey),
     deps.loadPrices(input.data),
   ]);
   const table = parseTrainingPerformance(csv.toString('utf8'));
@@ -81,8 +89,14 @@ export async function run(
     logScale: true,
   });
 
+  const figures = await renderOverfittingFigures({
+    config, keys, market, report, training: table, validation: parseTrainingPerformance(validationCsv.toString('utf8')), selectedId: id,
+    metricLabel: METRIC_LABELS[field], format: formatOf(field),
+  });
+
   await deps.store.put(keys.winRateHistogram, histogram, 'image/png');
   await deps.store.put(keys.performanceComparison, comparison, 'image/png');
   await deps.store.put(keys.equityCurve, equity, 'image/png');
-  return { plotKeys: [keys.winRateHistogram, keys.performanceComparison, keys.equityCurve] };
+  for (const [key, png] of figures) await deps.store.put(key, png, 'image/png');
+  return { plotKeys: [keys.winRateHistogram, keys.performanceComparison, keys.equityCurve, ...figures.keys()] };
 }

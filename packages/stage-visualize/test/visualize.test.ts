@@ -1,12 +1,32 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backtestStrategies, backtestStrategy, buyAndHold, createMarket, generateStrategies, type DataRef } from '@overfit/core';
+import {
+  backtestStrategies, backtestStrategy, buyAndHold, createMarket, generateStrategies, type DataRef, type OverfittingReport, type Strategy,
+} from '@overfit/core';
 import { cachedPriceLoader } from '@overfit/data';
 import { formatTrainingPerformance, LocalStore, putJson } from '@overfit/store';
 import { parseEvent, run } from '../src';
 
-it('renders the three figures into the run folder', async () => {
+/** The parts of overfitting_report.json the figures read, as the validate stage would write them. */
+function reportFor(ids: string[], best: Strategy, strategies: Strategy[], pbo: boolean): Partial<OverfittingReport> {
+  return {
+    inputs: { strategies: ids.length, trainingBars: 1050, periodsPerYear: 8760, selectBy: 'win_rate', selectedId: best.id, seed: 3 },
+    sharpeAcrossTrials: { defined: ids.length, variance: 1e-3, robustVariance: 1e-3, robustVarianceAnnual: 8.76, best: { id: ids[1], sharpe: 0.01, sharpeAnnual: 0.94 } },
+    rankCorrelation: { metric: 'win_rate', rho: 0.1, pairs: ids.length },
+    pbo: pbo ? { source: 'training block moments', blocks: 64, blockBars: 16, partitions: 16, barsPerPartition: 64, combinations: 3,
+      pbo: 2 / 3, probabilityOfLoss: 0.5, degradation: { slope: -0.5, intercept: 0, r2: 0.1 }, logits: [-1, -0.2, 0.7] } : null,
+    walkForward: {
+      folds: 3, strategiesUsed: ids.length, minTradesPerFold: 3, totalReturn: 0.05, buyAndHoldReturn: 0.02,
+      table: [
+        { selectedOn: { start: 0, end: 500 }, heldOn: { start: 500, end: 1000 }, strategy: strategies[2], inSample: 0.6, outOfSample: 0.5, heldReturn: 0.01 },
+        { selectedOn: { start: 500, end: 1000 }, heldOn: { start: 1000, end: 1500 }, strategy: null, inSample: null, outOfSample: null, heldReturn: 0 },
+      ],
+    },
+  };
+}
+
+it('renders the figures into the run folder', async () => {
   const root = await mkdtemp(join(tmpdir(), 'overfit-visualize-'));
   const store = new LocalStore(root);
   const loadPrices = cachedPriceLoader();
@@ -26,16 +46,30 @@ it('renders the three figures into the run folder', async () => {
     buyAndHold: { training: buyAndHold(market, training), validation: buyAndHold(market, validation) },
   });
 
-  const output = await run(parseEvent({
+  await store.put('runs/r1/results/validation_performance.csv', formatTrainingPerformance(strategies, backtestStrategies(strategies, market, validation, costs)));
+  const event = {
     runId: 'r1', config: { strategies: 20, seed: 3 }, data,
     trainingPerformanceKey: 'runs/r1/results/training_performance.csv', validationResultsKey: 'runs/r1/results/validation_results.json',
-  }), { store, loadPrices });
-  expect(output.plotKeys).toEqual(['runs/r1/plots/win_rate_histogram.png', 'runs/r1/plots/performance_comparison.png', 'runs/r1/plots/equity_curve.png']);
+    validationPerformanceKey: 'runs/r1/results/validation_performance.csv', overfittingReportKey: 'runs/r1/results/overfitting_report.json',
+  };
+  const ids = strategies.map((s) => s.id);
+  await putJson(store, event.overfittingReportKey, reportFor(ids, best, strategies, true));
+  const output = await run(parseEvent(event), { store, loadPrices });
+  expect(output.plotKeys).toEqual([
+    'runs/r1/plots/win_rate_histogram.png', 'runs/r1/plots/performance_comparison.png', 'runs/r1/plots/equity_curve.png',
+    'runs/r1/plots/is_vs_oos_scatter.png', 'runs/r1/plots/pbo_logits.png', 'runs/r1/plots/expected_max_sharpe.png', 'runs/r1/plots/walk_forward_equity.png',
+  ]);
   for (const key of output.plotKeys) expect((await store.get(key)).subarray(1, 4).toString()).toBe('PNG');
-  await rm(root, { recursive: true, force: true });
-});
 
-it('needs both result keys', () => {
-  expect(() => parseEvent({ runId: 'r1', config: {}, data: { kind: 'file', path: 'x.csv' }, trainingPerformanceKey: 'runs/r1/results/training_performance.csv' }))
-    .toThrow('event.validationResultsKey');
+  // A run whose training window was too short for CSCV has no PBO: its figure is left out, not drawn empty.
+  await putJson(store, event.overfittingReportKey, reportFor(ids, best, strategies, false));
+  expect((await run(parseEvent(event), { store, loadPrices })).plotKeys).not.toContain('runs/r1/plots/pbo_logits.png');
+  await rm(root, { recursive: true, force: true });
+}, 30_000);
+
+it('needs every result key', () => {
+  const event = { runId: 'r1', config: {}, data: { kind: 'file', path: 'x.csv' }, trainingPerformanceKey: 'runs/r1/results/training_performance.csv' };
+  expect(() => parseEvent(event)).toThrow('event.validationPerformanceKey');
+  expect(() => parseEvent({ ...event, validationPerformanceKey: 'runs/r1/results/validation_performance.csv', validationResultsKey: 'runs/r1/results/validation_results.json' }))
+    .toThrow('event.overfittingReportKey');
 });

@@ -31,6 +31,10 @@ export function runKeys(runId: string) {
     winRateHistogram: `${root}/plots/win_rate_histogram.png`,
     performanceComparison: `${root}/plots/performance_comparison.png`,
     equityCurve: `${root}/plots/equity_curve.png`,
+    isVsOosScatter: `${root}/plots/is_vs_oos_scatter.png`,
+    pboLogits: `${root}/plots/pbo_logits.png`,
+    expectedMaxSharpe: `${root}/plots/expected_max_sharpe.png`,
+    walkForwardEquity: `${root}/plots/walk_forward_equity.png`,
     manifest: `${root}/manifest.json`,
   };
 }

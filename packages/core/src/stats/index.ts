@@ -5,3 +5,4 @@ export * from './cscv';
 export * from './bootstrap';
 export * from './rank';
 export * from './walkForward';
+export * from './report';

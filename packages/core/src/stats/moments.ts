@@ -62,3 +62,18 @@ export function finiteVariance(values: ArrayLike<number>): { variance: number; c
   }
   return { variance: n > 1 ? Math.max(0, (sumSquares - (sum * sum) / n) / (n - 1)) : Number.NaN, count: n };
 }
+
+/**
+ * (1.4826 · median absolute deviation)² of the finite values: the variance of a normal bulk, unmoved by a tail of
+ * outliers. NaN with fewer than two values.
+ */
+export function robustVariance(values: ArrayLike<number>): number {
+  const finite = Float64Array.from(Array.from(values).filter(Number.isFinite)).sort();
+  if (finite.length < 2) return Number.NaN;
+  const median = (sorted: Float64Array) => {
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  const centre = median(finite);
+  return (1.4826 * median(finite.map((v) => Math.abs(v - centre)).sort())) ** 2;
+}

@@ -1,0 +1,79 @@
+// The four figures of the overfitting report. A figure whose statistic is undefined for the run (e.g. no PBO on a
+// window too short for CSCV) is left out rather than drawn empty; the keys returned say which were made.
+import { equityCurve, expectedMaxStandardNormal, positions, SELECTION_METRIC_FIELDS, type Market, type OverfittingReport, type RunConfig } from '@overfit/core';
+import { renderExpectedMaxSharpe, renderIsOosScatter, renderPboLogits, renderWalkForwardEquity } from '@overfit/charts';
+import type { RunKeys, TrainingPerformance } from '@overfit/store';
+
+export interface OverfittingFigureInputs {
+  config: RunConfig;
+  keys: RunKeys;
+  market: Market;
+  report: OverfittingReport;
+  training: TrainingPerformance;
+  validation: TrainingPerformance;
+  selectedId: string;
+  metricLabel: string;
+  format: 'percent' | 'number';
+}
+
+/** N from 1 to at least 10 × the run's N, ~12 points a decade: the E[max SR] curve is smooth on a log axis. */
+function trialGrid(n: number): number[] {
+  const top = Math.max(1000, 10 * n);
+  const grid = new Set<number>([1]);
+  for (let e = 0; e <= Math.log10(top) + 1e-9; e += 1 / 12) grid.add(Math.round(10 ** e));
+  return [...grid].sort((a, b) => a - b);
+}
+
+/** Chained walk-forward equity from the report's per-fold table, with buy-and-hold over the same bars. */
+function walkForwardCurves(report: NonNullable<OverfittingReport['walkForward']>, market: Market, config: RunConfig) {
+  const costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
+  const close = market.series.close;
+  const first = report.table[0].heldOn.start;
+  const last = report.table[report.table.length - 1].heldOn.end;
+  const equity = new Float64Array(last - first);
+  const buyAndHold = new Float64Array(last - first);
+  let level = 1;
+  for (const fold of report.table) {
+    const { start, end } = fold.heldOn;
+    const curve = fold.strategy ? equityCurve(positions(fold.strategy, market), market, fold.heldOn, costs) : new Float64Array(end - start).fill(1);
+    for (let t = start; t < end; t++) equity[t - first] = level * curve[t - start];
+    level = equity[end - 1 - first];
+  }
+  for (let t = first; t < last; t++) buyAndHold[t - first] = close[t] / close[first - 1];
+  return {
+    time: market.series.time.subarray(first, last), equity, buyAndHold,
+    foldStarts: report.table.map((f) => f.heldOn.start - first),
+    foldLabels: report.table.map((f) => (f.strategy ? `${f.strategy.id} ${f.strategy.family}` : 'flat')),
+  };
+}
+
+export async function renderOverfittingFigures(inputs: OverfittingFigureInputs): Promise<Map<string, Buffer>> {
+  const { config, keys, market, report, training, validation } = inputs;
+  const figures = new Map<string, Buffer>();
+  const field = SELECTION_METRIC_FIELDS[config.selectBy];
+  const validationById = new Map(validation.ids.map((id, i) => [id, validation.columns[field][i]]));
+
+  figures.set(keys.isVsOosScatter, await renderIsOosScatter({
+    training: training.columns[field],
+    validation: training.ids.map((id) => validationById.get(id) ?? Number.NaN),
+    eligible: Array.from(training.columns.trades, (trades) => trades >= config.minTrades),
+    selected: training.ids.indexOf(inputs.selectedId),
+    metricLabel: inputs.metricLabel, format: inputs.format, rho: report.rankCorrelation.rho,
+  }));
+
+  if (report.pbo) figures.set(keys.pboLogits, await renderPboLogits({ logits: report.pbo.logits, pbo: report.pbo.pbo, partitions: report.pbo.partitions }));
+
+  const { robustVarianceAnnual: varianceAnnual, best } = report.sharpeAcrossTrials;
+  if (varianceAnnual !== null && best) {
+    const trials = trialGrid(report.inputs.strategies);
+    figures.set(keys.expectedMaxSharpe, await renderExpectedMaxSharpe({
+      trials, expectedMax: trials.map((n) => Math.sqrt(varianceAnnual) * expectedMaxStandardNormal(n)),
+      observed: { trials: report.inputs.strategies, sharpeAnnual: best.sharpeAnnual },
+    }));
+  }
+
+  if (report.walkForward) {
+    figures.set(keys.walkForwardEquity, await renderWalkForwardEquity({ ...walkForwardCurves(report.walkForward, market, config), totalReturn: report.walkForward.totalReturn }));
+  }
+  return figures;
+}
