@@ -49,7 +49,7 @@ const LAYOUTS: [string, (s: PriceSeries) => string][] = [
 describe('overfit run --data <layout>', () => {
   it.each(LAYOUTS)('runs end to end on a %s file', async (layout, write) => {
     await writeFile(join(root, `${layout}.csv`), write(hourly));
-    const { code, stdout, stderr } = await overfit(['run', '--data', `${layout}.csv`, '--strategies', '20', '--store', `store-${layout}`, '--json']);
+    const { code, stdout, stderr } = await overfit(['run', '--data', `${layout}.csv`, '--strategies', '20', '--null-markets', '0', '--store', `store-${layout}`, '--json']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(stdout).data).toMatchObject({ rows: 3000, first: new Date(hourly.time[0]).toISOString() });
@@ -62,7 +62,7 @@ describe('overfit run --data <layout>', () => {
     const strict = await overfit(['run', '--data', 'messy.csv', '--strategies', '10', '--store', 'store-messy']);
     expect(strict.code).toBe(2);
     expect(strict.stderr).toMatch(/messy\.csv:8:1: "not" is not a timestamp/);
-    const { code, stdout } = await overfit(['run', '--data', 'messy.csv', '--lenient', '--resample', '4h', '--strategies', '10', '--store', 'store-messy', '--json']);
+    const { code, stdout } = await overfit(['run', '--data', 'messy.csv', '--lenient', '--resample', '4h', '--strategies', '10', '--null-markets', '0', '--store', 'store-messy', '--json']);
     expect(code).toBe(0);
     const summary = JSON.parse(stdout);
     expect(summary.data).toMatchObject({ source: 'messy.csv (lenient, resampled to 4h)', barSeconds: 14_400 });
