@@ -12,4 +12,5 @@ module.exports = {
     [`/node_modules/(${ESM_ONLY})/.+\\.js$`]: ['ts-jest', { ...tsJestOptions, tsconfig: { ...tsJestOptions.tsconfig, allowJs: true } }],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY})/)`],
+  globalSetup: '<rootDir>/test/globalSetup.cjs',
 };

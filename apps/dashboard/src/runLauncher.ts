@@ -1,10 +1,11 @@
 // Starting runs from the web page. Two ways behind one interface: in this process (a laptop, `npm start`: the
 // local pipeline, one run at a time, progress kept in memory) and as a Step Functions execution (AWS: the
 // Lambdas do the work and write to S3; the execution's state is the progress).
+import { Worker } from 'node:worker_threads';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { DataRef, RunConfig } from '@overfit/core';
 import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
-import { runLocalPipeline, type StageName } from '@overfit/pipeline';
+import { runLocalPipeline, type ProgressEvent, type StageName } from '@overfit/pipeline';
 import { newRunId, type ArtifactStore } from '@overfit/store';
 
 export type RunState = 'queued' | 'running' | 'succeeded' | 'failed';
@@ -50,6 +51,27 @@ interface Job extends RunProgress {
   request: RunRequest;
 }
 
+/** What a pipeline worker thread (src/pipelineWorker.ts) is given, and what it tells the launcher. */
+export interface PipelineWorkerData {
+  runId: string;
+  request: RunRequest;
+  /** The store, as storeFromEnv reads it (STORE_DIR, or USE_S3 and S3_BUCKET, …). */
+  storeEnv: Record<string, string | undefined>;
+}
+export type PipelineWorkerMessage = { kind: 'progress'; event: ProgressEvent } | { kind: 'succeeded' } | { kind: 'failed'; message: string };
+
+export interface InProcessOptions {
+  maxWaiting?: number;
+  keepFinished?: number;
+  onFinished?: (progress: RunProgress) => void;
+  /**
+   * Run each pipeline on a worker thread from this bundled script, opening the store from `storeEnv` (the same
+   * store as the launcher's). Without it the pipeline runs on this thread: fine for tests, but the server then
+   * answers nothing while a run computes.
+   */
+  worker?: { script: string; storeEnv: Record<string, string | undefined> };
+}
+
 /**
  * Runs the local pipeline in this process, one at a time (the backtest is CPU-bound: two at once would only
  * each take twice as long), with at most `maxWaiting` runs queued behind it.
@@ -64,7 +86,7 @@ export class InProcessLauncher implements RunLauncher {
 
   constructor(
     private readonly store: ArtifactStore,
-    private readonly options: { maxWaiting?: number; keepFinished?: number; onFinished?: (progress: RunProgress) => void } = {},
+    private readonly options: InProcessOptions = {},
   ) {
     // Parsed prices are kept for the next run on the same data; store references are read through the store.
     this.loadPrices = cachedPriceLoader(store);
@@ -104,17 +126,13 @@ export class InProcessLauncher implements RunLauncher {
   private async drain(): Promise<void> {
     for (let job = this.queue.shift(); job; job = this.queue.shift()) {
       job.state = 'running';
+      const onProgress = (event: ProgressEvent) => {
+        if (event.kind === 'stage') job.stage = event.stage;
+        else job.backtest = { done: event.done, total: event.total };
+      };
       try {
-        await runLocalPipeline({
-          ...job.request,
-          store: this.store,
-          runId: job.runId,
-          loadPrices: this.loadPrices,
-          onProgress: (event) => {
-            if (event.kind === 'stage') job.stage = event.stage;
-            else job.backtest = { done: event.done, total: event.total };
-          },
-        });
+        if (this.options.worker) await this.runOnWorker(job, this.options.worker, onProgress);
+        else await runLocalPipeline({ ...job.request, store: this.store, runId: job.runId, loadPrices: this.loadPrices, onProgress });
         this.finish(job, 'succeeded', null);
       } catch (error) {
         this.finish(job, 'failed', error instanceof Error ? error.message : String(error));
@@ -123,6 +141,23 @@ export class InProcessLauncher implements RunLauncher {
       await new Promise((resolve) => setImmediate(resolve));
     }
     this.running = null;
+  }
+
+  private runOnWorker(job: Job, worker: NonNullable<InProcessOptions['worker']>, onProgress: (event: ProgressEvent) => void): Promise<void> {
+    const workerData: PipelineWorkerData = { runId: job.runId, request: job.request, storeEnv: worker.storeEnv };
+    return new Promise((resolve, reject) => {
+      let outcome: PipelineWorkerMessage | undefined;
+      const thread = new Worker(worker.script, { workerData });
+      thread.on('message', (message: PipelineWorkerMessage) => {
+        if (message.kind === 'progress') onProgress(message.event);
+        else outcome = message;
+      });
+      thread.on('error', reject);
+      thread.on('exit', (code) => {
+        if (outcome?.kind === 'succeeded') resolve();
+        else reject(new Error(outcome?.kind === 'failed' ? outcome.message : `the run's worker thread stopped (exit code ${code})`));
+      });
+    });
   }
 
   private finish(job: Job, state: 'succeeded' | 'failed', error: string | null): void {

@@ -1,6 +1,8 @@
 // The dashboard's entry point: configuration from the environment (checked before anything starts), the store,
 // the way runs are started, then listen. SIGTERM/SIGINT close the server gracefully: no new connections, the
 // requests in flight and an in-process run under way are finished, then the process exits.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { storeFromEnv, type ArtifactStore } from '@overfit/store';
 import { buildApp } from './app';
@@ -9,7 +11,11 @@ import { datasetCatalog } from './datasets';
 import { InProcessLauncher, StepFunctionsLauncher, type RunLauncher } from './runLauncher';
 
 function openLauncher(config: DashboardConfig, store: ArtifactStore): RunLauncher {
-  if (config.stateMachineArn === undefined) return new InProcessLauncher(store);
+  if (config.stateMachineArn === undefined) {
+    // Beside this bundle (build.mjs); the worker opens the same store from the same environment.
+    const script = join(__dirname, 'pipeline-worker.cjs');
+    return new InProcessLauncher(store, existsSync(script) ? { worker: { script, storeEnv: { ...process.env } } } : {});
+  }
   const region = config.stateMachineArn.split(':')[3];
   return new StepFunctionsLauncher(new SFNClient({ region }), config.stateMachineArn);
 }

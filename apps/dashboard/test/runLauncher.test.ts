@@ -65,6 +65,41 @@ describe('InProcessLauncher', () => {
   });
 });
 
+describe('InProcessLauncher on a worker thread', () => {
+  // The bundled worker (dist/, built by test/globalSetup.cjs), as the server uses it.
+  const script = join(__dirname, '..', 'dist', 'pipeline-worker.cjs');
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'launcher-worker-test-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  test('runs the pipeline off the main thread: progress arrives by message, the run is committed to the store', async () => {
+    const stages: string[] = [];
+    const store = new LocalStore(dir);
+    const launcher = new InProcessLauncher(store, { worker: { script, storeEnv: { STORE_DIR: dir } } });
+    const { runId } = await launcher.start({ config, data: SMALL_MARKET });
+    const seen = setInterval(() => {
+      void launcher.status(runId).then((s) => { if (s?.stage && stages.at(-1) !== s.stage) stages.push(s.stage); });
+    }, 1);
+    await launcher.close();
+    clearInterval(seen);
+    expect(await launcher.status(runId)).toMatchObject({ state: 'succeeded', stage: 'visualize', backtest: { done: 40, total: 40 }, error: null });
+    expect(stages.length).toBeGreaterThan(1);
+    expect((await getJson<RunManifest>(store, `runs/${runId}/manifest.json`)).status).toBe('succeeded');
+    expect(await readLatestRunId(store)).toBe(runId);
+  });
+
+  test('a failure inside the worker fails the run with its message', async () => {
+    const launcher = new InProcessLauncher(new LocalStore(dir), { worker: { script, storeEnv: { STORE_DIR: dir } } });
+    const { runId } = await launcher.start({ config, data: { kind: 'file', path: join(dir, 'missing.csv') } });
+    await launcher.close();
+    const status = await launcher.status(runId);
+    expect(status?.state).toBe('failed');
+    expect(status?.error).toContain('missing.csv');
+  });
+});
+
 describe('StepFunctionsLauncher', () => {
   const sfn = mockClient(SFNClient);
   beforeEach(() => sfn.reset());

@@ -1,13 +1,13 @@
 // The entry point as `npm start` runs it: the esbuild bundle in a child process, configured by the environment.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { makeFixture, type Fixture } from './fixtures';
 
 const BUNDLE = join(__dirname, '..', 'dist', 'server.cjs');
 let fixture: Fixture;
 
+// dist/ is built by test/globalSetup.cjs.
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(__dirname, '..', 'build.mjs')]);
   fixture = await makeFixture();
 }, 60_000);
 afterAll(() => fixture.cleanUp());

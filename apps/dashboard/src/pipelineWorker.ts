@@ -1,0 +1,15 @@
+// One in-process run on a worker thread (bundled to dist/pipeline-worker.cjs by build.mjs). The pipeline is
+// CPU-bound for seconds to minutes (backtest, statistics, figures); on the server's own thread no request would be
+// answered meanwhile. Here it reports progress to the launcher by message and opens its own store handle.
+import { parentPort, workerData } from 'node:worker_threads';
+import { runLocalPipeline } from '@overfit/pipeline';
+import { storeFromEnv } from '@overfit/store';
+import type { PipelineWorkerData, PipelineWorkerMessage } from './runLauncher';
+
+const post = (message: PipelineWorkerMessage) => parentPort!.postMessage(message);
+const { runId, request, storeEnv } = workerData as PipelineWorkerData;
+
+runLocalPipeline({ ...request, store: storeFromEnv(storeEnv), runId, onProgress: (event) => post({ kind: 'progress', event }) }).then(
+  () => post({ kind: 'succeeded' }),
+  (error: unknown) => post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
+);
