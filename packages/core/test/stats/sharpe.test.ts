@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import {
   deflatedSharpeRatio, expectedMaxSharpe, haircutSharpe, InputError, minimumBacktestLength, minimumTrackRecordLength,
-  probabilisticSharpeRatio, sampleMoments,
+  probabilisticSharpeRatio, robustVariance, sampleMoments,
 } from '../../src';
 
 describe('sample moments', () => {
@@ -106,5 +106,14 @@ describe('haircut Sharpe ratio', () => {
 
   it('takes everything when the adjusted p-value reaches 1', () => {
     expect(haircutSharpe({ sharpe: 0.01, observations: 100, trials: 100, method: 'bonferroni' })).toMatchObject({ adjustedPValue: 1, haircutSharpe: 0, haircut: 1 });
+  });
+});
+
+describe('robust variance of Sharpe ratios across trials', () => {
+  it('is the normal-equivalent MAD², unmoved by a far tail', () => {
+    // median 0, absolute deviations 0, 1, 1, 2, 2 → MAD 1 → (1.4826 · 1)²
+    expect(robustVariance([0, 1, -1, 2, -2])).toBeCloseTo(1.4826 ** 2, 12);
+    expect(robustVariance([0, 1, -1, 2, -2, -40, -41])).toBeCloseTo(robustVariance([0, 1, -1, 2, -2, -3, -4]), 12);
+    expect(robustVariance([1, Number.NaN])).toBeNaN();
   });
 });
