@@ -10,7 +10,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import {
-  DEFAULT_RUN_CONFIG, isInputError, METRIC_LABELS, METRIC_NAMES, parseRunConfig, SELECTION_METRIC_FIELDS, SELECTION_METRICS, STRATEGY_FAMILIES,
+  DEFAULT_RUN_CONFIG, isInputError, MAX_NULL_MARKETS, METRIC_LABELS, METRIC_NAMES, parseRunConfig, SELECTION_METRIC_FIELDS, SELECTION_METRICS, STRATEGY_FAMILIES,
   type MetricName,
 } from '@overfit/core';
 import { describeDataRef } from '@overfit/data';
@@ -155,7 +155,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     selectionFields: SELECTION_METRIC_FIELDS,
     metricLabels: METRIC_LABELS,
     defaults: { ...DEFAULT_RUN_CONFIG, dataset: datasets[0]?.id ?? null },
-    limits: RUN_LIMITS,
+    limits: { ...RUN_LIMITS, maxNullMarkets: MAX_NULL_MARKETS },
     tokenRequired: options.runTriggerToken !== undefined,
     launcher: launcher.kind,
   }));
@@ -288,6 +288,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           slippageBps: { type: 'number', minimum: 0, maximum: 1000 },
           overfitThreshold: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
           seed: { type: 'integer', minimum: 0, maximum: 4_294_967_295 },
+          nullMarkets: { type: 'integer', minimum: 0, maximum: MAX_NULL_MARKETS },
         },
       },
       response: { 202: { type: 'object', properties: { runId: { type: 'string' }, statusUrl: { type: 'string' }, runUrl: { type: 'string' } } } },

@@ -6,7 +6,7 @@ import { parseTrainingPerformance, type ArtifactStore, type ValidationResults } 
 import { buildApp, type AppOptions } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
 import { InProcessLauncher, LauncherBusyError, type RunProgress } from '../src/runLauncher';
-import { DEFAULT_RUN_CONFIG } from '@overfit/core';
+import { DEFAULT_RUN_CONFIG, MAX_NULL_MARKETS } from '@overfit/core';
 import { FAILED_RUN, GOOD_RUN, makeFixture, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
 
 const TOKEN = 'a-long-enough-secret-token';
@@ -277,12 +277,12 @@ describe('POST /api/runs', () => {
     const local = await appWith({ launcher: recorder });
     const response = await local.inject({
       method: 'POST', url: '/api/runs',
-      payload: { strategies: 200, dataset: 'synthetic-quick', families: ['sma_cross', 'macd'], trainFraction: 0.6, selectBy: 'sharpe', feesBps: 5 },
+      payload: { strategies: 200, dataset: 'synthetic-quick', families: ['sma_cross', 'macd'], trainFraction: 0.6, selectBy: 'sharpe', feesBps: 5, nullMarkets: 0 },
     });
     expect(response.statusCode).toBe(202);
     expect(response.json()).toEqual({ runId: '20260301T000000Z-000001', statusUrl: '/api/runs/20260301T000000Z-000001/status', runUrl: '/run.html?id=20260301T000000Z-000001' });
     expect(recorder.requests).toEqual([{
-      config: { ...DEFAULT_RUN_CONFIG, strategies: 200, families: ['sma_cross', 'macd'], trainFraction: 0.6, selectBy: 'sharpe', feesBps: 5 },
+      config: { ...DEFAULT_RUN_CONFIG, strategies: 200, families: ['sma_cross', 'macd'], trainFraction: 0.6, selectBy: 'sharpe', feesBps: 5, nullMarkets: 0 },
       data: { kind: 'synthetic', bars: 3000, seed: 7, intervalSeconds: 3600 },
     }]);
     await local.close();
@@ -303,6 +303,7 @@ describe('POST /api/runs', () => {
       { strategies: 100, dataset: 'synthetic-quick', selectBy: 'luck' },
       { strategies: 100, dataset: 'synthetic-quick', trainFraction: 0.95 },
       { strategies: 100, dataset: 'synthetic-quick', feesBps: -1 },
+      { strategies: 100, dataset: 'synthetic-quick', nullMarkets: MAX_NULL_MARKETS + 1 },
       { strategies: 100, dataset: 'synthetic-quick', data: { kind: 'file', path: '/etc/passwd' } },
       [1, 2, 3],
     ];
@@ -419,7 +420,7 @@ describe('errors, pages and headers', () => {
     expect(body.datasets.map((d: { id: string }) => d.id)).toEqual(['synthetic-2y-hourly', 'synthetic-quick']);
     expect(body.families).toContain('coin_flip');
     expect(body.selectionMetrics[0]).toBe('win_rate');
-    expect(body.limits).toEqual({ minStrategies: 10, maxStrategies: 100_000 });
+    expect(body.limits).toEqual({ minStrategies: 10, maxStrategies: 100_000, maxNullMarkets: MAX_NULL_MARKETS });
     expect(body).toMatchObject({ tokenRequired: false, launcher: 'in-process', defaults: { strategies: 500, dataset: 'synthetic-2y-hourly' } });
   });
 });

@@ -137,6 +137,7 @@ describeInBrowser('the dashboard in chromium', () => {
     await page.goto(`${base}/try.html`);
     await page.locator('#dataset option[value="synthetic-quick"]').waitFor({ state: 'attached' });
     await page.fill('#strategies', '200');
+    await page.fill('#nullMarkets', '1');
     await page.selectOption('#dataset', 'synthetic-quick');
     await page.click('#start');
     await page.getByTestId('progress').waitFor();
@@ -149,7 +150,7 @@ describeInBrowser('the dashboard in chromium', () => {
     // The run is in the store, committed, with the settings from the form.
     const runId = new URL((await link.getAttribute('href'))!, base).searchParams.get('id')!;
     const manifest = JSON.parse(await readFile(join(fixture.dir, 'runs', runId, 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ status: 'succeeded', config: { strategies: 200 }, data: { rows: 3000, synthetic: true } });
+    expect(manifest).toMatchObject({ status: 'succeeded', config: { strategies: 200, nullMarkets: 1 }, data: { rows: 3000, synthetic: true } });
   }, 90_000);
 
   test('the runs page lists both runs and compares them; the learn page draws its chart', async () => {

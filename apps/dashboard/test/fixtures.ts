@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_RUN_CONFIG, parseRunConfig, type DataRef, type RunConfig } from '@overfit/core';
+import { parseRunConfig, type DataRef, type RunConfig } from '@overfit/core';
 import { runLocalPipeline } from '@overfit/pipeline';
 import { commitRun, LocalStore, type RunManifest } from '@overfit/store';
 import type { RunLauncher, RunProgress, RunRequest } from '../src/runLauncher';
@@ -11,12 +11,9 @@ export const SMALL_MARKET: DataRef = { kind: 'synthetic', bars: 3_000, seed: 7, 
 export const GOOD_RUN = '20260101T000000Z-aaaaaa';
 export const FAILED_RUN = '20260102T000000Z-bbbbbb';
 
-/**
- * A run configuration for tests: the given settings, and no null-market control where the configuration has one
- * (it repeats the search on synthetic markets, which these tests of the dashboard do not need to wait for).
- */
+/** A run configuration for tests: no null-market control (it repeats the search; these tests need not wait). */
 export function quickConfig(fields: Record<string, unknown>): RunConfig {
-  return parseRunConfig({ ...fields, ...('nullMarkets' in DEFAULT_RUN_CONFIG ? { nullMarkets: 0 } : {}) });
+  return parseRunConfig({ ...fields, nullMarkets: 0 });
 }
 
 export interface Fixture {

@@ -19,6 +19,8 @@ function fillForm(options) {
   field('selectBy').value = options.defaults.selectBy;
   field('strategies').min = String(options.limits.minStrategies);
   field('strategies').max = String(options.limits.maxStrategies);
+  field('nullMarkets').max = String(options.limits.maxNullMarkets);
+  field('nullMarkets').value = String(options.defaults.nullMarkets ?? 0);
   for (const family of options.families) {
     const box = h('input', { type: 'checkbox', name: 'families', value: family });
     box.checked = options.defaults.families.includes(family);
@@ -42,6 +44,7 @@ function readForm(limits) {
     seed: Number(field('seed').value),
     trainFraction: Number(field('trainFraction').value),
     feesBps: Number(field('feesBps').value),
+    nullMarkets: Number(field('nullMarkets').value),
   };
 }
 
