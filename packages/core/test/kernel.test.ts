@@ -3,8 +3,8 @@
 // cases where the kernel's multiplied comparisons must defer to the exact division) happen often.
 import fc from 'fast-check';
 import {
-  backtestAll, backtestAllReference, BacktestKernel, backtestJob, createMarket, emptyResults, generateStrategies, METRIC_NAMES, prepareColumns,
-  type BacktestResults, type Strategy,
+  accountWindow, backtestAll, backtestAllReference, BacktestKernel, backtestJob, createMarket, emptyResults, evaluatePositions, generateStrategies,
+  METRIC_NAMES, prepareColumns, STATE_SLOTS, type BacktestResults, type Metrics, type Strategy,
 } from '../src';
 import { seriesFromCloses } from './fixtures';
 
@@ -105,6 +105,33 @@ describe('fast kernel', () => {
     // Not a vacuous comparison: most strategies trade on both windows.
     const trading = fast.validation.columns.trades.filter((t) => t > 0).length;
     expect(trading).toBeGreaterThan(110);
+  });
+
+  it('accounts any positions like walk(), by both of its loops (sparse: branches; dense: 0/1 factors)', () => {
+    const asBits = (m: Metrics) => bits(Float64Array.from(METRIC_NAMES, (name) => m[name]));
+    fc.assert(
+      fc.property(
+        closes, fc.array(fc.tuple(fc.constantFrom(-1, 0, 1), fc.integer({ min: 1, max: 6 })), { minLength: 1, maxLength: 200 }),
+        fc.nat(), fc.nat(), fc.constantFrom(0, 10, 2.5, 5000, 20000),
+        (prices, runs, a, b, feesBps) => {
+          const n = prices.length;
+          const pos = new Int8Array(n);
+          let t = 0;
+          for (const [value, length] of runs) for (let i = 0; i < length && t < n; i++) pos[t++] = value;
+          const start = a % (n - 1);
+          const end = start + 1 + (b % (n - start));
+          const market = createMarket(seriesFromCloses(prices));
+          const costs = { feesBps, slippageBps: 0 };
+          const expected = asBits(evaluatePositions(pos, market, { start, end }, costs));
+          const state = new Float64Array(STATE_SLOTS);
+          const columns = prepareColumns(market);
+          for (const dense of [false, true]) {
+            expect({ dense, metrics: asBits(accountWindow(pos, columns, start, end, feesBps / 10_000, state, undefined, dense)) }).toEqual({ dense, metrics: expected });
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('rejects bad costs and windows before any work, with the place', () => {

@@ -146,6 +146,74 @@ function accountSegment(pos: Int8Array, k: KernelColumns, from: number, to: numb
   s[SEGMENT_SUM] = segmentSum; s[SEGMENT_SQUARES] = segmentSquares;
 }
 
+/**
+ * accountSegment for strategies whose position changes on a large share of bars (coin_flip, seasonal): there a
+ * branch on "did the position change?" mispredicts half the time, which costs more than doing everything on every
+ * bar. So every bar runs the same arithmetic — flat bars included, where it adds +0 and multiplies by 1 — and the
+ * trade bookkeeping is selected by 0/1 factors instead of branches. (×0 leaves a sum unchanged for finite values;
+ * a trade's factor would have to overflow past 1e308 for that to differ from walk().)
+ */
+function accountSegmentDense(pos: Int8Array, k: KernelColumns, from: number, to: number, cost1: number, cost2: number, s: Float64Array): void {
+  const ret = k.ret;
+  const costByChange = DENSE_COSTS; // index next − held + 2: the factor (1 − c·|Δ|) of walk()
+  costByChange[0] = cost2; costByChange[1] = cost1; costByChange[2] = 1; costByChange[3] = cost1; costByChange[4] = cost2;
+  const entryFactor = DENSE_ENTRY; // tradeFactor after a change: [to flat, to a position]
+  entryFactor[0] = 1; entryFactor[1] = cost1;
+  const pick = DENSE_PICK;
+  let equity = s[EQUITY], peak = s[PEAK], trough = s[TROUGH];
+  let sum = s[SUM], sumSquares = s[SUM_SQUARES], downsideSquares = s[DOWNSIDE_SQUARES], tradeFactor = s[TRADE_FACTOR];
+  let grossWin = s[GROSS_WIN], grossLoss = s[GROSS_LOSS];
+  let exposed = s[EXPOSED] | 0, hits = s[HITS] | 0, trades = s[TRADES] | 0, wins = s[WINS] | 0;
+  let tradeHasBars = s[TRADE_HAS_BARS] | 0, held = s[HELD] | 0;
+  let segmentSum = 0, segmentSquares = 0;
+  for (let t = from; t < to; t++) {
+    const next = pos[t];
+    const gross = 1 + held * ret[t];
+    const net = gross * costByChange[next - held + 2] - 1;
+    equity *= 1 + net;
+    if (equity > peak) {
+      peak = equity;
+      trough = equity;
+    } else if (equity < trough) {
+      trough = equity;
+      const drawdown = 1 - equity / peak;
+      if (drawdown > s[MAX_DRAWDOWN]) s[MAX_DRAWDOWN] = drawdown;
+    }
+    const square = net * net;
+    sum += net;
+    sumSquares += square;
+    segmentSum += net;
+    segmentSquares += square;
+    const below = (net - Math.abs(net)) * 0.5;
+    downsideSquares += below * below;
+    const inMarket = held & 1; // held ∈ {−1, 0, 1}
+    exposed += inMarket;
+    hits += +(net > 0); // a flat bar's net is 0 or a cost: never a hit
+    const factor = tradeFactor * gross; // gross is 1 when flat
+    const changed = +(next !== held);
+    const closing = changed & inMarket;
+    const result = factor * cost1 - 1; // the exit leg, used only when closing
+    const won = closing & +(result > 0);
+    trades += closing;
+    wins += won;
+    grossWin += result * won;
+    grossLoss -= result * (closing - won);
+    pick[0] = factor;
+    pick[1] = entryFactor[next & 1];
+    tradeFactor = pick[changed];
+    tradeHasBars = (tradeHasBars | inMarket) & (1 - changed);
+    held = next;
+  }
+  s[EQUITY] = equity; s[PEAK] = peak; s[TROUGH] = trough;
+  s[SUM] = sum; s[SUM_SQUARES] = sumSquares; s[DOWNSIDE_SQUARES] = downsideSquares; s[TRADE_FACTOR] = tradeFactor; s[HELD] = held;
+  s[GROSS_WIN] = grossWin; s[GROSS_LOSS] = grossLoss; s[EXPOSED] = exposed; s[HITS] = hits; s[TRADES] = trades; s[WINS] = wins;
+  s[TRADE_HAS_BARS] = tradeHasBars;
+  s[SEGMENT_SUM] = segmentSum; s[SEGMENT_SQUARES] = segmentSquares;
+}
+const DENSE_COSTS = new Float64Array(5);
+const DENSE_ENTRY = new Float64Array(2);
+const DENSE_PICK = new Float64Array(2);
+
 /** Where a window's per-block moments go: row `row` of the BlockMoments arrays. */
 export interface MomentsTarget {
   blocks: number;
@@ -155,10 +223,14 @@ export interface MomentsTarget {
   row: number;
 }
 
-/** One window [start, end) of one strategy's positions; its block moments go to `moments` when given. */
+/**
+ * One window [start, end) of one strategy's positions; its block moments go to `moments` when given. `dense`:
+ * the position changes often (see accountSegmentDense); both ways give the same bits.
+ */
 export function accountWindow(
-  pos: Int8Array, k: KernelColumns, start: number, end: number, costRate: number, state: Float64Array, moments?: MomentsTarget,
+  pos: Int8Array, k: KernelColumns, start: number, end: number, costRate: number, state: Float64Array, moments?: MomentsTarget, dense = false,
 ): Metrics {
+  const segment = dense ? accountSegmentDense : accountSegment;
   state.fill(0);
   state[EQUITY] = 1;
   state[PEAK] = 1;
@@ -171,12 +243,12 @@ export function accountWindow(
   if (moments) {
     const base = moments.row * moments.blocks;
     for (let b = 0; b < moments.blocks; b++, t += moments.blockBars) {
-      accountSegment(pos, k, t, t + moments.blockBars, cost1, cost2, state);
+      segment(pos, k, t, t + moments.blockBars, cost1, cost2, state);
       moments.sum[base + b] = state[SEGMENT_SUM];
       moments.sumSquares[base + b] = state[SEGMENT_SQUARES];
     }
   }
-  accountSegment(pos, k, t, end, cost1, cost2, state);
+  segment(pos, k, t, end, cost1, cost2, state);
   let trades = state[TRADES], wins = state[WINS], grossWin = state[GROSS_WIN], grossLoss = state[GROSS_LOSS];
   if (pos[end - 1] !== 0 && state[TRADE_HAS_BARS] === 1) {
     const result = state[TRADE_FACTOR] - 1; // still open at the window's edge: no exit cost inside the window
