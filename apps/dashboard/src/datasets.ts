@@ -31,7 +31,7 @@ export async function datasetCatalog(options: { store?: ArtifactStore; dataDir?:
   if (options.store) {
     for (const key of await options.store.list(STORE_DATA_PREFIX)) {
       const name = key.slice(STORE_DATA_PREFIX.length);
-      if (CSV_NAME.test(name)) datasets.push({ id: `store:${name}`, label: `${name} (${options.store.location}/${key})`, ref: { kind: 'store', key } });
+      if (CSV_NAME.test(name)) datasets.push({ id: `store:${name}`, label: `${name} (artifact store)`, ref: { kind: 'store', key } });
     }
   }
   if (options.dataDir === undefined) return datasets;
@@ -40,6 +40,7 @@ export async function datasetCatalog(options: { store?: ArtifactStore; dataDir?:
     .filter((entry) => entry.isFile() && CSV_NAME.test(entry.name))
     .map((entry) => entry.name)
     .sort();
-  for (const name of names) datasets.push({ id: `file:${name}`, label: `${name} (${folder})`, ref: { kind: 'file', path: join(folder, name) } });
+  // The label names the file only: where the server keeps it is none of the visitor's business.
+  for (const name of names) datasets.push({ id: `file:${name}`, label: `${name} (data folder)`, ref: { kind: 'file', path: join(folder, name) } });
   return datasets;
 }

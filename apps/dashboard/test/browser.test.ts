@@ -131,6 +131,7 @@ describeInBrowser('the dashboard in chromium', () => {
     expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
     expect(await page.locator('#page-info').textContent()).toContain('of 120 strategies');
     await page.screenshot({ path: join(SCREENSHOTS, 'run-detail.png'), fullPage: true });
+    await page.locator('#strategies-section').screenshot({ path: join(SCREENSHOTS, 'strategies-table.png') });
   }, 30_000);
 
   test('Try it starts a 200-strategy run, shows its progress and then its verdict', async () => {

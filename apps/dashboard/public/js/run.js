@@ -24,15 +24,22 @@ async function loadStrategies() {
 
 function header(key, label, numeric) {
   const sorted = table.sort === key ? (table.order === 'asc' ? 'ascending' : 'descending') : null;
+  const sortBy = () => {
+    // First click on a metric sorts best first (descending); on text columns A→Z. A second click reverses.
+    if (table.sort === key) table.order = table.order === 'asc' ? 'desc' : 'asc';
+    else table.order = numeric ? 'desc' : 'asc';
+    table.sort = key;
+    table.page = 1;
+    loadStrategies().catch(showTableError);
+  };
   return h('th', {
     class: `sortable ${numeric ? 'num' : ''}`, 'data-sort': key, 'aria-sort': sorted, tabindex: '0', title: 'Sort by this column',
-    onclick: () => {
-      // First click on a metric sorts best first (descending); on text columns A→Z. A second click reverses.
-      if (table.sort === key) table.order = table.order === 'asc' ? 'desc' : 'asc';
-      else table.order = numeric ? 'desc' : 'asc';
-      table.sort = key;
-      table.page = 1;
-      loadStrategies().catch(showTableError);
+    onclick: sortBy,
+    onkeydown: (event) => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        sortBy();
+      }
     },
   }, label);
 }
