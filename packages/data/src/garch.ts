@@ -47,22 +47,27 @@ function nelderMead(f: (x: number[]) => number, x0: number[], step: number, maxE
     const worst = simplex[d];
     if (Math.abs(worst.f - best.f) <= 1e-10 * (Math.abs(best.f) + 1e-10)) break;
     const centroid = x0.map((_, i) => simplex.slice(0, d).reduce((s, p) => s + p.x[i], 0) / d);
-    const try_ = (t: number) => {
+    const trial = (t: number) => {
       const x = along(centroid, worst.x, t);
       evaluations++;
       return { x, f: f(x) };
     };
-    const reflected = try_(-1);
+    const reflected = trial(-1);
     if (reflected.f < best.f) {
-      const expanded = try_(-2);
+      const expanded = trial(-2);
       simplex[d] = expanded.f < reflected.f ? expanded : reflected;
     } else if (reflected.f < simplex[d - 1].f) {
       simplex[d] = reflected;
     } else {
-      const contracted = reflected.f < worst.f ? try_(-0.5) : try_(0.5);
+      const contracted = reflected.f < worst.f ? trial(-0.5) : trial(0.5);
       if (contracted.f < Math.min(worst.f, reflected.f)) simplex[d] = contracted;
       else {
-        simplex = simplex.map((p, i) => (i === 0 ? p : { x: along(best.x, p.x, 0.5), f: f(along(best.x, p.x, 0.5)) }));
+        // Shrink every vertex halfway towards the best one.
+        simplex = simplex.map((p, i) => {
+          if (i === 0) return p;
+          const x = along(best.x, p.x, 0.5);
+          return { x, f: f(x) };
+        });
         evaluations += d;
       }
     }
