@@ -1,1 +1,5 @@
 export * from './localPipeline';
+export * from './manifest';
+export * from './finalize';
+export * from './stateMachine';
+export * from './stepFunctionsLocal';

@@ -2,15 +2,14 @@
 // Input problems are found before the run exists (nothing is written); a failure after that leaves the run
 // marked failed in its manifest and latest.json untouched.
 import { generateStrategies, splitWindows, type DataRef, type OverfittingReport, type RunConfig } from '@overfit/core';
-import { cachedPriceLoader, describeDataRef, type LoadedPrices } from '@overfit/data';
+import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
 import { commitRun, getJson, newRunId, type ArtifactStore, type RunManifest, type ValidationResults } from '@overfit/store';
 import * as generate from '@overfit/stage-generate';
 import * as backtest from '@overfit/stage-backtest';
 import * as select from '@overfit/stage-select';
 import * as validate from '@overfit/stage-validate';
 import * as visualize from '@overfit/stage-visualize';
-
-export const CODE_VERSION = process.env.OVERFIT_CODE_VERSION ?? '0.1.0';
+import { CODE_VERSION, describeData } from './manifest';
 
 export type StageName = 'generate' | 'backtest' | 'select' | 'validate' | 'visualize';
 
@@ -40,18 +39,13 @@ export interface RunSummary {
   timings: Record<string, number>;
 }
 
-function describeData(ref: DataRef, prices: LoadedPrices): NonNullable<RunManifest['data']> {
-  const { series, source } = prices;
-  const n = series.time.length;
-  return {
-    source: describeDataRef(ref),
-    synthetic: ref.kind === 'synthetic',
-    sha256: source.sha256,
-    rows: n,
-    first: new Date(series.time[0]).toISOString(),
-    last: new Date(series.time[n - 1]).toISOString(),
-    barSeconds: prices.report.spacingSeconds,
-  };
+/** Pre-flight: bad data or a config the data cannot support fails here, before the run folder exists. */
+export async function assertRunnable(config: RunConfig, data: DataRef, loadPrices: (ref: DataRef) => Promise<LoadedPrices>): Promise<LoadedPrices> {
+  const prices = await loadPrices(data);
+  const windows = splitWindows(prices.series.close.length, config.trainFraction);
+  backtest.assertEnoughBars(generateStrategies({ count: config.strategies, seed: config.seed, families: config.families }),
+    windows.training.end - windows.training.start, prices.source.path);
+  return prices;
 }
 
 export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSummary> {
@@ -59,11 +53,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
   const loadPrices = options.loadPrices ?? cachedPriceLoader();
   const progress = options.onProgress ?? (() => {});
 
-  // Pre-flight: bad data or a config the data cannot support fails here, before the run folder exists.
-  const prices = await loadPrices(data);
-  const windows = splitWindows(prices.series.close.length, config.trainFraction);
-  backtest.assertEnoughBars(generateStrategies({ count: config.strategies, seed: config.seed, families: config.families }),
-    windows.training.end - windows.training.start, prices.source.path);
+  const prices = await assertRunnable(config, data, loadPrices);
 
   const runId = options.runId ?? newRunId();
   const createdAt = new Date().toISOString();

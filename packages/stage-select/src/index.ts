@@ -13,8 +13,10 @@ export interface SelectOutput {
   bestStrategyKey: string;
   bestId: string;
   eligible: number;
-  /** The run-level table selection read (merged from the shards when there were shards). */
+  /** The run-level backtest files (merged from the shards when there were shards), for the stages after. */
   trainingPerformanceKey: string;
+  validationPerformanceKey: string;
+  blockMomentsKey: string;
 }
 
 export function parseEvent(event: unknown): SelectInput {
@@ -41,14 +43,15 @@ export function rankEligible(table: TrainingPerformance, selectBy: SelectionMetr
 export async function run(input: SelectInput, deps: { store: ArtifactStore }): Promise<SelectOutput> {
   const { selectBy, minTrades } = input.config;
   const { strategies } = await getJson<StrategiesDocument>(deps.store, input.strategiesKey);
-  let trainingPerformanceKey: string;
+  const runLevel = runKeys(input.runId);
+  let backtested = { trainingPerformanceKey: runLevel.trainingPerformance, validationPerformanceKey: runLevel.validationPerformance, blockMomentsKey: runLevel.blockMoments };
   if ('shards' in input) {
     assertShardsCover(input.shards, strategies.length);
-    ({ trainingPerformanceKey } = await mergeShardResults(deps.store, input.runId, input.shards));
+    backtested = await mergeShardResults(deps.store, input.runId, input.shards);
   } else {
-    trainingPerformanceKey = input.trainingPerformanceKey;
+    backtested.trainingPerformanceKey = input.trainingPerformanceKey;
   }
-  const csv = await deps.store.get(trainingPerformanceKey);
+  const csv = await deps.store.get(backtested.trainingPerformanceKey);
   const table = parseTrainingPerformance(csv.toString('utf8'));
   const ranked = rankEligible(table, selectBy, minTrades);
   if (ranked.length === 0) {
@@ -69,5 +72,5 @@ export async function run(input: SelectInput, deps: { store: ArtifactStore }): P
   };
   const key = runKeys(input.runId).bestStrategy;
   await putJson(deps.store, key, document);
-  return { bestStrategyKey: key, bestId: strategy.id, eligible: ranked.length, trainingPerformanceKey };
+  return { bestStrategyKey: key, bestId: strategy.id, eligible: ranked.length, ...backtested };
 }

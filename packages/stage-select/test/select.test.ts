@@ -27,7 +27,8 @@ describe('select', () => {
     await putJson(store, 'runs/r1/strategies/strategies.json', { strategies: ['s1', 's2', 's3', 's4', 's5'].map(strategy) });
     const event = { runId: 'r1', config: {}, data, strategiesKey: 'runs/r1/strategies/strategies.json', trainingPerformanceKey: 'runs/r1/results/training_performance.csv' };
     const output = await run(parseEvent(event), { store });
-    expect(output).toEqual({ bestStrategyKey: 'runs/r1/results/best_strategy.json', bestId: 's2', eligible: 3, trainingPerformanceKey: 'runs/r1/results/training_performance.csv' });
+    expect(output).toEqual({ bestStrategyKey: 'runs/r1/results/best_strategy.json', bestId: 's2', eligible: 3, trainingPerformanceKey: 'runs/r1/results/training_performance.csv',
+      validationPerformanceKey: 'runs/r1/results/validation_performance.csv', blockMomentsKey: 'runs/r1/results/block_moments.bin' });
     const best = await getJson<BestStrategyDocument>(store, output.bestStrategyKey);
     expect(best).toMatchObject({ strategy: strategy('s2'), selectBy: 'win_rate', minTrades: 10, candidates: 5, eligible: 3, training: { winRate: 0.6, trades: 20, sharpe: 0.2 } });
     expect(best.leaders).toEqual([{ id: 's2', value: 0.6 }, { id: 's5', value: 0.6 }, { id: 's1', value: 0.55 }]);

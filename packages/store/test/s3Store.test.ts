@@ -8,7 +8,7 @@ import { startS3rver, type TestS3 } from './s3rver';
 
 let s3: TestS3;
 beforeAll(async () => { s3 = await startS3rver(['artifacts', 'other']); });
-afterAll(() => s3.stop());
+afterAll(() => s3.dispose());
 
 const store = (prefix = '') => new S3Store({ bucket: 'artifacts', prefix, client: s3.client });
 

@@ -15,27 +15,36 @@ export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3R
 export interface TestS3 {
   endpoint: string;
   client: S3Client;
-  /** Stop answering now: open keep-alive connections are cut too, as when a server dies. */
+  /** The folder s3rver keeps the buckets in: start another server on it to see what survived. */
+  directory: string;
+  /** Stop answering now: open keep-alive connections are cut too, as when a server dies. The folder stays. */
   stop(): Promise<void>;
+  /** Stop, and delete the folder. */
+  dispose(): Promise<void>;
 }
 
-export async function startS3rver(buckets: string[] = ['artifacts']): Promise<TestS3> {
-  const directory = await mkdtemp(join(tmpdir(), 's3rver-'));
+export async function startS3rver(buckets: string[] = ['artifacts'], directory?: string): Promise<TestS3> {
+  directory ??= await mkdtemp(join(tmpdir(), 's3rver-'));
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new S3Client({ ...s3ClientConfig('us-east-1', endpoint), credentials: S3RVER_CREDENTIALS });
   let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    client.destroy();
+    server.httpServer?.closeAllConnections();
+    await server.close();
+  };
   return {
     endpoint,
     client,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      client.destroy();
-      server.httpServer?.closeAllConnections();
-      await server.close();
-      await rm(directory, { recursive: true, force: true });
+    directory,
+    stop,
+    async dispose() {
+      await stop();
+      await rm(directory!, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,22 @@
+// What a run's manifest says about its code and data; shared by the local orchestrator and the finalize Lambda
+// (kept apart from localPipeline.ts so the finalize bundle does not pull in every stage).
+import type { DataRef } from '@overfit/core';
+import { describeDataRef, type LoadedPrices } from '@overfit/data';
+import type { RunManifest } from '@overfit/store';
+
+export const CODE_VERSION = process.env.OVERFIT_CODE_VERSION ?? '0.1.0';
+
+/** The manifest's description of a run's data. */
+export function describeData(ref: DataRef, prices: LoadedPrices): NonNullable<RunManifest['data']> {
+  const { series, source } = prices;
+  const n = series.time.length;
+  return {
+    source: describeDataRef(ref),
+    synthetic: ref.kind === 'synthetic',
+    sha256: source.sha256,
+    rows: n,
+    first: new Date(series.time[0]).toISOString(),
+    last: new Date(series.time[n - 1]).toISOString(),
+    barSeconds: prices.report.spacingSeconds,
+  };
+}

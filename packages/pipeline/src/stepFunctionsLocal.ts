@@ -1,0 +1,122 @@
+// `overfit run --engine stepfunctions-local`: the state machine definition Terraform deploys, executed in this
+// process by aws-local-stepfunctions, with each Task state bound to the same stage handler its Lambda runs
+// (event validation, logging and all). The store is whatever the caller opened: s3rver, S3 or a folder.
+// Retries keep their rules but not their waits: locally, nothing is gained by sleeping.
+import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
+
+type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+import { InputError, type DataRef, type RunConfig } from '@overfit/core';
+import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
+import { createHandler, type HandlerRuntime, type StageDefinition, type StageDeps } from '@overfit/lambda';
+import { DEFAULT_SHARD_SIZE, getJson, newRunId, runKeys, type ArtifactStore, type RunManifest, type ValidationResults } from '@overfit/store';
+import { stage as generateStage } from '@overfit/stage-generate/src/handler';
+import { stage as backtestStage } from '@overfit/stage-backtest/src/handler';
+import { stage as selectStage } from '@overfit/stage-select/src/handler';
+import { stage as validateStage } from '@overfit/stage-validate/src/handler';
+import { stage as visualizeStage } from '@overfit/stage-visualize/src/handler';
+import { finalizeStage } from './finalize';
+import { assertRunnable, type ProgressEvent, type RunSummary, type StageName } from './localPipeline';
+import { localFunctionArns, stateMachineDefinition, TASK_FUNCTIONS, type FunctionName } from './stateMachine';
+
+// aws-local-stepfunctions uses Promise.withResolvers (Node ≥ 22); this is its exact contract for Node 20.
+const promiseStatics = Promise as unknown as { withResolvers?: unknown };
+promiseStatics.withResolvers ??= <T>() => {
+  let resolve!: (value: T) => void;
+  let reject!: (reason?: unknown) => void;
+  const promise = new Promise<T>((a, b) => { resolve = a; reject = b; });
+  return { promise, resolve, reject };
+};
+
+type Invoke = (payload: unknown) => Promise<unknown>;
+
+export interface StateMachineRunOptions {
+  config: RunConfig;
+  data: DataRef;
+  store: ArtifactStore;
+  runId?: string;
+  shardSize?: number;
+  maxConcurrency?: number;
+  loadPrices?: (ref: DataRef) => Promise<LoadedPrices>;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Powertools log level of the stage handlers (default SILENT: the CLI prints its own summary). */
+  logLevel?: HandlerRuntime['logLevel'];
+  /** Tests wrap a Task's invocation to inject faults (throttling, failures) where a Lambda would fail. */
+  wrapTask?: (state: string, invoke: Invoke) => Invoke;
+}
+
+/** The execution failed; `errorName` is the Fail state's Error (the failing stage's error name). */
+export class StateMachineRunError extends Error {
+  readonly errorName: string;
+  constructor(errorName: string, message: string) {
+    super(message);
+    this.name = 'StateMachineRunError';
+    this.errorName = errorName;
+  }
+}
+
+const DEFINITIONS: Record<FunctionName, StageDefinition<{ runId: string }, unknown>> = {
+  generate: generateStage, backtest: backtestStage, select: selectStage, validate: validateStage, visualize: visualizeStage, finalize: finalizeStage,
+} as unknown as Record<FunctionName, StageDefinition<{ runId: string }, unknown>>;
+
+const STAGE_OF_STATE: Record<string, StageName> = { Generate: 'generate', Backtest: 'backtest', Select: 'select', Validate: 'validate', Visualize: 'visualize' };
+
+/** Run the state machine to the end; resolves with the same summary as the local orchestrator. */
+export async function runStateMachineLocally(options: StateMachineRunOptions): Promise<RunSummary> {
+  const { config, data, store } = options;
+  const loadPrices = options.loadPrices ?? cachedPriceLoader(store);
+  await assertRunnable(config, data, loadPrices);
+  const runId = options.runId ?? newRunId();
+
+  const deps: StageDeps = { store, loadPrices };
+  const runtime: HandlerRuntime = { deps: () => deps, logLevel: options.logLevel ?? 'SILENT', publishMetrics: false };
+  const handlers = Object.fromEntries(Object.entries(DEFINITIONS).map(([name, definition]) => [name, createHandler(definition, runtime)]));
+  // A lambda:invoke Task gets {FunctionName, Payload} and returns what the integration returns.
+  const taskHandlers = Object.fromEntries(Object.entries(TASK_FUNCTIONS).map(([state, fn]) => {
+    const invoke: Invoke = (payload) => handlers[fn](payload);
+    const wrapped = options.wrapTask ? options.wrapTask(state, invoke) : invoke;
+    return [state, async (input: unknown) => ({ StatusCode: 200, Payload: await wrapped((input as { Payload: unknown }).Payload) })];
+  }));
+
+  const machine = new StateMachine(stateMachineDefinition(localFunctionArns()) as unknown as ConstructorParameters<typeof StateMachine>[0]);
+  const input = { runId, config, data, ...(options.shardSize ? { shardSize: options.shardSize } : {}), ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}) };
+  const execution = machine.run(input as never, {
+    overrides: {
+      taskResourceLocalHandlers: taskHandlers as NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers'],
+      retryIntervalOverrides: Object.fromEntries(Object.keys(TASK_FUNCTIONS).map((state) => [state, 0])),
+    },
+  });
+  const progress = options.onProgress;
+  const following = progress ? followProgress(execution.eventLogs, config.strategies, options.shardSize ?? DEFAULT_SHARD_SIZE, progress) : Promise.resolve();
+  try {
+    await execution.result;
+  } catch (error) {
+    const cause = (error as Error).cause as Error | undefined;
+    const [name, message] = [cause?.name ?? 'Error', cause?.message ?? (error as Error).message];
+    // A bad input found by a stage is still the user's to fix (exit 2); anything else is a failed run.
+    throw name === 'InputError' ? new InputError(message) : new StateMachineRunError(name, `run ${runId} failed: ${name}: ${message}`);
+  } finally {
+    await following;
+  }
+  return summaryOf(store, runId);
+}
+
+/** Stage changes from the execution's events; backtest progress counts the strategies of finished shards. */
+async function followProgress(events: AsyncGenerator<EventLog>, strategies: number, shardSize: number, progress: (event: ProgressEvent) => void) {
+  let done = 0;
+  for await (const event of events) {
+    if (event.type === 'StateEntered' && STAGE_OF_STATE[event.state.name]) progress({ kind: 'stage', stage: STAGE_OF_STATE[event.state.name] });
+    if (event.type === 'MapIterationSucceeded') progress({ kind: 'backtest', done: (done = Math.min(strategies, done + shardSize)), total: strategies });
+  }
+}
+
+/** The committed run, read back from the store like any reader would. */
+async function summaryOf(store: ArtifactStore, runId: string): Promise<RunSummary> {
+  const keys = runKeys(runId);
+  const manifest = await getJson<RunManifest>(store, keys.manifest);
+  const results = await getJson<ValidationResults>(store, keys.validationResults);
+  const summary = manifest.summary as { eligible: number };
+  return {
+    runId, store: store.location, data: manifest.data!, config: manifest.config as RunConfig, eligible: summary.eligible, results,
+    artifacts: manifest.artifacts, timings: manifest.timings,
+  };
+}
