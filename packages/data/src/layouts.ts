@@ -7,7 +7,8 @@ import { parseTimestamp } from './timestamps';
 /**
  * The formats (PRICE_FORMATS lives in core: a run's DataRef can carry one):
  * - `generic`    timestamp,open,high,low,close[,volume] (what this project writes)
- * - `yahoo`      Date,Open,High,Low,Close,Adj Close,Volume (Close is used: for BTC it equals Adj Close)
+ * - `yahoo`      Date,Open,High,Low,Close,Adj Close,Volume (Close is used: for BTC it equals Adj Close), or
+ *                yfinance's three header rows `Price,Close,High,Low,Open,Volume` / `Ticker,BTC-USD,…` / `Date,,,,,`
  * - `binance`    kline rows: open time, open, high, low, close, volume, close time, … — with or without a header
  *                (`Open time,…,Ignore` in the Kaggle copies), epoch s/ms/µs or `YYYY-MM-DD HH:MM:SS(.ffffff)`
  * - `dukascopy`  Gmt time|Local time|dt,Open,High,Low,Close,Volume with `dd.mm.yyyy HH:MM:SS(.fff)( GMT±HHMM)`
@@ -18,6 +19,8 @@ export interface Layout {
   format: PriceFormat;
   /** Whether the first row names the columns (false: it is already a bar). */
   header: boolean;
+  /** Rows after the header that are more header: yfinance writes `Ticker,BTC-USD,…` and `Date,,,,,` under it. */
+  extraHeaderRows: number;
   /** Field count every row must have. */
   width: number;
   time: number;
@@ -43,7 +46,7 @@ export function parsePriceFormat(text: string | undefined, where: string): Price
 /** Binance kline columns by position: open time, open, high, low, close, volume (close time and the rest ignored). */
 function binanceLayout(first: string[], header: boolean, file: string): Layout {
   if (first.length < 6) throw new InputError(`a Binance kline row has at least 6 fields (open time, open, high, low, close, volume); this one has ${first.length}`, `${file}:1`);
-  return { format: 'binance', header, width: first.length, time: 0, open: 1, high: 2, low: 3, close: 4, volume: 5, hasOhlc: true };
+  return { format: 'binance', header, extraHeaderRows: 0, width: first.length, time: 0, open: 1, high: 2, low: 3, close: 4, volume: 5, hasOhlc: true };
 }
 
 /** Decide the layout from the file's first non-empty row (`forced`: the user's --format). */
@@ -57,12 +60,15 @@ export function detectLayout(first: string[], file: string, forced?: PriceFormat
   const names = first.map((h) => h.trim().toLowerCase());
   const find = (...candidates: string[]) => names.findIndex((n) => candidates.includes(n));
   const found = `found: ${first.map((h) => h.trim()).join(', ')}`;
-  const time = find(...TIME_NAMES);
+  // yfinance ≥ 0.2.51 writes three header rows: `Price,Close,High,…`, `Ticker,BTC-USD,…`, `Date,,,…`; the dates
+  // are then in the first column.
+  const yfinance = names[0] === 'price' && names.includes('close') && names.includes('open');
+  const time = yfinance ? 0 : find(...TIME_NAMES);
   if (time < 0) throw new InputError(`no time column (one of ${TIME_NAMES.join(', ')}); ${found}`, `${file}:1`);
   const [open, high, low, close, volume] = ['open', 'high', 'low', 'close', 'volume'].map((c) => find(c));
-  const base = { header: true, width: first.length, time, volume };
+  const base = { header: true, extraHeaderRows: yfinance ? 2 : 0, width: first.length, time, volume };
   if (forced !== 'close_only' && open >= 0 && high >= 0 && low >= 0 && close >= 0) {
-    const format = forced ?? (names.includes('adj close') ? 'yahoo'
+    const format = forced ?? (names.includes('adj close') || yfinance ? 'yahoo'
       : names.includes('close time') || names[time].startsWith('open') ? 'binance'
         : DUKASCOPY_TIME_NAMES.includes(names[time]) ? 'dukascopy' : 'generic');
     return { ...base, format, open, high, low, close, hasOhlc: true };

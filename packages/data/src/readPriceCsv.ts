@@ -107,6 +107,7 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
   const dropped: DataReport['dropped'] = [];
   const builder = new ColumnBuilder();
   let layout: Layout | undefined;
+  let headerRowsLeft = 0;
   let previous = Number.NEGATIVE_INFINITY;
   let line = 0;
 
@@ -142,7 +143,12 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
     if (!layout) {
       layout = detectLayout(quoted!, path, options.format);
       if (layout.width > MAX_FIELDS) throw new InputError(`has ${layout.width} columns; at most ${MAX_FIELDS} are read`, `${path}:${line}`);
+      headerRowsLeft = layout.extraHeaderRows;
       if (layout.header) return;
+    }
+    if (headerRowsLeft > 0) {
+      headerRowsLeft--;
+      return;
     }
     const L = layout;
     if (count !== L.width) return fail('field_count', Math.min(count, L.width) - 1, `has ${count > MAX_FIELDS ? 'more' : count} fields, the ${L.header ? 'header' : 'first row'} has ${L.width}`);

@@ -50,6 +50,7 @@ type Case = [name: string, source: keyof typeof originals, format: PriceFormat, 
 const CASES: Case[] = [
   ['generic', 'hourly', 'generic', (s) => `timestamp,open,high,low,close,volume\n${rows(s, (i) => `${iso(s.time[i]).replace('.000Z', 'Z')},${ohlcv(s, i)}`)}\n`],
   ['Yahoo Finance', 'daily', 'yahoo', (s) => `Date,Open,High,Low,Close,Adj Close,Volume\n${rows(s, (i) => `${iso(s.time[i]).slice(0, 10)},${s.open[i]},${s.high[i]},${s.low[i]},${s.close[i]},${s.close[i]},${s.volume[i]}`)}\n`],
+  ['yfinance download (three header rows)', 'daily', 'yahoo', (s) => `Price,Close,High,Low,Open,Volume\nTicker,BTC-USD,BTC-USD,BTC-USD,BTC-USD,BTC-USD\nDate,,,,,\n${rows(s, (i) => `${iso(s.time[i]).slice(0, 10)},${s.close[i]},${s.high[i]},${s.low[i]},${s.open[i]},${s.volume[i]}`)}\n`],
   ['Binance klines without header, epoch ms', 'hourly', 'binance', (s) => `${rows(s, (i) => `${s.time[i]},${klineTail(s, i, s.time[i] + 3_599_999)}`)}\n`],
   ['Binance klines without header, epoch µs (spot archives since 2025)', 'hourly', 'binance', (s) => `${rows(s, (i) => `${s.time[i]}000,${klineTail(s, i, `${s.time[i] + 3_599_999}999`)}`)}\n`],
   ['Binance klines with header, epoch ms', 'hourly', 'binance', (s) => `open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore\n${rows(s, (i) => `${s.time[i]},${klineTail(s, i, s.time[i] + 3_599_999)}`)}\n`],
