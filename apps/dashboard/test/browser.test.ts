@@ -84,7 +84,7 @@ describeInBrowser('the dashboard in chromium', () => {
       expect(pixels.painted).toBeGreaterThan(1000);
     }
     // Every figure of the run is shown, and decodes as an image.
-    const widths = await page.$$eval('.figures img', (images) => Promise.all(images.map(async (img) => {
+    const widths = await page.$$eval('.figures img, figure.equity img', (images) => Promise.all(images.map(async (img) => {
       const image = img as HTMLImageElement;
       image.loading = 'eager';
       await image.decode();

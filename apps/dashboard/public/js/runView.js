@@ -170,11 +170,25 @@ const FIGURE_CAPTIONS = {
   'walk_forward_equity.png': 'Walk-forward: select on one window, trade the next.',
 };
 
+const EQUITY_CURVE = 'plots/equity_curve.png';
+
+/** The selected strategy's equity over both windows with the split: where the fall happens, in one picture. */
+export function equitySection(detail) {
+  const figure = detail.figures.find((f) => f.path === EQUITY_CURVE);
+  if (!figure) return null;
+  return h('section', {},
+    h('h2', {}, 'The selected strategy over time'),
+    h('figure', { class: 'card equity' },
+      h('a', { href: figure.url }, h('img', { src: figure.url, alt: 'Equity curve of the selected strategy, training then validation' })),
+      h('figcaption', { class: 'small muted' }, FIGURE_CAPTIONS['equity_curve.png'])));
+}
+
 export function figuresSection(detail) {
-  if (detail.figures.length === 0) return null;
+  const others = detail.figures.filter((f) => f.path !== EQUITY_CURVE);
+  if (others.length === 0) return null;
   return h('section', {},
     h('h2', {}, 'Figures'),
-    h('div', { class: 'figures' }, detail.figures.map((figure) => {
+    h('div', { class: 'figures' }, others.map((figure) => {
       const name = figure.path.split('/').pop();
       return h('figure', {},
         h('a', { href: figure.url }, h('img', { src: figure.url, alt: name, loading: 'lazy' })),
@@ -193,7 +207,10 @@ export async function renderRun(container, detail) {
   } catch (error) {
     charts = errorBox(`The charts could not be loaded: ${error.message}`);
   }
-  container.append(charts, h('h2', {}, 'The selected strategy in numbers'), metricsTable(detail.validation));
+  container.append(charts);
+  const equity = equitySection(detail);
+  if (equity) container.append(equity);
+  container.append(h('h2', {}, 'The selected strategy in numbers'), metricsTable(detail.validation));
   charts.draw?.();
   const report = reportSection(detail.report);
   if (report) container.append(report);
