@@ -105,10 +105,14 @@ interface StrategyTable {
 }
 
 const TABLE_CACHE_SIZE = 4;
+const ARTIFACT_CACHE = { maxBytes: 64 * 1024 * 1024, maxItemBytes: 4 * 1024 * 1024 };
 
 export class RunReader {
   private readonly manifests = new Map<string, RunManifest>();
   private readonly tables = new Map<string, Promise<StrategyTable>>();
+  /** Files of committed runs, least recently used first, at most ARTIFACT_CACHE.maxBytes in all. */
+  private readonly artifacts = new Map<string, Artifact>();
+  private artifactBytes = 0;
 
   constructor(private readonly store: ArtifactStore) {}
 
@@ -222,6 +226,12 @@ export class RunReader {
   /** An object under runs/<runId>/, or null when it does not exist. `path` must already be validated. */
   async artifact(runId: string, path: string): Promise<Artifact | null> {
     const key = `${runKeys(runId).root}${path}`;
+    const cached = this.artifacts.get(key);
+    if (cached) {
+      this.artifacts.delete(key);
+      this.artifacts.set(key, cached);
+      return cached;
+    }
     let body: Buffer;
     try {
       body = await this.store.get(key);
@@ -230,7 +240,21 @@ export class RunReader {
       throw error;
     }
     const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
-    return { body, contentType: contentTypeOf(key), etag, immutable: (await this.manifest(runId)) !== null };
+    const artifact = { body, contentType: contentTypeOf(key), etag, immutable: (await this.manifest(runId)) !== null };
+    if (artifact.immutable) this.remember(key, artifact);
+    return artifact;
+  }
+
+  /** Keep a committed run's file in memory (they never change): a figure is read from S3 once, not per visitor. */
+  private remember(key: string, artifact: Artifact): void {
+    if (artifact.body.length > ARTIFACT_CACHE.maxItemBytes || this.artifacts.has(key)) return;
+    this.artifacts.set(key, artifact);
+    this.artifactBytes += artifact.body.length;
+    for (const [oldKey, old] of this.artifacts) {
+      if (this.artifactBytes <= ARTIFACT_CACHE.maxBytes) break;
+      this.artifacts.delete(oldKey);
+      this.artifactBytes -= old.body.length;
+    }
   }
 
   private async optionalJson<T>(key: string): Promise<T | null> {

@@ -265,6 +265,27 @@ describe('GET /api/runs/:id/artifacts/*', () => {
     expect(good.status).toBe(200);
   });
 
+  test('a committed run’s file is read from the store once; an uncommitted run’s every time', async () => {
+    const reads: string[] = [];
+    const counting: ArtifactStore = {
+      location: fixture.store.location,
+      put: (key, body) => fixture.store.put(key, body),
+      get: (key) => { reads.push(key); return fixture.store.get(key); },
+      exists: (key) => fixture.store.exists(key),
+      list: (prefix) => fixture.store.list(prefix),
+    };
+    await fixture.store.put('runs/20260401T000000Z-dddddd/plots/partial.png', 'not committed yet');
+    const local = await appWith({ store: counting });
+    for (let i = 0; i < 3; i++) {
+      expect((await local.inject({ method: 'GET', url: png })).statusCode).toBe(200);
+      expect((await local.inject({ method: 'GET', url: '/api/runs/20260401T000000Z-dddddd/artifacts/plots/partial.png' })).headers['cache-control']).toBe('no-cache');
+    }
+    const pngKey = `runs/${GOOD_RUN}/plots/equity_curve.png`;
+    expect(reads.filter((k) => k === pngKey)).toHaveLength(1);
+    expect(reads.filter((k) => k === 'runs/20260401T000000Z-dddddd/plots/partial.png')).toHaveLength(3);
+    await local.close();
+  });
+
   test('a missing file or run is 404', async () => {
     expect((await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}/artifacts/plots/nothing.png` })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/api/runs/20990101T000000Z-ffffff/artifacts/plots/equity_curve.png' })).statusCode).toBe(404);
