@@ -12,7 +12,7 @@
 import {
   backtestAll, deflatedSharpeRatio, equityCurve, evaluatePositions, expectedMaxSharpe, finiteOrNull, finiteVariance, foldWindows,
   haircutSharpe, minimumBacktestLength, robustVariance, minimumTrackRecordLength, OVERFITTING_REPORT_FORMAT, positions, probabilisticSharpeRatio,
-  probabilityOfBacktestOverfitting, realityCheck, sampleMoments, SELECTION_METRIC_FIELDS, spearmanCorrelation, superiorPredictiveAbility,
+  probabilityOfBacktestOverfitting, dataSnoopingTests, sampleMoments, SELECTION_METRIC_FIELDS, spearmanCorrelation,
   walkForward, YEAR_MS, createMarket,
   type BarWindow, type BlockMoments, type Costs, type Market, type MetricsTable, type OverfittingReport, type RunConfig, type SharpeInference, type Strategy,
 } from '@overfit/core';
@@ -86,8 +86,7 @@ function dataSnooping({ market, windows, moments, training, config }: Overfittin
     returns, benchmark: benchmarkBlockSums(market, windows.training, moments),
     meanBlockLength: SNOOPING_MEAN_BLOCK_LENGTH, replicates: SNOOPING_REPLICATES, seed: config.seed,
   };
-  const rc = realityCheck(input);
-  const spa = superiorPredictiveAbility(input);
+  const { realityCheck: rc, spa } = dataSnoopingTests(input);
   return {
     benchmark: 'buy_and_hold', observation: `the sum of net returns over one block of ${moments.blockBars} training bars`,
     observations: moments.blocks, meanBlockLength: SNOOPING_MEAN_BLOCK_LENGTH, replicates: SNOOPING_REPLICATES, seed: config.seed,

@@ -116,60 +116,68 @@ function resampledMean(row: Float64Array, counts: Float64Array, T: number): numb
   return s / T;
 }
 
+/**
+ * White's Reality Check and Hansen's SPA from one bootstrap pass (the resampled means, N × T per replicate, are the
+ * whole cost and both tests read the same ones).
+ */
+export function dataSnoopingTests(input: SnoopingInput): { realityCheck: RealityCheckResult; spa: SpaResult } {
+  const { d, means, T } = excessReturns(input);
+  const n = d.length;
+  const root = sqrt(T);
+  const replicates = input.replicates ?? DEFAULT_REPLICATES;
+
+  // Reality Check: max over strategies of √T · mean, re-centred at each strategy's own mean in the bootstrap.
+  let rcStatistic = Number.NEGATIVE_INFINITY, rcBest = 0;
+  for (let k = 0; k < n; k++) if (root * means[k] > rcStatistic) [rcStatistic, rcBest] = [root * means[k], k];
+
+  // SPA: studentised by ω̂; a strategy identical to the benchmark (ω̂ = 0) says nothing and is left out.
+  const scale = new Float64Array(n); // √T / ω̂, 0 when left out
+  const threshold = sqrt(2 * Math.log(Math.log(T)));
+  const lowerCentre = new Float64Array(n), consistentCentre = new Float64Array(n);
+  let spaStatistic = 0, spaBest = -1;
+  for (let k = 0; k < n; k++) {
+    const omega = sqrt(stationaryBootstrapVariance(d[k], input.meanBlockLength));
+    if (!(omega > 0)) continue;
+    scale[k] = root / omega;
+    lowerCentre[k] = max(means[k], 0);
+    consistentCentre[k] = means[k] >= (-threshold * omega) / root ? means[k] : 0;
+    const t = means[k] * scale[k];
+    if (spaBest < 0 || t > spaStatistic) spaBest = k;
+    spaStatistic = max(spaStatistic, t);
+  }
+
+  let rcExceed = 0, lowerExceed = 0, consistentExceed = 0, upperExceed = 0;
+  stationaryBootstrapCounts(T, input.meanBlockLength, replicates, input.seed, (counts) => {
+    let rc = Number.NEGATIVE_INFINITY, lower = 0, consistent = 0, upper = 0;
+    for (let k = 0; k < n; k++) {
+      const m = resampledMean(d[k], counts, T);
+      rc = max(rc, root * (m - means[k]));
+      const z = scale[k];
+      if (z === 0) continue;
+      lower = max(lower, (m - lowerCentre[k]) * z);
+      consistent = max(consistent, (m - consistentCentre[k]) * z);
+      upper = max(upper, (m - means[k]) * z);
+    }
+    if (rc >= rcStatistic) rcExceed++;
+    if (lower >= spaStatistic) lowerExceed++;
+    if (consistent >= spaStatistic) consistentExceed++;
+    if (upper >= spaStatistic) upperExceed++;
+  });
+  return {
+    realityCheck: { statistic: rcStatistic, pValue: rcExceed / replicates, best: rcBest },
+    spa: {
+      statistic: spaStatistic, best: max(spaBest, 0),
+      lower: lowerExceed / replicates, consistent: consistentExceed / replicates, upper: upperExceed / replicates,
+    },
+  };
+}
+
 /** White's Reality Check: p-value of the best mean excess return under "no strategy beats the benchmark". */
 export function realityCheck(input: SnoopingInput): RealityCheckResult {
-  const { d, means, T } = excessReturns(input);
-  const root = sqrt(T);
-  let statistic = Number.NEGATIVE_INFINITY, best = 0;
-  means.forEach((m, k) => {
-    if (root * m > statistic) [statistic, best] = [root * m, k];
-  });
-  let exceed = 0;
-  const replicates = input.replicates ?? DEFAULT_REPLICATES;
-  stationaryBootstrapCounts(T, input.meanBlockLength, replicates, input.seed, (counts) => {
-    let best = Number.NEGATIVE_INFINITY;
-    for (let k = 0; k < d.length; k++) best = max(best, root * (resampledMean(d[k], counts, T) - means[k]));
-    if (best >= statistic) exceed++;
-  });
-  return { statistic, pValue: exceed / replicates, best };
+  return dataSnoopingTests(input).realityCheck;
 }
 
 /** Hansen's SPA test: lower, consistent and upper p-values of the best studentised mean excess return. */
 export function superiorPredictiveAbility(input: SnoopingInput): SpaResult {
-  const { d, means, T } = excessReturns(input);
-  const root = sqrt(T);
-  const omega = d.map((row) => sqrt(stationaryBootstrapVariance(row, input.meanBlockLength)));
-  const threshold = sqrt(2 * Math.log(Math.log(T)));
-  // A strategy identical to the benchmark (ω̂ = 0) says nothing and is left out.
-  const used = [...omega.keys()].filter((k) => omega[k] > 0);
-  let statistic = 0, best = used[0] ?? 0;
-  for (const k of used) {
-    const t = (root * means[k]) / omega[k];
-    if (t > statistic) [statistic, best] = [t, k];
-  }
-  const centres = {
-    lower: used.map((k) => max(means[k], 0)),
-    consistent: used.map((k) => (means[k] >= (-threshold * omega[k]) / root ? means[k] : 0)),
-    upper: used.map((k) => means[k]),
-  };
-  const exceed = { lower: 0, consistent: 0, upper: 0 };
-  const replicates = input.replicates ?? DEFAULT_REPLICATES;
-  stationaryBootstrapCounts(T, input.meanBlockLength, replicates, input.seed, (counts) => {
-    let lower = 0, consistent = 0, upper = 0;
-    for (let j = 0; j < used.length; j++) {
-      const k = used[j];
-      const m = resampledMean(d[k], counts, T);
-      const scale = root / omega[k];
-      lower = max(lower, (m - centres.lower[j]) * scale);
-      consistent = max(consistent, (m - centres.consistent[j]) * scale);
-      upper = max(upper, (m - centres.upper[j]) * scale);
-    }
-    if (lower >= statistic) exceed.lower++;
-    if (consistent >= statistic) exceed.consistent++;
-    if (upper >= statistic) exceed.upper++;
-  });
-  return {
-    statistic, best,
-    lower: exceed.lower / replicates, consistent: exceed.consistent / replicates, upper: exceed.upper / replicates,
-  };
+  return dataSnoopingTests(input).spa;
 }
