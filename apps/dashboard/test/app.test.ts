@@ -373,6 +373,24 @@ describe('POST /api/runs', () => {
     await full.close();
   });
 
+  test('behind a trusted proxy the limit counts each forwarded client; without one, X-Forwarded-For is ignored', async () => {
+    const payload = { strategies: 100, dataset: 'synthetic-quick' };
+    const codesFor = async (local: FastifyInstance, clients: string[]) => {
+      const codes: number[] = [];
+      for (const client of clients) {
+        codes.push((await local.inject({ method: 'POST', url: '/api/runs', payload, headers: { 'x-forwarded-for': client } })).statusCode);
+      }
+      return codes;
+    };
+    const clients = [...Array(10).fill('203.0.113.1'), '203.0.113.2', '203.0.113.1'];
+    const proxied = await appWith({ trustProxyHops: 1 });
+    expect(await codesFor(proxied, clients)).toEqual([...Array(11).fill(202), 429]);
+    await proxied.close();
+    const direct = await appWith();
+    expect(await codesFor(direct, clients)).toEqual([...Array(10).fill(202), 429, 429]);
+    await direct.close();
+  });
+
   test('end to end in process: the run is written to the store and shows up in the list', async () => {
     const finished: RunProgress[] = [];
     const real = await appWith({ launcher: new InProcessLauncher(fixture.store, { onFinished: (p) => finished.push(p) }) });
