@@ -8,6 +8,7 @@ import {
 import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
 import { formatBlockMoments, formatTrainingPerformance, getJson, LocalStore, putJson, runKeys, type ArtifactStore, type ValidationResults } from '@overfit/store';
 import { judge, parseEvent, run, verdictOf } from '../src';
+import { bestEligible } from '../src/overfitting';
 
 /** What generate, backtest and select leave in the store for validate: written here with core's functions. */
 async function prepareRun(store: ArtifactStore, runId: string, config: RunConfig, prices: LoadedPrices, best?: Strategy) {
@@ -139,5 +140,22 @@ describe('verdict', () => {
     expect(findings[1]).toMatch(/^Deflated Sharpe 0\.40: after 100 trials/);
     expect(findings[2]).toMatch(/none beat buy-and-hold/);
     expect(findings[3]).toMatch(/says almost nothing about the future/);
+  });
+});
+
+describe('best eligible value (what the null markets compare)', () => {
+  const column = (values: number[]) => Float64Array.from(values);
+  const table = {
+    ids: ['s1', 's2', 's3', 's4'],
+    columns: { winRate: column([0.6, 0.9, Number.NaN, 0.95]), trades: column([12, 3, 20, 15]) },
+  } as unknown as Parameters<typeof bestEligible>[0];
+  const config = parseRunConfig({ minTrades: 10 });
+
+  it('skips strategies with too few trades or no value, like the select stage', () => {
+    expect(bestEligible(table, config)).toBe(0.95);
+  });
+  it('looks only at the first rows when asked (the capped null-market sample)', () => {
+    expect(bestEligible(table, config, 3)).toBe(0.6);
+    expect(bestEligible(table, config, 0)).toBeNaN();
   });
 });

@@ -67,7 +67,10 @@ export interface OverfittingReport {
     table: { selectedOn: BarWindow; heldOn: BarWindow; strategy: Strategy | null; inSample: number | null; outOfSample: number | null; heldReturn: number }[];
   } | null;
   nullMarkets: {
-    markets: number; model: string; metric: SelectionMetric; realBest: number | null; nullBests: (number | null)[];
+    markets: number; model: string; metric: SelectionMetric;
+    /** The first N strategies (all of them up to 2,000): the real best is taken among the same ones. */
+    strategiesUsed: number;
+    realBest: number | null; nullBests: (number | null)[];
     /** Share of null markets whose best in-sample value is below the real one (ties count half), in %. */
     percentile: number | null;
   };
