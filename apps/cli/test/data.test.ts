@@ -66,6 +66,9 @@ describe('overfit run --data <layout>', () => {
     expect(code).toBe(0);
     const summary = JSON.parse(stdout);
     expect(summary.data).toMatchObject({ source: 'messy.csv (lenient, resampled to 4h)', barSeconds: 14_400 });
+    // The dropped row is listed in the run's manifest.
+    const manifest = JSON.parse(await readFile(join(root, 'store-messy/runs', summary.runId, 'manifest.json'), 'utf8'));
+    expect(manifest.data.dropped).toEqual({ count: 1, rows: [{ line: 8, kind: 'bad_time', reason: 'column 1: "not" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)' }] });
     // 3,000 hours make 750 four-hour bars (a few fewer where the history has gaps).
     expect(summary.data.rows).toBeGreaterThan(700);
     expect(summary.data.rows).toBeLessThanOrEqual(751);

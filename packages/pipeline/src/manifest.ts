@@ -9,6 +9,7 @@ export const CODE_VERSION = process.env.OVERFIT_CODE_VERSION ?? '0.1.0';
 /** The manifest's description of a run's data. */
 export function describeData(ref: DataRef, prices: LoadedPrices): NonNullable<RunManifest['data']> {
   const { series, source } = prices;
+  const { dropped } = prices.report;
   const n = series.time.length;
   return {
     source: describeDataRef(ref),
@@ -18,5 +19,6 @@ export function describeData(ref: DataRef, prices: LoadedPrices): NonNullable<Ru
     first: new Date(series.time[0]).toISOString(),
     last: new Date(series.time[n - 1]).toISOString(),
     barSeconds: prices.report.spacingSeconds,
+    ...(dropped.length > 0 ? { dropped: { count: dropped.length, rows: dropped.slice(0, 100) } } : {}),
   };
 }

@@ -57,6 +57,8 @@ export interface RunManifest {
     first: string;
     last: string;
     barSeconds: number;
+    /** Rows a lenient read left out: how many, and the first 100 with line, kind and reason. */
+    dropped?: { count: number; rows: { line: number; kind: string; reason: string }[] };
   } | null;
   codeVersion: string;
   /** Wall time of each stage in milliseconds, in execution order. */
