@@ -10,7 +10,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import {
-  DEFAULT_RUN_CONFIG, isInputError, MAX_NULL_MARKETS, METRIC_LABELS, METRIC_NAMES, parseRunConfig, SELECTION_METRIC_FIELDS, SELECTION_METRICS, STRATEGY_FAMILIES,
+  DEFAULT_RUN_CONFIG, isInputError, MAX_NULL_MARKETS, METRIC_NAMES, parseRunConfig, SELECTION_METRICS, STRATEGY_FAMILIES,
   type MetricName,
 } from '@overfit/core';
 import { describeDataRef } from '@overfit/data';
@@ -151,9 +151,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     datasets: datasets.map(({ id, label }) => ({ id, label })),
     families: STRATEGY_FAMILIES,
     selectionMetrics: SELECTION_METRICS,
-    /** Which metric each selection metric reads, and every metric's name for people. */
-    selectionFields: SELECTION_METRIC_FIELDS,
-    metricLabels: METRIC_LABELS,
     defaults: { ...DEFAULT_RUN_CONFIG, dataset: datasets[0]?.id ?? null },
     limits: { ...RUN_LIMITS, maxNullMarkets: MAX_NULL_MARKETS },
     tokenRequired: options.runTriggerToken !== undefined,

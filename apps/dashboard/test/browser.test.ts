@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { METRIC_LABELS, SELECTION_METRIC_FIELDS } from '@overfit/core';
 import type { ValidationResults } from '@overfit/store';
 import { buildApp } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
@@ -165,6 +166,11 @@ describeInBrowser('the dashboard in chromium', () => {
     await page.locator('#comparison-table').waitFor();
     expect(await page.locator('#comparison-table thead th').count()).toBe(3);
     await page.screenshot({ path: join(SCREENSHOTS, 'runs.png'), fullPage: true });
+
+    // The pages' copy of the metric names (they have no build step) matches the engine's.
+    // (A string: compiled for jest, an import() in a function would become a require().)
+    const copied = await page.evaluate("import('/js/common.js').then((m) => ({ labels: m.METRIC_LABELS, fields: m.SELECTION_FIELDS }))");
+    expect(copied).toEqual({ labels: METRIC_LABELS, fields: SELECTION_METRIC_FIELDS });
 
     await page.goto(`${base}/learn.html`);
     await page.locator('#chart-expected-max').waitFor();

@@ -35,6 +35,7 @@ export function clear(element) {
 
 const PERCENT = new Set(['totalReturn', 'cagr', 'maxDrawdown', 'winRate', 'hitRate', 'exposure']);
 
+// The same names as METRIC_LABELS and SELECTION_METRIC_FIELDS in @overfit/core (the pages have no build step).
 export const METRIC_LABELS = {
   totalReturn: 'Total return', cagr: 'CAGR', sharpe: 'Sharpe ratio', sortino: 'Sortino ratio', maxDrawdown: 'Max drawdown',
   calmar: 'Calmar ratio', winRate: 'Win rate', hitRate: 'Hit rate', trades: 'Trades', exposure: 'Exposure', profitFactor: 'Profit factor',
