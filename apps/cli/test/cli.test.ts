@@ -86,6 +86,7 @@ describe('overfit run', () => {
     [['run', '--select-by', 'luck'], /option\.selectBy: unknown metric "luck"/],
     [['run', '--families', 'sma_cross,tarot'], /option\.families: unknown family "tarot"/],
     [['run', '--train-fraction', '1.5'], /option\.trainFraction/],
+    [['run', '--null-markets', '2.5'], /option\.nullMarkets: must be an integer from 0 to 200/],
     [['run', '--bogus'], /Unknown option '--bogus'/],
     [['run', '--data', 'nowhere.csv'], /nowhere\.csv/],
     [['launch'], /unknown command "launch"/],
