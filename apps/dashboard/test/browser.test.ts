@@ -11,7 +11,7 @@ import type { ValidationResults } from '@overfit/store';
 import { buildApp } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
 import { InProcessLauncher } from '../src/runLauncher';
-import { GOOD_RUN, makeFixture, SAMPLE_REPORT, type Fixture } from './fixtures';
+import { GOOD_RUN, makeEmptyFixture, makeFixture, SAMPLE_REPORT, type Fixture } from './fixtures';
 
 // Debian's chromium (.ci/run installs it); Google Chrome on GitHub's Ubuntu runners.
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
@@ -154,6 +154,35 @@ describeInBrowser('the dashboard in chromium', () => {
     const manifest = JSON.parse(await readFile(join(fixture.dir, 'runs', runId, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ status: 'succeeded', config: { strategies: 200, nullMarkets: 1 }, data: { rows: 3000, synthetic: true } });
   }, 90_000);
+
+  test('an empty store says how to make a run; a server with a token asks for it and refuses without', async () => {
+    const empty = await makeEmptyFixture();
+    const guarded = await buildApp({
+      store: empty.store, launcher: new InProcessLauncher(empty.store), datasets: await datasetCatalog(), runTriggerToken: 'a-long-enough-secret-token',
+    });
+    await guarded.listen({ host: '127.0.0.1', port: 0 });
+    const guardedBase = `http://127.0.0.1:${(guarded.server.address() as AddressInfo).port}`;
+    try {
+      await page.goto(`${guardedBase}/`);
+      await page.locator('#run-caption', { hasText: 'No run has finished yet' }).waitFor();
+
+      await page.goto(`${guardedBase}/try.html`);
+      await page.locator('#token-fieldset:not([hidden])').waitFor();
+      await page.fill('#strategies', '5');
+      await page.click('#start');
+      await page.locator('#result .error', { hasText: 'from 10 to 100,000' }).waitFor();
+      await page.fill('#strategies', '50');
+      // The browser logs the refused request itself; that one console line is expected here.
+      const before = problems.length;
+      await page.click('#start');
+      await page.locator('#result .error', { hasText: 'needs the right run token' }).waitFor();
+      problems.push(...problems.splice(before).filter((p) => !p.includes('status of 401')));
+      expect(await empty.store.list('runs/')).toEqual([]);
+    } finally {
+      await guarded.close();
+      await empty.cleanUp();
+    }
+  }, 30_000);
 
   test('the runs page lists both runs and compares them; the learn page draws its chart', async () => {
     await page.goto(`${base}/runs.html`);

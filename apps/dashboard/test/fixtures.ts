@@ -22,6 +22,12 @@ export interface Fixture {
   cleanUp: () => Promise<void>;
 }
 
+/** A store with nothing in it, as before the first `npm run demo`. */
+export async function makeEmptyFixture(): Promise<Fixture> {
+  const dir = await mkdtemp(join(tmpdir(), 'dashboard-empty-'));
+  return { dir, store: new LocalStore(dir), cleanUp: () => rm(dir, { recursive: true, force: true }) };
+}
+
 export async function makeFixture(): Promise<Fixture> {
   const dir = await mkdtemp(join(tmpdir(), 'dashboard-test-'));
   const store = new LocalStore(dir);
