@@ -1,9 +1,9 @@
 // Turning command-line strings into validated values; every problem names the flag it came from.
 import { existsSync } from 'node:fs';
 import {
-  DEFAULT_RUN_CONFIG, DEFAULT_SYNTHETIC, InputError, parseRunConfig, PRICE_FORMATS, type CsvOptions, type DataRef, type PriceFormat, type RunConfig,
+  DEFAULT_RUN_CONFIG, DEFAULT_SYNTHETIC, InputError, parseRunConfig, type CsvOptions, type DataRef, type RunConfig,
 } from '@overfit/core';
-import { parseInterval } from '@overfit/data';
+import { parseInterval, parsePriceFormat } from '@overfit/data';
 
 export const DEFAULT_DATA_PATH = 'data/btc_price_data.csv';
 
@@ -36,10 +36,8 @@ export function runConfigFromFlags(values: Record<string, string | boolean | und
 /** --format, --lenient and --resample: how a CSV is read (absent: detected, strict, as stored). */
 export function csvOptionsFromFlags(values: { format?: string; lenient?: boolean; resample?: string }): CsvOptions {
   const options: CsvOptions = {};
-  if (values.format !== undefined && values.format !== 'auto') {
-    if (!(PRICE_FORMATS as readonly string[]).includes(values.format)) throw new InputError(`must be auto or one of ${PRICE_FORMATS.join(', ')} (got "${values.format}")`, '--format');
-    options.format = values.format as PriceFormat;
-  }
+  const format = parsePriceFormat(values.format, '--format');
+  if (format) options.format = format;
   if (values.lenient) options.lenient = true;
   if (values.resample !== undefined) options.resampleSeconds = parseInterval(values.resample, '--resample');
   return options;

@@ -45,7 +45,7 @@ async function assertTextFile(path: string): Promise<void> {
 }
 
 /** Fields of one CSV line: a plain split without quotes, RFC 4180 quoting otherwise; null for an unclosed quote. */
-export function splitCsvLine(line: string): string[] | null {
+function splitCsvLine(line: string): string[] | null {
   if (!line.includes('"')) return line.split(',');
   const fields: string[] = [];
   let field = '';
