@@ -10,7 +10,7 @@ import { parse } from './commands';
 import { csvOptionsFromFlags, DEFAULT_DATA_PATH, numberFlag } from './flags';
 import { progressBar } from './format';
 
-const SUBCOMMANDS: Record<string, (args: string[]) => Promise<string>> = { inspect, fetch, synth };
+const SUBCOMMANDS: Record<string, (args: string[]) => Promise<string>> = { inspect: inspectCommand, fetch: fetchCommand, synth: synthCommand };
 
 export async function dataCommand(args: string[]): Promise<string> {
   const [sub, ...rest] = args;
@@ -21,7 +21,7 @@ export async function dataCommand(args: string[]): Promise<string> {
 
 const CSV_FLAGS = { format: { type: 'string' }, lenient: { type: 'boolean', default: false }, resample: { type: 'string' } } as const;
 
-async function inspect(args: string[]): Promise<string> {
+async function inspectCommand(args: string[]): Promise<string> {
   const { values, positionals } = parse(args, { json: { type: 'boolean', default: false }, ...CSV_FLAGS }, 1);
   const path = positionals[0];
   if (!path) throw new InputError('needs a CSV file: overfit data inspect file.csv [--json]', 'data inspect');
@@ -38,7 +38,7 @@ function timeFlag(value: string | undefined, flag: string): number | undefined {
   return ms;
 }
 
-async function fetch(args: string[]): Promise<string> {
+async function fetchCommand(args: string[]): Promise<string> {
   const { values } = parse(args, {
     exchange: { type: 'string', default: 'binance' }, symbol: { type: 'string' }, interval: { type: 'string', default: '1h' },
     from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string', default: DEFAULT_DATA_PATH }, 'base-url': { type: 'string' },
@@ -60,7 +60,7 @@ async function fetch(args: string[]): Promise<string> {
   return `${what}\n${formatDataReport(written.report, values.out)}`;
 }
 
-async function synth(args: string[]): Promise<string> {
+async function synthCommand(args: string[]): Promise<string> {
   const { values } = parse(args, {
     model: { type: 'string', default: 'gbm' }, like: { type: 'string' }, bars: { type: 'string' }, interval: { type: 'string' },
     seed: { type: 'string', default: '42' }, out: { type: 'string' }, volatility: { type: 'string' }, 'block-length': { type: 'string' },
