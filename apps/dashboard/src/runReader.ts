@@ -152,9 +152,12 @@ export class RunReader {
       this.optionalJson<unknown>(keys.overfittingReport),
       this.store.list(keys.root),
     ]);
+    // What a person may want to open: not the manifest (it is `manifest` above), binary moments, or the per-shard
+    // intermediates of a sharded backtest (merged into the run-level files by the select stage).
     const files = stored
-      .filter((key) => key !== keys.manifest && !key.endsWith('.bin'))
-      .map((key) => fileOf(runId, key.slice(keys.root.length)));
+      .map((key) => key.slice(keys.root.length))
+      .filter((path) => path !== 'manifest.json' && !path.endsWith('.bin') && !path.startsWith('shards/'))
+      .map((path) => fileOf(runId, path));
     return { manifest, validation, best, report, figures: files.filter((f) => f.contentType === 'image/png'), files };
   }
 

@@ -89,6 +89,7 @@ describe('GET /api/runs with runs under way', () => {
 
 describe('GET /api/runs/:id', () => {
   test('returns the manifest, the validation results, the best strategy and every figure', async () => {
+    await fixture.store.put(`runs/${GOOD_RUN}/shards/0000/results/training_performance.csv`, 'an intermediate of a sharded backtest');
     const response = await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}` });
     expect(response.statusCode).toBe(200);
     const body = response.json();
@@ -100,7 +101,8 @@ describe('GET /api/runs/:id', () => {
     expect(plots).toEqual(expect.arrayContaining(['plots/equity_curve.png', 'plots/performance_comparison.png', 'plots/win_rate_histogram.png']));
     expect(body.figures.map((f: { path: string }) => f.path)).toEqual(plots.sort());
     expect(body.figures[0].url).toBe(`/api/runs/${GOOD_RUN}/artifacts/${body.figures[0].path}`);
-    expect(body.files.some((f: { path: string }) => f.path === 'manifest.json')).toBe(false);
+    expect(body.files.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['results/training_performance.csv', 'results/validation_results.json']));
+    expect(body.files.some((f: { path: string }) => f.path === 'manifest.json' || f.path.endsWith('.bin') || f.path.startsWith('shards/'))).toBe(false);
   });
 
   test('an unknown run is 404 and a malformed id is 400', async () => {
