@@ -8,13 +8,13 @@ import { storeFromEnv, type ArtifactStore } from '@overfit/store';
 import { buildApp } from './app';
 import { ConfigError, loadConfig, type DashboardConfig } from './config';
 import { datasetCatalog } from './datasets';
-import { InProcessLauncher, StepFunctionsLauncher, type RunLauncher } from './runLauncher';
+import { InProcessLauncher, StepFunctionsLauncher, type RunLauncher, type RunProgress } from './runLauncher';
 
-function openLauncher(config: DashboardConfig, store: ArtifactStore): RunLauncher {
+function openLauncher(config: DashboardConfig, store: ArtifactStore, onFinished: (progress: RunProgress) => void): RunLauncher {
   if (config.stateMachineArn === undefined) {
     // Beside this bundle (build.mjs); the worker opens the same store from the same environment.
     const script = join(__dirname, 'pipeline-worker.cjs');
-    return new InProcessLauncher(store, existsSync(script) ? { worker: { script, storeEnv: { ...process.env } } } : {});
+    return new InProcessLauncher(store, { onFinished, ...(existsSync(script) ? { worker: { script, storeEnv: { ...process.env } } } : {}) });
   }
   const region = config.stateMachineArn.split(':')[3];
   return new StepFunctionsLauncher(new SFNClient({ region }), config.stateMachineArn);
@@ -33,7 +33,9 @@ async function main(): Promise<void> {
   }
   // The same variables the Lambdas read (USE_S3, S3_BUCKET, S3_PREFIX, S3_ENDPOINT, STORE_DIR), checked above.
   const store = storeFromEnv(process.env);
-  const launcher = openLauncher(config, store);
+  // The app's logger exists only once the app does; runs finish long after both.
+  let logFinished = (_progress: RunProgress): void => {};
+  const launcher = openLauncher(config, store, (progress) => logFinished(progress));
   // Files in DATA_DIR only work for runs in this process; the Lambdas can read only what is in the bucket.
   const datasets = await datasetCatalog({ store, dataDir: config.stateMachineArn === undefined ? config.dataDir : undefined });
   const app = await buildApp({
@@ -44,9 +46,18 @@ async function main(): Promise<void> {
     logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
   });
 
+  logFinished = ({ runId, state, error, startedAt, finishedAt }) => {
+    const ms = finishedAt ? Date.parse(finishedAt) - Date.parse(startedAt) : null;
+    if (state === 'succeeded') app.log.info({ runId, ms }, 'run succeeded');
+    else app.log.warn({ runId, ms, error }, 'run failed');
+  };
+
   let closing = false;
   const shutdown = (signal: string) => {
-    if (closing) return;
+    if (closing) {
+      app.log.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
     closing = true;
     app.log.info({ signal }, 'shutting down');
     // A run under way may need a while; a second signal or the timeout ends the process anyway.

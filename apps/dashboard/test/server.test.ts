@@ -38,11 +38,28 @@ test('serves the store on PORT, logs JSON lines, prints its URL, and exits 0 on 
   expect(await health.json()).toEqual({ status: 'ok' });
   const runs = await (await fetch(`${url}api/runs`)).json();
   expect(runs.runs).toHaveLength(2);
+
+  // A run started through the bundle computes on its worker thread and lands in the same store.
+  const started = await fetch(`${url}api/runs`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ strategies: 30, dataset: 'synthetic-quick', nullMarkets: 0 }),
+  });
+  expect(started.status).toBe(202);
+  const { runId, statusUrl } = await started.json();
+  let state = 'queued';
+  while (state === 'queued' || state === 'running') {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    state = (await (await fetch(`${url}${statusUrl.slice(1)}`)).json()).state;
+  }
+  expect(state).toBe('succeeded');
+  expect(await fixture.store.exists(`runs/${runId}/manifest.json`)).toBe(true);
+
   server.child.kill('SIGTERM');
   expect(await server.exited).toBe(0);
   const lines = server.output().stdout.trim().split('\n').map((line) => JSON.parse(line));
   expect(lines.some((l) => l.msg === 'dashboard ready' && l.store === fixture.store.location && l.launcher === 'in-process')).toBe(true);
   expect(lines.some((l) => l.msg === 'shutting down' && l.signal === 'SIGTERM')).toBe(true);
+  expect(lines.some((l) => l.msg === 'run succeeded' && l.runId === runId)).toBe(true);
 }, 30_000);
 
 test('a bad environment stops the boot with every problem and exit code 2', async () => {
