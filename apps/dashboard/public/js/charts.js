@@ -119,7 +119,12 @@ export function lineChart(canvas, { series, xTitle, yTitle, logX = false }) {
       animation: false,
       plugins: { legend: { position: 'bottom' } },
       scales: {
-        x: { type: logX ? 'logarithmic' : 'linear', title: { display: true, text: xTitle } },
+        x: {
+          type: logX ? 'logarithmic' : 'linear',
+          title: { display: true, text: xTitle },
+          // On a log axis label the powers of ten only; Chart.js would label every 1-2-5 step.
+          ticks: logX ? { autoSkip: false, maxRotation: 0, callback: (value) => (Number.isInteger(Math.log10(value)) ? Number(value).toLocaleString() : '') } : {},
+        },
         y: { title: { display: true, text: yTitle } },
       },
     },
