@@ -31,16 +31,23 @@ function renderList(runs, latestRunId) {
       h('td', {}, badge(run.status, run.status)),
       h('td', { class: 'nowrap' }, formatDate(run.createdAt)),
       h('td', { class: 'num' }, run.strategies?.toLocaleString() ?? '—'),
-      h('td', {}, run.dataSource ?? '—'),
+      h('td', { class: 'dataset' }, run.dataSource ?? '—'),
       h('td', {}, run.selectBy ?? '—'),
       h('td', {}, run.verdict ? badge(VERDICT_LABELS[run.verdict] ?? run.verdict, run.verdict) : run.error ? h('span', { class: 'small' }, run.error) : '—'),
       h('td', { class: 'num' }, run.drop === null ? '—' : formatChange(-run.drop)));
   });
   list.append(h('table', { id: 'runs-table' },
     h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, 'Run'), h('th', {}, 'Status'), h('th', {}, 'Started'), h('th', { class: 'num' }, 'Strategies'),
-      h('th', {}, 'Data set'), h('th', {}, 'Selected by'), h('th', {}, 'Verdict'), h('th', { class: 'num' }, 'Change of the selection metric'))),
+      h('th', {}, 'Data set'), h('th', {}, 'Selected by'), h('th', {}, 'Verdict'),
+      h('th', { class: 'num', title: 'Relative change of the selection metric from training to validation' }, 'Change'))),
     h('tbody', {}, rows)));
 }
+
+const SETTINGS = {
+  strategies: 'Strategies', families: 'Families', selectBy: 'Selected by', trainFraction: 'Training share', minTrades: 'Minimum trades',
+  feesBps: 'Fees (bps)', slippageBps: 'Slippage (bps)', overfitThreshold: 'Overfit threshold', seed: 'Seed', nullMarkets: 'Null markets',
+};
+const percentOf = (v) => (typeof v === 'number' ? `${(v * 100).toFixed(1)} %` : '—');
 
 async function compare(ids) {
   clear(comparison).append(h('p', { class: 'muted' }, 'Loading…'));
@@ -65,7 +72,10 @@ async function compare(ids) {
         }),
         row('Selected strategy', (d) => (d.validation ? `${d.validation.strategy.id} (${d.validation.strategy.family})` : '—')),
         row('Data', (d) => d.manifest.data?.source ?? '—'),
-        ...['strategies', 'families', 'selectBy', 'trainFraction', 'minTrades', 'feesBps', 'slippageBps', 'seed'].map((name) => row(name, config(name))),
+        ...Object.entries(SETTINGS).map(([name, label]) => row(label, config(name))),
+        row('PBO', (d) => percentOf(d.report?.pbo?.pbo)),
+        row('Deflated Sharpe ratio', (d) => percentOf(d.report?.deflatedSharpe?.value)),
+        row('SPA p-value', (d) => (typeof d.report?.dataSnooping?.spa?.consistent === 'number' ? d.report.dataSnooping.spa.consistent.toFixed(3) : '—')),
         ...fields.flatMap((name) => [
           row(`${METRIC_LABELS[name]}, training`, metric('training', name)),
           row(`${METRIC_LABELS[name]}, validation`, metric('validation', name)),
