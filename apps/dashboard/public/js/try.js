@@ -27,6 +27,9 @@ function fillForm(options) {
     field('families').append(h('label', {}, box, family.replace(/_/g, ' ')));
   }
   field('token-fieldset').hidden = !options.tokenRequired;
+  field('where').textContent = options.launcher === 'step-functions'
+    ? 'Runs start as executions of the pipeline’s AWS Step Functions state machine; the Lambdas write the results to S3.'
+    : 'Runs compute on this server, one at a time, and are written to its artifact store.';
 }
 
 function readForm(limits) {
