@@ -19,7 +19,7 @@ import {
 
 export const WORKER_BUNDLE = 'backtest-worker.cjs';
 
-/** What a worker gets once: the shared columns to read and write, and the run's constants. */
+/** What a worker gets once per job: the shared columns to read and write, and the run's constants. */
 export interface WorkerInit {
   columns: KernelColumns;
   job: KernelJob;
@@ -31,6 +31,9 @@ export interface WorkerChunk {
   strategies: Strategy[];
   rows: Int32Array;
 }
+
+/** What the pool sends a worker: a new job (its columns and constants), then its chunks. */
+export type WorkerMessage = ({ kind: 'job' } & WorkerInit) | ({ kind: 'chunk' } & WorkerChunk);
 
 export interface ParallelOptions {
   blocks: number;
@@ -98,37 +101,70 @@ export async function backtestInParallel(
   return results;
 }
 
+/**
+ * Worker threads stay alive between runs in one process (unreferenced while idle, so they never keep it from
+ * exiting): a second run — the benchmark after its warm-up, a sweep of runs — starts on threads whose JIT is warm.
+ * Runs on the pool are serialised; a failure discards it.
+ */
+let pool: { script: string; workers: Worker[] } | undefined;
+let poolQueue: Promise<unknown> = Promise.resolve();
+
+function workersFor(script: string, threads: number): Worker[] {
+  if (pool && (pool.script !== script || pool.workers.length < threads)) discardPool();
+  pool ??= { script, workers: [] };
+  while (pool.workers.length < threads) pool.workers.push(new Worker(script));
+  return pool.workers.slice(0, threads);
+}
+
+function discardPool(): void {
+  for (const worker of pool?.workers ?? []) void worker.terminate();
+  pool = undefined;
+}
+
 function runOnWorkers(
   script: string, threads: number, init: WorkerInit, chunks: WorkerChunk[], total: number,
   onProgress?: (done: number, total: number) => void,
 ): Promise<void> {
+  const run = poolQueue.then(() => runJob(workersFor(script, Math.min(threads, chunks.length)), init, chunks, total, onProgress));
+  poolQueue = run.catch(() => undefined);
+  return run;
+}
+
+function runJob(workers: Worker[], init: WorkerInit, chunks: WorkerChunk[], total: number, onProgress?: (done: number, total: number) => void): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const pool: Worker[] = [];
     let next = 0;
     let done = 0;
-    let failed = false;
-    const stop = () => Promise.all(pool.map((w) => w.terminate()));
+    let settled = false;
+    const detach = () => {
+      for (const worker of workers) {
+        worker.removeAllListeners('message').removeAllListeners('error').removeAllListeners('exit');
+        worker.unref();
+      }
+    };
     const fail = (error: unknown) => {
-      if (failed) return;
-      failed = true;
-      void stop().finally(() => reject(error instanceof Error ? error : new Error(String(error))));
+      if (settled) return;
+      settled = true;
+      detach();
+      discardPool();
+      reject(error instanceof Error ? error : new Error(String(error)));
     };
     const feed = (worker: Worker) => {
-      if (next < chunks.length) worker.postMessage(chunks[next++]);
+      if (next < chunks.length) worker.postMessage({ kind: 'chunk', ...chunks[next++] } satisfies WorkerMessage);
     };
-    for (let i = 0; i < Math.min(threads, chunks.length); i++) {
-      const worker = new Worker(script, { workerData: init });
-      pool.push(worker);
+    for (const worker of workers) {
+      worker.ref(); // a job in flight keeps the process alive
       worker.on('message', (count: number) => {
         done += count;
         onProgress?.(done, total);
-        if (done === total) void stop().then(() => resolve(), reject);
-        else feed(worker);
+        if (done === total) {
+          settled = true;
+          detach();
+          resolve();
+        } else feed(worker);
       });
       worker.on('error', fail);
-      worker.on('exit', (code) => {
-        if (code !== 0 && done < total) fail(new Error(`backtest worker exited with code ${code}`));
-      });
+      worker.on('exit', (code) => fail(new Error(`backtest worker exited with code ${code}`)));
+      worker.postMessage({ kind: 'job', ...init } satisfies WorkerMessage);
       feed(worker);
     }
   });

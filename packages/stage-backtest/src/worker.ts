@@ -1,12 +1,15 @@
-// Entry of a backtest worker thread (bundled to backtest-worker.cjs, see parallel.ts): one kernel over the shared
-// columns, then chunk after chunk of strategies until the pool terminates it.
-import { parentPort, workerData } from 'node:worker_threads';
+// Entry of a backtest worker thread (bundled to backtest-worker.cjs, see parallel.ts): for each job a kernel over
+// that job's shared columns, then chunk after chunk of strategies. The thread lives on between jobs.
+import { parentPort } from 'node:worker_threads';
 import { BacktestKernel } from '@overfit/core';
-import type { WorkerChunk, WorkerInit } from './parallel';
+import type { WorkerMessage } from './parallel';
 
-const { columns, job, results } = workerData as WorkerInit;
-const kernel = new BacktestKernel(columns, job, results);
-parentPort!.on('message', ({ strategies, rows }: WorkerChunk) => {
-  kernel.run(strategies, rows);
-  parentPort!.postMessage(rows.length);
+let kernel: BacktestKernel | undefined;
+parentPort!.on('message', (message: WorkerMessage) => {
+  if (message.kind === 'job') {
+    kernel = new BacktestKernel(message.columns, message.job, message.results);
+    return;
+  }
+  kernel!.run(message.strategies, message.rows);
+  parentPort!.postMessage(message.rows.length);
 });
