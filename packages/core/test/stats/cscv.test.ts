@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { emptyBlockMoments, InputError, probabilityOfBacktestOverfitting, type BlockMoments } from '../../src';
-import { noiseMatrix } from './helpers';
+import { noiseMatrix, normals } from './helpers';
 
 /** Returns in 64ths: every sum and product below is exact in floating point, so paths can be compared bit for bit. */
 const q = (...xs: number[]) => Float64Array.from(xs, (x) => x / 64);
@@ -16,6 +16,41 @@ function momentsOf(returns: Float64Array[], blocks: number): BlockMoments {
     }
   });
   return m;
+}
+
+// The oracle: every split evaluated from the bars themselves. Sharpe ratios are compared exactly: SR·|SR| =
+// s·|s| / (n·q − s²) up to a factor common to every strategy, and with returns in 64ths every s, q and product here
+// is exact, so a/b < c/d is decided as a·d < c·b.
+type Ratio = { num: number; den: number };
+function sharpeSquared(xs: number[]): Ratio {
+  let s = 0, sq = 0;
+  for (const x of xs) [s, sq] = [s + x, sq + x * x];
+  const spread = xs.length * sq - s * s;
+  return spread > 0 ? { num: s * Math.abs(s), den: spread } : { num: 0, den: 1 }; // no variation: Sharpe 0
+}
+const compare = (a: Ratio, b: Ratio) => a.num * b.den - b.num * a.den;
+const subsets = (n: number, k: number): number[][] =>
+  k === 0 ? [[]] : n < k ? [] : [...subsets(n - 1, k - 1).map((s) => [...s, n - 1]), ...subsets(n - 1, k)];
+
+/** Logits of every split, in the order of the splits' bit masks (increasing). */
+function bruteForceLogits(returns: Float64Array[], S: number, size: number): number[] {
+  const bars = (part: number[], i: number) => part.flatMap((p) => Array.from(returns[i].subarray(p * size, (p + 1) * size)));
+  const masks = subsets(S, S / 2).map((set) => set.reduce((m, p) => m | (1 << p), 0)).sort((a, b) => a - b);
+  return masks.map((mask) => {
+    const inSample = [...Array(S).keys()].filter((p) => mask & (1 << p));
+    const outOfSample = [...Array(S).keys()].filter((p) => !(mask & (1 << p)));
+    const is = returns.map((_, i) => sharpeSquared(bars(inSample, i)));
+    const oos = returns.map((_, i) => sharpeSquared(bars(outOfSample, i)));
+    const best = is.reduce((b, r, i) => (compare(r, is[b]) > 0 ? i : b), 0); // the first of equal ones
+    let below = 0, equal = 0;
+    for (const v of oos) {
+      const d = compare(v, oos[best]);
+      if (d < 0) below++;
+      else if (d === 0) equal++;
+    }
+    const omega = (below + (equal + 1) / 2) / (returns.length + 1);
+    return Math.log(omega / (1 - omega));
+  });
 }
 
 describe('PBO by CSCV', () => {
@@ -49,18 +84,6 @@ describe('PBO by CSCV', () => {
   });
 
   it('agrees with a brute-force evaluation of every split', () => {
-    // Sharpe ratios compared exactly: SR·|SR| = s·|s| / (n·q − s²) up to a factor common to every strategy, and with
-    // returns in 64ths every s, q and product here is exact, so a/b < c/d is decided as a·d < c·b.
-    type Ratio = { num: number; den: number };
-    const sharpeSquared = (xs: number[]): Ratio => {
-      let s = 0, q = 0;
-      for (const x of xs) [s, q] = [s + x, q + x * x];
-      const spread = xs.length * q - s * s;
-      return spread > 0 ? { num: s * Math.abs(s), den: spread } : { num: 0, den: 1 }; // no variation: Sharpe 0
-    };
-    const compare = (a: Ratio, b: Ratio) => a.num * b.den - b.num * a.den;
-    const subsets = (n: number, k: number): number[][] =>
-      k === 0 ? [[]] : n < k ? [] : [...subsets(n - 1, k - 1).map((s) => [...s, n - 1]), ...subsets(n - 1, k)];
     fc.assert(fc.property(
       fc.integer({ min: 1, max: 3 }).chain((halfS) => fc.record({
         S: fc.constant(2 * halfS),
@@ -74,19 +97,18 @@ describe('PBO by CSCV', () => {
       ({ S, size, rows }) => {
         const returns = rows.map((r) => q(...r));
         const result = probabilityOfBacktestOverfitting(returns, { partitions: S });
-        const bars = (part: number[], i: number) => part.flatMap((p) => Array.from(returns[i].subarray(p * size, (p + 1) * size)));
-        const expected = subsets(S, S / 2).map((inSample) => {
-          const outOfSample = [...Array(S).keys()].filter((p) => !inSample.includes(p));
-          const is = returns.map((_, i) => sharpeSquared(bars(inSample, i)));
-          const oos = returns.map((_, i) => sharpeSquared(bars(outOfSample, i)));
-          const best = is.reduce((b, r, i) => (compare(r, is[b]) > 0 ? i : b), 0); // the first of equal ones
-          const rank = oos.filter((v) => compare(v, oos[best]) < 0).length + (oos.filter((v) => compare(v, oos[best]) === 0).length + 1) / 2;
-          const omega = rank / (returns.length + 1);
-          return Math.log(omega / (1 - omega));
-        });
-        expect(Array.from(result.logits).sort()).toEqual(expected.sort());
+        expect(Array.from(result.logits)).toEqual(bruteForceLogits(returns, S, size));
       },
     ), { numRuns: 100 });
+  });
+
+  it('agrees with brute force on thousands of strategies, twins far apart included', () => {
+    // 5,000 strategies; every 1,000th repeats strategy 7, so equal Sharpe ratios far apart must share their rank.
+    const draw = normals(3);
+    const rows = Array.from({ length: 5000 }, () => q(...Array.from({ length: 8 }, () => Math.round(2 * draw()))));
+    for (let i = 1000; i < rows.length; i += 1000) rows[i] = rows[7];
+    const result = probabilityOfBacktestOverfitting(rows, { partitions: 4 });
+    expect(Array.from(result.logits)).toEqual(bruteForceLogits(rows, 4, 2));
   });
 
   it('is about 0.5 on pure noise', () => {
