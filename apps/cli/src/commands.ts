@@ -6,13 +6,14 @@ import {
   backtestStrategy, createMarket, InputError, METRIC_LABELS, parseStrategy, SELECTION_METRIC_FIELDS,
 } from '@overfit/core';
 import { cachedPriceLoader, describeDataRef } from '@overfit/data';
-import { LocalStore } from '@overfit/store';
-import { runLocalPipeline, type RunSummary } from '@overfit/pipeline';
+import { openStore } from '@overfit/store';
+import type { RunSummary } from '@overfit/pipeline';
 import * as generate from '@overfit/stage-generate';
 import * as backtest from '@overfit/stage-backtest';
 import * as select from '@overfit/stage-select';
 import * as validate from '@overfit/stage-validate';
 import * as visualize from '@overfit/stage-visualize';
+import { runOnEngine } from './engines';
 import { dataRefFromFlags, DEFAULT_DATA_PATH, numberFlag, RUN_OPTIONS, runConfigFromFlags } from './flags';
 import { metricsTable, overfittingHeadline, overfittingLines, progressBar, table } from './format';
 
@@ -32,13 +33,10 @@ export function parse<T extends ParseArgsOptionsConfig>(args: Args, options: T, 
 export async function runCommand(args: Args): Promise<string> {
   const { values } = parse(args, RUN_OPTIONS);
   const config = runConfigFromFlags(values);
-  const data = dataRefFromFlags(values.data, config.seed, values);
-  const store = new LocalStore(values.store);
   const bar = progressBar('backtest');
   const started = performance.now();
-  const summary = await runLocalPipeline({
-    config, data, store,
-    onProgress: (event) => { if (event.kind === 'backtest') bar.update(event.done, event.total); },
+  const summary = await runOnEngine(values, config, () => dataRefFromFlags(values.data, config.seed, values), (event) => {
+    if (event.kind === 'backtest') bar.update(event.done, event.total);
   });
   bar.end();
   const elapsedMs = Math.round(performance.now() - started);
@@ -49,7 +47,7 @@ function summaryObject(s: RunSummary) {
   const r = s.results;
   return {
     runId: s.runId,
-    runFolder: join(s.store, 'runs', s.runId),
+    runFolder: inStore(s.store, `runs/${s.runId}`),
     data: s.data,
     config: s.config,
     strategies: s.config.strategies,
@@ -64,10 +62,13 @@ function summaryObject(s: RunSummary) {
     overfitThreshold: r.overfitThreshold,
     explanation: r.explanation,
     overfitting: s.overfitting ? overfittingHeadline(s.overfitting) : null,
-    artifacts: s.artifacts.map((key) => join(s.store, key)),
+    artifacts: s.artifacts.map((key) => inStore(s.store, key)),
     timings: s.timings,
   };
 }
+
+/** Where a key is: a path in a folder store, s3://bucket/prefix/key in a bucket. */
+const inStore = (location: string, key: string): string => (location.startsWith('s3://') ? `${location}/${key}` : join(location, ...key.split('/')));
 
 /** A path under the working directory is shown relative to it: shorter, and what the user would type. */
 const shortPath = (path: string): string => (path.startsWith(process.cwd() + sep) ? relative(process.cwd(), path) : path);
@@ -96,7 +97,7 @@ function formatSummary(s: RunSummary, elapsedMs: number): string {
     '',
     `Verdict: ${r.verdict.toUpperCase().replace('_', ' ')} — ${r.explanation}`,
     ...(s.overfitting ? ['', ...overfittingLines(s.overfitting), ''] : []),
-    `Artifacts: ${shortPath(join(s.store, 'runs', s.runId))}/ (${s.artifacts.map((k) => k.split('/').pop()).join(', ')})`,
+    `Artifacts: ${shortPath(inStore(s.store, `runs/${s.runId}`))}/ (${s.artifacts.map((k) => k.split('/').pop()).join(', ')})`,
     `Took ${(elapsedMs / 1000).toFixed(1)} s (${Object.entries(s.timings).map(([k, v]) => `${k} ${v} ms`).join(', ')})`,
   ];
   return lines.join('\n');
@@ -147,7 +148,7 @@ export async function backtestCommand(args: Args): Promise<string> {
 const STAGES = { generate, backtest, select, validate, visualize } as const;
 
 export async function stageCommand(args: Args): Promise<string> {
-  const { values, positionals } = parse(args, { event: { type: 'string' }, store: { type: 'string', default: '.overfit' } }, 1);
+  const { values, positionals } = parse(args, { event: { type: 'string' }, store: { type: 'string', default: '.overfit' }, 's3-endpoint': { type: 'string' } }, 1);
   const name = positionals[0] as keyof typeof STAGES | undefined;
   if (!name || !(name in STAGES)) throw new InputError(`must be one of ${Object.keys(STAGES).join(', ')} (got ${JSON.stringify(name ?? '')})`, 'stage');
   if (!values.event) throw new InputError('needs the path of an event JSON file (examples: apps/cli/events/)', '--event');
@@ -157,7 +158,8 @@ export async function stageCommand(args: Args): Promise<string> {
   } catch (error) {
     throw new InputError(`cannot read the event: ${(error as Error).message}`, values.event);
   }
-  const deps = { store: new LocalStore(values.store), loadPrices: cachedPriceLoader() };
+  const store = openStore(values.store, { s3Endpoint: values['s3-endpoint'] });
+  const deps = { store, loadPrices: cachedPriceLoader(store) };
   const stage = STAGES[name];
   const output = await (stage.run as (input: unknown, d: typeof deps) => Promise<unknown>)(stage.parseEvent(event), deps);
   return JSON.stringify(output, null, 2);
@@ -169,15 +171,20 @@ Usage:
   overfit run [--data file.csv] [--format auto|generic|yahoo|binance|dukascopy|close_only] [--lenient] [--resample 1h]
               [--strategies 500] [--seed 42] [--families a,b] [--train-fraction 0.7]
               [--select-by win_rate] [--min-trades 10] [--fees-bps 10] [--slippage-bps 0]
-              [--overfit-threshold 0.15] [--null-markets 3] [--store .overfit] [--json]
+              [--overfit-threshold 0.15] [--null-markets 3] [--store .overfit | s3://bucket/prefix] [--json]
+              [--engine local|stepfunctions-local] [--s3-endpoint URL] [--data-key data/x.csv]
+              [--shard-size 1000] [--max-concurrency 10]
   overfit backtest [--data file.csv] --strategy '<json>' [--from ISO] [--to ISO] [--fees-bps 10] [--slippage-bps 0] [--json]
-  overfit stage <generate|backtest|select|validate|visualize> --event event.json [--store .overfit]
+  overfit stage <generate|backtest|select|validate|visualize> --event event.json [--store .overfit] [--s3-endpoint URL]
   overfit data inspect file.csv [--json] [--lenient] [--format auto|generic|yahoo|binance|dukascopy|close_only] [--resample 1h]
   overfit data fetch --exchange binance|coinbase --symbol BTCUSDT --interval 1h --from 2018-01-01 [--to 2024-12-31]
                      [--out ${DEFAULT_DATA_PATH}] [--attempts 6] [--base-url URL] [--json]
   overfit data synth --model gbm|garch|bootstrap [--like file.csv] [--bars N] [--interval 1h] [--seed 42] --out f.csv
                      [--volatility 0.65] [--block-length L] [--start 2020-01-01] [--json]
   overfit bench [--data file.csv] [--strategies 500] [--families a,b] [--workers k] [--seed 42] [--repeats 3] [--json]
+  overfit cloud start --state-machine-arn ARN [--strategies N …] [--data-key data/x.csv] [--shard-size N]
+                      [--max-concurrency N] [--region R] [--wait] [--json]
+  overfit cloud status EXECUTION_ARN [--region R] [--json]
 
 Without --data, run uses ${DEFAULT_DATA_PATH} when present, otherwise a seeded synthetic market (and says so).
 Selection metrics: ${Object.keys(SELECTION_METRIC_FIELDS).join(', ')}.`;

@@ -69,4 +69,9 @@ export const RUN_OPTIONS = {
   'null-markets': { type: 'string' },
   store: { type: 'string', default: '.overfit' },
   json: { type: 'boolean', default: false },
+  engine: { type: 'string' },
+  's3-endpoint': { type: 'string' },
+  'data-key': { type: 'string' },
+  'shard-size': { type: 'string' },
+  'max-concurrency': { type: 'string' },
 } as const;

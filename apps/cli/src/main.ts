@@ -5,6 +5,7 @@ import { isInputError } from '@overfit/core';
 import { backtestCommand, HELP, runCommand, stageCommand } from './commands';
 import { dataCommand } from './dataCommand';
 import { benchCommand } from './benchCommand';
+import { cloudCommand } from './cloudCommand';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<string>> = {
   run: runCommand,
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<string>> = {
   stage: stageCommand,
   data: dataCommand,
   bench: benchCommand,
+  cloud: (args) => cloudCommand(args),
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -22,7 +24,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`overfit: unknown command "${name}" (run, backtest, stage, data, bench; see overfit --help)\n`);
+    process.stderr.write(`overfit: unknown command "${name}" (run, backtest, stage, data, bench, cloud; see overfit --help)\n`);
     return 2;
   }
   try {

@@ -153,7 +153,7 @@ describe('overfit stage', () => {
       expect(code).toBe(0);
       outputs.push(JSON.parse(stdout));
     }
-    expect(outputs[0]).toEqual({ strategiesKey: 'runs/example/strategies/strategies.json', count: 50 });
+    expect(outputs[0]).toEqual({ strategiesKey: 'runs/example/strategies/strategies.json', count: 50, shards: [{ index: 0, start: 0, end: 50 }], maxConcurrency: 10 });
     expect(outputs[4]).toEqual({ plotKeys: expect.arrayContaining(['runs/example/plots/equity_curve.png']) });
     expect(existsSync(join(root, 'events-store/runs/example/results/validation_results.json'))).toBe(true);
   });

@@ -77,7 +77,8 @@ export async function finalizeRun(input: FinalizeInput, deps: StageDeps): Promis
     // left as given / null: the failure is recorded below
   }
   const keys = runKeys(runId);
-  const artifacts = (await deps.store.list(keys.root)).filter((key) => key !== keys.manifest);
+  // The shards' files are the backtest's intermediates, merged into results/ by select: not the run's artifacts.
+  const artifacts = (await deps.store.list(keys.root)).filter((key) => key !== keys.manifest && !key.startsWith(`${keys.root}shards/`));
   const select = result('select') as Result | undefined;
   const validate = result('validate') as Result | undefined;
   const failedStage = STAGES.find((stage) => result(stage) === undefined) ?? 'finalize';

@@ -3,3 +3,4 @@ export * from './manifest';
 export * from './finalize';
 export * from './stateMachine';
 export * from './stepFunctionsLocal';
+export * from './cloudRuns';

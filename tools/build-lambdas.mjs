@@ -1,0 +1,91 @@
+// Build the six Lambda packages Terraform deploys: dist/lambda/<name>.zip with a CommonJS index.js exporting
+// `handler` (runtime nodejs22.x, handler index.handler) and its source map. Each is one esbuild bundle of that
+// function's handler, minified for Node 22. Two functions carry files beside the bundle:
+//   backtest   backtest-worker.cjs, the worker-thread script the stage finds beside its bundle (parallel.ts);
+//   visualize  @napi-rs/canvas and its linux-x64-gnu binary (native: cannot be bundled), and the Inter font files
+//              (Lambda has no system fonts; charts resolve them with require.resolve, so the package.json comes too).
+// Set NODE_OPTIONS=--enable-source-maps on the functions to get TypeScript positions in stack traces.
+import { build } from 'esbuild';
+import { copyFileSync, createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yazl from 'yazl';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist/lambda');
+const modules = join(root, 'node_modules');
+
+const FUNCTIONS = {
+  generate: { entry: 'packages/stage-generate/src/handler.ts' },
+  backtest: { entry: 'packages/stage-backtest/src/handler.ts', worker: 'packages/stage-backtest/src/worker.ts' },
+  select: { entry: 'packages/stage-select/src/handler.ts' },
+  validate: { entry: 'packages/stage-validate/src/handler.ts' },
+  visualize: {
+    entry: 'packages/stage-visualize/src/handler.ts',
+    external: ['@napi-rs/canvas'],
+    files: [
+      '@napi-rs/canvas/package.json', '@napi-rs/canvas/index.js', '@napi-rs/canvas/js-binding.js', '@napi-rs/canvas/geometry.js',
+      '@napi-rs/canvas/load-image.js', '@napi-rs/canvas/node-canvas.js', '@napi-rs/canvas/LICENSE',
+      '@napi-rs/canvas-linux-x64-gnu/package.json', '@napi-rs/canvas-linux-x64-gnu/skia.linux-x64-gnu.node',
+      '@fontsource/inter/package.json', '@fontsource/inter/LICENSE',
+      '@fontsource/inter/files/inter-latin-400-normal.woff2', '@fontsource/inter/files/inter-latin-600-normal.woff2',
+    ],
+  },
+  finalize: { entry: 'packages/pipeline/src/finalizeHandler.ts' },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node22',
+  minify: true,
+  sourcemap: 'external',
+  sourcesContent: false, // positions are enough for stack traces; the sources would triple the map
+  legalComments: 'none',
+  logLevel: 'warning',
+  // The charts resolve the font files at run time; they ship as files (see above).
+  logOverride: { 'require-resolve-not-external': 'silent' },
+};
+
+function zip(folder, target) {
+  return new Promise((done, fail) => {
+    const archive = new yazl.ZipFile();
+    const walk = (dir) => {
+      for (const name of readdirSync(dir).sort()) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        // A fixed time keeps the zip's bytes (and so Terraform's source_code_hash) stable between identical builds.
+        else archive.addFile(path, relative(folder, path), { mtime: new Date('2020-01-01T00:00:00Z'), mode: 0o100644 });
+      }
+    };
+    walk(folder);
+    archive.outputStream.pipe(createWriteStream(target)).on('close', done).on('error', fail);
+    archive.end();
+  });
+}
+
+const sizeOf = (dir) => readdirSync(dir).reduce((sum, name) => {
+  const path = join(dir, name);
+  return sum + (statSync(path).isDirectory() ? sizeOf(path) : statSync(path).size);
+}, 0);
+
+rmSync(out, { recursive: true, force: true });
+const rows = [];
+for (const [name, spec] of Object.entries(FUNCTIONS)) {
+  const folder = join(out, name);
+  await build({ ...common, entryPoints: [join(root, spec.entry)], outfile: join(folder, 'index.js'), external: spec.external ?? [] });
+  if (spec.worker) await build({ ...common, entryPoints: [join(root, spec.worker)], outfile: join(folder, 'backtest-worker.cjs') });
+  for (const file of spec.files ?? []) {
+    const target = join(folder, 'node_modules', file);
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(join(modules, file), target);
+  }
+  await zip(folder, join(out, `${name}.zip`));
+  rows.push({ name, bundle: statSync(join(folder, 'index.js')).size, unzipped: sizeOf(folder), zip: statSync(join(out, `${name}.zip`)).size });
+}
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`.padStart(10);
+console.log(`${'function'.padEnd(10)}${'index.js'.padStart(10)}${'unzipped'.padStart(10)}${'zip'.padStart(10)}`);
+for (const r of rows) console.log(`${r.name.padEnd(10)}${kb(r.bundle)}${kb(r.unzipped)}${kb(r.zip)}`);
+console.log(`→ ${relative(process.cwd(), out) || out}/<function>.zip (handler index.handler, runtime nodejs22.x)`);
