@@ -196,6 +196,13 @@ export function lambdaBuildProblems(config: TerraformConfig, distDir: string, bu
   return problems;
 }
 
+/** The function names of tools/build-lambdas.mjs: the top-level keys of its `const FUNCTIONS = { … }`. */
+export function buildScriptFunctions(script: string): string[] {
+  const body = /^const FUNCTIONS = \{\n([\s\S]*?)^\};/m.exec(script);
+  if (!body) throw new Error('the build script has no `const FUNCTIONS = { … };` block');
+  return [...body[1].matchAll(/^ {2}(\w+): \{/gm)].map((match) => match[1]).sort();
+}
+
 /** The one place wildcards are allowed, each with the reason AWS leaves no narrower choice. */
 export interface WildcardAllowList {
   actionsOnAnyResource: Record<string, string>;

@@ -17,6 +17,7 @@ test('each Lambda gets the environment the handlers read, on nodejs22.x', async 
     POWERTOOLS_SERVICE_NAME: 'overfitting-lab',
     POWERTOOLS_METRICS_NAMESPACE: 'OverfittingLab',
     LOG_LEVEL: '${var.log_level}',
+    NODE_OPTIONS: '--enable-source-maps',
   });
   expect(lambda.variables.runtime.default).toBe('nodejs22.x');
 });

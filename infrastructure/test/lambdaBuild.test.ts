@@ -1,11 +1,11 @@
 // Each Lambda's handler and zip path exist in the build output: Terraform deploys dist/lambda/<name>.zip for the
 // functions of local.functions, and the build (tools/build-lambdas.mjs, npm run build) writes exactly those zips,
 // each with a CommonJS index.js exporting `handler`.
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename } from 'node:path';
 import { ZipFile } from 'yazl';
-import { lambdaBuildProblems, pipelineFunctionNames } from '../src/terraformChecks';
+import { buildScriptFunctions, lambdaBuildProblems, pipelineFunctionNames } from '../src/terraformChecks';
 import { zipEntries } from '../src/zipEntries';
 import { loadEditedCopy, PATHS, repositoryConfig } from './helpers';
 
@@ -16,6 +16,18 @@ test('Terraform deploys the six functions of the build contract, handler index.h
   const config = await repositoryConfig();
   expect(pipelineFunctionNames(config)).toEqual(CONTRACT);
   expect(lambdaBuildProblems(config, PATHS.lambdaDist, CONTRACT)).toEqual([]);
+});
+
+test('the build script (tools/build-lambdas.mjs) builds exactly the functions Terraform deploys', async () => {
+  const built = buildScriptFunctions(readFileSync(PATHS.lambdaBuildScript, 'utf8'));
+  expect(built).toEqual(CONTRACT);
+  expect(lambdaBuildProblems(await repositoryConfig(), PATHS.lambdaDist, built)).toEqual([]);
+});
+
+test('buildScriptFunctions reads the top-level keys only, and fails loudly on another layout', () => {
+  const script = "const FUNCTIONS = {\n  generate: { entry: 'a.ts' },\n  visualize: {\n    entry: 'b.ts',\n    nested: { entry: 'no' },\n  },\n};\n";
+  expect(buildScriptFunctions(script)).toEqual(['generate', 'visualize']);
+  expect(() => buildScriptFunctions('export const functions = []')).toThrow(/no `const FUNCTIONS/);
 });
 
 // The zips exist only after `npm run build` (CI builds before it tests); without them there is nothing to open.

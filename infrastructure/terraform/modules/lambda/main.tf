@@ -84,6 +84,7 @@ resource "aws_lambda_function" "stage" {
       POWERTOOLS_SERVICE_NAME      = "overfitting-lab"
       POWERTOOLS_METRICS_NAMESPACE = "OverfittingLab"
       LOG_LEVEL                    = var.log_level
+      NODE_OPTIONS                 = "--enable-source-maps" # the zips carry index.js.map: TypeScript positions in stack traces
     }
   }
 
