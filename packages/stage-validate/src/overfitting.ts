@@ -3,7 +3,8 @@
 //
 // What runs at scale (100,000 strategies must stay inside the run's time budget):
 // - DSR, MinBTL, haircut, Spearman read the per-strategy metric tables: linear in N.
-// - PBO reads the training window's block moments (N × 64 × 2 numbers), never an N × T matrix.
+// - PBO reads the training window's block moments (N × 64 × 2 numbers), never an N × T matrix; its cost is
+//   splits × N, so above PBO_FULL_STRATEGIES it evaluates a seeded sample of PBO_SAMPLED_SPLITS of the 12,870 splits.
 // - Reality Check / SPA bootstrap the 64 per-block sums of each strategy's excess over buy-and-hold (a block of
 //   ~200–800 bars is one observation), over at most SNOOPING_MAX_STRATEGIES strategies: the first ones, which are
 //   a uniform random sample because strategies are drawn at random. The report says how many were tested.
@@ -20,6 +21,8 @@ import {
 import { simulateGarch11, synthesizeMarketLike } from '@overfit/data';
 
 export const PBO_PARTITIONS = 16;
+export const PBO_FULL_STRATEGIES = 20_000;
+export const PBO_SAMPLED_SPLITS = 2_000;
 export const SNOOPING_MAX_STRATEGIES = 10_000;
 /** Mean block length of the stationary bootstrap, in blocks of the moments: ≈ ∛64, the usual T^(1/3) rate. */
 export const SNOOPING_MEAN_BLOCK_LENGTH = 4;
@@ -248,10 +251,11 @@ export function buildOverfittingReport(inputs: OverfittingInputs): OverfittingRe
   const partitions = partitionsFor(moments.blocks);
   let pbo: OverfittingReport['pbo'] = null;
   if (partitions !== null && n >= 2 && (moments.blocks / partitions) * moments.blockBars * (partitions / 2) >= 2) {
-    const r = probabilityOfBacktestOverfitting(moments, { partitions });
+    const maxSplits = n > PBO_FULL_STRATEGIES ? PBO_SAMPLED_SPLITS : undefined;
+    const r = probabilityOfBacktestOverfitting(moments, { partitions, maxSplits, seed: config.seed });
     pbo = {
       source: 'training block moments', blocks: moments.blocks, blockBars: moments.blockBars, partitions, barsPerPartition: r.barsPerPartition,
-      combinations: r.combinations, pbo: r.pbo, probabilityOfLoss: r.probabilityOfLoss,
+      combinations: r.combinations, allCombinations: r.allCombinations, pbo: r.pbo, probabilityOfLoss: r.probabilityOfLoss,
       degradation: { slope: finiteOrNull(r.degradation.slope), intercept: finiteOrNull(r.degradation.intercept), r2: finiteOrNull(r.degradation.r2) },
       logits: Array.from(r.logits, (l) => Math.round(l * 1e6) / 1e6),
     };

@@ -14,7 +14,7 @@ function reportFor(ids: string[], best: Strategy, strategies: Strategy[], pbo: b
     inputs: { strategies: ids.length, trainingBars: 1050, periodsPerYear: 8760, selectBy: 'win_rate', selectedId: best.id, seed: 3 },
     sharpeAcrossTrials: { defined: ids.length, variance: 1e-3, robustVariance: 1e-3, robustVarianceAnnual: 8.76, best: { id: ids[1], sharpe: 0.01, sharpeAnnual: 0.94 } },
     rankCorrelation: { metric: 'win_rate', rho: 0.1, pairs: ids.length },
-    pbo: pbo ? { source: 'training block moments', blocks: 64, blockBars: 16, partitions: 16, barsPerPartition: 64, combinations: 3,
+    pbo: pbo ? { source: 'training block moments', blocks: 64, blockBars: 16, partitions: 16, barsPerPartition: 64, combinations: 3, allCombinations: 3,
       pbo: 2 / 3, probabilityOfLoss: 0.5, degradation: { slope: -0.5, intercept: 0, r2: 0.1 }, logits: [-1, -0.2, 0.7] } : null,
     walkForward: {
       folds: 3, strategiesUsed: ids.length, minTradesPerFold: 3, totalReturn: 0.05, buyAndHoldReturn: 0.02,

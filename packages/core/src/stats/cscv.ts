@@ -3,6 +3,7 @@
 // in-sample, pick the strategy with the best in-sample Sharpe and see where it ranks among all strategies on the
 // other half. PBO is the share of splits in which the in-sample winner lands in the bottom half out of sample.
 import { InputError } from '../errors';
+import { createRng } from '../random';
 import type { BlockMoments } from '../types';
 
 // Local aliases: jest runs modules in a vm context where a global lookup (Math.sqrt) in a hot loop costs ~30×.
@@ -11,6 +12,13 @@ const { abs, sqrt } = Math;
 export interface CscvOptions {
   /** S: an even number of partitions (16 gives C(16, 8) = 12,870 splits). */
   partitions?: number;
+  /**
+   * Evaluate at most this many splits: when C(S, S/2) is larger, a uniform sample drawn with `seed`. The cost is
+   * splits × strategies, so at 100,000 strategies 2,000 splits take a sixth of the time of all 12,870, and PBO, a
+   * share of splits, moves by at most ±2.2 points (95 %) from sampling. Default: all.
+   */
+  maxSplits?: number;
+  seed?: number;
 }
 
 export interface CscvResult {
@@ -18,7 +26,9 @@ export interface CscvResult {
   partitions: number;
   /** Bars in each partition; in-sample and out-of-sample each hold partitions/2 of them. */
   barsPerPartition: number;
+  /** Splits evaluated (all C(S, S/2) unless `maxSplits` sampled fewer) and how many there are. */
   combinations: number;
+  allCombinations: number;
   /** Share of splits with logit ≤ 0: the in-sample winner was no better than the median out of sample. */
   pbo: number;
   /** Share of splits in which the in-sample winner's out-of-sample Sharpe is negative. */
@@ -120,7 +130,21 @@ function binomial(n: number, k: number): number {
   return Math.round(c);
 }
 
-function cscv(sums: PartitionSums): CscvResult {
+/** Every S/2-subset of S partitions as a bit mask, increasing; a sorted uniform sample of them when capped. */
+function splitMasks(S: number, maxSplits: number, seed: number): Int32Array {
+  const all = new Int32Array(binomial(S, S / 2));
+  all[0] = (1 << (S / 2)) - 1;
+  for (let c = 1; c < all.length; c++) all[c] = nextCombination(all[c - 1]);
+  if (maxSplits >= all.length) return all;
+  const rng = createRng(seed);
+  for (let i = 0; i < maxSplits; i++) { // partial Fisher–Yates: the first maxSplits become the sample
+    const j = i + Math.floor(rng.next() * (all.length - i));
+    [all[i], all[j]] = [all[j], all[i]];
+  }
+  return all.slice(0, maxSplits).sort();
+}
+
+function cscv(sums: PartitionSums, masks: Int32Array, allCombinations: number): CscvResult {
   const { strategies: n, partitions: S, barsPerPartition } = sums;
   if (n < 2) throw new InputError(`needs at least 2 strategies to rank (got ${n})`, 'returns');
   const half = S / 2;
@@ -133,14 +157,14 @@ function cscv(sums: PartitionSums): CscvResult {
       totalSquares[i] += sums.sumSquares[p * n + i];
     }
   }
-  const combinations = binomial(S, half);
+  const combinations = masks.length;
   const logits = new Float64Array(combinations);
   const inSampleSharpe = new Float64Array(combinations);
   const outOfSampleSharpe = new Float64Array(combinations);
   const isSum = new Float64Array(n);
   const isSquares = new Float64Array(n);
   const oos = new Float64Array(n);
-  // In-sample sums follow the subsets incrementally: between consecutive subsets only a few partitions move.
+  // In-sample sums follow the splits incrementally: between consecutive splits only a few partitions move.
   const move = (p: number, sign: number) => {
     const base = p * n;
     for (let i = 0; i < n; i++) {
@@ -149,9 +173,9 @@ function cscv(sums: PartitionSums): CscvResult {
     }
   };
   let previous = 0;
-  let mask = (1 << half) - 1;
   let losses = 0, overfit = 0;
   for (let c = 0; c < combinations; c++) {
+    const mask = masks[c];
     for (let p = 0; p < S; p++) {
       const bit = 1 << p;
       if (mask & bit && !(previous & bit)) move(p, 1);
@@ -177,10 +201,9 @@ function cscv(sums: PartitionSums): CscvResult {
     outOfSampleSharpe[c] = sharpe(bars, totalSum[best] - isSum[best], totalSquares[best] - isSquares[best]);
     if (logits[c] <= 0) overfit++;
     if (chosen < 0) losses++;
-    if (c + 1 < combinations) mask = nextCombination(mask);
   }
   return {
-    strategies: n, partitions: S, barsPerPartition, combinations,
+    strategies: n, partitions: S, barsPerPartition, combinations, allCombinations,
     pbo: overfit / combinations, probabilityOfLoss: losses / combinations,
     logits, inSampleSharpe, outOfSampleSharpe, degradation: leastSquares(inSampleSharpe, outOfSampleSharpe),
   };
@@ -218,5 +241,8 @@ const isMoments = (input: unknown): input is BlockMoments =>
 export function probabilityOfBacktestOverfitting(input: ArrayLike<ArrayLike<number>> | BlockMoments, options: CscvOptions = {}): CscvResult {
   const partitions = options.partitions ?? 16;
   checkPartitions(partitions);
-  return cscv(isMoments(input) ? sumsOfMoments(input, partitions) : sumsOfReturns(input, partitions));
+  const maxSplits = options.maxSplits ?? Number.POSITIVE_INFINITY;
+  if (!(maxSplits >= 1) || (Number.isFinite(maxSplits) && !Number.isInteger(maxSplits))) throw new InputError(`must be a whole number ≥ 1 (got ${maxSplits})`, 'maxSplits');
+  const sums = isMoments(input) ? sumsOfMoments(input, partitions) : sumsOfReturns(input, partitions);
+  return cscv(sums, splitMasks(partitions, maxSplits, options.seed ?? 0), binomial(partitions, partitions / 2));
 }

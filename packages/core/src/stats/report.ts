@@ -51,7 +51,9 @@ export interface OverfittingReport {
   minimumBacktestLength: { trials: number; targetSharpeAnnual: number; years: number; availableYears: number } | null;
   haircut: { strategyId: string; sharpeAnnual: number; observations: number; trials: number; methods: Record<'bonferroni' | 'holm' | 'bhy', HaircutResult & { haircutSharpeAnnual: number }> } | null;
   pbo: {
-    source: 'training block moments'; blocks: number; blockBars: number; partitions: number; barsPerPartition: number; combinations: number;
+    source: 'training block moments'; blocks: number; blockBars: number; partitions: number; barsPerPartition: number;
+    /** Splits evaluated: all of them, or a seeded sample of 2,000 above 20,000 strategies. */
+    combinations: number; allCombinations: number;
     pbo: number; probabilityOfLoss: number; degradation: { slope: number | null; intercept: number | null; r2: number | null };
     logits: number[];
   } | null;

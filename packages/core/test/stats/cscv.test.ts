@@ -65,7 +65,7 @@ describe('PBO by CSCV', () => {
 
   it('matches the hand-computed two-partition case, ties averaged', () => {
     const r = probabilityOfBacktestOverfitting(matrix, { partitions: 2 });
-    expect(r.combinations).toBe(2);
+    expect(r).toMatchObject({ combinations: 2, allCombinations: 2 });
     expect(Array.from(r.logits)).toEqual([Math.log(0.2 / 0.8), Math.log(0.3 / 0.7)]);
     expect(r.pbo).toBe(1);
     expect(r.probabilityOfLoss).toBe(0.5); // A loses OOS (−1.414); C's OOS Sharpe is 0, not a loss
@@ -109,6 +109,24 @@ describe('PBO by CSCV', () => {
     for (let i = 1000; i < rows.length; i += 1000) rows[i] = rows[7];
     const result = probabilityOfBacktestOverfitting(rows, { partitions: 4 });
     expect(Array.from(result.logits)).toEqual(bruteForceLogits(rows, 4, 2));
+  });
+
+  it('can evaluate a seeded sample of the splits: each sampled split as in the full run', () => {
+    const draw = normals(5);
+    const rows = Array.from({ length: 40 }, () => q(...Array.from({ length: 64 }, () => Math.round(3 * draw()))));
+    const full = probabilityOfBacktestOverfitting(rows, { partitions: 8 }); // 70 splits
+    expect(probabilityOfBacktestOverfitting(rows, { partitions: 8, maxSplits: 70 })).toEqual(full);
+    const sample = probabilityOfBacktestOverfitting(rows, { partitions: 8, maxSplits: 20, seed: 1 });
+    expect(sample).toMatchObject({ combinations: 20, allCombinations: 70 });
+    // Exact inputs: a split's logit does not depend on which splits came before it, so the sample is a sub-multiset.
+    const remaining = Array.from(full.logits);
+    for (const l of sample.logits) {
+      expect(remaining).toContain(l);
+      remaining.splice(remaining.indexOf(l), 1);
+    }
+    expect(probabilityOfBacktestOverfitting(rows, { partitions: 8, maxSplits: 20, seed: 1 })).toEqual(sample);
+    expect(probabilityOfBacktestOverfitting(rows, { partitions: 8, maxSplits: 20, seed: 2 }).logits).not.toEqual(sample.logits);
+    expect(() => probabilityOfBacktestOverfitting(rows, { partitions: 8, maxSplits: 0 })).toThrow(/maxSplits/);
   });
 
   it('is about 0.5 on pure noise', () => {
