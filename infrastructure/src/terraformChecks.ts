@@ -260,6 +260,34 @@ export function iamProblems(config: TerraformConfig, allowList: WildcardAllowLis
   return problems;
 }
 
+/**
+ * GitHub OIDC trust: every statement that trusts a federated principal requires the token's audience to be STS
+ * and its subject to be one of this repository's exact subjects (no wildcard that would admit any branch, any
+ * pull request of any fork, or another repository).
+ */
+export function oidcTrustProblems(config: TerraformConfig): string[] {
+  const problems: string[] = [];
+  for (const m of config.modules.values()) {
+    for (const document of m.data.filter((d) => d.type === 'aws_iam_policy_document')) {
+      for (const statement of asList(document.body.statement) as Record<string, any>[]) {
+        if (!asList(statement.principals).some((p: any) => p.type === 'Federated')) continue;
+        const id = `${m.label}: data.${document.type}.${document.name}`;
+        const conditions = asList(statement.condition) as Record<string, any>[];
+        const audience = conditions.find((c) => c.variable === 'token.actions.githubusercontent.com:aud');
+        if (audience?.test !== 'StringEquals' || JSON.stringify(audience.values) !== '["sts.amazonaws.com"]') problems.push(`${id}: audience not restricted to sts.amazonaws.com`);
+        const subject = conditions.find((c) => c.variable === 'token.actions.githubusercontent.com:sub');
+        const subjects = asList(subject?.values).map(String);
+        if (!subject || subjects.length === 0) problems.push(`${id}: no subject condition (any repository could assume it)`);
+        for (const value of subjects) {
+          if (!value.startsWith('repo:${var.github_repository}:')) problems.push(`${id}: subject ${value} is not this repository`);
+          if (/[*?]/.test(value)) problems.push(`${id}: subject ${value} has a wildcard`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
 /** Every bucket: versioned, encrypted at rest, all public access blocked, and a policy denying plain HTTP. */
 export function bucketProblems(config: TerraformConfig): string[] {
   const problems: string[] = [];

@@ -2,7 +2,7 @@
 // versioned, private and TLS-only; IAM grants no wildcard outside the documented allow-list; the dashboard tasks
 // admit only the load balancer; every log group has a retention; every Lambda runtime is supported.
 import {
-  bucketProblems, ecsIngressProblems, iamProblems, loadAllowList, logRetentionProblems, runtimeProblems,
+  bucketProblems, ecsIngressProblems, iamProblems, loadAllowList, logRetentionProblems, oidcTrustProblems, runtimeProblems,
 } from '../src/terraformChecks';
 import { loadEditedCopy, PATHS, repositoryConfig } from './helpers';
 
@@ -69,6 +69,25 @@ describe('IAM', () => {
       'modules/ecs: data.aws_iam_policy_document.task ListArtifacts: s3:ListBucket on resource "*" is not in the allow-list',
       'modules/iam: aws_iam_role_policy_attachment.plan_read_only: managed policy arn:aws:iam::aws:policy/AdministratorAccess is not in the allow-list',
       'modules/lambda: data.aws_iam_policy_document.function ReadStageInputs: action "*"',
+    ]);
+  });
+});
+
+describe('GitHub OIDC trust', () => {
+  test('both roles require audience sts.amazonaws.com and exact subjects of this repository', async () => {
+    expect(oidcTrustProblems(await repositoryConfig())).toEqual([]);
+  });
+
+  test('negative: any branch, another repository, no audience', async () => {
+    const config = await loadEditedCopy([
+      { file: 'modules/iam/main.tf', from: '"repo:${var.github_repository}:ref:refs/heads/main"', to: '"repo:${var.github_repository}:*"' },
+      { file: 'modules/iam/main.tf', from: 'values   = ["repo:${var.github_repository}:pull_request"]', to: 'values   = ["repo:someone/else:pull_request"]' },
+      { file: 'modules/iam/main.tf', from: /(data "aws_iam_policy_document" "trust_plan" \{[\s\S]*?)values   = \["sts.amazonaws.com"\]/, to: '$1values   = ["sts.amazonaws.com", "other"]' },
+    ]);
+    expect(oidcTrustProblems(config)).toEqual([
+      'modules/iam: data.aws_iam_policy_document.trust_deploy: subject repo:${var.github_repository}:* has a wildcard',
+      'modules/iam: data.aws_iam_policy_document.trust_plan: audience not restricted to sts.amazonaws.com',
+      'modules/iam: data.aws_iam_policy_document.trust_plan: subject repo:someone/else:pull_request is not this repository',
     ]);
   });
 });
