@@ -5,7 +5,7 @@
 import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
 
 type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
-import { InputError, type DataRef, type RunConfig } from '@overfit/core';
+import { InputError, type DataRef, type OverfittingReport, type RunConfig } from '@overfit/core';
 import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
 import { createHandler, type HandlerRuntime, type StageDefinition, type StageDeps } from '@overfit/lambda';
 import { DEFAULT_SHARD_SIZE, getJson, newRunId, runKeys, type ArtifactStore, type RunManifest, type ValidationResults } from '@overfit/store';
@@ -114,9 +114,10 @@ async function summaryOf(store: ArtifactStore, runId: string): Promise<RunSummar
   const keys = runKeys(runId);
   const manifest = await getJson<RunManifest>(store, keys.manifest);
   const results = await getJson<ValidationResults>(store, keys.validationResults);
+  const overfitting = await getJson<OverfittingReport>(store, keys.overfittingReport);
   const summary = manifest.summary as { eligible: number };
   return {
-    runId, store: store.location, data: manifest.data!, config: manifest.config as RunConfig, eligible: summary.eligible, results,
+    runId, store: store.location, data: manifest.data!, config: manifest.config as RunConfig, eligible: summary.eligible, results, overfitting,
     artifacts: manifest.artifacts, timings: manifest.timings,
   };
 }
