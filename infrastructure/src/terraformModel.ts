@@ -37,7 +37,8 @@ export interface TerraformConfig {
 
 /** Every .tf file below `dir`, skipping hidden folders (.terraform) and files. */
 export function terraformFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  return entries.flatMap((entry) => {
     if (entry.name.startsWith('.')) return [];
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return terraformFiles(path);
