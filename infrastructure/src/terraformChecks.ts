@@ -55,6 +55,17 @@ function providerPrefixes(config: TerraformConfig): string[] {
   return [...names];
 }
 
+// The references of an expression, remembered: most expressions recur in every edited copy a test loads.
+const referencesByExpression = new Map<string, Promise<string[]>>();
+function referencesIn(expression: string): Promise<string[]> {
+  let references = referencesByExpression.get(expression);
+  if (!references) {
+    references = getReferencesInExpression('reference.tf', expression).then((found) => found.map((reference) => reference.value));
+    referencesByExpression.set(expression, references);
+  }
+  return references;
+}
+
 /**
  * `terraform validate`, the part that needs no provider schema: every var., local., module., data. and resource
  * reference names something declared; module calls pass only declared variables and every required one; a
@@ -82,7 +93,7 @@ export async function referenceProblems(config: TerraformConfig): Promise<string
     for (const [text, path] of stringsIn(m.json)) {
       if (!text.includes('${')) continue;
       const where = path.filter((key) => typeof key === 'string').slice(0, 3).join('.');
-      for (const { value } of await getReferencesInExpression('reference.tf', text)) {
+      for (const value of await referencesIn(text)) {
         const parts = value.replace(/\[[^\]]*\]/g, '').split('.');
         const [kind, name, attribute] = parts;
         if (kind === 'var' && !(name in m.variables)) problems.push(`${m.label}: ${where}: undeclared var.${name}`);
