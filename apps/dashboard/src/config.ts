@@ -1,5 +1,6 @@
 // The dashboard's configuration comes from the environment and is checked once, at boot: a typo in a variable
 // stops the server with every problem listed, instead of surfacing as a confusing failure on the first request.
+import { assertStateMachineArn } from '@overfit/pipeline';
 
 export type StoreConfig =
   | { kind: 'local'; dir: string }
@@ -31,7 +32,6 @@ export class ConfigError extends Error {
   }
 }
 
-const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const MIN_TOKEN_LENGTH = 16;
@@ -73,7 +73,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): DashboardConfig {
 
   const stateMachineArn = text('STATE_MACHINE_ARN');
   if (stateMachineArn !== undefined) {
-    if (!STATE_MACHINE_ARN.test(stateMachineArn)) problems.push(`STATE_MACHINE_ARN is not a state machine ARN (got "${stateMachineArn}")`);
+    try {
+      assertStateMachineArn(stateMachineArn, 'STATE_MACHINE_ARN');
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
     // The Lambdas read and write the bucket; a run they make would be invisible to a dashboard reading a folder.
     if (store.kind !== 's3') problems.push('STATE_MACHINE_ARN needs USE_S3=true and S3_BUCKET: the state machine writes its runs to S3');
   }

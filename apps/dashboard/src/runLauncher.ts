@@ -2,10 +2,10 @@
 // local pipeline, one run at a time, progress kept in memory) and as a Step Functions execution (AWS: the
 // Lambdas do the work and write to S3; the execution's state is the progress).
 import { Worker } from 'node:worker_threads';
-import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { DataRef, RunConfig } from '@overfit/core';
 import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
-import { runLocalPipeline, type ProgressEvent, type StageName } from '@overfit/pipeline';
+import { describeCloudRun, executionArnOf, runLocalPipeline, startCloudRun, type ProgressEvent, type StageName } from '@overfit/pipeline';
 import { newRunId, type ArtifactStore } from '@overfit/store';
 
 export type RunState = 'queued' | 'running' | 'succeeded' | 'failed';
@@ -174,26 +174,14 @@ export class InProcessLauncher implements RunLauncher {
   }
 }
 
-/** The execution of a run is named after the run, so its ARN follows from the state machine's and the run id. */
-export function executionArnOf(stateMachineArn: string, runId: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${runId}`;
-}
-
-/** The state machine's input: the run id, its validated configuration and where its prices are. */
-export function executionInput(runId: string, request: RunRequest): string {
-  return JSON.stringify({ runId, config: request.config, data: request.data });
-}
-
-const SFN_STATES: Record<string, RunState> = {
-  RUNNING: 'running',
-  PENDING_REDRIVE: 'running',
-  SUCCEEDED: 'succeeded',
-  FAILED: 'failed',
-  TIMED_OUT: 'failed',
-  ABORTED: 'failed',
+const SFN_STAGES: Record<string, StageName> = {
+  Generate: 'generate', Backtest: 'backtest', BacktestShard: 'backtest', Select: 'select', Validate: 'validate', Visualize: 'visualize', Commit: 'visualize',
 };
 
-/** Starts runs as executions of the pipeline's state machine; the Lambdas write the run into the bucket. */
+/**
+ * Starts runs as executions of the pipeline's state machine (named after the run); the Lambdas write the run
+ * into the bucket. Status comes from the execution and the state it last entered (@overfit/pipeline's cloud runs).
+ */
 export class StepFunctionsLauncher implements RunLauncher {
   readonly kind = 'step-functions';
 
@@ -203,29 +191,22 @@ export class StepFunctionsLauncher implements RunLauncher {
   ) {}
 
   async start(request: RunRequest): Promise<{ runId: string }> {
-    const runId = newRunId();
-    await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: runId, input: executionInput(runId, request) }));
+    const { runId } = await startCloudRun(this.client, this.stateMachineArn, request);
     return { runId };
   }
 
   async status(runId: string): Promise<RunProgress | null> {
-    try {
-      const execution = await this.client.send(new DescribeExecutionCommand({ executionArn: executionArnOf(this.stateMachineArn, runId) }));
-      const state = SFN_STATES[execution.status ?? ''] ?? 'running';
-      const error = state === 'failed' ? [execution.status, execution.error, execution.cause].filter(Boolean).join(': ') : null;
-      return {
-        runId,
-        state,
-        stage: null,
-        backtest: null,
-        error,
-        startedAt: (execution.startDate ?? new Date()).toISOString(),
-        finishedAt: execution.stopDate ? execution.stopDate.toISOString() : null,
-      };
-    } catch (error) {
-      if (error instanceof ExecutionDoesNotExist) return null;
-      throw error;
-    }
+    const run = await describeCloudRun(this.client, executionArnOf(this.stateMachineArn, runId));
+    if (!run) return null;
+    return {
+      runId,
+      state: run.state,
+      stage: run.currentState ? SFN_STAGES[run.currentState] ?? null : null,
+      backtest: null,
+      error: run.error,
+      startedAt: run.startedAt ?? new Date().toISOString(),
+      finishedAt: run.stoppedAt,
+    };
   }
 
   /** Executions are listed by the Step Functions console, not here: the run list shows them once committed. */

@@ -3,7 +3,7 @@
 // requests in flight and an in-process run under way are finished, then the process exits.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { createSfnClient } from '@overfit/pipeline';
 import { storeFromEnv, type ArtifactStore } from '@overfit/store';
 import { buildApp } from './app';
 import { ConfigError, loadConfig, type DashboardConfig } from './config';
@@ -16,8 +16,7 @@ function openLauncher(config: DashboardConfig, store: ArtifactStore, onFinished:
     const script = join(__dirname, 'pipeline-worker.cjs');
     return new InProcessLauncher(store, { onFinished, ...(existsSync(script) ? { worker: { script, storeEnv: { ...process.env } } } : {}) });
   }
-  const region = config.stateMachineArn.split(':')[3];
-  return new StepFunctionsLauncher(new SFNClient({ region }), config.stateMachineArn);
+  return new StepFunctionsLauncher(createSfnClient(config.stateMachineArn.split(':')[3]), config.stateMachineArn);
 }
 
 async function main(): Promise<void> {

@@ -47,6 +47,6 @@ describe('loadConfig', () => {
     expect(problemsOf({ USE_S3: 'true', S3_BUCKET: 'b-1', S3_ENDPOINT: 'localhost:4568' })).toEqual(['S3_ENDPOINT must be an http(s) URL (got "localhost:4568")']);
     expect(problemsOf({ STATE_MACHINE_ARN: ARN })).toEqual(['STATE_MACHINE_ARN needs USE_S3=true and S3_BUCKET: the state machine writes its runs to S3']);
     expect(problemsOf({ USE_S3: 'true', S3_BUCKET: 'bucket', STATE_MACHINE_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:x' }))
-      .toEqual(['STATE_MACHINE_ARN is not a state machine ARN (got "arn:aws:lambda:eu-west-1:123456789012:function:x")']);
+      .toEqual(['STATE_MACHINE_ARN: is not a state machine ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME; got "arn:aws:lambda:eu-west-1:123456789012:function:x")']);
   });
 });

@@ -1,10 +1,10 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { getJson, LocalStore, readLatestRunId, type RunManifest } from '@overfit/store';
-import { executionArnOf, InProcessLauncher, LauncherBusyError, StepFunctionsLauncher, type RunProgress } from '../src/runLauncher';
+import { InProcessLauncher, LauncherBusyError, StepFunctionsLauncher, type RunProgress } from '../src/runLauncher';
 import { quickConfig, SMALL_MARKET } from './fixtures';
 
 const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:overfitting-pipeline';
@@ -103,12 +103,14 @@ describe('InProcessLauncher on a worker thread', () => {
 describe('StepFunctionsLauncher', () => {
   const sfn = mockClient(SFNClient);
   beforeEach(() => sfn.reset());
+  const launcher = () => new StepFunctionsLauncher(new SFNClient({ region: 'eu-west-1' }), STATE_MACHINE);
+  /** An execution history, newest event first, that last entered `state`. */
+  const enteredLast = (state: string) => ({ events: [{ type: 'TaskStateEntered' as const, stateEnteredEventDetails: { name: state }, timestamp: new Date(), id: 2, previousEventId: 1 }] });
 
   test('starts an execution named after the run, with the run id, config and data as input', async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
-    const launcher = new StepFunctionsLauncher(new SFNClient({ region: 'eu-west-1' }), STATE_MACHINE);
     const data = { kind: 'store' as const, key: 'data/btc_usd_1h.csv' };
-    const { runId } = await launcher.start({ config, data });
+    const { runId } = await launcher().start({ config, data });
     const calls = sfn.commandCalls(StartExecutionCommand);
     expect(calls).toHaveLength(1);
     const input = calls[0].args[0].input;
@@ -117,26 +119,24 @@ describe('StepFunctionsLauncher', () => {
     expect(JSON.parse(input.input!)).toEqual({ runId, config, data });
   });
 
-  test('maps the execution status to the run state; an unknown execution is null', async () => {
-    const launcher = new StepFunctionsLauncher(new SFNClient({ region: 'eu-west-1' }), STATE_MACHINE);
+  test('reports the execution as the run state, its current state as the stage; an unknown execution is null', async () => {
     const runId = '20261124T120000Z-abcdef';
+    const executionArn = 'arn:aws:states:eu-west-1:123456789012:execution:overfitting-pipeline:20261124T120000Z-abcdef';
     const startDate = new Date('2026-11-24T12:00:00Z');
     const stopDate = new Date('2026-11-24T12:01:00Z');
-    sfn.on(DescribeExecutionCommand, { executionArn: executionArnOf(STATE_MACHINE, runId) })
+    sfn.on(DescribeExecutionCommand, { executionArn })
       .resolvesOnce({ status: 'RUNNING', startDate })
       .resolvesOnce({ status: 'SUCCEEDED', startDate, stopDate })
-      .resolvesOnce({ status: 'FAILED', startDate, stopDate, error: 'States.TaskFailed', cause: 'backtest: out of memory' })
-      .resolvesOnce({ status: 'TIMED_OUT', startDate, stopDate });
-    expect(await launcher.status(runId)).toEqual({ runId, state: 'running', stage: null, backtest: null, error: null, startedAt: startDate.toISOString(), finishedAt: null });
-    expect(await launcher.status(runId)).toMatchObject({ state: 'succeeded', finishedAt: stopDate.toISOString() });
-    expect(await launcher.status(runId)).toMatchObject({ state: 'failed', error: 'FAILED: States.TaskFailed: backtest: out of memory' });
-    expect(await launcher.status(runId)).toMatchObject({ state: 'failed', error: 'TIMED_OUT' });
+      .resolvesOnce({ status: 'FAILED', startDate, stopDate, error: 'States.TaskFailed', cause: 'backtest: out of memory' });
+    sfn.on(GetExecutionHistoryCommand, { executionArn })
+      .resolvesOnce(enteredLast('BacktestShard'))
+      .resolvesOnce(enteredLast('Commit'))
+      .resolvesOnce(enteredLast('MarkRunFailed'));
+    expect(await launcher().status(runId)).toEqual({ runId, state: 'running', stage: 'backtest', backtest: null, error: null, startedAt: startDate.toISOString(), finishedAt: null });
+    expect(await launcher().status(runId)).toMatchObject({ state: 'succeeded', stage: 'visualize', finishedAt: stopDate.toISOString() });
+    expect(await launcher().status(runId)).toMatchObject({ state: 'failed', stage: null, error: 'States.TaskFailed: backtest: out of memory' });
 
     sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} }));
-    expect(await launcher.status('20990101T000000Z-ffffff')).toBeNull();
-  });
-
-  test('the execution ARN follows from the state machine ARN and the run id', () => {
-    expect(executionArnOf(STATE_MACHINE, 'r1')).toBe('arn:aws:states:eu-west-1:123456789012:execution:overfitting-pipeline:r1');
+    expect(await launcher().status('20990101T000000Z-ffffff')).toBeNull();
   });
 });

@@ -67,5 +67,5 @@ test('a bad environment stops the boot with every problem and exit code 2', asyn
   expect(await server.exited).toBe(2);
   const { stderr } = server.output();
   expect(stderr).toContain('PORT must be an integer from 0 to 65535 (got "eighty")');
-  expect(stderr).toContain('STATE_MACHINE_ARN is not a state machine ARN (got "nope")');
+  expect(stderr).toContain('STATE_MACHINE_ARN: is not a state machine ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME; got "nope")');
 }, 30_000);
