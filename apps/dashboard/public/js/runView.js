@@ -212,7 +212,14 @@ export async function renderRun(container, detail) {
   if (equity) container.append(equity);
   container.append(h('h2', {}, 'The selected strategy in numbers'), metricsTable(detail.validation));
   charts.draw?.();
-  const report = reportSection(detail.report);
+  let report;
+  try {
+    report = reportSection(detail.report);
+  } catch (error) {
+    // A report whose shape this page does not know is still worth seeing, as JSON.
+    report = h('section', {}, h('h2', {}, 'Statistics of overfitting'), errorBox(`The report could not be read: ${error.message}`),
+      h('details', {}, h('summary', {}, 'overfitting_report.json'), h('pre', {}, JSON.stringify(detail.report, null, 2))));
+  }
   if (report) container.append(report);
   const figures = figuresSection(detail);
   if (figures) container.append(figures);
