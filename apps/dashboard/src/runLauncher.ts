@@ -13,7 +13,7 @@ export type RunState = 'queued' | 'running' | 'succeeded' | 'failed';
 export interface RunProgress {
   runId: string;
   state: RunState;
-  /** The stage running now (in-process runs only). */
+  /** The stage running now (for Step Functions, the state the execution last entered). */
   stage: StageName | null;
   /** Strategies backtested so far, of how many (in-process runs only). */
   backtest: { done: number; total: number } | null;
@@ -146,17 +146,18 @@ export class InProcessLauncher implements RunLauncher {
   private runOnWorker(job: Job, worker: NonNullable<InProcessOptions['worker']>, onProgress: (event: ProgressEvent) => void): Promise<void> {
     const workerData: PipelineWorkerData = { runId: job.runId, request: job.request, storeEnv: worker.storeEnv };
     return new Promise((resolve, reject) => {
-      let outcome: PipelineWorkerMessage | undefined;
       const thread = new Worker(worker.script, { workerData });
       thread.on('message', (message: PipelineWorkerMessage) => {
-        if (message.kind === 'progress') onProgress(message.event);
-        else outcome = message;
+        if (message.kind === 'progress') return onProgress(message.event);
+        // The run is committed (or marked failed) before this message: whatever the thread still holds open
+        // (idle sockets, a thread pool) must not keep the next run waiting.
+        if (message.kind === 'succeeded') resolve();
+        else reject(new Error(message.message));
+        void thread.terminate();
       });
       thread.on('error', reject);
-      thread.on('exit', (code) => {
-        if (outcome?.kind === 'succeeded') resolve();
-        else reject(new Error(outcome?.kind === 'failed' ? outcome.message : `the run's worker thread stopped (exit code ${code})`));
-      });
+      // After resolve or reject this changes nothing; before, the thread died without a word.
+      thread.on('exit', (code) => reject(new Error(`the run's worker thread stopped (exit code ${code})`)));
     });
   }
 
