@@ -63,10 +63,11 @@ export function finishMetrics(w: WindowTotals, periodsPerYear: number, barMs: nu
 
 /**
  * Bars [from, to) of a window, state carried in `s`. Leaves the segment's Σ net and Σ net² in SEGMENT_SUM and
- * SEGMENT_SQUARES (a block's moments). Two paths: a bar that keeps a non-zero position (the common case, kept free
- * of data-dependent branches: they mispredict on half the bars and cost more than all the arithmetic) and a bar
- * where the position changes. Exposed bars and hits of a run of held bars are counted at its end from the
- * market's prefix counts, which is exact: a held bar's net return is (1 + held·ret) − 1 whatever the strategy.
+ * SEGMENT_SQUARES (a block's moments). The bars come as runs: flat runs are skipped, a long or short run has a loop
+ * of its own (gross = 1 + ret, or 1 − ret, which is walk()'s 1 + (−1)·ret exactly) kept free of data-dependent
+ * branches — they mispredict on half the bars and cost more than all the arithmetic — and a bar where the position
+ * changes takes the general path. Exposed bars and hits of a run are counted at its end from the market's prefix
+ * counts, which is exact: a held bar's net return is (1 ± ret) − 1 whatever the strategy.
  */
 function accountSegment(pos: Int8Array, k: KernelColumns, from: number, to: number, cost1: number, cost2: number, s: Float64Array): void {
   const ret = k.ret;
@@ -75,31 +76,59 @@ function accountSegment(pos: Int8Array, k: KernelColumns, from: number, to: numb
   let held = s[HELD] | 0;
   let segmentSum = 0, segmentSquares = 0;
   let runStart = from; // held bars from here on are not yet counted as exposed / hits
-  for (let t = from; t < to; t++) {
-    const next = pos[t];
-    if (next === held) {
-      if (held === 0) continue;
-      const gross = 1 + held * ret[t];
-      const net = gross - 1; // walk(): gross · (1 − c·0) − 1
-      equity *= 1 + net;
-      if (equity > peak) {
-        peak = equity;
-        trough = equity;
-      } else if (equity < trough) {
-        trough = equity;
-        const drawdown = 1 - equity / peak;
-        if (drawdown > s[MAX_DRAWDOWN]) s[MAX_DRAWDOWN] = drawdown;
+  let t = from;
+  while (t < to) {
+    if (held === 0) {
+      while (t < to && pos[t] === 0) t++; // flat and staying flat: nothing changes (net is +0)
+    } else if (held === 1) {
+      for (; t < to && pos[t] === 1; t++) {
+        const gross = 1 + ret[t];
+        const net = gross - 1; // walk(): gross · (1 − c·0) − 1
+        equity *= 1 + net;
+        if (equity > peak) {
+          peak = equity;
+          trough = equity;
+        } else if (equity < trough) {
+          trough = equity;
+          const drawdown = 1 - equity / peak;
+          if (drawdown > s[MAX_DRAWDOWN]) s[MAX_DRAWDOWN] = drawdown;
+        }
+        const square = net * net;
+        sum += net;
+        sumSquares += square;
+        segmentSum += net;
+        segmentSquares += square;
+        const below = (net - Math.abs(net)) * 0.5; // net if negative, else +0: exact, and no branch
+        downsideSquares += below * below;
+        tradeFactor *= gross;
       }
-      const square = net * net;
-      sum += net;
-      sumSquares += square;
-      segmentSum += net;
-      segmentSquares += square;
-      const below = (net - Math.abs(net)) * 0.5; // net if negative, else +0: exact, and no branch
-      downsideSquares += below * below;
-      tradeFactor *= gross;
-      continue;
+    } else {
+      for (; t < to && pos[t] === -1; t++) {
+        const gross = 1 - ret[t];
+        const net = gross - 1;
+        equity *= 1 + net;
+        if (equity > peak) {
+          peak = equity;
+          trough = equity;
+        } else if (equity < trough) {
+          trough = equity;
+          const drawdown = 1 - equity / peak;
+          if (drawdown > s[MAX_DRAWDOWN]) s[MAX_DRAWDOWN] = drawdown;
+        }
+        const square = net * net;
+        sum += net;
+        sumSquares += square;
+        segmentSum += net;
+        segmentSquares += square;
+        const below = (net - Math.abs(net)) * 0.5;
+        downsideSquares += below * below;
+        tradeFactor *= gross;
+      }
     }
+    if (t >= to) break;
+
+    // The position changes at close t.
+    const next = pos[t];
     const gross = 1 + held * ret[t];
     // walk(): gross · (1 − c·|next − held|) − 1, with 1 − c·1 and 1 − c·2 precomputed.
     const net = gross * (next - held === 1 || held - next === 1 ? cost1 : cost2) - 1;
@@ -133,7 +162,7 @@ function accountSegment(pos: Int8Array, k: KernelColumns, from: number, to: numb
     tradeFactor = next !== 0 ? cost1 : 1; // entry leg
     s[TRADE_HAS_BARS] = 0;
     held = next;
-    runStart = t + 1;
+    runStart = ++t;
   }
   if (held !== 0 && to > runStart) {
     const prefix = held > 0 ? k.longHitsBefore : k.shortHitsBefore;
