@@ -55,8 +55,6 @@ interface Job extends RunProgress {
 export interface PipelineWorkerData {
   runId: string;
   request: RunRequest;
-  /** The store, as storeFromEnv reads it (STORE_DIR, or USE_S3 and S3_BUCKET, …). */
-  storeEnv: Record<string, string | undefined>;
 }
 export type PipelineWorkerMessage = { kind: 'progress'; event: ProgressEvent } | { kind: 'succeeded' } | { kind: 'failed'; message: string };
 
@@ -65,11 +63,12 @@ export interface InProcessOptions {
   keepFinished?: number;
   onFinished?: (progress: RunProgress) => void;
   /**
-   * Run each pipeline on a worker thread from this bundled script, opening the store from `storeEnv` (the same
-   * store as the launcher's). Without it the pipeline runs on this thread: fine for tests, but the server then
-   * answers nothing while a run computes.
+   * Run each pipeline on a worker thread from this bundled script, with `env` as its environment: the thread
+   * opens the store from it as storeFromEnv reads it (STORE_DIR, or USE_S3, S3_BUCKET, …; the same store as the
+   * launcher's) and the AWS SDK takes its credentials from it. Without a worker the pipeline runs on this
+   * thread: fine for tests, but the server then answers nothing while a run computes.
    */
-  worker?: { script: string; storeEnv: Record<string, string | undefined> };
+  worker?: { script: string; env: Record<string, string | undefined> };
 }
 
 /**
@@ -144,9 +143,9 @@ export class InProcessLauncher implements RunLauncher {
   }
 
   private runOnWorker(job: Job, worker: NonNullable<InProcessOptions['worker']>, onProgress: (event: ProgressEvent) => void): Promise<void> {
-    const workerData: PipelineWorkerData = { runId: job.runId, request: job.request, storeEnv: worker.storeEnv };
+    const workerData: PipelineWorkerData = { runId: job.runId, request: job.request };
     return new Promise((resolve, reject) => {
-      const thread = new Worker(worker.script, { workerData });
+      const thread = new Worker(worker.script, { workerData, env: worker.env });
       thread.on('message', (message: PipelineWorkerMessage) => {
         if (message.kind === 'progress') return onProgress(message.event);
         // The run is committed (or marked failed) before this message: whatever the thread still holds open

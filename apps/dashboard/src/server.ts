@@ -14,7 +14,7 @@ function openLauncher(config: DashboardConfig, store: ArtifactStore, onFinished:
   if (config.stateMachineArn === undefined) {
     // Beside this bundle (build.mjs); the worker opens the same store from the same environment.
     const script = join(__dirname, 'pipeline-worker.cjs');
-    return new InProcessLauncher(store, { onFinished, ...(existsSync(script) ? { worker: { script, storeEnv: { ...process.env } } } : {}) });
+    return new InProcessLauncher(store, { onFinished, ...(existsSync(script) ? { worker: { script, env: { ...process.env } } } : {}) });
   }
   return new StepFunctionsLauncher(createSfnClient(config.stateMachineArn.split(':')[3]), config.stateMachineArn);
 }

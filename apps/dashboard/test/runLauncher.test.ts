@@ -77,7 +77,7 @@ describe('InProcessLauncher on a worker thread', () => {
   test('runs the pipeline off the main thread: progress arrives by message, the run is committed to the store', async () => {
     const stages: string[] = [];
     const store = new LocalStore(dir);
-    const launcher = new InProcessLauncher(store, { worker: { script, storeEnv: { STORE_DIR: dir } } });
+    const launcher = new InProcessLauncher(store, { worker: { script, env: { STORE_DIR: dir } } });
     const { runId } = await launcher.start({ config, data: SMALL_MARKET });
     const seen = setInterval(() => {
       void launcher.status(runId).then((s) => { if (s?.stage && stages.at(-1) !== s.stage) stages.push(s.stage); });
@@ -91,7 +91,7 @@ describe('InProcessLauncher on a worker thread', () => {
   });
 
   test('a failure inside the worker fails the run with its message', async () => {
-    const launcher = new InProcessLauncher(new LocalStore(dir), { worker: { script, storeEnv: { STORE_DIR: dir } } });
+    const launcher = new InProcessLauncher(new LocalStore(dir), { worker: { script, env: { STORE_DIR: dir } } });
     const { runId } = await launcher.start({ config, data: { kind: 'file', path: join(dir, 'missing.csv') } });
     await launcher.close();
     const status = await launcher.status(runId);

@@ -1,10 +1,12 @@
 // The dashboard on an S3 bucket, as on AWS: the same routes over the real S3 protocol (s3rver on loopback).
+import { join } from 'node:path';
 import { S3Store } from '@overfit/store';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
-import { startS3rver, type TestS3 } from '../../../packages/store/test/s3rver';
-import { FAILED_RUN, GOOD_RUN, makeFixture, RecordingLauncher, type Fixture } from './fixtures';
+import { S3RVER_CREDENTIALS, startS3rver, type TestS3 } from '../../../packages/store/test/s3rver';
+import { InProcessLauncher } from '../src/runLauncher';
+import { FAILED_RUN, GOOD_RUN, makeFixture, quickConfig, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
 
 let fixture: Fixture;
 let s3: TestS3;
@@ -49,6 +51,24 @@ test('offers the bucket’s data/*.csv as data sets the Lambdas can read', async
   const options = (await app.inject({ method: 'GET', url: '/api/options' })).json();
   expect(options.datasets.map((d: { id: string }) => d.id)).toContain('store:btc_usd_1h.csv');
 });
+
+test('a run started in process on its worker thread writes into the bucket', async () => {
+  const launcher = new InProcessLauncher(store, {
+    worker: {
+      script: join(__dirname, '..', 'dist', 'pipeline-worker.cjs'),
+      env: {
+        USE_S3: 'true', S3_BUCKET: 'artifacts', S3_PREFIX: 'lab', S3_ENDPOINT: s3.endpoint, AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      },
+    },
+  });
+  const { runId } = await launcher.start({ config: quickConfig({ strategies: 30 }), data: SMALL_MARKET });
+  await launcher.close();
+  expect(await launcher.status(runId)).toMatchObject({ state: 'succeeded', error: null });
+  const status = (await app.inject({ method: 'GET', url: `/api/runs/${runId}/status` })).json();
+  expect(status).toMatchObject({ runId, state: 'succeeded' });
+  expect(await store.exists(`runs/${runId}/plots/equity_curve.png`)).toBe(true);
+}, 60_000);
 
 test('readiness follows the bucket: 200 while it answers, 503 once it is gone', async () => {
   expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready', store: 's3://artifacts/lab' });
