@@ -131,6 +131,9 @@ describeInBrowser('the dashboard in chromium', () => {
     const ascending = (await sharpeColumn()).filter((t) => t !== '—').map(Number);
     expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
     expect(await page.locator('#page-info').textContent()).toContain('of 120 strategies');
+    // Where the numbers come from: the data fingerprint of the manifest.
+    const manifest = JSON.parse((await fixture.store.get(`runs/${GOOD_RUN}/manifest.json`)).toString('utf8'));
+    expect(await page.locator('#provenance').textContent()).toContain(manifest.data.sha256);
     await page.screenshot({ path: join(SCREENSHOTS, 'run-detail.png'), fullPage: true });
     await page.locator('#strategies-section').screenshot({ path: join(SCREENSHOTS, 'strategies-table.png') });
   }, 30_000);

@@ -91,6 +91,18 @@ function wireTable(families) {
   document.getElementById('next').addEventListener('click', () => { table.page += 1; loadStrategies().catch(showTableError); });
 }
 
+/** Where the numbers come from: the data's fingerprint, the code version, and how long each stage took. */
+function provenance(manifest) {
+  const rows = [
+    ['Data', manifest.data ? `${manifest.data.source}: ${manifest.data.rows.toLocaleString()} bars, ${formatDate(manifest.data.first)} – ${formatDate(manifest.data.last)}, one every ${manifest.data.barSeconds.toLocaleString()} s` : '—'],
+    ['Data SHA-256', manifest.data?.sha256 ?? '—'],
+    ['Code version', manifest.codeVersion],
+    ['Started, finished', `${formatDate(manifest.createdAt)}, ${formatDate(manifest.finishedAt)}`],
+    ['Stage times', Object.entries(manifest.timings ?? {}).map(([stage, ms]) => `${stage} ${(ms / 1000).toFixed(2)} s`).join(' · ') || '—'],
+  ];
+  return h('table', {}, h('tbody', {}, rows.map(([label, value]) => h('tr', {}, h('th', {}, label), h('td', { class: 'small' }, value)))));
+}
+
 async function showRun() {
   const detail = await api(`/api/runs/${encodeURIComponent(runId)}`);
   const { manifest } = detail;
@@ -107,9 +119,10 @@ async function showRun() {
     document.getElementById('strategies-section').hidden = false;
     await loadStrategies();
   }
+  document.getElementById('provenance').replaceChildren(provenance(manifest));
   const files = document.getElementById('files');
   files.replaceChildren(...detail.files.map((f) => h('li', {}, h('a', { href: f.url }, f.path), h('span', { class: 'small muted' }, ` ${f.contentType}`))));
-  document.getElementById('files-section').hidden = detail.files.length === 0;
+  document.getElementById('files-section').hidden = false;
 }
 
 title.textContent = `Run ${runId}`;
