@@ -3,9 +3,10 @@
 // of change exactly at its threshold, flat bars) happen often.
 import fc from 'fast-check';
 import {
-  accountWindow, backtestAll, backtestAllReference, BacktestKernel, backtestJob, createMarket, emptyResults, evaluatePositions, generateStrategies,
+  accountWindow, backtestAll, donchian, backtestAllReference, BacktestKernel, backtestJob, createMarket, emptyResults, evaluatePositions, generateStrategies,
   METRIC_NAMES, prepareColumns, STATE_SLOTS, type BacktestResults, type Metrics, type Strategy,
 } from '../src';
+import { rollingMax, rollingMin } from '../src/kernel/positions';
 import { seriesFromCloses } from './fixtures';
 
 const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -130,6 +131,22 @@ describe('fast kernel', () => {
           }
         },
       ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('computes donchian() bands with its block algorithm, any period (even longer than the series)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(1, 2, 3, 2.5, 7, 0.5), { minLength: 1, maxLength: 120 }), fc.integer({ min: 1, max: 150 }), (values, period) => {
+        const column = Float64Array.from(values);
+        const expected = donchian(column, column, period);
+        const upper = new Float64Array(values.length);
+        const lower = new Float64Array(values.length);
+        rollingMax(column, period, upper);
+        rollingMin(column, period, lower);
+        expect(bits(upper)).toEqual(bits(expected.upper));
+        expect(bits(lower)).toEqual(bits(expected.lower));
+      }),
       { numRuns: 300 },
     );
   });

@@ -5,10 +5,12 @@
 //   operations (and their order) of indicators.ts, so every value is the reference's value.
 // - Measured and dropped: deciding sma_cross and momentum by a multiplication with an exact-division fallback near
 //   ties (no faster: these loops are bound by their add chains and stores, not by the division).
-// - rsi_reversion, bollinger and donchian read indicator columns computed by indicators.ts itself, kept in a small
-//   cache: the kernel processes strategies ordered by family and parameter, so each column is computed about once.
+// - rsi_reversion and bollinger read indicator columns computed by indicators.ts itself, donchian_breakout its
+//   channel from rollingMax/rollingMin (a max or min is exact, so any algorithm gives donchian()'s values; this one has no
+//   data-dependent loops), all kept in a small cache: the kernel processes strategies ordered by family and
+//   parameter, so each column is computed about once.
 // - coin_flip and seasonal read per-bar columns prepared once (KernelColumns).
-import { donchian, rsi, rollingStdDev, sma } from '../indicators';
+import { rsi, rollingStdDev, sma } from '../indicators';
 import { mix32 } from '../random';
 import type { Strategy } from '../types';
 import type { KernelColumns } from './columns';
@@ -75,11 +77,11 @@ export function fillPositions(s: Strategy, k: KernelColumns, cache: ColumnCache,
       return s.mode === 'reversion' ? bollingerReversion(k.close, middle, sd, s.k, short, pos) : bollingerBreakout(k.close, middle, sd, s.k, short, pos);
     }
     case 'donchian_breakout': {
+      const n = k.close.length;
       const channel = cache.get(`donchian:${s.period}`, () => {
-        const d = donchian(k.high, k.low, s.period);
-        const both = new Float64Array(2 * k.close.length);
-        both.set(d.upper, 0);
-        both.set(d.lower, k.close.length);
+        const both = new Float64Array(2 * n); // upper then lower, as donchian() gives them
+        rollingMax(k.high, s.period, both.subarray(0, n));
+        rollingMin(k.low, s.period, both.subarray(n));
         return both;
       });
       return donchianBreakout(k.close, channel, short, pos);
@@ -263,4 +265,47 @@ function donchianBreakout(close: Float64Array, channel: Float64Array, short: num
     else if (close[t] < down) current = short;
     pos[t] = current;
   }
+}
+
+/**
+ * donchian()'s bands without its deques: out[t] = max (or min) of values[t − period + 1 … t] for t ≥ period − 1, NaN
+ * before. van Herk / Gil-Werman: running extremes forward and backward within blocks of `period` bars, then one
+ * comparison per bar, whatever the period: 1.7× faster than donchian()'s deques on hourly BTC. A max or min is exact,
+ * so on prices without NaN (the data layer rejects them) the values are donchian()'s.
+ */
+export function rollingMax(values: Float64Array, period: number, out: Float64Array): void {
+  const n = values.length;
+  const forward = scratch(0, n);
+  const backward = scratch(1, n);
+  for (let block = 0; block < n; block += period) {
+    const last = Math.min(block + period, n) - 1;
+    forward[block] = values[block];
+    for (let i = block + 1; i <= last; i++) forward[i] = Math.max(forward[i - 1], values[i]);
+    backward[last] = values[last];
+    for (let i = last - 1; i >= block; i--) backward[i] = Math.max(backward[i + 1], values[i]);
+  }
+  out.fill(Number.NaN, 0, Math.min(n, period - 1));
+  for (let t = period - 1; t < n; t++) out[t] = Math.max(backward[t - period + 1], forward[t]);
+}
+
+export function rollingMin(values: Float64Array, period: number, out: Float64Array): void {
+  const n = values.length;
+  const forward = scratch(0, n);
+  const backward = scratch(1, n);
+  for (let block = 0; block < n; block += period) {
+    const last = Math.min(block + period, n) - 1;
+    forward[block] = values[block];
+    for (let i = block + 1; i <= last; i++) forward[i] = Math.min(forward[i - 1], values[i]);
+    backward[last] = values[last];
+    for (let i = last - 1; i >= block; i--) backward[i] = Math.min(backward[i + 1], values[i]);
+  }
+  out.fill(Number.NaN, 0, Math.min(n, period - 1));
+  for (let t = period - 1; t < n; t++) out[t] = Math.min(backward[t - period + 1], forward[t]);
+}
+
+/** Two per-thread scratch columns for rollingMax / rollingMin, grown as needed. */
+const scratchColumns: Float64Array[] = [new Float64Array(0), new Float64Array(0)];
+function scratch(i: number, n: number): Float64Array {
+  if (scratchColumns[i].length < n) scratchColumns[i] = new Float64Array(n);
+  return scratchColumns[i];
 }
