@@ -11,7 +11,7 @@ import type { ValidationResults } from '@overfit/store';
 import { buildApp } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
 import { InProcessLauncher } from '../src/runLauncher';
-import { GOOD_RUN, makeEmptyFixture, makeFixture, SAMPLE_REPORT, type Fixture } from './fixtures';
+import { FAILED_RUN, GOOD_RUN, makeEmptyFixture, makeFixture, SAMPLE_REPORT, type Fixture } from './fixtures';
 
 // Debian's chromium (.ci/run installs it); Google Chrome on GitHub's Ubuntu runners.
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
@@ -187,7 +187,7 @@ describeInBrowser('the dashboard in chromium', () => {
     }
   }, 30_000);
 
-  test('the runs page lists both runs and compares them; the learn page draws its chart', async () => {
+  test('after the Try it run, the runs page compares the two runs; a failed run explains itself; learn draws its chart', async () => {
     await page.goto(`${base}/runs.html`);
     await page.locator('#runs-table tbody tr').first().waitFor();
     const boxes = page.locator('#runs-table input[type="checkbox"]:not([disabled])');
@@ -203,6 +203,10 @@ describeInBrowser('the dashboard in chromium', () => {
     // (A string: compiled for jest, an import() in a function would become a require().)
     const copied = await page.evaluate("import('/js/common.js').then((m) => ({ labels: m.METRIC_LABELS, fields: m.SELECTION_FIELDS }))");
     expect(copied).toEqual({ labels: METRIC_LABELS, fields: SELECTION_METRIC_FIELDS });
+
+    await page.goto(`${base}/run.html?id=${FAILED_RUN}`);
+    await page.locator('.verdict', { hasText: 'Run failed' }).waitFor();
+    expect(await page.locator('.verdict').textContent()).toContain('backtest: the disk was full');
 
     await page.goto(`${base}/learn.html`);
     await page.locator('#chart-expected-max').waitFor();
