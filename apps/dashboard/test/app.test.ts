@@ -10,6 +10,8 @@ import { DEFAULT_RUN_CONFIG, MAX_NULL_MARKETS } from '@overfit/core';
 import { FAILED_RUN, GOOD_RUN, makeFixture, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
 
 const TOKEN = 'a-long-enough-secret-token';
+// The fixture and one test run the real pipeline: seconds on a busy machine, beyond jest's 5 s default.
+jest.setTimeout(30_000);
 let fixture: Fixture;
 let app: FastifyInstance;
 let launcher: RecordingLauncher;

@@ -8,6 +8,8 @@ import { S3RVER_CREDENTIALS, startS3rver, type TestS3 } from '../../../packages/
 import { InProcessLauncher } from '../src/runLauncher';
 import { FAILED_RUN, GOOD_RUN, makeFixture, quickConfig, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
 
+// A real pipeline run and the S3 protocol on loopback: more than jest's 5 s default on a busy machine.
+jest.setTimeout(60_000);
 let fixture: Fixture;
 let s3: TestS3;
 let store: S3Store;
