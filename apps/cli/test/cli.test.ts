@@ -28,7 +28,7 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('overfit run', () => {
   it('prints the summary as one JSON object and writes the run', async () => {
-    const { code, stdout, stderr } = overfit(['run', '--data', prices, '--strategies', '40', '--store', 'store-json', '--json']);
+    const { code, stdout, stderr } = overfit(['run', '--data', prices, '--strategies', '40', '--null-markets', '1', '--store', 'store-json', '--json']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const summary = JSON.parse(stdout);
@@ -39,11 +39,11 @@ describe('overfit run', () => {
     expect(summary.artifacts).toHaveLength(14);
     expect(Object.keys(summary.overfitting)).toEqual(['level', 'pbo', 'deflatedSharpe', 'spaPValue', 'nullMarketPercentile', 'nullMarkets']);
     expect(JSON.parse(await readFile(join(root, 'store-json/latest.json'), 'utf8'))).toEqual({ runId: summary.runId });
-  });
+  }, 30_000); // a whole run in a child process
 
   it('falls back to the synthetic market without data and says so, in the output and the manifest', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'overfit-empty-'));
-    const { code, stdout } = overfit(['run', '--strategies', '30'], cwd);
+    const { code, stdout } = overfit(['run', '--strategies', '30', '--null-markets', '1'], cwd);
     expect(code).toBe(0);
     expect(stdout).toMatch(/SYNTHETIC: no real data/);
     expect(stdout).toMatch(/Verdict: (OVERFIT|HELD UP|INCONCLUSIVE)/);
@@ -55,7 +55,7 @@ describe('overfit run', () => {
     const manifest = JSON.parse(await readFile(join(cwd, '.overfit/runs', runId, 'manifest.json'), 'utf8'));
     expect(manifest.data.synthetic).toBe(true);
     await rm(cwd, { recursive: true, force: true });
-  });
+  }, 30_000); // a whole run in a child process
 
   const header = 'timestamp,open,high,low,close,volume\n';
   const row = (h: number, close = '100') => `2024-01-01T${String(h).padStart(2, '0')}:00:00Z,100,101,99,${close},5\n`;
