@@ -19,6 +19,8 @@ export interface ScatterOptions {
   metricLabel: string;
   format?: 'percent' | 'number';
   rho: number | null;
+  /** How many strategies the run has, when only a sample of them is passed in. */
+  total?: number;
   width?: number;
   height?: number;
 }
@@ -56,6 +58,7 @@ export async function renderIsOosScatter(options: ScatterOptions): Promise<Buffe
   };
   const chosen = points((i) => i === selected);
   const rho = options.rho === null ? 'undefined' : options.rho.toFixed(2);
+  const shown = options.total && options.total > training.length ? `${training.length.toLocaleString('en')} of ${options.total.toLocaleString('en')} strategies shown; ` : '';
   return withChart({
     type: 'scatter',
     data: {
@@ -68,7 +71,7 @@ export async function renderIsOosScatter(options: ScatterOptions): Promise<Buffe
     options: {
       plugins: {
         title: title(`${metricLabel}: training vs validation, every strategy`),
-        subtitle: subtitle(`Spearman rank correlation of eligible strategies ρ = ${rho}: near 0, a good training score says nothing about validation`),
+        subtitle: subtitle(`${shown}Spearman rank correlation of eligible strategies ρ = ${rho}: near 0, a good training score says nothing about validation`),
         legend: { position: 'bottom' },
       },
       scales: {

@@ -16,6 +16,9 @@ export interface OverfittingFigureInputs {
   format: 'percent' | 'number';
 }
 
+/** Points in the scatter: beyond this the figure is a solid blob and Chart.js takes seconds to draw it. */
+export const SCATTER_MAX_POINTS = 20_000;
+
 /** N from 1 to at least 10 × the run's N, ~12 points a decade: the E[max SR] curve is smooth on a log axis. */
 function trialGrid(n: number): number[] {
   const top = Math.max(1000, 10 * n);
@@ -53,11 +56,16 @@ export async function renderOverfittingFigures(inputs: OverfittingFigureInputs):
   const field = SELECTION_METRIC_FIELDS[config.selectBy];
   const validationById = new Map(validation.ids.map((id, i) => [id, validation.columns[field][i]]));
 
+  // Above SCATTER_MAX_POINTS: the first ones (strategies are drawn at random, so a uniform sample) and the selected.
+  const selected = training.ids.indexOf(inputs.selectedId);
+  const rows = Array.from({ length: Math.min(training.ids.length, SCATTER_MAX_POINTS) }, (_, i) => i);
+  if (selected >= rows.length) rows.push(selected);
   figures.set(keys.isVsOosScatter, await renderIsOosScatter({
-    training: training.columns[field],
-    validation: training.ids.map((id) => validationById.get(id) ?? Number.NaN),
-    eligible: Array.from(training.columns.trades, (trades) => trades >= config.minTrades),
-    selected: training.ids.indexOf(inputs.selectedId),
+    training: rows.map((i) => training.columns[field][i]),
+    validation: rows.map((i) => validationById.get(training.ids[i]) ?? Number.NaN),
+    eligible: rows.map((i) => training.columns.trades[i] >= config.minTrades),
+    selected: rows.indexOf(selected),
+    total: training.ids.length,
     metricLabel: inputs.metricLabel, format: inputs.format, rho: report.rankCorrelation.rho,
   }));
 
