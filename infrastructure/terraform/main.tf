@@ -5,12 +5,14 @@ locals {
 
   # The pipeline's functions: one zip dist/lambda/<name>.zip each (tools/build-lambdas.mjs) and one ASL
   # placeholder ${<name>_function_arn} each. This map is the only list of them in the configuration.
-  # read/write: the bucket keys each stage's role may touch.
+  # read/write: the bucket keys each stage's role may touch. Memory buys CPU (1,769 MB = one vCPU): backtest
+  # runs worker threads and validate the overfitting report (PBO, bootstrap tests, walk-forward, null markets);
+  # 3,008 MB is the ceiling of a new account until its Lambda quota is raised.
   functions = {
     generate  = { memory_size = 512, timeout = 60, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
     backtest  = { memory_size = 3008, timeout = 900, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
     select    = { memory_size = 1024, timeout = 300, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
-    validate  = { memory_size = 1024, timeout = 300, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
+    validate  = { memory_size = 2048, timeout = 900, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
     visualize = { memory_size = 1536, timeout = 300, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
     finalize  = { memory_size = 256, timeout = 30, read_prefixes = ["runs/*"], write_prefixes = ["runs/*", "latest.json"] }
   }
