@@ -29,7 +29,7 @@ export const SNOOPING_MEAN_BLOCK_LENGTH = 4;
 export const SNOOPING_REPLICATES = 1000;
 export const WALK_FORWARD_FOLDS = 5;
 export const WALK_FORWARD_MAX_STRATEGIES = 1_000;
-export const NULL_MARKET_MAX_STRATEGIES = 2_000;
+export const NULL_MARKET_MAX_STRATEGIES = 1_000;
 const CONFIDENCE = 0.95;
 
 export interface OverfittingInputs {

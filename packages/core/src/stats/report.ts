@@ -70,7 +70,7 @@ export interface OverfittingReport {
   } | null;
   nullMarkets: {
     markets: number; model: string; metric: SelectionMetric;
-    /** The first N strategies (all of them up to 2,000): the real best is taken among the same ones. */
+    /** The first N strategies (all of them up to 1,000): the real best is taken among the same ones. */
     strategiesUsed: number;
     realBest: number | null; nullBests: (number | null)[];
     /** Share of null markets whose best in-sample value is below the real one (ties count half), in %. */
