@@ -3,7 +3,7 @@
 // of change exactly at its threshold, flat bars) happen often.
 import fc from 'fast-check';
 import {
-  accountWindow, backtestAll, donchian, backtestAllReference, BacktestKernel, backtestJob, createMarket, emptyResults, evaluatePositions, generateStrategies,
+  accountWindow, backtestAll, donchian, rollingStdDev, sma, backtestAllReference, BacktestKernel, backtestJob, createMarket, emptyResults, evaluatePositions, generateStrategies,
   METRIC_NAMES, prepareColumns, STATE_SLOTS, type BacktestResults, type Metrics, type Strategy,
 } from '../src';
 import { rollingMax, rollingMin } from '../src/kernel/positions';
@@ -158,5 +158,24 @@ describe('fast kernel', () => {
     expect(() => backtestAll(s, market, ok, { feesBps: -1, slippageBps: 0 }, { blocks: 1 })).toThrow(expect.objectContaining({ where: 'costs' }));
     expect(() => backtestAll(s, market, { ...ok, validation: { start: 3, end: 9 } }, { feesBps: 0, slippageBps: 0 }, { blocks: 1 })).toThrow(/0…5/);
     expect(() => backtestAll(s, market, ok, { feesBps: 0, slippageBps: 0 }, { blocks: 4 })).toThrow(/blocks|3 bars/);
+  });
+});
+
+describe('rollingStdDev', () => {
+  it('gives each window the value of its own two-pass sum (four windows are summed side by side)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 1, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 90 }), fc.integer({ min: 1, max: 40 }), (values, period) => {
+        const column = Float64Array.from(values);
+        const middle = sma(column, period);
+        const alone = Float64Array.from(column, (_, t) => {
+          if (t < period - 1) return Number.NaN;
+          let squares = 0;
+          for (let i = t - period + 1; i <= t; i++) squares += (column[i] - middle[t]) ** 2;
+          return Math.sqrt(squares / period);
+        });
+        expect(bits(rollingStdDev(column, period, middle))).toEqual(bits(alone));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
