@@ -22,12 +22,13 @@ test('each Lambda gets the environment the handlers read, on nodejs22.x', async 
   expect(lambda.variables.runtime.default).toBe('nodejs22.x');
 });
 
-test('the dashboard container: env, trigger token from SSM, user 1000, port 3000, /healthz', async () => {
+test('the dashboard container: env, trigger token from SSM, user 1000, read-only root, port 3000, /healthz', async () => {
   const ecs = await moduleNamed('modules/ecs');
   const container = String(resource(ecs, 'aws_ecs_task_definition', 'dashboard').container_definitions);
   for (const name of ['USE_S3', 'S3_BUCKET', 'STATE_MACHINE_ARN', 'PORT']) expect(container).toMatch(new RegExp(`name = "${name}"`));
   expect(container).toMatch(/\{ name = "RUN_TRIGGER_TOKEN", valueFrom = aws_ssm_parameter\.run_trigger_token\.arn \}/);
   expect(container).toMatch(/user\s+= "1000:1000"/);
+  expect(container).toMatch(/readonlyRootFilesystem\s+= true/);
   expect(container).toMatch(/\/healthz/);
   expect(ecs.variables.app_port.default).toBe(3000);
   const root = (await repositoryConfig()).modules.get(PATHS.terraform)!;

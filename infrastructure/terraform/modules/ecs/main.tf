@@ -165,6 +165,8 @@ resource "aws_ecs_task_definition" "dashboard" {
       image     = "${var.repository_url}:${var.image_tag}"
       essential = true
       user      = "1000:1000" # the image's "node" user; never root
+      # The dashboard writes nothing locally (its store is the bucket), so the image's files stay immutable.
+      readonlyRootFilesystem = true
       portMappings = [
         { containerPort = var.app_port, protocol = "tcp" },
       ]
