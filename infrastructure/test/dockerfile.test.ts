@@ -53,6 +53,11 @@ test('negative: dev dependencies in the final image', () => {
   expect(broken('npm ci --omit=dev --ignore-scripts', 'npm ci --ignore-scripts')[0]).toMatch(/node_modules copied from dependencies, not from an --omit=dev install/);
 });
 
+test('negative: a final stage that installs its own dependencies, dev ones included', () => {
+  const installsEverything = 'FROM node:22-slim AS build\nRUN true\nFROM node:22-slim\nCOPY . .\nRUN npm ci\nUSER node\nHEALTHCHECK CMD ["true"]\nCMD ["node", "x.js"]\n';
+  expect(dockerfileProblems(installsEverything, dockerignore)).toEqual(['line 5: the final stage installs dev dependencies', 'no production dependency install']);
+});
+
 test('negative: secrets in ENV or ARG, a credentials file, an access key id, a .dockerignore letting .env in', () => {
   expect(broken('ENV NODE_ENV=production', 'ENV RUN_TRIGGER_TOKEN=abc NODE_ENV=production')).toEqual([expect.stringMatching(/ENV RUN_TRIGGER_TOKEN would bake a secret/)]);
   expect(broken('WORKDIR /app\n', 'WORKDIR /app\nARG AWS_SECRET_ACCESS_KEY\n')).toEqual([expect.stringMatching(/ARG AWS_SECRET_ACCESS_KEY would bake a secret/)]);
