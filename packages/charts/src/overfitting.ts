@@ -71,7 +71,7 @@ export async function renderIsOosScatter(options: ScatterOptions): Promise<Buffe
     options: {
       plugins: {
         title: title(`${metricLabel}: training vs validation, every strategy`),
-        subtitle: subtitle(`${shown}Spearman rank correlation of eligible strategies ρ = ${rho}: near 0, a good training score says nothing about validation`),
+        subtitle: subtitle(`${shown}Spearman rank correlation over all strategies ρ = ${rho}: near 0, a good training score says nothing about validation`),
         legend: { position: 'bottom' },
       },
       scales: {

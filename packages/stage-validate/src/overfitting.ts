@@ -199,7 +199,7 @@ export function verdictOf(report: Omit<OverfittingReport, 'verdict'>): Overfitti
     findings.push(`SPA p-value ${snoop.spa.consistent.toFixed(3)} (Reality Check ${snoop.realityCheck.pValue.toFixed(3)}): ` +
       (snoop.spa.consistent < 0.05 ? `at least one of the ${snoop.strategiesTested} strategies beat buy-and-hold beyond what the search explains.` : `once the search over ${snoop.strategiesTested} strategies is accounted for, none beat buy-and-hold.`));
   }
-  if (rank.rho !== null) findings.push(`Rank correlation of ${rank.metric} between training and validation: ρ = ${rank.rho.toFixed(2)} over ${rank.pairs} eligible strategies${Math.abs(rank.rho) < 0.1 ? ' — the training ranking says almost nothing about the future.' : '.'}`);
+  if (rank.rho !== null) findings.push(`Rank correlation of ${rank.metric} between training and validation: ρ = ${rank.rho.toFixed(2)} over ${rank.pairs} strategies${Math.abs(rank.rho) < 0.1 ? ' — the training ranking says almost nothing about the future.' : '.'}`);
   if (nulls.percentile !== null) findings.push(`The real best ${nulls.metric} sits at the ${nulls.percentile.toFixed(0)}th percentile of the bests found on ${nulls.markets} synthetic markets where no strategy has an edge.`);
   if (wf) findings.push(`Walk-forward over ${wf.folds} folds: selecting on each fold and holding on the next returned ${pct(wf.totalReturn)} against ${pct(wf.buyAndHoldReturn)} for buy-and-hold.`);
 
@@ -261,11 +261,12 @@ export function buildOverfittingReport(inputs: OverfittingInputs): OverfittingRe
     };
   }
 
+  // Every strategy with the metric defined on both windows; validation rows matched by id, not by position.
   const field = SELECTION_METRIC_FIELDS[config.selectBy];
-  const eligible = (i: number) => training.columns.trades[i] >= config.minTrades;
+  const validationRow = new Map(validation.ids.map((id, i) => [id, i]));
   const rank = spearmanCorrelation(
-    training.columns[field].map((v, i) => (eligible(i) ? v : Number.NaN)),
-    validation.columns[field],
+    training.columns[field],
+    training.ids.map((id) => validation.columns[field][validationRow.get(id) ?? -1] ?? Number.NaN),
   );
 
   const report: Omit<OverfittingReport, 'verdict'> = {

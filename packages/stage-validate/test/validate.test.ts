@@ -6,7 +6,9 @@ import {
   type DataRef, type OverfittingReport, type RunConfig, type Strategy,
 } from '@overfit/core';
 import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
-import { formatBlockMoments, formatTrainingPerformance, getJson, LocalStore, putJson, runKeys, type ArtifactStore, type ValidationResults } from '@overfit/store';
+import {
+  formatBlockMoments, formatTrainingPerformance, getJson, LocalStore, parseTrainingPerformance, putJson, runKeys, type ArtifactStore, type ValidationResults,
+} from '@overfit/store';
 import { judge, parseEvent, run, verdictOf } from '../src';
 import { bestEligible } from '../src/overfitting';
 
@@ -104,6 +106,13 @@ describe('overfitting report', () => {
     expect(spa.consistent).toBeLessThanOrEqual(spa.upper);
     expect(report.walkForward!.table).toHaveLength(4);
     expect(report.walkForward!.table[0]).toMatchObject({ selectedOn: { start: 0, end: 600 }, heldOn: { start: 600, end: 1200 } });
+    // Spearman over every strategy with a win rate on both windows, eligible or not.
+    const store = new LocalStore(join(root, 'a'));
+    const [training, validation] = await Promise.all([runKeys('r2').trainingPerformance, runKeys('r2').validationPerformance]
+      .map(async (key) => parseTrainingPerformance((await store.get(key)).toString('utf8'))));
+    const both = training.columns.winRate.filter((v, i) => Number.isFinite(v) && Number.isFinite(validation.columns.winRate[i])).length;
+    expect(report.rankCorrelation).toMatchObject({ metric: 'win_rate', pairs: both });
+    expect(report.rankCorrelation.rho).toBeGreaterThanOrEqual(-1);
     expect(report.nullMarkets.markets).toBe(2);
     expect(report.nullMarkets.nullBests).toHaveLength(2);
     expect(['evidence_of_skill', 'no_evidence_of_skill', 'overfit_likely']).toContain(report.verdict.level);
