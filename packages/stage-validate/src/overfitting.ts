@@ -226,7 +226,7 @@ export function buildOverfittingReport(inputs: OverfittingInputs): OverfittingRe
   perBar.forEach((s, i) => {
     if (Number.isFinite(s) && (best < 0 || s > perBar[best])) best = i;
   });
-  const bestStrategy = best >= 0 ? strategies[best] : null;
+  const bestStrategy = best >= 0 ? strategies.find((s) => s.id === training.ids[best]) ?? null : null;
   const bestInference = bestStrategy ? sharpeInference(bestStrategy, inputs) : null;
 
   let deflated: OverfittingReport['deflatedSharpe'] = null;
