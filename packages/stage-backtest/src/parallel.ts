@@ -112,7 +112,14 @@ let poolQueue: Promise<unknown> = Promise.resolve();
 function workersFor(script: string, threads: number): Worker[] {
   if (pool && (pool.script !== script || pool.workers.length < threads)) discardPool();
   pool ??= { script, workers: [] };
-  while (pool.workers.length < threads) pool.workers.push(new Worker(script));
+  while (pool.workers.length < threads) {
+    const worker = new Worker(script);
+    // An error outside a job (or a second one after a job failed) must not go unhandled: drop the pool it is in.
+    worker.on('error', () => {
+      if (pool?.workers.includes(worker)) discardPool();
+    });
+    pool.workers.push(worker);
+  }
   return pool.workers.slice(0, threads);
 }
 
@@ -135,11 +142,23 @@ function runJob(workers: Worker[], init: WorkerInit, chunks: WorkerChunk[], tota
     let next = 0;
     let done = 0;
     let settled = false;
+    const listeners = workers.map((worker) => ({
+      message: (count: number) => {
+        done += count;
+        onProgress?.(done, total);
+        if (done === total) {
+          settled = true;
+          detach();
+          resolve();
+        } else feed(worker);
+      },
+      exit: (code: number) => fail(new Error(`backtest worker exited with code ${code}`)),
+    }));
     const detach = () => {
-      for (const worker of workers) {
-        worker.removeAllListeners('message').removeAllListeners('error').removeAllListeners('exit');
+      workers.forEach((worker, i) => {
+        worker.off('message', listeners[i].message).off('error', fail).off('exit', listeners[i].exit);
         worker.unref();
-      }
+      });
     };
     const fail = (error: unknown) => {
       if (settled) return;
@@ -151,21 +170,11 @@ function runJob(workers: Worker[], init: WorkerInit, chunks: WorkerChunk[], tota
     const feed = (worker: Worker) => {
       if (next < chunks.length) worker.postMessage({ kind: 'chunk', ...chunks[next++] } satisfies WorkerMessage);
     };
-    for (const worker of workers) {
+    workers.forEach((worker, i) => {
       worker.ref(); // a job in flight keeps the process alive
-      worker.on('message', (count: number) => {
-        done += count;
-        onProgress?.(done, total);
-        if (done === total) {
-          settled = true;
-          detach();
-          resolve();
-        } else feed(worker);
-      });
-      worker.on('error', fail);
-      worker.on('exit', (code) => fail(new Error(`backtest worker exited with code ${code}`)));
+      worker.on('message', listeners[i].message).on('error', fail).on('exit', listeners[i].exit);
       worker.postMessage({ kind: 'job', ...init } satisfies WorkerMessage);
       feed(worker);
-    }
+    });
   });
 }
