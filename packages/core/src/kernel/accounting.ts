@@ -15,9 +15,9 @@ import type { KernelColumns } from './columns';
 
 /** Slots of the per-window accounting state (a Float64Array, so a segment loop keeps it in locals). */
 const EQUITY = 0, PEAK = 1, TROUGH = 2, MAX_DRAWDOWN = 3, SUM = 4, SUM_SQUARES = 5, DOWNSIDE_SQUARES = 6,
-  EXPOSED = 7, HITS = 8, TRADES = 9, WINS = 10, GROSS_WIN = 11, GROSS_LOSS = 12, TRADE_FACTOR = 13, TRADE_HAS_BARS = 14,
-  HELD = 15, SEGMENT_SUM = 16, SEGMENT_SQUARES = 17;
-export const STATE_SLOTS = 18;
+  EXPOSED = 7, HITS = 8, TRADES = 9, WINS = 10, GROSS_WIN = 11, GROSS_LOSS = 12, TRADE_FACTOR = 13,
+  HELD = 14, SEGMENT_SUM = 15, SEGMENT_SQUARES = 16;
+export const STATE_SLOTS = 17;
 
 /** What walk() accumulates over a window, from which every metric follows. */
 export interface WindowTotals {
@@ -160,7 +160,6 @@ function accountSegment(pos: Int8Array, k: KernelColumns, from: number, to: numb
       } else s[GROSS_LOSS] -= result;
     }
     tradeFactor = next !== 0 ? cost1 : 1; // entry leg
-    s[TRADE_HAS_BARS] = 0;
     held = next;
     runStart = ++t;
   }
@@ -168,7 +167,6 @@ function accountSegment(pos: Int8Array, k: KernelColumns, from: number, to: numb
     const prefix = held > 0 ? k.longHitsBefore : k.shortHitsBefore;
     s[HITS] += prefix[to] - prefix[runStart];
     s[EXPOSED] += to - runStart;
-    s[TRADE_HAS_BARS] = 1;
   }
   s[EQUITY] = equity; s[PEAK] = peak; s[TROUGH] = trough;
   s[SUM] = sum; s[SUM_SQUARES] = sumSquares; s[DOWNSIDE_SQUARES] = downsideSquares; s[TRADE_FACTOR] = tradeFactor; s[HELD] = held;
@@ -193,7 +191,7 @@ function accountSegmentDense(pos: Int8Array, k: KernelColumns, from: number, to:
   let sum = s[SUM], sumSquares = s[SUM_SQUARES], downsideSquares = s[DOWNSIDE_SQUARES], tradeFactor = s[TRADE_FACTOR];
   let grossWin = s[GROSS_WIN], grossLoss = s[GROSS_LOSS];
   let exposed = s[EXPOSED] | 0, hits = s[HITS] | 0, trades = s[TRADES] | 0, wins = s[WINS] | 0;
-  let tradeHasBars = s[TRADE_HAS_BARS] | 0, held = s[HELD] | 0;
+  let held = s[HELD] | 0;
   let segmentSum = 0, segmentSquares = 0;
   for (let t = from; t < to; t++) {
     const next = pos[t];
@@ -230,13 +228,11 @@ function accountSegmentDense(pos: Int8Array, k: KernelColumns, from: number, to:
     pick[0] = factor;
     pick[1] = entryFactor[next & 1];
     tradeFactor = pick[changed];
-    tradeHasBars = (tradeHasBars | inMarket) & (1 - changed);
     held = next;
   }
   s[EQUITY] = equity; s[PEAK] = peak; s[TROUGH] = trough;
   s[SUM] = sum; s[SUM_SQUARES] = sumSquares; s[DOWNSIDE_SQUARES] = downsideSquares; s[TRADE_FACTOR] = tradeFactor; s[HELD] = held;
   s[GROSS_WIN] = grossWin; s[GROSS_LOSS] = grossLoss; s[EXPOSED] = exposed; s[HITS] = hits; s[TRADES] = trades; s[WINS] = wins;
-  s[TRADE_HAS_BARS] = tradeHasBars;
   s[SEGMENT_SUM] = segmentSum; s[SEGMENT_SQUARES] = segmentSquares;
 }
 const DENSE_COSTS = new Float64Array(5);
@@ -279,7 +275,10 @@ export function accountWindow(
   }
   segment(pos, k, t, end, cost1, cost2, state);
   let trades = state[TRADES], wins = state[WINS], grossWin = state[GROSS_WIN], grossLoss = state[GROSS_LOSS];
-  if (pos[end - 1] !== 0 && state[TRADE_HAS_BARS] === 1) {
+  // walk() counts a trade still open at the window's edge if it has a bar inside: if the position did not change at
+  // the last bar (then that bar was held), whatever happened before.
+  const last = pos[end - 1];
+  if (last !== 0 && last === (end >= 2 ? pos[end - 2] : 0)) {
     const result = state[TRADE_FACTOR] - 1; // still open at the window's edge: no exit cost inside the window
     trades++;
     if (result > 0) {
