@@ -47,3 +47,22 @@ it('refuses a training window shorter than the longest lookback, naming the data
 it('needs the strategies key of its own run', () => {
   expect(() => parseEvent({ runId: 'r1', config: {}, data })).toThrow('event.strategiesKey');
 });
+
+it('backtests one shard: its strategies only, the same rows as the whole run, under the shard folder', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'overfit-backtest-'));
+  const store = new LocalStore(root);
+  const config = parseRunConfig({ strategies: 12, seed: 4 });
+  await putJson(store, 'runs/r1/strategies/strategies.json', { strategies: generateStrategies({ count: 12, seed: 4 }) });
+  const base = { runId: 'r1', config, data, strategiesKey: 'runs/r1/strategies/strategies.json' };
+  const deps = { store, loadPrices: cachedPriceLoader() };
+  const whole = await run(base, deps);
+  const shard = await run(parseEvent({ ...base, shard: { index: 1, start: 5, end: 9 } }), deps);
+  expect(shard).toMatchObject({ trainingPerformanceKey: 'runs/r1/shards/0001/training_performance.csv', count: 4, shard: { index: 1, start: 5, end: 9 } });
+  const rows = async (key: string) => (await store.get(key)).toString().trim().split('\n');
+  const [header, ...all] = await rows(whole.trainingPerformanceKey);
+  expect(await rows(shard.trainingPerformanceKey)).toEqual([header, ...all.slice(5, 9)]);
+  expect(parseBlockMoments(await store.get(shard.blockMomentsKey)).sum)
+    .toEqual(parseBlockMoments(await store.get(whole.blockMomentsKey)).sum.slice(5 * 64, 9 * 64));
+  await expect(run({ ...base, shard: { index: 2, start: 9, end: 13 } }, deps)).rejects.toThrow('event.shard: ends at strategy 13, but the run has 12');
+  await rm(root, { recursive: true, force: true });
+});
