@@ -11,7 +11,7 @@ import type { ValidationResults } from '@overfit/store';
 import { buildApp } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
 import { InProcessLauncher } from '../src/runLauncher';
-import { FAILED_RUN, GOOD_RUN, makeEmptyFixture, makeFixture, SAMPLE_REPORT, type Fixture } from './fixtures';
+import { FAILED_RUN, GOOD_RUN, makeEmptyFixture, makeFixture, type Fixture } from './fixtures';
 
 // Debian's chromium (.ci/run installs it); Google Chrome on GitHub's Ubuntu runners.
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
@@ -79,6 +79,9 @@ describeInBrowser('the dashboard in chromium', () => {
     const label = { overfit: 'Overfit', held_up: 'Held up', inconclusive: 'Inconclusive' }[results.verdict];
     expect(await verdict.locator('.label').textContent()).toBe(label);
     expect(await verdict.textContent()).toContain(`Strategy ${results.strategy.id}`);
+    // The pipeline writes the overfitting report: its headline numbers sit under the verdict.
+    const report = JSON.parse(await readFile(join(fixture.dir, 'runs', GOOD_RUN, 'results/overfitting_report.json'), 'utf8'));
+    expect(await page.getByTestId('key-statistics').textContent()).toContain(`PBO${(report.pbo.pbo * 100).toFixed(1)} %`);
     for (const chart of ['#chart-histogram', '#chart-comparison', '#chart-ratios']) {
       const pixels = await paintedPixels(chart);
       expect(pixels.width).toBeGreaterThan(200);
@@ -99,10 +102,7 @@ describeInBrowser('the dashboard in chromium', () => {
   }, 30_000);
 
   test('the run page explains the overfitting report', async () => {
-    // The statistics stage writes this file; a run made without it gets the sample (same format).
-    const key = `runs/${GOOD_RUN}/results/overfitting_report.json`;
-    if (!(await fixture.store.exists(key))) await fixture.store.put(key, JSON.stringify(SAMPLE_REPORT));
-    const report = JSON.parse((await fixture.store.get(key)).toString('utf8'));
+    const report = JSON.parse((await fixture.store.get(`runs/${GOOD_RUN}/results/overfitting_report.json`)).toString('utf8'));
     await page.goto(`${base}/run.html?id=${GOOD_RUN}`);
     const section = page.getByTestId('report');
     await section.waitFor();

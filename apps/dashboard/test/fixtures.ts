@@ -62,27 +62,3 @@ export class RecordingLauncher implements RunLauncher {
   async close(): Promise<void> {}
 }
 
-/**
- * An overfitting report in the statistics stage's format (overfit-report/1), for runs made before the validate
- * stage wrote one. Values are made up but consistent; only their display is under test.
- */
-export const SAMPLE_REPORT = {
-  format: 'overfit-report/1',
-  inputs: { strategies: 120, trainingBars: 2100, periodsPerYear: 8760, selectBy: 'win_rate', selectedId: 's0074', seed: 3 },
-  sharpeAcrossTrials: { defined: 118, variance: 0.0004, varianceAnnual: 3.5, best: { id: 's0010', sharpe: 0.02, sharpeAnnual: 1.87 } },
-  selected: { strategyId: 's0074', observations: 2100, sharpe: -0.0128, sharpeAnnual: -1.2, skewness: 0.1, kurtosis: 5.2, probabilisticSharpe: 0.28, minimumTrackRecordBars: null },
-  bestBySharpe: null,
-  deflatedSharpe: { strategyId: 's0010', trials: 120, sharpeVariance: 0.0004, expectedMaxSharpe: 0.05, expectedMaxSharpeAnnual: 4.68, sharpe: 0.02, observations: 2100, skewness: 0.1, kurtosis: 4.9, value: 0.031 },
-  minimumBacktestLength: { trials: 120, targetSharpeAnnual: 1, years: 9.4, availableYears: 0.24 },
-  haircut: null,
-  pbo: { source: 'training block moments', blocks: 64, blockBars: 32, partitions: 16, barsPerPartition: 128, combinations: 12870, pbo: 0.537, probabilityOfLoss: 0.71, degradation: { slope: -0.4, intercept: 0, r2: 0.1 }, logits: [0.1, -0.3] },
-  dataSnooping: {
-    benchmark: 'buy_and_hold', observation: 'bar', observations: 2100, meanBlockLength: 24, replicates: 1000, seed: 3, strategiesTested: 120,
-    realityCheck: { statistic: 1.2, pValue: 0.62, bestId: 's0010' },
-    spa: { statistic: 1.2, lower: 0.41, consistent: 0.58, upper: 0.62, bestId: 's0010' },
-  },
-  rankCorrelation: { metric: 'win_rate', rho: 0.04, pairs: 120 },
-  walkForward: null,
-  nullMarkets: { markets: 0, model: 'gbm', metric: 'win_rate', realBest: 0.653, nullBests: [], percentile: null },
-  verdict: { level: 'overfit_likely', summary: 'Selection on noise: the winner is what luck produces in a search this size.', findings: ['PBO 53.7 %: picking the best is no better than chance.'] },
-};

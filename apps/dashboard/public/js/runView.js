@@ -196,10 +196,27 @@ export function figuresSection(detail) {
     })));
 }
 
+/** PBO, DSR and the SPA p-value at a glance, under the verdict; the statistics section explains each. */
+export function keyStatistics(report) {
+  if (report?.format !== 'overfit-report/1') return null;
+  const items = [];
+  if (report.pbo) items.push(['PBO', percent(report.pbo.pbo), report.pbo.pbo >= 0.5 ? 'selection no better than chance' : 'below 50 %: the winner tends to keep winning']);
+  if (report.deflatedSharpe) items.push(['Deflated Sharpe', percent(report.deflatedSharpe.value), report.deflatedSharpe.value >= 0.95 ? 'significant after the search' : 'not significant after the search']);
+  if (report.dataSnooping) {
+    const p = report.dataSnooping.spa.consistent;
+    items.push(['SPA p-value', number(p, 3), p < 0.05 ? 'beats buy-and-hold beyond luck' : 'consistent with luck']);
+  }
+  if (items.length === 0) return null;
+  return h('div', { class: 'grid stats spaced', 'data-testid': 'key-statistics' },
+    items.map(([what, value, reading]) => h('div', { class: 'card stat' }, h('div', { class: 'what' }, what), h('div', { class: 'value' }, value), h('div', { class: 'small muted' }, reading))));
+}
+
 /** Verdict, charts, numbers, statistics and figures of a run into the container. */
 export async function renderRun(container, detail) {
   clear(container);
   container.append(verdictCard(detail));
+  const glance = keyStatistics(detail.report);
+  if (glance) container.append(glance);
   if (!detail.validation) return;
   let charts;
   try {
