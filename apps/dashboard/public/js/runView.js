@@ -200,7 +200,11 @@ export function figuresSection(detail) {
 export function keyStatistics(report) {
   if (report?.format !== 'overfit-report/1') return null;
   const items = [];
-  if (report.pbo) items.push(['PBO', percent(report.pbo.pbo), report.pbo.pbo >= 0.5 ? 'selection no better than chance' : 'below 50 %: the winner tends to keep winning']);
+  if (report.pbo) {
+    const pbo = report.pbo.pbo;
+    const reading = pbo >= 0.5 ? 'selection no better than chance' : pbo >= 0.2 ? 'the winner often falls below the median out of sample' : 'the winner tends to keep winning';
+    items.push(['PBO', percent(pbo), reading]);
+  }
   if (report.deflatedSharpe) items.push(['Deflated Sharpe', percent(report.deflatedSharpe.value), report.deflatedSharpe.value >= 0.95 ? 'significant after the search' : 'not significant after the search']);
   if (report.dataSnooping) {
     const p = report.dataSnooping.spa.consistent;
