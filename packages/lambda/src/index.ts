@@ -24,7 +24,7 @@ export interface StageDefinition<I extends { runId: string }, O> {
 export interface HandlerRuntime {
   /** Called once per invocation; a Lambda builds its store once and keeps it warm. */
   deps: () => StageDeps;
-  /** Powertools log level; the in-process CLI engine passes SILENT so its output stays a table. */
+  /** Powertools log level (default: POWERTOOLS_LOG_LEVEL, else INFO); the in-process CLI engine passes SILENT. */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Print EMF metrics to stdout after each invocation (CloudWatch reads them from a Lambda's log). */
   publishMetrics?: boolean;
@@ -43,7 +43,8 @@ function runIdOf(event: unknown): string {
 
 export function createHandler<I extends { runId: string }, O>(definition: StageDefinition<I, O>, runtime: HandlerRuntime): StageHandler<O> {
   const { stage } = definition;
-  const logger = new Logger({ serviceName: SERVICE, logLevel: runtime.logLevel ?? 'INFO', persistentKeys: { stage } });
+  // Without a level here, POWERTOOLS_LOG_LEVEL (default INFO) decides: operators can turn on DEBUG without a deploy.
+  const logger = new Logger({ serviceName: SERVICE, ...(runtime.logLevel ? { logLevel: runtime.logLevel } : {}), persistentKeys: { stage } });
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE, defaultDimensions: { stage } });
   return async (event, context) => {
     logger.resetKeys();
