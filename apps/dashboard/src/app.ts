@@ -130,7 +130,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => launcher.close());
 
   // --- health --------------------------------------------------------------------------------------------
-  app.get('/healthz', { schema: { querystring: noQuery, response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
+  const healthResponse = { type: 'object', properties: { status: { type: 'string' } } } as const;
+  app.get('/healthz', { schema: { querystring: noQuery, response: { 200: healthResponse } } }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { schema: { querystring: noQuery } }, async (request) => {
     try {
@@ -173,8 +174,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get<{ Params: { id: string } }>('/api/runs/:id', { schema: { params: runIdParams, querystring: noQuery } }, async (request) => {
     const detail = await reader.detail(request.params.id);
     if (!detail) {
-      const progress = await launcher.status(request.params.id);
-      throw new HttpError(404, progress ? `run ${request.params.id} is ${progress.state}; its results appear when it has finished` : `no run ${request.params.id}`);
+      const { id } = request.params;
+      const progress = await launcher.status(id);
+      throw new HttpError(404, progress ? `run ${id} is ${progress.state}; its results appear when it has finished` : `no run ${id}`);
     }
     return detail;
   });

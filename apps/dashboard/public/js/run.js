@@ -1,5 +1,5 @@
 // One run: progress while it runs, then its verdict, charts, statistics, figures, every strategy and every file.
-import { api, clear, errorBox, formatDate, formatMetric, h, markNavigation, METRIC_LABELS, query } from './common.js';
+import { api, clear, errorBox, formatDate, formatMetric, h, markNavigation, METRIC_LABELS, query, SELECTION_FIELDS } from './common.js';
 import { watchRun } from './progress.js';
 import { renderRun } from './runView.js';
 
@@ -93,8 +93,9 @@ function wireTable(families) {
 
 /** Where the numbers come from: the data's fingerprint, the code version, and how long each stage took. */
 function provenance(manifest) {
+  const { data } = manifest;
   const rows = [
-    ['Data', manifest.data ? `${manifest.data.source}: ${manifest.data.rows.toLocaleString()} bars, ${formatDate(manifest.data.first)} – ${formatDate(manifest.data.last)}, one every ${manifest.data.barSeconds.toLocaleString()} s` : '—'],
+    ['Data', data ? `${data.source}: ${data.rows.toLocaleString()} bars, ${formatDate(data.first)} – ${formatDate(data.last)}, one every ${data.barSeconds.toLocaleString()} s` : '—'],
     ['Data SHA-256', manifest.data?.sha256 ?? '—'],
     ['Code version', manifest.codeVersion],
     ['Started, finished', `${formatDate(manifest.createdAt)}, ${formatDate(manifest.finishedAt)}`],
@@ -113,7 +114,7 @@ async function showRun() {
   await renderRun(container, detail);
   if (detail.validation) {
     // Sorted by the selection metric, best first: the selected strategy is the first eligible row.
-    table.sort = { win_rate: 'winRate', sharpe: 'sharpe', total_return: 'totalReturn', sortino: 'sortino', calmar: 'calmar', cagr: 'cagr', profit_factor: 'profitFactor', hit_rate: 'hitRate' }[detail.validation.selectBy] ?? 'id';
+    table.sort = SELECTION_FIELDS[detail.validation.selectBy] ?? 'id';
     table.order = 'desc';
     wireTable(config.families ?? []);
     document.getElementById('strategies-section').hidden = false;
