@@ -40,6 +40,7 @@ const base = await new Promise((resolve, reject) => {
 const targets = [
   { name: 'GET /api/runs', path: '/api/runs' },
   { name: 'GET PNG artifact (equity_curve.png)', path: `/api/runs/${runId}/artifacts/plots/equity_curve.png` },
+  { name: 'GET strategies page (50, by win rate)', path: `/api/runs/${runId}/strategies?sort=winRate&order=desc&pageSize=50` },
 ];
 const rows = [];
 for (const target of targets) {
