@@ -1,7 +1,7 @@
 // Try it: choose the experiment's settings, start it, watch it run, see the verdict.
 import { api, clear, errorBox, h, markNavigation, METRIC_LABELS, SELECTION_FIELDS } from './common.js';
 import { watchRun } from './progress.js';
-import { verdictCard } from './runView.js';
+import { keyStatistics, verdictCard } from './runView.js';
 
 markNavigation('try');
 const form = document.getElementById('run-form');
@@ -69,6 +69,7 @@ async function start(options) {
     result.append(
       h('h2', {}, 'Result'),
       verdictCard(detail),
+      keyStatistics(detail.report),
       h('p', {}, h('a', { href: `/run.html?id=${encodeURIComponent(runId)}`, 'data-testid': 'run-link' }, 'See every chart, figure and strategy of this run →')));
   } finally {
     startButton.disabled = false;
