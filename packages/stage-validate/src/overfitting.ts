@@ -12,11 +12,12 @@
 // - Null markets re-backtest at most NULL_MARKET_MAX_STRATEGIES (the first ones, with the kernel) on each of K
 //   synthetic markets, and compare with the best of the same strategies on the real market.
 import {
-  backtestAll, deflatedSharpeRatio, equityCurve, evaluatePositions, expectedMaxSharpe, finiteOrNull, finiteVariance, foldWindows,
-  haircutSharpe, minimumBacktestLength, robustVariance, minimumTrackRecordLength, OVERFITTING_REPORT_FORMAT, positions, probabilisticSharpeRatio,
-  probabilityOfBacktestOverfitting, dataSnoopingTests, sampleMoments, SELECTION_METRIC_FIELDS, spearmanCorrelation,
-  walkForward, YEAR_MS, createMarket,
-  type BarWindow, type BlockMoments, type Costs, type Market, type MetricsTable, type OverfittingReport, type RunConfig, type SharpeInference, type Strategy,
+  backtestAll, createMarket, dataSnoopingTests, deflatedSharpeRatio, equityCurve, evaluatePositions, expectedMaxSharpe, finiteOrNull,
+  finiteVariance, foldWindows, haircutSharpe, minimumBacktestLength, minimumTrackRecordLength, OVERFITTING_REPORT_FORMAT, positions,
+  probabilisticSharpeRatio, probabilityOfBacktestOverfitting, robustVariance, sampleMoments, SELECTION_METRIC_FIELDS,
+  spearmanCorrelation, walkForward, YEAR_MS,
+  type BarWindow, type BlockMoments, type Costs, type Market, type MetricsTable, type OverfittingReport, type RunConfig,
+  type SharpeInference, type Strategy,
 } from '@overfit/core';
 import { simulateGarch11, synthesizeMarketLike } from '@overfit/data';
 
