@@ -190,8 +190,13 @@ export class StepFunctionsLauncher implements RunLauncher {
     private readonly stateMachineArn: string,
   ) {}
 
+  /** Runs this server started, newest last, until their manifest lists them (see /api/runs); at most 100. */
+  private readonly started = new Map<string, { request: RunRequest; startedAt: string }>();
+
   async start(request: RunRequest): Promise<{ runId: string }> {
     const { runId } = await startCloudRun(this.client, this.stateMachineArn, request);
+    this.started.set(runId, { request, startedAt: new Date().toISOString() });
+    if (this.started.size > 100) this.started.delete(this.started.keys().next().value as string);
     return { runId };
   }
 
@@ -209,9 +214,14 @@ export class StepFunctionsLauncher implements RunLauncher {
     };
   }
 
-  /** Executions are listed by the Step Functions console, not here: the run list shows them once committed. */
+  /**
+   * The runs this server started, as running: the run list drops each once its manifest (written by the
+   * state machine's last state, also when it fails) is in the bucket. Runs started elsewhere appear then too.
+   */
   inFlight(): (RunProgress & { request: RunRequest })[] {
-    return [];
+    return [...this.started].map(([runId, { request, startedAt }]) => ({
+      runId, state: 'running', stage: null, backtest: null, error: null, startedAt, finishedAt: null, request,
+    }));
   }
 
   async close(): Promise<void> {}

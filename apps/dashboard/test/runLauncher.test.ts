@@ -110,13 +110,15 @@ describe('StepFunctionsLauncher', () => {
   test('starts an execution named after the run, with the run id, config and data as input', async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
     const data = { kind: 'store' as const, key: 'data/btc_usd_1h.csv' };
-    const { runId } = await launcher().start({ config, data });
+    const sfnLauncher = launcher();
+    const { runId } = await sfnLauncher.start({ config, data });
     const calls = sfn.commandCalls(StartExecutionCommand);
     expect(calls).toHaveLength(1);
     const input = calls[0].args[0].input;
     expect(input.stateMachineArn).toBe(STATE_MACHINE);
     expect(input.name).toBe(runId);
     expect(JSON.parse(input.input!)).toEqual({ runId, config, data });
+    expect(sfnLauncher.inFlight()).toEqual([{ runId, state: 'running', stage: null, backtest: null, error: null, startedAt: expect.any(String), finishedAt: null, request: { config, data } }]);
   });
 
   test('reports the execution as the run state, its current state as the stage; an unknown execution is null', async () => {
