@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -95,7 +95,7 @@ async function main() {
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
     const lines = [
       `Backtest kernel, ${rows[0].bars.toLocaleString('en')} bars of ${rows[0].data}; ${cpus().length} × ${cpu}; Node ${process.version}; ${new Date().toISOString()}`,
-      'Time: every strategy on training + validation with block moments, worker threads started inside the timing; median of 3 after a warm-up (100,000: one run).',
+      'Time: every strategy on training + validation with block moments, on the worker pool the warm-up started; median of 3 after the warm-up (100,000: one run). Load average at the start: ' + loadavg().map((l) => l.toFixed(1)).join(' ') + '.',
       '',
       '| run | strategies | workers | seconds | ns / strategy-bar | M strategy-bars / s | whole stage s | peak RSS MB |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -1,7 +1,7 @@
 // overfit bench: how fast the backtest kernel runs on this machine. It times what the backtest stage computes —
-// every strategy on the training and validation windows plus the training block moments, worker threads started
-// and stopped inside each timed run, as the stage does — after an untimed warm-up run, and reports the median.
-// Then it runs the whole stage once (CSV and moments written to an in-memory store) to show what the rest costs.
+// every strategy on the training and validation windows plus the training block moments — after an untimed warm-up
+// run (which also starts the worker pool and warms its JIT), and reports the median. Then it runs the whole stage
+// once (reading strategies, writing the CSVs and moments to an in-memory store) to show what the rest costs.
 import { createMarket, generateStrategies, InputError, splitWindows, STRATEGY_FAMILIES, type DataRef, type StrategyFamily } from '@overfit/core';
 import { cachedPriceLoader, describeDataRef } from '@overfit/data';
 import { putJson, type ArtifactStore } from '@overfit/store';
