@@ -32,8 +32,8 @@ export interface WorkerChunk {
   rows: Int32Array;
 }
 
-/** What the pool sends a worker: a new job (its columns and constants), then its chunks. */
-export type WorkerMessage = ({ kind: 'job' } & WorkerInit) | ({ kind: 'chunk' } & WorkerChunk);
+/** What the pool sends a worker: a new job (its columns and constants), its chunks, then a release of the job. */
+export type WorkerMessage = ({ kind: 'job' } & WorkerInit) | ({ kind: 'chunk' } & WorkerChunk) | { kind: 'release' };
 
 export interface ParallelOptions {
   blocks: number;
@@ -149,6 +149,7 @@ function runJob(workers: Worker[], init: WorkerInit, chunks: WorkerChunk[], tota
         if (done === total) {
           settled = true;
           detach();
+          for (const w of workers) w.postMessage({ kind: 'release' } satisfies WorkerMessage); // an idle thread holds no results
           resolve();
         } else feed(worker);
       },

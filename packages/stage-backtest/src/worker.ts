@@ -10,6 +10,10 @@ parentPort!.on('message', (message: WorkerMessage) => {
     kernel = new BacktestKernel(message.columns, message.job, message.results);
     return;
   }
+  if (message.kind === 'release') {
+    kernel = undefined;
+    return;
+  }
   kernel!.run(message.strategies, message.rows);
   parentPort!.postMessage(message.rows.length);
 });
