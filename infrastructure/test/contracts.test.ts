@@ -69,3 +69,15 @@ test('old runs move to Glacier (Instant Retrieval, still readable by the dashboa
   expect(rule.filter[0].prefix).toBe('runs/');
   expect(rule.transition[0].storage_class).toBe('GLACIER_IR');
 });
+
+test('the dashboard task role allows every Step Functions call the dashboard makes, and no other', async () => {
+  // The dashboard starts and follows runs through @overfit/pipeline's cloudRuns.ts: each SDK command it sends
+  // (StartExecutionCommand → states:StartExecution) must be granted, or run status answers 500 in AWS only.
+  const source = readFileSync(join(REPOSITORY, 'packages/pipeline/src/cloudRuns.ts'), 'utf8');
+  const used = [...new Set([...source.matchAll(/new (\w+)Command\(/g)].map((m) => `states:${m[1]}`))].sort();
+  const ecs = await moduleNamed('modules/ecs');
+  const statements = ecs.data.filter((d) => d.type === 'aws_iam_policy_document').flatMap((d) => d.body.statement ?? []);
+  const granted = statements.flatMap((s: { actions: string[] }) => s.actions).filter((a: string) => a.startsWith('states:')).sort();
+  expect(used.length).toBeGreaterThan(0);
+  expect(granted).toEqual(used);
+});

@@ -134,7 +134,7 @@ data "aws_iam_policy_document" "task" {
 
   statement {
     sid       = "FollowPipeline"
-    actions   = ["states:DescribeExecution"]
+    actions   = ["states:DescribeExecution", "states:GetExecutionHistory"] # history names the state a run is in
     resources = ["${replace(var.state_machine_arn, ":stateMachine:", ":execution:")}:*"]
   }
 }
