@@ -1,8 +1,7 @@
 // training_performance.csv: one row per strategy with every metric on the training window. The backtest stage
 // writes it, the select stage and the dashboard read it, so its format lives here with the run layout.
-import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { METRIC_NAMES, type MetricName, type MetricsTable, type Strategy } from '@overfit/core';
+import { InputError, METRIC_NAMES, type MetricName, type MetricsTable, type Strategy } from '@overfit/core';
 
 /** totalReturn → total_return: the CSV keeps the original Python project's snake_case column names. */
 export const metricColumn = (name: MetricName): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -30,16 +29,113 @@ export interface TrainingPerformance extends MetricsTable {
   families: string[];
 }
 
-export function parseTrainingPerformance(text: string): TrainingPerformance {
-  const records = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-  const n = records.length;
-  const columns = Object.fromEntries(METRIC_NAMES.map((m) => [m, new Float64Array(n)])) as Record<MetricName, Float64Array>;
-  records.forEach((record, i) => {
-    for (const m of METRIC_NAMES) {
-      const raw = record[metricColumn(m)];
-      if (raw === undefined) throw new Error(`training_performance.csv has no column ${metricColumn(m)}`);
-      columns[m][i] = raw === '' ? Number.NaN : Number(raw);
+/**
+ * Reads what formatTrainingPerformance writes (RFC 4180, as csv-stringify quotes it), columns found by header name.
+ * A reader of its own because csv-parse with `columns: true` took ~1 s per 30,000 rows, and select, validate,
+ * visualize and the dashboard each read 100,000-row tables: this one scans the text once, keeps only each field's
+ * bounds and builds strings for the two text columns it returns (the params column is skipped unread).
+ * Malformed input (bad quoting, a row of the wrong length, a missing column, a cell that is not a number) is an
+ * InputError that names the line.
+ */
+export function parseTrainingPerformance(text: string, source = 'training_performance.csv'): TrainingPerformance {
+  const fail = (message: string, at: number): never => {
+    let line = 1;
+    for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line += 1;
+    throw new InputError(message, `${source}:${line}`);
+  };
+  const fields = new FieldBounds();
+  let pos = skipEmptyLines(text, 0);
+  if (pos >= text.length) fail('no header row', pos);
+  pos = readRecord(text, pos, fields, fail);
+  const header = Array.from({ length: fields.count }, (_, f) => fields.value(text, f));
+  const indexOf = (name: string): number => {
+    const index = header.indexOf(name);
+    return index !== -1 ? index : fail(`no column ${name}`, 0);
+  };
+  const idField = indexOf('strategy_id');
+  const familyField = indexOf('family');
+  const metricFields = METRIC_NAMES.map((m) => indexOf(metricColumn(m)));
+
+  const ids: string[] = [];
+  const families: string[] = [];
+  const values: number[][] = METRIC_NAMES.map(() => []);
+  for (pos = skipEmptyLines(text, pos); pos < text.length; pos = skipEmptyLines(text, pos)) {
+    const start = pos;
+    pos = readRecord(text, pos, fields, fail);
+    if (fields.count !== header.length) fail(`a row of ${fields.count} fields, the header has ${header.length}`, start);
+    ids.push(fields.value(text, idField));
+    families.push(fields.value(text, familyField));
+    metricFields.forEach((field, m) => {
+      const from = fields.starts[field];
+      const to = fields.ends[field];
+      if (from === to) return void values[m].push(Number.NaN); // an undefined metric
+      const value = Number(text.slice(from, to));
+      if (Number.isNaN(value)) fail(`${header[field]} is not a number: ${JSON.stringify(fields.value(text, field))}`, start);
+      values[m].push(value);
+    });
+  }
+  const columns = Object.fromEntries(METRIC_NAMES.map((m, i) => [m, Float64Array.from(values[i])])) as Record<MetricName, Float64Array>;
+  return { ids, families, columns };
+}
+
+/** One record's fields as offsets into the text, so that a skipped field costs no string. */
+class FieldBounds {
+  count = 0;
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  readonly quoted: boolean[] = [];
+
+  push(start: number, end: number, quoted: boolean): void {
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.quoted[this.count] = quoted;
+    this.count += 1;
+  }
+
+  value(text: string, field: number): string {
+    const raw = text.slice(this.starts[field], this.ends[field]);
+    return this.quoted[field] ? raw.replaceAll('""', '"') : raw;
+  }
+}
+
+const COMMA = 44;
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
+/** Skips blank lines (as csv-parse's skip_empty_lines does) and returns where the next record starts. */
+function skipEmptyLines(text: string, pos: number): number {
+  for (;;) {
+    if (text.charCodeAt(pos) === LF) pos += 1;
+    else if (text.charCodeAt(pos) === CR && text.charCodeAt(pos + 1) === LF) pos += 2;
+    else return pos;
+  }
+}
+
+/** Reads the record at pos into fields (LF or CRLF ends it) and returns the position after it. */
+function readRecord(text: string, pos: number, fields: FieldBounds, fail: (message: string, at: number) => never): number {
+  fields.count = 0;
+  for (;;) {
+    let end: number;
+    if (text.charCodeAt(pos) === QUOTE) {
+      // A quoted field ends at a quote that is not doubled.
+      let close = text.indexOf('"', pos + 1);
+      while (close !== -1 && text.charCodeAt(close + 1) === QUOTE) close = text.indexOf('"', close + 2);
+      if (close === -1) fail('a quoted field is never closed', pos);
+      fields.push(pos + 1, close, true);
+      end = close + 1;
+    } else {
+      end = pos;
+      for (let c = text.charCodeAt(end); c !== COMMA && c !== LF && c !== CR && end < text.length; c = text.charCodeAt(++end)) {
+        if (c === QUOTE) fail('a quote inside an unquoted field', end);
+      }
+      fields.push(pos, end, false);
     }
-  });
-  return { ids: records.map((r) => r.strategy_id), families: records.map((r) => r.family), columns };
+    const c = text.charCodeAt(end);
+    if (c === COMMA) pos = end + 1;
+    else if (end >= text.length) return end;
+    else if (c === LF) return end + 1;
+    else if (c === CR && text.charCodeAt(end + 1) === LF) return end + 2;
+    else return fail('a field continues after its closing quote', end);
+  }
 }
