@@ -1,6 +1,5 @@
 // training_performance.csv: one row per strategy with every metric on the training window. The backtest stage
 // writes it, the select stage and the dashboard read it, so its format lives here with the run layout.
-import { stringify } from 'csv-stringify/sync';
 import { InputError, METRIC_NAMES, type MetricName, type MetricsTable, type Strategy } from '@overfit/core';
 
 /** totalReturn → total_return: the CSV keeps the original Python project's snake_case column names. */
@@ -16,13 +15,24 @@ function paramsOf(strategy: Strategy): string {
   return JSON.stringify(params);
 }
 
+/** A field as csv-stringify writes it by default: quoted when it holds a quote, comma or line break. */
+const field = (text: string): string => (/[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+
+/**
+ * One header line, then one line per strategy, each ended by LF: csv-stringify's default output byte for byte (a
+ * property test holds the two together), written directly because the backtest stage formats 100,000 rows twice
+ * and csv-stringify took ~1.3 s of that.
+ */
 export function formatTrainingPerformance(strategies: readonly Strategy[], table: MetricsTable): string {
-  const rows: string[][] = [HEADER];
+  const columns = METRIC_NAMES.map((m) => table.columns[m]);
+  let text = `${HEADER.join(',')}\n`;
   strategies.forEach((strategy, i) => {
     if (table.ids[i] !== strategy.id) throw new Error(`metrics row ${i} is ${table.ids[i]}, expected ${strategy.id}`);
-    rows.push([strategy.id, strategy.family, strategy.direction, paramsOf(strategy), ...METRIC_NAMES.map((m) => cell(table.columns[m][i]))]);
+    text += `${field(strategy.id)},${field(strategy.family)},${field(strategy.direction)},${field(paramsOf(strategy))}`;
+    for (const column of columns) text += `,${cell(column[i])}`;
+    text += '\n';
   });
-  return stringify(rows);
+  return text;
 }
 
 export interface TrainingPerformance extends MetricsTable {

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { InputError, METRIC_NAMES, type MetricName, type MetricsTable, type Strategy } from '@overfit/core';
 import { formatTrainingPerformance, metricColumn, parseTrainingPerformance, type TrainingPerformance } from '../src';
@@ -26,6 +27,15 @@ function written(rows: { id: string; family: string; direction: string; note: st
   const table: MetricsTable = { ids: rows.map((r) => r.id), columns: Object.fromEntries(METRIC_NAMES.map((m, j) => [m, Float64Array.from(rows, (r) => r.metrics[j])])) as Record<MetricName, Float64Array> };
   return formatTrainingPerformance(strategies, table);
 }
+
+describe('training_performance.csv writer', () => {
+  it('writes what csv-stringify writes, byte for byte', () => {
+    fc.assert(fc.property(fc.array(row, { maxLength: 12 }), (rows) => {
+      const cells = rows.map((r) => [r.id, r.family, r.direction, JSON.stringify({ note: r.note }), ...r.metrics.map((x) => (Number.isNaN(x) ? '' : String(x)))]);
+      expect(written(rows)).toBe(stringify([['strategy_id', 'family', 'direction', 'params', ...METRIC_NAMES.map(metricColumn)], ...cells]));
+    }), { numRuns: 300 });
+  });
+});
 
 describe('training_performance.csv reader', () => {
   it('reads exactly what csv-parse reads from anything formatTrainingPerformance writes, bit for bit', () => {
