@@ -75,12 +75,12 @@ export function parseTrainingPerformance(text: string, source = 'training_perfor
     if (fields.count !== header.length) fail(`a row of ${fields.count} fields, the header has ${header.length}`, start);
     ids.push(fields.value(text, idField));
     families.push(fields.value(text, familyField));
-    metricFields.forEach((field, m) => {
-      const from = fields.starts[field];
-      const to = fields.ends[field];
+    metricFields.forEach((index, m) => {
+      const from = fields.starts[index];
+      const to = fields.ends[index];
       if (from === to) return void values[m].push(Number.NaN); // an undefined metric
       const value = Number(text.slice(from, to));
-      if (Number.isNaN(value)) fail(`${header[field]} is not a number: ${JSON.stringify(fields.value(text, field))}`, start);
+      if (Number.isNaN(value)) fail(`${header[index]} is not a number: ${JSON.stringify(fields.value(text, index))}`, start);
       values[m].push(value);
     });
   }
