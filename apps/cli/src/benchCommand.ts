@@ -6,8 +6,7 @@ import { createMarket, generateStrategies, InputError, splitWindows, STRATEGY_FA
 import { cachedPriceLoader, describeDataRef } from '@overfit/data';
 import { putJson, type ArtifactStore } from '@overfit/store';
 import * as backtest from '@overfit/stage-backtest';
-import { parse } from './commands';
-import { dataRefFromFlags, numberFlag, runConfigFromFlags } from './flags';
+import { dataRefFromFlags, numberFlag, parse, runConfigFromFlags } from './flags';
 import { table } from './format';
 
 const BENCH_OPTIONS = {

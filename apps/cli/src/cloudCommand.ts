@@ -3,9 +3,8 @@
 // (--data-key data/btc_usd_1h.csv) or draw the synthetic market when no key is given.
 import { DEFAULT_SYNTHETIC, InputError, type DataRef } from '@overfit/core';
 import { createSfnClient, describeCloudRun, startCloudRun, waitForCloudRun, type CloudRunStatus } from '@overfit/pipeline';
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { storeDataRef } from './engines';
-import { numberFlag, RUN_OPTIONS, runConfigFromFlags } from './flags';
+import { numberFlag, parse, RUN_OPTIONS, runConfigFromFlags } from './flags';
 
 const { data: _file, format: _format, lenient: _lenient, resample: _resample, store: _store, engine: _engine, 's3-endpoint': _endpoint, ...REMOTE_RUN_OPTIONS } = RUN_OPTIONS;
 
@@ -16,17 +15,6 @@ const START_OPTIONS = {
   wait: { type: 'boolean', default: false },
   'poll-seconds': { type: 'string' },
 } as const;
-
-function parse<T extends ParseArgsOptionsConfig>(args: string[], options: T, positionals: number) {
-  try {
-    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
-    if (parsed.positionals.length > positionals) throw new InputError(`unexpected argument "${parsed.positionals[positionals]}"`);
-    return parsed;
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError((error as Error).message.split('\n')[0]);
-  }
-}
 
 /** The client is injectable so tests can mock Step Functions; AWS credentials come from the usual chain. */
 export type SfnClientFactory = typeof createSfnClient;

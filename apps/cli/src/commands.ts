@@ -1,7 +1,6 @@
 // The overfit commands. Each returns the text for stdout; errors propagate to main, which prints one line.
 import { readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import {
   backtestStrategy, createMarket, InputError, METRIC_LABELS, parseStrategy, SELECTION_METRIC_FIELDS,
 } from '@overfit/core';
@@ -14,21 +13,10 @@ import * as select from '@overfit/stage-select';
 import * as validate from '@overfit/stage-validate';
 import * as visualize from '@overfit/stage-visualize';
 import { runOnEngine } from './engines';
-import { dataRefFromFlags, DEFAULT_DATA_PATH, numberFlag, RUN_OPTIONS, runConfigFromFlags } from './flags';
+import { dataRefFromFlags, DEFAULT_DATA_PATH, numberFlag, parse, RUN_OPTIONS, runConfigFromFlags } from './flags';
 import { metricsTable, overfittingHeadline, overfittingLines, progressBar, table } from './format';
 
 type Args = string[];
-
-export function parse<T extends ParseArgsOptionsConfig>(args: Args, options: T, positionals = 0) {
-  try {
-    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
-    if (parsed.positionals.length > positionals) throw new InputError(`unexpected argument "${parsed.positionals[positionals]}"`);
-    return parsed;
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError((error as Error).message.split('\n')[0]);
-  }
-}
 
 export async function runCommand(args: Args): Promise<string> {
   const { values } = parse(args, RUN_OPTIONS);

@@ -6,8 +6,7 @@ import {
   fetchPrices, formatDataReport, formatInterval, loadPrices, parseInterval, parseTimestamp, readPriceCsv, SYNTH_MODELS,
   synthesizeMarketLike, syntheticMarket, writePriceCsv, type LoadedPrices, type SynthesizedMarket, type SynthModel,
 } from '@overfit/data';
-import { parse } from './commands';
-import { csvOptionsFromFlags, DEFAULT_DATA_PATH, numberFlag } from './flags';
+import { csvOptionsFromFlags, DEFAULT_DATA_PATH, numberFlag, parse } from './flags';
 import { progressBar } from './format';
 
 const SUBCOMMANDS: Record<string, (args: string[]) => Promise<string>> = { inspect: inspectCommand, fetch: fetchCommand, synth: synthCommand };

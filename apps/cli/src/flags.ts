@@ -1,11 +1,24 @@
 // Turning command-line strings into validated values; every problem names the flag it came from.
 import { existsSync } from 'node:fs';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import {
   DEFAULT_RUN_CONFIG, DEFAULT_SYNTHETIC, InputError, parseRunConfig, type CsvOptions, type DataRef, type RunConfig,
 } from '@overfit/core';
 import { parseInterval, parsePriceFormat } from '@overfit/data';
 
 export const DEFAULT_DATA_PATH = 'data/btc_price_data.csv';
+
+/** parseArgs, strict, with at most `positionals` positional arguments; any problem is an InputError (exit 2). */
+export function parse<T extends ParseArgsOptionsConfig>(args: string[], options: T, positionals = 0) {
+  try {
+    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    if (parsed.positionals.length > positionals) throw new InputError(`unexpected argument "${parsed.positionals[positionals]}"`);
+    return parsed;
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError((error as Error).message.split('\n')[0]);
+  }
+}
 
 export function numberFlag(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
