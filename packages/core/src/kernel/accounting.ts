@@ -63,68 +63,22 @@ export function finishMetrics(w: WindowTotals, periodsPerYear: number, barMs: nu
 
 /**
  * Bars [from, to) of a window, state carried in `s`. Leaves the segment's Σ net and Σ net² in SEGMENT_SUM and
- * SEGMENT_SQUARES (a block's moments). The bars come as runs: flat runs are skipped, a long or short run has a loop
- * of its own (gross = 1 + ret, or 1 − ret, which is walk()'s 1 + (−1)·ret exactly) kept free of data-dependent
- * branches — they mispredict on half the bars and cost more than all the arithmetic — and a bar where the position
- * changes takes the general path. Exposed bars and hits of a run are counted at its end from the market's prefix
+ * SEGMENT_SQUARES (a block's moments). The bars come as runs: flat runs are skipped, a long or short run goes to a
+ * loop of its own (holdLong / holdShort), and a bar where the position changes takes the general path here, on the
+ * state in `s` (1–9 % of bars). Exposed bars and hits of a run are counted at its end from the market's prefix
  * counts, which is exact: a held bar's net return is (1 ± ret) − 1 whatever the strategy.
  */
 function accountSegment(pos: Int8Array, k: KernelColumns, from: number, to: number, cost1: number, cost2: number, s: Float64Array): void {
   const ret = k.ret;
-  let equity = s[EQUITY], peak = s[PEAK], trough = s[TROUGH];
-  let sum = s[SUM], sumSquares = s[SUM_SQUARES], downsideSquares = s[DOWNSIDE_SQUARES], tradeFactor = s[TRADE_FACTOR];
+  s[SEGMENT_SUM] = 0;
+  s[SEGMENT_SQUARES] = 0;
   let held = s[HELD] | 0;
-  let segmentSum = 0, segmentSquares = 0;
   let runStart = from; // held bars from here on are not yet counted as exposed / hits
   let t = from;
   while (t < to) {
     if (held === 0) {
       while (t < to && pos[t] === 0) t++; // flat and staying flat: nothing changes (net is +0)
-    } else if (held === 1) {
-      for (; t < to && pos[t] === 1; t++) {
-        const gross = 1 + ret[t];
-        const net = gross - 1; // walk(): gross · (1 − c·0) − 1
-        equity *= 1 + net;
-        if (equity > peak) {
-          peak = equity;
-          trough = equity;
-        } else if (equity < trough) {
-          trough = equity;
-          const drawdown = 1 - equity / peak;
-          if (drawdown > s[MAX_DRAWDOWN]) s[MAX_DRAWDOWN] = drawdown;
-        }
-        const square = net * net;
-        sum += net;
-        sumSquares += square;
-        segmentSum += net;
-        segmentSquares += square;
-        const below = (net - Math.abs(net)) * 0.5; // net if negative, else +0: exact, and no branch
-        downsideSquares += below * below;
-        tradeFactor *= gross;
-      }
-    } else {
-      for (; t < to && pos[t] === -1; t++) {
-        const gross = 1 - ret[t];
-        const net = gross - 1;
-        equity *= 1 + net;
-        if (equity > peak) {
-          peak = equity;
-          trough = equity;
-        } else if (equity < trough) {
-          trough = equity;
-          const drawdown = 1 - equity / peak;
-          if (drawdown > s[MAX_DRAWDOWN]) s[MAX_DRAWDOWN] = drawdown;
-        }
-        const square = net * net;
-        sum += net;
-        sumSquares += square;
-        segmentSum += net;
-        segmentSquares += square;
-        const below = (net - Math.abs(net)) * 0.5;
-        downsideSquares += below * below;
-        tradeFactor *= gross;
-      }
-    }
+    } else t = held === 1 ? holdLong(pos, ret, t, to, s) : holdShort(pos, ret, t, to, s);
     if (t >= to) break;
 
     // The position changes at close t.
@@ -132,6 +86,58 @@ function accountSegment(pos: Int8Array, k: KernelColumns, from: number, to: numb
     const gross = 1 + held * ret[t];
     // walk(): gross · (1 − c·|next − held|) − 1, with 1 − c·1 and 1 − c·2 precomputed.
     const net = gross * (next - held === 1 || held - next === 1 ? cost1 : cost2) - 1;
+    const equity = s[EQUITY] * (1 + net);
+    s[EQUITY] = equity;
+    if (equity > s[PEAK]) {
+      s[PEAK] = equity;
+      s[TROUGH] = equity;
+    } else if (equity < s[TROUGH]) {
+      s[TROUGH] = equity;
+      const drawdown = 1 - equity / s[PEAK];
+      if (drawdown > s[MAX_DRAWDOWN]) s[MAX_DRAWDOWN] = drawdown;
+    }
+    const square = net * net;
+    s[SUM] += net;
+    s[SUM_SQUARES] += square;
+    s[SEGMENT_SUM] += net;
+    s[SEGMENT_SQUARES] += square;
+    if (net < 0) s[DOWNSIDE_SQUARES] += square;
+    if (held !== 0) {
+      const prefix = held > 0 ? k.longHitsBefore : k.shortHitsBefore;
+      s[HITS] += prefix[t] - prefix[runStart] + (net > 0 ? 1 : 0);
+      s[EXPOSED] += t - runStart + 1;
+      const result = s[TRADE_FACTOR] * gross * cost1 - 1; // exit leg
+      s[TRADES]++;
+      if (result > 0) {
+        s[WINS]++;
+        s[GROSS_WIN] += result;
+      } else s[GROSS_LOSS] -= result;
+    }
+    s[TRADE_FACTOR] = next !== 0 ? cost1 : 1; // entry leg
+    held = next;
+    runStart = ++t;
+  }
+  if (held !== 0 && to > runStart) {
+    const prefix = held > 0 ? k.longHitsBefore : k.shortHitsBefore;
+    s[HITS] += prefix[to] - prefix[runStart];
+    s[EXPOSED] += to - runStart;
+  }
+  s[HELD] = held;
+}
+
+/**
+ * A long run from bar t while pos stays 1 (gross = 1 + ret); returns where it ends. Its own small function, with
+ * every running value in a local: inside accountSegment the loop ran 1.4× slower (more live values than registers).
+ * Free of data-dependent branches but the drawdown's — they mispredict on half the bars and cost more than all the
+ * arithmetic.
+ */
+function holdLong(pos: Int8Array, ret: Float64Array, t: number, to: number, s: Float64Array): number {
+  let equity = s[EQUITY], peak = s[PEAK], trough = s[TROUGH];
+  let sum = s[SUM], sumSquares = s[SUM_SQUARES], downsideSquares = s[DOWNSIDE_SQUARES], tradeFactor = s[TRADE_FACTOR];
+  let segmentSum = s[SEGMENT_SUM], segmentSquares = s[SEGMENT_SQUARES];
+  for (; t < to && pos[t] === 1; t++) {
+    const gross = 1 + ret[t];
+    const net = gross - 1; // walk(): gross · (1 − c·0) − 1
     equity *= 1 + net;
     if (equity > peak) {
       peak = equity;
@@ -146,31 +152,46 @@ function accountSegment(pos: Int8Array, k: KernelColumns, from: number, to: numb
     sumSquares += square;
     segmentSum += net;
     segmentSquares += square;
-    if (net < 0) downsideSquares += square;
-    if (held !== 0) {
-      const prefix = held > 0 ? k.longHitsBefore : k.shortHitsBefore;
-      s[HITS] += prefix[t] - prefix[runStart] + (net > 0 ? 1 : 0);
-      s[EXPOSED] += t - runStart + 1;
-      tradeFactor *= gross;
-      const result = tradeFactor * cost1 - 1; // exit leg
-      s[TRADES]++;
-      if (result > 0) {
-        s[WINS]++;
-        s[GROSS_WIN] += result;
-      } else s[GROSS_LOSS] -= result;
-    }
-    tradeFactor = next !== 0 ? cost1 : 1; // entry leg
-    held = next;
-    runStart = ++t;
-  }
-  if (held !== 0 && to > runStart) {
-    const prefix = held > 0 ? k.longHitsBefore : k.shortHitsBefore;
-    s[HITS] += prefix[to] - prefix[runStart];
-    s[EXPOSED] += to - runStart;
+    const below = (net - Math.abs(net)) * 0.5; // net if negative, else +0: exact, and no branch
+    downsideSquares += below * below;
+    tradeFactor *= gross;
   }
   s[EQUITY] = equity; s[PEAK] = peak; s[TROUGH] = trough;
-  s[SUM] = sum; s[SUM_SQUARES] = sumSquares; s[DOWNSIDE_SQUARES] = downsideSquares; s[TRADE_FACTOR] = tradeFactor; s[HELD] = held;
+  s[SUM] = sum; s[SUM_SQUARES] = sumSquares; s[DOWNSIDE_SQUARES] = downsideSquares; s[TRADE_FACTOR] = tradeFactor;
   s[SEGMENT_SUM] = segmentSum; s[SEGMENT_SQUARES] = segmentSquares;
+  return t;
+}
+
+/** holdLong for a short run (pos stays −1): gross = 1 − ret, which is walk()'s 1 + (−1)·ret exactly. */
+function holdShort(pos: Int8Array, ret: Float64Array, t: number, to: number, s: Float64Array): number {
+  let equity = s[EQUITY], peak = s[PEAK], trough = s[TROUGH];
+  let sum = s[SUM], sumSquares = s[SUM_SQUARES], downsideSquares = s[DOWNSIDE_SQUARES], tradeFactor = s[TRADE_FACTOR];
+  let segmentSum = s[SEGMENT_SUM], segmentSquares = s[SEGMENT_SQUARES];
+  for (; t < to && pos[t] === -1; t++) {
+    const gross = 1 - ret[t];
+    const net = gross - 1;
+    equity *= 1 + net;
+    if (equity > peak) {
+      peak = equity;
+      trough = equity;
+    } else if (equity < trough) {
+      trough = equity;
+      const drawdown = 1 - equity / peak;
+      if (drawdown > s[MAX_DRAWDOWN]) s[MAX_DRAWDOWN] = drawdown;
+    }
+    const square = net * net;
+    sum += net;
+    sumSquares += square;
+    segmentSum += net;
+    segmentSquares += square;
+    const below = (net - Math.abs(net)) * 0.5;
+    downsideSquares += below * below;
+    tradeFactor *= gross;
+  }
+  s[EQUITY] = equity; s[PEAK] = peak; s[TROUGH] = trough;
+  s[SUM] = sum; s[SUM_SQUARES] = sumSquares; s[DOWNSIDE_SQUARES] = downsideSquares; s[TRADE_FACTOR] = tradeFactor;
+  s[SEGMENT_SUM] = segmentSum; s[SEGMENT_SQUARES] = segmentSquares;
+  return t;
 }
 
 /**
