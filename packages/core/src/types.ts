@@ -12,6 +12,14 @@ export interface PriceSeries {
   readonly hasOhlc: boolean;
 }
 
+/** Zeroed columns of `bars` bars, for code that fills a PriceSeries bar by bar (synthesis, resampling). */
+export function emptyPriceColumns(bars: number): Omit<PriceSeries, 'hasOhlc'> {
+  return {
+    time: new Float64Array(bars), open: new Float64Array(bars), high: new Float64Array(bars),
+    low: new Float64Array(bars), close: new Float64Array(bars), volume: new Float64Array(bars),
+  };
+}
+
 export type Direction = 'long_only' | 'long_short';
 
 export const STRATEGY_FAMILIES = [

@@ -1,7 +1,7 @@
 // The stationary block bootstrap (Politis & Romano, 1994) of a real history: a new market made of the real
 // bar-to-bar moves in a shuffled order. Blocks of geometric length (mean `meanBlockLength`) keep short-range
 // dependence such as volatility clustering; the shuffle destroys any longer pattern a strategy could exploit.
-import { createRng, InputError, type PriceSeries } from '@overfit/core';
+import { createRng, emptyPriceColumns, InputError, type PriceSeries } from '@overfit/core';
 
 export interface BootstrapOptions {
   bars: number;
@@ -32,12 +32,7 @@ export function stationaryBootstrap(source: PriceSeries, options: BootstrapOptio
   if (!Number.isInteger(bars) || bars < 2) throw new InputError(`must be an integer ≥ 2 (got ${bars})`, 'bootstrap.bars');
   if (!(meanBlockLength >= 1)) throw new InputError(`must be ≥ 1 (got ${meanBlockLength})`, 'bootstrap.meanBlockLength');
   const rng = createRng(seed);
-  const time = new Float64Array(bars);
-  const open = new Float64Array(bars);
-  const high = new Float64Array(bars);
-  const low = new Float64Array(bars);
-  const close = new Float64Array(bars);
-  const volume = new Float64Array(bars);
+  const { time, open, high, low, close, volume } = emptyPriceColumns(bars);
   const restart = 1 / meanBlockLength;
   let previousClose = source.close[0];
   let j = 0;

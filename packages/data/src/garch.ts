@@ -1,6 +1,6 @@
 // GARCH(1,1) on log returns: r_t = μ + ε_t, ε_t = σ_t·z_t, σ²_t = ω + α·ε²_{t−1} + β·σ²_{t−1}, z_t ~ N(0, 1).
 // A null market with BTC's volatility clustering: calm and wild stretches like the real thing, still no edge.
-import { createRng, InputError, type PriceSeries } from '@overfit/core';
+import { createRng, emptyPriceColumns, InputError, type PriceSeries } from '@overfit/core';
 import { standardNormal } from './synthetic';
 
 // Math's functions held in module constants: under jest (a vm context) every global lookup in a hot loop is slow.
@@ -140,12 +140,7 @@ export function simulateGarch11(model: Pick<Garch11, 'mu' | 'omega' | 'alpha' | 
   if (!(omega > 0 && alpha >= 0 && beta >= 0 && alpha + beta < 1)) throw new InputError(`needs ω > 0, α, β ≥ 0 and α + β < 1 (got ω ${omega}, α ${alpha}, β ${beta})`, 'garch');
   if (!Number.isInteger(bars) || bars < 2) throw new InputError(`must be an integer ≥ 2 (got ${bars})`, 'garch.bars');
   const normal = standardNormal(createRng(seed));
-  const time = new Float64Array(bars);
-  const open = new Float64Array(bars);
-  const high = new Float64Array(bars);
-  const low = new Float64Array(bars);
-  const close = new Float64Array(bars);
-  const volume = new Float64Array(bars);
+  const { time, open, high, low, close, volume } = emptyPriceColumns(bars);
   let variance = omega / (1 - alpha - beta);
   let price = startPrice;
   for (let t = 0; t < bars; t++) {

@@ -2,7 +2,7 @@
 // and the summed volume of the source bars whose open time falls in [start, start + interval). Bars start on
 // multiples of the interval since the epoch, which are UTC boundaries for every interval that divides a day
 // (1h bars start on the hour, 1d bars at 00:00 UTC).
-import { InputError, medianSpacingMs, type PriceSeries } from '@overfit/core';
+import { emptyPriceColumns, InputError, medianSpacingMs, type PriceSeries } from '@overfit/core';
 import { formatInterval } from './timestamps';
 
 const DAY_SECONDS = 86_400;
@@ -19,12 +19,7 @@ export function resamplePrices(series: PriceSeries, intervalSeconds: number, whe
   if (intervalMs < sourceMs) throw new InputError(`${formatInterval(intervalSeconds)} is finer than the data's ${formatInterval(sourceMs / 1000)} bars; resampling only makes bars coarser`, where);
   if (intervalMs % sourceMs !== 0) throw new InputError(`${formatInterval(intervalSeconds)} is not a whole number of the data's ${formatInterval(sourceMs / 1000)} bars`, where);
 
-  const time = new Float64Array(n);
-  const open = new Float64Array(n);
-  const high = new Float64Array(n);
-  const low = new Float64Array(n);
-  const close = new Float64Array(n);
-  const volume = new Float64Array(n);
+  const { time, open, high, low, close, volume } = emptyPriceColumns(n);
   let m = -1;
   for (let i = 0; i < n; i++) {
     const start = Math.floor(series.time[i] / intervalMs) * intervalMs;

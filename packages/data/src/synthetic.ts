@@ -1,7 +1,7 @@
 // A seeded synthetic market: a geometric random walk with BTC-like volatility. No strategy has an edge on it,
 // which makes it the control experiment — any "skill" found here is selection luck — and the data every run
 // can fall back to when no real history is present.
-import { createRng, InputError, YEAR_MS, type PriceSeries, type Rng } from '@overfit/core';
+import { createRng, emptyPriceColumns, InputError, type PriceSeries, type Rng, YEAR_MS } from '@overfit/core';
 
 export interface SyntheticOptions {
   bars: number;
@@ -45,12 +45,7 @@ export function syntheticMarket(options: SyntheticOptions): PriceSeries {
   const stepDrift = (annualDrift - (annualVolatility * annualVolatility) / 2) * (dt / STEPS);
   const cents = (x: number) => round(x * 100) / 100;
 
-  const time = new Float64Array(bars);
-  const open = new Float64Array(bars);
-  const high = new Float64Array(bars);
-  const low = new Float64Array(bars);
-  const close = new Float64Array(bars);
-  const volume = new Float64Array(bars);
+  const { time, open, high, low, close, volume } = emptyPriceColumns(bars);
   let price = startPrice;
   for (let t = 0; t < bars; t++) {
     const first = price;
