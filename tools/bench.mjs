@@ -57,8 +57,8 @@ async function baseline(coreBundle, dataPath, count) {
   }, count * closings.length);
 }
 
-/** PERFORMANCE-NOTES' reference loop, in its own process: `node tools/bench.mjs --floor <core bundle> <data.csv> <strategies>`. */
-async function floor(coreBundle, dataPath, count) {
+/** PERFORMANCE-NOTES' reference loop, in its own process: `node tools/bench.mjs --minimal-loop <core bundle> <data.csv> <strategies>`. */
+async function minimalLoop(coreBundle, dataPath, count) {
   const require = createRequire(import.meta.url);
   const { generateStrategies, readPriceCsv } = require(coreBundle);
   const close = (await readPriceCsv(dataPath)).series.close;
@@ -120,7 +120,7 @@ async function main() {
     const sma2 = row('sma_cross, 500, 2 workers', 500, 'sma_cross', 2);
     const peer = runJson([fileURLToPath(import.meta.url), '--baseline', coreBundle, data, '500']);
     process.stderr.write(`  indicatorts sma_cross, 500: ${peer.nsPerStrategyBar.toFixed(2)} ns/strategy-bar\n`);
-    const yardstick = runJson([fileURLToPath(import.meta.url), '--floor', coreBundle, data, '500']);
+    const yardstick = runJson([fileURLToPath(import.meta.url), '--minimal-loop', coreBundle, data, '500']);
     process.stderr.write(`  minimal fused loop, 500: ${yardstick.nsPerStrategyBar.toFixed(2)} ns/strategy-bar\n`);
     if (!quick) for (const family of FAMILIES.filter((f) => f !== 'sma_cross')) row(`${family}, 500, 2 workers`, 500, family, 2);
     row('mix, 500, 1 worker', 500, all, 1);
@@ -151,5 +151,5 @@ async function main() {
 }
 
 if (process.argv[2] === '--baseline') await baseline(process.argv[3], process.argv[4], Number(process.argv[5]));
-else if (process.argv[2] === '--floor') await floor(process.argv[3], process.argv[4], Number(process.argv[5]));
+else if (process.argv[2] === '--minimal-loop') await minimalLoop(process.argv[3], process.argv[4], Number(process.argv[5]));
 else await main();
