@@ -5,9 +5,11 @@
 // c = (fees + slippage) / 10,000, and belongs to bar t, the bar whose close it happens at. So bar t's net return is
 // (1 + h[t]·r[t]) · (1 − c·|pos[t] − pos[t−1]|) − 1. A window [start, end) scores bars start … end−1 only, but
 // positions come from all earlier bars: a position open at close start−1 is carried in at no cost.
+import { BLOCK_SCORES, blockChange, logEquity, type BlockComponent } from './blockScores';
 import { InputError } from './errors';
 import { BacktestKernel, emptyBlockMoments, emptyResults, finishMetrics, kernelOrder, prepareColumns, type BacktestResults, type KernelJob } from './kernel';
 import type { Market } from './market';
+import type { SelectionMetric } from './metrics';
 import { positions } from './strategies';
 import { METRIC_NAMES, type BarWindow, type BlockMoments, type Costs, type MetricName, type Metrics, type MetricsTable, type Strategy } from './types';
 
@@ -32,11 +34,14 @@ function checkWindow(window: BarWindow, bars: number): void {
  * of its exit leg, each c·|position|, when that leg happens at a close inside the window. A trade cut by the window's
  * edge counts with its bars inside; a position opened at close end−1 has no bar in the window and is not counted.
  */
-/** Where walk() adds a strategy's per-block Σr and Σr² (its row of a BlockMoments). */
+/** Where walk() adds a strategy's per-block Σr, Σr², trades and selection figures (its row of a BlockMoments). */
 interface MomentsSink {
   moments: BlockMoments;
   row: number;
 }
+
+/** walk()'s running totals by the names of the per-block figures (blockScores.ts). */
+type RunningTotals = Record<BlockComponent, number>;
 
 function walk(pos: Int8Array, market: Market, window: BarWindow, costs: Costs, curve?: Float64Array, sink?: MomentsSink): Metrics {
   const close = market.series.close;
@@ -54,6 +59,13 @@ function walk(pos: Int8Array, market: Market, window: BarWindow, costs: Costs, c
   const blockBars = sink ? sink.moments.blockBars : 0;
   const momentsEnd = sink ? start + sink.moments.blocks * blockBars : start;
   const momentsBase = sink ? sink.row * sink.moments.blocks : 0;
+  const selection = sink?.moments.selection;
+  const components = selection ? BLOCK_SCORES[selection.metric as SelectionMetric].components : null;
+  // Running totals at the previous block's end: each block's figures are their changes, as in the kernel.
+  let previous = { trades: 0, x: 0, y: 0 };
+  const totals = (): RunningTotals => ({
+    wins, trades, grossWin, grossLoss, hits, exposed, logGrowth: logEquity(equity), sum, downsideSquares,
+  });
 
   for (let t = start; t < end; t++) {
     const held = t > 0 ? pos[t - 1] : 0;
@@ -93,6 +105,17 @@ function walk(pos: Int8Array, market: Market, window: BarWindow, costs: Costs, c
       }
       tradeFactor = next !== 0 ? 1 - c : 1; // entry leg
       tradeHasBars = false;
+    }
+    if (t < momentsEnd && (t - start + 1) % blockBars === 0) {
+      const at = momentsBase + (t - start + 1) / blockBars - 1;
+      const now = totals();
+      const current = { trades, x: components ? now[components[0]] : 0, y: components ? now[components[1]] : 0 };
+      sink!.moments.trades[at] = current.trades - previous.trades;
+      if (selection) {
+        selection.x[at] = blockChange(current.x, previous.x);
+        selection.y[at] = blockChange(current.y, previous.y);
+      }
+      previous = current;
     }
   }
   if (pos[end - 1] !== 0 && tradeHasBars) {
@@ -161,6 +184,14 @@ export function backtestJob(market: Market, windows: { training: BarWindow; vali
   return { windows, costRate: costRate(costs) };
 }
 
+export interface BacktestAllOptions {
+  /** Blocks of the training window's per-block moments (CSCV, the bootstrap tests). */
+  blocks: number;
+  /** Also emit this selection metric's per-block figures (blockScores.ts), for CSCV ranked by it. */
+  selectBy?: SelectionMetric;
+  onProgress?: (done: number, total: number) => void;
+}
+
 /**
  * Every strategy on both windows, in this thread, by the fast kernel (kernel/). Selection only ever reads the
  * training table; the validation table and the training moments feed the statistics of the whole selection process
@@ -172,10 +203,10 @@ export function backtestAll(
   market: Market,
   windows: { training: BarWindow; validation: BarWindow },
   costs: Costs,
-  options: { blocks: number; onProgress?: (done: number, total: number) => void },
+  options: BacktestAllOptions,
 ): BacktestResults {
   const job = backtestJob(market, windows, costs);
-  const results = emptyResults(strategies, windows, options.blocks);
+  const results = emptyResults(strategies, windows, options.blocks, undefined, options.selectBy);
   const kernel = new BacktestKernel(prepareColumns(market), job, results);
   const order = kernelOrder(strategies);
   const total = strategies.length;
@@ -197,12 +228,12 @@ export function backtestAllReference(
   market: Market,
   windows: { training: BarWindow; validation: BarWindow },
   costs: Costs,
-  options: { blocks: number; onProgress?: (done: number, total: number) => void },
+  options: BacktestAllOptions,
 ): BacktestResults {
   const total = strategies.length;
   const training = emptyTable(strategies);
   const validation = emptyTable(strategies);
-  const trainingMoments = emptyBlockMoments(total, options.blocks, windows.training.end - windows.training.start);
+  const trainingMoments = emptyBlockMoments(total, options.blocks, windows.training.end - windows.training.start, undefined, options.selectBy);
   const every = Math.max(1, Math.floor(total / 100));
   strategies.forEach((strategy, i) => {
     const pos = positions(strategy, market);

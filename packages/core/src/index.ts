@@ -4,6 +4,7 @@ export * from './random';
 export * from './indicators';
 export * from './market';
 export * from './metrics';
+export * from './blockScores';
 export * from './strategies';
 export * from './backtest';
 export * from './kernel';

@@ -155,4 +155,12 @@ export interface BlockMoments {
   sum: Float64Array;
   /** Σ r² over the block's bars. */
   sumSquares: Float64Array;
+  /** Trades that closed in the block (a trade counts where it ends): min-trades eligibility on any union of blocks. */
+  trades: Float64Array;
+  /**
+   * The selection metric's two additive components per block (see BLOCK_SCORES in blockScores.ts), so CSCV can
+   * rank strategies by the metric the run selects by on any union of blocks; null when the metric is read from
+   * `sum` and `sumSquares` (Sharpe) or no metric was given.
+   */
+  selection: { metric: string; x: Float64Array; y: Float64Array } | null;
 }

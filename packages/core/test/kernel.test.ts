@@ -3,8 +3,8 @@
 // of change exactly at its threshold, flat bars) happen often.
 import fc from 'fast-check';
 import {
-  accountWindow, backtestAll, donchian, rollingStdDev, sma, backtestAllReference, BacktestKernel, backtestJob, createMarket, emptyResults, evaluatePositions, generateStrategies,
-  METRIC_NAMES, prepareColumns, STATE_SLOTS, type BacktestResults, type Metrics, type Strategy,
+  accountWindow, backtestAll, BLOCK_SCORES, positions, SELECTION_METRIC_FIELDS, donchian, rollingStdDev, sma, backtestAllReference, BacktestKernel, backtestJob, createMarket, emptyResults, evaluatePositions, generateStrategies,
+  METRIC_NAMES, prepareColumns, SELECTION_METRICS, STATE_SLOTS, type BacktestResults, type Metrics, type Strategy,
 } from '../src';
 import { rollingMax, rollingMin } from '../src/kernel/positions';
 import { seriesFromCloses } from './fixtures';
@@ -17,11 +17,17 @@ function expectIdentical(fast: BacktestResults, reference: BacktestResults): voi
     expect({ m, training: bits(fast.training.columns[m]) }).toEqual({ m, training: bits(reference.training.columns[m]) });
     expect({ m, validation: bits(fast.validation.columns[m]) }).toEqual({ m, validation: bits(reference.validation.columns[m]) });
   }
-  const { sum, sumSquares, ...shape } = fast.trainingMoments;
-  const { sum: refSum, sumSquares: refSquares, ...refShape } = reference.trainingMoments;
+  const { sum, sumSquares, trades, selection, ...shape } = fast.trainingMoments;
+  const { sum: refSum, sumSquares: refSquares, trades: refTrades, selection: refSelection, ...refShape } = reference.trainingMoments;
   expect(shape).toEqual(refShape);
   expect(bits(sum)).toEqual(bits(refSum));
   expect(bits(sumSquares)).toEqual(bits(refSquares));
+  expect(bits(trades)).toEqual(bits(refTrades));
+  expect(selection?.metric).toEqual(refSelection?.metric);
+  if (selection && refSelection) {
+    expect(bits(selection.x)).toEqual(bits(refSelection.x));
+    expect(bits(selection.y)).toEqual(bits(refSelection.y));
+  }
 }
 
 const direction = fc.constantFrom('long_only' as const, 'long_short' as const);
@@ -55,18 +61,19 @@ const setup = fc.record({
   feesBps: fc.constantFrom(0, 10, 2.5, 5000),
   slippageBps: fc.constantFrom(0, 3, 0.1),
   blocks: fc.integer({ min: 1, max: 16 }),
+  selectBy: fc.constantFrom(...SELECTION_METRICS),
 });
 
 describe('fast kernel', () => {
   it('gives the reference results bit for bit on contiguous training/validation windows', () => {
     fc.assert(
-      fc.property(setup, ({ closes: prices, strategies: drawn, split, feesBps, slippageBps, blocks }) => {
+      fc.property(setup, ({ closes: prices, strategies: drawn, split, feesBps, slippageBps, blocks, selectBy }) => {
         const market = createMarket(seriesFromCloses(prices));
         const cut = Math.max(blocks, Math.floor(prices.length * split));
         const windows = { training: { start: 0, end: cut }, validation: { start: cut, end: prices.length } };
         const strategies = drawn.map((s, i) => ({ ...s, id: `s${i}` }) as Strategy);
         const costs = { feesBps, slippageBps };
-        expectIdentical(backtestAll(strategies, market, windows, costs, { blocks }), backtestAllReference(strategies, market, windows, costs, { blocks }));
+        expectIdentical(backtestAll(strategies, market, windows, costs, { blocks, selectBy }), backtestAllReference(strategies, market, windows, costs, { blocks, selectBy }));
       }),
       { numRuns: 120 },
     );
@@ -74,7 +81,7 @@ describe('fast kernel', () => {
 
   it('gives the reference results on arbitrary (even overlapping) windows, in any processing order and chunking', () => {
     fc.assert(
-      fc.property(setup, fc.nat(), fc.nat(), fc.integer({ min: 1, max: 5 }), ({ closes: prices, strategies: drawn, feesBps, blocks }, a, b, chunk) => {
+      fc.property(setup, fc.nat(), fc.nat(), fc.integer({ min: 1, max: 5 }), ({ closes: prices, strategies: drawn, feesBps, blocks, selectBy }, a, b, chunk) => {
         const n = prices.length;
         const start = a % (n - blocks);
         const end = start + blocks + (b % (n - start - blocks + 1));
@@ -83,13 +90,13 @@ describe('fast kernel', () => {
         const market = createMarket(seriesFromCloses(prices));
         const costs = { feesBps, slippageBps: 0 };
         // Rows in reverse, `chunk` at a time, each chunk by a fresh kernel (as separate worker threads would).
-        const results = emptyResults(strategies, windows, blocks);
+        const results = emptyResults(strategies, windows, blocks, undefined, selectBy);
         const columns = prepareColumns(market);
         for (let to = strategies.length; to > 0; to -= chunk) {
           const rows = Array.from({ length: Math.min(chunk, to) }, (_, i) => to - 1 - i);
           new BacktestKernel(columns, backtestJob(market, windows, costs), results).run(rows.map((r) => strategies[r]), rows);
         }
-        expectIdentical(results, backtestAllReference(strategies, market, windows, costs, { blocks }));
+        expectIdentical(results, backtestAllReference(strategies, market, windows, costs, { blocks, selectBy }));
       }),
       { numRuns: 80 },
     );
@@ -177,5 +184,48 @@ describe('rollingStdDev', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('per-block figures of the selection metric', () => {
+  it('add up over the blocks to the window metric (win rate, hit rate, profit factor, total return, Sortino)', () => {
+    const prices = Array.from({ length: 2000 }, (_, i) => 100 * Math.exp(0.04 * Math.sin(i / 30) + 0.012 * Math.sin(i * 2.3)));
+    const market = createMarket(seriesFromCloses(prices));
+    // 64 blocks of 25 bars exactly: no bar of the window is dropped, and the last trade closes inside it.
+    const windows = { training: { start: 0, end: 1600 }, validation: { start: 1600, end: 2000 } };
+    const strategies = generateStrategies({ count: 40, seed: 3, families: ['sma_cross', 'rsi_reversion', 'bollinger'] });
+    const costs = { feesBps: 10, slippageBps: 0 };
+    for (const selectBy of ['win_rate', 'hit_rate', 'profit_factor', 'total_return', 'sortino'] as const) {
+      const { training, trainingMoments: m } = backtestAll(strategies, market, windows, costs, { blocks: 64, selectBy });
+      const { score } = BLOCK_SCORES[selectBy];
+      const field = SELECTION_METRIC_FIELDS[selectBy];
+      let checked = 0;
+      for (let i = 0; i < strategies.length; i++) {
+        const open = positions(strategies[i], market)[1599] !== 0; // a trade still open at the end counts only in the window
+        if (open) continue;
+        let x = 0, y = 0, trades = 0;
+        for (let b = 0; b < 64; b++) {
+          x += m.selection!.x[i * 64 + b];
+          y += m.selection!.y[i * 64 + b];
+          trades += m.trades[i * 64 + b];
+        }
+        expect(trades).toBe(training.columns.trades[i]);
+        // Total return ranks as its log growth; Sortino per bar (the table's is annualised).
+        const expected = selectBy === 'total_return' ? Math.log1p(training.columns.totalReturn[i])
+          : selectBy === 'sortino' ? training.columns.sortino[i] / Math.sqrt(market.periodsPerYear) : training.columns[field][i];
+        if (Number.isNaN(expected)) expect(score(x, y, 1600)).toBeNaN();
+        else expect(score(x, y, 1600)).toBeCloseTo(expected, 9);
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(10);
+    }
+  });
+
+  it('are not emitted for Sharpe, which CSCV reads from Σr and Σr²', () => {
+    const market = createMarket(seriesFromCloses(Array.from({ length: 300 }, (_, i) => 100 + Math.sin(i))));
+    const windows = { training: { start: 0, end: 200 }, validation: { start: 200, end: 300 } };
+    const { trainingMoments } = backtestAll(generateStrategies({ count: 3, seed: 1 }), market, windows, { feesBps: 0, slippageBps: 0 }, { blocks: 8, selectBy: 'sharpe' });
+    expect(trainingMoments.selection).toBeNull();
+    expect(trainingMoments.trades).toHaveLength(24);
   });
 });

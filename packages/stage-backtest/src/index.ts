@@ -1,11 +1,11 @@
 // Stage 2 — backtest: every strategy on both windows. Selection reads only the training table; the validation
 // table and the training window's block moments are for the statistics of the whole selection process.
 import {
-  createMarket, InputError, METRIC_NAMES, splitWindows, strategyLookback, type BarWindow, type BlockMoments, type DataRef, type MetricsTable, type Strategy,
+  createMarket, InputError, METRIC_NAMES, splitWindows, strategyLookback, type BarWindow, type DataRef, type MetricsTable, type Strategy,
 } from '@overfit/core';
 import type { LoadedPrices } from '@overfit/data';
 import {
-  asRecord, blockMomentsHeader, eventKey, formatTrainingPerformance, getJson, parseShardRange, parseStageEvent, runKeys, shardKeys,
+  asRecord, blockMomentsChunks, eventKey, formatTrainingPerformance, getJson, parseShardRange, parseStageEvent, runKeys, shardKeys,
   type ArtifactStore, type ShardRange, type StageEvent,
 } from '@overfit/store';
 import { backtestInParallel } from './parallel';
@@ -80,21 +80,6 @@ export async function* performanceCsvChunks(strategies: readonly Strategy[], tab
   }
 }
 
-/** formatBlockMoments's bytes (100 MB at 100,000 strategies), streamed 8 MB at a time instead of copied whole. */
-export async function* blockMomentsChunks(moments: BlockMoments, valuesPerChunk = 1 << 20): AsyncGenerator<Buffer> {
-  const { strategies, blocks, blockBars, sum, sumSquares } = moments;
-  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('block moments need a little-endian machine');
-  yield Buffer.from(blockMomentsHeader(strategies, blocks, blockBars), 'latin1');
-  for (const values of [sum, sumSquares]) {
-    for (let from = 0; from < values.length; from += valuesPerChunk) {
-      const part = values.subarray(from, Math.min(values.length, from + valuesPerChunk));
-      const chunk = Buffer.alloc(part.byteLength); // a copy: the arrays may live in a SharedArrayBuffer
-      new Float64Array(chunk.buffer, chunk.byteOffset, part.length).set(part);
-      yield chunk;
-    }
-  }
-}
-
 export async function run(input: BacktestInput, deps: BacktestDeps): Promise<BacktestOutput> {
   const { config } = input;
   const [{ strategies: all }, prices] = await Promise.all([
@@ -111,7 +96,7 @@ export async function run(input: BacktestInput, deps: BacktestDeps): Promise<Bac
   const costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
   const trainingBars = windows.training.end - windows.training.start;
   const results = await backtestInParallel(strategies, market, windows, costs, {
-    blocks: Math.min(MOMENT_BLOCKS, trainingBars), workers: deps.workers, onProgress: deps.onProgress,
+    blocks: Math.min(MOMENT_BLOCKS, trainingBars), selectBy: config.selectBy, workers: deps.workers, onProgress: deps.onProgress,
   });
   const keys = shard ? shardKeys(input.runId, shard.index) : runKeys(input.runId);
   await deps.store.put(keys.trainingPerformance, performanceCsvChunks(strategies, results.training), 'text/csv');

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   BacktestKernel, backtestJob, emptyResults, kernelOrder, prepareColumns, shared,
-  type BacktestResults, type BarWindow, type Costs, type KernelColumns, type KernelJob, type Market, type Strategy,
+  type BacktestResults, type BarWindow, type Costs, type KernelColumns, type KernelJob, type Market, type SelectionMetric, type Strategy,
 } from '@overfit/core';
 
 export const WORKER_BUNDLE = 'backtest-worker.cjs';
@@ -37,6 +37,8 @@ export type WorkerMessage = ({ kind: 'job' } & WorkerInit) | ({ kind: 'chunk' } 
 
 export interface ParallelOptions {
   blocks: number;
+  /** Also emit this selection metric's per-block figures (see BacktestAllOptions). */
+  selectBy?: SelectionMetric;
   /** Threads to use; default: every core, but one thread below ~20 M strategy-bars (starting workers costs more). */
   workers?: number;
   /** The bundled worker entry; default: $OVERFIT_BACKTEST_WORKER, else backtest-worker.cjs beside this bundle. */
@@ -76,7 +78,7 @@ export async function backtestInParallel(
   const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(total, bars), total));
   const threads = script && workers > 1 ? workers : 0;
   const allocate = threads > 0 ? shared : undefined;
-  const results = emptyResults(strategies, windows, options.blocks, allocate);
+  const results = emptyResults(strategies, windows, options.blocks, allocate, options.selectBy);
   const columns = prepareColumns(market, allocate);
 
   const order = kernelOrder(strategies);

@@ -1,8 +1,8 @@
 // The stage's outputs are streamed in chunks; the bytes must be those of formatting everything at once.
 import { backtestAll, createMarket, generateStrategies, splitWindows } from '@overfit/core';
 import { syntheticMarket } from '@overfit/data';
-import { formatBlockMoments, formatTrainingPerformance, parseBlockMoments } from '@overfit/store';
-import { blockMomentsChunks, performanceCsvChunks } from '../src';
+import { formatTrainingPerformance } from '@overfit/store';
+import { performanceCsvChunks } from '../src';
 
 const market = createMarket(syntheticMarket({ bars: 800, seed: 5 }));
 const windows = splitWindows(800, 0.7);
@@ -20,13 +20,4 @@ it.each([
   for await (const chunk of performanceCsvChunks(strategies, training, rowsPerChunk)) chunks.push(chunk);
   expect(chunks).toHaveLength(Math.ceil(count / rowsPerChunk));
   expect(Buffer.concat(chunks).toString()).toBe(formatTrainingPerformance(strategies, training));
-});
-
-it.each([1, 5, 1 << 20])('streams block_moments.bin in chunks of %i values with the bytes of formatBlockMoments', async (valuesPerChunk) => {
-  const strategies = generateStrategies({ count: 7, seed: 3 });
-  const { trainingMoments } = backtestAll(strategies, market, windows, { feesBps: 10, slippageBps: 0 }, { blocks: 8 });
-  const chunks: Buffer[] = [];
-  for await (const chunk of blockMomentsChunks(trainingMoments, valuesPerChunk)) chunks.push(chunk);
-  expect(Buffer.concat(chunks).equals(formatBlockMoments(trainingMoments))).toBe(true);
-  expect(parseBlockMoments(Buffer.concat(chunks)).sum).toEqual(trainingMoments.sum);
 });

@@ -4,7 +4,7 @@
 // shard's object at a time, so 100,000 strategies never need the whole table or moments matrix in memory.
 import { InputError } from '@overfit/core';
 import type { ArtifactStore } from './artifactStore';
-import { blockMomentsHeader } from './blockMoments';
+import { concatBlockMoments } from './blockMoments';
 import { asRecord } from './stageEvent';
 import { runKeys } from './runLayout';
 
@@ -76,38 +76,6 @@ async function* concatCsv(store: ArtifactStore, keys: string[]): AsyncGenerator<
     } else {
       yield part.subarray(newline);
     }
-  }
-}
-
-interface MomentsHeader { strategies: number; blocks: number; blockBars: number }
-
-function momentsParts(bytes: Buffer, key: string) {
-  const newline = bytes.indexOf(0x0a);
-  const header = JSON.parse(bytes.subarray(0, newline).toString('latin1')) as MomentsHeader;
-  const half = 8 * header.strategies * header.blocks;
-  if (bytes.length !== newline + 1 + 2 * half) throw new Error(`${key} is ${bytes.length} bytes, its header says ${newline + 1 + 2 * half}`);
-  return { header, sum: bytes.subarray(newline + 1, newline + 1 + half), sumSquares: bytes.subarray(newline + 1 + half) };
-}
-
-/**
- * block_moments.bin parts (see blockMoments.ts): one header for all rows, then every part's `sum` rows, then
- * every part's `sumSquares` rows. Each part is read twice rather than kept: memory stays one part.
- */
-async function* concatBlockMoments(store: ArtifactStore, keys: string[]): AsyncGenerator<Buffer> {
-  let first: MomentsHeader | undefined;
-  let strategies = 0;
-  for (const key of keys) {
-    const { header } = momentsParts(await store.get(key), key);
-    first ??= header;
-    if (header.blocks !== first.blocks || header.blockBars !== first.blockBars) {
-      throw new Error(`${key} has ${header.blocks} blocks of ${header.blockBars} bars, the first part ${first.blocks} of ${first.blockBars}`);
-    }
-    strategies += header.strategies;
-  }
-  if (!first) throw new Error('no block moments to merge');
-  yield Buffer.from(blockMomentsHeader(strategies, first.blocks, first.blockBars), 'latin1');
-  for (const half of ['sum', 'sumSquares'] as const) {
-    for (const key of keys) yield momentsParts(await store.get(key), key)[half];
   }
 }
 

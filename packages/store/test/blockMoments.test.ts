@@ -1,26 +1,56 @@
 import fc from 'fast-check';
-import { formatBlockMoments, parseBlockMoments } from '../src';
+import type { BlockMoments } from '@overfit/core';
+import { blockMomentsChunks, formatBlockMoments, parseBlockMoments } from '../src';
+
+const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 describe('block_moments.bin', () => {
-  it('round-trips every value bit for bit, NaN and -0 included', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 99 }), fc.double(), (n, blocks, blockBars, x) => {
-      const sum = Float64Array.from({ length: n * blocks }, (_, i) => x * (i + 1));
-      const sumSquares = Float64Array.from({ length: n * blocks }, (_, i) => (i % 3 === 0 ? -0 : Number.NaN));
-      const bytes = formatBlockMoments({ strategies: n, blocks, blockBars, sum, sumSquares });
-      // A view at an odd offset: the reader must not assume alignment.
-      const shifted = new Uint8Array(bytes.length + 1);
-      shifted.set(bytes, 1);
-      const back = parseBlockMoments(shifted.subarray(1));
-      expect(back).toMatchObject({ strategies: n, blocks, blockBars });
-      expect(Buffer.from(back.sum.buffer)).toEqual(Buffer.from(sum.buffer));
-      expect(Buffer.from(back.sumSquares.buffer)).toEqual(Buffer.from(sumSquares.buffer));
-    }));
+  it('round-trips every array bit for bit, NaN, -0 and ±∞ included, with and without selection figures', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 99 }), fc.double(), fc.constantFrom(null, 'win_rate', 'total_return'),
+      (n, blocks, blockBars, x, metric) => {
+        const count = n * blocks;
+        const column = (f: (i: number) => number) => Float64Array.from({ length: count }, (_, i) => f(i));
+        const moments: BlockMoments = {
+          strategies: n, blocks, blockBars,
+          sum: column((i) => x * (i + 1)), sumSquares: column((i) => (i % 3 === 0 ? -0 : Number.NaN)), trades: column((i) => i % 4),
+          selection: metric === null ? null : { metric, x: column((i) => (i % 2 ? Number.NEGATIVE_INFINITY : i)), y: column((i) => -i) },
+        };
+        const bytes = formatBlockMoments(moments);
+        // A view at an odd offset: the reader must not assume alignment.
+        const shifted = new Uint8Array(bytes.length + 1);
+        shifted.set(bytes, 1);
+        const back = parseBlockMoments(shifted.subarray(1));
+        expect(back).toMatchObject({ strategies: n, blocks, blockBars });
+        expect(bits(back.sum)).toEqual(bits(moments.sum));
+        expect(bits(back.sumSquares)).toEqual(bits(moments.sumSquares));
+        expect(bits(back.trades)).toEqual(bits(moments.trades));
+        expect(back.selection?.metric ?? null).toBe(metric);
+        if (back.selection && moments.selection) {
+          expect(bits(back.selection.x)).toEqual(bits(moments.selection.x));
+          expect(bits(back.selection.y)).toEqual(bits(moments.selection.y));
+        }
+      },
+    ));
   });
 
-  it('refuses a truncated file and a foreign header', () => {
-    const bytes = formatBlockMoments({ strategies: 2, blocks: 2, blockBars: 5, sum: new Float64Array(4), sumSquares: new Float64Array(4) });
-    expect(() => parseBlockMoments(bytes.subarray(0, bytes.length - 8))).toThrow(/expected 64/);
+  it('refuses a truncated file and a foreign or older header', () => {
+    const zeros = () => new Float64Array(4);
+    const bytes = formatBlockMoments({ strategies: 2, blocks: 2, blockBars: 5, sum: zeros(), sumSquares: zeros(), trades: zeros(), selection: null });
+    expect(() => parseBlockMoments(bytes.subarray(0, bytes.length - 8))).toThrow(/expected 96/);
     expect(() => parseBlockMoments(Buffer.from('{"format":"csv"}\n'))).toThrow(/header/);
+    expect(() => parseBlockMoments(Buffer.from('{"format":"overfit-block-moments/1","strategies":0,"blocks":1,"blockBars":1}\n'))).toThrow(/header is not overfit-block-moments\/2/);
     expect(() => parseBlockMoments(Buffer.from('not json\n'))).toThrow(/header/);
   });
+});
+
+it.each([1, 5, 1 << 20])('streams block_moments.bin in chunks of %i values with the bytes of formatBlockMoments', async (valuesPerChunk) => {
+  const column = (k: number) => Float64Array.from({ length: 21 }, (_, i) => k * i + 0.5);
+  const moments: BlockMoments = {
+    strategies: 7, blocks: 3, blockBars: 9, sum: column(1), sumSquares: column(2), trades: column(3), selection: { metric: 'win_rate', x: column(4), y: column(5) },
+  };
+  const chunks: Buffer[] = [];
+  for await (const chunk of blockMomentsChunks(moments, valuesPerChunk)) chunks.push(chunk);
+  expect(Buffer.concat(chunks).equals(formatBlockMoments(moments))).toBe(true);
+  expect(parseBlockMoments(Buffer.concat(chunks))).toEqual(moments);
 });

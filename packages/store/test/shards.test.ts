@@ -7,15 +7,21 @@ import {
   assertShardsCover, formatBlockMoments, LocalStore, mergeShardResults, parseBlockMoments, parseShardRange, planShards, runKeys, shardKeys,
 } from '../src';
 
-const moments = (strategies: number, blocks: number, offset: number): BlockMoments => ({
-  strategies, blocks, blockBars: 7,
-  sum: Float64Array.from({ length: strategies * blocks }, (_, i) => offset + i + 0.25),
-  sumSquares: Float64Array.from({ length: strategies * blocks }, (_, i) => (offset + i) * 1e-3),
-});
+const moments = (strategies: number, blocks: number, offset: number): BlockMoments => {
+  const column = (f: (i: number) => number) => Float64Array.from({ length: strategies * blocks }, (_, i) => f(offset + i));
+  return {
+    strategies, blocks, blockBars: 7, sum: column((v) => v + 0.25), sumSquares: column((v) => v * 1e-3), trades: column((v) => v % 5),
+    selection: { metric: 'win_rate', x: column((v) => v % 3), y: column((v) => v % 7) },
+  };
+};
 
-const slice = (m: BlockMoments, start: number, end: number): BlockMoments => ({
-  ...m, strategies: end - start, sum: m.sum.slice(start * m.blocks, end * m.blocks), sumSquares: m.sumSquares.slice(start * m.blocks, end * m.blocks),
-});
+const slice = (m: BlockMoments, start: number, end: number): BlockMoments => {
+  const cut = (a: Float64Array) => a.slice(start * m.blocks, end * m.blocks);
+  return {
+    ...m, strategies: end - start, sum: cut(m.sum), sumSquares: cut(m.sumSquares), trades: cut(m.trades),
+    selection: m.selection && { metric: m.selection.metric, x: cut(m.selection.x), y: cut(m.selection.y) },
+  };
+};
 
 let root: string;
 beforeEach(async () => { root = await mkdtemp(join(tmpdir(), 'overfit-shards-')); });

@@ -10,6 +10,7 @@
 // - Whether any bar lost (Sortino's condition) is whether Σ net² over losing bars is > 0: a non-zero net return is
 //   at least 2⁻⁵³ in size, so its square never underflows to 0.
 import { YEAR_MS } from '../market';
+import { blockChange, logEquity, type BlockComponent } from '../blockScores';
 import type { Metrics } from '../types';
 import type { KernelColumns } from './columns';
 
@@ -260,12 +261,29 @@ const DENSE_COSTS = new Float64Array(5);
 const DENSE_ENTRY = new Float64Array(2);
 const DENSE_PICK = new Float64Array(2);
 
+/** Not a state slot: the block's figure is the change of ln(equity), its log growth. */
+const LOG_GROWTH = -1;
+
+const COMPONENT_SLOTS: Record<BlockComponent, number> = {
+  wins: WINS, trades: TRADES, grossWin: GROSS_WIN, grossLoss: GROSS_LOSS, hits: HITS, exposed: EXPOSED,
+  logGrowth: LOG_GROWTH, sum: SUM, downsideSquares: DOWNSIDE_SQUARES,
+};
+
+/** Where the kernel reads a per-block figure: the running total whose change over the block it is. */
+export const componentSlot = (component: BlockComponent): number => COMPONENT_SLOTS[component];
+
+/** A running total at a block's end; per-block figures are differences of these (walk() takes the same ones). */
+const runningTotal = (state: Float64Array, slot: number): number => (slot === LOG_GROWTH ? logEquity(state[EQUITY]) : state[slot]);
+
 /** Where a window's per-block moments go: row `row` of the BlockMoments arrays. */
 export interface MomentsTarget {
   blocks: number;
   blockBars: number;
   sum: Float64Array;
   sumSquares: Float64Array;
+  trades: Float64Array;
+  /** The selection metric's two per-block figures and the slots (componentSlot) they come from, if it needs them. */
+  selection: { x: Float64Array; y: Float64Array; slots: readonly [number, number] } | null;
   row: number;
 }
 
@@ -288,10 +306,20 @@ export function accountWindow(
   let t = start;
   if (moments) {
     const base = moments.row * moments.blocks;
+    const selection = moments.selection;
+    let trades = 0, x = 0, y = 0; // running totals at the previous block's end (ln 1 = 0 for log growth)
     for (let b = 0; b < moments.blocks; b++, t += moments.blockBars) {
       segment(pos, k, t, t + moments.blockBars, cost1, cost2, state);
       moments.sum[base + b] = state[SEGMENT_SUM];
       moments.sumSquares[base + b] = state[SEGMENT_SQUARES];
+      moments.trades[base + b] = state[TRADES] - trades;
+      trades = state[TRADES];
+      if (selection) {
+        const nextX = runningTotal(state, selection.slots[0]), nextY = runningTotal(state, selection.slots[1]);
+        selection.x[base + b] = blockChange(nextX, x);
+        selection.y[base + b] = blockChange(nextY, y);
+        [x, y] = [nextX, nextY];
+      }
     }
   }
   segment(pos, k, t, end, cost1, cost2, state);

@@ -3,14 +3,16 @@
 // accounting loop per window turns them into metrics and block moments written straight into the result columns.
 // Results are bit for bit those of backtestAllReference() (backtest.ts), whatever the order, the chunking or the
 // thread a strategy runs in: each strategy's numbers depend on that strategy and the prices only.
+import { BLOCK_SCORES } from '../blockScores';
 import { InputError } from '../errors';
+import type { SelectionMetric } from '../metrics';
 import { METRIC_NAMES, type BarWindow, type BlockMoments, type MetricName, type MetricsTable, type Strategy } from '../types';
-import { accountWindow, STATE_SLOTS } from './accounting';
+import { accountWindow, componentSlot, STATE_SLOTS } from './accounting';
 import type { KernelColumns } from './columns';
 import { ColumnCache, fillPositions, kernelOrderKey } from './positions';
 
 export { prepareColumns, shared, type KernelColumns } from './columns';
-export { accountWindow, finishMetrics, STATE_SLOTS, type WindowTotals } from './accounting';
+export { accountWindow, componentSlot, finishMetrics, STATE_SLOTS, type WindowTotals } from './accounting';
 
 /** What the backtest stage computes for every strategy: metrics on both windows, block moments of training. */
 export interface BacktestResults {
@@ -29,14 +31,20 @@ export interface KernelJob {
 
 type Allocate = (bytes: number) => ArrayBufferLike;
 
-/** Empty per-block moments for `strategies` rows over a window of `bars` bars cut into `blocks` blocks. */
-export function emptyBlockMoments(strategies: number, blocks: number, bars: number, allocate: Allocate = (b) => new ArrayBuffer(b)): BlockMoments {
+/**
+ * Empty per-block moments for `strategies` rows over a window of `bars` bars cut into `blocks` blocks, with room
+ * for the per-block figures of `selectBy` when it is not Sharpe-based.
+ */
+export function emptyBlockMoments(
+  strategies: number, blocks: number, bars: number, allocate: Allocate = (b) => new ArrayBuffer(b), selectBy?: SelectionMetric,
+): BlockMoments {
   if (!Number.isInteger(blocks) || blocks < 1 || blocks > bars) {
     throw new InputError(`must be a whole number between 1 and the window's ${bars} bars (got ${blocks})`, 'blocks');
   }
+  const column = () => new Float64Array(allocate(8 * strategies * blocks));
   return {
-    strategies, blocks, blockBars: Math.floor(bars / blocks),
-    sum: new Float64Array(allocate(8 * strategies * blocks)), sumSquares: new Float64Array(allocate(8 * strategies * blocks)),
+    strategies, blocks, blockBars: Math.floor(bars / blocks), sum: column(), sumSquares: column(), trades: column(),
+    selection: selectBy && BLOCK_SCORES[selectBy].components ? { metric: selectBy, x: column(), y: column() } : null,
   };
 }
 
@@ -46,12 +54,14 @@ function emptyTable(ids: string[], allocate: Allocate): MetricsTable {
 }
 
 /** Result columns for `strategies`, zeroed; with `allocate = shared` every thread can write its rows in place. */
-export function emptyResults(strategies: readonly Strategy[], windows: KernelJob['windows'], blocks: number, allocate: Allocate = (b) => new ArrayBuffer(b)): BacktestResults {
+export function emptyResults(
+  strategies: readonly Strategy[], windows: KernelJob['windows'], blocks: number, allocate: Allocate = (b) => new ArrayBuffer(b), selectBy?: SelectionMetric,
+): BacktestResults {
   const ids = strategies.map((s) => s.id);
   return {
     training: emptyTable(ids, allocate),
     validation: emptyTable([...ids], allocate),
-    trainingMoments: emptyBlockMoments(strategies.length, blocks, windows.training.end - windows.training.start, allocate),
+    trainingMoments: emptyBlockMoments(strategies.length, blocks, windows.training.end - windows.training.start, allocate, selectBy),
   };
 }
 
@@ -97,13 +107,17 @@ export class BacktestKernel {
     const { columns: k, job, pos, state, results } = this;
     const { training, validation } = job.windows;
     const moments = results.trainingMoments;
+    const components = moments.selection && BLOCK_SCORES[moments.selection.metric as SelectionMetric].components;
+    const selection = moments.selection && components
+      ? { x: moments.selection.x, y: moments.selection.y, slots: [componentSlot(components[0]), componentSlot(components[1])] as const }
+      : null;
     for (let i = 0; i < strategies.length; i++) {
       const row = rows[i];
       const strategy = strategies[i];
       fillPositions(strategy, k, this.cache, pos);
       const dense = changesOften(pos);
       const inSample = accountWindow(pos, k, training.start, training.end, job.costRate, state, {
-        blocks: moments.blocks, blockBars: moments.blockBars, sum: moments.sum, sumSquares: moments.sumSquares, row,
+        blocks: moments.blocks, blockBars: moments.blockBars, sum: moments.sum, sumSquares: moments.sumSquares, trades: moments.trades, selection, row,
       }, dense);
       const outOfSample = accountWindow(pos, k, validation.start, validation.end, job.costRate, state, undefined, dense);
       for (const m of METRIC_NAMES) {
