@@ -89,10 +89,13 @@ function sumsOfMoments(moments: BlockMoments, partitions: number): PartitionSums
   if (blocks % partitions !== 0) throw new InputError(`must divide the ${blocks} blocks of the moments (got ${partitions})`, 'partitions');
   const per = blocks / partitions;
   if (per * blockBars * (partitions / 2) < 2) throw new InputError(`${blocks} blocks of ${blockBars} bars are too few for ${partitions} partitions`, 'moments');
+  if (moments.sum.length < n * blocks || moments.sumSquares.length < n * blocks) throw new InputError(`needs ${n} × ${blocks} sums and sums of squares`, 'moments');
   const sum = new Float64Array(partitions * n);
   const sumSquares = new Float64Array(partitions * n);
   for (let i = 0; i < n; i++) {
     for (let b = 0; b < blocks; b++) {
+      const s = moments.sum[i * blocks + b], q = moments.sumSquares[i * blocks + b];
+      if (!Number.isFinite(s) || !Number.isFinite(q)) throw new InputError(`must be finite numbers (strategy ${i}, block ${b}: Σr ${s}, Σr² ${q})`, 'moments');
       const at = Math.floor(b / per) * n + i;
       sum[at] += moments.sum[i * blocks + b];
       sumSquares[at] += moments.sumSquares[i * blocks + b];

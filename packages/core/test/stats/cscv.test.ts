@@ -143,6 +143,17 @@ describe('PBO by CSCV', () => {
     expect(r.probabilityOfLoss).toBeLessThan(0.01);
   });
 
+  it('refuses block moments that are not finite numbers', () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const m = momentsOf(matrix, 4);
+      m.sum[5] = bad;
+      expect(() => probabilityOfBacktestOverfitting(m, { partitions: 2 })).toThrow(InputError);
+      const n = momentsOf(matrix, 4);
+      n.sumSquares[2] = bad;
+      expect(() => probabilityOfBacktestOverfitting(n, { partitions: 2 })).toThrow(/moments/);
+    }
+  });
+
   it('refuses impossible partitions and ragged input', () => {
     expect(() => probabilityOfBacktestOverfitting(matrix, { partitions: 3 })).toThrow(InputError);
     expect(() => probabilityOfBacktestOverfitting(momentsOf(matrix, 4), { partitions: 16 })).toThrow(/partitions/);
