@@ -1,13 +1,38 @@
 // Probability of Backtest Overfitting by combinatorially symmetric cross-validation (Bailey, Borwein, López de
 // Prado & Zhu 2017). Cut the bars into S partitions; for each of the C(S, S/2) ways to call half of them
-// in-sample, pick the strategy with the best in-sample Sharpe and see where it ranks among all strategies on the
-// other half. PBO is the share of splits in which the in-sample winner lands in the bottom half out of sample.
+// in-sample, pick the strategy with the best in-sample score (the Sharpe ratio, or the run's selection metric from
+// per-block components) and see where it ranks among all strategies on the other half. PBO is the share of splits
+// in which the in-sample winner lands in the bottom half out of sample.
 import { InputError } from '../errors';
 import { createRng } from '../random';
 import type { BlockMoments } from '../types';
 
 // Local aliases: jest runs modules in a vm context where a global lookup (Math.sqrt) in a hot loop costs ~30×.
 const { abs, sqrt } = Math;
+
+/**
+ * CSCV input for any selection metric that can be computed from two additive per-block components (the kernel's
+ * per-block figures): e.g. win rate from wins and trades, or the Sharpe ratio from Σr and Σr².
+ */
+export interface BlockScores {
+  strategies: number;
+  blocks: number;
+  blockBars: number;
+  /** Two additive per-block components per strategy, laid out [i * blocks + b] (e.g. wins and trades, or Σr and Σr²). */
+  x: Float64Array;
+  y: Float64Array;
+  /** The metric on a union of blocks from the summed components and its bar count; higher is better; NaN = undefined (ranks below every defined value, never selected). */
+  score: (x: number, y: number, bars: number) => number;
+  /** Optional eligibility: a strategy can be the in-sample winner only if the summed `counts` over the in-sample half ≥ `minimum` (e.g. trades ≥ min-trades/2). */
+  eligibility?: { counts: Float64Array; minimum: number };
+  /**
+   * Optional: did the winner lose out of sample, from its summed out-of-sample components? Without it
+   * `probabilityOfLoss` is NaN: a score alone (a win rate) does not say whether money was lost.
+   */
+  loss?: (x: number, y: number, bars: number) => boolean;
+  /** What the score is, reported as the result's `metric` (default 'score'). */
+  label?: string;
+}
 
 export interface CscvOptions {
   /** S: an even number of partitions (16 gives C(16, 8) = 12,870 splits). */
@@ -349,23 +374,61 @@ export function leastSquares(x: ArrayLike<number>, y: ArrayLike<number>): { slop
 
 const isMoments = (input: unknown): input is BlockMoments =>
   typeof input === 'object' && input !== null && 'sumSquares' in input && 'blocks' in input;
+const isScores = (input: unknown): input is BlockScores =>
+  typeof input === 'object' && input !== null && 'score' in input && typeof (input as BlockScores).score === 'function';
 
 /** The Sharpe forms' loss: the winner's out-of-sample Sharpe is negative, i.e. it lost money (Σr < 0). */
 const sharpeLoss = (sum: number, sumSquares: number, bars: number) => sharpeScore(sum, sumSquares, bars) < 0;
 
+/** The win rate of a union of blocks from its wins and trades; NaN without trades. A `BlockScores` score. */
+export const winRateScore = (wins: number, trades: number): number => (trades > 0 ? wins / trades : Number.NaN);
+
 /**
- * PBO by CSCV, from one return series per strategy (equal lengths) or from the backtest's per-block moments,
- * ranked by the per-bar Sharpe ratio (`sharpeScore`). The two differ only in the bars dropped at the end: ⌊T/S⌋·S
- * bars are used from series, blocks·blockBars (blockBars = ⌊T/blocks⌋) from moments; when both divide T exactly
- * the results are the same.
+ * Block moments as `BlockScores` ranked by the per-bar Sharpe ratio, with a loss when the out-of-sample Sharpe is
+ * negative: `probabilityOfBacktestOverfitting` gives the same result for both, bit for bit.
  */
-export function probabilityOfBacktestOverfitting(input: ArrayLike<ArrayLike<number>> | BlockMoments, options: CscvOptions = {}): CscvResult {
+export function sharpeBlockScores(moments: BlockMoments): BlockScores {
+  const { strategies, blocks, blockBars } = moments;
+  return { strategies, blocks, blockBars, x: moments.sum, y: moments.sumSquares, score: sharpeScore, loss: sharpeLoss, label: 'sharpe' };
+}
+
+/** BlockScores summed into partitions, with the eligibility counts. */
+function rankingOfScores(input: BlockScores, partitions: number): { sums: PartitionSums; ranking: Ranking } {
+  const { strategies: n, blocks, blockBars, eligibility } = input;
+  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(blocks) || blocks < 1 || !Number.isInteger(blockBars) || blockBars < 1) {
+    throw new InputError(`needs whole numbers of strategies, blocks ≥ 1 and blockBars ≥ 1 (got ${n}, ${blocks}, ${blockBars})`, 'scores');
+  }
+  checkBlocks(blocks, blockBars, partitions, 'scores');
+  const [x, y] = partitionSums(n, blocks, partitions, 'scores', input.x, input.y);
+  let counts: Float64Array | undefined;
+  if (eligibility) {
+    if (!Number.isFinite(eligibility.minimum)) throw new InputError(`must be a finite number (got ${eligibility.minimum})`, 'eligibility.minimum');
+    [counts] = partitionSums(n, blocks, partitions, 'eligibility.counts', eligibility.counts);
+  }
+  return {
+    sums: { strategies: n, partitions, barsPerPartition: (blocks / partitions) * blockBars, x, y },
+    ranking: { score: input.score, counts, minimum: eligibility?.minimum ?? 0, loss: input.loss, metric: input.label ?? 'score' },
+  };
+}
+
+/**
+ * PBO by CSCV, from one return series per strategy (equal lengths) or from the backtest's per-block moments, both
+ * ranked by the per-bar Sharpe ratio (`sharpeScore`), or from `BlockScores`, ranked by any metric of two additive
+ * per-block components (the run's selection metric, e.g. win rate), with optional eligibility. Series and moments
+ * differ only in the bars dropped at the end: ⌊T/S⌋·S bars are used from series, blocks·blockBars
+ * (blockBars = ⌊T/blocks⌋) from moments and scores; when both divide T exactly the results are the same.
+ */
+export function probabilityOfBacktestOverfitting(input: ArrayLike<ArrayLike<number>> | BlockMoments | BlockScores, options: CscvOptions = {}): CscvResult {
   const partitions = options.partitions ?? 16;
   checkPartitions(partitions);
   const maxSplits = options.maxSplits ?? Number.POSITIVE_INFINITY;
   if (!(maxSplits >= 1) || (Number.isFinite(maxSplits) && !Number.isInteger(maxSplits))) throw new InputError(`must be a whole number ≥ 1 (got ${maxSplits})`, 'maxSplits');
   const masks = splitMasks(partitions, maxSplits, options.seed ?? 0);
   const all = binomial(partitions, partitions / 2);
+  if (isScores(input)) {
+    const { sums, ranking } = rankingOfScores(input, partitions);
+    return cscv(sums, masks, all, ranking);
+  }
   const sums = isMoments(input) ? sumsOfMoments(input, partitions) : sumsOfReturns(input, partitions);
   return cscv(sums, masks, all, { score: sharpeScore, minimum: 0, loss: sharpeLoss, metric: 'sharpe' });
 }
