@@ -138,6 +138,23 @@ export function evaluatePositions(pos: Int8Array, market: Market, window: BarWin
 }
 
 /** Equity after each bar of the window (length end − start), starting from 1 before the first bar. */
+/**
+ * Net per-bar returns of positions over a window: bar t's (1 + h[t]·r[t]) · (1 − c·|pos[t] − pos[t−1]|) − 1, the
+ * value walk() sums. Statistics read these, not ratios of the equity curve, which underflows under heavy costs.
+ */
+export function netReturns(pos: Int8Array, market: Market, window: BarWindow, costs: Costs): Float64Array {
+  const close = market.series.close;
+  checkWindow(window, close.length);
+  const c = costRate(costs);
+  const out = new Float64Array(window.end - window.start);
+  for (let t = window.start; t < window.end; t++) {
+    const held = t > 0 ? pos[t - 1] : 0;
+    const gross = t > 0 ? 1 + held * (close[t] / close[t - 1] - 1) : 1;
+    out[t - window.start] = gross * (1 - c * Math.abs(pos[t] - held)) - 1;
+  }
+  return out;
+}
+
 export function equityCurve(pos: Int8Array, market: Market, window: BarWindow, costs: Costs): Float64Array {
   const curve = new Float64Array(window.end - window.start);
   walk(pos, market, window, costs, curve);

@@ -1,19 +1,21 @@
 // Stage 4 — validate: re-test the selected strategy on the held-out bars it was never chosen on, and measure
 // how far it falls. The validation window continues from the training window: indicators and the open
-// position carry over, nothing restarts from flat. Then it measures the whole selection process (PBO, deflated
-// Sharpe, SPA, walk-forward, null markets; see overfitting.ts) into overfitting_report.json.
+// position carry over, nothing restarts from flat. Then it asks whether the selected strategy is skilled or lucky
+// (deflated Sharpe, null markets, PBO, SPA, walk-forward; see overfitting.ts and verdict.ts) and writes the one
+// verdict of the run into overfitting_report.json.
 import {
   buyAndHold, createMarket, evaluatePositions, METRIC_NAMES, positions, SELECTION_METRIC_FIELDS, splitWindows,
-  type BarWindow, type DataRef, type MetricName, type PriceSeries, type SelectionMetric, type Strategy,
+  type BarWindow, type DataRef, type MetricName, type OverfittingReport, type PriceSeries, type SelectionMetric, type Strategy, type VerdictLevel,
 } from '@overfit/core';
 import { buildOverfittingReport } from './overfitting';
 import type { LoadedPrices } from '@overfit/data';
 import {
   eventKey, getJson, parseBlockMoments, parseStageEvent, parseTrainingPerformance, putJson, runKeys,
-  type ArtifactStore, type StrategiesDocument, type StageEvent, type ValidationResults, type Verdict, type WindowInfo,
+  type ArtifactStore, type OriginalRuleVerdict, type StrategiesDocument, type StageEvent, type ValidationResults, type WindowInfo,
 } from '@overfit/store';
 
-export { buildOverfittingReport, verdictOf } from './overfitting';
+export { buildOverfittingReport } from './overfitting';
+export { verdictOf } from './verdict';
 
 export interface ValidateInput extends StageEvent {
   bestStrategyKey: string;
@@ -26,7 +28,10 @@ export interface ValidateInput extends StageEvent {
 export interface ValidateOutput {
   validationResultsKey: string;
   overfittingReportKey: string;
-  verdict: Verdict;
+  /** The run's verdict (overfitting_report.json) and its one-sentence headline. */
+  verdict: VerdictLevel;
+  headline: string;
+  tone: OverfittingReport['verdict']['tone'];
   /** Relative fall of the selection metric from training to validation (0.2 = fell by 20 %). */
   drop: number | null;
 }
@@ -51,18 +56,18 @@ const relative = (from: number, to: number): number | null => {
 
 const percent = (x: number): string => `${(x * 100).toFixed(1)} %`;
 
-/** A drop larger than the threshold is overfitting; an undefined validation value (no trades) proves nothing. */
+/** The original rule: a drop larger than the threshold is overfitting; an undefined value proves nothing. */
 export function judge(metric: SelectionMetric, training: number, validation: number, threshold: number) {
   const change = relative(training, validation);
   const drop = change === null ? null : -change;
   if (drop === null) {
-    return { drop, verdict: 'inconclusive' as Verdict, explanation: `${metric} is undefined on ${Number.isNaN(validation) ? 'validation' : 'training'} (no trades or no variation), so the fall cannot be measured.` };
+    return { drop, verdict: 'inconclusive' as OriginalRuleVerdict, explanation: `${metric} is undefined on ${Number.isNaN(validation) ? 'validation' : 'training'} (no trades or no variation), so the fall cannot be measured.` };
   }
   const overfit = drop > threshold;
   const moved = drop >= 0 ? `fell ${percent(drop)}` : `rose ${percent(-drop)}`;
   return {
     drop,
-    verdict: (overfit ? 'overfit' : 'held_up') as Verdict,
+    verdict: (overfit ? 'overfit' : 'held_up') as OriginalRuleVerdict,
     explanation: `${metric} ${moved} from training (${training.toPrecision(4)}) to validation (${validation.toPrecision(4)}); ` +
       (overfit ? `more than the ${percent(threshold)} threshold: the training result was mostly selection luck.` : `within the ${percent(threshold)} threshold.`),
   };
@@ -102,8 +107,7 @@ export async function run(input: ValidateInput, deps: { store: ArtifactStore; lo
     buyAndHold: { training: buyAndHold(market, windows.training), validation: buyAndHold(market, windows.validation) },
     relativeChange: Object.fromEntries(METRIC_NAMES.map((m) => [m, relative(training[m], validation[m])])) as Record<MetricName, number | null>,
     selection: { metric: config.selectBy, training: training[field], validation: validation[field], drop: verdict.drop },
-    verdict: verdict.verdict,
-    explanation: verdict.explanation,
+    originalRule: { verdict: verdict.verdict, explanation: verdict.explanation },
   };
   const report = buildOverfittingReport({
     config, market, windows, strategies, selected: strategy,
@@ -114,5 +118,8 @@ export async function run(input: ValidateInput, deps: { store: ArtifactStore; lo
   const keys = runKeys(input.runId);
   await putJson(deps.store, keys.validationResults, results);
   await putJson(deps.store, keys.overfittingReport, report);
-  return { validationResultsKey: keys.validationResults, overfittingReportKey: keys.overfittingReport, verdict: verdict.verdict, drop: verdict.drop };
+  return {
+    validationResultsKey: keys.validationResults, overfittingReportKey: keys.overfittingReport,
+    verdict: report.verdict.level, headline: report.verdict.headline, tone: report.verdict.tone, drop: verdict.drop,
+  };
 }

@@ -23,7 +23,8 @@ export interface BestStrategyDocument {
   leaders: { id: string; value: number }[];
 }
 
-export type Verdict = 'overfit' | 'held_up' | 'inconclusive';
+/** The original project's rule on the selection metric's fall: one line of the report, not its verdict. */
+export type OriginalRuleVerdict = 'overfit' | 'held_up' | 'inconclusive';
 
 export interface WindowInfo extends BarWindow {
   bars: number;
@@ -43,6 +44,6 @@ export interface ValidationResults {
   /** (validation − training) / |training| for every metric; null where undefined. */
   relativeChange: Record<MetricName, number | null>;
   selection: { metric: SelectionMetric; training: number; validation: number; drop: number | null };
-  verdict: Verdict;
-  explanation: string;
+  /** The original rule (overfit when the selection metric falls by more than overfitThreshold); the run's verdict is overfitting_report.json's. */
+  originalRule: { verdict: OriginalRuleVerdict; explanation: string };
 }

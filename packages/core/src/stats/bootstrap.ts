@@ -132,7 +132,10 @@ export function dataSnoopingTests(input: SnoopingInput): { realityCheck: Reality
 
   // SPA: studentised by ω̂; a strategy identical to the benchmark (ω̂ = 0) says nothing and is left out.
   const scale = new Float64Array(n); // √T / ω̂, 0 when left out
-  const threshold = sqrt(2 * Math.log(Math.log(T)));
+  // √(2 ln ln T), 0 where ln ln T ≤ 0 (T ≤ e): it was NaN at T = 2, which re-centred every strategy at 0 and broke
+  // lower ≤ consistent ≤ upper. The centres obey max(mean, 0) ≥ consistent ≥ mean for any threshold ≥ 0, and all
+  // three statistics read the same replicates, so the p-values are ordered replicate by replicate.
+  const threshold = sqrt(2 * max(0, Math.log(Math.log(T))));
   const lowerCentre = new Float64Array(n), consistentCentre = new Float64Array(n);
   let spaStatistic = 0, spaBest = -1;
   for (let k = 0; k < n; k++) {
@@ -140,7 +143,7 @@ export function dataSnoopingTests(input: SnoopingInput): { realityCheck: Reality
     if (!(omega > 0)) continue;
     scale[k] = root / omega;
     lowerCentre[k] = max(means[k], 0);
-    consistentCentre[k] = means[k] >= (-threshold * omega) / root ? means[k] : 0;
+    consistentCentre[k] = means[k] >= 0 || means[k] >= (-threshold * omega) / root ? means[k] : 0;
     const t = means[k] * scale[k];
     if (spaBest < 0 || t > spaStatistic) spaBest = k;
     spaStatistic = max(spaStatistic, t);

@@ -3,6 +3,7 @@
 // approximations lose all relative accuracy.
 
 const SQRT_PI = Math.sqrt(Math.PI);
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /** erfc(x) for x ≥ 0: a positive-term series of erf below 2.5, the continued fraction of erfc above. */
 function erfcPositive(x: number): number {
@@ -16,11 +17,17 @@ function erfcPositive(x: number): number {
     }
     return 1 - (2 / SQRT_PI) * Math.exp(-x * x) * sum;
   }
-  // erfc(x) = e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), evaluated from the tail; 80 levels are
-  // far more than x ≥ 2.5 needs.
+  return Math.exp(-x * x) / SQRT_PI / erfcFraction(x);
+}
+
+/**
+ * x + (1/2)/(x + 1/(x + (3/2)/(x + …))) for x ≥ 2.5, evaluated from the tail (80 levels are far more than needed):
+ * erfc(x) = e^(−x²)/√π / this. Kept apart so the far tail can use it without e^(−x²), which underflows at x ≈ 27.
+ */
+function erfcFraction(x: number): number {
   let fraction = x;
   for (let n = 80; n >= 1; n--) fraction = x + n / 2 / fraction;
-  return Math.exp(-x * x) / SQRT_PI / fraction;
+  return fraction;
 }
 
 export function erfc(x: number): number {
@@ -33,7 +40,11 @@ export function normalCdf(x: number): number {
   return 0.5 * erfc(-x / Math.SQRT2);
 }
 
-/** Φ⁻¹(p): Acklam's rational approximation (relative error 1.2e-9), then one Halley step on the exact Φ. */
+/**
+ * Φ⁻¹(p): Acklam's rational approximation (relative error 1.2e-9), then one Halley step on the exact Φ. Subnormal
+ * p (below ~2.2e-308, x < −37.5) included: there the step is taken on Mills' ratio in log space, since φ(x) and
+ * Φ(x) themselves lose their digits and e^(x²/2) overflows (Φ⁻¹(1e-320) = −38.269125343032651, not NaN).
+ */
 export function normalQuantile(p: number): number {
   if (Number.isNaN(p) || p < 0 || p > 1) return Number.NaN;
   if (p === 0) return Number.NEGATIVE_INFINITY;
@@ -52,6 +63,12 @@ export function normalQuantile(p: number): number {
     const q = p - 0.5;
     const r = q * q;
     x = ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  }
+  if (x < -30) {
+    // u = (Φ(x) − p)/φ(x) = Φ(x)/φ(x) − p/φ(x): Mills' ratio from the continued fraction (z = −x/√2:
+    // Φ(x)/φ(x) = 1/(√2·F(z))) and p/φ(x) = exp(ln p + x²/2 + ln √(2π)); neither underflows nor overflows.
+    const u = 1 / (Math.SQRT2 * erfcFraction(-x / Math.SQRT2)) - Math.exp(Math.log(p) + (x * x) / 2 + LOG_SQRT_2PI);
+    return x - u / (1 + (x * u) / 2);
   }
   // One Halley step on Φ(x) − p, computed from whichever tail is small so precision holds near 1 as well.
   const error = p < 0.5 ? normalCdf(x) - p : (1 - p) - normalCdf(-x);

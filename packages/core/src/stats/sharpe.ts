@@ -39,17 +39,24 @@ export function probabilisticSharpeRatio({ sharpe, benchmarkSharpe, observations
 /** MinTRL: the bars of track record needed for PSR(benchmark) to reach `confidence`; Infinity if SR ≤ SR*. */
 export function minimumTrackRecordLength(input: Omit<PsrInput, 'observations'> & { confidence: number }): number {
   const { sharpe, benchmarkSharpe, skewness, kurtosis, confidence } = input;
+  // Without these checks a NaN benchmark fell through `!(SR > SR*)` and came back as "never" (Infinity).
+  check(Number.isFinite(sharpe), 'sharpe', 'finite', sharpe);
+  check(Number.isFinite(benchmarkSharpe), 'benchmarkSharpe', 'finite', benchmarkSharpe);
   check(confidence > 0 && confidence < 1, 'confidence', 'strictly between 0 and 1', confidence);
   const factor = sharpeVarianceFactor(sharpe, skewness, kurtosis);
   if (!(sharpe > benchmarkSharpe)) return Number.POSITIVE_INFINITY;
   return 1 + factor * (normalQuantile(confidence) / (sharpe - benchmarkSharpe)) ** 2;
 }
 
-/** (1 − γ)·Φ⁻¹(1 − 1/N) + γ·Φ⁻¹(1 − 1/(N·e)): the expected maximum of N independent standard normals. */
+/**
+ * (1 − γ)·Φ⁻¹(1 − 1/N) + γ·Φ⁻¹(1 − 1/(N·e)): the expected maximum of N independent standard normals. Computed as
+ * −(1 − γ)·Φ⁻¹(1/N) − γ·Φ⁻¹(1/(N·e)) (Φ⁻¹(1 − q) = −Φ⁻¹(q)): 1 − 1/N keeps only ~16 − log10 N digits of 1/N, which
+ * made the value drift from N ≈ 1e12 and become Infinity at N = 2^53 (1 − 2^−53 rounds to 1).
+ */
 export function expectedMaxStandardNormal(trials: number): number {
   check(Number.isInteger(trials) && trials >= 1, 'trials', 'an integer ≥ 1', trials);
   if (trials === 1) return 0; // one draw: its expectation; the approximation's Φ⁻¹(0) has no meaning there
-  return (1 - EULER_MASCHERONI) * normalQuantile(1 - 1 / trials) + EULER_MASCHERONI * normalQuantile(1 - 1 / (trials * Math.E));
+  return -(1 - EULER_MASCHERONI) * normalQuantile(1 / trials) - EULER_MASCHERONI * normalQuantile(1 / (trials * Math.E));
 }
 
 /** E[max SR] of N unskilled trials whose Sharpe ratios vary with variance V across trials. */
@@ -85,15 +92,25 @@ export interface HaircutInput {
 }
 
 export interface HaircutResult {
-  /** Two-sided p-value of t = SR·√T, unadjusted. */
+  /**
+   * One-sided p-value of t = SR·√T for H1: SR > 0, unadjusted: Φ(−t). A trading strategy is a discovery only if it
+   * makes money, so a strongly losing one has p near 1, not near 0 (the two-sided p counted them as discoveries).
+   */
   pValue: number;
+  /** The p-value adjusted for the N trials (Bonferroni, Holm or BHY over all trials' one-sided p-values). */
   adjustedPValue: number;
+  /**
+   * The Sharpe ratio whose single-test p-value is the adjusted one: t* / √T with t* = −Φ⁻¹(p*), floored at 0 (p* ≥ 1/2:
+   * no evidence of SR > 0 is left) and never above SR. Unchanged (= SR) when nothing was adjusted (p* = p) and for
+   * SR ≤ 0, which has no positive Sharpe to take a haircut from.
+   */
   haircutSharpe: number;
-  /** 1 − haircut SR / SR: the share of the Sharpe ratio attributed to the number of trials. */
+  /** 1 − haircut SR / SR: the share of the Sharpe ratio attributed to the number of trials; 0 for SR ≤ 0. */
   haircut: number;
 }
 
-const twoSidedP = (sharpe: number, observations: number) => 2 * normalCdf(-Math.abs(sharpe) * Math.sqrt(observations));
+/** Φ(−SR·√T): the one-sided p-value of H1: SR > 0. */
+const oneSidedP = (sharpe: number, observations: number) => normalCdf(-sharpe * Math.sqrt(observations));
 
 /** Holm's step-down and BHY's step-up adjusted p-value of the trial whose raw p-value is `p`, among `all`. */
 function adjustedP(method: HaircutMethod, p: number, trials: number, all: number[] | undefined): number {
@@ -122,10 +139,12 @@ export function haircutSharpe({ sharpe, observations, trials, method, allSharpes
   check(Number.isInteger(trials) && trials >= 1, 'trials', 'an integer ≥ 1', trials);
   check(['bonferroni', 'holm', 'bhy'].includes(method), 'method', 'bonferroni, holm or bhy', method);
   if (allSharpes && allSharpes.length !== trials) throw new InputError(`has ${allSharpes.length} values but trials is ${trials}`, 'allSharpes');
-  const pValue = twoSidedP(sharpe, observations);
-  const all = allSharpes ? Array.from(allSharpes, (s) => (Number.isFinite(s) ? twoSidedP(s, observations) : 1)) : undefined;
+  const pValue = oneSidedP(sharpe, observations);
+  const all = allSharpes ? Array.from(allSharpes, (s) => (Number.isFinite(s) ? oneSidedP(s, observations) : 1)) : undefined;
   const adjustedPValue = adjustedP(method, pValue, trials, all);
-  const haircutT = adjustedPValue >= 1 ? 0 : normalQuantile(1 - adjustedPValue / 2);
-  const haircut = (Math.sign(sharpe) * haircutT) / Math.sqrt(observations);
-  return { pValue, adjustedPValue, haircutSharpe: haircut, haircut: sharpe === 0 ? 0 : 1 - haircut / sharpe };
+  if (!(sharpe > 0) || adjustedPValue === pValue) return { pValue, adjustedPValue, haircutSharpe: sharpe, haircut: 0 };
+  // t* = −Φ⁻¹(p*) from the small tail: Φ⁻¹(1 − p*) loses digits as p* → 0 and is ∞ once 1 − p* rounds to 1 (t ≳ 8).
+  const haircutT = Math.max(0, -normalQuantile(adjustedPValue));
+  const haircut = Math.min(sharpe, haircutT / Math.sqrt(observations));
+  return { pValue, adjustedPValue, haircutSharpe: haircut, haircut: 1 - haircut / sharpe };
 }

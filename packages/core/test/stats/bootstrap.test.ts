@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   InputError, realityCheck, stationaryBootstrapCounts, stationaryBootstrapVariance, superiorPredictiveAbility,
 } from '../../src';
@@ -79,6 +80,25 @@ describe('Reality Check and SPA', () => {
       expect(spa.lower).toBeLessThanOrEqual(spa.consistent);
       expect(spa.consistent).toBeLessThanOrEqual(spa.upper);
     }
+  });
+
+  it('keeps lower ≤ consistent ≤ upper at any T, T = 2 included (√(2 ln ln 2) was NaN)', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 2, max: 12 }).chain((T) => fc.record({
+        rows: fc.array(fc.array(fc.integer({ min: -5, max: 5 }), { minLength: T, maxLength: T }), { minLength: 1, maxLength: 6 }),
+        seed: fc.integer({ min: 0, max: 1000 }),
+      })),
+      ({ rows, seed }) => {
+        const T = rows[0].length;
+        const returns = rows.map((r) => Float64Array.from(r, (x) => x / 100));
+        const spa = superiorPredictiveAbility({ returns, benchmark: zeros(T), meanBlockLength: 1, replicates: 50, seed });
+        expect(spa.lower).toBeLessThanOrEqual(spa.consistent);
+        expect(spa.consistent).toBeLessThanOrEqual(spa.upper);
+      },
+    ), { numRuns: 200 });
+    // The case the audit found: T = 2, one strategy with a positive mean.
+    const spa = superiorPredictiveAbility({ returns: [Float64Array.of(0.02, 0.01)], benchmark: zeros(2), meanBlockLength: 1, replicates: 200, seed: 1 });
+    expect(spa.consistent).toBeLessThanOrEqual(spa.upper);
   });
 
   it('judges strategies by their excess over the benchmark; a copy of the benchmark (ω̂ = 0) is left out', () => {

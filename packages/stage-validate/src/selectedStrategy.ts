@@ -1,0 +1,73 @@
+// Statistics about one strategy's Sharpe ratio: alone (PSR, MinTRL), and deflated for the search that found it
+// (DSR, MinBTL, haircuts). Returns come from the kernel's own formula (netReturns), never from ratios of an equity
+// curve, which underflow once heavy costs drive equity towards 0.
+import {
+  deflatedSharpeRatio, expectedMaxSharpe, finiteOrNull, haircutSharpe, minimumBacktestLength, minimumTrackRecordLength,
+  netReturns, positions, probabilisticSharpeRatio, sampleMoments, YEAR_MS,
+  type BarWindow, type Costs, type Market, type OverfittingReport, type SharpeInference, type Strategy,
+} from '@overfit/core';
+
+const CONFIDENCE = 0.95;
+
+export function sharpeInference(strategy: Strategy, market: Market, window: BarWindow, costs: Costs): SharpeInference {
+  const m = sampleMoments(netReturns(positions(strategy, market), market, window, costs));
+  const defined = Number.isFinite(m.sharpe);
+  const moments = { sharpe: m.sharpe, benchmarkSharpe: 0, skewness: m.skewness, kurtosis: m.kurtosis };
+  return {
+    strategyId: strategy.id,
+    observations: m.observations,
+    sharpe: finiteOrNull(m.sharpe),
+    sharpeAnnual: finiteOrNull(m.sharpe * Math.sqrt(market.periodsPerYear)),
+    skewness: finiteOrNull(m.skewness),
+    kurtosis: finiteOrNull(m.kurtosis),
+    probabilisticSharpe: defined ? probabilisticSharpeRatio({ ...moments, observations: m.observations }) : null,
+    minimumTrackRecordBars: defined && m.sharpe > 0 ? minimumTrackRecordLength({ ...moments, confidence: CONFIDENCE }) : null,
+  };
+}
+
+/**
+ * DSR of `inference` after `trials` strategies of which `effective` were independent. The variance of the trials'
+ * Sharpe estimates under the null (no skill) is that of one estimate, 1/(T − 1): with it E[max SR] is what luck
+ * alone gives the best of the independent trials. (The spread of the trials' own Sharpe ratios would include every
+ * real difference between them — skill, and fees — and make the bar too high for any strategy.)
+ */
+export function deflatedSharpe(inference: SharpeInference, trials: number, effective: number, periodsPerYear: number): OverfittingReport['deflatedSharpe'] {
+  const { sharpe, skewness, kurtosis, observations, strategyId } = inference;
+  if (sharpe === null || skewness === null || kurtosis === null) return null;
+  const independent = Math.max(1, Math.round(effective));
+  const stats = { trials: independent, sharpeVariance: 1 / (observations - 1), sharpe, observations, skewness, kurtosis };
+  let value: number;
+  try {
+    value = deflatedSharpeRatio(stats);
+  } catch {
+    return null; // moments that cannot come from one series (a near-constant one): no inference
+  }
+  const expected = expectedMaxSharpe(stats);
+  return {
+    strategyId, trials, effectiveTrials: effective, sharpeVariance: stats.sharpeVariance, expectedMaxSharpe: expected,
+    expectedMaxSharpeAnnual: expected * Math.sqrt(periodsPerYear), sharpe, observations, skewness, kurtosis, value,
+  };
+}
+
+/** Years of history below which the independent trials can be expected to show the strategy's annual Sharpe by luck. */
+export function backtestLength(inference: SharpeInference, effective: number, trainingBars: number, barMs: number): OverfittingReport['minimumBacktestLength'] {
+  const target = inference.sharpeAnnual;
+  if (target === null || !(target > 0)) return null;
+  const trials = Math.max(1, Math.round(effective));
+  return {
+    strategyId: inference.strategyId, trials, targetSharpeAnnual: target,
+    years: minimumBacktestLength({ trials, targetSharpe: target }), availableYears: (trainingBars * barMs) / YEAR_MS,
+  };
+}
+
+/** Harvey & Liu's haircut of the strategy's Sharpe ratio for all N trials, by their per-bar Sharpe ratios. */
+export function haircuts(inference: SharpeInference, allSharpes: Float64Array, periodsPerYear: number): OverfittingReport['haircut'] {
+  const { sharpe, observations, strategyId, sharpeAnnual } = inference;
+  if (sharpe === null || sharpeAnnual === null || allSharpes.length < 1) return null;
+  const rootP = Math.sqrt(periodsPerYear);
+  const methods = Object.fromEntries((['bonferroni', 'holm', 'bhy'] as const).map((method) => {
+    const h = haircutSharpe({ sharpe, observations, trials: allSharpes.length, method, allSharpes });
+    return [method, { ...h, haircutSharpeAnnual: h.haircutSharpe * rootP }];
+  })) as NonNullable<OverfittingReport['haircut']>['methods'];
+  return { strategyId, sharpeAnnual, observations, trials: allSharpes.length, methods };
+}
