@@ -74,23 +74,24 @@ export function deriveSeed(seed: number, ...parts: (number | string)[]): number 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 /**
- * Tests read from an older report that has no verdict.tests: DSR of the best-by-Sharpe strategy, SPA and the
- * Reality Check (vs buy-and-hold), the selected strategy's PSR. Shown with a `*` so they are not mistaken for
- * the verdict's own list.
+ * Tests read from an older report (format 1) that has no verdict.tests: DSR of the best-by-Sharpe strategy, SPA and
+ * the Reality Check (vs buy-and-hold), the selected strategy's PSR. Read loosely, since the format moves on; shown
+ * with a `*` so they are not mistaken for the verdict's own list.
  */
 export function derivedTests(report: OverfittingReport): VerdictTest[] {
-  const tests: VerdictTest[] = [];
+  const r = report as unknown as {
+    deflatedSharpe?: { value?: number } | null; selected?: { probabilisticSharpe?: number | null };
+    dataSnooping?: { spa?: { consistent?: number }; realityCheck?: { pValue?: number } } | null;
+  };
   const p = (value: number | null | undefined): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
-  const fires = (pValue: number | null) => (pValue === null ? null : pValue < 0.05);
-  const dsr = report.deflatedSharpe ? p(1 - report.deflatedSharpe.value) : null;
-  tests.push({ id: 'dsr*', label: 'DSR ≥ 0.95 (best by Sharpe)', pValue: dsr, fires: fires(dsr) });
-  const psr = p(report.selected?.probabilisticSharpe === null || report.selected?.probabilisticSharpe === undefined ? null : 1 - report.selected.probabilisticSharpe);
-  tests.push({ id: 'psr*', label: 'PSR(0) ≥ 0.95 of the selected', pValue: psr, fires: fires(psr) });
-  const spa = p(report.dataSnooping?.spa.consistent);
-  tests.push({ id: 'spa*', label: 'SPA vs buy-and-hold', pValue: spa, fires: fires(spa) });
-  const rc = p(report.dataSnooping?.realityCheck.pValue);
-  tests.push({ id: 'rc*', label: 'Reality Check vs buy-and-hold', pValue: rc, fires: fires(rc) });
-  return tests;
+  const complement = (value: number | null | undefined): number | null => (p(value) === null ? null : 1 - (value as number));
+  const test = (id: string, label: string, pValue: number | null): VerdictTest => ({ id, label, pValue, fires: pValue === null ? null : pValue < 0.05 });
+  return [
+    test('dsr*', 'DSR ≥ 0.95 (best by Sharpe)', complement(r.deflatedSharpe?.value)),
+    test('psr*', 'PSR(0) ≥ 0.95 of the selected', complement(r.selected?.probabilisticSharpe)),
+    test('spa*', 'SPA vs buy-and-hold', p(r.dataSnooping?.spa?.consistent)),
+    test('rc*', 'Reality Check vs buy-and-hold', p(r.dataSnooping?.realityCheck?.pValue)),
+  ];
 }
 
 /** verdict.tests when the report has them (the shape of issue 12's verdict), else derivedTests. */
@@ -251,25 +252,32 @@ export function checkTargets(tab: Tabulation): TargetCheck[] {
     detail: noEdge.length === 0 ? 'no no-edge rows' : falseSkill.length === 0 ? `max ${pct(noEdge.reduce((a, c) => ((c.skill.rate ?? 0) > (a.rate ?? 0) ? c.skill : a), noEdge[0].skill))}` : falseSkill.map((c) => `${row(c)} ${pct(c.skill)}`).join(', '),
   });
 
-  const weak = planted.filter((c) => c.skill.rate === null || c.skill.rate < TARGETS.minPower);
+  const measured = planted.filter((c) => c.skill.of > 0);
+  const weak = measured.filter((c) => (c.skill.rate ?? 0) < TARGETS.minPower);
   checks.push({
     name: `evidence_of_skill ≥ ${100 * TARGETS.minPower} % on planted rows (runs with a true edge)`,
-    ok: planted.length === 0 ? null : weak.length === 0,
-    detail: planted.length === 0 ? 'no planted rows' : planted.map((c) => `${row(c)} ${pct(c.skill)} of ${c.skill.of}`).join(', '),
+    ok: measured.length === 0 ? null : weak.length === 0,
+    detail: planted.length === 0 ? 'no planted rows'
+      : planted.map((c) => `${row(c)} ${c.skill.of === 0 ? 'n/a (no run with a true edge)' : `${pct(c.skill)} of ${c.skill.of}`}`).join(', '),
   });
 
+  // Per test, the range of its fire rate over the no-edge rows at 0 bps, and the rows outside the target band.
   const boundary = noEdge.filter((c) => c.feesBps === 0);
-  const outside: string[] = [];
-  for (const c of boundary) {
-    for (const t of tab.tests) {
-      const r = c.tests[t.id];
-      if (r && r.rate !== null && (r.rate < TARGETS.sizeLow || r.rate > TARGETS.sizeHigh)) outside.push(`${t.id} on ${row(c)} ${pct(r)} [${(100 * r.low!).toFixed(0)}–${(100 * r.high!).toFixed(0)}]`);
-    }
+  const perTest: string[] = [];
+  let outside = 0;
+  for (const t of tab.tests) {
+    const rates = boundary.map((c) => ({ c, r: c.tests[t.id] })).filter((x) => x.r && x.r.rate !== null);
+    if (rates.length === 0) continue;
+    const values = rates.map((x) => x.r.rate!);
+    const bad = rates.filter((x) => x.r.rate! < TARGETS.sizeLow || x.r.rate! > TARGETS.sizeHigh);
+    outside += bad.length;
+    perTest.push(`${t.id} ${(100 * Math.min(...values)).toFixed(1)}–${(100 * Math.max(...values)).toFixed(1)} %` +
+      (bad.length ? ` (outside on ${bad.map((x) => `${x.c.market}/${x.c.selectBy}`).join(', ')})` : ''));
   }
   checks.push({
     name: `every test's size within ${100 * TARGETS.sizeLow}–${100 * TARGETS.sizeHigh} % on no-edge rows at 0 bps`,
-    ok: boundary.length === 0 || tab.tests.length === 0 ? null : outside.length === 0,
-    detail: boundary.length === 0 ? 'not measured: add 0 to --fees-bps' : tab.tests.length === 0 ? 'the reports list no tests' : outside.length === 0 ? 'all within' : outside.join('; '),
+    ok: boundary.length === 0 || perTest.length === 0 ? null : outside === 0,
+    detail: boundary.length === 0 ? 'not measured: add 0 to --fees-bps' : perTest.length === 0 ? 'the reports list no tests' : perTest.join('; '),
   });
   return checks;
 }

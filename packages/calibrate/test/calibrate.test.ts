@@ -151,6 +151,8 @@ describe('the selection in memory, fixed seeds', () => {
     const a = runJob(job, settings, null);
     const b = runJob(job, settings, null);
     expect({ ...a, seconds: 0 }).toEqual({ ...b, seconds: 0 });
+    // The report's own list of tests (issue 12's verdict.tests), not the fallback read from older reports.
+    expect(a.testsSource).toBe('verdict.tests');
     expect(a.tests.length).toBeGreaterThan(0);
     const outcomes: RunOutcome[] = [0, 1, 2, 3].map((run) => ({
       ...a, run, level: run === 0 ? 'evidence_of_skill' : 'no_evidence_of_skill',
