@@ -178,6 +178,8 @@ export interface CellSummary {
 export interface TestInfo {
   id: string;
   label: string;
+  /** The smallest p-value it gave in any run: above 0.05, the test cannot fire with these settings. */
+  minPValue: number | null;
 }
 
 export interface Tabulation {
@@ -200,8 +202,10 @@ export function tabulate(outcomes: readonly RunOutcome[]): Tabulation {
     for (const t of o.tests) {
       if (!known.has(t.id)) {
         known.add(t.id);
-        tests.push({ id: t.id, label: t.label });
+        tests.push({ id: t.id, label: t.label, minPValue: null });
       }
+      const info = tests.find((x) => x.id === t.id)!;
+      if (t.pValue !== null && (info.minPValue === null || t.pValue < info.minPValue)) info.minPValue = t.pValue;
     }
     const key = `${o.market}\u0000${o.selectBy}\u0000${o.feesBps}`;
     if (!groups.has(key)) groups.set(key, []);
@@ -272,7 +276,7 @@ export function checkTargets(tab: Tabulation): TargetCheck[] {
     const bad = rates.filter((x) => x.r.rate! < TARGETS.sizeLow || x.r.rate! > TARGETS.sizeHigh);
     outside += bad.length;
     perTest.push(`${t.id} ${(100 * Math.min(...values)).toFixed(1)}–${(100 * Math.max(...values)).toFixed(1)} %` +
-      (bad.length ? ` (outside on ${bad.map((x) => `${x.c.market}/${x.c.selectBy}`).join(', ')})` : ''));
+      (bad.length === 0 ? '' : bad.length === rates.length ? ` (outside on all ${bad.length} rows)` : ` (outside on ${bad.map((x) => `${x.c.market}/${x.c.selectBy}`).join(', ')})`));
   }
   checks.push({
     name: `every test's size within ${100 * TARGETS.sizeLow}–${100 * TARGETS.sizeHigh} % on no-edge rows at 0 bps`,

@@ -201,11 +201,14 @@ async function main(): Promise<void> {
   lines.push('');
   lines.push(`skill rate: evidence_of_skill among all runs on no-edge rows, among runs with a true edge (selected strategy's t ≥ ${TRUE_EDGE_T} on a fresh path ${FRESH_PATH_FACTOR}× as long) on planted rows. ` +
     'Tests: share of runs where each fires (rejects "no edge" at 5 %).');
-  for (const t of tab.tests) lines.push(`- ${t.id}: ${t.label}`);
+  for (const t of tab.tests) {
+    const never = t.minPValue !== null && t.minPValue > 0.05 ? ` — its smallest p-value in ${outcomes.length} runs was ${t.minPValue.toPrecision(2)}: it cannot fire with these settings` : '';
+    lines.push(`- ${t.id}: ${t.label}${never}`);
+  }
   for (const n of notes) lines.push(`Note: ${n}`);
   lines.push('');
   lines.push(`Targets: ${checks.map((c) => `${c.ok === null ? '–' : c.ok ? 'PASS' : 'FAIL'} ${c.name} (${c.detail})`).join('; ')}`);
-  lines.push(`Wall time ${fmtTime(wallSeconds)}${outcomes.length ? `; median run ${tab.cells.length ? fmtTime(tab.cells.map((c) => c.medianSeconds).sort((a, b) => a - b)[tab.cells.length >> 1]) : '–'}` : ''}.`);
+  lines.push(`${o.from ? 'Tabulated in' : 'Wall time'} ${fmtTime(wallSeconds)}${outcomes.length ? `; median run ${tab.cells.length ? fmtTime(tab.cells.map((c) => c.medianSeconds).sort((a, b) => a - b)[tab.cells.length >> 1]) : '–'}` : ''}.`);
   console.log(lines.join('\n'));
 }
 
