@@ -14,7 +14,7 @@ import * as validate from '@overfit/stage-validate';
 import * as visualize from '@overfit/stage-visualize';
 import { runOnEngine } from './engines';
 import { dataRefFromFlags, DEFAULT_DATA_PATH, numberFlag, parse, RUN_OPTIONS, runConfigFromFlags } from './flags';
-import { metricsTable, overfittingHeadline, overfittingLines, progressBar, table } from './format';
+import { metricsTable, overfittingHeadline, overfittingLines, progressBar, table, verdictLines } from './format';
 
 type Args = string[];
 
@@ -46,10 +46,9 @@ function summaryObject(s: RunSummary) {
     validation: r.validation,
     buyAndHold: r.buyAndHold,
     selection: r.selection,
-    verdict: r.verdict,
+    verdict: s.overfitting ? overfittingHeadline(s.overfitting) : null,
     overfitThreshold: r.overfitThreshold,
-    explanation: r.explanation,
-    overfitting: s.overfitting ? overfittingHeadline(s.overfitting) : null,
+    originalRule: r.originalRule,
     artifacts: s.artifacts.map((key) => inStore(s.store, key)),
     timings: s.timings,
   };
@@ -69,6 +68,7 @@ function formatSummary(s: RunSummary, elapsedMs: number): string {
   const lines = [
     `Overfitting Lab — run ${s.runId}`,
     '',
+    ...(s.overfitting ? [...verdictLines(s.overfitting), ''] : []),
     table([
       ['Data', s.data.synthetic ? `${s.data.source} — SYNTHETIC: no real data (looked for ${DEFAULT_DATA_PATH}; pass --data file.csv)` : s.data.source],
       ['Bars', `${s.data.rows} from ${s.data.first} to ${s.data.last}; training ${w.training.bars} (to ${w.training.last}), validation ${w.validation.bars}`],
@@ -83,8 +83,7 @@ function formatSummary(s: RunSummary, elapsedMs: number): string {
       { title: 'buy&hold valid.', metrics: r.buyAndHold.validation },
     ]),
     '',
-    `Verdict: ${r.verdict.toUpperCase().replace('_', ' ')} — ${r.explanation}`,
-    ...(s.overfitting ? ['', ...overfittingLines(s.overfitting), ''] : []),
+    ...(s.overfitting ? [...overfittingLines(s.overfitting), ''] : [`Original rule: ${r.originalRule.explanation}`, '']),
     `Artifacts: ${shortPath(inStore(s.store, `runs/${s.runId}`))}/ (${s.artifacts.map((k) => k.split('/').pop()).join(', ')})`,
     `Took ${(elapsedMs / 1000).toFixed(1)} s (${Object.entries(s.timings).map(([k, v]) => `${k} ${v} ms`).join(', ')})`,
   ];

@@ -7,7 +7,9 @@ import { InputError, parseDataRef, parseRunConfig, type DataRef } from '@overfit
 import type { StageDefinition, StageDeps } from '@overfit/lambda';
 import { asRecord, commitRun, RUN_ID_PATTERN, runKeys, type RunManifest } from '@overfit/store';
 import type { StageName } from './localPipeline';
-import { CODE_VERSION, describeData } from './manifest';
+import { CODE_VERSION, describeData, runSummary } from './manifest';
+
+type RunSummaryInputs = Parameters<typeof runSummary>;
 
 export interface FinalizeInput {
   runId: string;
@@ -86,7 +88,7 @@ export async function finalizeRun(input: FinalizeInput, deps: StageDeps): Promis
     runId, status: input.status, createdAt: new Date(input.startedAt).toISOString(), finishedAt: new Date().toISOString(),
     config, data, codeVersion: CODE_VERSION, timings, artifacts,
     ...(input.status === 'succeeded'
-      ? { summary: { bestId: select?.bestId, eligible: select?.eligible, verdict: validate?.verdict, drop: validate?.drop, selectBy: (config as { selectBy?: string }).selectBy } }
+      ? { summary: runSummary(select as RunSummaryInputs[0], validate as RunSummaryInputs[1], String((config as { selectBy?: string }).selectBy)) }
       : { error: { stage: failedStage, message: errorMessage(run.error) } }),
   };
   await commitRun(deps.store, manifest);

@@ -9,7 +9,7 @@ import * as backtest from '@overfit/stage-backtest';
 import * as select from '@overfit/stage-select';
 import * as validate from '@overfit/stage-validate';
 import * as visualize from '@overfit/stage-visualize';
-import { CODE_VERSION, describeData } from './manifest';
+import { CODE_VERSION, describeData, runSummary } from './manifest';
 
 export type StageName = 'generate' | 'backtest' | 'select' | 'validate' | 'visualize';
 
@@ -96,7 +96,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       artifacts: [...artifacts].sort(), timings,
     };
     await commitRun(store, manifest('succeeded', {
-      summary: { bestId: selected.bestId, eligible: selected.eligible, verdict: validated.verdict, drop: validated.drop, selectBy: config.selectBy },
+      summary: runSummary(selected, validated, config.selectBy),
     }));
     return summary;
   } catch (error) {

@@ -35,7 +35,8 @@ describe('runLocalPipeline', () => {
     expect(manifest.artifacts).toEqual([...ARTIFACTS(summary.runId)].sort());
     expect(Object.keys(manifest.timings)).toEqual(['generate', 'backtest', 'select', 'validate', 'visualize']);
     expect(await readLatestRunId(store)).toBe(summary.runId);
-    expect(['overfit', 'held_up', 'inconclusive']).toContain(summary.results.verdict);
+    expect(['overfit', 'held_up', 'inconclusive']).toContain(summary.results.originalRule.verdict);
+    expect(manifest.summary).toMatchObject({ verdict: summary.overfitting!.verdict.level, headline: summary.overfitting!.verdict.headline, selectBy: 'win_rate' });
     expect(summary.results.windows.training.bars).toBe(2100);
     expect(summary.results.windows.validation).toMatchObject({ start: 2100, end: 3000, bars: 900 });
   });

@@ -65,8 +65,21 @@ export interface RunManifest {
   timings: Record<string, number>;
   /** Keys of every artifact the run wrote (manifest excluded). */
   artifacts: string[];
-  summary?: unknown;
+  summary?: RunSummaryRecord;
   error?: { stage: string; message: string };
+}
+
+/** A succeeded run's verdict and selection, in its manifest: what the run list shows without opening the run. */
+export interface RunSummaryRecord {
+  bestId: string;
+  eligible: number;
+  selectBy: string;
+  /** overfitting_report.json's verdict level, headline and tone. */
+  verdict: string;
+  headline: string;
+  tone: string;
+  /** The selection metric's relative fall from training to validation. */
+  drop: number | null;
 }
 
 /**
