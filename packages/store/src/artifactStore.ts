@@ -13,6 +13,8 @@ export interface ArtifactStore {
   exists(key: string): Promise<boolean>;
   /** Every key under the prefix, sorted. */
   list(prefix: string): Promise<string[]>;
+  /** Remove the keys (missing ones are fine). Optional: only the cloud pipeline's finalize deletes anything. */
+  delete?(keys: string[]): Promise<void>;
 }
 
 export class ArtifactNotFoundError extends Error {

@@ -38,6 +38,10 @@ export class LocalStore implements ArtifactStore {
     }
   }
 
+  async delete(keys: string[]): Promise<void> {
+    for (const key of keys) await rm(this.pathOf(key), { force: true });
+  }
+
   async exists(key: string): Promise<boolean> {
     try {
       return (await stat(this.pathOf(key))).isFile();
