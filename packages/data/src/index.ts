@@ -12,3 +12,4 @@ export * from './bootstrap';
 export * from './nullMarket';
 export * from './exchanges';
 export * from './fetchPrices';
+export * from './printable';
