@@ -52,10 +52,11 @@ async function fetchCommand(args: string[]): Promise<string> {
     exchange: values.exchange, symbol, interval: values.interval, out: values.out, baseUrl: values['base-url'], maxAttempts,
     from: timeFlag(values.from, '--from'), to: timeFlag(values.to, '--to'), onProgress: (done, total) => bar.update(done, total),
   }).finally(() => bar.end());
-  const { written, added, resumedAfter, requests } = result;
-  if (values.json) return JSON.stringify({ out: values.out, exchange: values.exchange, symbol, interval: values.interval, added, resumedAfter, requests, ...written.report }, null, 2);
+  const { written, added, missing, resumedAfter, requests } = result;
+  if (values.json) return JSON.stringify({ out: values.out, exchange: values.exchange, symbol, interval: values.interval, added, missing, resumedAfter, requests, ...written.report }, null, 2);
   const what = added === 0 ? `${values.out} is up to date (last bar ${resumedAfter})`
-    : `Fetched ${added} ${values.interval} bars of ${symbol} from ${values.exchange} in ${requests} requests${resumedAfter ? `, after the last bar already there (${resumedAfter})` : ''}`;
+    : `Fetched ${added} ${values.interval} bars of ${symbol} from ${values.exchange} in ${requests} requests${resumedAfter ? `, after the last bar already there (${resumedAfter})` : ''}`
+      + (missing ? `; ${missing} bars of the range are not in ${values.exchange}'s history (gaps below)` : '');
   return `${what}\n${formatDataReport(written.report, values.out)}`;
 }
 

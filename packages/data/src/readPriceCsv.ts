@@ -127,7 +127,7 @@ export const MAX_PRICE = 1e9;
  * Number() also reads 0x10, 0b101, 0o17, Infinity and Unicode spaces; none of them is a price. Given that Number()
  * read a finite value, these characters alone leave only its decimal grammar.
  */
-function isDecimal(raw: string): boolean {
+export function isDecimal(raw: string): boolean {
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);
     if ((c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45 || c === 32 || c === 9) continue;
@@ -135,6 +135,9 @@ function isDecimal(raw: string): boolean {
   }
   return true;
 }
+
+/** Whether `value` is a price this project reads: within MIN_PRICE … MAX_PRICE. */
+export const isPrice = (value: number): boolean => value >= MIN_PRICE && value <= MAX_PRICE;
 
 /** A decimal price within MIN_PRICE … MAX_PRICE, or NaN. Surrounding spaces are fine (Kaggle's exports have them). */
 function price(raw: string): number {
