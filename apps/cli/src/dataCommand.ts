@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { InputError, type PriceSeries } from '@overfit/core';
 import {
   fetchPrices, formatDataReport, formatInterval, loadPrices, parseInterval, parseTimestamp, readPriceCsv, SYNTH_MODELS,
-  synthesizeMarketLike, syntheticMarket, writePriceCsv, type LoadedPrices, type SynthesizedMarket, type SynthModel,
+  assertTradableSeries, synthesizeMarketLike, syntheticMarket, writePriceCsv, type LoadedPrices, type SynthesizedMarket, type SynthModel,
 } from '@overfit/data';
 import { csvOptionsFromFlags, DEFAULT_DATA_PATH, numberFlag, parse } from './flags';
 import { progressBar } from './format';
@@ -83,7 +83,8 @@ async function synthCommand(args: string[]): Promise<string> {
       throw new InputError(`${values.like} has ${formatInterval(like.report.spacingSeconds)} bars; leave out --interval or resample the file first`, '--interval');
     }
     if (values.volatility !== undefined || values.start !== undefined) throw new InputError('comes from the --like file; leave out --volatility and --start', '--like');
-    made = synthesizeMarketLike(like.series, { model, seed, bars, meanBlockLength: numberFlag(values['block-length'], '--block-length') });
+    assertTradableSeries(like.series, values.like);
+    made = synthesizeMarketLike(like.series, { model, seed, bars, meanBlockLength: numberFlag(values['block-length'], '--block-length'), where: values.like });
   } else {
     if (model !== 'gbm') throw new InputError(`${model} imitates a real history: give one with --like file.csv`, '--like');
     if (bars === undefined) throw new InputError('needs the number of bars (or --like file.csv to copy its length)', '--bars');

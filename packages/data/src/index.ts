@@ -13,3 +13,4 @@ export * from './nullMarket';
 export * from './exchanges';
 export * from './fetchPrices';
 export * from './printable';
+export * from './tradable';

@@ -150,7 +150,7 @@ function priceProblem(name: string, raw: string): string {
   const shown = `"${printable(raw.trim())}"`;
   const value = Number(raw);
   if (raw.trim() !== '' && Number.isFinite(value) && !isDecimal(raw)) return `${name} must be a decimal number such as 4308.83 (got ${shown})`;
-  if (value > 0 && isDecimal(raw)) return `${name} ${shown} is outside the accepted prices, ${MIN_PRICE} to ${MAX_PRICE} (packages/data/README.md)`;
+  if (value > 0 && isDecimal(raw)) return `${name} ${shown} is outside the accepted prices, ${MIN_PRICE} to ${MAX_PRICE}`;
   return `${name} must be a positive number (got ${shown})`;
 }
 
@@ -217,7 +217,8 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
     const high = L.hasOhlc ? price(field(L.high)) : close;
     const low = L.hasOhlc ? price(field(L.low)) : close;
     if (Number.isNaN(open + high + low + close)) {
-      for (const [column, name] of [[L.open, 'open'], [L.high, 'high'], [L.low, 'low'], [L.close, 'close']] as const) {
+      const columns = L.hasOhlc ? ([[L.open, 'open'], [L.high, 'high'], [L.low, 'low'], [L.close, 'close']] as const) : ([[L.close, 'close']] as const);
+      for (const [column, name] of columns) {
         if (Number.isNaN(price(field(column)))) return fail('bad_price', column, priceProblem(name, field(column)));
       }
     }
