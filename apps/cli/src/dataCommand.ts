@@ -3,10 +3,10 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError, type PriceSeries } from '@overfit/core';
 import {
-  fetchPrices, formatDataReport, formatInterval, loadPrices, parseInterval, parseTimestamp, readPriceCsv, SYNTH_MODELS,
+  fetchPrices, formatDataReport, formatInterval, loadPrices, parseInterval, readPriceCsv, SYNTH_MODELS,
   assertTradableSeries, synthesizeMarketLike, syntheticMarket, writePriceCsv, type LoadedPrices, type SynthesizedMarket, type SynthModel,
 } from '@overfit/data';
-import { csvOptionsFromFlags, DEFAULT_DATA_PATH, numberFlag, parse } from './flags';
+import { csvOptionsFromFlags, DEFAULT_DATA_PATH, numberFlag, parse, timeFlag } from './flags';
 import { progressBar } from './format';
 
 const SUBCOMMANDS: Record<string, (args: string[]) => Promise<string>> = { inspect: inspectCommand, fetch: fetchCommand, synth: synthCommand };
@@ -27,14 +27,6 @@ async function inspectCommand(args: string[]): Promise<string> {
   const { source, report } = await loadPrices({ kind: 'file', path, ...csvOptionsFromFlags(values) });
   if (values.json) return JSON.stringify({ file: path, layout: source.layout, sha256: source.sha256, ...report }, null, 2);
   return formatDataReport(report, `${path} (${source.layout} layout${values.resample ? `, resampled to ${values.resample}` : ''})`);
-}
-
-/** A date or date-time from a flag; zone-less means UTC. */
-function timeFlag(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = parseTimestamp(value);
-  if (Number.isNaN(ms)) throw new InputError(`is not a date such as 2018-01-01 or 2018-01-01T12:00:00Z (got "${value}")`, flag);
-  return ms;
 }
 
 async function fetchCommand(args: string[]): Promise<string> {

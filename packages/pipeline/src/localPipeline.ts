@@ -42,10 +42,10 @@ export interface RunSummary {
 /** Pre-flight: bad data or a config the data cannot support fails here, before the run folder exists. */
 export async function assertRunnable(config: RunConfig, data: DataRef, loadPrices: (ref: DataRef) => Promise<LoadedPrices>): Promise<LoadedPrices> {
   const prices = await loadPrices(data);
-  if (data.kind !== 'synthetic') assertTradablePrices(prices);
   const windows = splitWindows(prices.series.close.length, config.trainFraction);
   backtest.assertEnoughBars(generateStrategies({ count: config.strategies, seed: config.seed, families: config.families }),
     windows.training.end - windows.training.start, prices.source.path);
+  if (data.kind !== 'synthetic') assertTradablePrices(prices);
   return prices;
 }
 
