@@ -130,6 +130,8 @@ describe('fuzzed price files through the CLI (item 16)', () => {
           expect(result.stderr).not.toMatch(/\n\s+at /);
           if (result.code === 2) expectOneLineRefusal(result, file);
           else expect(result.stderr).toBe('');
+          // eslint-disable-next-line no-control-regex
+          expect(result.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
         }
         expect((await runFolders('store-fuzz')).withoutManifest).toEqual([]);
       }),

@@ -21,6 +21,8 @@ export interface ReadOptions {
   lenient?: boolean;
   /** Force a layout instead of detecting it from the first row. */
   format?: PriceFormat;
+  /** The most bars read before the file is refused (default and ceiling MAX_ROWS). */
+  maxRows?: number;
 }
 
 /**
@@ -155,6 +157,7 @@ function priceProblem(name: string, raw: string): string {
 }
 
 export async function readPriceCsv(path: string, options: ReadOptions = {}): Promise<LoadedPrices> {
+  const maxRows = Math.min(options.maxRows ?? MAX_ROWS, MAX_ROWS);
   const { handle, size } = await openRegularFile(path);
   const dropped: DataReport['dropped'] = [];
   const builder = new ColumnBuilder();
@@ -228,7 +231,7 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
       volume = raw.trim() === '' ? 0 : Number(raw);
       if (!(volume >= 0 && volume < Number.POSITIVE_INFINITY) || !isDecimal(raw)) return fail('bad_volume', L.volume, `volume must be a decimal number ≥ 0 (got "${printable(raw.trim())}")`);
     }
-    if (builder.length === MAX_ROWS) throw new InputError(`holds more than ${MAX_ROWS} bars, the most one file may have; resample it to a longer bar first`, `${path}:${line}:1`);
+    if (builder.length === maxRows) throw new InputError(`holds more than ${maxRows} bars, the most one file may have; resample it to a longer bar first`, `${path}:${line}:1`);
     previous = time;
     builder.push(time, open, high, low, close, volume);
   };

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_LINE_CHARS, MAX_PRICE, MIN_PRICE, printable, readPriceCsv } from '../src';
+import { MAX_LINE_CHARS, MAX_PRICE, MAX_ROWS, MIN_PRICE, printable, readPriceCsv } from '../src';
 
 jest.setTimeout(60_000);
 
@@ -121,6 +121,13 @@ describe('files that are not files, lines that never end, NULs (item 11)', () =>
     const error = await failure(long);
     expect(error.message).toBe(`${long}:3:1: is longer than ${MAX_LINE_CHARS} characters: not a row of prices`);
     expect(process.memoryUsage().rss - before).toBeLessThan(200 * 2 ** 20);
+  });
+
+  it(`refuses a file of more bars than it may hold (${MAX_ROWS} by default) at the first one too many`, async () => {
+    const path = await file(header + Array.from({ length: 12 }, (_, h) => row(h)).join(''));
+    const error = await readPriceCsv(path, { maxRows: 10 }).catch((e) => e);
+    expect(error.message).toBe(`${path}:12:1: holds more than 10 bars, the most one file may have; resample it to a longer bar first`);
+    expect((await readPriceCsv(path, { maxRows: 12 })).series.time).toHaveLength(12);
   });
 
   it('stops at the first NUL byte and names where it is', async () => {
