@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import {
-  backtestStrategy, createMarket, InputError, METRIC_LABELS, parseStrategy, SELECTION_METRIC_FIELDS,
+  assertCosts, backtestStrategy, createMarket, InputError, METRIC_LABELS, parseStrategy, SELECTION_METRIC_FIELDS,
 } from '@overfit/core';
 import { cachedPriceLoader, describeDataRef } from '@overfit/data';
 import { openStore } from '@overfit/store';
@@ -13,7 +13,7 @@ import * as select from '@overfit/stage-select';
 import * as validate from '@overfit/stage-validate';
 import * as visualize from '@overfit/stage-visualize';
 import { runOnEngine } from './engines';
-import { dataRefFromFlags, DEFAULT_DATA_PATH, numberFlag, parse, RUN_OPTIONS, runConfigFromFlags } from './flags';
+import { dataRefFromFlags, DEFAULT_DATA_PATH, numberFlag, parse, RUN_OPTIONS, runConfigFromFlags, timeFlag } from './flags';
 import { metricsTable, overfittingHeadline, overfittingLines, progressBar, table, verdictLines } from './format';
 
 type Args = string[];
@@ -106,22 +106,16 @@ export async function backtestCommand(args: Args): Promise<string> {
   const strategy = parseStrategy(record, '--strategy');
   const ref = dataRefFromFlags(values.data);
   const { series } = await cachedPriceLoader()(ref);
-  const time = (flag: string, value: string | undefined, fallback: number) => {
-    if (value === undefined) return fallback;
-    const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) || !value.includes('T') ? value : `${value}Z`);
-    if (Number.isNaN(ms)) throw new InputError(`is not an ISO date or time (got "${value}")`, flag);
-    return ms;
-  };
   const n = series.time.length;
-  const from = time('--from', values.from, series.time[0]);
-  const to = time('--to', values.to, series.time[n - 1]);
+  const from = timeFlag(values.from, '--from') ?? series.time[0];
+  const to = timeFlag(values.to, '--to') ?? series.time[n - 1];
   let start = 0;
   while (start < n && series.time[start] < from) start++;
   let end = start;
   while (end < n && series.time[end] <= to) end++;
   if (end - start < 2) throw new InputError(`the window ${values.from ?? 'start'} … ${values.to ?? 'end'} holds ${end - start} bars of ${describeDataRef(ref)}; it needs at least 2`, '--from/--to');
   const costs = { feesBps: numberFlag(values['fees-bps'], '--fees-bps') ?? 10, slippageBps: numberFlag(values['slippage-bps'], '--slippage-bps') ?? 0 };
-  if (!(costs.feesBps >= 0) || !(costs.slippageBps >= 0)) throw new InputError('costs must be ≥ 0 basis points', '--fees-bps/--slippage-bps');
+  assertCosts(costs.feesBps, costs.slippageBps, '--fees-bps/--slippage-bps');
   const metrics = backtestStrategy(strategy, createMarket(series), { start, end }, costs);
   if (values.json) return JSON.stringify({ bars: end - start, metrics }, null, 2);
   return [
