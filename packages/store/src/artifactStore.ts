@@ -13,6 +13,11 @@ export interface ArtifactStore {
   exists(key: string): Promise<boolean>;
   /** Every key under the prefix, sorted. */
   list(prefix: string): Promise<string[]>;
+  /**
+   * The names of the folders directly under a prefix ending in "/" ("runs/" → the run ids), sorted, without
+   * listing what is inside them. Optional: a store without it is listed whole with `list` instead.
+   */
+  listFolders?(prefix: string): Promise<string[]>;
 }
 
 export class ArtifactNotFoundError extends Error {
@@ -21,6 +26,33 @@ export class ArtifactNotFoundError extends Error {
     super(`no artifact "${key}" in ${location}`);
     this.name = 'ArtifactNotFoundError';
     this.key = key;
+  }
+}
+
+/**
+ * A write the store refused, in the user's words: which key, where, and why (a read-only file system, a folder this
+ * user may not write, a full disk), with the system's error as `cause` and its code as `code`.
+ */
+export class StoreWriteError extends Error {
+  readonly key: string;
+  readonly code: string | undefined;
+  constructor(key: string, location: string, reason: string, cause: unknown) {
+    super(`cannot write ${key} in the store ${location}: ${reason}`, { cause });
+    this.name = 'StoreWriteError';
+    this.key = key;
+    this.code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  }
+}
+
+/** What an errno code means for a store, said plainly; null when the code has no plainer wording. */
+export function storeErrorReason(code: string | undefined): string | null {
+  switch (code) {
+    case 'EROFS': return 'the store is on a read-only file system (EROFS)';
+    case 'EACCES':
+    case 'EPERM': return `permission denied: this user may not write in the store's folder (${code})`;
+    case 'ENOSPC': return 'the disk is full (ENOSPC: no space left on the device)';
+    case 'EDQUOT': return 'the disk quota is exceeded (EDQUOT)';
+    default: return null;
   }
 }
 

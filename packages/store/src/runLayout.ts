@@ -78,8 +78,48 @@ export async function commitRun(store: ArtifactStore, manifest: RunManifest): Pr
   if (manifest.status === 'succeeded') await putJson(store, LATEST_KEY, { runId: manifest.runId });
 }
 
+/**
+ * A failed run's manifest, written after the failure `failure`; returns what the caller should throw. When the
+ * manifest cannot be written either (the disk that failed the run is still full), the failure stays the headline
+ * and `cause`: the write's error is said after it, never in its place.
+ *   } catch (error) { throw await recordFailedRun(store, manifest('failed', …), error); }
+ */
+export async function recordFailedRun(store: ArtifactStore, manifest: RunManifest, failure: unknown): Promise<unknown> {
+  try {
+    await commitRun(store, manifest);
+    return failure;
+  } catch (writeError) {
+    const said = failure instanceof Error ? failure.message : String(failure);
+    const stage = manifest.error?.stage ? `${manifest.error.stage}: ` : '';
+    const error = new Error(
+      `${stage}${said} (and run ${manifest.runId} could not be marked failed: ${writeError instanceof Error ? writeError.message : String(writeError)})`,
+      { cause: failure },
+    );
+    return Object.assign(error, { name: 'RunFailedError', writeError });
+  }
+}
+
+/** latest.json does not hold `{ "runId": "<a run id>" }`. */
+export class LatestRunError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LatestRunError';
+  }
+}
+
+/** The run latest.json names, or null when there is none yet; a latest.json that names no valid run id is a LatestRunError. */
 export async function readLatestRunId(store: ArtifactStore): Promise<string | null> {
   if (!(await store.exists(LATEST_KEY))) return null;
-  const { runId } = await getJson<{ runId: string }>(store, LATEST_KEY);
+  let value: unknown;
+  try {
+    value = await getJson<unknown>(store, LATEST_KEY);
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new LatestRunError(`${LATEST_KEY} in ${store.location} is not valid JSON`);
+    throw error;
+  }
+  const runId = (value as { runId?: unknown } | null)?.runId;
+  if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) {
+    throw new LatestRunError(`${LATEST_KEY} in ${store.location} does not name a run (runId is ${JSON.stringify(runId)?.slice(0, 80)})`);
+  }
   return runId;
 }
