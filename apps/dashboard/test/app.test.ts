@@ -7,6 +7,7 @@ import { buildApp, type AppOptions } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
 import { InProcessLauncher, LauncherBusyError, type RunProgress } from '../src/runLauncher';
 import { DEFAULT_RUN_CONFIG, MAX_NULL_MARKETS } from '@overfit/core';
+import { DEFAULT_RUN_WORK_BUDGET } from '../src/workBudget';
 import { FAILED_RUN, GOOD_RUN, makeFixture, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
 
 const TOKEN = 'a-long-enough-secret-token';
@@ -463,7 +464,7 @@ describe('errors, pages and headers', () => {
     expect(body.datasets.map((d: { id: string }) => d.id)).toEqual(['synthetic-2y-hourly', 'synthetic-quick']);
     expect(body.families).toContain('coin_flip');
     expect(body.selectionMetrics[0]).toBe('win_rate');
-    expect(body.limits).toEqual({ minStrategies: 10, maxStrategies: 100_000, maxNullMarkets: MAX_NULL_MARKETS });
+    expect(body.limits).toEqual({ minStrategies: 10, maxStrategies: 100_000, maxNullMarkets: MAX_NULL_MARKETS, workBudget: DEFAULT_RUN_WORK_BUDGET });
     expect(body).toMatchObject({ tokenRequired: false, launcher: 'in-process', defaults: { strategies: 500, dataset: 'synthetic-2y-hourly' } });
   });
 });
