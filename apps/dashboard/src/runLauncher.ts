@@ -90,7 +90,7 @@ export class InProcessLauncher implements RunLauncher {
   private readonly queue: Job[] = [];
   private running: Promise<void> | null = null;
   /** The job computing now, and its worker thread (when runs go to one). */
-  private current: { job: Job; thread: Worker | null } | null = null;
+  private current: { job: Job; thread: Worker | null; stopping: boolean } | null = null;
   private closed = false;
   private readonly loadPrices: (ref: DataRef) => Promise<LoadedPrices>;
 
@@ -148,7 +148,9 @@ export class InProcessLauncher implements RunLauncher {
     const current = this.current;
     if (!current) return;
     const { job, thread } = current;
-    // A run on this thread cannot be interrupted; one on a worker is, and nothing of it writes after this.
+    // A run on this thread cannot be interrupted; one on a worker is, and nothing of it writes after this. Its
+    // thread's exit is not the run's outcome: what is decided below is.
+    current.stopping = true;
     if (thread) await thread.terminate();
     const keys = runKeys(job.runId);
     if (await this.store.exists(keys.manifest)) {
@@ -173,13 +175,14 @@ export class InProcessLauncher implements RunLauncher {
         if (event.kind === 'stage') job.stage = event.stage;
         else job.backtest = { done: event.done, total: event.total };
       };
-      this.current = { job, thread: null };
+      const current = { job, thread: null, stopping: false };
+      this.current = current;
       try {
         if (this.options.worker) await this.runOnWorker(job, this.options.worker, onProgress);
         else await runLocalPipeline({ ...job.request, store: this.store, runId: job.runId, loadPrices: this.loadPrices, onProgress });
         this.finish(job, 'succeeded', null);
       } catch (error) {
-        this.finish(job, 'failed', error instanceof Error ? error.message : String(error));
+        if (!current.stopping) this.finish(job, 'failed', error instanceof Error ? error.message : String(error));
       }
       this.current = null;
       // Let status requests in between two runs.

@@ -100,6 +100,39 @@ describe('InProcessLauncher on a worker thread', () => {
   });
 });
 
+describe('InProcessLauncher at shutdown', () => {
+  const script = join(__dirname, '..', 'dist', 'pipeline-worker.cjs');
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'launcher-close-test-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  test('a run still computing after the grace period is stopped and marked failed in its manifest, with the reason', async () => {
+    const store = new LocalStore(dir);
+    const launcher = new InProcessLauncher(store, { worker: { script, env: { STORE_DIR: dir } } });
+    // Far more than a fraction of a second of work, even on a fast machine.
+    const { runId } = await launcher.start({ config: quickConfig({ strategies: 100_000 }), data: SMALL_MARKET });
+    while ((await launcher.status(runId))?.stage !== 'backtest') await new Promise((resolve) => setTimeout(resolve, 20));
+    await launcher.close({ graceMs: 100, reason: 'the dashboard received SIGTERM' });
+    const message = 'the dashboard received SIGTERM while the run was under way; it was stopped after a grace of 0 s';
+    expect(await launcher.status(runId)).toMatchObject({ state: 'failed', error: `backtest: ${message}` });
+    const manifest = await getJson<RunManifest>(store, `runs/${runId}/manifest.json`);
+    expect(manifest).toMatchObject({ runId, status: 'failed', error: { stage: 'backtest', message }, config: { strategies: 100_000 } });
+    expect(manifest.artifacts).toContain(`runs/${runId}/strategies/strategies.json`);
+    expect(await readLatestRunId(store)).toBeNull();
+  });
+
+  test('a run that finishes within the grace period is committed as usual', async () => {
+    const store = new LocalStore(dir);
+    const launcher = new InProcessLauncher(store, { worker: { script, env: { STORE_DIR: dir } } });
+    const { runId } = await launcher.start({ config, data: SMALL_MARKET });
+    await launcher.close({ graceMs: 60_000, reason: 'the dashboard received SIGTERM' });
+    expect((await launcher.status(runId))?.state).toBe('succeeded');
+    expect((await getJson<RunManifest>(store, `runs/${runId}/manifest.json`)).status).toBe('succeeded');
+  });
+});
+
 describe('StepFunctionsLauncher', () => {
   const sfn = mockClient(SFNClient);
   beforeEach(() => sfn.reset());
