@@ -61,6 +61,15 @@ test('a failed run whose manifest cannot be written keeps its own error first, a
   expect(error.writeError).toBeInstanceOf(StoreWriteError);
 });
 
+test('commitRun of a failed run whose manifest cannot be written says the run’s failure first, then the write’s', async () => {
+  failures.writeFile = 'ENOSPC';
+  const error = (await commitRun(new LocalStore(root), failed('r3')).catch((e: unknown) => e)) as Error;
+  expect(error.message).toMatch(/^backtest: the backtest broke \(and run r3 could not be marked failed: cannot write runs\/r3\/manifest\.json in the store .*: the disk is full/);
+  expect(error.cause).toBeInstanceOf(StoreWriteError);
+  // A succeeded run's commit that fails is the write's error as it is.
+  await expect(commitRun(new LocalStore(root), { ...failed('r4'), status: 'succeeded', error: undefined })).rejects.toBeInstanceOf(StoreWriteError);
+});
+
 test('the write probe says why a store cannot take a run', async () => {
   const store = new LocalStore(root);
   await expect(probeWritable(store)).resolves.toBeUndefined();
