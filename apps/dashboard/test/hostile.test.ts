@@ -14,7 +14,7 @@ import { barCounter, DEFAULT_RUN_WORK_BUDGET, estimateRunWork, NULL_MARKET_STRAT
 import { FAILED_RUN, GOOD_RUN, makeFixture, RecordingLauncher, type Fixture } from './fixtures';
 
 // The fixture runs the real pipeline once: seconds, many more on a busy machine.
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
 const TOKEN = 'a-long-enough-secret-token';
 let fixture: Fixture;
 let outside: string;
@@ -29,7 +29,7 @@ async function appWith(overrides: Partial<AppOptions> = {}): Promise<FastifyInst
 beforeAll(async () => {
   fixture = await makeFixture();
   outside = await mkdtemp(join(tmpdir(), 'dashboard-outside-'));
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   for (const app of apps) await app.close();
   await fixture.cleanUp();

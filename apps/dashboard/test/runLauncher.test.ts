@@ -9,8 +9,8 @@ import { quickConfig, SMALL_MARKET } from './fixtures';
 
 const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:overfitting-pipeline';
 const config = quickConfig({ strategies: 40, families: ['sma_cross', 'coin_flip'] });
-// Each test runs the real pipeline once or twice.
-jest.setTimeout(30_000);
+// Each test runs the real pipeline once or twice: seconds on a quiet machine, far more on a busy one.
+jest.setTimeout(300_000);
 
 describe('InProcessLauncher', () => {
   let dir: string;
