@@ -35,12 +35,13 @@ export class ArtifactNotFoundError extends Error {
  */
 export class StoreWriteError extends Error {
   readonly key: string;
+  /** The reason's errno code: the cause's, or what a diagnosis found behind it (EROFS behind an ENOENT). */
   readonly code: string | undefined;
-  constructor(key: string, location: string, reason: string, cause: unknown) {
+  constructor(key: string, location: string, reason: string, cause: unknown, code = (cause as NodeJS.ErrnoException | undefined)?.code) {
     super(`cannot write ${key} in the store ${location}: ${reason}`, { cause });
     this.name = 'StoreWriteError';
     this.key = key;
-    this.code = (cause as NodeJS.ErrnoException | undefined)?.code;
+    this.code = code;
   }
 }
 

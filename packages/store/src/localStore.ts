@@ -99,7 +99,7 @@ export class LocalStore implements ArtifactStore {
         break;
       }
     }
-    return new StoreWriteError(key, this.location, storeErrorReason(code) ?? error.message, error);
+    return new StoreWriteError(key, this.location, storeErrorReason(code) ?? error.message, error, code);
   }
 
   async get(key: string): Promise<Buffer> {

@@ -38,7 +38,7 @@ test('a read-only store says so, not "ENOENT mkdir"; the system error is the cau
   expect(error).toBeInstanceOf(StoreWriteError);
   expect((error as Error).message).toBe(`cannot write runs/a/manifest.json in the store ${join(root, 'store')}: the store is on a read-only file system (EROFS)`);
   expect(((error as Error).cause as NodeJS.ErrnoException).code).toBe('ENOENT');
-  expect((error as StoreWriteError).code).toBe('ENOENT');
+  expect((error as StoreWriteError).code).toBe('EROFS');
 });
 
 test('a folder this user may not write, and a full disk, name the file', async () => {
