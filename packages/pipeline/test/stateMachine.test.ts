@@ -22,8 +22,8 @@ const small = parseRunConfig({ strategies: 60, seed: 5, nullMarkets: 0 });
 const synthetic: DataRef = { kind: 'synthetic', bars: 3000, seed: 11, intervalSeconds: 3600 };
 const longer: DataRef = { kind: 'synthetic', bars: 20_000, seed: 11, intervalSeconds: 3600 };
 
-// Every run here is a whole pipeline over real HTTP: seconds each on a quiet machine, more on a busy one.
-jest.setTimeout(60_000);
+// Every run here is a whole pipeline over real HTTP: seconds each on a quiet machine, minutes on a busy one.
+jest.setTimeout(600_000);
 
 let s3: TestS3;
 let store: S3Store;
@@ -164,7 +164,7 @@ describe('runStateMachineLocally on s3rver', () => {
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 600_000);
 });
 
 describe('the end-to-end cloud-local run', () => {
@@ -178,15 +178,16 @@ describe('the end-to-end cloud-local run', () => {
     if (previousWorker === undefined) delete process.env.OVERFIT_BACKTEST_WORKER;
     else process.env.OVERFIT_BACKTEST_WORKER = previousWorker;
   });
-  it(`runs 2,000 strategies on ${real ? 'the real hourly BTC history' : 'a synthetic hourly series (../shared/data is absent)'} in 4 shards and reads every artifact back over S3`, async () => {
+  it(`runs 400 strategies on ${real ? 'the real hourly BTC history' : 'a synthetic hourly series (../shared/data is absent)'} in 4 shards and reads every artifact back over S3`, async () => {
     const csv = real ? await readFile(SHARED_HOURLY) : Buffer.from(formatPriceCsv(syntheticMarket({ bars: 20_000, seed: 7, intervalMs: 3_600_000 })));
     await s3.client.send(new PutObjectCommand({ Bucket: 'artifacts', Key: 'e2e/data/btc_usd_1h.csv', Body: csv }));
     const e2e: ArtifactStore = new S3Store({ bucket: 'artifacts', prefix: 'e2e', client: s3.client });
     const stages: string[] = [];
     const summary = await runStateMachineLocally({
-      // No null-market repeats: each would backtest all 2,000 strategies again, and they are tested elsewhere.
-      config: parseRunConfig({ strategies: 2000, seed: 42, nullMarkets: 0 }), data: { kind: 'store', key: 'data/btc_usd_1h.csv' }, store: e2e,
-      shardSize: 500, maxConcurrency: 4, onProgress: (e) => e.kind === 'stage' && stages.push(e.stage),
+      // No null-market repeats (tested elsewhere). 400 strategies in 4 shards: the orchestration, the shards and the
+      // long real history are the point here, not the number of strategies (2,000 took 705 s at load 25).
+      config: parseRunConfig({ strategies: 400, seed: 42, nullMarkets: 0 }), data: { kind: 'store', key: 'data/btc_usd_1h.csv' }, store: e2e,
+      shardSize: 100, maxConcurrency: 4, onProgress: (e) => e.kind === 'stage' && stages.push(e.stage),
     });
     expect(stages).toEqual(['generate', 'backtest', 'select', 'validate', 'visualize']);
     const keys = runKeys(summary.runId);
@@ -205,9 +206,9 @@ describe('the end-to-end cloud-local run', () => {
       const bytes = await readBack(`e2e/${key}`);
       if (key.endsWith('.png')) expect(bytes.subarray(1, 4).toString()).toBe('PNG');
       if (key.endsWith('.json')) expect(() => JSON.parse(bytes.toString())).not.toThrow();
-      if (key === keys.trainingPerformance) expect(bytes.toString().trim().split('\n')).toHaveLength(2001);
+      if (key === keys.trainingPerformance) expect(bytes.toString().trim().split('\n')).toHaveLength(401);
     }
     expect(summary.results.selection.metric).toBe('win_rate');
     expect(summary.artifacts).toEqual(manifest.artifacts);
-  }, 300_000); // 88 s on the shared 2-core machine under load; the backtest and the validate statistics dominate
+  }, 1_200_000); // 2,000 strategies took 88 s on the shared 2-core machine under load and 705 s at load 25
 });

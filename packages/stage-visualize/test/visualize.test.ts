@@ -70,7 +70,7 @@ it('renders the figures into the run folder', async () => {
   await putJson(store, event.overfittingReportKey, reportFor(ids, best, strategies, false));
   expect((await run(parseEvent(event), { store, loadPrices })).plotKeys).not.toContain('runs/r1/plots/pbo_logits.png');
   await rm(root, { recursive: true, force: true });
-}, 30_000);
+}, 300_000);
 
 it('needs every result key', () => {
   const event = { runId: 'r1', config: {}, data: { kind: 'file', path: 'x.csv' }, trainingPerformanceKey: 'runs/r1/results/training_performance.csv' };
