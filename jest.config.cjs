@@ -9,4 +9,9 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true, module: 'commonjs', moduleResolution: 'node', esModuleInterop: true, resolveJsonModule: true, target: 'ES2022' } }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // No test may depend on the machine's speed. Jest's 5 s default failed whole-pipeline tests (and hooks, which
+  // share this limit) on a busy laptop or CI runner: at load 25 on 2 cores a test runs ~12 times slower than on a
+  // quiet machine. Two minutes covers anything that takes up to ~10 s quietly; whole runs set more in their file.
+  // A test that hangs is reported after that long instead of 5 s.
+  testTimeout: 120_000,
 };

@@ -2,10 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import {
-  backtestStrategy, createMarket, InputError, METRIC_LABELS, parseStrategy, SELECTION_METRIC_FIELDS,
+  assertCosts, backtestStrategy, createMarket, InputError, METRIC_LABELS, parseStrategy, SELECTION_METRIC_FIELDS,
 } from '@overfit/core';
 import { cachedPriceLoader, describeDataRef } from '@overfit/data';
-import { openStore } from '@overfit/store';
+import { applyGc, DEFAULT_GC_MIN_AGE_MS, formatBytes, LocalStore, openStore, planGc, type GcItem } from '@overfit/store';
 import type { RunSummary } from '@overfit/pipeline';
 import * as generate from '@overfit/stage-generate';
 import * as backtest from '@overfit/stage-backtest';
@@ -13,8 +13,8 @@ import * as select from '@overfit/stage-select';
 import * as validate from '@overfit/stage-validate';
 import * as visualize from '@overfit/stage-visualize';
 import { runOnEngine } from './engines';
-import { dataRefFromFlags, DEFAULT_DATA_PATH, numberFlag, parse, RUN_OPTIONS, runConfigFromFlags } from './flags';
-import { metricsTable, overfittingHeadline, overfittingLines, progressBar, table } from './format';
+import { dataRefFromFlags, DEFAULT_DATA_PATH, numberFlag, parse, RUN_OPTIONS, runConfigFromFlags, timeFlag } from './flags';
+import { metricsTable, overfittingHeadline, overfittingLines, progressBar, table, verdictLines } from './format';
 
 type Args = string[];
 
@@ -46,10 +46,9 @@ function summaryObject(s: RunSummary) {
     validation: r.validation,
     buyAndHold: r.buyAndHold,
     selection: r.selection,
-    verdict: r.verdict,
+    verdict: s.overfitting ? overfittingHeadline(s.overfitting) : null,
     overfitThreshold: r.overfitThreshold,
-    explanation: r.explanation,
-    overfitting: s.overfitting ? overfittingHeadline(s.overfitting) : null,
+    originalRule: r.originalRule,
     artifacts: s.artifacts.map((key) => inStore(s.store, key)),
     timings: s.timings,
   };
@@ -69,6 +68,7 @@ function formatSummary(s: RunSummary, elapsedMs: number): string {
   const lines = [
     `Overfitting Lab — run ${s.runId}`,
     '',
+    ...(s.overfitting ? [...verdictLines(s.overfitting), ''] : []),
     table([
       ['Data', s.data.synthetic ? `${s.data.source} — SYNTHETIC: no real data (looked for ${DEFAULT_DATA_PATH}; pass --data file.csv)` : s.data.source],
       ['Bars', `${s.data.rows} from ${s.data.first} to ${s.data.last}; training ${w.training.bars} (to ${w.training.last}), validation ${w.validation.bars}`],
@@ -83,8 +83,7 @@ function formatSummary(s: RunSummary, elapsedMs: number): string {
       { title: 'buy&hold valid.', metrics: r.buyAndHold.validation },
     ]),
     '',
-    `Verdict: ${r.verdict.toUpperCase().replace('_', ' ')} — ${r.explanation}`,
-    ...(s.overfitting ? ['', ...overfittingLines(s.overfitting), ''] : []),
+    ...(s.overfitting ? [...overfittingLines(s.overfitting), ''] : [`Original rule: ${r.originalRule.explanation}`, '']),
     `Artifacts: ${shortPath(inStore(s.store, `runs/${s.runId}`))}/ (${s.artifacts.map((k) => k.split('/').pop()).join(', ')})`,
     `Took ${(elapsedMs / 1000).toFixed(1)} s (${Object.entries(s.timings).map(([k, v]) => `${k} ${v} ms`).join(', ')})`,
   ];
@@ -107,22 +106,16 @@ export async function backtestCommand(args: Args): Promise<string> {
   const strategy = parseStrategy(record, '--strategy');
   const ref = dataRefFromFlags(values.data);
   const { series } = await cachedPriceLoader()(ref);
-  const time = (flag: string, value: string | undefined, fallback: number) => {
-    if (value === undefined) return fallback;
-    const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) || !value.includes('T') ? value : `${value}Z`);
-    if (Number.isNaN(ms)) throw new InputError(`is not an ISO date or time (got "${value}")`, flag);
-    return ms;
-  };
   const n = series.time.length;
-  const from = time('--from', values.from, series.time[0]);
-  const to = time('--to', values.to, series.time[n - 1]);
+  const from = timeFlag(values.from, '--from') ?? series.time[0];
+  const to = timeFlag(values.to, '--to') ?? series.time[n - 1];
   let start = 0;
   while (start < n && series.time[start] < from) start++;
   let end = start;
   while (end < n && series.time[end] <= to) end++;
   if (end - start < 2) throw new InputError(`the window ${values.from ?? 'start'} … ${values.to ?? 'end'} holds ${end - start} bars of ${describeDataRef(ref)}; it needs at least 2`, '--from/--to');
   const costs = { feesBps: numberFlag(values['fees-bps'], '--fees-bps') ?? 10, slippageBps: numberFlag(values['slippage-bps'], '--slippage-bps') ?? 0 };
-  if (!(costs.feesBps >= 0) || !(costs.slippageBps >= 0)) throw new InputError('costs must be ≥ 0 basis points', '--fees-bps/--slippage-bps');
+  assertCosts(costs.feesBps, costs.slippageBps, '--fees-bps/--slippage-bps');
   const metrics = backtestStrategy(strategy, createMarket(series), { start, end }, costs);
   if (values.json) return JSON.stringify({ bars: end - start, metrics }, null, 2);
   return [
@@ -153,6 +146,56 @@ export async function stageCommand(args: Args): Promise<string> {
   return JSON.stringify(output, null, 2);
 }
 
+const GC_LABELS: Record<GcItem['kind'], string> = {
+  'orphan-run': 'orphan run folder',
+  'failed-run-files': 'failed run’s files',
+  'temp-file': 'temp file',
+};
+
+function describeAge(ms: number): string {
+  const hours = ms / 3600_000;
+  return hours >= 48 ? `${Math.floor(hours / 24)} days` : hours >= 1 ? `${Math.floor(hours)} h` : `${Math.max(0, Math.floor(ms / 60_000))} min`;
+}
+
+function gcLine(item: GcItem): string {
+  const what = item.kind === 'orphan-run'
+    ? `no manifest, last written ${describeAge(item.ageMs)} ago; ${item.files} files`
+    : item.kind === 'failed-run-files'
+      ? `${item.files} intermediate files; manifest.json kept`
+      : `${describeAge(item.ageMs)} old`;
+  return `  ${GC_LABELS[item.kind].padEnd(19)} ${item.key}  (${what}, ${formatBytes(item.bytes)})`;
+}
+
+/**
+ * `overfit store gc`: what crashes and failed runs left in a folder store — run folders without a manifest older
+ * than --min-age-hours (a run may still be writing a younger one), `*.tmp` files of interrupted writes, and the
+ * intermediates of failed runs (their manifest stays). A dry run unless --apply.
+ */
+export async function storeCommand(args: Args): Promise<string> {
+  const { values, positionals } = parse(args, {
+    store: { type: 'string', default: '.overfit' }, apply: { type: 'boolean', default: false },
+    'min-age-hours': { type: 'string' }, json: { type: 'boolean', default: false },
+  }, 1);
+  if (positionals[0] !== 'gc') throw new InputError(`must be gc (got ${JSON.stringify(positionals[0] ?? '')})`, 'store');
+  const store = openStore(values.store);
+  if (!(store instanceof LocalStore)) {
+    throw new InputError('gc cleans a folder store; for a bucket, an S3 lifecycle rule expires incomplete runs', '--store');
+  }
+  const hours = numberFlag(values['min-age-hours'], '--min-age-hours');
+  if (hours !== undefined && !(hours >= 0)) throw new InputError(`must be a number of hours ≥ 0 (got "${values['min-age-hours']}")`, '--min-age-hours');
+  const minAgeMs = hours === undefined ? DEFAULT_GC_MIN_AGE_MS : hours * 3600_000;
+  const plan = await planGc(store, { minAgeMs });
+  const removed = values.apply ? await applyGc(store, plan) : [];
+  if (values.json) return JSON.stringify({ store: plan.store, applied: values.apply, minAgeHours: minAgeMs / 3600_000, items: values.apply ? removed : plan.items, bytes: plan.bytes }, null, 2);
+  const where = shortPath(plan.store);
+  if (plan.items.length === 0) return `Nothing to collect in ${where} (orphan run folders and temp files younger than ${describeAge(minAgeMs)} are left alone).`;
+  const lines = plan.items.map(gcLine);
+  const total = `${plan.items.length} item${plan.items.length === 1 ? '' : 's'}, ${plan.files} files, ${formatBytes(plan.bytes)}`;
+  return values.apply
+    ? [`Removed from ${where}: ${total}.`, ...removed.map(gcLine)].join('\n')
+    : [`${where}: ${total} can be removed (dry run: nothing was removed; add --apply to remove them).`, ...lines].join('\n');
+}
+
 export const HELP = `overfit — demonstrate and measure backtest overfitting
 
 Usage:
@@ -164,6 +207,7 @@ Usage:
               [--shard-size 1000] [--max-concurrency 10]
   overfit backtest [--data file.csv] --strategy '<json>' [--from ISO] [--to ISO] [--fees-bps 10] [--slippage-bps 0] [--json]
   overfit stage <generate|backtest|select|validate|visualize> --event event.json [--store .overfit] [--s3-endpoint URL]
+  overfit store gc [--store .overfit] [--apply] [--min-age-hours 24] [--json]
   overfit data inspect file.csv [--json] [--lenient] [--format auto|generic|yahoo|binance|dukascopy|close_only] [--resample 1h]
   overfit data fetch --exchange binance|coinbase --symbol BTCUSDT --interval 1h --from 2018-01-01 [--to 2024-12-31]
                      [--out ${DEFAULT_DATA_PATH}] [--attempts 6] [--base-url URL] [--json]

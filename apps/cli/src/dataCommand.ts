@@ -3,10 +3,10 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError, type PriceSeries } from '@overfit/core';
 import {
-  fetchPrices, formatDataReport, formatInterval, loadPrices, parseInterval, parseTimestamp, readPriceCsv, SYNTH_MODELS,
-  synthesizeMarketLike, syntheticMarket, writePriceCsv, type LoadedPrices, type SynthesizedMarket, type SynthModel,
+  fetchPrices, formatDataReport, formatInterval, loadPrices, parseInterval, readPriceCsv, SYNTH_MODELS,
+  assertTradableSeries, synthesizeMarketLike, syntheticMarket, writePriceCsv, type LoadedPrices, type SynthesizedMarket, type SynthModel,
 } from '@overfit/data';
-import { csvOptionsFromFlags, DEFAULT_DATA_PATH, numberFlag, parse } from './flags';
+import { csvOptionsFromFlags, DEFAULT_DATA_PATH, numberFlag, parse, timeFlag } from './flags';
 import { progressBar } from './format';
 
 const SUBCOMMANDS: Record<string, (args: string[]) => Promise<string>> = { inspect: inspectCommand, fetch: fetchCommand, synth: synthCommand };
@@ -29,14 +29,6 @@ async function inspectCommand(args: string[]): Promise<string> {
   return formatDataReport(report, `${path} (${source.layout} layout${values.resample ? `, resampled to ${values.resample}` : ''})`);
 }
 
-/** A date or date-time from a flag; zone-less means UTC. */
-function timeFlag(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = parseTimestamp(value);
-  if (Number.isNaN(ms)) throw new InputError(`is not a date such as 2018-01-01 or 2018-01-01T12:00:00Z (got "${value}")`, flag);
-  return ms;
-}
-
 async function fetchCommand(args: string[]): Promise<string> {
   const { values } = parse(args, {
     exchange: { type: 'string', default: 'binance' }, symbol: { type: 'string' }, interval: { type: 'string', default: '1h' },
@@ -52,10 +44,11 @@ async function fetchCommand(args: string[]): Promise<string> {
     exchange: values.exchange, symbol, interval: values.interval, out: values.out, baseUrl: values['base-url'], maxAttempts,
     from: timeFlag(values.from, '--from'), to: timeFlag(values.to, '--to'), onProgress: (done, total) => bar.update(done, total),
   }).finally(() => bar.end());
-  const { written, added, resumedAfter, requests } = result;
-  if (values.json) return JSON.stringify({ out: values.out, exchange: values.exchange, symbol, interval: values.interval, added, resumedAfter, requests, ...written.report }, null, 2);
+  const { written, added, missing, resumedAfter, requests } = result;
+  if (values.json) return JSON.stringify({ out: values.out, exchange: values.exchange, symbol, interval: values.interval, added, missing, resumedAfter, requests, ...written.report }, null, 2);
   const what = added === 0 ? `${values.out} is up to date (last bar ${resumedAfter})`
-    : `Fetched ${added} ${values.interval} bars of ${symbol} from ${values.exchange} in ${requests} requests${resumedAfter ? `, after the last bar already there (${resumedAfter})` : ''}`;
+    : `Fetched ${added} ${values.interval} bars of ${symbol} from ${values.exchange} in ${requests} requests${resumedAfter ? `, after the last bar already there (${resumedAfter})` : ''}`
+      + (missing ? `; ${missing} bars of the range are not in ${values.exchange}'s history (gaps below)` : '');
   return `${what}\n${formatDataReport(written.report, values.out)}`;
 }
 
@@ -82,7 +75,8 @@ async function synthCommand(args: string[]): Promise<string> {
       throw new InputError(`${values.like} has ${formatInterval(like.report.spacingSeconds)} bars; leave out --interval or resample the file first`, '--interval');
     }
     if (values.volatility !== undefined || values.start !== undefined) throw new InputError('comes from the --like file; leave out --volatility and --start', '--like');
-    made = synthesizeMarketLike(like.series, { model, seed, bars, meanBlockLength: numberFlag(values['block-length'], '--block-length') });
+    assertTradableSeries(like.series, values.like);
+    made = synthesizeMarketLike(like.series, { model, seed, bars, meanBlockLength: numberFlag(values['block-length'], '--block-length'), where: values.like });
   } else {
     if (model !== 'gbm') throw new InputError(`${model} imitates a real history: give one with --like file.csv`, '--like');
     if (bars === undefined) throw new InputError('needs the number of bars (or --like file.csv to copy its length)', '--bars');

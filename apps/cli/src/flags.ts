@@ -4,7 +4,7 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import {
   DEFAULT_RUN_CONFIG, DEFAULT_SYNTHETIC, InputError, parseRunConfig, type CsvOptions, type DataRef, type RunConfig,
 } from '@overfit/core';
-import { parseInterval, parsePriceFormat } from '@overfit/data';
+import { parseInterval, parsePriceFormat, parseTimestamp, printable } from '@overfit/data';
 
 export const DEFAULT_DATA_PATH = 'data/btc_price_data.csv';
 
@@ -23,8 +23,19 @@ export function parse<T extends ParseArgsOptionsConfig>(args: string[], options:
 export function numberFlag(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed)) throw new InputError(`must be a number (got "${value}")`, flag);
+  if (value.trim() === '' || !Number.isFinite(parsed)) throw new InputError(`must be a number (got "${printable(value)}")`, flag);
   return parsed;
+}
+
+/**
+ * A date or date-time from a flag, always UTC: `2018-01-01`, `2018-01-01T12:00`, `2018-01-01 12:00` (a space reads
+ * like a `T`, never in the machine's zone), with `Z` or `±HH:MM` when another zone is meant, or epoch s/ms.
+ */
+export function timeFlag(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseTimestamp(value);
+  if (Number.isNaN(ms)) throw new InputError(`is not a date such as 2018-01-01 or 2018-01-01T12:00:00Z (times are UTC unless they end in Z or ±HH:MM; got "${printable(value)}")`, flag);
+  return ms;
 }
 
 /** Map CLI flags onto the run config; parseRunConfig applies the rules and names the config field on error. */

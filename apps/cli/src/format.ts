@@ -44,27 +44,41 @@ export function progressBar(label: string): { update(done: number, total: number
   };
 }
 
-/** The four headline statistics of overfitting_report.json, for the summary (text and --json). */
+/** The run's one verdict and the tests behind it, for --json. */
 export function overfittingHeadline(report: OverfittingReport) {
+  const { level, headline, tone, tests } = report.verdict;
   return {
-    level: report.verdict.level,
+    level, headline, tone,
+    tests: tests.map(({ id, pValue, fires }) => ({ id, pValue, fires })),
     pbo: report.pbo?.pbo ?? null,
     deflatedSharpe: report.deflatedSharpe?.value ?? null,
-    spaPValue: report.dataSnooping?.spa.consistent ?? null,
-    nullMarketPercentile: report.nullMarkets.percentile,
+    effectiveTrials: report.effectiveTrials.trials,
     nullMarkets: report.nullMarkets.markets,
   };
 }
 
+const LEVEL_TITLES: Record<OverfittingReport['verdict']['level'], string> = {
+  evidence_of_skill: 'EVIDENCE OF SKILL',
+  no_evidence_of_skill: 'NO EVIDENCE OF SKILL',
+  overfit_likely: 'OVERFITTING LIKELY',
+  inconclusive: 'INCONCLUSIVE',
+};
+
+/** The verdict at the top of the summary: its level, then the headline sentence. */
+export function verdictLines(report: OverfittingReport): string[] {
+  return [`Verdict: ${LEVEL_TITLES[report.verdict.level]}`, `  ${report.verdict.headline}`];
+}
+
+/** Each test of "it is luck" with its p-value, whether it rejects at 5 %, and what it is about. */
 export function overfittingLines(report: OverfittingReport): string[] {
-  const h = overfittingHeadline(report);
-  const value = (x: number | null, digits: number) => (x === null ? '—' : x.toFixed(digits));
-  const rows = [
-    ['PBO (CSCV)', value(h.pbo, 2), 'share of half/half splits where the in-sample best ends in the bottom half out of sample'],
-    ['Deflated Sharpe', value(h.deflatedSharpe, 2), `probability the best Sharpe beats the luckiest of ${report.inputs.strategies} skill-less trials (≥ 0.95 to trust)`],
-    ['SPA p-value', value(h.spaPValue, 3), 'no strategy beats buy-and-hold, after the search, unless this is < 0.05'],
-    ['Null-market pct.', h.nullMarketPercentile === null ? (h.nullMarkets === 0 ? '— (--null-markets 0)' : '—') : `${h.nullMarketPercentile.toFixed(0)} %`,
-      `where the real best falls among the bests of ${h.nullMarkets} markets with no edge`],
+  const rows = report.verdict.tests.map((t) => [
+    t.label, t.pValue === null ? '—' : `p ${t.pValue < 0.001 ? '< 0.001' : t.pValue.toFixed(3)}`,
+    t.fires === null ? 'not run' : t.fires ? 'rejects luck' : 'luck fits', t.about,
+  ]);
+  return [
+    `Original rule: ${report.verdict.findings[0] ?? '—'}`,
+    '',
+    `Tests of "it is luck" (each at ${Math.round(report.inputs.alpha * 100)} %):`,
+    table(rows, 'text').split('\n').map((l) => `  ${l}`).join('\n'),
   ];
-  return [`Statistics: ${report.verdict.summary}`, table(rows, 'text').split('\n').map((l) => `  ${l}`).join('\n')];
 }

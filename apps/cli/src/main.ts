@@ -2,7 +2,7 @@
 // A user's mistake (InputError) is one line naming the place, exit 2; anything else is exit 1 with its message
 // (set OVERFIT_DEBUG=1 for the stack).
 import { isInputError } from '@overfit/core';
-import { backtestCommand, HELP, runCommand, stageCommand } from './commands';
+import { backtestCommand, HELP, runCommand, stageCommand, storeCommand } from './commands';
 import { dataCommand } from './dataCommand';
 import { benchCommand } from './benchCommand';
 import { cloudCommand } from './cloudCommand';
@@ -11,6 +11,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<string>> = {
   run: runCommand,
   backtest: backtestCommand,
   stage: stageCommand,
+  store: storeCommand,
   data: dataCommand,
   bench: benchCommand,
   cloud: (args) => cloudCommand(args),
@@ -24,7 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`overfit: unknown command "${name}" (run, backtest, stage, data, bench, cloud; see overfit --help)\n`);
+    process.stderr.write(`overfit: unknown command "${name}" (run, backtest, stage, store, data, bench, cloud; see overfit --help)\n`);
     return 2;
   }
   try {

@@ -12,7 +12,7 @@ const SHARED_HOURLY = resolve(__dirname, '../../../../shared/data/btc_usd_1h.csv
 const EVENTS = resolve(__dirname, '../events');
 
 function overfit(args: string[], cwd = root) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 300_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -39,7 +39,7 @@ describe('overfit run', () => {
     expect(summary.artifacts).toHaveLength(14);
     expect(Object.keys(summary.overfitting)).toEqual(['level', 'pbo', 'deflatedSharpe', 'spaPValue', 'nullMarketPercentile', 'nullMarkets']);
     expect(JSON.parse(await readFile(join(root, 'store-json/latest.json'), 'utf8'))).toEqual({ runId: summary.runId });
-  }, 30_000); // a whole run in a child process
+  }, 300_000); // a whole run in a child process
 
   it('falls back to the synthetic market without data and says so, in the output and the manifest', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'overfit-empty-'));
@@ -55,7 +55,7 @@ describe('overfit run', () => {
     const manifest = JSON.parse(await readFile(join(cwd, '.overfit/runs', runId, 'manifest.json'), 'utf8'));
     expect(manifest.data.synthetic).toBe(true);
     await rm(cwd, { recursive: true, force: true });
-  }, 30_000); // a whole run in a child process
+  }, 300_000); // a whole run in a child process
 
   const header = 'timestamp,open,high,low,close,volume\n';
   const row = (h: number, close = '100') => `2024-01-01T${String(h).padStart(2, '0')}:00:00Z,100,101,99,${close},5\n`;
@@ -121,7 +121,7 @@ describe('overfit run on real data', () => {
     const eligible = [...table.columns.winRate].filter((_, i) => table.columns.trades[i] >= 10);
     expect(eligible.length).toBeGreaterThan(0);
     expect(summary.training.winRate).toBe(Math.max(...eligible));
-  }, 60_000);
+  }, 600_000);
 });
 
 describe('overfit backtest', () => {

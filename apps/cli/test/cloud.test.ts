@@ -17,7 +17,7 @@ const BIN = resolve(__dirname, '../dist/overfit.cjs');
 
 function overfit(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8', timeout: 90_000, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8', timeout: 480_000, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
       done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
   });
@@ -56,7 +56,7 @@ describe('overfit run --engine stepfunctions-local', () => {
     expect(manifest.status).toBe('succeeded');
     expect(summary.artifacts).toEqual(manifest.artifacts.map((key) => `s3://lab/cli/${key}`));
     expect(await store.list(`runs/${summary.runId}/shards/`)).toHaveLength(9); // 40 in shards of 15: three shards × three files
-  }, 90_000);
+  }, 600_000);
 
   it('names the flag of a bad engine, store or shard size (exit 2, nothing written)', async () => {
     expect(await overfit(['run', '--engine', 'lambda'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--engine: must be one of local, stepfunctions-local (got "lambda")') });

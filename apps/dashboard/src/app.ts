@@ -1,6 +1,8 @@
 // The dashboard as a Fastify instance, without listen(): server.ts serves it, tests call inject(). Every route
 // has a JSON schema, so a malformed id, path or body is a 400 before any handler runs; errors a client can
 // cause answer 4xx with a message, anything else a bare 500 (the details go to the log, never to the client).
+// Starting a run is authenticated first (onRequest, before the body is even read), then rate-limited, then
+// validated, then priced against the work budget.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -14,10 +16,11 @@ import {
   type MetricName,
 } from '@overfit/core';
 import { describeDataRef } from '@overfit/data';
-import { LATEST_KEY, RUN_ID_PATTERN, type ArtifactStore } from '@overfit/store';
+import { LATEST_KEY, probeWritable, RUN_ID_PATTERN, StoreWriteError, storeErrorReason, type ArtifactStore } from '@overfit/store';
 import type { Dataset } from './datasets';
 import { LauncherBusyError, type RunLauncher, type RunProgress } from './runLauncher';
-import { RunReader, SORT_KEYS, type RunListItem, type StrategiesQuery } from './runReader';
+import { ARTIFACT_PATH, BrokenManifestError, RunReader, SORT_KEYS, type RunListItem, type StrategiesQuery } from './runReader';
+import { barCounter, DEFAULT_RUN_WORK_BUDGET, estimateRunWork, overBudgetMessage } from './workBudget';
 
 export interface AppOptions {
   store: ArtifactStore;
@@ -28,6 +31,15 @@ export interface AppOptions {
   rateLimitPerMinute?: number;
   /** Runs a client may start per minute (default 10). */
   runsPerMinute?: number;
+  /** Wrong or missing tokens a client may send per minute before it gets 429 (default 10); counted apart from runs. */
+  authFailuresPerMinute?: number;
+  /** The most work a run may take, in strategy-bars (see workBudget.ts); default DEFAULT_RUN_WORK_BUDGET. */
+  runWorkBudget?: number;
+  /**
+   * Whether this server writes runs into the store itself (in-process runs): then /readyz also checks a write
+   * lands. Default: when the launcher runs in process.
+   */
+  storeWrites?: boolean;
   /** How many proxies' X-Forwarded-For to trust (1 behind a load balancer); 0 trusts none. */
   trustProxyHops?: number;
   logger?: FastifyServerOptions['logger'];
@@ -40,8 +52,6 @@ const READY_TIMEOUT_MS = 3000;
 export const RUN_LIMITS = { minStrategies: 10, maxStrategies: 100_000 } as const;
 
 const RUN_ID = RUN_ID_PATTERN.source;
-/** A relative path inside a run folder: no empty, "." or ".." segment, no "%" (encoded dots), known types only. */
-const ARTIFACT_PATH = '^(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/){0,4}[A-Za-z0-9_][A-Za-z0-9_.-]*\\.(?:png|csv|json)$';
 
 const runIdParams = {
   type: 'object',
@@ -79,8 +89,37 @@ const runListResponse = {
         },
       },
     },
+    /** Runs left out because their manifest (or latest.json) cannot be read. */
+    broken: {
+      type: 'array',
+      items: { type: 'object', properties: { key: { type: 'string' }, problem: { type: 'string' } } },
+    },
   },
 } as const;
+
+const HSTS = 'max-age=31536000; includeSubDomains';
+
+/** Failed authentications per client address in fixed one-minute windows; bounded, oldest windows dropped first. */
+class FailureCounter {
+  private readonly windows = new Map<string, { start: number; failures: number }>();
+  constructor(private readonly max: number, private readonly windowMs = 60_000, private readonly maxClients = 10_000) {}
+  /** Seconds until this client may try again, or 0 when it may now. */
+  blockedFor(client: string, now = Date.now()): number {
+    const window = this.windows.get(client);
+    if (!window || now - window.start >= this.windowMs) return 0;
+    return window.failures >= this.max ? Math.ceil((window.start + this.windowMs - now) / 1000) : 0;
+  }
+  fail(client: string, now = Date.now()): void {
+    let window = this.windows.get(client);
+    if (!window || now - window.start >= this.windowMs) {
+      this.windows.delete(client);
+      window = { start: now, failures: 0 };
+      this.windows.set(client, window);
+      while (this.windows.size > this.maxClients) this.windows.delete(this.windows.keys().next().value as string);
+    }
+    window.failures += 1;
+  }
+}
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const match = /^Bearer (\S+)$/.exec(header ?? '');
@@ -97,6 +136,10 @@ function chartJsBundle(): Buffer {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { store, launcher, datasets } = options;
   const reader = new RunReader(store);
+  const barsOf = barCounter(store);
+  const budget = options.runWorkBudget ?? DEFAULT_RUN_WORK_BUDGET;
+  const authFailures = new FailureCounter(options.authFailuresPerMinute ?? 10);
+  const storeWrites = options.storeWrites ?? launcher.kind === 'in-process';
   const app = Fastify({
     logger: options.logger ?? false,
     // Trust X-Forwarded-For from that many proxies only, so the rate limit counts clients, not the load balancer.
@@ -110,14 +153,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       // The app may sit behind plain HTTP (a load balancer without a certificate): don't rewrite URLs to https.
-      directives: { upgradeInsecureRequests: null },
+      // Styles come from /css only: no inline style, no other origin (helmet's default allows both).
+      directives: { upgradeInsecureRequests: null, styleSrc: ["'self'"], fontSrc: ["'self'"] },
     },
+    // Sent below, and only over HTTPS: over plain HTTP the header is meaningless, and a browser that saw it once
+    // would refuse the plain-HTTP dashboard afterwards.
+    strictTransportSecurity: false,
+  });
+  // HTTPS is the socket's, or, from a trusted proxy (TRUST_PROXY_HOPS, the ALB), its X-Forwarded-Proto.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.protocol === 'https') reply.header('strict-transport-security', HSTS);
   });
   await app.register(fastifyRateLimit, { max: options.rateLimitPerMinute ?? 600, timeWindow: '1 minute' });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation || isInputError(error)) return reply.code(400).send(errorBody(400, error.message));
     if (error instanceof LauncherBusyError) return reply.code(503).send(errorBody(503, error.message));
+    if (error instanceof BrokenManifestError) {
+      request.log.warn({ runId: error.runId, problem: error.problem }, 'damaged run manifest');
+      return reply.code(500).send(errorBody(500, `run ${error.runId} cannot be shown: its manifest.json ${error.problem}`));
+    }
     if (error instanceof HttpError) return reply.code(error.statusCode).send(errorBody(error.statusCode, error.message));
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) return reply.code(status).send(errorBody(status, error.message));
@@ -139,9 +194,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       // the load balancer's health check.
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('store check timed out')), READY_TIMEOUT_MS); });
-      await Promise.race([store.exists(LATEST_KEY), timeout]).finally(() => clearTimeout(timer));
+      // A server that writes runs needs a store that takes writes: a full or read-only disk is not ready.
+      const check = async () => {
+        await store.exists(LATEST_KEY);
+        if (storeWrites) await probeWritable(store);
+      };
+      await Promise.race([check(), timeout]).finally(() => clearTimeout(timer));
       return { status: 'ready', store: store.location };
     } catch (error) {
+      if (error instanceof StoreWriteError) {
+        request.log.warn({ err: error }, 'store not writable');
+        const reason = storeErrorReason(error.code);
+        throw new HttpError(503, `the artifact store cannot take writes${reason ? `: ${reason}` : ''}`);
+      }
       request.log.warn({ err: error }, 'store unreachable');
       throw new HttpError(503, 'the artifact store cannot be reached');
     }
@@ -153,14 +218,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     families: STRATEGY_FAMILIES,
     selectionMetrics: SELECTION_METRICS,
     defaults: { ...DEFAULT_RUN_CONFIG, dataset: datasets[0]?.id ?? null },
-    limits: { ...RUN_LIMITS, maxNullMarkets: MAX_NULL_MARKETS },
+    limits: { ...RUN_LIMITS, maxNullMarkets: MAX_NULL_MARKETS, workBudget: budget },
     tokenRequired: options.runTriggerToken !== undefined,
     launcher: launcher.kind,
   }));
 
   // --- runs ------------------------------------------------------------------------------------------------
-  app.get('/api/runs', { schema: { querystring: noQuery, response: { 200: runListResponse } } }, async () => {
-    const [committed, latestRunId] = await Promise.all([reader.listRuns(), reader.latestRunId()]);
+  app.get('/api/runs', { schema: { querystring: noQuery, response: { 200: runListResponse } } }, async (request) => {
+    const [{ runs: committed, broken }, latest] = await Promise.all([reader.listRuns(), reader.latest()]);
+    if (latest.problem) broken.push(latest.problem);
+    if (broken.length > 0) request.log.warn({ broken }, 'runs left out of the list');
     // Runs under way come first; a run whose manifest is already written is listed once, as committed.
     const known = new Set(committed.map((run) => run.runId));
     const running: RunListItem[] = launcher.inFlight().filter((job) => !known.has(job.runId)).map((job) => ({
@@ -168,7 +235,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       strategies: job.request.config.strategies, selectBy: job.request.config.selectBy, dataSource: describeDataRef(job.request.data),
       synthetic: job.request.data.kind === 'synthetic', verdict: null, drop: null, bestId: null, error: null,
     }));
-    return { latestRunId, runs: [...running, ...committed] };
+    return { latestRunId: latest.runId, runs: [...running, ...committed], broken };
   });
 
   app.get<{ Params: { id: string } }>('/api/runs/:id', { schema: { params: runIdParams, querystring: noQuery } }, async (request) => {
@@ -264,9 +331,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.post<{ Body: Record<string, unknown> & { dataset: string } }>('/api/runs', {
     bodyLimit: 4 * 1024,
+    // Counted after the token check below (the route's own onRequest runs first): a stranger's wrong tokens do not
+    // use up the runs of the clients behind the same address.
     config: { rateLimit: { max: options.runsPerMinute ?? 10, timeWindow: '1 minute' } },
-    preHandler: async (request, reply) => {
-      if (options.runTriggerToken !== undefined && !tokenMatches(request.headers.authorization, options.runTriggerToken)) {
+    // Before the body is read or validated: an unauthenticated client learns nothing about the settings.
+    onRequest: async (request, reply) => {
+      if (options.runTriggerToken === undefined) return;
+      const wait = authFailures.blockedFor(request.ip);
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        throw new HttpError(429, `too many failed authentications from this address; try again in ${wait} s`);
+      }
+      if (!tokenMatches(request.headers.authorization, options.runTriggerToken)) {
+        authFailures.fail(request.ip);
         reply.header('www-authenticate', 'Bearer realm="overfitting-lab"');
         throw new HttpError(401, 'starting a run needs the header Authorization: Bearer <token>');
       }
@@ -297,9 +374,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const dataset = datasets.find((d) => d.id === datasetId);
     if (!dataset) throw new HttpError(400, `body/dataset: unknown data set "${datasetId}"`);
     const config = parseRunConfig(settings, 'body');
+    const work = estimateRunWork(config, await barsOf(dataset.ref));
+    if (work.total > budget) throw new HttpError(400, overBudgetMessage(work, budget));
     const { runId } = await launcher.start({ config, data: dataset.ref });
-    request.log.info({ runId, strategies: config.strategies, dataset: dataset.id }, 'run started');
-    return reply.code(202).send({ runId, statusUrl: `/api/runs/${runId}/status`, runUrl: `/run.html?id=${runId}` });
+    request.log.info({ runId, strategies: config.strategies, dataset: dataset.id, work: work.total }, 'run started');
+    return reply.code(202).send({ runId, statusUrl: `/api/runs/${runId}/status`, runUrl: `/run.html?id=${encodeURIComponent(runId)}` });
   });
 
   // --- pages and Chart.js ------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 // The dashboard's configuration comes from the environment and is checked once, at boot: a typo in a variable
 // stops the server with every problem listed, instead of surfacing as a confusing failure on the first request.
+import { isIP } from 'node:net';
 import { assertStateMachineArn } from '@overfit/pipeline';
+import { DEFAULT_RUN_WORK_BUDGET } from './workBudget';
 
 export type StoreConfig =
   | { kind: 'local'; dir: string }
@@ -20,7 +22,19 @@ export interface DashboardConfig {
   rateLimitPerMinute: number;
   /** Proxies in front of the app whose X-Forwarded-For is trusted (1 behind the ALB). */
   trustProxyHops: number;
+  /** The most work one run may take, in strategy-bars (strategies × bars, plus null markets and walk-forward). */
+  runWorkBudget: number;
+  /** How long SIGTERM waits for a run under way before marking it failed, in milliseconds. */
+  shutdownGraceMs: number;
   logLevel: string;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (bare === 'localhost' || bare === '::1' || bare === '0:0:0:0:0:0:0:1') return true;
+  if (bare.startsWith('::ffff:')) return isLoopbackHost(bare.slice('::ffff:'.length));
+  return isIP(bare) === 4 && bare.startsWith('127.');
 }
 
 export class ConfigError extends Error {
@@ -35,6 +49,10 @@ export class ConfigError extends Error {
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const MIN_TOKEN_LENGTH = 16;
+/** Only this machine, unless HOST says otherwise (the container image sets HOST=0.0.0.0, with a token). */
+export const DEFAULT_HOST = '127.0.0.1';
+/** ECS stops a task 30 s after SIGTERM (its default stopTimeout): the run gets 20, the rest is for the manifest. */
+export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 20;
 
 export function loadConfig(env: NodeJS.ProcessEnv): DashboardConfig {
   const problems: string[] = [];
@@ -86,19 +104,27 @@ export function loadConfig(env: NodeJS.ProcessEnv): DashboardConfig {
   if (runTriggerToken !== undefined && runTriggerToken.length < MIN_TOKEN_LENGTH) {
     problems.push(`RUN_TRIGGER_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters`);
   }
+  // Anyone who can reach the port can start runs that take CPU for minutes: beyond this machine, only with a token.
+  const host = text('HOST') ?? DEFAULT_HOST;
+  if (!isLoopbackHost(host) && runTriggerToken === undefined) {
+    problems.push(`HOST=${host} listens beyond this machine, so anyone who reaches it could start runs: set RUN_TRIGGER_TOKEN ` +
+      `(at least ${MIN_TOKEN_LENGTH} characters, e.g. openssl rand -hex 24), or listen on HOST=127.0.0.1`);
+  }
 
   const logLevel = text('LOG_LEVEL')?.toLowerCase() ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
 
   const config: DashboardConfig = {
     port: integer('PORT', 3000, 0, 65_535),
-    host: text('HOST') ?? '0.0.0.0',
+    host,
     store,
     stateMachineArn,
     runTriggerToken,
     dataDir: text('DATA_DIR'),
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000_000),
     trustProxyHops: integer('TRUST_PROXY_HOPS', 0, 0, 10),
+    runWorkBudget: integer('RUN_WORK_BUDGET', DEFAULT_RUN_WORK_BUDGET, 1, Number.MAX_SAFE_INTEGER),
+    shutdownGraceMs: 1000 * integer('SHUTDOWN_GRACE_SECONDS', DEFAULT_SHUTDOWN_GRACE_SECONDS, 0, 3600),
     logLevel,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -5,8 +5,8 @@ import { Worker } from 'node:worker_threads';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { DataRef, RunConfig } from '@overfit/core';
 import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
-import { describeCloudRun, executionArnOf, runLocalPipeline, startCloudRun, type ProgressEvent, type StageName } from '@overfit/pipeline';
-import { newRunId, type ArtifactStore } from '@overfit/store';
+import { CODE_VERSION, describeCloudRun, executionArnOf, runLocalPipeline, startCloudRun, type ProgressEvent, type StageName } from '@overfit/pipeline';
+import { commitRun, getJson, newRunId, runKeys, type ArtifactStore, type RunManifest } from '@overfit/store';
 
 export type RunState = 'queued' | 'running' | 'succeeded' | 'failed';
 
@@ -35,8 +35,17 @@ export interface RunLauncher {
   status(runId: string): Promise<RunProgress | null>;
   /** Runs this launcher has accepted that have not finished yet, with what they were asked to do. */
   inFlight(): (RunProgress & { request: RunRequest })[];
-  /** Stop accepting runs and wait for the ones under way. */
-  close(): Promise<void>;
+  /**
+   * Stop accepting runs and wait for the ones under way: at most `graceMs` (default: as long as they take), after
+   * which a run still computing is stopped and marked failed with `reason`.
+   */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+export interface CloseOptions {
+  graceMs?: number;
+  /** Why the server closes, for the failed run's manifest, e.g. "the dashboard received SIGTERM". */
+  reason?: string;
 }
 
 /** Too many runs waiting: the client should try again later (503). */
@@ -80,6 +89,8 @@ export class InProcessLauncher implements RunLauncher {
   private readonly jobs = new Map<string, Job>();
   private readonly queue: Job[] = [];
   private running: Promise<void> | null = null;
+  /** The job computing now, and its worker thread (when runs go to one). */
+  private current: { job: Job; thread: Worker | null; stopping: boolean } | null = null;
   private closed = false;
   private readonly loadPrices: (ref: DataRef) => Promise<LoadedPrices>;
 
@@ -115,11 +126,46 @@ export class InProcessLauncher implements RunLauncher {
     return [...this.jobs.values()].filter((job) => job.finishedAt === null).map((job) => ({ ...job }));
   }
 
-  async close(): Promise<void> {
+  async close(options: CloseOptions = {}): Promise<void> {
     this.closed = true;
-    // Runs that never started are dropped (nothing of them was written); the one running is finished.
+    // Runs that never started are dropped (nothing of them was written); the one running is finished, if it can
+    // be within the grace period, or stopped and marked failed: never left without a manifest.
     for (const job of this.queue.splice(0)) this.finish(job, 'failed', 'the server shut down before the run started');
-    await this.running;
+    const running = this.running;
+    if (!running) return;
+    const { graceMs } = options;
+    if (graceMs === undefined || !Number.isFinite(graceMs)) return running;
+    let timer: NodeJS.Timeout | undefined;
+    const inTime = await Promise.race([
+      running.then(() => true),
+      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), graceMs); }),
+    ]).finally(() => clearTimeout(timer));
+    if (!inTime) await this.stopCurrent(`${options.reason ?? 'the server shut down'} while the run was under way; it was stopped after a grace of ${Math.round(graceMs / 1000)} s`);
+  }
+
+  /** Stop the run computing now and, unless it committed itself meanwhile, write its manifest as failed. */
+  private async stopCurrent(message: string): Promise<void> {
+    const current = this.current;
+    if (!current) return;
+    const { job, thread } = current;
+    // A run on this thread cannot be interrupted; one on a worker is, and nothing of it writes after this. Its
+    // thread's exit is not the run's outcome: what is decided below is.
+    current.stopping = true;
+    if (thread) await thread.terminate();
+    const keys = runKeys(job.runId);
+    if (await this.store.exists(keys.manifest)) {
+      // It committed itself just before the end of the grace period: the manifest is the truth.
+      const { status, error } = await getJson<RunManifest>(this.store, keys.manifest);
+      this.finish(job, status, error ? `${error.stage}: ${error.message}` : null);
+      return;
+    }
+    const stage = job.stage ?? 'generate';
+    this.finish(job, 'failed', `${stage}: ${message}`);
+    const written = (await this.store.list(keys.root)).filter((key) => key !== keys.manifest);
+    await commitRun(this.store, {
+      runId: job.runId, status: 'failed', createdAt: job.startedAt, finishedAt: new Date().toISOString(), config: job.request.config,
+      data: null, codeVersion: CODE_VERSION, timings: {}, artifacts: written, error: { stage, message },
+    });
   }
 
   private async drain(): Promise<void> {
@@ -129,13 +175,16 @@ export class InProcessLauncher implements RunLauncher {
         if (event.kind === 'stage') job.stage = event.stage;
         else job.backtest = { done: event.done, total: event.total };
       };
+      const current = { job, thread: null, stopping: false };
+      this.current = current;
       try {
         if (this.options.worker) await this.runOnWorker(job, this.options.worker, onProgress);
         else await runLocalPipeline({ ...job.request, store: this.store, runId: job.runId, loadPrices: this.loadPrices, onProgress });
         this.finish(job, 'succeeded', null);
       } catch (error) {
-        this.finish(job, 'failed', error instanceof Error ? error.message : String(error));
+        if (!current.stopping) this.finish(job, 'failed', error instanceof Error ? error.message : String(error));
       }
+      this.current = null;
       // Let status requests in between two runs.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -146,6 +195,7 @@ export class InProcessLauncher implements RunLauncher {
     const workerData: PipelineWorkerData = { runId: job.runId, request: job.request };
     return new Promise((resolve, reject) => {
       const thread = new Worker(worker.script, { workerData, env: worker.env });
+      if (this.current?.job === job) this.current.thread = thread;
       thread.on('message', (message: PipelineWorkerMessage) => {
         if (message.kind === 'progress') return onProgress(message.event);
         // The run is committed (or marked failed) before this message: whatever the thread still holds open
@@ -161,6 +211,8 @@ export class InProcessLauncher implements RunLauncher {
   }
 
   private finish(job: Job, state: 'succeeded' | 'failed', error: string | null): void {
+    // A run stopped at shutdown is finished once, by the shutdown, not again by its worker's exit.
+    if (job.finishedAt !== null) return;
     job.state = state;
     job.error = error;
     job.finishedAt = new Date().toISOString();

@@ -1,10 +1,12 @@
 // Reads runs out of the artifact store for the API. A run is only trusted once its manifest exists (the
-// pipeline writes it last), and from then on nothing in it changes, so manifests and parsed strategy tables are
-// cached by run id.
+// pipeline writes it last), and from then on nothing in it changes, so manifests, run details and parsed strategy
+// tables are cached by run id (bounded, least recently used first out). The run list reads the run folders' names
+// and one manifest each, never every file of every run. A folder store is read refusing symbolic links (only
+// regular files whose real path is inside the store); every key offered to the browser is checked like a URL path.
 import { createHash } from 'node:crypto';
 import { METRIC_NAMES, type MetricName, type MetricsTable, type RunConfig, type Strategy } from '@overfit/core';
 import {
-  ArtifactNotFoundError, contentTypeOf, getJson, parseTrainingPerformance, readLatestRunId, runKeys,
+  ArtifactNotFoundError, contentTypeOf, getJson, LatestRunError, LocalStore, parseTrainingPerformance, readLatestRunId, RUN_ID_PATTERN, runKeys,
   type ArtifactStore, type BestStrategyDocument, type RunManifest, type StrategiesDocument, type ValidationResults,
 } from '@overfit/store';
 
@@ -22,6 +24,28 @@ export interface RunListItem {
   bestId: string | null;
   error: string | null;
 }
+
+/** A run the list had to leave out, and why (said without the server's paths). */
+export interface BrokenRun {
+  /** The object that could not be read: runs/<id>/manifest.json or latest.json. */
+  key: string;
+  problem: string;
+}
+
+/** A run's manifest exists but is not one (not JSON, or not the shape a manifest has). */
+export class BrokenManifestError extends Error {
+  constructor(readonly runId: string, readonly problem: string) {
+    super(`runs/${runId}/manifest.json ${problem}`);
+    this.name = 'BrokenManifestError';
+  }
+}
+
+/**
+ * A relative path inside a run folder: no empty, "." or ".." segment, no "%" (encoded dots), known types only. The
+ * artifact route takes only such paths, and a run's file list offers only such keys (an S3 key may hold anything).
+ */
+export const ARTIFACT_PATH = '^(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/){0,4}[A-Za-z0-9_][A-Za-z0-9_.-]*\\.(?:png|csv|json)$';
+const ARTIFACT_PATH_RE = new RegExp(ARTIFACT_PATH);
 
 export interface RunFile {
   /** Path inside the run folder, e.g. plots/equity_curve.png. */
@@ -106,45 +130,130 @@ interface StrategyTable {
 
 const TABLE_CACHE_SIZE = 4;
 const ARTIFACT_CACHE = { maxBytes: 64 * 1024 * 1024, maxItemBytes: 4 * 1024 * 1024 };
+/** Committed runs' manifests (a few KB each) and details (tens of KB) kept in memory. */
+export const MANIFEST_CACHE_SIZE = 10_000;
+export const DETAIL_CACHE_SIZE = 200;
+
+/** A map that keeps at most `max` entries, dropping the least recently used. */
+export class Lru<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(readonly max: number) {}
+  get size(): number {
+    return this.map.size;
+  }
+  get(key: K): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+  set(key: K, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
+  }
+  delete(key: K): void {
+    this.map.delete(key);
+  }
+}
 
 export class RunReader {
-  private readonly manifests = new Map<string, RunManifest>();
+  private readonly store: ArtifactStore;
+  private readonly manifests = new Lru<string, RunManifest>(MANIFEST_CACHE_SIZE);
+  private readonly details = new Lru<string, Promise<RunDetail>>(DETAIL_CACHE_SIZE);
   private readonly tables = new Map<string, Promise<StrategyTable>>();
   /** Files of committed runs, least recently used first, at most ARTIFACT_CACHE.maxBytes in all. */
   private readonly artifacts = new Map<string, Artifact>();
   private artifactBytes = 0;
 
-  constructor(private readonly store: ArtifactStore) {}
+  constructor(store: ArtifactStore) {
+    // Unpacking someone's run archive into the store must not expose the machine: no symbolic link is followed.
+    this.store = store instanceof LocalStore ? store.refusingLinks() : store;
+  }
 
-  /** Every committed run (succeeded or failed), newest first. */
-  async listRuns(): Promise<RunListItem[]> {
-    const keys = await this.store.list('runs/');
-    const ids = keys
-      .map((key) => /^runs\/([^/]+)\/manifest\.json$/.exec(key)?.[1])
-      .filter((id): id is string => id !== undefined);
-    const manifests = await Promise.all(ids.map((id) => this.manifest(id)));
-    return manifests
+  /**
+   * Every committed run (succeeded or failed), newest first, and the runs whose manifest cannot be read (left
+   * out of the list, reported apart: one damaged run must not hide the others). Reads one manifest per run
+   * folder, and only those not yet cached.
+   */
+  async listRuns(): Promise<{ runs: RunListItem[]; broken: BrokenRun[] }> {
+    const ids = (await this.runIds()).filter((id) => RUN_ID_PATTERN.test(id));
+    const broken: BrokenRun[] = [];
+    const manifests = await Promise.all(ids.map(async (id) => {
+      try {
+        return await this.manifest(id);
+      } catch (error) {
+        if (!(error instanceof BrokenManifestError)) throw error;
+        broken.push({ key: `runs/${id}/manifest.json`, problem: error.problem });
+        return null;
+      }
+    }));
+    const runs = manifests
       .filter((m): m is RunManifest => m !== null)
       .map(listItemOf)
       .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.runId < b.runId ? 1 : -1));
+    return { runs, broken: broken.sort((a, b) => (a.key < b.key ? -1 : 1)) };
   }
 
-  latestRunId(): Promise<string | null> {
-    return readLatestRunId(this.store);
+  /** The run folders' names: one directory listing when the store can, otherwise the manifests' keys. */
+  private async runIds(): Promise<string[]> {
+    if (this.store.listFolders) return this.store.listFolders('runs/');
+    return (await this.store.list('runs/'))
+      .map((key) => /^runs\/([^/]+)\/manifest\.json$/.exec(key)?.[1])
+      .filter((id): id is string => id !== undefined);
   }
 
-  /** The run's manifest, or null while the run is unknown or still being written. */
+  /** The run latest.json names, or null (none yet, or a latest.json that names no run: then `problem` says so). */
+  async latest(): Promise<{ runId: string | null; problem: BrokenRun | null }> {
+    try {
+      return { runId: await readLatestRunId(this.store), problem: null };
+    } catch (error) {
+      if (!(error instanceof LatestRunError)) throw error;
+      return { runId: null, problem: { key: 'latest.json', problem: 'does not name a run' } };
+    }
+  }
+
+  /**
+   * The run's manifest, or null while the run is unknown or still being written; a BrokenManifestError when it
+   * exists but is not a manifest of this run.
+   */
   async manifest(runId: string): Promise<RunManifest | null> {
     const cached = this.manifests.get(runId);
     if (cached) return cached;
-    const manifest = await this.optionalJson<RunManifest>(runKeys(runId).manifest);
-    if (manifest) this.manifests.set(runId, manifest);
+    let bytes: Buffer;
+    try {
+      bytes = await this.store.get(runKeys(runId).manifest);
+    } catch (error) {
+      if (error instanceof ArtifactNotFoundError) return null;
+      throw error;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      throw new BrokenManifestError(runId, 'is not valid JSON');
+    }
+    const manifest = checkedManifest(value, runId);
+    // Committed (succeeded or failed): it never changes again.
+    this.manifests.set(runId, manifest);
     return manifest;
   }
 
+  /** The run's manifest, results and file list; cached, since a committed run never changes. */
   async detail(runId: string): Promise<RunDetail | null> {
+    const cached = this.details.get(runId);
+    if (cached) return cached;
     const manifest = await this.manifest(runId);
     if (!manifest) return null;
+    const loading = this.loadDetail(runId, manifest);
+    this.details.set(runId, loading);
+    loading.catch(() => this.details.delete(runId));
+    return loading;
+  }
+
+  private async loadDetail(runId: string, manifest: RunManifest): Promise<RunDetail> {
     const keys = runKeys(runId);
     const [validation, best, report, stored] = await Promise.all([
       this.optionalJson<ValidationResults>(keys.validationResults),
@@ -156,7 +265,7 @@ export class RunReader {
     // intermediates of a sharded backtest (merged into the run-level files by the select stage).
     const files = stored
       .map((key) => key.slice(keys.root.length))
-      .filter((path) => path !== 'manifest.json' && !path.endsWith('.bin') && !path.startsWith('shards/'))
+      .filter((path) => path !== 'manifest.json' && !path.endsWith('.bin') && !path.startsWith('shards/') && ARTIFACT_PATH_RE.test(path))
       .map((path) => fileOf(runId, path));
     return { manifest, validation, best, report, figures: files.filter((f) => f.contentType === 'image/png'), files };
   }
@@ -228,6 +337,7 @@ export class RunReader {
 
   /** An object under runs/<runId>/, or null when it does not exist. `path` must already be validated. */
   async artifact(runId: string, path: string): Promise<Artifact | null> {
+    if (!ARTIFACT_PATH_RE.test(path)) return null;
     const key = `${runKeys(runId).root}${path}`;
     const cached = this.artifacts.get(key);
     if (cached) {
@@ -243,7 +353,7 @@ export class RunReader {
       throw error;
     }
     const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
-    const artifact = { body, contentType: contentTypeOf(key), etag, immutable: (await this.manifest(runId)) !== null };
+    const artifact = { body, contentType: contentTypeOf(key), etag, immutable: (await this.manifest(runId).catch(() => null)) !== null };
     if (artifact.immutable) this.remember(key, artifact);
     return artifact;
   }
@@ -310,22 +420,45 @@ export class RunReader {
   }
 }
 
+const MANIFEST_STATUSES: readonly string[] = ['succeeded', 'failed'];
+
+/** The fields the dashboard relies on, checked: a manifest of another run, or of no known status, is broken. */
+function checkedManifest(value: unknown, runId: string): RunManifest {
+  const fields = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  if (!fields) throw new BrokenManifestError(runId, 'is not a JSON object');
+  if (fields.runId !== runId) throw new BrokenManifestError(runId, `names another run (${JSON.stringify(fields.runId)?.slice(0, 80)})`);
+  if (typeof fields.status !== 'string' || !MANIFEST_STATUSES.includes(fields.status)) {
+    throw new BrokenManifestError(runId, `has no known status (${JSON.stringify(fields.status)?.slice(0, 80)})`);
+  }
+  if (typeof fields.createdAt !== 'string' || Number.isNaN(Date.parse(fields.createdAt))) throw new BrokenManifestError(runId, 'has no creation time');
+  if (fields.finishedAt !== undefined && fields.finishedAt !== null && typeof fields.finishedAt !== 'string') throw new BrokenManifestError(runId, 'has a finish time that is not text');
+  return value as RunManifest;
+}
+
+const textOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const numberOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const recordOf = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
+/** A list row from a manifest; any field of the wrong type is shown as unknown (null), never as a 500. */
 function listItemOf(manifest: RunManifest): RunListItem {
-  const config = (manifest.config ?? {}) as Partial<RunConfig>;
-  const summary = (manifest.summary ?? {}) as { verdict?: string; drop?: number | null; bestId?: string };
+  const config = recordOf(manifest.config);
+  const summary = recordOf(manifest.summary);
+  const data = recordOf(manifest.data);
+  const error = recordOf(manifest.error);
+  const strategies = numberOrNull(config.strategies);
   return {
     runId: manifest.runId,
     status: manifest.status,
     createdAt: manifest.createdAt,
-    finishedAt: manifest.finishedAt,
-    strategies: config.strategies ?? null,
-    selectBy: config.selectBy ?? null,
-    dataSource: manifest.data?.source ?? null,
-    synthetic: manifest.data?.synthetic ?? null,
-    verdict: summary.verdict ?? null,
-    drop: summary.drop ?? null,
-    bestId: summary.bestId ?? null,
-    error: manifest.error ? `${manifest.error.stage}: ${manifest.error.message}` : null,
+    finishedAt: textOrNull(manifest.finishedAt),
+    strategies: strategies !== null && Number.isInteger(strategies) ? strategies : null,
+    selectBy: textOrNull(config.selectBy),
+    dataSource: textOrNull(data.source),
+    synthetic: typeof data.synthetic === 'boolean' ? data.synthetic : null,
+    verdict: textOrNull(summary.verdict),
+    drop: numberOrNull(summary.drop),
+    bestId: textOrNull(summary.bestId),
+    error: manifest.error ? `${textOrNull(error.stage) ?? 'unknown stage'}: ${textOrNull(error.message) ?? 'no message'}` : null,
   };
 }
 

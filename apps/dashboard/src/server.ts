@@ -1,10 +1,11 @@
 // The dashboard's entry point: configuration from the environment (checked before anything starts), the store,
-// the way runs are started, then listen. SIGTERM/SIGINT close the server gracefully: no new connections, the
-// requests in flight and an in-process run under way are finished, then the process exits.
+// the way runs are started, then listen. SIGTERM/SIGINT close the server gracefully: no new runs are accepted, an
+// in-process run under way gets SHUTDOWN_GRACE_SECONDS to finish and is otherwise stopped and marked failed in its
+// manifest (never left without one), then the requests in flight are answered and the process exits.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSfnClient } from '@overfit/pipeline';
-import { storeFromEnv, type ArtifactStore } from '@overfit/store';
+import { LocalStore, removeStaleTempFiles, storeFromEnv, type ArtifactStore } from '@overfit/store';
 import { buildApp } from './app';
 import { ConfigError, loadConfig, type DashboardConfig } from './config';
 import { datasetCatalog } from './datasets';
@@ -19,6 +20,8 @@ function openLauncher(config: DashboardConfig, store: ArtifactStore, onFinished:
   return new StepFunctionsLauncher(createSfnClient(config.stateMachineArn.split(':')[3]), config.stateMachineArn);
 }
 
+const STALE_TEMP_MS = 3600_000;
+
 async function main(): Promise<void> {
   let config: DashboardConfig;
   try {
@@ -32,6 +35,10 @@ async function main(): Promise<void> {
   }
   // The same variables the Lambdas read (USE_S3, S3_BUCKET, S3_PREFIX, S3_ENDPOINT, STORE_DIR), checked above.
   const store = storeFromEnv(process.env);
+  // Temp files of writes a crash interrupted (older than an hour: no write in flight takes that long).
+  const staleTemp = store instanceof LocalStore && config.stateMachineArn === undefined
+    ? await removeStaleTempFiles(store, STALE_TEMP_MS).catch((error: unknown) => { console.error(`could not clear stale temp files: ${(error as Error).message}`); return []; })
+    : [];
   // The app's logger exists only once the app does; runs finish long after both.
   let logFinished = (_progress: RunProgress): void => {};
   const launcher = openLauncher(config, store, (progress) => logFinished(progress));
@@ -42,6 +49,7 @@ async function main(): Promise<void> {
     runTriggerToken: config.runTriggerToken,
     rateLimitPerMinute: config.rateLimitPerMinute,
     trustProxyHops: config.trustProxyHops,
+    runWorkBudget: config.runWorkBudget,
     logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
   });
 
@@ -58,17 +66,20 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     closing = true;
-    app.log.info({ signal }, 'shutting down');
-    // A run under way may need a while; a second signal or the timeout ends the process anyway.
+    app.log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
+    // The run under way gets the grace period, then is stopped and marked failed; the requests in flight
+    // (status polls meanwhile) are answered. A second signal or the timeout ends the process anyway.
     const timeout = setTimeout(() => {
       app.log.error('graceful shutdown took too long; exiting');
       process.exit(1);
-    }, 30_000);
+    }, config.shutdownGraceMs + 10_000);
     timeout.unref();
-    app.close().then(() => process.exit(0), (error: unknown) => {
-      app.log.error({ err: error }, 'error while shutting down');
-      process.exit(1);
-    });
+    launcher.close({ graceMs: config.shutdownGraceMs, reason: `the dashboard received ${signal}` })
+      .then(() => app.close())
+      .then(() => process.exit(0), (error: unknown) => {
+        app.log.error({ err: error }, 'error while shutting down');
+        process.exit(1);
+      });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
@@ -77,7 +88,8 @@ async function main(): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  app.log.info({ store: store.location, launcher: launcher.kind, datasets: datasets.length }, 'dashboard ready');
+  if (staleTemp.length > 0) app.log.info({ removed: staleTemp }, 'removed temp files of interrupted writes');
+  app.log.info({ store: store.location, launcher: launcher.kind, datasets: datasets.length, host: config.host, runWorkBudget: config.runWorkBudget }, 'dashboard ready');
   // Said plainly on stderr as well, for the person who just typed `npm start`.
   process.stderr.write(`\nOverfitting Lab dashboard: http://${shownHost}:${port}/  (store: ${store.location})\n\n`);
 }

@@ -7,11 +7,12 @@ import { buildApp, type AppOptions } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
 import { InProcessLauncher, LauncherBusyError, type RunProgress } from '../src/runLauncher';
 import { DEFAULT_RUN_CONFIG, MAX_NULL_MARKETS } from '@overfit/core';
+import { DEFAULT_RUN_WORK_BUDGET } from '../src/workBudget';
 import { FAILED_RUN, GOOD_RUN, makeFixture, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
 
 const TOKEN = 'a-long-enough-secret-token';
-// The fixture and one test run the real pipeline: seconds on a busy machine, beyond jest's 5 s default.
-jest.setTimeout(30_000);
+// The fixture and one test run the real pipeline: a second on a quiet machine, far more on a busy one.
+jest.setTimeout(300_000);
 let fixture: Fixture;
 let app: FastifyInstance;
 let launcher: RecordingLauncher;
@@ -463,12 +464,12 @@ describe('errors, pages and headers', () => {
     expect(body.datasets.map((d: { id: string }) => d.id)).toEqual(['synthetic-2y-hourly', 'synthetic-quick']);
     expect(body.families).toContain('coin_flip');
     expect(body.selectionMetrics[0]).toBe('win_rate');
-    expect(body.limits).toEqual({ minStrategies: 10, maxStrategies: 100_000, maxNullMarkets: MAX_NULL_MARKETS });
+    expect(body.limits).toEqual({ minStrategies: 10, maxStrategies: 100_000, maxNullMarkets: MAX_NULL_MARKETS, workBudget: DEFAULT_RUN_WORK_BUDGET });
     expect(body).toMatchObject({ tokenRequired: false, launcher: 'in-process', defaults: { strategies: 500, dataset: 'synthetic-2y-hourly' } });
   });
 });
 
-async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+async function waitFor(condition: () => boolean, timeoutMs = 240_000): Promise<void> {
   const started = Date.now();
   while (!condition()) {
     if (Date.now() - started > timeoutMs) throw new Error('timed out waiting');

@@ -45,11 +45,13 @@ describeInBrowser('the dashboard in chromium', () => {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Playwright waits 30 s for an element by default: not enough for a busy machine.
+    page.setDefaultTimeout(240_000);
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
     });
-  }, 60_000);
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -99,7 +101,7 @@ describeInBrowser('the dashboard in chromium', () => {
     expect(widths.length).toBe(plots.length);
     expect(widths.every((w) => w > 100)).toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, 'overview.png'), fullPage: true });
-  }, 30_000);
+  }, 300_000);
 
   test('the run page explains the overfitting report', async () => {
     const report = JSON.parse((await fixture.store.get(`runs/${GOOD_RUN}/results/overfitting_report.json`)).toString('utf8'));
@@ -111,7 +113,7 @@ describeInBrowser('the dashboard in chromium', () => {
     expect(text).toContain(`Deflated Sharpe ratio${(report.deflatedSharpe.value * 100).toFixed(1)} %`);
     expect(text).toContain(report.verdict.summary);
     await section.screenshot({ path: join(SCREENSHOTS, 'report.png') });
-  }, 30_000);
+  }, 300_000);
 
   test('the run page sorts the strategies table by a column, both ways', async () => {
     await page.goto(`${base}/run.html?id=${GOOD_RUN}`);
@@ -136,7 +138,7 @@ describeInBrowser('the dashboard in chromium', () => {
     expect(await page.locator('#provenance').textContent()).toContain(manifest.data.sha256);
     await page.screenshot({ path: join(SCREENSHOTS, 'run-detail.png'), fullPage: true });
     await page.locator('#strategies-section').screenshot({ path: join(SCREENSHOTS, 'strategies-table.png') });
-  }, 30_000);
+  }, 300_000);
 
   test('Try it starts a 200-strategy run, shows its progress and then its verdict', async () => {
     await page.goto(`${base}/try.html`);
@@ -147,7 +149,7 @@ describeInBrowser('the dashboard in chromium', () => {
     await page.click('#start');
     await page.getByTestId('progress').waitFor();
     const link = page.getByTestId('run-link');
-    await link.waitFor({ timeout: 60_000 });
+    await link.waitFor({ timeout: 240_000 });
     expect(await page.locator('#result [data-testid="verdict"] .label').textContent()).toMatch(/^(Overfit|Held up|Inconclusive)$/);
     expect(await page.getByTestId('progress-text').textContent()).toBe('');
     await page.screenshot({ path: join(SCREENSHOTS, 'try-it.png'), fullPage: true });
@@ -156,7 +158,7 @@ describeInBrowser('the dashboard in chromium', () => {
     const runId = new URL((await link.getAttribute('href'))!, base).searchParams.get('id')!;
     const manifest = JSON.parse(await readFile(join(fixture.dir, 'runs', runId, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ status: 'succeeded', config: { strategies: 200, nullMarkets: 1 }, data: { rows: 3000, synthetic: true } });
-  }, 90_000);
+  }, 300_000);
 
   test('an empty store says how to make a run; a server with a token asks for it and refuses without', async () => {
     const empty = await makeEmptyFixture();
@@ -185,7 +187,7 @@ describeInBrowser('the dashboard in chromium', () => {
       await guarded.close();
       await empty.cleanUp();
     }
-  }, 30_000);
+  }, 300_000);
 
   test('after the Try it run, the runs page compares the two runs; a failed run explains itself; learn draws its chart', async () => {
     await page.goto(`${base}/runs.html`);
@@ -212,5 +214,5 @@ describeInBrowser('the dashboard in chromium', () => {
     await page.locator('#chart-expected-max').waitFor();
     expect((await paintedPixels('#chart-expected-max')).painted).toBeGreaterThan(1000);
     await page.screenshot({ path: join(SCREENSHOTS, 'learn.png'), fullPage: true });
-  }, 30_000);
+  }, 300_000);
 });

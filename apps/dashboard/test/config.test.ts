@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, isLoopbackHost, loadConfig } from '../src/config';
+import { DEFAULT_RUN_WORK_BUDGET } from '../src/workBudget';
 
 const ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:overfitting-pipeline';
 
@@ -13,10 +14,10 @@ const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
 };
 
 describe('loadConfig', () => {
-  test('defaults: the local store .overfit, port 3000 on every interface, runs in process, no token', () => {
+  test('defaults: the local store .overfit, port 3000 on this machine only, runs in process, no token', () => {
     expect(loadConfig({})).toEqual({
-      port: 3000, host: '0.0.0.0', store: { kind: 'local', dir: '.overfit' }, stateMachineArn: undefined, runTriggerToken: undefined,
-      dataDir: undefined, rateLimitPerMinute: 600, trustProxyHops: 0, logLevel: 'info',
+      port: 3000, host: '127.0.0.1', store: { kind: 'local', dir: '.overfit' }, stateMachineArn: undefined, runTriggerToken: undefined,
+      dataDir: undefined, rateLimitPerMinute: 600, trustProxyHops: 0, runWorkBudget: DEFAULT_RUN_WORK_BUDGET, shutdownGraceMs: 20_000, logLevel: 'info',
     });
   });
 
@@ -48,5 +49,26 @@ describe('loadConfig', () => {
     expect(problemsOf({ STATE_MACHINE_ARN: ARN })).toEqual(['STATE_MACHINE_ARN needs USE_S3=true and S3_BUCKET: the state machine writes its runs to S3']);
     expect(problemsOf({ USE_S3: 'true', S3_BUCKET: 'bucket', STATE_MACHINE_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:x' }))
       .toEqual(['STATE_MACHINE_ARN: is not a state machine ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME; got "arn:aws:lambda:eu-west-1:123456789012:function:x")']);
+  });
+
+  test('listening beyond this machine needs a token: the boot stops with a clear message otherwise', () => {
+    expect(problemsOf({ HOST: '0.0.0.0' })).toEqual([
+      'HOST=0.0.0.0 listens beyond this machine, so anyone who reaches it could start runs: set RUN_TRIGGER_TOKEN (at least 16 characters, e.g. openssl rand -hex 24), or listen on HOST=127.0.0.1',
+    ]);
+    expect(problemsOf({ HOST: '::' })).toHaveLength(1);
+    expect(problemsOf({ HOST: '192.168.1.20' })).toHaveLength(1);
+    expect(loadConfig({ HOST: '0.0.0.0', RUN_TRIGGER_TOKEN: 'x'.repeat(16) }).host).toBe('0.0.0.0');
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1']) {
+      expect([host, isLoopbackHost(host), problemsOf({ HOST: host })]).toEqual([host, true, []]);
+    }
+    expect(isLoopbackHost('127.evil.example')).toBe(false);
+  });
+
+  test('the work budget and the shutdown grace are set from the environment', () => {
+    expect(loadConfig({ RUN_WORK_BUDGET: '1000000', SHUTDOWN_GRACE_SECONDS: '5' })).toMatchObject({ runWorkBudget: 1_000_000, shutdownGraceMs: 5000 });
+    expect(problemsOf({ RUN_WORK_BUDGET: '1e9', SHUTDOWN_GRACE_SECONDS: '-1' })).toEqual([
+      'RUN_WORK_BUDGET must be an integer from 1 to 9007199254740991 (got "1e9")',
+      'SHUTDOWN_GRACE_SECONDS must be an integer from 0 to 3600 (got "-1")',
+    ]);
   });
 });

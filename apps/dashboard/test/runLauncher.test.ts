@@ -9,8 +9,8 @@ import { quickConfig, SMALL_MARKET } from './fixtures';
 
 const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:overfitting-pipeline';
 const config = quickConfig({ strategies: 40, families: ['sma_cross', 'coin_flip'] });
-// Each test runs the real pipeline once or twice.
-jest.setTimeout(30_000);
+// Each test runs the real pipeline once or twice: seconds on a quiet machine, far more on a busy one.
+jest.setTimeout(300_000);
 
 describe('InProcessLauncher', () => {
   let dir: string;
@@ -97,6 +97,39 @@ describe('InProcessLauncher on a worker thread', () => {
     const status = await launcher.status(runId);
     expect(status?.state).toBe('failed');
     expect(status?.error).toContain('missing.csv');
+  });
+});
+
+describe('InProcessLauncher at shutdown', () => {
+  const script = join(__dirname, '..', 'dist', 'pipeline-worker.cjs');
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'launcher-close-test-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  test('a run still computing after the grace period is stopped and marked failed in its manifest, with the reason', async () => {
+    const store = new LocalStore(dir);
+    const launcher = new InProcessLauncher(store, { worker: { script, env: { STORE_DIR: dir } } });
+    // Far more than a fraction of a second of work, even on a fast machine.
+    const { runId } = await launcher.start({ config: quickConfig({ strategies: 100_000 }), data: SMALL_MARKET });
+    while ((await launcher.status(runId))?.stage !== 'backtest') await new Promise((resolve) => setTimeout(resolve, 20));
+    await launcher.close({ graceMs: 100, reason: 'the dashboard received SIGTERM' });
+    const message = 'the dashboard received SIGTERM while the run was under way; it was stopped after a grace of 0 s';
+    expect(await launcher.status(runId)).toMatchObject({ state: 'failed', error: `backtest: ${message}` });
+    const manifest = await getJson<RunManifest>(store, `runs/${runId}/manifest.json`);
+    expect(manifest).toMatchObject({ runId, status: 'failed', error: { stage: 'backtest', message }, config: { strategies: 100_000 } });
+    expect(manifest.artifacts).toContain(`runs/${runId}/strategies/strategies.json`);
+    expect(await readLatestRunId(store)).toBeNull();
+  });
+
+  test('a run that finishes within the grace period is committed as usual', async () => {
+    const store = new LocalStore(dir);
+    const launcher = new InProcessLauncher(store, { worker: { script, env: { STORE_DIR: dir } } });
+    const { runId } = await launcher.start({ config, data: SMALL_MARKET });
+    await launcher.close({ graceMs: 60_000, reason: 'the dashboard received SIGTERM' });
+    expect((await launcher.status(runId))?.state).toBe('succeeded');
+    expect((await getJson<RunManifest>(store, `runs/${runId}/manifest.json`)).status).toBe('succeeded');
   });
 });
 

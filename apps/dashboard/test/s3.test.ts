@@ -9,7 +9,7 @@ import { InProcessLauncher } from '../src/runLauncher';
 import { FAILED_RUN, GOOD_RUN, makeFixture, quickConfig, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
 
 // A real pipeline run and the S3 protocol on loopback: more than jest's 5 s default on a busy machine.
-jest.setTimeout(60_000);
+jest.setTimeout(300_000);
 let fixture: Fixture;
 let s3: TestS3;
 let store: S3Store;
@@ -23,7 +23,7 @@ beforeAll(async () => {
   for (const key of await fixture.store.list('')) await store.put(key, await fixture.store.get(key));
   await store.put('data/btc_usd_1h.csv', 'timestamp,close\n');
   app = await buildApp({ store, launcher: new RecordingLauncher(), datasets: await datasetCatalog({ store }) });
-}, 60_000);
+}, 300_000);
 
 afterAll(async () => {
   await app.close();
@@ -70,11 +70,11 @@ test('a run started in process on its worker thread writes into the bucket', asy
   const status = (await app.inject({ method: 'GET', url: `/api/runs/${runId}/status` })).json();
   expect(status).toMatchObject({ runId, state: 'succeeded' });
   expect(await store.exists(`runs/${runId}/plots/equity_curve.png`)).toBe(true);
-}, 60_000);
+}, 300_000);
 
 test('readiness follows the bucket: 200 while it answers, 503 once it is gone', async () => {
   expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready', store: 's3://artifacts/lab' });
   await s3.stop();
   const response = await app.inject({ method: 'GET', url: '/readyz' });
   expect(response.statusCode).toBe(503);
-}, 60_000);
+}, 300_000);

@@ -1,6 +1,8 @@
 // The entry point as `npm start` runs it: the esbuild bundle in a child process, configured by the environment.
 import { spawn } from 'node:child_process';
+import { utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { getJson, type RunManifest } from '@overfit/store';
 import { makeFixture, type Fixture } from './fixtures';
 
 const BUNDLE = join(__dirname, '..', 'dist', 'server.cjs');
@@ -9,7 +11,7 @@ let fixture: Fixture;
 // dist/ is built by test/globalSetup.cjs.
 beforeAll(async () => {
   fixture = await makeFixture();
-}, 60_000);
+}, 300_000);
 afterAll(() => fixture.cleanUp());
 
 function start(env: NodeJS.ProcessEnv) {
@@ -22,10 +24,26 @@ function start(env: NodeJS.ProcessEnv) {
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
 
+/** The URL the server prints once it listens. */
+function urlOf(server: ReturnType<typeof start>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL printed: ${JSON.stringify(server.output())}`)), 240_000);
+    const look = () => {
+      const match = /dashboard: (http:\/\/\S+)/.exec(server.output().stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    server.child.stderr.on('data', look);
+    server.child.on('exit', () => reject(new Error(`exited before listening: ${JSON.stringify(server.output())}`)));
+  });
+}
+
 test('serves the store on PORT, logs JSON lines, prints its URL, and exits 0 on SIGTERM', async () => {
   const server = start({ STORE_DIR: fixture.dir, PORT: '0', HOST: '127.0.0.1' });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed: ${JSON.stringify(server.output())}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`no URL printed: ${JSON.stringify(server.output())}`)), 240_000);
     server.child.stderr.on('data', () => {
       const match = /dashboard: (http:\/\/\S+)/.exec(server.output().stderr);
       if (match) {
@@ -60,7 +78,7 @@ test('serves the store on PORT, logs JSON lines, prints its URL, and exits 0 on 
   expect(lines.some((l) => l.msg === 'dashboard ready' && l.store === fixture.store.location && l.launcher === 'in-process')).toBe(true);
   expect(lines.some((l) => l.msg === 'shutting down' && l.signal === 'SIGTERM')).toBe(true);
   expect(lines.some((l) => l.msg === 'run succeeded' && l.runId === runId)).toBe(true);
-}, 30_000);
+}, 300_000);
 
 test('a bad environment stops the boot with every problem and exit code 2', async () => {
   const server = start({ PORT: 'eighty', STATE_MACHINE_ARN: 'nope' });
@@ -68,4 +86,38 @@ test('a bad environment stops the boot with every problem and exit code 2', asyn
   const { stderr } = server.output();
   expect(stderr).toContain('PORT must be an integer from 0 to 65535 (got "eighty")');
   expect(stderr).toContain('STATE_MACHINE_ARN: is not a state machine ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME; got "nope")');
-}, 30_000);
+}, 300_000);
+
+test('SIGTERM during a run: the run gets the grace period, then is marked failed with the reason; stale temp files go at start', async () => {
+  const stale = join(fixture.dir, 'latest.json.0123456789ab.tmp');
+  await writeFile(stale, '{"runId"');
+  await utimes(stale, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
+  const server = start({ STORE_DIR: fixture.dir, PORT: '0', HOST: '127.0.0.1', SHUTDOWN_GRACE_SECONDS: '0' });
+  const url = await urlOf(server);
+  const started = await fetch(`${url}api/runs`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ strategies: 100_000, dataset: 'synthetic-quick', nullMarkets: 0 }),
+  });
+  expect(started.status).toBe(202);
+  const { runId, statusUrl } = await started.json();
+  let stage = null;
+  while (stage !== 'backtest') {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stage = (await (await fetch(`${url}${statusUrl.slice(1)}`)).json()).stage;
+  }
+  server.child.kill('SIGTERM');
+  expect(await server.exited).toBe(0);
+  const manifest = await getJson<RunManifest>(fixture.store, `runs/${runId}/manifest.json`);
+  expect(manifest).toMatchObject({
+    status: 'failed', error: { stage: 'backtest', message: 'the dashboard received SIGTERM while the run was under way; it was stopped after a grace of 0 s' },
+  });
+  const lines = server.output().stdout.trim().split('\n').map((line) => JSON.parse(line));
+  expect(lines.some((l) => l.msg === 'removed temp files of interrupted writes' && l.removed.includes('latest.json.0123456789ab.tmp'))).toBe(true);
+  expect(lines.some((l) => l.msg === 'run failed' && l.runId === runId)).toBe(true);
+}, 300_000);
+
+test('listening beyond this machine without a token does not start', async () => {
+  const server = start({ STORE_DIR: fixture.dir, PORT: '0', HOST: '0.0.0.0' });
+  expect(await server.exited).toBe(2);
+  expect(server.output().stderr).toContain('HOST=0.0.0.0 listens beyond this machine, so anyone who reaches it could start runs: set RUN_TRIGGER_TOKEN');
+}, 300_000);

@@ -87,6 +87,8 @@ export interface LogitsOptions {
   logits: ArrayLike<number>;
   pbo: number;
   partitions: number;
+  /** What strategies were ranked by in each half: the run's selection metric. */
+  rankedBy: string;
   width?: number;
   height?: number;
 }
@@ -115,7 +117,7 @@ export async function renderPboLogits(options: LogitsOptions): Promise<Buffer> {
     options: {
       plugins: {
         title: title(`Probability of backtest overfitting: PBO = ${options.pbo.toFixed(2)}`),
-        subtitle: subtitle(`λ = logit of the out-of-sample rank of the in-sample best, over ${logits.length} splits of ${options.partitions} partitions; red (λ ≤ 0): it fell to the bottom half`),
+        subtitle: subtitle(`Ranked by ${options.rankedBy}. λ = logit of the out-of-sample rank of the in-sample best, over ${logits.length} splits of ${options.partitions} partitions; red (λ ≤ 0): it fell to the bottom half`),
         legend: { display: false },
       },
       scales: {
@@ -144,31 +146,38 @@ export interface ExpectedMaxOptions {
   /** E[max SR] (annual) for each N of `trials`. */
   trials: number[];
   expectedMax: number[];
-  observed: { trials: number; sharpeAnnual: number };
+  /** The selected strategy's training Sharpe, at the run's number of independent trials. */
+  observed: { trials: number; sharpeAnnual: number; label: string };
+  /** Training bars the Sharpe ratios are measured on (the curve's spread is 1/√(T − 1) a bar). */
+  bars: number;
   width?: number;
   height?: number;
 }
 
-/** expected_max_sharpe.png: how good the best of N skill-less strategies looks, against the run's best. */
+/** expected_max_sharpe.png: the training Sharpe the best of N skill-less strategies shows, against the selected one. */
 export async function renderExpectedMaxSharpe(options: ExpectedMaxOptions): Promise<Buffer> {
   const { trials, expectedMax, observed } = options;
   return withChart({
     type: 'line',
     data: {
       datasets: [
-        { label: 'observed best Sharpe of this run', data: [{ x: observed.trials, y: observed.sharpeAnnual }], backgroundColor: COLORS.validation, borderColor: '#9a3412', pointRadius: 9, pointBorderWidth: 2, showLine: false },
-        { label: 'expected best annual Sharpe of N strategies with no skill', data: trials.map((n, i) => ({ x: n, y: expectedMax[i] })), borderColor: COLORS.training, borderWidth: 2.5, pointRadius: 0 },
+        { label: observed.label, data: [{ x: observed.trials, y: observed.sharpeAnnual }], backgroundColor: COLORS.validation, borderColor: '#9a3412', pointRadius: 9, pointBorderWidth: 2, showLine: false },
+        { label: 'expected best Sharpe of N independent strategies with no skill', data: trials.map((n, i) => ({ x: n, y: expectedMax[i] })), borderColor: COLORS.training, borderWidth: 2.5, pointRadius: 0 },
       ],
     },
     options: {
       parsing: false,
       plugins: {
         title: title('The best of many looks good by luck alone'),
-        subtitle: subtitle('E[max Sharpe] of N trials with the run\'s spread of Sharpe ratios (Bailey & López de Prado); above the line is what luck does not explain'),
+        subtitle: subtitle(`E[max Sharpe] of N independent trials on ${options.bars} training bars when no strategy has skill; ` +
+          'a point above the line beats that expectation (the deflated Sharpe says by how much)'),
         legend: { position: 'bottom' },
       },
       scales: {
-        x: { type: 'logarithmic', title: { display: true, text: 'Number of strategies tried (N, log scale)' }, grid: { color: COLORS.grid }, ticks: { callback: (v) => (Math.log10(Number(v)) % 1 === 0 ? String(v) : '') } },
+        x: {
+          type: 'logarithmic', title: { display: true, text: 'Independent strategies tried (N, log scale)' }, grid: { color: COLORS.grid },
+          ticks: { maxRotation: 0, autoSkip: false, callback: (v) => (Math.log10(Number(v)) % 1 === 0 ? Number(v).toLocaleString('en-US') : '') },
+        },
         y: { title: { display: true, text: 'Annualised Sharpe ratio' }, grid: { color: COLORS.grid } },
       },
     },

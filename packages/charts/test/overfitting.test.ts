@@ -31,14 +31,14 @@ describe('overfitting figures', () => {
   it('logits: the red area grows with the share of λ ≤ 0', async () => {
     const mostlyBelow = Array.from({ length: 1000 }, (_, i) => (i < 800 ? -1 - (i % 10) / 10 : 1 + (i % 10) / 10));
     const mostlyAbove = mostlyBelow.map((l) => -l);
-    const below = await colourCount(await renderPboLogits({ logits: mostlyBelow, pbo: 0.8, partitions: 16 }), RED);
-    const above = await colourCount(await renderPboLogits({ logits: mostlyAbove, pbo: 0.2, partitions: 16 }), RED);
+    const below = await colourCount(await renderPboLogits({ logits: mostlyBelow, pbo: 0.8, partitions: 16, rankedBy: 'win rate' }), RED);
+    const above = await colourCount(await renderPboLogits({ logits: mostlyAbove, pbo: 0.2, partitions: 16, rankedBy: 'win rate' }), RED);
     expect(below).toBeGreaterThan(2 * above);
   });
 
   it('expected max Sharpe: draws the curve and the observed best', async () => {
     const trials = [1, 10, 100, 1000];
-    const png = await renderExpectedMaxSharpe({ trials, expectedMax: [0, 1.5, 2.4, 3.1], observed: { trials: 500, sharpeAnnual: 1.2 } });
+    const png = await renderExpectedMaxSharpe({ trials, expectedMax: [0, 1.5, 2.4, 3.1], observed: { trials: 500, sharpeAnnual: 1.2, label: 'selected strategy s1: its training Sharpe' }, bars: 5000 });
     expect(await colourCount(png, COLORS.training)).toBeGreaterThan(500);
     expect(await colourCount(png, COLORS.validation)).toBeGreaterThan(100);
   });

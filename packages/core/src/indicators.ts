@@ -101,6 +101,72 @@ export function rollingStdDev(values: Float64Array, period: number, middle: Floa
   return out;
 }
 
+/**
+ * The exact sign of values[t] − (the mean of the last `period` values) for t ≥ period − 1 (NaN before): 1 above,
+ * −1 below, 0 when the value equals the window's mean exactly — what Bollinger's "close ≥ middle" means. sma()'s
+ * running sum drifts by rounding (a constant window after others can read 84.42000000000006 for 84.42), which
+ * would decide such a tie either way. Here a running sum carries a rigorous bound of its rounding error and is
+ * summed afresh when the bound grows; the float sign is used when the bound proves it, a constant window is 0,
+ * and what is left (near-exact ties) is summed exactly with BigInt. Exact, so any algorithm gives these values.
+ */
+export function sideOfMean(values: Float64Array, period: number): Float64Array {
+  const n = values.length;
+  const out = new Float64Array(n).fill(Number.NaN);
+  const u = 2 ** -53;
+  let sum = 0;
+  let bound = 0; // ≥ |sum − the exact sum of the window|
+  let run = 0; // equal values ending at t
+  for (let t = 0; t < n; t++) {
+    run = t > 0 && values[t] === values[t - 1] ? run + 1 : 1;
+    if (t < period - 1) continue;
+    if (t === period - 1 || !(bound <= 8 * period * u * Math.abs(sum))) {
+      sum = 0;
+      bound = 0;
+      for (let i = t - period + 1; i <= t; i++) {
+        sum += values[i];
+        bound += u * Math.abs(sum);
+      }
+    } else {
+      sum += values[t];
+      bound += u * Math.abs(sum);
+      sum -= values[t - period];
+      bound += u * Math.abs(sum);
+    }
+    if (run >= period) {
+      out[t] = values[t] === values[t] ? 0 : Number.NaN;
+      continue;
+    }
+    const scaled = period * values[t];
+    const diff = scaled - sum;
+    // |(period·v − exact sum) − diff| ≤ u|scaled| + bound + u|diff|; twice that leaves no doubt about the sign.
+    const slack = 2 * (u * Math.abs(scaled) + bound + u * Math.abs(diff)) + Number.MIN_VALUE;
+    out[t] = diff > slack ? 1 : diff < -slack ? -1 : exactSideOfMean(values, t, period);
+  }
+  return out;
+}
+
+/** sideOfMean's last resort: period·values[t] − Σ window in exact integer arithmetic (units of 2^−1074). */
+function exactSideOfMean(values: Float64Array, t: number, period: number): number {
+  let total = 0n;
+  for (let i = t - period + 1; i <= t; i++) {
+    if (!Number.isFinite(values[i])) return Number.NaN;
+    total += exactUnits(values[i]);
+  }
+  const d = BigInt(period) * exactUnits(values[t]) - total;
+  return d > 0n ? 1 : d < 0n ? -1 : 0;
+}
+
+const bits = new DataView(new ArrayBuffer(8));
+/** A finite double as an exact integer count of 2^−1074 (the smallest subnormal). */
+function exactUnits(x: number): bigint {
+  bits.setFloat64(0, x);
+  const word = bits.getBigUint64(0);
+  const exponent = Number((word >> 52n) & 0x7ffn);
+  const fraction = word & 0xfffffffffffffn;
+  const units = exponent === 0 ? fraction : (fraction | (1n << 52n)) << BigInt(exponent - 1);
+  return word >> 63n ? -units : units;
+}
+
 /** Donchian channel: highest high and lowest low of the last `period` bars, bar t included. */
 export function donchian(high: Float64Array, low: Float64Array, period: number) {
   const upper = new Float64Array(high.length).fill(Number.NaN);

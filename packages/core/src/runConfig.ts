@@ -37,6 +37,14 @@ export const MAX_NULL_MARKETS = 200;
 
 export const MAX_STRATEGIES = 1_000_000;
 
+/**
+ * The most fees + slippage a run may charge, together, in basis points of equity per unit of position change
+ * (a flip long → short pays twice). At 1,000 (10 %) the real hourly history's best strategy still ends at
+ * −99.998 %, a number; from 2,500 (a flip costs half the equity) results read −100 % everywhere, and at 5,000 a
+ * flip costs all of it, so totals turn negative or NaN (packages/core/README.md, Accounting).
+ */
+export const MAX_COST_BPS = 1000;
+
 /** The CSV layouts @overfit/data reads (packages/data/README.md); a file reference may force one. */
 export const PRICE_FORMATS = ['generic', 'yahoo', 'binance', 'dukascopy', 'close_only'] as const;
 export type PriceFormat = (typeof PRICE_FORMATS)[number];
@@ -92,6 +100,9 @@ export function parseRunConfig(input: unknown, where = 'config'): RunConfig {
     throw new InputError(`unknown metric ${JSON.stringify(selectBy)} (known: ${SELECTION_METRICS.join(', ')})`, `${where}.selectBy`);
   }
   const isInt = Number.isInteger;
+  const fees = numberField(fields, 'feesBps', where, (v) => v >= 0 && v <= MAX_COST_BPS, `between 0 and ${MAX_COST_BPS} basis points`);
+  const slippage = numberField(fields, 'slippageBps', where, (v) => v >= 0 && v <= MAX_COST_BPS, `between 0 and ${MAX_COST_BPS} basis points`);
+  assertCosts(fees, slippage, `${where}.feesBps + slippageBps`);
   return {
     strategies: numberField(fields, 'strategies', where, (v) => isInt(v) && v >= 1 && v <= MAX_STRATEGIES, `an integer from 1 to ${MAX_STRATEGIES}`),
     seed: numberField(fields, 'seed', where, (v) => isInt(v) && v >= 0 && v <= 0xffffffff, 'an integer from 0 to 4294967295'),
@@ -99,11 +110,18 @@ export function parseRunConfig(input: unknown, where = 'config'): RunConfig {
     trainFraction: numberField(fields, 'trainFraction', where, (v) => v > 0 && v < 1, 'a fraction strictly between 0 and 1'),
     selectBy: selectBy as SelectionMetric,
     minTrades: numberField(fields, 'minTrades', where, (v) => isInt(v) && v >= 0, 'an integer ≥ 0'),
-    feesBps: numberField(fields, 'feesBps', where, (v) => v >= 0 && v < 10_000, 'between 0 and 10000 basis points'),
-    slippageBps: numberField(fields, 'slippageBps', where, (v) => v >= 0 && v < 10_000, 'between 0 and 10000 basis points'),
+    feesBps: fees,
+    slippageBps: slippage,
     overfitThreshold: numberField(fields, 'overfitThreshold', where, (v) => v > 0 && v < 10, 'a positive fraction (0.15 = 15 %)'),
     nullMarkets: numberField(fields, 'nullMarkets', where, (v) => isInt(v) && v >= 0 && v <= MAX_NULL_MARKETS, `an integer from 0 to ${MAX_NULL_MARKETS}`),
   };
+}
+
+/** Fees and slippage a backtest can give meaningful results with: each ≥ 0, together at most MAX_COST_BPS. */
+export function assertCosts(feesBps: number, slippageBps: number, where: string): void {
+  if (!(feesBps >= 0 && slippageBps >= 0 && feesBps + slippageBps <= MAX_COST_BPS)) {
+    throw new InputError(`fees and slippage must be ≥ 0 and together at most ${MAX_COST_BPS} basis points (10 % of equity per position change; far beyond it every result reads −100 % or NaN) (got ${feesBps} + ${slippageBps})`, where);
+  }
 }
 
 export function parseDataRef(input: unknown, where = 'data'): DataRef {

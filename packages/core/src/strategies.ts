@@ -2,7 +2,7 @@
 // untrusted JSON, and how to draw random ones. pos[t] ∈ {−1, 0, 1} is decided at the close of bar t and held
 // for the return from close t to close t+1.
 import { InputError } from './errors';
-import { bollinger, donchian, ema, macd, rateOfChange, rsi, sma } from './indicators';
+import { bollinger, donchian, ema, macd, rateOfChange, rsi, sideOfMean, sma } from './indicators';
 import type { Market } from './market';
 import { createRng, hashToUnit, type Rng } from './random';
 import { STRATEGY_FAMILIES, type Strategy, type StrategyFamily } from './types';
@@ -81,6 +81,8 @@ export function positions(strategy: Strategy, market: Market): Int8Array {
       const middle = bands.subarray(0, n);
       const upperBand = bands.subarray(n, 2 * n);
       const lowerBand = bands.subarray(2 * n);
+      // Where the close is against the middle, decided exactly (a close equal to the window's mean is equal to it).
+      const side = market.indicator(`side:${period}`, () => sideOfMean(close, period));
       let current = 0;
       for (let t = 0; t < n; t++) {
         const c = close[t];
@@ -88,11 +90,11 @@ export function positions(strategy: Strategy, market: Market): Int8Array {
         else if (mode === 'reversion') {
           if (c < lowerBand[t]) current = 1;
           else if (c > upperBand[t]) current = short;
-          else if ((current === 1 && c >= middle[t]) || (current === -1 && c <= middle[t])) current = 0;
+          else if ((current === 1 && side[t] >= 0) || (current === -1 && side[t] <= 0)) current = 0;
         } else {
           if (c > upperBand[t]) current = 1;
           else if (c < lowerBand[t]) current = short;
-          else if ((current === 1 && c < middle[t]) || (current === -1 && c > middle[t])) current = 0;
+          else if ((current === 1 && side[t] < 0) || (current === -1 && side[t] > 0)) current = 0;
         }
         pos[t] = current;
       }

@@ -1,6 +1,8 @@
 // Public candle endpoints of two exchanges behind one interface: how to ask for a page of bars and how to read
 // the answer. No keys: both are public market data. The downloader (fetchPrices.ts) does the paging and retrying.
 import { InputError } from '@overfit/core';
+import { printable } from './printable';
+import { isDecimal } from './readPriceCsv';
 
 /** One bar as the downloader handles it: open time in epoch ms (UTC). */
 export interface Bar {
@@ -28,20 +30,21 @@ export interface CandleSource {
    */
   pageEnd(from: number, to: number, intervalMs: number): number;
   url(baseUrl: string, symbol: string, intervalSeconds: number, from: number, end: number): string;
-  /** Bars of a 200 response, oldest first; throws an Error (retried) if the body is not what the API sends. */
+  /** Bars of a 200 response, in the order sent; throws an Error (retried) if the body is not what the API sends. */
   parse(body: unknown): Bar[];
 }
 
 export const EXCHANGES = ['binance', 'coinbase'] as const;
 export type ExchangeName = (typeof EXCHANGES)[number];
 
+/** A number sent as a JSON number or a decimal string ("0x10" and "Infinity" are not numbers an exchange sends). */
 const num = (value: unknown): number => {
-  const n = typeof value === 'string' ? Number(value) : (value as number);
-  if (typeof n !== 'number' || !Number.isFinite(n)) throw new Error(`not a number: ${JSON.stringify(value)}`);
+  const n = typeof value === 'string' && value.trim() !== '' && isDecimal(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n)) throw new Error(`not a number: ${printable(String(JSON.stringify(value)))}`);
   return n;
 };
 const rows = (body: unknown): unknown[][] => {
-  if (!Array.isArray(body) || body.some((row) => !Array.isArray(row))) throw new Error(`expected an array of candle arrays, got ${JSON.stringify(body).slice(0, 80)}`);
+  if (!Array.isArray(body) || body.some((row) => !Array.isArray(row))) throw new Error(`expected an array of candle arrays, got ${printable(String(JSON.stringify(body)))}`);
   return body as unknown[][];
 };
 
@@ -71,8 +74,7 @@ const coinbase: CandleSource = {
   url: (base, symbol, interval, from, end) =>
     `${base}/products/${symbol}/candles?granularity=${interval}&start=${new Date(from).toISOString()}&end=${new Date(end).toISOString()}`,
   parse: (body) => rows(body)
-    .map((r) => ({ time: num(r[0]) * 1000, low: num(r[1]), high: num(r[2]), open: num(r[3]), close: num(r[4]), volume: num(r[5]) }))
-    .sort((a, b) => a.time - b.time),
+    .map((r) => ({ time: num(r[0]) * 1000, low: num(r[1]), high: num(r[2]), open: num(r[3]), close: num(r[4]), volume: num(r[5]) })),
 };
 
 const SOURCES: Record<ExchangeName, CandleSource> = { binance, coinbase };

@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { InputError, type PriceSeries } from '@overfit/core';
 import { candleSource, type Bar } from './exchanges';
-import { readPriceCsv, type LoadedPrices } from './readPriceCsv';
+import { printable } from './printable';
+import { isPrice, MAX_PRICE, MIN_PRICE, readPriceCsv, type LoadedPrices } from './readPriceCsv';
 import { formatInterval, formatTimestamp } from './timestamps';
 import { writePriceCsv } from './writePriceCsv';
 
@@ -38,6 +39,8 @@ export interface FetchResult {
   written: LoadedPrices;
   /** Bars added by this download. */
   added: number;
+  /** Bars of the range the exchange does not have (gaps in its history between the first bar added and the end). */
+  missing: number;
   /** Open time of the last bar `out` already had, when the download continued it. */
   resumedAfter: string | null;
   requests: number;
@@ -45,6 +48,7 @@ export interface FetchResult {
 
 const SYMBOL = /^[A-Z0-9][A-Z0-9-]{1,29}$/;
 const REQUEST_TIMEOUT_MS = 30_000;
+const DAY_MS = 86_400_000;
 
 /** Milliseconds a Retry-After header asks for (seconds or an HTTP date), or null without one. */
 function retryAfterMs(header: string | null, now: number): number | null {
@@ -69,12 +73,19 @@ export async function fetchPrices(options: FetchPricesOptions): Promise<FetchRes
   const baseUrl = (options.baseUrl ?? source.defaultBaseUrl).replace(/\/+$/, '');
   const intervalMs = intervalSeconds * 1000;
 
-  // Resume: the bars already in `out` are kept and the download starts after the last of them.
+  // Resume: the bars already in `out` are kept and the download starts after the last of them; they must all be
+  // bars of `interval` on one grid, or the new bars would be appended to a file of another spacing.
   let existing: LoadedPrices | null = null;
   if (existsSync(options.out)) {
     existing = await readPriceCsv(options.out);
     if (existing.report.spacingSeconds !== intervalSeconds) {
       throw new InputError(`holds ${formatInterval(existing.report.spacingSeconds)} bars; --interval is ${options.interval} (choose another --out)`, options.out);
+    }
+    const { time } = existing.series;
+    for (let i = 0; i < time.length; i++) {
+      if (!onGrid(time[i], time[0], intervalMs) || (i > 0 && (time[i] - time[i - 1]) % intervalMs !== 0)) {
+        throw new InputError(`has a bar at ${formatTimestamp(time[i])} off the ${options.interval} grid of its other bars (bars of mixed spacing or shifted times); choose another --out or repair the file`, options.out);
+      }
     }
   }
   const lastExisting = existing ? existing.series.time[existing.series.time.length - 1] : null;
@@ -85,6 +96,7 @@ export async function fetchPrices(options: FetchPricesOptions): Promise<FetchRes
   const lastComplete = Math.floor(now() / intervalMs) * intervalMs - intervalMs;
   const end = Math.min(options.to ?? Number.POSITIVE_INFINITY, lastComplete);
   if (options.to !== undefined && options.from !== undefined && options.to < options.from) throw new InputError('is before --from', '--to');
+  const untouched = existing ? `${options.out} was left as it was` : `nothing was written to ${options.out}`;
 
   let requests = 0;
   const getPage = async (url: string): Promise<Bar[]> => {
@@ -103,15 +115,16 @@ export async function fetchPrices(options: FetchPricesOptions): Promise<FetchRes
           continue;
         }
         if (response.status >= 400 && response.status < 500) {
-          const text = (await response.text()).slice(0, 200);
+          const text = printable((await response.text()).slice(0, 1000), 200);
           throw new FatalFetchError(`${source.name} refused ${url}: HTTP ${response.status} ${text}`);
         }
         if (response.status !== 200) {
           await response.body?.cancel();
           last = `HTTP ${response.status}`;
         } else {
-          // A body cut short by a dropped connection fails to parse here and is asked for again.
-          return source.parse(await response.json());
+          // A body cut short by a dropped connection fails to parse here and is asked for again; so does a page
+          // holding two different bars for one time.
+          return checkPage(source.parse(await response.json()), source.name);
         }
       } catch (error) {
         if (error instanceof FatalFetchError) throw error;
@@ -120,25 +133,52 @@ export async function fetchPrices(options: FetchPricesOptions): Promise<FetchRes
       }
       if (attempt < maxAttempts) await sleep(backoff);
     }
-    throw new Error(`${source.name}: ${url} failed ${maxAttempts} times (last: ${last}); ${existing ? `${options.out} was left as it was` : `nothing was written to ${options.out}`}`);
+    throw new Error(`${source.name}: ${url} failed ${maxAttempts} times (last: ${last}); ${untouched}`);
   };
 
   const bars: Bar[] = [];
   const total = end >= start ? Math.floor((end - start) / intervalMs) + 1 : 0;
+  // Every bar must open on the grid: whole multiples of the interval since the epoch for bars that divide a day
+  // (UTC boundaries, as both exchanges align them), the first bar's phase for longer ones (Binance's weeks start
+  // on Mondays).
+  let anchor = lastExisting;
   let cursor = start;
+  let empty = 0;
   try {
     while (cursor <= end) {
       const pageEnd = source.pageEnd(cursor, end, intervalMs);
-      const page = await getPage(source.url(baseUrl, options.symbol, intervalSeconds, cursor, pageEnd));
-      let next = pageEnd + 1;
-      for (const bar of page) {
-        // Only bars after the last one kept: an overlapping or repeated page adds no duplicate.
-        if (bar.time < cursor || bar.time > pageEnd) continue;
-        bars.push(bar);
-        cursor = bar.time + 1;
-        next = cursor;
+      const url = source.url(baseUrl, options.symbol, intervalSeconds, cursor, pageEnd);
+      // Only bars after the last one kept: an overlapping or repeated page adds no duplicate.
+      const page = (await getPage(url)).filter((bar) => bar.time >= cursor && bar.time <= pageEnd);
+      if (page.length === 0) {
+        // Binance: nothing from here to the end. Coinbase: nothing in this window. Either can be a hiccup of the
+        // exchange, so it is asked again; an empty window inside the range is then a gap in its history, and only
+        // the newest complete bar may be missing at the end (not published yet); otherwise the range's end must be
+        // reached, or the download would end "successfully" short.
+        empty++;
+        if ((pageEnd < end || cursor > lastComplete - intervalMs) && empty >= 2) {
+          empty = 0;
+          cursor = pageEnd + 1;
+        } else if (empty >= maxAttempts) {
+          const last = bars.length ? bars[bars.length - 1].time : null;
+          const next = last === null ? cursor : last + intervalMs;
+          throw new Error(`${source.name} answered ${maxAttempts} times with no ${options.interval} bars of ${options.symbol} from ${formatTimestamp(next)} to ${formatTimestamp(end)}, `
+            + `${Math.floor((end - next) / intervalMs) + 1} of the ${total} bars asked for (${last === null ? 'it sent none' : `its last bar is ${formatTimestamp(last)}`}); ${untouched}. `
+            + 'If it has no data there, end the range earlier with --to');
+        } else await sleep(Math.min(60_000, backoffMs * 2 ** (empty - 1)));
+        continue;
       }
-      cursor = Math.max(cursor, next);
+      empty = 0;
+      for (const bar of page) {
+        anchor ??= bar.time;
+        if (!onGrid(bar.time, anchor, intervalMs)) {
+          throw new Error(`${source.name} sent a bar opening at ${formatTimestamp(bar.time)}, off the ${options.interval} grid (${formatTimestamp(anchor)} + whole ${options.interval} steps): bars of another interval or shifted times; ${untouched}`);
+        }
+        const bad = badBar(bar);
+        if (bad) throw new Error(`${source.name} sent a bar opening at ${formatTimestamp(bar.time)} with ${bad}; ${untouched}`);
+        bars.push(bar);
+      }
+      cursor = page[page.length - 1].time + 1;
       options.onProgress?.(Math.min(total, bars.length), total);
     }
     options.onProgress?.(total, total); // gaps in the exchange's history leave fewer bars than the range holds
@@ -149,10 +189,42 @@ export async function fetchPrices(options: FetchPricesOptions): Promise<FetchRes
 
   const resumedAfter = lastExisting === null ? null : formatTimestamp(lastExisting);
   if (bars.length === 0) {
-    if (existing) return { written: existing, added: 0, resumedAfter, requests };
+    if (existing) return { written: existing, added: 0, missing: 0, resumedAfter, requests };
     throw new InputError(`${source.name} has no ${options.interval} bars of ${options.symbol} from ${formatTimestamp(start)} to ${formatTimestamp(end)}`, '--from/--to');
   }
-  return { written: await writePriceCsv(merge(existing?.series ?? null, bars), options.out), added: bars.length, resumedAfter, requests };
+  const written = await writePriceCsv(merge(existing?.series ?? null, bars), options.out);
+  // Bars the range holds that the exchange does not have (outages), between the first bar received and the end.
+  return { written, added: bars.length, missing: Math.max(0, Math.floor((end - bars[0].time) / intervalMs) + 1 - bars.length), resumedAfter, requests };
+}
+
+/** Whether `time` opens a bar of the grid through `anchor` (bars that divide a day: through the epoch). */
+function onGrid(time: number, anchor: number, intervalMs: number): boolean {
+  return Number.isInteger(time) && (DAY_MS % intervalMs === 0 ? time % intervalMs === 0 : (time - anchor) % intervalMs === 0);
+}
+
+/** What is wrong with an exchange's bar for a price file, in words, or null. */
+function badBar(bar: Bar): string | null {
+  for (const name of ['open', 'high', 'low', 'close'] as const) {
+    if (!isPrice(bar[name])) return `${name} ${bar[name]}, outside the prices this project reads (${MIN_PRICE} to ${MAX_PRICE})`;
+  }
+  return bar.volume >= 0 ? null : `volume ${bar.volume}`;
+}
+
+/** A page's bars oldest first with exact repeats dropped; two different bars for one open time are an error (retried). */
+function checkPage(page: Bar[], exchange: string): Bar[] {
+  const sorted = page.slice().sort((a, b) => a.time - b.time);
+  const out: Bar[] = [];
+  for (const bar of sorted) {
+    const previous = out[out.length - 1];
+    if (previous && previous.time === bar.time) {
+      if (previous.open !== bar.open || previous.high !== bar.high || previous.low !== bar.low || previous.close !== bar.close || previous.volume !== bar.volume) {
+        throw new Error(`${exchange} sent two different bars opening at ${formatTimestamp(bar.time)}`);
+      }
+      continue;
+    }
+    out.push(bar);
+  }
+  return out;
 }
 
 /** The bars already on disk followed by the new ones, as columns. */

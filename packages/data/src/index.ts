@@ -12,3 +12,5 @@ export * from './bootstrap';
 export * from './nullMarket';
 export * from './exchanges';
 export * from './fetchPrices';
+export * from './printable';
+export * from './tradable';

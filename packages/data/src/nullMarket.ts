@@ -16,6 +16,8 @@ export interface SynthesizeLikeOptions {
   bars?: number;
   /** bootstrap only: mean block length in bars (default ⌈n^(1/3)⌉). */
   meanBlockLength?: number;
+  /** What the source is called in errors (its file); default "the prices to imitate". */
+  where?: string;
 }
 
 export interface SynthesizedMarket {
@@ -32,10 +34,11 @@ function sampleStd(x: Float64Array): number {
 /** A synthetic market like `source`, with what was fitted to it. */
 export function synthesizeMarketLike(source: PriceSeries, options: SynthesizeLikeOptions): SynthesizedMarket {
   const { model, seed } = options;
+  const where = options.where ?? 'the prices to imitate';
   const n = source.close.length;
   const bars = options.bars ?? n;
-  if (!(SYNTH_MODELS as readonly string[]).includes(model)) throw new InputError(`must be one of ${SYNTH_MODELS.join(', ')} (got "${model}")`, 'synth.model');
-  if (n < 3) throw new InputError(`needs at least 3 bars to imitate (got ${n})`, 'synth.like');
+  if (!(SYNTH_MODELS as readonly string[]).includes(model)) throw new InputError(`must be one of ${SYNTH_MODELS.join(', ')} (got "${model}")`, 'model');
+  if (n < 3) throw new InputError(`needs at least 3 bars to imitate (got ${n})`, where);
   const intervalMs = Math.round(medianSpacingMs(source.time));
   const start = source.time[0];
   const returns = logReturns(source.close);
@@ -44,7 +47,7 @@ export function synthesizeMarketLike(source: PriceSeries, options: SynthesizeLik
     case 'gbm':
       return { series: syntheticMarket({ bars, seed, intervalMs, start, annualVolatility, startPrice: source.close[0] }), fitted: { annualVolatility } };
     case 'garch': {
-      const garch = fitGarch11(returns, 'synth.like');
+      const garch = fitGarch11(returns, where);
       return { series: simulateGarch11(garch, { bars, seed, start, intervalMs, startPrice: source.close[0] }), fitted: { annualVolatility, garch } };
     }
     case 'bootstrap': {

@@ -2,11 +2,12 @@
 // The line splitter is our own: price files are plain numbers, and a general CSV parser spent most of the time
 // budget of a million-row file on quoting rules they never use. Quoted fields are still honoured.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { constants, type ReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { InputError, type PriceFormat, type PriceSeries } from '@overfit/core';
 import { inspectPrices, type DataReport, type DroppedRow } from './inspect';
 import { detectLayout, type Layout } from './layouts';
+import { printable } from './printable';
 import { parseTimestamp } from './timestamps';
 
 export interface LoadedPrices {
@@ -20,28 +21,45 @@ export interface ReadOptions {
   lenient?: boolean;
   /** Force a layout instead of detecting it from the first row. */
   format?: PriceFormat;
+  /** The most bars read before the file is refused (default and ceiling MAX_ROWS). */
+  maxRows?: number;
+}
+
+/**
+ * Open `path` for reading without ever blocking: O_NONBLOCK so a FIFO (whose open waits for a writer) opens at once,
+ * then refused with everything else that is not a regular file. The handle is what gets read: no second open, so
+ * nothing can swap the file between the check and the read.
+ */
+async function openRegularFile(path: string): Promise<{ handle: FileHandle; size: number }> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a CSV file' : code === 'EACCES' || code === 'EPERM' ? 'cannot be read (permission denied)' : `cannot be read (${code})`, path);
+  }
+  try {
+    const stats = await handle.stat();
+    if (stats.isDirectory()) throw new InputError('is a directory, not a CSV file', path);
+    if (!stats.isFile()) {
+      const kind = stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
+      throw new InputError(`is ${kind}, not a CSV file: give a regular file`, path);
+    }
+    return { handle, size: stats.size };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
 }
 
 /** Refuse what is not text before it turns into confusing column errors. */
-async function assertTextFile(path: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'no such file' : `cannot be read (${code})`, path);
-  }
-  try {
-    const { size } = await handle.stat();
-    if (size === 0) throw new InputError('is empty', path);
-    const head = Buffer.alloc(Math.min(size, 4096));
-    await handle.read(head, 0, head.length, 0);
-    const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
-    // A cut multi-byte character at the end of the sample is fine; anything else that is not UTF-8 is binary.
-    if (head.includes(0) || text.slice(0, -1).includes('\uFFFD')) throw new InputError('is a binary file, not CSV text', path);
-  } finally {
-    await handle.close();
-  }
+async function assertTextFile(path: string, handle: FileHandle, size: number): Promise<void> {
+  if (size === 0) throw new InputError('is empty', path);
+  const head = Buffer.alloc(Math.min(size, 4096));
+  await handle.read(head, 0, head.length, 0);
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
+  // A cut multi-byte character at the end of the sample is fine; anything else that is not UTF-8 is binary.
+  if (head.includes(0) || text.slice(0, -1).includes('\uFFFD')) throw new InputError('is a binary file, not CSV text', path);
 }
 
 /** Fields of one CSV line: a plain split without quotes, RFC 4180 quoting otherwise; null for an unclosed quote. */
@@ -67,14 +85,14 @@ function splitCsvLine(line: string): string[] | null {
   return fields;
 }
 
-/** Typed columns that grow by doubling while streaming, trimmed at the end. */
+/** Typed columns that grow by doubling while streaming (never past MAX_ROWS), trimmed at the end. */
 class ColumnBuilder {
   length = 0;
   columns = Array.from({ length: 6 }, () => new Float64Array(4096));
   push(time: number, open: number, high: number, low: number, close: number, volume: number): void {
     if (this.length === this.columns[0].length) {
       this.columns = this.columns.map((c) => {
-        const grown = new Float64Array(c.length * 2);
+        const grown = new Float64Array(Math.min(c.length * 2, MAX_ROWS));
         grown.set(c);
         return grown;
       });
@@ -89,21 +107,58 @@ class ColumnBuilder {
     v[i] = volume;
   }
   finish(): Float64Array[] {
-    return this.columns.map((c) => c.slice(0, this.length));
+    return this.columns.map((c) => (c.length === this.length ? c : c.slice(0, this.length)));
   }
 }
 
 /** Rows with more fields are refused (a Binance kline row has 12). */
 const MAX_FIELDS = 64;
+/** A longer line is refused where it starts: no price file needs one, and a line is held whole while it is read. */
+export const MAX_LINE_CHARS = 4096;
+/** Bars one file may hold (480 MB of columns): more is refused, not read until memory runs out. Resample first. */
+export const MAX_ROWS = 10_000_000;
+/**
+ * The prices accepted, inclusive: one satoshi-sized unit to a billion. Outside it a price is a typo or a broken
+ * export, and numbers near the ends of the double range (1e308, 5e-324) overflow or underflow the accounting.
+ */
+export const MIN_PRICE = 1e-8;
+export const MAX_PRICE = 1e9;
 
-/** A positive finite price, or NaN. Number() accepts surrounding spaces (Kaggle's exports have them). */
+/**
+ * Whether `raw` is written in decimal notation (digits, one point, an exponent, a sign, spaces or tabs around).
+ * Number() also reads 0x10, 0b101, 0o17, Infinity and Unicode spaces; none of them is a price. Given that Number()
+ * read a finite value, these characters alone leave only its decimal grammar.
+ */
+export function isDecimal(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45 || c === 32 || c === 9) continue;
+    return false;
+  }
+  return true;
+}
+
+/** Whether `value` is a price this project reads: within MIN_PRICE … MAX_PRICE. */
+export const isPrice = (value: number): boolean => value >= MIN_PRICE && value <= MAX_PRICE;
+
+/** A decimal price within MIN_PRICE … MAX_PRICE, or NaN. Surrounding spaces are fine (Kaggle's exports have them). */
 function price(raw: string): number {
   const value = Number(raw);
-  return value > 0 && value < Number.POSITIVE_INFINITY ? value : Number.NaN;
+  return value >= MIN_PRICE && value <= MAX_PRICE && isDecimal(raw) ? value : Number.NaN;
+}
+
+/** Why `raw` is not a price, in the user's words. */
+function priceProblem(name: string, raw: string): string {
+  const shown = `"${printable(raw.trim())}"`;
+  const value = Number(raw);
+  if (raw.trim() !== '' && Number.isFinite(value) && !isDecimal(raw)) return `${name} must be a decimal number such as 4308.83 (got ${shown})`;
+  if (value > 0 && isDecimal(raw)) return `${name} ${shown} is outside the accepted prices, ${MIN_PRICE} to ${MAX_PRICE}`;
+  return `${name} must be a positive number (got ${shown})`;
 }
 
 export async function readPriceCsv(path: string, options: ReadOptions = {}): Promise<LoadedPrices> {
-  await assertTextFile(path);
+  const maxRows = Math.min(options.maxRows ?? MAX_ROWS, MAX_ROWS);
+  const { handle, size } = await openRegularFile(path);
   const dropped: DataReport['dropped'] = [];
   const builder = new ColumnBuilder();
   let layout: Layout | undefined;
@@ -126,11 +181,13 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
 
   const readRow = (chunkText: string, start: number, end: number, hasQuotes: boolean): void => {
     if (line === 1 && chunkText.charCodeAt(start) === 0xfeff) start++;
+    if (end - start > MAX_LINE_CHARS) throw new InputError(`is longer than ${MAX_LINE_CHARS} characters: not a row of prices`, `${path}:${line}:1`);
     if (start === end || (chunkText.charCodeAt(start) <= 32 && chunkText.slice(start, end).trim() === '')) return;
     let count: number;
     if (hasQuotes || !layout) {
-      quoted = splitCsvLine(chunkText.slice(start, end));
-      if (!quoted) throw new InputError('has a quoted field that is not closed on its line', `${path}:${line}`);
+      const row = chunkText.slice(start, end);
+      quoted = splitCsvLine(row);
+      if (!quoted) throw new InputError('has a quoted field that is not closed on its line', `${path}:${line}:${row.lastIndexOf('"') + 1}`);
       count = quoted.length;
     } else {
       quoted = null;
@@ -141,8 +198,8 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
       starts[count] = end + 1;
     }
     if (!layout) {
-      layout = detectLayout(quoted!, path, options.format);
-      if (layout.width > MAX_FIELDS) throw new InputError(`has ${layout.width} columns; at most ${MAX_FIELDS} are read`, `${path}:${line}`);
+      layout = detectLayout(quoted!, `${path}:${line}`, options.format);
+      if (layout.width > MAX_FIELDS) throw new InputError(`has ${layout.width} columns; at most ${MAX_FIELDS} are read`, `${path}:${line}:1`);
       headerRowsLeft = layout.extraHeaderRows;
       if (layout.header) return;
     }
@@ -154,37 +211,43 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
     if (count !== L.width) return fail('field_count', Math.min(count, L.width) - 1, `has ${count > MAX_FIELDS ? 'more' : count} fields, the ${L.header ? 'header' : 'first row'} has ${L.width}`);
     const rawTime = field(L.time);
     const time = parseTimestamp(rawTime);
-    if (Number.isNaN(time)) return fail('bad_time', L.time, `"${rawTime.trim()}" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)`);
+    if (Number.isNaN(time)) return fail('bad_time', L.time, `"${printable(rawTime.trim())}" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)`);
     if (time <= previous) {
-      return fail(time === previous ? 'duplicate_time' : 'out_of_order', L.time, `${rawTime.trim()} is ${time === previous ? 'a duplicate of' : 'earlier than'} the previous row's timestamp (rows must be sorted, oldest first, one per time)`);
+      return fail(time === previous ? 'duplicate_time' : 'out_of_order', L.time, `${printable(rawTime.trim())} is ${time === previous ? 'a duplicate of' : 'earlier than'} the previous row's timestamp (rows must be sorted, oldest first, one per time)`);
     }
     const close = price(field(L.close));
     const open = L.hasOhlc ? price(field(L.open)) : close;
     const high = L.hasOhlc ? price(field(L.high)) : close;
     const low = L.hasOhlc ? price(field(L.low)) : close;
     if (Number.isNaN(open + high + low + close)) {
-      for (const [column, name] of [[L.open, 'open'], [L.high, 'high'], [L.low, 'low'], [L.close, 'close']] as const) {
-        if (Number.isNaN(price(field(column)))) return fail('bad_price', column, `${name} must be a positive number (got "${field(column).trim()}")`);
+      const columns = L.hasOhlc ? ([[L.open, 'open'], [L.high, 'high'], [L.low, 'low'], [L.close, 'close']] as const) : ([[L.close, 'close']] as const);
+      for (const [column, name] of columns) {
+        if (Number.isNaN(price(field(column)))) return fail('bad_price', column, priceProblem(name, field(column)));
       }
     }
     let volume = 0;
     if (L.volume >= 0) {
       const raw = field(L.volume);
       volume = raw.trim() === '' ? 0 : Number(raw);
-      if (!(volume >= 0 && volume < Number.POSITIVE_INFINITY)) return fail('bad_volume', L.volume, `volume must be a number ≥ 0 (got "${raw.trim()}")`);
+      if (!(volume >= 0 && volume < Number.POSITIVE_INFINITY) || !isDecimal(raw)) return fail('bad_volume', L.volume, `volume must be a decimal number ≥ 0 (got "${printable(raw.trim())}")`);
     }
+    if (builder.length === maxRows) throw new InputError(`holds more than ${maxRows} bars, the most one file may have; resample it to a longer bar first`, `${path}:${line}:1`);
     previous = time;
     builder.push(time, open, high, low, close, volume);
   };
 
   const hash = createHash('sha256');
   const decoder = new TextDecoder('utf-8');
-  const input = createReadStream(path, { highWaterMark: 1 << 20 });
+  let input: ReadStream | undefined;
   let rest = '';
   try {
+    await assertTextFile(path, handle, size);
+    input = handle.createReadStream({ highWaterMark: 1 << 20, start: 0, autoClose: false });
     for await (const chunk of input as AsyncIterable<Buffer>) {
       hash.update(chunk);
-      const chunkText = rest + decoder.decode(chunk, { stream: true });
+      // A NUL is never in a text file; after one (a file cut by a crash, a disk image) nothing is worth reading.
+      const nul = chunk.indexOf(0);
+      const chunkText = rest + decoder.decode(nul < 0 ? chunk : chunk.subarray(0, nul), { stream: nul < 0 });
       const hasQuotes = chunkText.includes('"');
       let start = 0;
       for (let end = chunkText.indexOf('\n'); end >= 0; end = chunkText.indexOf('\n', start)) {
@@ -193,6 +256,8 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
         start = end + 1;
       }
       rest = chunkText.slice(start);
+      if (nul >= 0) throw new InputError('has a NUL byte: not CSV text (a binary file, or one cut short by a crash)', `${path}:${line + 1}:${rest.length + 1}`);
+      if (rest.length > MAX_LINE_CHARS) throw new InputError(`is longer than ${MAX_LINE_CHARS} characters: not a row of prices`, `${path}:${line + 1}:1`);
     }
     rest += decoder.decode();
     if (rest.length > 0) {
@@ -200,7 +265,8 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
       readRow(rest, 0, rest.endsWith('\r') ? rest.length - 1 : rest.length, rest.includes('"'));
     }
   } finally {
-    input.destroy();
+    input?.destroy();
+    await handle.close().catch(() => {});
   }
   if (!layout) throw new InputError('has no header row', path);
   if (builder.length < 2) throw new InputError(`has ${builder.length} valid rows; at least 2 are needed`, path);

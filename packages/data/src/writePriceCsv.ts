@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import type { PriceSeries } from '@overfit/core';
+import { InputError, isInputError, type PriceSeries } from '@overfit/core';
 import { readPriceCsv, type LoadedPrices } from './readPriceCsv';
 import { formatTimestamp } from './timestamps';
 
@@ -34,6 +34,8 @@ export async function writePriceCsv(series: PriceSeries, path: string): Promise<
     return { ...written, source: { ...written.source, path } };
   } catch (error) {
     await rm(temp, { force: true });
+    // The temp file is gone: a problem found reading it back is named as the file being written.
+    if (isInputError(error) && error.where?.startsWith(temp)) throw new InputError(error.message.slice(error.where.length + 2), path + error.where.slice(temp.length));
     throw error;
   }
 }

@@ -11,7 +11,9 @@ export type Fault =
   /** Close the connection without answering. */
   | { drop: true }
   /** Answer with only the first `rows` bars of the page. */
-  | { rows: number };
+  | { rows: number }
+  /** Answer with the page's rows (JSON arrays as the exchange sends them) rewritten. */
+  | { rewrite: (rows: unknown[][]) => unknown[][] };
 
 export interface FakeExchange {
   url: string;
@@ -61,6 +63,7 @@ export async function startFakeExchange(series: PriceSeries): Promise<FakeExchan
       return json(res, 404, { message: 'NotFound' });
     } else return json(res, 404, {});
     if (fault && 'rows' in fault) body = (body as unknown[]).slice(0, fault.rows);
+    if (fault && 'rewrite' in fault) body = fault.rewrite(body as unknown[][]);
     const text = JSON.stringify(body);
     if (fault && 'truncate' in fault) {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });

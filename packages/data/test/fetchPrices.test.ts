@@ -135,7 +135,8 @@ describe('fetchPrices from Binance klines', () => {
     server.requests.length = 0;
     const result = await fetchPrices(options({ out, from: undefined, to: undefined }));
     expect(result.added).toBe(0);
-    expect(server.requests.length).toBeLessThanOrEqual(1);
+    // The newest complete bar is not served yet: asked for twice (an empty page is asked again), then up to date.
+    expect(server.requests.length).toBeLessThanOrEqual(2);
   });
 
   it.each([
@@ -155,6 +156,93 @@ describe('fetchPrices from Binance klines', () => {
     const out = join(dir, 'daily.csv');
     await writeFile(out, 'timestamp,close\n2024-01-01,1\n2024-01-02,2\n2024-01-03,3\n');
     await expect(fetchPrices(options({ out }))).rejects.toThrow(`${out}: holds 1d bars; --interval is 1h`);
+  });
+});
+
+describe('fetchPrices keeps only whole, ordered, on-grid bars (issue 14, item 7)', () => {
+  const shuffle = (rows: unknown[][]) => rows.map((r, i) => [((i * 7919) % 1009) + i / 1e6, r] as const).sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+  const written = async (opts: FetchPricesOptions) => (await readPriceCsv(opts.out)).series;
+
+  it.each([
+    ['shuffled', shuffle],
+    ['newest-first', (rows: unknown[][]) => rows.slice().reverse()],
+    ['repeating bars', (rows: unknown[][]) => rows.flatMap((r, i) => (i % 3 === 0 ? [r, r] : [r]))],
+  ])('sorts and de-duplicates %s pages', async (_name, rewrite) => {
+    server.fault = () => ({ rewrite });
+    const opts = options();
+    const result = await fetchPrices(opts);
+    expect(result).toMatchObject({ added: BARS });
+    expect(await written(opts)).toEqual(source);
+  });
+
+  it('asks again after a transient empty page instead of ending the download short', async () => {
+    server.fault = (n) => (n === 2 ? { rewrite: () => [] } : undefined);
+    const opts = options();
+    const result = await fetchPrices(opts);
+    expect(result.added).toBe(BARS);
+    expect(sleeps).toEqual([1000]);
+    expect(await written(opts)).toEqual(source);
+  });
+
+  it('fails, writing nothing, when the exchange keeps answering with no bars before the end of the range', async () => {
+    server.fault = (n) => (n >= 2 ? { rewrite: () => [] } : undefined);
+    const opts = options();
+    const error = await fetchPrices(opts).catch((e) => e);
+    expect(error.message).toMatch(new RegExp(`^binance answered 6 times with no 1h bars of BTCUSDT from ${new Date(source.time[1000]).toISOString().replace('.000Z', 'Z')} to .*, \\d+ of the \\d+ bars asked for \\(its last bar is .*\\); nothing was written to .*\\. If it has no data there, end the range earlier with --to$`));
+    expect(existsSync(opts.out)).toBe(false);
+  });
+
+  it('counts the bars the exchange does not have inside the range', async () => {
+    const hole = new Set([source.time[100], source.time[101], source.time[102]]);
+    server.fault = () => ({ rewrite: (rows) => rows.filter((r) => !hole.has(r[0] as number)) });
+    const result = await fetchPrices(options());
+    expect(result.added).toBe(BARS - 3);
+    expect(result.missing).toBe((source.time[BARS - 1] - source.time[0]) / HOUR + 1 - (BARS - 3));
+  });
+
+  it.each([
+    ['a bar 1 ms late', (rows: unknown[][]) => rows.map((r, i) => (i === 5 ? [(r[0] as number) + 1, ...r.slice(1)] : r)), /^binance sent a bar opening at \S+:00\.001Z, off the 1h grid/],
+    ['30-minute bars', (rows: unknown[][]) => rows.flatMap((r) => [r, [(r[0] as number) + HOUR / 2, ...r.slice(1)]]), /^binance sent a bar opening at \S+:30:00Z, off the 1h grid/],
+    ['a close of 0', (rows: unknown[][]) => rows.map((r, i) => (i === 7 ? [r[0], r[1], r[2], r[3], '0', ...r.slice(5)] : r)), /^binance sent a bar opening at \S+ with close 0, outside the prices this project reads \(1e-8 to 1000000000\); nothing was written/],
+  ])('refuses %s as the exchange’s bar, writing nothing', async (_name, rewrite, message) => {
+    server.fault = () => ({ rewrite });
+    const opts = options();
+    const error = await fetchPrices(opts).catch((e) => e);
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toContain('.tmp');
+    expect(existsSync(opts.out)).toBe(false);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses a hexadecimal price and two different bars for one time after asking again', async () => {
+    server.fault = () => ({ rewrite: (rows) => rows.map((r, i) => (i === 3 ? [r[0], '0x10', ...r.slice(2)] : r)) });
+    await expect(fetchPrices(options({ maxAttempts: 2 }))).rejects.toThrow(/failed 2 times \(last: not a number: "0x10"\)/);
+    server.fault = () => ({ rewrite: (rows) => [...rows, [rows[0][0], '1', '2', '0.5', '1.5', '3']] });
+    await expect(fetchPrices(options({ maxAttempts: 2 }))).rejects.toThrow(/failed 2 times \(last: binance sent two different bars opening at /);
+  });
+
+  it('refuses to resume into a file whose bars are off the grid or of mixed spacing', async () => {
+    const rows = (times: number[]) => `timestamp,close\n${times.map((t, i) => `${new Date(t).toISOString()},${100 + i}`).join('\n')}\n`;
+    const hours = Array.from({ length: 10 }, (_, i) => source.time[0] + i * HOUR);
+    for (const [name, times, at] of [
+      ['mixed', [...hours.slice(0, 5), hours[4] + HOUR / 2, ...hours.slice(5)], hours[4] + HOUR / 2],
+      ['shifted', hours.map((t, i) => (i === 6 ? t + 1 : t)), hours[6] + 1],
+    ] as const) {
+      const out = join(dir, `resume-${name}.csv`);
+      await writeFile(out, rows([...times]));
+      const before = await readFile(out, 'utf8');
+      const error = await fetchPrices(options({ out, from: undefined })).catch((e) => e);
+      expect(error.name).toBe('InputError');
+      expect(error.message).toBe(`${out}: has a bar at ${new Date(at).toISOString().replace('.000Z', 'Z')} off the 1h grid of its other bars (bars of mixed spacing or shifted times); choose another --out or repair the file`);
+      expect(await readFile(out, 'utf8')).toBe(before);
+    }
+  });
+
+  it('Coinbase: asks again for a transient empty window instead of skipping 300 bars', async () => {
+    server.fault = (n) => (n === 3 ? { rewrite: () => [] } : undefined);
+    const opts = options({ exchange: 'coinbase', symbol: 'BTC-USD' });
+    await fetchPrices(opts);
+    expect(await written(opts)).toEqual(source);
   });
 });
 

@@ -112,7 +112,7 @@ describe('line handling', () => {
 
   it('refuses an unclosed quote and a row of more than 64 fields, by line', async () => {
     const unclosed = await file('unclosed.csv', 'timestamp,close\n2024-01-01,"1\n2024-01-02,2\n');
-    await expect(readPriceCsv(unclosed)).rejects.toThrow(`${unclosed}:2: has a quoted field that is not closed on its line`);
+    await expect(readPriceCsv(unclosed)).rejects.toThrow(`${unclosed}:2:12: has a quoted field that is not closed on its line`);
     const wide = await file('wide.csv', `timestamp,close\n2024-01-01,1\n2024-01-02,2${',0'.repeat(70)}\n`);
     const error = await readPriceCsv(wide).catch((e) => e);
     expect(error.where).toBe(`${wide}:3:2`);
@@ -133,7 +133,7 @@ describe('fatal problems name file, line and column', () => {
   it.each([
     ['non-numeric close', header + row(0) + row(1, 'abc'), ':3:5', 'close must be a positive number (got "abc")'],
     ['zero close', header + row(0) + row(1, '0'), ':3:5', 'close must be a positive number'],
-    ['negative volume', header + row(0) + row(1, '100', '-1'), ':3:6', 'volume must be a number ≥ 0'],
+    ['negative volume', header + row(0) + row(1, '100', '-1'), ':3:6', 'volume must be a decimal number ≥ 0'],
     ['duplicate time', header + row(0) + row(1) + row(1), ':4:1', 'is a duplicate of the previous'],
     ['out of order', header + row(0) + row(2) + row(1), ':4:1', 'is earlier than the previous'],
     ['bad time', header + row(0) + 'noon,1,1,1,1,1\n', ':3:1', '"noon" is not a timestamp'],

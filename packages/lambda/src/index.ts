@@ -61,6 +61,9 @@ export function createHandler<I extends { runId: string }, O>(definition: StageD
       return { ...output, durationMs };
     } catch (error) {
       metrics.addMetric('StageFailures', MetricUnit.Count, 1);
+      // The message Step Functions shows as the cause names the stage ("validate stage: S3 GET s3://…: …");
+      // an InputError already names its field and is the user's to fix, so it stays as it is.
+      if (error instanceof Error && error.name !== 'InputError' && !error.message.startsWith(`${stage} stage: `)) error.message = `${stage} stage: ${error.message}`;
       logger.error('stage failed', { error: error as Error });
       throw error;
     } finally {

@@ -1,13 +1,19 @@
 // The sixth function of the cloud pipeline: commit a run. On success it writes the manifest (last among the
-// run's objects), then moves latest.json; on failure it writes a manifest that says which stage failed and why,
-// and latest.json keeps pointing at the previous good run. It lives here rather than in a stage package because
+// run's objects), moves latest.json, then deletes the backtest shards' intermediates (select merged them); on
+// failure it writes a manifest that says which stage failed and why, and latest.json keeps pointing at the
+// previous good run. The commit protocol: a run committed as succeeded is never overwritten by a failure (Commit
+// may write and then fail to answer, and MarkRunFailed runs after it), and latest.json only ever names a
+// succeeded manifest. EventBridge also calls it for executions that failed, timed out or were aborted, so a run
+// that never reached MarkRunFailed still gets a failed manifest. It lives here rather than in a stage package because
 // it is orchestration, not computation: it reads the state machine's accumulated state and shares the manifest
 // format and CODE_VERSION with the local orchestrator.
 import { InputError, parseDataRef, parseRunConfig, type DataRef } from '@overfit/core';
 import type { StageDefinition, StageDeps } from '@overfit/lambda';
-import { asRecord, commitRun, RUN_ID_PATTERN, runKeys, type RunManifest } from '@overfit/store';
+import { ArtifactNotFoundError, asRecord, commitRun, getJson, RUN_ID_PATTERN, runKeys, type RunManifest } from '@overfit/store';
 import type { StageName } from './localPipeline';
-import { CODE_VERSION, describeData } from './manifest';
+import { CODE_VERSION, describeData, runSummary } from './manifest';
+
+type RunSummaryInputs = Parameters<typeof runSummary>;
 
 export interface FinalizeInput {
   runId: string;
@@ -16,6 +22,11 @@ export interface FinalizeInput {
   startedAt: string;
   /** The state machine's state at the end: the execution input plus each stage's small result. */
   run: Record<string, unknown>;
+  /**
+   * Set for an EventBridge "Execution Status Change" event: the execution ended outside the state machine's own
+   * error handling (timed out, aborted, or MarkRunFailed itself failed). A manifest is written only if none exists.
+   */
+  executionEnded?: { status: string; error: string | null; cause: string | null };
 }
 
 export interface FinalizeOutput {
@@ -29,8 +40,33 @@ const STAGES: StageName[] = ['generate', 'backtest', 'select', 'validate', 'visu
 /** Where each stage's result sits in the state (the ASL's ResultPath). */
 const RESULT_PATH: Record<StageName, string> = { generate: 'generate', backtest: 'shards', select: 'select', validate: 'validate', visualize: 'visualize' };
 
+const EXECUTION_STATUS_CHANGE = 'Step Functions Execution Status Change';
+
+/** An EventBridge event for an execution that ended badly → a failure to record, if the run has no manifest yet. */
+function parseExecutionEvent(fields: Record<string, unknown>): FinalizeInput {
+  const detail = asRecord(fields.detail, 'event.detail');
+  const status = String(detail.status);
+  if (!['FAILED', 'TIMED_OUT', 'ABORTED'].includes(status)) throw new InputError(`must be FAILED, TIMED_OUT or ABORTED (got ${JSON.stringify(status)})`, 'event.detail.status');
+  let input: Record<string, unknown> = {};
+  try {
+    input = asRecord(JSON.parse(String(detail.input ?? '{}')));
+  } catch {
+    // an execution input that is not an object (or was too large to include): the run id comes from the name
+  }
+  const runId = typeof input.runId === 'string' ? input.runId : detail.name;
+  if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) throw new InputError(`must name a run (got ${JSON.stringify(runId)})`, 'event.detail.name');
+  const startedAt = new Date(Number(detail.startDate));
+  if (Number.isNaN(startedAt.getTime())) throw new InputError(`must be a time in ms (got ${JSON.stringify(detail.startDate)})`, 'event.detail.startDate');
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
+  return {
+    runId, status: 'failed', startedAt: startedAt.toISOString(), run: { ...input, runId },
+    executionEnded: { status, error: text(detail.error), cause: text(detail.cause) },
+  };
+}
+
 export function parseFinalizeEvent(event: unknown): FinalizeInput {
   const fields = asRecord(event);
+  if (fields['detail-type'] === EXECUTION_STATUS_CHANGE) return parseExecutionEvent(fields);
   const status = fields.status;
   if (status !== 'succeeded' && status !== 'failed') throw new InputError(`must be "succeeded" or "failed" (got ${JSON.stringify(status)})`, 'event.status');
   const startedAt = fields.startedAt;
@@ -56,8 +92,34 @@ function errorMessage(error: unknown): string {
 
 type Result = { durationMs?: number } & Record<string, unknown>;
 
+/** How an execution that ended outside the state machine's error handling is described in the manifest. */
+function executionEndedMessage({ status, error, cause }: NonNullable<FinalizeInput['executionEnded']>): string {
+  const what = status === 'TIMED_OUT' ? 'the execution timed out' : status === 'ABORTED' ? 'the execution was aborted' : 'the execution failed';
+  return [`${status}: ${what}`, error, cause].filter(Boolean).join('; ');
+}
+
+/** The run's manifest if one was written, else null. */
+async function existingManifest(deps: StageDeps, key: string): Promise<RunManifest | null> {
+  try {
+    return await getJson<RunManifest>(deps.store, key);
+  } catch (error) {
+    if (error instanceof ArtifactNotFoundError) return null;
+    throw error;
+  }
+}
+
 export async function finalizeRun(input: FinalizeInput, deps: StageDeps): Promise<FinalizeOutput> {
   const { runId, run } = input;
+  const keys = runKeys(runId);
+  if (input.status === 'failed') {
+    // A committed success stands (Commit wrote it, then failed to answer); an event for a run MarkRunFailed
+    // already recorded changes nothing.
+    const existing = await existingManifest(deps, keys.manifest);
+    if (existing && (existing.status === 'succeeded' || input.executionEnded)) {
+      const verdict = (existing.summary as { verdict?: unknown } | undefined)?.verdict;
+      return { runId, status: existing.status, manifestKey: keys.manifest, verdict: existing.status === 'succeeded' ? String(verdict ?? '') : null };
+    }
+  }
   const result = (stage: StageName) => run[RESULT_PATH[stage]] as Result | Result[] | undefined;
   const timings: Record<string, number> = {};
   for (const stage of STAGES) {
@@ -76,7 +138,6 @@ export async function finalizeRun(input: FinalizeInput, deps: StageDeps): Promis
   } catch {
     // left as given / null: the failure is recorded below
   }
-  const keys = runKeys(runId);
   // The shards' files are the backtest's intermediates, merged into results/ by select: not the run's artifacts.
   const artifacts = (await deps.store.list(keys.root)).filter((key) => key !== keys.manifest && !key.startsWith(`${keys.root}shards/`));
   const select = result('select') as Result | undefined;
@@ -86,11 +147,22 @@ export async function finalizeRun(input: FinalizeInput, deps: StageDeps): Promis
     runId, status: input.status, createdAt: new Date(input.startedAt).toISOString(), finishedAt: new Date().toISOString(),
     config, data, codeVersion: CODE_VERSION, timings, artifacts,
     ...(input.status === 'succeeded'
-      ? { summary: { bestId: select?.bestId, eligible: select?.eligible, verdict: validate?.verdict, drop: validate?.drop, selectBy: (config as { selectBy?: string }).selectBy } }
-      : { error: { stage: failedStage, message: errorMessage(run.error) } }),
+      ? { summary: runSummary(select as RunSummaryInputs[0], validate as RunSummaryInputs[1], String((config as { selectBy?: string }).selectBy)) }
+      : input.executionEnded
+        ? { error: { stage: 'execution', message: executionEndedMessage(input.executionEnded) } }
+        : { error: { stage: failedStage, message: errorMessage(run.error) } }),
   };
   await commitRun(deps.store, manifest);
+  // Only after the commit: until then a retried select could still need them.
+  if (input.status === 'succeeded') await deleteShardFiles(deps, keys.root);
   return { runId, status: input.status, manifestKey: keys.manifest, verdict: input.status === 'succeeded' ? String(validate?.verdict ?? '') : null };
 }
 
 export const finalizeStage: StageDefinition<FinalizeInput, FinalizeOutput> = { stage: 'finalize', parseEvent: parseFinalizeEvent, run: finalizeRun };
+
+/** The backtest shards' intermediates under runs/<runId>/shards/, merged into results/ by select. */
+async function deleteShardFiles(deps: StageDeps, runRoot: string): Promise<void> {
+  const shardFiles = await deps.store.list(`${runRoot}shards/`);
+  // A store that cannot delete (none of the project's) keeps them; the manifest never lists them either way.
+  if (shardFiles.length > 0 && deps.store.delete) await deps.store.delete(shardFiles);
+}

@@ -2,14 +2,14 @@
 // Input problems are found before the run exists (nothing is written); a failure after that leaves the run
 // marked failed in its manifest and latest.json untouched.
 import { generateStrategies, splitWindows, type DataRef, type OverfittingReport, type RunConfig } from '@overfit/core';
-import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
+import { assertTradablePrices, cachedPriceLoader, type LoadedPrices } from '@overfit/data';
 import { commitRun, getJson, newRunId, type ArtifactStore, type RunManifest, type ValidationResults } from '@overfit/store';
 import * as generate from '@overfit/stage-generate';
 import * as backtest from '@overfit/stage-backtest';
 import * as select from '@overfit/stage-select';
 import * as validate from '@overfit/stage-validate';
 import * as visualize from '@overfit/stage-visualize';
-import { CODE_VERSION, describeData } from './manifest';
+import { CODE_VERSION, describeData, runSummary } from './manifest';
 
 export type StageName = 'generate' | 'backtest' | 'select' | 'validate' | 'visualize';
 
@@ -45,6 +45,7 @@ export async function assertRunnable(config: RunConfig, data: DataRef, loadPrice
   const windows = splitWindows(prices.series.close.length, config.trainFraction);
   backtest.assertEnoughBars(generateStrategies({ count: config.strategies, seed: config.seed, families: config.families }),
     windows.training.end - windows.training.start, prices.source.path);
+  if (data.kind !== 'synthetic') assertTradablePrices(prices);
   return prices;
 }
 
@@ -96,7 +97,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
       artifacts: [...artifacts].sort(), timings,
     };
     await commitRun(store, manifest('succeeded', {
-      summary: { bestId: selected.bestId, eligible: selected.eligible, verdict: validated.verdict, drop: validated.drop, selectBy: config.selectBy },
+      summary: runSummary(selected, validated, config.selectBy),
     }));
     return summary;
   } catch (error) {

@@ -2,7 +2,7 @@
 // (kept apart from localPipeline.ts so the finalize bundle does not pull in every stage).
 import type { DataRef } from '@overfit/core';
 import { describeDataRef, type LoadedPrices } from '@overfit/data';
-import type { RunManifest } from '@overfit/store';
+import type { RunManifest, RunSummaryRecord } from '@overfit/store';
 
 export const CODE_VERSION = process.env.OVERFIT_CODE_VERSION ?? '0.1.0';
 
@@ -20,5 +20,15 @@ export function describeData(ref: DataRef, prices: LoadedPrices): NonNullable<Ru
     last: new Date(series.time[n - 1]).toISOString(),
     barSeconds: prices.report.spacingSeconds,
     ...(dropped.length > 0 ? { dropped: { count: dropped.length, rows: dropped.slice(0, 100) } } : {}),
+  };
+}
+
+/** The manifest's summary of a succeeded run, from the select and validate stages' outputs (local or on AWS). */
+export function runSummary(
+  selected: { bestId: string; eligible: number }, validated: { verdict: string; headline: string; tone: string; drop: number | null }, selectBy: string,
+): RunSummaryRecord {
+  return {
+    bestId: selected.bestId, eligible: selected.eligible, selectBy,
+    verdict: validated.verdict, headline: validated.headline, tone: validated.tone, drop: validated.drop,
   };
 }

@@ -27,7 +27,7 @@ function invoke(name: string, event: unknown, env: Record<string, string> = {}):
     (out) => process.stdout.write('RESULT ' + JSON.stringify(out) + '\\n'), (e) => process.stdout.write('ERROR ' + e.name + ': ' + e.message + '\\n'))`;
   return new Promise((done, fail) => {
     execFile(process.execPath, ['-e', script, JSON.stringify(event)], {
-      cwd: folder, env: { PATH: process.env.PATH, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', ...env }, timeout: 60_000,
+      cwd: folder, env: { PATH: process.env.PATH, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', ...env }, timeout: 300_000,
     }, (error, stdout) => {
       if (error) return fail(error);
       const line = stdout.split('\n').find((l) => l.startsWith('RESULT ') || l.startsWith('ERROR '));
@@ -42,7 +42,7 @@ describe('the Lambda packages', () => {
     expect(readFileSync(join(DIST, `${name}.zip`)).subarray(0, 2).toString()).toBe('PK');
     expect(existsSync(join(DIST, name, 'index.js.map'))).toBe(true);
     expect(await invoke(name, 'not an object')).toEqual({ ok: false, value: 'InputError: event: must be a JSON object' });
-  }, 60_000);
+  }, 300_000);
 
   it('backtest ships its worker-thread script beside the bundle', () => {
     expect(existsSync(join(DIST, 'backtest', 'backtest-worker.cjs'))).toBe(true);
@@ -66,5 +66,5 @@ describe('the Lambda packages', () => {
     expect(plotKeys).toContain(keys.winRateHistogram);
     // The same figure the workspace drew, byte for byte: same renderer, same font.
     expect(readFileSync(join(storeDir, keys.winRateHistogram)).equals(before)).toBe(true);
-  }, 120_000);
+  }, 600_000);
 });

@@ -8,6 +8,9 @@ import { backtestAllReference, createMarket, generateStrategies, METRIC_NAMES, s
 import { syntheticMarket } from '@overfit/data';
 import { backtestInParallel, WORKER_BUNDLE } from '../src';
 
+// An esbuild bundle, then thousands of strategies on up to three threads: a second or two on a quiet machine.
+jest.setTimeout(300_000);
+
 let dir: string;
 let workerScript: string;
 

@@ -9,15 +9,15 @@ import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
 import {
   formatBlockMoments, formatTrainingPerformance, getJson, LocalStore, parseTrainingPerformance, putJson, runKeys, type ArtifactStore, type ValidationResults,
 } from '@overfit/store';
-import { judge, parseEvent, run, verdictOf } from '../src';
-import { bestEligible } from '../src/overfitting';
+import { judge, parseEvent, run } from '../src';
+import { selectedRow } from '../src/selectionProcess';
 
 /** What generate, backtest and select leave in the store for validate: written here with core's functions. */
 async function prepareRun(store: ArtifactStore, runId: string, config: RunConfig, prices: LoadedPrices, best?: Strategy) {
   const strategies = generateStrategies({ count: config.strategies, seed: config.seed, families: config.families });
   const market = createMarket(prices.series);
   const windows = splitWindows(prices.series.close.length, config.trainFraction);
-  const results = backtestAll(strategies, market, windows, { feesBps: config.feesBps, slippageBps: config.slippageBps }, { blocks: 64 });
+  const results = backtestAll(strategies, market, windows, { feesBps: config.feesBps, slippageBps: config.slippageBps }, { blocks: 64, selectBy: config.selectBy });
   const k = runKeys(runId);
   await putJson(store, k.strategies, { seed: config.seed, families: config.families, count: strategies.length, strategies });
   await store.put(k.trainingPerformance, formatTrainingPerformance(strategies, results.training));
@@ -62,13 +62,15 @@ it('re-tests the selected strategy on the held-out bars, beside buy-and-hold', a
   expect(results.buyAndHold.validation).toEqual(json(buyAndHold(market, { start: 1400, end: 2000 })));
   expect(results.windows.validation).toEqual({ start: 1400, end: 2000, bars: 600, first: '2020-02-28T08:00:00.000Z', last: '2020-03-24T07:00:00.000Z' });
   const expected = judge('win_rate', results.training.winRate, results.validation.winRate, 0.15);
+  expect(results.originalRule).toEqual({ verdict: expected.verdict, explanation: expected.explanation });
+  const report = await getJson<OverfittingReport>(store, output.overfittingReportKey);
   expect(output).toEqual({
     validationResultsKey: 'runs/r1/results/validation_results.json', overfittingReportKey: 'runs/r1/results/overfitting_report.json',
-    verdict: expected.verdict, drop: expected.drop,
+    verdict: report.verdict.level, headline: report.verdict.headline, tone: report.verdict.tone, drop: expected.drop,
   });
   expect(results.relativeChange.totalReturn).toBeCloseTo((results.validation.totalReturn - results.training.totalReturn) / Math.abs(results.training.totalReturn), 12);
   await rm(root, { recursive: true, force: true });
-});
+}, 120_000);
 
 describe('overfitting report', () => {
   const data: DataRef = { kind: 'synthetic', bars: 3000, seed: 9, intervalSeconds: 3600 };
@@ -90,16 +92,23 @@ describe('overfitting report', () => {
     }
     expect(reports[0].equals(reports[1])).toBe(true);
     const report = JSON.parse(reports[0].toString('utf8')) as OverfittingReport;
-    expect(report.inputs).toMatchObject({ strategies: 40, trainingBars: 2100, periodsPerYear: 8760, selectBy: 'win_rate', seed: 3 });
-    // 2,100 training bars in 64 blocks of 32 bars; 16 partitions of 4 blocks.
-    expect(report.pbo).toMatchObject({ blocks: 64, blockBars: 32, partitions: 16, barsPerPartition: 128, combinations: 12_870 });
+    expect(report.inputs).toMatchObject({ strategies: 40, trainingBars: 2100, validationBars: 900, periodsPerYear: 8760, selectBy: 'win_rate', seed: 3, costsBps: 10 });
+    // 2,100 training bars in 64 blocks of 32 bars; 16 partitions of 4 blocks; ranked by the run's metric.
+    expect(report.pbo).toMatchObject({
+      blocks: 64, blockBars: 32, partitions: 16, barsPerPartition: 128, combinations: 12_870, rankedBy: 'win rate', minimumTradesPerHalf: 5,
+    });
     expect(report.pbo!.logits).toHaveLength(12_870);
     expect(report.pbo!.pbo).toBeGreaterThanOrEqual(0);
     expect(report.pbo!.pbo).toBeLessThanOrEqual(1);
-    expect(report.deflatedSharpe).toMatchObject({ trials: 40, observations: 2100 });
+    // Every statistic about one strategy is about the one the run selected (by win rate here), not the best Sharpe.
+    const selected = report.inputs.selectedId;
+    expect(report.selected.strategyId).toBe(selected);
+    expect(report.deflatedSharpe).toMatchObject({ strategyId: selected, trials: 40, observations: 2100, sharpeVariance: 1 / 2099 });
+    expect(report.deflatedSharpe!.effectiveTrials).toBeGreaterThanOrEqual(1);
+    expect(report.deflatedSharpe!.effectiveTrials).toBeLessThanOrEqual(40);
     expect(report.deflatedSharpe!.value).toBeGreaterThanOrEqual(0);
     expect(report.deflatedSharpe!.value).toBeLessThanOrEqual(1);
-    expect(report.deflatedSharpe!.strategyId).toBe(report.sharpeAcrossTrials.best!.id);
+    expect(report.haircut?.strategyId ?? selected).toBe(selected);
     expect(report.dataSnooping).toMatchObject({ benchmark: 'buy_and_hold', observations: 64, replicates: 1000, seed: 3, strategiesTested: 40 });
     const spa = report.dataSnooping!.spa;
     expect(spa.lower).toBeLessThanOrEqual(spa.consistent);
@@ -115,9 +124,15 @@ describe('overfitting report', () => {
     expect(report.rankCorrelation.rho).toBeGreaterThanOrEqual(-1);
     expect(report.nullMarkets.markets).toBe(2);
     expect(report.nullMarkets.nullBests).toHaveLength(2);
-    expect(['evidence_of_skill', 'no_evidence_of_skill', 'overfit_likely']).toContain(report.verdict.level);
-    expect(report.verdict.findings.length).toBeGreaterThanOrEqual(5);
-  });
+    expect(report.nullMarkets.nullPbos).toHaveLength(2);
+    // Two markets: a Monte Carlo p-value is 1/3, 2/3 or 1.
+    for (const p of [report.nullMarkets.sharpePValue, report.nullMarkets.metricPValue]) expect([1 / 3, 2 / 3, 1]).toContainEqual(p);
+    expect(['evidence_of_skill', 'no_evidence_of_skill', 'overfit_likely', 'inconclusive']).toContain(report.verdict.level);
+    expect(report.verdict.tests.map((t) => t.id)).toEqual(['validation', 'deflated_sharpe', 'null_markets', 'pbo', 'reality_check', 'spa', 'walk_forward']);
+    expect(report.verdict.headline).toContain(selected);
+    expect(report.verdict.headline).toMatch(/for buy-and-hold/);
+    expect(report.verdict.findings[0]).toMatch(/^The original rule: win_rate (fell|rose)/);
+  }, 180_000);
 
   it('names a missing key of the event', () => {
     const config = parseRunConfig({});
@@ -125,46 +140,37 @@ describe('overfitting report', () => {
   });
 });
 
-describe('verdict', () => {
-  const base = {
-    inputs: { strategies: 100, periodsPerYear: 8760 }, rankCorrelation: { metric: 'win_rate', rho: 0.02, pairs: 90 },
-    nullMarkets: { markets: 0, percentile: null }, walkForward: null,
-  };
-  const pbo = (value: number) => ({ pbo: value, combinations: 12_870 });
-  const dsr = (value: number) => ({ value, sharpe: 0.01, expectedMaxSharpeAnnual: 2 });
-  const spa = (p: number) => ({ strategiesTested: 100, spa: { consistent: p }, realityCheck: { pValue: p } });
-  const verdict = (parts: object) => verdictOf({ ...base, ...parts } as unknown as Omit<OverfittingReport, 'verdict'>);
-
-  it('calls a PBO of one half or more overfitting, whatever else holds', () => {
-    expect(verdict({ pbo: pbo(0.6), deflatedSharpe: dsr(0.99), dataSnooping: spa(0.01) }).level).toBe('overfit_likely');
-  });
-  it('needs a significant DSR and SPA, and PBO below one half, to call it skill', () => {
-    expect(verdict({ pbo: pbo(0.1), deflatedSharpe: dsr(0.99), dataSnooping: spa(0.01) }).level).toBe('evidence_of_skill');
-    expect(verdict({ pbo: pbo(0.1), deflatedSharpe: dsr(0.9), dataSnooping: spa(0.01) }).level).toBe('no_evidence_of_skill');
-    expect(verdict({ pbo: pbo(0.1), deflatedSharpe: dsr(0.99), dataSnooping: spa(0.2) }).level).toBe('no_evidence_of_skill');
-  });
-  it('explains each statistic in a sentence', () => {
-    const { findings } = verdict({ pbo: pbo(0.62), deflatedSharpe: dsr(0.4), dataSnooping: spa(0.3) });
-    expect(findings[0]).toMatch(/^PBO 0\.62: in 62 % of 12870 ways/);
-    expect(findings[1]).toMatch(/^Deflated Sharpe 0\.40: after 100 trials/);
-    expect(findings[2]).toMatch(/none beat buy-and-hold/);
-    expect(findings[3]).toMatch(/says almost nothing about the future/);
-  });
+describe('the selected strategy, not another one', () => {
+  it('reports the Sharpe the kernel measured, even where equity underflows (coin flip at 1,000 bps)', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'overfit-costly-'));
+    const store = new LocalStore(root);
+    const loadPrices = cachedPriceLoader();
+    const data: DataRef = { kind: 'synthetic', bars: 4000, seed: 2, intervalSeconds: 3600 };
+    const config = parseRunConfig({ strategies: 10, seed: 1, feesBps: 1000, families: ['coin_flip'], nullMarkets: 0 });
+    const event = await prepareRun(store, 'r4', config, await loadPrices(data));
+    const output = await run(parseEvent({ ...event, data }), { store, loadPrices });
+    const report = await getJson<OverfittingReport>(store, output.overfittingReportKey);
+    const table = parseTrainingPerformance((await store.get(runKeys('r4').trainingPerformance)).toString('utf8'));
+    const row = table.ids.indexOf(report.selected.strategyId);
+    expect(report.selected.comparison.training.totalReturn).toBe(-1); // equity gone: ratios of it say nothing
+    expect(report.selected.training.sharpeAnnual).toBeCloseTo(table.columns.sharpe[row], 9);
+    await rm(root, { recursive: true, force: true });
+  }, 120_000);
 });
 
-describe('best eligible value (what the null markets compare)', () => {
+describe('the selection, as the select stage makes it', () => {
   const column = (values: number[]) => Float64Array.from(values);
   const table = {
     ids: ['s1', 's2', 's3', 's4'],
     columns: { winRate: column([0.6, 0.9, Number.NaN, 0.95]), trades: column([12, 3, 20, 15]) },
-  } as unknown as Parameters<typeof bestEligible>[0];
+  } as unknown as Parameters<typeof selectedRow>[0];
   const config = parseRunConfig({ minTrades: 10 });
 
-  it('skips strategies with too few trades or no value, like the select stage', () => {
-    expect(bestEligible(table, config)).toBe(0.95);
+  it('skips strategies with too few trades or no value', () => {
+    expect(selectedRow(table, config)).toBe(3);
   });
-  it('looks only at the first rows when asked (the capped null-market sample)', () => {
-    expect(bestEligible(table, config, 3)).toBe(0.6);
-    expect(bestEligible(table, config, 0)).toBeNaN();
+  it('looks only at the first rows when asked (the null markets\' sample)', () => {
+    expect(selectedRow(table, config, 3)).toBe(0);
+    expect(selectedRow(table, config, 0)).toBe(-1);
   });
 });

@@ -71,7 +71,7 @@ export async function run(
   const comparison = await renderPerformanceComparison({
     metrics: compared.map((m) => ({ label: METRIC_LABELS[m], training: asNumber(results.training[m]), validation: asNumber(results.validation[m]), format: formatOf(m) })),
     title: `Strategy ${id} (${results.strategy.family}): training vs validation`,
-    verdict: `${results.verdict.toUpperCase().replace('_', ' ')}: ${results.explanation}`,
+    verdict: report.verdict.headline,
   });
 
   // Equity over the whole history with the split marked: the strategy as selected, buy-and-hold beside it.

@@ -69,14 +69,20 @@ export async function renderOverfittingFigures(inputs: OverfittingFigureInputs):
     metricLabel: inputs.metricLabel, format: inputs.format, rho: report.rankCorrelation.rho,
   }));
 
-  if (report.pbo) figures.set(keys.pboLogits, await renderPboLogits({ logits: report.pbo.logits, pbo: report.pbo.pbo, partitions: report.pbo.partitions }));
+  if (report.pbo) figures.set(keys.pboLogits, await renderPboLogits({ logits: report.pbo.logits, pbo: report.pbo.pbo, partitions: report.pbo.partitions, rankedBy: report.pbo.rankedBy }));
 
-  const { robustVarianceAnnual: varianceAnnual, best } = report.sharpeAcrossTrials;
-  if (varianceAnnual !== null && best) {
+  // Luck's curve with the null variance of a Sharpe estimate on T bars, as the deflated Sharpe uses it; the point is
+  // the selected strategy's training Sharpe at the run's number of independent trials.
+  const dsr = report.deflatedSharpe;
+  if (dsr) {
     const trials = trialGrid(report.inputs.strategies);
+    const sdAnnual = Math.sqrt(dsr.sharpeVariance * report.inputs.periodsPerYear);
     figures.set(keys.expectedMaxSharpe, await renderExpectedMaxSharpe({
-      trials, expectedMax: trials.map((n) => Math.sqrt(varianceAnnual) * expectedMaxStandardNormal(n)),
-      observed: { trials: report.inputs.strategies, sharpeAnnual: best.sharpeAnnual },
+      trials, expectedMax: trials.map((n) => sdAnnual * expectedMaxStandardNormal(n)), bars: report.inputs.trainingBars,
+      observed: {
+        trials: Math.max(1, Math.round(dsr.effectiveTrials)), sharpeAnnual: dsr.sharpe * Math.sqrt(report.inputs.periodsPerYear),
+        label: `selected strategy ${dsr.strategyId} (chosen by ${inputs.metricLabel.toLowerCase()}): its training Sharpe`,
+      },
     }));
   }
 

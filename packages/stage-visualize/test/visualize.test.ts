@@ -11,13 +11,18 @@ import { parseEvent, run } from '../src';
 /** The parts of overfitting_report.json the figures read, as the validate stage would write them. */
 function reportFor(ids: string[], best: Strategy, strategies: Strategy[], pbo: boolean): Partial<OverfittingReport> {
   return {
-    inputs: { strategies: ids.length, trainingBars: 1050, periodsPerYear: 8760, selectBy: 'win_rate', selectedId: best.id, seed: 3 },
-    sharpeAcrossTrials: { defined: ids.length, variance: 1e-3, robustVariance: 1e-3, robustVarianceAnnual: 8.76, best: { id: ids[1], sharpe: 0.01, sharpeAnnual: 0.94 } },
+    inputs: { strategies: ids.length, trainingBars: 1050, validationBars: 450, periodsPerYear: 8760, selectBy: 'win_rate', selectedId: best.id, seed: 3, costsBps: 10, alpha: 0.05 },
+    sharpeAcrossTrials: { defined: ids.length, variance: 1e-3, robustVariance: 1e-3, best: { id: ids[1], sharpe: 0.01, sharpeAnnual: 0.94 } },
+    deflatedSharpe: {
+      strategyId: best.id, trials: ids.length, effectiveTrials: 12.4, sharpeVariance: 1 / 1049, expectedMaxSharpe: 0.05, expectedMaxSharpeAnnual: 4.7,
+      sharpe: 0.02, observations: 1050, skewness: 0, kurtosis: 3, value: 0.2,
+    },
+    verdict: { level: 'no_evidence_of_skill', headline: 'No evidence of skill: s0, the best of 20 strategies by win rate, looks like luck.', tone: 'neutral', tests: [], findings: [] },
     rankCorrelation: { metric: 'win_rate', rho: 0.1, pairs: ids.length },
-    pbo: pbo ? { source: 'training block moments', blocks: 64, blockBars: 16, partitions: 16, barsPerPartition: 64, combinations: 3, allCombinations: 3,
+    pbo: pbo ? { source: 'training block moments', blocks: 64, blockBars: 16, partitions: 16, barsPerPartition: 64, rankedBy: 'win rate', minimumTradesPerHalf: 5, combinations: 3, allCombinations: 3,
       pbo: 2 / 3, probabilityOfLoss: 0.5, degradation: { slope: -0.5, intercept: 0, r2: 0.1 }, logits: [-1, -0.2, 0.7] } : null,
     walkForward: {
-      folds: 3, strategiesUsed: ids.length, minTradesPerFold: 3, totalReturn: 0.05, buyAndHoldReturn: 0.02,
+      folds: 3, strategiesUsed: ids.length, minTradesPerFold: 3, totalReturn: 0.05, buyAndHoldReturn: 0.02, sharpeAnnual: 0.4, probabilisticSharpe: 0.6,
       table: [
         { selectedOn: { start: 0, end: 500 }, heldOn: { start: 500, end: 1000 }, strategy: strategies[2], inSample: 0.6, outOfSample: 0.5, heldReturn: 0.01 },
         { selectedOn: { start: 500, end: 1000 }, heldOn: { start: 1000, end: 1500 }, strategy: null, inSample: null, outOfSample: null, heldReturn: 0 },
@@ -40,7 +45,7 @@ it('renders the figures into the run folder', async () => {
   await store.put('runs/r1/results/training_performance.csv', formatTrainingPerformance(strategies, backtestStrategies(strategies, market, training, costs)));
   const best = strategies[0];
   await putJson(store, 'runs/r1/results/validation_results.json', {
-    strategy: best, verdict: 'overfit', explanation: 'win_rate fell',
+    strategy: best, originalRule: { verdict: 'overfit', explanation: 'win_rate fell' },
     windows: { training: { ...training, bars: 1050 }, validation: { ...validation, bars: 450 } },
     training: backtestStrategy(best, market, training, costs), validation: backtestStrategy(best, market, validation, costs),
     buyAndHold: { training: buyAndHold(market, training), validation: buyAndHold(market, validation) },
@@ -65,7 +70,7 @@ it('renders the figures into the run folder', async () => {
   await putJson(store, event.overfittingReportKey, reportFor(ids, best, strategies, false));
   expect((await run(parseEvent(event), { store, loadPrices })).plotKeys).not.toContain('runs/r1/plots/pbo_logits.png');
   await rm(root, { recursive: true, force: true });
-}, 30_000);
+}, 300_000);
 
 it('needs every result key', () => {
   const event = { runId: 'r1', config: {}, data: { kind: 'file', path: 'x.csv' }, trainingPerformanceKey: 'runs/r1/results/training_performance.csv' };

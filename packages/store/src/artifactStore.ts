@@ -13,6 +13,13 @@ export interface ArtifactStore {
   exists(key: string): Promise<boolean>;
   /** Every key under the prefix, sorted. */
   list(prefix: string): Promise<string[]>;
+  /** Remove the keys (missing ones are fine). Optional: only the cloud pipeline's finalize deletes anything. */
+  delete?(keys: string[]): Promise<void>;
+  /**
+   * The names of the folders directly under a prefix ending in "/" ("runs/" → the run ids), sorted, without
+   * listing what is inside them. Optional: a store without it is listed whole with `list` instead.
+   */
+  listFolders?(prefix: string): Promise<string[]>;
 }
 
 export class ArtifactNotFoundError extends Error {
@@ -21,6 +28,34 @@ export class ArtifactNotFoundError extends Error {
     super(`no artifact "${key}" in ${location}`);
     this.name = 'ArtifactNotFoundError';
     this.key = key;
+  }
+}
+
+/**
+ * A write the store refused, in the user's words: which key, where, and why (a read-only file system, a folder this
+ * user may not write, a full disk), with the system's error as `cause` and its code as `code`.
+ */
+export class StoreWriteError extends Error {
+  readonly key: string;
+  /** The reason's errno code: the cause's, or what a diagnosis found behind it (EROFS behind an ENOENT). */
+  readonly code: string | undefined;
+  constructor(key: string, location: string, reason: string, cause: unknown, code = (cause as NodeJS.ErrnoException | undefined)?.code) {
+    super(`cannot write ${key} in the store ${location}: ${reason}`, { cause });
+    this.name = 'StoreWriteError';
+    this.key = key;
+    this.code = code;
+  }
+}
+
+/** What an errno code means for a store, said plainly; null when the code has no plainer wording. */
+export function storeErrorReason(code: string | undefined): string | null {
+  switch (code) {
+    case 'EROFS': return 'the store is on a read-only file system (EROFS)';
+    case 'EACCES':
+    case 'EPERM': return `permission denied: this user may not write in the store's folder (${code})`;
+    case 'ENOSPC': return 'the disk is full (ENOSPC: no space left on the device)';
+    case 'EDQUOT': return 'the disk quota is exceeded (EDQUOT)';
+    default: return null;
   }
 }
 

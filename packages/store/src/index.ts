@@ -8,3 +8,5 @@ export * from './blockMoments';
 export * from './s3Store';
 export * from './openStore';
 export * from './shards';
+export * from './gc';
+export * from './health';

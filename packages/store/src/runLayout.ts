@@ -65,21 +65,89 @@ export interface RunManifest {
   timings: Record<string, number>;
   /** Keys of every artifact the run wrote (manifest excluded). */
   artifacts: string[];
-  summary?: unknown;
+  summary?: RunSummaryRecord;
   error?: { stage: string; message: string };
+}
+
+/** A succeeded run's verdict and selection, in its manifest: what the run list shows without opening the run. */
+export interface RunSummaryRecord {
+  bestId: string;
+  eligible: number;
+  selectBy: string;
+  /** overfitting_report.json's verdict level, headline and tone. */
+  verdict: string;
+  headline: string;
+  tone: string;
+  /** The selection metric's relative fall from training to validation. */
+  drop: number | null;
 }
 
 /**
  * Commit a run: the manifest goes last among the run's objects, then latest.json moves to it, but only for a
- * run that succeeded. A failed run keeps its manifest (status "failed") and never becomes latest.
+ * run that succeeded. A failed run keeps its manifest (status "failed") and never becomes latest. When a failed
+ * run's manifest cannot be written (the disk that failed the run is still full), the error thrown says the run's
+ * own failure first, from the manifest, and the write's failure after it (its `cause`): never the write alone.
  */
 export async function commitRun(store: ArtifactStore, manifest: RunManifest): Promise<void> {
-  await putJson(store, runKeys(manifest.runId).manifest, manifest);
+  try {
+    await putJson(store, runKeys(manifest.runId).manifest, manifest);
+  } catch (writeError) {
+    if (manifest.status !== 'failed' || !manifest.error) throw writeError;
+    throw runFailedError(manifest, manifest.error.message, writeError, writeError);
+  }
   if (manifest.status === 'succeeded') await putJson(store, LATEST_KEY, { runId: manifest.runId });
 }
 
+/** A run failed, and its failed manifest could not be written either. */
+export class RunFailedError extends Error {
+  constructor(message: string, readonly writeError: unknown, cause: unknown) {
+    super(message, { cause });
+    this.name = 'RunFailedError';
+  }
+}
+
+function runFailedError(manifest: RunManifest, said: string, writeError: unknown, cause: unknown): RunFailedError {
+  const stage = manifest.error?.stage ? `${manifest.error.stage}: ` : '';
+  const write = writeError instanceof Error ? writeError.message : String(writeError);
+  return new RunFailedError(`${stage}${said} (and run ${manifest.runId} could not be marked failed: ${write})`, writeError, cause);
+}
+
+/**
+ * A failed run's manifest, written after the failure `failure`; returns what the caller should throw: the
+ * failure itself, or, when the manifest cannot be written either, a RunFailedError that says the failure first
+ * and has it as `cause` (the write's error is said after it, and kept as `writeError`).
+ *   } catch (error) { throw await recordFailedRun(store, manifest('failed', …), error); }
+ */
+export async function recordFailedRun(store: ArtifactStore, manifest: RunManifest, failure: unknown): Promise<unknown> {
+  try {
+    await putJson(store, runKeys(manifest.runId).manifest, manifest);
+    return failure;
+  } catch (writeError) {
+    return runFailedError(manifest, failure instanceof Error ? failure.message : String(failure), writeError, failure);
+  }
+}
+
+/** latest.json does not hold `{ "runId": "<a run id>" }`. */
+export class LatestRunError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LatestRunError';
+  }
+}
+
+/** The run latest.json names, or null when there is none yet; a latest.json that names no valid run id is a LatestRunError. */
 export async function readLatestRunId(store: ArtifactStore): Promise<string | null> {
   if (!(await store.exists(LATEST_KEY))) return null;
-  const { runId } = await getJson<{ runId: string }>(store, LATEST_KEY);
+  let value: unknown;
+  try {
+    value = await getJson<unknown>(store, LATEST_KEY);
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new LatestRunError(`${LATEST_KEY} in ${store.location} is not valid JSON`);
+    throw error;
+  }
+  const runId = (value as { runId?: unknown } | null)?.runId;
+  if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) {
+    throw new LatestRunError(`${LATEST_KEY} in ${store.location} does not name a run (runId is ${JSON.stringify(runId)?.slice(0, 80)})`);
+  }
   return runId;
 }

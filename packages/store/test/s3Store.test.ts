@@ -1,10 +1,11 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InputError } from '@overfit/core';
 import {
-  ArtifactNotFoundError, commitRun, getJson, LATEST_KEY, LocalStore, openStore, readLatestRunId, runKeys, S3Store, storeFromEnv,
+  ArtifactNotFoundError, commitRun, DEFAULT_S3_TIMEOUTS, s3ClientConfig, getJson, LATEST_KEY, LocalStore, openStore, readLatestRunId, runKeys, S3Store, storeFromEnv,
   type RunManifest,
 } from '../src';
-import { startS3rver, type TestS3 } from './s3rver';
+import { S3RVER_CREDENTIALS, startS3rver, type TestS3 } from './s3rver';
 
 let s3: TestS3;
 beforeAll(async () => { s3 = await startS3rver(['artifacts', 'other']); });
@@ -69,10 +70,62 @@ describe('S3Store on s3rver', () => {
     expect(await s.list('')).toEqual([LATEST_KEY, 'runs/bad/manifest.json', 'runs/good/manifest.json']);
   });
 
-  it('passes S3 errors other than "not found" through', async () => {
+  it('passes S3 errors other than "not found" through, naming the operation and the key', async () => {
     const missingBucket = new S3Store({ bucket: 'no-such-bucket', client: s3.client });
-    await expect(missingBucket.put('k', 'x')).rejects.toMatchObject({ name: 'NoSuchBucket' });
-    await expect(missingBucket.get('k')).rejects.toMatchObject({ name: 'NoSuchBucket' });
+    await expect(missingBucket.put('k', 'x')).rejects.toMatchObject({ name: 'NoSuchBucket', message: expect.stringMatching(/^S3 PUT s3:\/\/no-such-bucket\/k: /) });
+    await expect(missingBucket.get('k')).rejects.toMatchObject({ name: 'NoSuchBucket', message: expect.stringMatching(/^S3 GET s3:\/\/no-such-bucket\/k: /) });
+  });
+
+  it('deletes keys, missing ones included', async () => {
+    const s = store('deleting');
+    await Promise.all(['a/1', 'a/2', 'b/1'].map((key) => s.put(key, 'x')));
+    await s.delete(['a/1', 'a/2', 'a/never-written']);
+    expect(await s.list('')).toEqual(['b/1']);
+  });
+});
+
+describe('S3 that stops answering', () => {
+  // A server that accepts connections and never says a word: a frozen S3, or a network path that drops replies.
+  let frozen: Server;
+  let sockets: Socket[] = [];
+  beforeAll(async () => {
+    frozen = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((done) => frozen.listen(0, '127.0.0.1', done));
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    sockets = [];
+    await new Promise((done) => frozen.close(done));
+  });
+
+  const storeAt = (endpoint: string) => new S3Store({
+    bucket: 'artifacts',
+    client: new S3Client({ ...s3ClientConfig('us-east-1', endpoint, { connectionTimeoutMs: 500, requestIdleTimeoutMs: 300 }), credentials: S3RVER_CREDENTIALS }),
+  });
+
+  it('fails each call after its request timeout (and the SDK\'s retries) instead of hanging, naming the key', async () => {
+    const { port } = frozen.address() as AddressInfo;
+    const s = storeAt(`http://127.0.0.1:${port}`);
+    try {
+      // Without a request timeout this call never returns, and jest's timeout fails the test.
+      await expect(s.get('runs/r1/results/best_strategy.json')).rejects.toThrow(/^S3 GET s3:\/\/artifacts\/runs\/r1\/results\/best_strategy\.json: .*time/i);
+    } finally {
+      s.client.destroy();
+    }
+  }, 60_000);
+
+  it('refuses a dead endpoint quickly too, naming the key', async () => {
+    const s = storeAt('http://127.0.0.1:9'); // the discard port: nothing listens
+    try {
+      await expect(s.put('runs/r1/manifest.json', '{}')).rejects.toThrow(/^S3 PUT s3:\/\/artifacts\/runs\/r1\/manifest\.json: .*ECONNREFUSED/);
+    } finally {
+      s.client.destroy();
+    }
+  }, 60_000);
+
+  it('the default timeouts are a few seconds to connect and 15 s of silence', () => {
+    expect(DEFAULT_S3_TIMEOUTS).toEqual({ connectionTimeoutMs: 3000, requestIdleTimeoutMs: 15_000 });
+    expect(s3ClientConfig('eu-west-1', undefined).requestHandler).toEqual({ connectionTimeout: 3000, socketTimeout: 15_000 });
   });
 });
 

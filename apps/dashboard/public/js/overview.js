@@ -11,7 +11,7 @@ try {
   if (!latestRunId) {
     clear(caption).append('No run has finished yet. Run ', h('code', {}, 'npm run demo'), ' in the repository, or start one on ', h('a', { href: '/try.html' }, 'Try it'), '.');
   } else {
-    const detail = await api(`/api/runs/${latestRunId}`);
+    const detail = await api(`/api/runs/${encodeURIComponent(latestRunId)}`);
     const { manifest } = detail;
     clear(caption).append(
       'Run ', h('a', { href: `/run.html?id=${encodeURIComponent(latestRunId)}` }, latestRunId), `, finished ${formatDate(manifest.finishedAt)}, `,

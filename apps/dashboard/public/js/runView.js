@@ -68,7 +68,7 @@ export async function chartsSection(detail) {
         h('p', { class: 'small muted' }, 'The same strategy, the same rules, before and after the split, beside simply holding Bitcoin over the validation window.'),
         h('div', { class: 'chart-box' }, percentCanvas),
         h('div', { class: 'chart-box' }, ratioCanvas))));
-  const histogram = await api(`/api/runs/${manifest.runId}/histogram?metric=${field}&bins=30`);
+  const histogram = await api(`/api/runs/${encodeURIComponent(manifest.runId)}/histogram?metric=${encodeURIComponent(field)}&bins=30`);
   // Drawn once the canvases are in the page (Chart.js measures its container).
   section.draw = () => {
     histogramChart(histogramCanvas, histogram, { training: validation.selection.training, validation: validation.selection.validation });

@@ -89,7 +89,13 @@ compareButton.addEventListener('click', () => {
 });
 
 try {
-  const { runs, latestRunId } = await api('/api/runs');
+  const { runs, latestRunId, broken = [] } = await api('/api/runs');
+  if (broken.length > 0) {
+    // A damaged run is left out of the table, not allowed to hide the others; say which.
+    list.before(h('p', { class: 'small muted', 'data-testid': 'broken-runs' },
+      `${broken.length} ${broken.length === 1 ? 'run could' : 'runs could'} not be read and ${broken.length === 1 ? 'is' : 'are'} not listed: `,
+      broken.map((b) => `${b.key} ${b.problem}`).join('; '), '.'));
+  }
   const preset = (query('compare') ?? '').split(',').filter(Boolean);
   if (preset.length === 2) preset.forEach((id) => chosen.add(id));
   renderList(runs, latestRunId);

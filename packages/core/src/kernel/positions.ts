@@ -5,12 +5,13 @@
 //   operations (and their order) of indicators.ts, so every value is the reference's value.
 // - Measured and dropped: deciding sma_cross and momentum by a multiplication with an exact-division fallback near
 //   ties (no faster: these loops are bound by their add chains and stores, not by the division).
-// - rsi_reversion and bollinger read indicator columns computed by indicators.ts itself, donchian_breakout its
+// - rsi_reversion and bollinger read indicator columns computed by indicators.ts itself (bollinger's exits the exact
+//   sign of close − mean from sideOfMean), donchian_breakout its
 //   channel from rollingMax/rollingMin (a max or min is exact, so any algorithm gives donchian()'s values; this one has no
 //   data-dependent loops), all kept in a small cache: the kernel processes strategies ordered by family and
 //   parameter, so each column is computed about once.
 // - coin_flip and seasonal read per-bar columns prepared once (KernelColumns).
-import { rsi, rollingStdDev, sma } from '../indicators';
+import { rsi, rollingStdDev, sideOfMean, sma } from '../indicators';
 import { mix32 } from '../random';
 import type { Strategy } from '../types';
 import type { KernelColumns } from './columns';
@@ -74,7 +75,8 @@ export function fillPositions(s: Strategy, k: KernelColumns, cache: ColumnCache,
     case 'bollinger': {
       const middle = cache.get(`sma:${s.period}`, () => sma(k.close, s.period));
       const sd = cache.get(`sd:${s.period}`, () => rollingStdDev(k.close, s.period, middle));
-      return s.mode === 'reversion' ? bollingerReversion(k.close, middle, sd, s.k, short, pos) : bollingerBreakout(k.close, middle, sd, s.k, short, pos);
+      const side = cache.get(`side:${s.period}`, () => sideOfMean(k.close, s.period));
+      return s.mode === 'reversion' ? bollingerReversion(k.close, middle, sd, side, s.k, short, pos) : bollingerBreakout(k.close, middle, sd, side, s.k, short, pos);
     }
     case 'donchian_breakout': {
       const n = k.close.length;
@@ -221,7 +223,8 @@ function rsiReversion(r: Float64Array, lower: number, upper: number, short: numb
   }
 }
 
-function bollingerReversion(close: Float64Array, middle: Float64Array, sd: Float64Array, k: number, short: number, pos: Int8Array): void {
+/** `side`: sideOfMean's exact sign of close − middle, for the exits (a close equal to the mean is equal to the middle). */
+function bollingerReversion(close: Float64Array, middle: Float64Array, sd: Float64Array, side: Float64Array, k: number, short: number, pos: Int8Array): void {
   let current = 0;
   for (let t = 0; t < pos.length; t++) {
     const mean = middle[t];
@@ -231,13 +234,13 @@ function bollingerReversion(close: Float64Array, middle: Float64Array, sd: Float
       const spread = k * sd[t];
       if (c < mean - spread) current = 1;
       else if (c > mean + spread) current = short;
-      else if ((current === 1 && c >= mean) || (current === -1 && c <= mean)) current = 0;
+      else if ((current === 1 && side[t] >= 0) || (current === -1 && side[t] <= 0)) current = 0;
     }
     pos[t] = current;
   }
 }
 
-function bollingerBreakout(close: Float64Array, middle: Float64Array, sd: Float64Array, k: number, short: number, pos: Int8Array): void {
+function bollingerBreakout(close: Float64Array, middle: Float64Array, sd: Float64Array, side: Float64Array, k: number, short: number, pos: Int8Array): void {
   let current = 0;
   for (let t = 0; t < pos.length; t++) {
     const mean = middle[t];
@@ -247,7 +250,7 @@ function bollingerBreakout(close: Float64Array, middle: Float64Array, sd: Float6
       const spread = k * sd[t];
       if (c > mean + spread) current = 1;
       else if (c < mean - spread) current = short;
-      else if ((current === 1 && c < mean) || (current === -1 && c > mean)) current = 0;
+      else if ((current === 1 && side[t] < 0) || (current === -1 && side[t] > 0)) current = 0;
     }
     pos[t] = current;
   }

@@ -1,0 +1,141 @@
+// Hostile input through the built `overfit` (issue 14): files that are not files, prices no run can use, costs that
+// make results meaningless, times read in the machine's zone, and fuzzed price files. Each ends in exit 0 or 2 with
+// one printable line naming the place, never a stack, a hang, or a run folder without a manifest.
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import fc from 'fast-check';
+import { syntheticMarket, writePriceCsv } from '@overfit/data';
+import { fuzzedFile } from '../../../packages/data/test/fuzzFiles';
+
+const BIN = resolve(__dirname, '../dist/overfit.cjs');
+
+jest.setTimeout(600_000);
+
+interface Result { code: number; stdout: string; stderr: string }
+function overfit(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  return new Promise((done) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Exit 2 with one line `overfit: <where>: …`, printable, without a stack. */
+function expectOneLineRefusal(result: Result, startsWith: string): void {
+  expect(result).toMatchObject({ code: 2 });
+  expect(result.stderr.startsWith(`overfit: ${startsWith}`)).toBe(true);
+  expect(result.stderr.endsWith('\n')).toBe(true);
+  // eslint-disable-next-line no-control-regex
+  expect(result.stderr.slice(0, -1)).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+}
+
+/** Run folders in a store, and the ones without a manifest (a run left half-written). */
+async function runFolders(store: string): Promise<{ all: string[]; withoutManifest: string[] }> {
+  const runs = join(root, store, 'runs');
+  const all = existsSync(runs) ? await readdir(runs) : [];
+  return { all, withoutManifest: all.filter((id) => !existsSync(join(runs, id, 'manifest.json'))) };
+}
+
+let root: string;
+let prices: string;
+beforeAll(async () => {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build it with node tools/build-cli.mjs`);
+  root = await mkdtemp(join(tmpdir(), 'overfit-cli-hostile-'));
+  prices = join(root, 'prices.csv');
+  await writePriceCsv(syntheticMarket({ bars: 3000, seed: 3 }), prices);
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+const RUN = ['--strategies', '20', '--null-markets', '0'];
+const hours = (n: number, close: (i: number) => number) =>
+  `timestamp,close\n${Array.from({ length: n }, (_, i) => `${new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString()},${close(i)}`).join('\n')}\n`;
+
+describe('files that are not files (item 11)', () => {
+  it('a directory: exit 2 naming it', async () => {
+    await mkdir(join(root, 'folder.csv'));
+    const result = await overfit(['run', '--data', 'folder.csv', ...RUN, '--store', 'store-dir']);
+    expectOneLineRefusal(result, 'folder.csv: is a directory, not a CSV file');
+    expect((await runFolders('store-dir')).all).toEqual([]);
+  });
+
+  (process.platform === 'win32' ? it.skip : it)('a FIFO: exit 2 at once, not a hang', async () => {
+    execFileSync('mkfifo', [join(root, 'pipe.csv')]);
+    expectOneLineRefusal(await overfit(['data', 'inspect', 'pipe.csv']), 'pipe.csv: is a named pipe (FIFO), not a CSV file');
+  });
+});
+
+describe('prices no run can use are refused before the run starts (item 12)', () => {
+  it.each([
+    ['constant prices', () => 100, 'constant.csv: every close is 100: constant prices have no returns to trade'],
+    ['a bar at 1e308', (i: number) => (i === 1500 ? 1e308 : 100 + (i % 7)), 'a bar at 1e308.csv:1502:2: close "1e+308" is outside the accepted prices, 1e-8 to 1000000000'],
+    ['alternating 1e300 and 1e-300', (i: number) => (i % 2 ? 1e300 : 1e-300), 'alternating 1e300 and 1e-300.csv:2:2: close "1e-300" is outside the accepted prices'],
+    ['alternating 1e9 and 1e-8', (i: number) => (i % 2 ? 1e9 : 1e-8), 'alternating 1e9 and 1e-8.csv: the close goes from 1e-8 to 1000000000 in one bar'],
+    ['alternating 100 and 900', (i: number) => (i % 2 ? 900 : 100), 'alternating 100 and 900.csv: 42 bars up to'],
+  ])('%s: exit 2 in the user’s words, naming the file, no run folder', async (name, close, message) => {
+    const file = name === 'constant prices' ? 'constant.csv' : `${name}.csv`;
+    await writeFile(join(root, file), hours(3000, close));
+    const store = `store-${name.replace(/\W+/g, '-')}`;
+    const result = await overfit(['run', '--data', file, ...RUN, '--store', store]);
+    expectOneLineRefusal(result, message);
+    expect(result.stderr).not.toMatch(/synth\.|kurtosis|returns:/);
+    expect((await runFolders(store)).all).toEqual([]);
+  });
+});
+
+describe('costs and times (item 14)', () => {
+  it('refuses fees + slippage above 1,000 bps together, on run and backtest', async () => {
+    const run = await overfit(['run', '--data', prices, ...RUN, '--fees-bps', '600', '--slippage-bps', '500', '--store', 'store-costs']);
+    expectOneLineRefusal(run, 'option.feesBps + slippageBps: fees and slippage must be ≥ 0 and together at most 1000 basis points');
+    expect((await runFolders('store-costs')).all).toEqual([]);
+    const strategy = JSON.stringify({ family: 'sma_cross', fast: 5, slow: 20, direction: 'long_short' });
+    expectOneLineRefusal(await overfit(['backtest', '--data', prices, '--strategy', strategy, '--fees-bps', '20000']), '--fees-bps/--slippage-bps: fees and slippage must be ≥ 0 and together at most 1000');
+    const ok = await overfit(['backtest', '--data', prices, '--strategy', strategy, '--fees-bps', '900', '--slippage-bps', '100', '--json']);
+    expect(ok.code).toBe(0);
+    expect(Number.isFinite(JSON.parse(ok.stdout).metrics.totalReturn)).toBe(true);
+  });
+
+  it('reads a space-separated --from/--to as UTC, like a T time, whatever the machine’s zone', async () => {
+    const strategy = JSON.stringify({ family: 'sma_cross', fast: 5, slow: 20, direction: 'long_only' });
+    const window = async (from: string, to: string, tz: string) => {
+      const result = await overfit(['backtest', '--data', prices, '--strategy', strategy, '--from', from, '--to', to], { TZ: tz });
+      expect(result.stderr).toBe('');
+      return result.stdout.split('\n')[1];
+    };
+    const utc = await window('2020-01-10T00:00:00Z', '2020-01-20T23:00:00Z', 'UTC');
+    expect(utc).toMatch(/^264 bars from 2020-01-10T00:00:00.000Z to 2020-01-20T23:00:00.000Z/);
+    expect(await window('2020-01-10 00:00', '2020-01-20 23:00:00', 'America/New_York')).toBe(utc);
+    expect(await window('2020-01-10T00:00', '2020-01-20T23:00', 'Asia/Kolkata')).toBe(utc);
+    expectOneLineRefusal(await overfit(['backtest', '--data', prices, '--strategy', strategy, '--from', 'next \x1b[2J tuesday']), '--from: is not a date such as 2018-01-01');
+  });
+});
+
+describe('fuzzed price files through the CLI (item 16)', () => {
+  let n = 0;
+  it('run, data inspect and backtest exit 0 or 2 with one printable line, no stack, no half-written run', async () => {
+    const coinFlip = JSON.stringify({ family: 'coin_flip', seed: 1, probabilityLong: 0.5, direction: 'long_short' });
+    await fc.assert(
+      fc.asyncProperty(fuzzedFile, async ({ bytes }) => {
+        const file = `fuzz-${++n}.csv`;
+        await writeFile(join(root, file), bytes);
+        const results = await Promise.all([
+          overfit(['run', '--data', file, '--families', 'coin_flip', '--strategies', '5', '--min-trades', '0', '--null-markets', '0', '--store', 'store-fuzz']),
+          overfit(['data', 'inspect', file]),
+          overfit(['backtest', '--data', file, '--strategy', coinFlip]),
+        ]);
+        for (const result of results) {
+          expect([0, 2]).toContain(result.code);
+          expect(result.stderr).not.toMatch(/\n\s+at /);
+          if (result.code === 2) expectOneLineRefusal(result, file);
+          else expect(result.stderr).toBe('');
+          // eslint-disable-next-line no-control-regex
+          expect(result.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+        }
+        expect((await runFolders('store-fuzz')).withoutManifest).toEqual([]);
+      }),
+      { numRuns: 12 },
+    );
+  });
+});
