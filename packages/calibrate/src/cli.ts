@@ -4,7 +4,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { DEFAULT_RUN_CONFIG, parseSelectionMetric, type SelectionMetric } from '@overfit/core';
+import { DEFAULT_RUN_CONFIG, MAX_COST_BPS, parseSelectionMetric, type SelectionMetric } from '@overfit/core';
 import { readPriceCsv } from '@overfit/data';
 import {
   CALIBRATION_METRICS, checkTargets, FRESH_PATH_FACTOR, markdownTable, runJob, sortCells, tabulate,
@@ -70,7 +70,7 @@ function parseArgs(argv: string[]): Options {
       case '--metrics': o.metrics = list(value()).map((m) => parseSelectionMetric(m, '--metrics')); break;
       case '--fees-bps': {
         o.fees = list(value()).map(Number);
-        if (o.fees.length === 0 || o.fees.some((f) => !(f >= 0 && f < 10_000))) throw new Error('--fees-bps needs fee levels from 0 to 10000');
+        if (o.fees.length === 0 || o.fees.some((f) => !(f >= 0 && f <= MAX_COST_BPS))) throw new Error(`--fees-bps needs fee levels from 0 to ${MAX_COST_BPS}`);
         break;
       }
       case '--help': case '-h': console.log(USAGE); process.exit(0); break;
