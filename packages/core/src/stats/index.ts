@@ -6,3 +6,4 @@ export * from './bootstrap';
 export * from './rank';
 export * from './walkForward';
 export * from './report';
+export * from './effectiveTrials';
