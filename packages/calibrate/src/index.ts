@@ -1,0 +1,3 @@
+export * from './markets';
+export * from './runInMemory';
+export * from './calibrate';

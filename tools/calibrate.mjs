@@ -1,0 +1,32 @@
+// Benchmark (not a test): the calibration of the verdict (packages/calibrate/README.md). Bundles
+// packages/calibrate/src/cli.ts with esbuild, so this measures the JavaScript the CLI runs, and runs the bundle
+// with the arguments given: npm run calibrate -- --runs 5 --markets random_walk,trend_regimes
+// The real hourly history is looked for in ../shared/data beside the repository, then beside the main worktree.
+import { build } from 'esbuild';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dir = mkdtempSync(join(tmpdir(), 'overfit-calibrate-'));
+const bundle = join(dir, 'calibrate.cjs');
+await build({ entryPoints: [join(root, 'packages/calibrate/src/cli.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+
+const args = process.argv.slice(2);
+if (!args.includes('--data')) {
+  const candidates = [resolve(root, '../shared/data/btc_usd_1h.csv')];
+  try {
+    // A git worktree: its main checkout's ../shared/data too.
+    const common = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    candidates.push(resolve(dirname(common), '../shared/data/btc_usd_1h.csv'));
+  } catch {
+    // not a git checkout: the first candidate only
+  }
+  const found = candidates.find((p) => existsSync(p));
+  args.push('--data', found ?? candidates[0]);
+}
+const result = spawnSync(process.execPath, [bundle, ...args], { stdio: 'inherit', cwd: root });
+rmSync(dir, { recursive: true, force: true });
+process.exit(result.status ?? 1);
