@@ -1,6 +1,11 @@
 output "dashboard_url" {
-  description = "URL of the dashboard."
-  value       = module.alb.url
+  description = "URL of the dashboard: your domain when dashboard_domain_name is set, else the load balancer's name."
+  value       = var.dashboard_domain_name != "" && var.certificate_arn != "" ? "https://${var.dashboard_domain_name}" : module.alb.url
+}
+
+output "load_balancer_dns_name" {
+  description = "Where the DNS record (CNAME or alias) of dashboard_domain_name must point."
+  value       = module.alb.dns_name
 }
 
 output "s3_bucket_name" {

@@ -9,8 +9,9 @@ aws_region = "us-east-1"
 
 # HTTPS with an ACM certificate for your domain, in aws_region (docs/DEPLOYMENT.md, step 2). Without one, plans
 # fail unless allow_plain_http = true, which sends everything, the run-trigger token included, in clear text.
-certificate_arn  = ""
-allow_plain_http = false
+certificate_arn       = ""
+dashboard_domain_name = ""
+allow_plain_http      = false
 
 # Notifications of every alarm (confirm the subscription e-mail); empty for none.
 alarm_email = ""

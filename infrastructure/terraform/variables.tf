@@ -60,6 +60,12 @@ variable "certificate_arn" {
   }
 }
 
+variable "dashboard_domain_name" {
+  description = "The domain of the certificate (e.g. dashboard.example.com), pointed at the load balancer by a DNS record you create; empty uses the load balancer's own name."
+  type        = string
+  default     = ""
+}
+
 variable "allow_plain_http" {
   description = "Serve the dashboard over plain HTTP when no certificate is given. Everything, the run-trigger token included, then travels unencrypted; for a throw-away demo only."
   type        = bool

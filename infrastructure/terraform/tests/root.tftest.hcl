@@ -45,7 +45,13 @@ run "https_with_nat" {
   command = plan
 
   variables {
-    enable_nat_gateway = true
+    enable_nat_gateway    = true
+    dashboard_domain_name = "dashboard.example.com"
+  }
+
+  assert {
+    condition     = output.dashboard_url == "https://dashboard.example.com"
+    error_message = "With a domain, the dashboard URL is the certificate's domain."
   }
 
   assert {
