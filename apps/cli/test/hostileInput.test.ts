@@ -67,6 +67,16 @@ describe('files that are not files (item 11)', () => {
   });
 });
 
+describe('control bytes in what is echoed (item 9)', () => {
+  it('a CSV field, an unknown flag and a bad flag value are shown escaped', async () => {
+    await writeFile(join(root, 'ansi.csv'), 'timestamp,close\n2024-01-01,1\n\x1b[2J\x1b[31mPWNED,2\n');
+    expectOneLineRefusal(await overfit(['data', 'inspect', 'ansi.csv']), 'ansi.csv:3:1: "\\x1b[2J\\x1b[31mPWNED" is not a timestamp');
+    expectOneLineRefusal(await overfit(['run', '--bogus\x1b[2J']), "Unknown option '--bogus\\x1b[2J'");
+    expectOneLineRefusal(await overfit(['data', 'fetch', '--interval', '\x1b[2J', '--from', '2024-01-01', '--out', 'x.csv']), '--interval: binance serves 1m');
+    expectOneLineRefusal(await overfit(['data', 'synth', '--model', '\u202egbm', '--out', 'x.csv']), '--model: must be one of gbm, garch, bootstrap (got "\\u202egbm")');
+  });
+});
+
 describe('prices no run can use are refused before the run starts (item 12)', () => {
   it.each([
     ['constant prices', () => 100, 'constant.csv: every close is 100: constant prices have no returns to trade'],
