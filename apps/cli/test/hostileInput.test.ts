@@ -12,12 +12,13 @@ import { fuzzedFile } from '../../../packages/data/test/fuzzFiles';
 
 const BIN = resolve(__dirname, '../dist/overfit.cjs');
 
-jest.setTimeout(600_000);
+// Generous: every child gets 5 minutes before it counts as a hang, whatever the load.
+jest.setTimeout(1_800_000);
 
 interface Result { code: number; stdout: string; stderr: string }
 function overfit(args: string[], env: Record<string, string> = {}): Promise<Result> {
   return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
   });
