@@ -5,6 +5,9 @@
 //   visualize  @napi-rs/canvas and its linux-x64-gnu binary (native: cannot be bundled), and the Inter font files
 //              (Lambda has no system fonts; charts resolve them with require.resolve, so the package.json comes too).
 // Set NODE_OPTIONS=--enable-source-maps on the functions to get TypeScript positions in stack traces.
+// Every bundle carries the code version its run manifests record (OVERFIT_CODE_VERSION): the environment's value
+// if set (CI passes the commit it deploys), else the git commit being built, with "-dirty" when files differ from it.
+import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { copyFileSync, createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -14,6 +17,17 @@ import yazl from 'yazl';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/lambda');
 const modules = join(root, 'node_modules');
+
+function codeVersion() {
+  if (process.env.OVERFIT_CODE_VERSION) return process.env.OVERFIT_CODE_VERSION;
+  try {
+    const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return `${git('rev-parse', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? '-dirty' : ''}`;
+  } catch {
+    return undefined; // not a git checkout: the manifests fall back to the package version
+  }
+}
+const version = codeVersion();
 
 const FUNCTIONS = {
   generate: { entry: 'packages/stage-generate/src/handler.ts' },
@@ -39,6 +53,7 @@ const common = {
   platform: 'node',
   format: 'cjs',
   target: 'node22',
+  define: version ? { 'process.env.OVERFIT_CODE_VERSION': JSON.stringify(version) } : {},
   minify: true,
   sourcemap: 'external',
   sourcesContent: false, // positions are enough for stack traces; the sources would triple the map
@@ -88,4 +103,4 @@ for (const [name, spec] of Object.entries(FUNCTIONS)) {
 const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`.padStart(10);
 console.log(`${'function'.padEnd(10)}${'index.js'.padStart(10)}${'unzipped'.padStart(10)}${'zip'.padStart(10)}`);
 for (const r of rows) console.log(`${r.name.padEnd(10)}${kb(r.bundle)}${kb(r.unzipped)}${kb(r.zip)}`);
-console.log(`→ ${relative(process.cwd(), out) || out}/<function>.zip (handler index.handler, runtime nodejs22.x)`);
+console.log(`→ ${relative(process.cwd(), out) || out}/<function>.zip (handler index.handler, runtime nodejs22.x, code version ${version ?? 'from package.json'})`);

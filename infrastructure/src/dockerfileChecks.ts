@@ -51,7 +51,7 @@ export function dockerfileProblems(dockerfile: string, dockerignore: string): st
   const stages = stagesOf(instructions);
   if (stages.length < 2) problems.push('not a multi-stage build');
   for (const [index, stage] of stages.entries()) {
-    if (!/^node:22-slim(@sha256:[0-9a-f]{64})?$/.test(stage.base)) problems.push(`stage ${stage.name ?? index + 1}: base image ${stage.base} is not node:22-slim`);
+    if (!/^node:22-slim@sha256:[0-9a-f]{64}$/.test(stage.base)) problems.push(`stage ${stage.name ?? index + 1}: base image ${stage.base} is not node:22-slim pinned by digest`);
   }
   const final = stages.at(-1);
   if (final) {

@@ -1,18 +1,12 @@
-// The static checks of the Terraform configuration: what `terraform validate`, `terraform fmt -check` and a policy
-// scanner would report, written over the hcl2json model because none of those tools exists here. Every check
-// returns a list of problems ("module: what is wrong"); an empty list means it passed.
-import { existsSync, readFileSync } from 'node:fs';
+// The static checks of the Terraform configuration that Terraform itself has no notion of: module layout and
+// documentation, policies across files (wildcards, bucket hardening, who may reach the tasks), and contracts with
+// the build. Formatting, references, placeholders and validations are checked by the real terraform
+// (test/terraform.test.ts). Every check returns a list of problems ("module: what is wrong"); empty means passed.
+import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { getReferencesInExpression } from '@cdktn/hcl2json';
-import { format } from '@cdktn/hcl-tools';
-import { calledModule, readSource, rootModule, stringsIn, type Block, type TerraformConfig, type TerraformModule } from './terraformModel';
+import { calledModule, rootModule, type Block, type TerraformConfig, type TerraformModule } from './terraformModel';
 
 const STANDARD_FILES = ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf'];
-/** Module call arguments that are Terraform's own, not the module's variables. */
-const META_ARGUMENTS = new Set(['source', 'version', 'for_each', 'count', 'providers', 'depends_on']);
-/** First words of a reference that never name something declared in the module. */
-const BUILT_IN_REFERENCES = new Set(['path', 'each', 'count', 'self', 'terraform']);
-export const SUPPORTED_LAMBDA_RUNTIMES = ['nodejs22.x', 'nodejs24.x'];
 
 /** Every module has the standard files; variables are typed and documented, outputs documented, versions pinned. */
 export function structureProblems(config: TerraformConfig): string[] {
@@ -34,144 +28,11 @@ export function structureProblems(config: TerraformConfig): string[] {
   return problems;
 }
 
-/** `terraform fmt -check`: every file is already in hclwrite's canonical format. */
-export async function formatProblems(config: TerraformConfig): Promise<string[]> {
-  const problems: string[] = [];
-  for (const m of config.modules.values()) {
-    for (const file of m.files) {
-      const source = readSource(file);
-      if ((await format(source)) !== source) problems.push(`${m.label}: ${basename(file)} is not terraform fmt-clean`);
-    }
-  }
-  return problems;
-}
-
-/** Provider names whose resources the module may reference (aws_…, random_…). */
-function providerPrefixes(config: TerraformConfig): string[] {
-  const names = new Set<string>();
-  for (const m of config.modules.values()) {
-    for (const terraform of m.json.terraform ?? []) for (const providers of terraform.required_providers ?? []) for (const name of Object.keys(providers)) names.add(`${name}_`);
-  }
-  return [...names];
-}
-
-// The references of an expression, remembered: most expressions recur in every edited copy a test loads.
-const referencesByExpression = new Map<string, Promise<string[]>>();
-function referencesIn(expression: string): Promise<string[]> {
-  let references = referencesByExpression.get(expression);
-  if (!references) {
-    references = getReferencesInExpression('reference.tf', expression).then((found) => found.map((reference) => reference.value));
-    referencesByExpression.set(expression, references);
-  }
-  return references;
-}
-
-/**
- * `terraform validate`, the part that needs no provider schema: every var., local., module., data. and resource
- * reference names something declared; module calls pass only declared variables and every required one; a
- * module output read through module.<name>.<output> exists.
- */
-export async function referenceProblems(config: TerraformConfig): Promise<string[]> {
-  const problems: string[] = [];
-  const prefixes = providerPrefixes(config);
-  for (const m of config.modules.values()) {
-    for (const [name, call] of Object.entries(m.moduleCalls)) {
-      const callee = calledModule(config, m, call);
-      if (!callee) {
-        problems.push(`${m.label}: module.${name}: source ${call.source} not found`);
-        continue;
-      }
-      for (const [variable, declaration] of Object.entries(callee.variables)) {
-        if (!('default' in declaration) && !(variable in call)) problems.push(`${m.label}: module.${name}: missing required variable "${variable}"`);
-      }
-      for (const argument of Object.keys(call)) {
-        if (!META_ARGUMENTS.has(argument) && !(argument in callee.variables)) problems.push(`${m.label}: module.${name}: unknown argument "${argument}"`);
-      }
-    }
-    const resourceIds = new Set(m.resources.map((r) => `${r.type}.${r.name}`));
-    const dataIds = new Set(m.data.map((d) => `data.${d.type}.${d.name}`));
-    for (const [text, path] of stringsIn(m.json)) {
-      if (!text.includes('${')) continue;
-      const where = path.filter((key) => typeof key === 'string').slice(0, 3).join('.');
-      for (const value of await referencesIn(text)) {
-        const parts = value.replace(/\[[^\]]*\]/g, '').split('.');
-        const [kind, name, attribute] = parts;
-        if (kind === 'var' && !(name in m.variables)) problems.push(`${m.label}: ${where}: undeclared var.${name}`);
-        else if (kind === 'local' && !(name in m.locals)) problems.push(`${m.label}: ${where}: undeclared local.${name}`);
-        else if (kind === 'module') {
-          const call = m.moduleCalls[name];
-          const callee = call && calledModule(config, m, call);
-          if (!call) problems.push(`${m.label}: ${where}: undeclared module.${name}`);
-          else if (callee && attribute && !call.for_each && !call.count && !(attribute in callee.outputs)) {
-            problems.push(`${m.label}: ${where}: module.${name} has no output "${attribute}"`);
-          }
-        } else if (kind === 'data' && !dataIds.has(parts.slice(0, 3).join('.'))) problems.push(`${m.label}: ${where}: undeclared ${parts.slice(0, 3).join('.')}`);
-        else if (!BUILT_IN_REFERENCES.has(kind) && prefixes.some((prefix) => kind.startsWith(prefix)) && !resourceIds.has(`${kind}.${name}`)) {
-          problems.push(`${m.label}: ${where}: undeclared resource ${kind}.${name}`);
-        }
-      }
-    }
-  }
-  return problems;
-}
-
 /** The pipeline's function names: the keys of the root's `local.functions`, the one list of them. */
 export function pipelineFunctionNames(config: TerraformConfig): string[] {
   const functions = rootModule(config).locals.functions;
   if (!functions || typeof functions !== 'object') throw new Error('the root module has no local.functions map');
   return Object.keys(functions).sort();
-}
-
-/** The `${name}` placeholders of a template file (`$${` is Terraform's escape for a literal `${`). */
-export function templatePlaceholders(text: string): Set<string> {
-  return new Set([...text.matchAll(/(?<!\$)\$\{(\w+)\}/g)].map((match) => match[1]));
-}
-
-/** Interpolations and directives templatefile() would reject or evaluate that are not plain placeholders. */
-export function invalidTemplateSequences(text: string): string[] {
-  return [...text.matchAll(/(?<![$%])([$%])\{(?!\w+\})[^}\n]{0,40}\}?/g)].map((match) => match[0]);
-}
-
-/** Each templatefile() call: its absolute template path and the variable names it supplies. */
-export function templatefileCalls(config: TerraformConfig): { module: TerraformModule; template: string; supplied: Set<string> }[] {
-  const functionNames = pipelineFunctionNames(config);
-  const calls = [];
-  for (const m of config.modules.values()) {
-    for (const [text] of stringsIn(m.json)) {
-      const call = /templatefile\(\s*"([^"]+)"\s*,([\s\S]*)\)/.exec(text);
-      if (!call) continue;
-      const template = resolve(call[1].replace('${path.module}', m.dir));
-      const supplied = new Set<string>();
-      // A for-expression `{ for name, arn in var.function_arns : "${name}_function_arn" => arn }` supplies one
-      // name per pipeline function: the map it iterates is filled, module by module, from local.functions.
-      for (const loop of call[2].matchAll(/\{\s*for\s+(\w+)\s*,\s*\w+\s+in\s+[\w.]+\s*:\s*"([^"]*)"\s*=>[^}]*\}/g)) {
-        for (const name of functionNames) supplied.add(loop[2].replaceAll(`\${${loop[1]}}`, name));
-      }
-      const literals = call[2].replace(/\{\s*for\b[^}]*\}/g, '');
-      for (const key of literals.matchAll(/(\w+)\s*=(?![=>])/g)) supplied.add(key[1]);
-      calls.push({ module: m, template, supplied });
-    }
-  }
-  return calls;
-}
-
-/** Every templatefile() supplies exactly the placeholders its template uses: none missing, none unused. */
-export function templatefileProblems(config: TerraformConfig): string[] {
-  const problems: string[] = [];
-  for (const { module: m, template, supplied } of templatefileCalls(config)) {
-    if (!existsSync(template)) {
-      problems.push(`${m.label}: templatefile: ${template} does not exist`);
-      continue;
-    }
-    const text = readFileSync(template, 'utf8');
-    for (const sequence of invalidTemplateSequences(text)) {
-      problems.push(`${m.label}: templatefile ${basename(template)}: ${sequence} is not a placeholder (write $\${ or %%{ for a literal)`);
-    }
-    const needed = templatePlaceholders(text);
-    for (const name of needed) if (!supplied.has(name)) problems.push(`${m.label}: templatefile ${basename(template)}: placeholder \${${name}} not supplied`);
-    for (const name of supplied) if (!needed.has(name)) problems.push(`${m.label}: templatefile ${basename(template)}: ${name} supplied but not a placeholder`);
-  }
-  return problems;
 }
 
 const ofType = (m: TerraformModule, type: string): Block[] => m.resources.filter((r) => r.type === type);
@@ -224,12 +85,35 @@ export function loadAllowList(file: string): WildcardAllowList {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
+/**
+ * Documents that grant nothing on their own, so resource "*" and service wildcards are what they must say: a KMS
+ * key policy ("*" is the key itself) and a permissions boundary (a ceiling: a role gets only what both its own
+ * policy and the boundary allow). Each is found by how it is used, not by its name.
+ */
+function ceilingDocuments(m: TerraformModule): Set<string> {
+  const documentOf = (expression: unknown) => /data\.aws_iam_policy_document\.(\w+)/.exec(String(expression))?.[1];
+  const names = new Set<string>();
+  for (const key of ofType(m, 'aws_kms_key')) { const name = documentOf(key.body.policy); if (name) names.add(name); }
+  const boundaries = new Set(m.resources.map((r) => /^\$\{aws_iam_policy\.(\w+)\.arn\}$/.exec(String(r.body.permissions_boundary))?.[1]).filter(Boolean));
+  for (const policy of ofType(m, 'aws_iam_policy')) if (boundaries.has(policy.name)) { const name = documentOf(policy.body.policy); if (name) names.add(name); }
+  return names;
+}
+
 /** Resources whose `policy`/`assume_role_policy` is an IAM policy (an ECR lifecycle policy is not). */
 const IAM_POLICY_HOLDERS = new Set([
   'aws_iam_role', 'aws_iam_role_policy', 'aws_iam_policy', 'aws_iam_user_policy', 'aws_iam_group_policy',
   'aws_iam_role_policy_attachment', 'aws_s3_bucket_policy', 'aws_sns_topic_policy', 'aws_sqs_queue_policy',
   'aws_ecr_repository_policy', 'aws_kms_key', 'aws_cloudwatch_log_resource_policy',
 ]);
+
+const POLICY_DOCUMENT = /^\$\{data\.aws_iam_policy_document\.\w+(\[[^\]]+\])?\.json\}$/;
+/** A policy document's JSON, directly or through a local map of them (`local.policies[each.key]`). */
+function isPolicyDocument(m: TerraformModule, value: unknown): boolean {
+  if (POLICY_DOCUMENT.test(String(value))) return true;
+  const map = /^\$\{local\.(\w+)\[each\.key\]\}$/.exec(String(value))?.[1];
+  const local = map ? m.locals[map] : undefined;
+  return !!local && typeof local === 'object' && Object.values(local).every((entry) => POLICY_DOCUMENT.test(`\${${String(entry).replace(/^\$\{|\}$/g, '')}}`));
+}
 
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
 
@@ -240,8 +124,10 @@ const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : va
 export function iamProblems(config: TerraformConfig, allowList: WildcardAllowList): string[] {
   const problems: string[] = [];
   for (const m of config.modules.values()) {
+    const ceilings = ceilingDocuments(m);
     for (const document of m.data.filter((d) => d.type === 'aws_iam_policy_document')) {
       const id = `${m.label}: data.${document.type}.${document.name}`;
+      if (ceilings.has(document.name)) continue;
       if (document.body.dynamic?.[0]?.statement) problems.push(`${id}: dynamic statements cannot be checked`);
       for (const statement of asList(document.body.statement) as Record<string, any>[]) {
         if ((statement.effect ?? 'Allow') !== 'Allow') continue;
@@ -258,41 +144,13 @@ export function iamProblems(config: TerraformConfig, allowList: WildcardAllowLis
       if (!IAM_POLICY_HOLDERS.has(resource.type)) continue;
       for (const attribute of ['policy', 'assume_role_policy']) {
         const value = resource.body[attribute];
-        if (value !== undefined && !/^\$\{data\.aws_iam_policy_document\.\w+(\[[^\]]+\])?\.json\}$/.test(value)) {
+        if (value !== undefined && !isPolicyDocument(m, value)) {
           problems.push(`${m.label}: ${resource.type}.${resource.name}: ${attribute} is not an aws_iam_policy_document`);
         }
       }
       if (resource.body.inline_policy) problems.push(`${m.label}: ${resource.type}.${resource.name}: inline_policy is not an aws_iam_policy_document`);
       if (resource.type === 'aws_iam_role_policy_attachment' && !(resource.body.policy_arn in allowList.managedPolicies)) {
         problems.push(`${m.label}: ${resource.type}.${resource.name}: managed policy ${resource.body.policy_arn} is not in the allow-list`);
-      }
-    }
-  }
-  return problems;
-}
-
-/**
- * GitHub OIDC trust: every statement that trusts a federated principal requires the token's audience to be STS
- * and its subject to be one of this repository's exact subjects (no wildcard that would admit any branch, any
- * pull request of any fork, or another repository).
- */
-export function oidcTrustProblems(config: TerraformConfig): string[] {
-  const problems: string[] = [];
-  for (const m of config.modules.values()) {
-    for (const document of m.data.filter((d) => d.type === 'aws_iam_policy_document')) {
-      for (const statement of asList(document.body.statement) as Record<string, any>[]) {
-        if (!asList(statement.principals).some((p: any) => p.type === 'Federated')) continue;
-        const id = `${m.label}: data.${document.type}.${document.name}`;
-        const conditions = asList(statement.condition) as Record<string, any>[];
-        const audience = conditions.find((c) => c.variable === 'token.actions.githubusercontent.com:aud');
-        if (audience?.test !== 'StringEquals' || JSON.stringify(audience.values) !== '["sts.amazonaws.com"]') problems.push(`${id}: audience not restricted to sts.amazonaws.com`);
-        const subject = conditions.find((c) => c.variable === 'token.actions.githubusercontent.com:sub');
-        const subjects = asList(subject?.values).map(String);
-        if (!subject || subjects.length === 0) problems.push(`${id}: no subject condition (any repository could assume it)`);
-        for (const value of subjects) {
-          if (!value.startsWith('repo:${var.github_repository}:')) problems.push(`${id}: subject ${value} is not this repository`);
-          if (/[*?]/.test(value)) problems.push(`${id}: subject ${value} has a wildcard`);
-        }
       }
     }
   }
@@ -389,18 +247,6 @@ export function logRetentionProblems(config: TerraformConfig): string[] {
     }
     for (const machine of ofType(m, 'aws_sfn_state_machine')) {
       if (!String(machine.body.logging_configuration?.[0]?.log_destination).includes('${aws_cloudwatch_log_group.')) problems.push(`${m.label}: aws_sfn_state_machine.${machine.name}: no logging to a managed log group`);
-    }
-  }
-  return problems;
-}
-
-/** Every Lambda runtime is one AWS still supports (nodejs20.x ended 2026-04-30). */
-export function runtimeProblems(config: TerraformConfig): string[] {
-  const problems: string[] = [];
-  for (const m of config.modules.values()) {
-    for (const fn of ofType(m, 'aws_lambda_function')) {
-      const runtime = resolveVariable(m, fn.body.runtime);
-      if (!SUPPORTED_LAMBDA_RUNTIMES.includes(String(runtime))) problems.push(`${m.label}: aws_lambda_function.${fn.name}: runtime ${String(runtime)} is not supported`);
     }
   }
   return problems;

@@ -5,23 +5,28 @@ locals {
 
   # The pipeline's functions: one zip dist/lambda/<name>.zip each (tools/build-lambdas.mjs) and one ASL
   # placeholder ${<name>_function_arn} each. This map is the only list of them in the configuration.
-  # read/write: the bucket keys each stage's role may touch. Memory buys CPU (1,769 MB = one vCPU): backtest
-  # runs worker threads and validate the overfitting report (PBO, bootstrap tests, walk-forward, null markets);
-  # 3,008 MB is the ceiling of a new account until its Lambda quota is raised.
+  # read/write/delete: the bucket keys each stage's role may touch. finalize reads data/* to describe the run's
+  # data in the manifest, and deletes the backtest shards' intermediates once select has merged them.
+  # Memory buys CPU (1,769 MB = one vCPU): backtest runs worker threads and validate the overfitting report;
+  # generate peaks at 776 MB for 1,000,000 strategies. 3,008 MB is the ceiling of a new account until its Lambda
+  # quota is raised. The state machine's task timeouts are derived from these timeouts (module step_functions).
   functions = {
-    generate  = { memory_size = 512, timeout = 60, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
-    backtest  = { memory_size = 3008, timeout = 900, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
-    select    = { memory_size = 1024, timeout = 300, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
-    validate  = { memory_size = 2048, timeout = 900, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
-    visualize = { memory_size = 1536, timeout = 300, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"] }
-    finalize  = { memory_size = 256, timeout = 30, read_prefixes = ["runs/*"], write_prefixes = ["runs/*", "latest.json"] }
+    generate  = { memory_size = 1024, timeout = 120, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"], delete_prefixes = [] }
+    backtest  = { memory_size = 3008, timeout = 900, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"], delete_prefixes = [] }
+    select    = { memory_size = 1024, timeout = 300, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"], delete_prefixes = [] }
+    validate  = { memory_size = 2048, timeout = 900, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"], delete_prefixes = [] }
+    visualize = { memory_size = 1536, timeout = 300, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"], delete_prefixes = [] }
+    finalize  = { memory_size = 512, timeout = 120, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*", "latest.json"], delete_prefixes = ["runs/*/shards/*"] }
   }
-  app_port = 3000
+  # Created by the operator (docs/DEPLOYMENT.md), never by Terraform: the secret stays out of the state.
+  run_trigger_token_parameter = "/${local.name}/run-trigger-token"
+  app_port                    = 3000
 }
 
 module "network" {
   source             = "./modules/network"
   name               = local.name
+  region             = var.aws_region
   enable_nat_gateway = var.enable_nat_gateway
 }
 
@@ -40,23 +45,30 @@ module "lambda" {
       timeout     = lookup(var.lambda_timeout_seconds, stage, settings.timeout)
     })
   }
-  artifacts_dir      = "${path.root}/../../dist/lambda"
-  bucket_name        = module.s3.bucket_name
-  bucket_arn         = module.s3.bucket_arn
-  log_retention_days = var.log_retention_days
+  artifacts_dir            = "${path.root}/../../dist/lambda"
+  bucket_name              = module.s3.bucket_name
+  bucket_arn               = module.s3.bucket_arn
+  log_retention_days       = var.log_retention_days
+  log_level                = var.lambda_log_level
+  permissions_boundary_arn = module.iam.permissions_boundary_arn
 }
 
 module "step_functions" {
-  source             = "./modules/step_functions"
-  name               = local.name
-  function_arns      = module.lambda.function_arns
-  log_retention_days = var.log_retention_days
+  source                   = "./modules/step_functions"
+  name                     = local.name
+  function_arns            = module.lambda.function_arns
+  function_timeout_seconds = module.lambda.function_timeouts
+  finalize_function_arn    = module.lambda.function_arns["finalize"]
+  finalize_function_name   = module.lambda.function_names["finalize"]
+  log_retention_days       = var.log_retention_days
+  permissions_boundary_arn = module.iam.permissions_boundary_arn
 }
 
 module "ecr" {
-  source       = "./modules/ecr"
-  name         = "${local.name}-dashboard"
-  force_delete = var.allow_destroy
+  source         = "./modules/ecr"
+  name           = "${local.name}-dashboard"
+  force_delete   = var.allow_destroy
+  protected_tags = [var.dashboard_image_tag]
 }
 
 module "alb" {
@@ -71,6 +83,7 @@ module "alb" {
 module "ecs" {
   source                = "./modules/ecs"
   name                  = local.name
+  region                = var.aws_region
   vpc_id                = module.network.vpc_id
   subnet_ids            = module.network.app_subnet_ids
   assign_public_ip      = module.network.app_assign_public_ip
@@ -88,13 +101,17 @@ module "ecs" {
   state_machine_arn     = module.step_functions.state_machine_arn
   log_retention_days    = var.log_retention_days
 
+  run_trigger_token_parameter = local.run_trigger_token_parameter
+
   # The target group must be attached to a listener before a service can register in it.
-  depends_on = [module.alb]
+  depends_on               = [module.alb]
+  permissions_boundary_arn = module.iam.permissions_boundary_arn
 }
 
 module "iam" {
   source            = "./modules/iam"
   name              = local.name
+  region            = var.aws_region
   github_repository = var.github_repository
   state_bucket_name = var.state_bucket_name
 }
@@ -102,6 +119,7 @@ module "iam" {
 module "monitoring" {
   source                  = "./modules/monitoring"
   name                    = local.name
+  region                  = var.aws_region
   function_names          = module.lambda.function_names
   state_machine_arn       = module.step_functions.state_machine_arn
   alb_arn_suffix          = module.alb.arn_suffix

@@ -1,6 +1,11 @@
 output "dashboard_url" {
-  description = "URL of the dashboard."
-  value       = module.alb.url
+  description = "URL of the dashboard: your domain when dashboard_domain_name is set, else the load balancer's name."
+  value       = var.dashboard_domain_name != "" && var.certificate_arn != "" ? "https://${var.dashboard_domain_name}" : module.alb.url
+}
+
+output "load_balancer_dns_name" {
+  description = "Where the DNS record (CNAME or alias) of dashboard_domain_name must point."
+  value       = module.alb.dns_name
 }
 
 output "s3_bucket_name" {
@@ -39,7 +44,7 @@ output "ecs_task_definition_family" {
 }
 
 output "run_trigger_token_parameter" {
-  description = "SSM SecureString holding RUN_TRIGGER_TOKEN (aws ssm get-parameter --with-decryption)."
+  description = "Name of the SSM SecureString holding RUN_TRIGGER_TOKEN, which the operator creates (docs/DEPLOYMENT.md)."
   value       = module.ecs.run_trigger_token_parameter
 }
 
@@ -48,14 +53,9 @@ output "lambda_function_names" {
   value       = module.lambda.function_names
 }
 
-output "deploy_role_arn" {
-  description = "GitHub variable AWS_DEPLOY_ROLE_ARN."
-  value       = module.iam.deploy_role_arn
-}
-
-output "plan_role_arn" {
-  description = "GitHub variable AWS_PLAN_ROLE_ARN."
-  value       = module.iam.plan_role_arn
+output "github_role_arns" {
+  description = "GitHub variables AWS_PLAN_ROLE_ARN (plan), AWS_APPLY_ROLE_ARN (apply), AWS_APP_DEPLOY_ROLE_ARN (app_deploy), AWS_RUN_ROLE_ARN (run)."
+  value       = module.iam.role_arns
 }
 
 output "alarm_topic_arn" {

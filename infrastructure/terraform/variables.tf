@@ -45,9 +45,31 @@ variable "dashboard_memory" {
 }
 
 variable "certificate_arn" {
-  description = "ACM certificate ARN for HTTPS on the load balancer; empty serves HTTP only."
+  description = "ACM certificate (same region) for your domain: the load balancer serves HTTPS with it and redirects HTTP. Required unless allow_plain_http is true."
   type        = string
   default     = ""
+
+  validation {
+    condition     = var.certificate_arn != "" || var.allow_plain_http
+    error_message = "HTTPS needs certificate_arn (an ACM certificate for your domain). To serve plain HTTP instead, set allow_plain_http = true: the run-trigger token then crosses the internet in clear text."
+  }
+
+  validation {
+    condition     = var.certificate_arn == "" || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$", var.certificate_arn))
+    error_message = "certificate_arn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)."
+  }
+}
+
+variable "dashboard_domain_name" {
+  description = "The domain of the certificate (e.g. dashboard.example.com), pointed at the load balancer by a DNS record you create; empty uses the load balancer's own name."
+  type        = string
+  default     = ""
+}
+
+variable "allow_plain_http" {
+  description = "Serve the dashboard over plain HTTP when no certificate is given. Everything, the run-trigger token included, then travels unencrypted; for a throw-away demo only."
+  type        = bool
+  default     = false
 }
 
 variable "enable_nat_gateway" {
@@ -84,4 +106,15 @@ variable "allow_destroy" {
   description = "Let terraform destroy delete the non-empty bucket and image repository (set true only to tear down)."
   type        = bool
   default     = false
+}
+
+variable "lambda_log_level" {
+  description = "POWERTOOLS_LOG_LEVEL of every pipeline function: DEBUG, INFO, WARN or ERROR."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.lambda_log_level)
+    error_message = "lambda_log_level must be DEBUG, INFO, WARN or ERROR."
+  }
 }

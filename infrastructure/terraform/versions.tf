@@ -4,20 +4,15 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = "~> 6.0"
-    }
-    random = {
-      source  = "hashicorp/random"
-      version = "~> 3.7"
+      version = ">= 5.100, < 7"
     }
   }
 
-  # State in the bucket the bootstrap configuration creates; pass it at init:
-  #   terraform init -backend-config="bucket=<state bucket>"
+  # State in the bucket the bootstrap configuration creates; bucket and region are passed at init:
+  #   terraform init -backend-config="bucket=<state bucket>" -backend-config="region=<its region>"
   # use_lockfile: S3-native locking (a .tflock object), no DynamoDB table needed.
   backend "s3" {
     key          = "overfitting-lab/production.tfstate"
-    region       = "us-east-1"
     encrypt      = true
     use_lockfile = true
   }

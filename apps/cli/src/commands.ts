@@ -202,7 +202,7 @@ Usage:
   overfit run [--data file.csv] [--format auto|generic|yahoo|binance|dukascopy|close_only] [--lenient] [--resample 1h]
               [--strategies 500] [--seed 42] [--families a,b] [--train-fraction 0.7]
               [--select-by win_rate] [--min-trades 10] [--fees-bps 10] [--slippage-bps 0]
-              [--overfit-threshold 0.15] [--null-markets 3] [--store .overfit | s3://bucket/prefix] [--json]
+              [--overfit-threshold 0.15] [--null-markets 19] [--store .overfit | s3://bucket/prefix] [--json]
               [--engine local|stepfunctions-local] [--s3-endpoint URL] [--data-key data/x.csv]
               [--shard-size 1000] [--max-concurrency 10]
   overfit backtest [--data file.csv] --strategy '<json>' [--from ISO] [--to ISO] [--fees-bps 10] [--slippage-bps 0] [--json]

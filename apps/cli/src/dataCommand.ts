@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError, type PriceSeries } from '@overfit/core';
 import {
-  fetchPrices, formatDataReport, formatInterval, loadPrices, parseInterval, readPriceCsv, SYNTH_MODELS,
+  fetchPrices, formatDataReport, formatInterval, loadPrices, parseInterval, printable, readPriceCsv, SYNTH_MODELS,
   assertTradableSeries, synthesizeMarketLike, syntheticMarket, writePriceCsv, type LoadedPrices, type SynthesizedMarket, type SynthModel,
 } from '@overfit/data';
 import { csvOptionsFromFlags, DEFAULT_DATA_PATH, numberFlag, parse, timeFlag } from './flags';
@@ -14,7 +14,7 @@ const SUBCOMMANDS: Record<string, (args: string[]) => Promise<string>> = { inspe
 export async function dataCommand(args: string[]): Promise<string> {
   const [sub, ...rest] = args;
   const command = SUBCOMMANDS[sub ?? ''];
-  if (!command) throw new InputError(`unknown data command ${JSON.stringify(sub ?? '')} (known: ${Object.keys(SUBCOMMANDS).join(', ')})`, 'data');
+  if (!command) throw new InputError(`unknown data command "${printable(sub ?? '')}" (known: ${Object.keys(SUBCOMMANDS).join(', ')})`, 'data');
   return command(rest);
 }
 
@@ -59,7 +59,7 @@ async function synthCommand(args: string[]): Promise<string> {
     start: { type: 'string' }, json: { type: 'boolean', default: false },
   });
   const model = values.model as SynthModel;
-  if (!(SYNTH_MODELS as readonly string[]).includes(model)) throw new InputError(`must be one of ${SYNTH_MODELS.join(', ')} (got "${values.model}")`, '--model');
+  if (!(SYNTH_MODELS as readonly string[]).includes(model)) throw new InputError(`must be one of ${SYNTH_MODELS.join(', ')} (got "${printable(values.model)}")`, '--model');
   if (!values.out) throw new InputError('needs the file to write, e.g. --out data/null_market.csv', '--out');
   const seed = numberFlag(values.seed, '--seed')!;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new InputError(`must be an integer from 0 to 4294967295 (got ${values.seed})`, '--seed');

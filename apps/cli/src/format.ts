@@ -76,7 +76,7 @@ export function overfittingLines(report: OverfittingReport): string[] {
     t.fires === null ? 'not run' : t.fires ? 'rejects luck' : 'luck fits', t.about,
   ]);
   return [
-    `Original rule: ${report.verdict.findings[0] ?? '—'}`,
+    report.verdict.findings[0] ?? 'The original rule: —',
     '',
     `Tests of "it is luck" (each at ${Math.round(report.inputs.alpha * 100)} %):`,
     table(rows, 'text').split('\n').map((l) => `  ${l}`).join('\n'),

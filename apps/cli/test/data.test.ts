@@ -9,6 +9,9 @@ import type { PriceSeries } from '@overfit/core';
 import { readPriceCsv, syntheticMarket } from '@overfit/data';
 import { startFakeExchange, type FakeExchange } from '../../../packages/data/test/fakeExchange';
 
+// No test may depend on the machine's speed: generous, explicit (jest's 5 s default fails under load).
+jest.setTimeout(300_000);
+
 const BIN = resolve(__dirname, '../dist/overfit.cjs');
 const SHARED = resolve(__dirname, '../../../../shared/data');
 

@@ -12,12 +12,13 @@ import { fuzzedFile } from '../../../packages/data/test/fuzzFiles';
 
 const BIN = resolve(__dirname, '../dist/overfit.cjs');
 
-jest.setTimeout(600_000);
+// Generous: every child gets 5 minutes before it counts as a hang, whatever the load.
+jest.setTimeout(1_800_000);
 
 interface Result { code: number; stdout: string; stderr: string }
 function overfit(args: string[], env: Record<string, string> = {}): Promise<Result> {
   return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
   });
@@ -64,6 +65,16 @@ describe('files that are not files (item 11)', () => {
   (process.platform === 'win32' ? it.skip : it)('a FIFO: exit 2 at once, not a hang', async () => {
     execFileSync('mkfifo', [join(root, 'pipe.csv')]);
     expectOneLineRefusal(await overfit(['data', 'inspect', 'pipe.csv']), 'pipe.csv: is a named pipe (FIFO), not a CSV file');
+  });
+});
+
+describe('control bytes in what is echoed (item 9)', () => {
+  it('a CSV field, an unknown flag and a bad flag value are shown escaped', async () => {
+    await writeFile(join(root, 'ansi.csv'), 'timestamp,close\n2024-01-01,1\n\x1b[2J\x1b[31mPWNED,2\n');
+    expectOneLineRefusal(await overfit(['data', 'inspect', 'ansi.csv']), 'ansi.csv:3:1: "\\x1b[2J\\x1b[31mPWNED" is not a timestamp');
+    expectOneLineRefusal(await overfit(['run', '--bogus\x1b[2J']), "Unknown option '--bogus\\x1b[2J'");
+    expectOneLineRefusal(await overfit(['data', 'fetch', '--interval', '\x1b[2J', '--from', '2024-01-01', '--out', 'x.csv']), '--interval: binance serves 1m');
+    expectOneLineRefusal(await overfit(['data', 'synth', '--model', '\u202egbm', '--out', 'x.csv']), '--model: must be one of gbm, garch, bootstrap (got "\\u202egbm")');
   });
 });
 

@@ -85,7 +85,7 @@ const runListResponse = {
         properties: {
           runId: { type: 'string' }, status: { type: 'string' }, createdAt: { type: 'string' }, finishedAt: nullable('string'),
           strategies: nullable('integer'), selectBy: nullable('string'), dataSource: nullable('string'), synthetic: nullable('boolean'),
-          verdict: nullable('string'), drop: nullable('number'), bestId: nullable('string'), error: nullable('string'),
+          verdict: nullable('string'), headline: nullable('string'), tone: nullable('string'), drop: nullable('number'), bestId: nullable('string'), error: nullable('string'),
         },
       },
     },
@@ -233,7 +233,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const running: RunListItem[] = launcher.inFlight().filter((job) => !known.has(job.runId)).map((job) => ({
       runId: job.runId, status: job.state as 'queued' | 'running', createdAt: job.startedAt, finishedAt: null,
       strategies: job.request.config.strategies, selectBy: job.request.config.selectBy, dataSource: describeDataRef(job.request.data),
-      synthetic: job.request.data.kind === 'synthetic', verdict: null, drop: null, bestId: null, error: null,
+      synthetic: job.request.data.kind === 'synthetic', verdict: null, headline: null, tone: null, drop: null, bestId: null, error: null,
     }));
     return { latestRunId: latest.runId, runs: [...running, ...committed], broken };
   });

@@ -19,7 +19,10 @@ export interface RunListItem {
   selectBy: string | null;
   dataSource: string | null;
   synthetic: boolean | null;
+  /** The run's verdict level, its one-sentence headline and its tone (good / bad / neutral), from the manifest. */
   verdict: string | null;
+  headline: string | null;
+  tone: string | null;
   drop: number | null;
   bestId: string | null;
   error: string | null;
@@ -456,6 +459,8 @@ function listItemOf(manifest: RunManifest): RunListItem {
     dataSource: textOrNull(data.source),
     synthetic: typeof data.synthetic === 'boolean' ? data.synthetic : null,
     verdict: textOrNull(summary.verdict),
+    headline: textOrNull(summary.headline),
+    tone: textOrNull(summary.tone),
     drop: numberOrNull(summary.drop),
     bestId: textOrNull(summary.bestId),
     error: manifest.error ? `${textOrNull(error.stage) ?? 'unknown stage'}: ${textOrNull(error.message) ?? 'no message'}` : null,

@@ -6,7 +6,7 @@ import { parseTrainingPerformance, type ArtifactStore, type ValidationResults } 
 import { buildApp, type AppOptions } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
 import { InProcessLauncher, LauncherBusyError, type RunProgress } from '../src/runLauncher';
-import { DEFAULT_RUN_CONFIG, MAX_NULL_MARKETS } from '@overfit/core';
+import { DEFAULT_RUN_CONFIG, MAX_NULL_MARKETS, type OverfittingReport } from '@overfit/core';
 import { DEFAULT_RUN_WORK_BUDGET } from '../src/workBudget';
 import { FAILED_RUN, GOOD_RUN, makeFixture, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
 
@@ -67,7 +67,11 @@ describe('GET /api/runs', () => {
     // Newest first by creation time: the fixture's good run was made just now, the failed one is dated January.
     expect(body.runs.map((r: { runId: string }) => r.runId)).toEqual([GOOD_RUN, FAILED_RUN]);
     const results = JSON.parse((await runFile('results/validation_results.json')).toString()) as ValidationResults;
-    expect(body.runs[0]).toMatchObject({ status: 'succeeded', strategies: 120, selectBy: 'win_rate', verdict: results.verdict, bestId: results.strategy.id, synthetic: true });
+    const report = JSON.parse((await runFile('results/overfitting_report.json')).toString()) as OverfittingReport;
+    expect(body.runs[0]).toMatchObject({
+      status: 'succeeded', strategies: 120, selectBy: 'win_rate', bestId: results.strategy.id, synthetic: true,
+      verdict: report.verdict.level, headline: report.verdict.headline, tone: report.verdict.tone,
+    });
     expect(body.runs[1]).toMatchObject({ status: 'failed', strategies: 50, error: 'backtest: the disk was full', verdict: null });
   });
 });

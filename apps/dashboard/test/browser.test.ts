@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { METRIC_LABELS, SELECTION_METRIC_FIELDS } from '@overfit/core';
+import type { OverfittingReport } from '@overfit/core';
 import type { ValidationResults } from '@overfit/store';
 import { buildApp } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
@@ -75,15 +76,20 @@ describeInBrowser('the dashboard in chromium', () => {
 
   test('the overview shows the latest run’s verdict and draws its charts and figures', async () => {
     const results = JSON.parse(await readFile(join(fixture.dir, 'runs', GOOD_RUN, 'results/validation_results.json'), 'utf8')) as ValidationResults;
+    const report = JSON.parse(await readFile(join(fixture.dir, 'runs', GOOD_RUN, 'results/overfitting_report.json'), 'utf8')) as OverfittingReport;
     await page.goto(`${base}/`);
     const verdict = page.getByTestId('verdict');
     await verdict.waitFor();
-    const label = { overfit: 'Overfit', held_up: 'Held up', inconclusive: 'Inconclusive' }[results.verdict];
+    // One verdict, the report's: its level, then its headline, then the original rule as one line.
+    const label = { evidence_of_skill: 'Evidence of skill', no_evidence_of_skill: 'No evidence of skill', overfit_likely: 'Overfitting likely', inconclusive: 'Inconclusive' }[report.verdict.level];
     expect(await verdict.locator('.label').textContent()).toBe(label);
+    expect(await verdict.getAttribute('class')).toContain(report.verdict.tone);
+    expect(await page.getByTestId('headline').textContent()).toBe(report.verdict.headline);
     expect(await verdict.textContent()).toContain(`Strategy ${results.strategy.id}`);
-    // The pipeline writes the overfitting report: its headline numbers sit under the verdict.
-    const report = JSON.parse(await readFile(join(fixture.dir, 'runs', GOOD_RUN, 'results/overfitting_report.json'), 'utf8'));
-    expect(await page.getByTestId('key-statistics').textContent()).toContain(`PBO${(report.pbo.pbo * 100).toFixed(1)} %`);
+    expect(await verdict.textContent()).toContain(results.originalRule.explanation);
+    // The tests behind it sit under the verdict, each with its p-value.
+    const validationTest = report.verdict.tests.find((t) => t.id === 'validation')!;
+    expect(await page.getByTestId('key-statistics').textContent()).toContain(`Out-of-sample Sharpep ${validationTest.pValue! < 0.001 ? '< 0.001' : validationTest.pValue!.toFixed(3)}`);
     for (const chart of ['#chart-histogram', '#chart-comparison', '#chart-ratios']) {
       const pixels = await paintedPixels(chart);
       expect(pixels.width).toBeGreaterThan(200);

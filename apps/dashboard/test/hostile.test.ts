@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { StoreWriteError, type ArtifactStore } from '@overfit/store';
-import { NULL_MARKET_MAX_STRATEGIES, WALK_FORWARD_MAX_STRATEGIES } from '@overfit/stage-validate/src/overfitting';
+import { NULL_MARKET_MAX_STRATEGIES, WALK_FORWARD_MAX_STRATEGIES } from '@overfit/stage-validate';
 import { buildApp, type AppOptions } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
 import { Lru } from '../src/runReader';

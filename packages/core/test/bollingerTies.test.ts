@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { backtestAll, backtestAllReference, createMarket, positions, sideOfMean, sma, type Strategy } from '../src';
 import { seriesFromCloses } from './fixtures';
 
+jest.setTimeout(120_000);
+
 /** The oracle: values k·2^e (k a safe integer), so sums are exact in BigInt units of 2^eMin. */
 function oracle(ks: bigint[], es: number[], period: number): number[] {
   const eMin = Math.min(...es);

@@ -64,8 +64,8 @@ class FatalFetchError extends Error {}
 export async function fetchPrices(options: FetchPricesOptions): Promise<FetchResult> {
   const source = candleSource(options.exchange);
   const intervalSeconds = source.intervals[options.interval];
-  if (intervalSeconds === undefined) throw new InputError(`${source.name} serves ${Object.keys(source.intervals).join(', ')} (got "${options.interval}")`, '--interval');
-  if (!SYMBOL.test(options.symbol)) throw new InputError(`must be an exchange symbol such as ${source.exampleSymbol} (got "${options.symbol}")`, '--symbol');
+  if (intervalSeconds === undefined) throw new InputError(`${source.name} serves ${Object.keys(source.intervals).join(', ')} (got "${printable(options.interval)}")`, '--interval');
+  if (!SYMBOL.test(options.symbol)) throw new InputError(`must be an exchange symbol such as ${source.exampleSymbol} (got "${printable(options.symbol)}")`, '--symbol');
   const http = options.fetch ?? globalThis.fetch;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;

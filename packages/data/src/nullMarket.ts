@@ -2,6 +2,7 @@
 // any strategy. The null-market control of a run and `overfit data synth --like` both come through here.
 import { InputError, medianSpacingMs, YEAR_MS, type PriceSeries } from '@overfit/core';
 import { defaultBlockLength, stationaryBootstrap } from './bootstrap';
+import { printable } from './printable';
 import { fitGarch11, logReturns, simulateGarch11, type Garch11 } from './garch';
 import { syntheticMarket } from './synthetic';
 
@@ -37,7 +38,7 @@ export function synthesizeMarketLike(source: PriceSeries, options: SynthesizeLik
   const where = options.where ?? 'the prices to imitate';
   const n = source.close.length;
   const bars = options.bars ?? n;
-  if (!(SYNTH_MODELS as readonly string[]).includes(model)) throw new InputError(`must be one of ${SYNTH_MODELS.join(', ')} (got "${model}")`, 'model');
+  if (!(SYNTH_MODELS as readonly string[]).includes(model)) throw new InputError(`must be one of ${SYNTH_MODELS.join(', ')} (got "${printable(model)}")`, 'model');
   if (n < 3) throw new InputError(`needs at least 3 bars to imitate (got ${n})`, where);
   const intervalMs = Math.round(medianSpacingMs(source.time));
   const start = source.time[0];

@@ -23,6 +23,8 @@ export interface ReadOptions {
   format?: PriceFormat;
   /** The most bars read before the file is refused (default and ceiling MAX_ROWS). */
   maxRows?: number;
+  /** The most rows `lenient` drops before the file is refused (default and ceiling MAX_DROPPED). */
+  maxDropped?: number;
 }
 
 /**
@@ -117,6 +119,8 @@ const MAX_FIELDS = 64;
 export const MAX_LINE_CHARS = 4096;
 /** Bars one file may hold (480 MB of columns): more is refused, not read until memory runs out. Resample first. */
 export const MAX_ROWS = 10_000_000;
+/** Rows --lenient may drop (each is kept with its reason, ~300 bytes): a file of bad rows is refused, not listed. */
+export const MAX_DROPPED = 100_000;
 /**
  * The prices accepted, inclusive: one satoshi-sized unit to a billion. Outside it a price is a typo or a broken
  * export, and numbers near the ends of the double range (1e308, 5e-324) overflow or underflow the accounting.
@@ -166,8 +170,10 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
   let previous = Number.NEGATIVE_INFINITY;
   let line = 0;
 
+  const maxDropped = Math.min(options.maxDropped ?? MAX_DROPPED, MAX_DROPPED);
   const fail = (kind: DroppedRow['kind'], column: number, message: string): void => {
     if (!options.lenient) throw new InputError(message, `${path}:${line}:${column + 1}`);
+    if (dropped.length === maxDropped) throw new InputError(`makes more than ${maxDropped} bad rows (this one: ${message}); --lenient drops a few bad rows, and this is not a price file`, `${path}:${line}:${column + 1}`);
     dropped.push({ line, kind, reason: `column ${column + 1}: ${message}` });
   };
 

@@ -2,6 +2,7 @@
 // time, and prices must be UTC whatever the machine's zone. Parsing character codes instead of running a regular
 // expression and a Date round trip per row is what keeps a million-row file well under two seconds.
 import { InputError } from '@overfit/core';
+import { printable } from './printable';
 
 const DAY_MS = 86_400_000;
 
@@ -110,7 +111,7 @@ export function formatTimestamp(ms: number): string {
 export function parseInterval(text: string, where: string): number {
   const m = /^(\d+)([smhdw])$/.exec(text.trim());
   const seconds = m ? +m[1] * { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[m[2] as 's' | 'm' | 'h' | 'd' | 'w'] : 0;
-  if (!(seconds > 0)) throw new InputError(`must be a bar length such as 5m, 1h or 1d (got "${text}")`, where);
+  if (!(seconds > 0)) throw new InputError(`must be a bar length such as 5m, 1h or 1d (got "${printable(text)}")`, where);
   return seconds;
 }
 

@@ -8,6 +8,9 @@ import type { PriceSeries } from '@overfit/core';
 import { fetchPrices, readPriceCsv, syntheticMarket, type FetchPricesOptions } from '../src';
 import { startFakeExchange, type FakeExchange } from './fakeExchange';
 
+// No test may depend on the machine's speed: generous, explicit (jest's 5 s default fails under load).
+jest.setTimeout(120_000);
+
 const SHARED_HOURLY = resolve(__dirname, '../../../../shared/data/btc_usd_1h.csv');
 const BARS = 2500;
 const HOUR = 3_600_000;

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_LINE_CHARS, MAX_PRICE, MAX_ROWS, MIN_PRICE, printable, readPriceCsv } from '../src';
+import { MAX_DROPPED, MAX_LINE_CHARS, MAX_PRICE, MAX_ROWS, MIN_PRICE, printable, readPriceCsv } from '../src';
 
 jest.setTimeout(60_000);
 
@@ -128,6 +128,14 @@ describe('files that are not files, lines that never end, NULs (item 11)', () =>
     const error = await readPriceCsv(path, { maxRows: 10 }).catch((e) => e);
     expect(error.message).toBe(`${path}:12:1: holds more than 10 bars, the most one file may have; resample it to a longer bar first`);
     expect((await readPriceCsv(path, { maxRows: 12 })).series.time).toHaveLength(12);
+  });
+
+  it('--lenient refuses a file of bad rows instead of listing them all (at most 100,000 by default)', async () => {
+    const path = await file(header + row(0) + 'x,1,1,1,1,1\n'.repeat(5) + row(1));
+    const error = await readPriceCsv(path, { lenient: true, maxDropped: 3 }).catch((e) => e);
+    expect(error.message).toBe(`${path}:6:1: makes more than 3 bad rows (this one: "x" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)); --lenient drops a few bad rows, and this is not a price file`);
+    expect((await readPriceCsv(path, { lenient: true, maxDropped: 5 })).report.dropped).toHaveLength(5);
+    expect(MAX_DROPPED).toBe(100_000);
   });
 
   it('stops at the first NUL byte and names where it is', async () => {

@@ -5,6 +5,9 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { formatDataReport, formatPriceCsv, formatTimestamp, parseTimestamp, readPriceCsv, sha256File, syntheticMarket, writePriceCsv } from '../src';
 
+// No test may depend on the machine's speed: generous, explicit (jest's 5 s default fails under load).
+jest.setTimeout(120_000);
+
 const SHARED = resolve(__dirname, '../../../../shared/data');
 const hasShared = existsSync(join(SHARED, 'btc_usd_1h.csv'));
 const withShared = hasShared ? describe : describe.skip;

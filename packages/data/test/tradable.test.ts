@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import type { PriceSeries } from '@overfit/core';
 import { assertTradablePrices, assertTradableSeries, EXTREME_MOVE, MAX_BAR_MOVE, readPriceCsv, syntheticMarket } from '../src';
 
+jest.setTimeout(120_000);
+
 const SHARED = resolve(__dirname, '../../../../shared/data');
 
 const series = (close: number[]): PriceSeries => {

@@ -25,6 +25,15 @@ describe('createHandler', () => {
     expect(output.durationMs).toBeGreaterThanOrEqual(0);
   });
 
+  it('names the stage in the message of an error the stage raised (Step Functions shows it as the cause), once', async () => {
+    const failing: StageDefinition<Input, never> = { ...definition, run: async () => { throw new Error('S3 GET s3://b/runs/r1/x.json: connect ECONNREFUSED'); } };
+    const handler = createHandler(failing, { deps, logLevel: 'SILENT' });
+    await expect(handler({ runId: 'r1', n: 1 })).rejects.toThrow(/^double stage: S3 GET s3:\/\/b\/runs\/r1\/x\.json: connect ECONNREFUSED$/);
+    const again = new Error('double stage: already named');
+    const rethrowing = createHandler({ ...definition, run: async () => { throw again; } }, { deps, logLevel: 'SILENT' });
+    await expect(rethrowing({ runId: 'r1', n: 1 })).rejects.toThrow(/^double stage: already named$/);
+  });
+
   it('validates the event before asking for its dependencies', async () => {
     const lazy = jest.fn(deps);
     const handler = createHandler(definition, { deps: lazy, logLevel: 'SILENT' });

@@ -16,6 +16,8 @@ import {
 
 export { buildOverfittingReport } from './overfitting';
 export { verdictOf } from './verdict';
+export { NULL_MARKET_MAX_STRATEGIES } from './nullMarkets';
+export { WALK_FORWARD_MAX_STRATEGIES } from './outOfSample';
 
 export interface ValidateInput extends StageEvent {
   bestStrategyKey: string;

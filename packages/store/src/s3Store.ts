@@ -35,8 +35,9 @@ export interface S3Timeouts {
 
 /**
  * A few seconds to connect, and 15 s of silence mid-request, are far beyond what S3 needs; with the SDK's
- * 5 attempts a dead or frozen endpoint fails a call in about a minute and a half at most, well inside every
- * Lambda's timeout, so the stage reports the error itself.
+ * 5 attempts a dead or frozen endpoint fails a call in about a minute and a half at most, inside every
+ * Lambda's timeout, so the stage reports the error itself. The idle timer runs on the caller's event loop: code
+ * that blocks the loop for 15 s with a request in flight would time it out, so heavy work belongs in workers.
  */
 export const DEFAULT_S3_TIMEOUTS: S3Timeouts = { connectionTimeoutMs: 3000, requestIdleTimeoutMs: 15_000 };
 

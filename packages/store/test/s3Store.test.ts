@@ -44,7 +44,7 @@ describe('S3Store on s3rver', () => {
     const keys = Array.from({ length: 1005 }, (_, i) => `k/${String(i).padStart(4, '0')}`);
     for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map((k) => paged.put(k, 'x')));
     expect(await paged.list('k/')).toEqual(keys);
-  }, 30_000);
+  }, 300_000);
 
   it('uploads large objects in parts and reads them back byte for byte', async () => {
     const big = Buffer.alloc(17 * 1024 * 1024);
@@ -112,7 +112,7 @@ describe('S3 that stops answering', () => {
     } finally {
       s.client.destroy();
     }
-  }, 60_000);
+  }, 300_000);
 
   it('refuses a dead endpoint quickly too, naming the key', async () => {
     const s = storeAt('http://127.0.0.1:9'); // the discard port: nothing listens
@@ -121,7 +121,7 @@ describe('S3 that stops answering', () => {
     } finally {
       s.client.destroy();
     }
-  }, 60_000);
+  }, 300_000);
 
   it('the default timeouts are a few seconds to connect and 15 s of silence', () => {
     expect(DEFAULT_S3_TIMEOUTS).toEqual({ connectionTimeoutMs: 3000, requestIdleTimeoutMs: 15_000 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import { s3ClientConfig } from '../src/s3Store';
+import { DEFAULT_S3_TIMEOUTS, s3ClientConfig } from '../src/s3Store';
 
 /** s3rver checks SigV4 signatures against this fixed key pair. */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -28,7 +28,9 @@ export async function startS3rver(buckets: string[] = ['artifacts'], directory?:
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new S3Client({ ...s3ClientConfig('us-east-1', endpoint), credentials: S3RVER_CREDENTIALS });
+  // s3rver answers from the test's own event loop: a stage computing on that loop (tests run stages in-process)
+  // holds its replies far longer than S3 ever would, so the idle timeout here is long; the production one is short.
+  const client = new S3Client({ ...s3ClientConfig('us-east-1', endpoint, { ...DEFAULT_S3_TIMEOUTS, requestIdleTimeoutMs: 600_000 }), credentials: S3RVER_CREDENTIALS });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

@@ -66,7 +66,17 @@ export function formatDate(iso) {
   return new Date(iso).toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
 }
 
-export const VERDICT_LABELS = { overfit: 'Overfit', held_up: 'Held up', inconclusive: 'Inconclusive' };
+/** The run's verdict (overfitting_report.json), and the original rule's words for runs made before it existed. */
+export const VERDICT_LABELS = {
+  evidence_of_skill: 'Evidence of skill', no_evidence_of_skill: 'No evidence of skill', overfit_likely: 'Overfitting likely', inconclusive: 'Inconclusive',
+  overfit: 'Overfit', held_up: 'Held up',
+};
+
+/** The colour a verdict carries: green only for skill that made money and kept up with buy-and-hold. */
+export function verdictTone(verdict, tone) {
+  if (tone === 'good' || tone === 'bad' || tone === 'neutral') return tone;
+  return { overfit: 'bad', overfit_likely: 'bad', held_up: 'neutral' }[verdict] ?? 'neutral';
+}
 
 export function badge(text, kind) {
   return h('span', { class: `badge ${kind ?? ''}` }, text);

@@ -1,6 +1,6 @@
 // How a finished run is shown, on the Overview (the latest run) and on its own page: the verdict first, then the
 // numbers behind it, the charts, the statistics of overfitting when the run has them, and the figures.
-import { api, badge, clear, errorBox, formatChange, formatMetric, h, METRIC_LABELS, METRICS, SELECTION_FIELDS, VERDICT_LABELS } from './common.js';
+import { api, badge, clear, errorBox, formatChange, formatMetric, h, METRIC_LABELS, METRICS, SELECTION_FIELDS, VERDICT_LABELS, verdictTone } from './common.js';
 import { comparisonChart, histogramChart } from './charts.js';
 
 const PERCENT_METRICS = ['winRate', 'hitRate', 'totalReturn', 'maxDrawdown', 'exposure'];
@@ -10,6 +10,12 @@ export function selectedField(validation) {
   return SELECTION_FIELDS[validation.selectBy] ?? 'winRate';
 }
 
+const REPORT_FORMAT = 'overfit-report/2';
+
+/**
+ * The run's one verdict (overfitting_report.json): its level and headline, then the selection behind it and the
+ * original rule as one line. Runs made before the report had a verdict show the original rule's.
+ */
 export function verdictCard(detail) {
   const { validation, manifest } = detail;
   if (!validation) {
@@ -17,20 +23,24 @@ export function verdictCard(detail) {
       h('div', { class: 'label' }, manifest.status === 'failed' ? 'Run failed' : 'No validation results'),
       manifest.error ? h('p', {}, `${manifest.error.stage}: ${manifest.error.message}`) : null);
   }
+  const verdict = detail.report?.format === REPORT_FORMAT ? detail.report.verdict : null;
+  const rule = validation.originalRule ?? { verdict: validation.verdict, explanation: validation.explanation };
+  const level = verdict?.level ?? rule.verdict;
   const field = selectedField(validation);
   const { selection } = validation;
   const drop = selection.drop;
-  return h('section', { class: `card verdict ${validation.verdict}`, 'data-testid': 'verdict' },
-    h('div', { class: 'label' }, VERDICT_LABELS[validation.verdict] ?? validation.verdict),
-    h('p', { class: 'headline' },
+  return h('section', { class: `card verdict ${verdictTone(level, verdict?.tone)}`, 'data-testid': 'verdict' },
+    h('div', { class: 'label' }, VERDICT_LABELS[level] ?? level),
+    verdict ? h('p', { class: 'headline', 'data-testid': 'headline' }, verdict.headline) : null,
+    h('p', {},
       `Strategy ${validation.strategy.id} (${validation.strategy.family.replace(/_/g, ' ')}, ${validation.strategy.direction.replace('_', '-')}) was picked as the best of `,
       `${manifest.config?.strategies ?? '?'} by ${METRIC_LABELS[field].toLowerCase()}: `,
       h('strong', {}, formatMetric(field, selection.training)), ' on training, ',
       h('strong', {}, formatMetric(field, selection.validation)), ' on the held-out validation data',
       drop === null ? '.' : ` (${formatChange(-drop)}).`),
-    h('p', { class: 'muted' }, validation.explanation),
     h('p', { class: 'small muted' },
-      `Overfitting is flagged when the selection metric falls by more than ${(validation.overfitThreshold * 100).toFixed(0)} % of its training value. `,
+      `The original rule — overfit when the selection metric falls by more than ${(validation.overfitThreshold * 100).toFixed(0)} % — says `,
+      h('strong', {}, (VERDICT_LABELS[rule.verdict] ?? rule.verdict).toLowerCase()), `: ${rule.explanation} `,
       `Training: ${validation.windows.training.bars.toLocaleString()} bars (${validation.windows.training.first.slice(0, 10)} – ${validation.windows.training.last.slice(0, 10)}); `,
       `validation: ${validation.windows.validation.bars.toLocaleString()} bars (${validation.windows.validation.first.slice(0, 10)} – ${validation.windows.validation.last.slice(0, 10)}).`));
 }
@@ -82,34 +92,42 @@ const number = (v, digits = 2) => (typeof v === 'number' && Number.isFinite(v) ?
 const percent = (v) => (typeof v === 'number' && Number.isFinite(v) ? `${(v * 100).toFixed(1)} %` : '—');
 const signedPercent = (v) => (typeof v === 'number' && Number.isFinite(v) ? `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)} %` : '—');
 
-const LEVELS = {
-  evidence_of_skill: ['Evidence of skill', 'held_up'],
-  no_evidence_of_skill: ['No evidence of skill', 'inconclusive'],
-  overfit_likely: ['Overfitting likely', 'overfit'],
-};
-
 /**
- * results/overfitting_report.json (format overfit-report/1): each statistic with what its value means for this
+ * results/overfitting_report.json (format overfit-report/2): each statistic with what its value means for this
  * run. A report in another format is still shown, as JSON.
  */
 export function reportSection(report) {
   if (!report || typeof report !== 'object') return null;
   const raw = h('details', {}, h('summary', {}, 'The full report (overfitting_report.json)'), h('pre', {}, JSON.stringify(report, null, 2)));
-  if (report.format !== 'overfit-report/1') return h('section', {}, h('h2', {}, 'Statistics of overfitting'), raw);
-  const { inputs, pbo, deflatedSharpe: dsr, dataSnooping, walkForward, nullMarkets, selected, minimumBacktestLength: minBtl, haircut, rankCorrelation } = report;
+  if (report.format !== REPORT_FORMAT) return h('section', {}, h('h2', {}, 'Statistics of overfitting'), raw);
+  const { inputs, pbo, deflatedSharpe: dsr, dataSnooping, walkForward, nullMarkets, selected, minimumBacktestLength: minBtl, haircut, rankCorrelation, effectiveTrials } = report;
   const cards = [];
+  const pValue = (p) => (p === null || p === undefined ? '—' : p < 0.001 ? '< 0.001' : p.toFixed(3));
 
-  if (pbo) {
-    cards.push(statCard('PBO: probability of backtest overfitting', percent(pbo.pbo),
-      `Over ${pbo.combinations.toLocaleString()} ways of splitting the training window into ${pbo.partitions} halves-and-halves (CSCV), the strategy best on one half ranked below the median on the other ${percent(pbo.pbo)} of the time. ` +
-      'About 50 % means picking the best is no better than picking at random; near 0 % means the winner keeps winning. ' +
-      `Chance that the in-sample winner loses money out of sample: ${percent(pbo.probabilityOfLoss)}.`));
+  if (selected?.validation) {
+    cards.push(statCard('Out-of-sample Sharpe of the selected strategy', number(selected.validation.sharpeAnnual),
+      `${selected.strategyId}'s annual Sharpe on the ${inputs.validationBars.toLocaleString()} validation bars, which it was not chosen on. ` +
+      `The chance of a Sharpe this high if it had no edge: p = ${pValue(selected.validation.probabilisticSharpe === null ? null : 1 - selected.validation.probabilisticSharpe)} ` +
+      '(one strategy, one test: the search does not inflate it).'));
   }
   if (dsr) {
-    cards.push(statCard('Deflated Sharpe ratio', percent(dsr.value),
-      `The probability that strategy ${dsr.strategyId}'s true Sharpe ratio beats the best of ${dsr.trials.toLocaleString()} trials with no skill, ` +
-      `which would reach about ${number(dsr.expectedMaxSharpeAnnual)} a year by luck alone; it accounts for the track record's length, skewness and fat tails. ` +
-      'Below 95 % the Sharpe ratio is not significant after the search.'));
+    cards.push(statCard('Deflated Sharpe ratio of the selected strategy', percent(dsr.value),
+      `The probability that ${dsr.strategyId}'s true Sharpe ratio beats what luck gives the best of ${Math.round(dsr.effectiveTrials).toLocaleString()} independent skill-less trials ` +
+      `(${dsr.trials.toLocaleString()} strategies tried; their return correlations make them ${Math.round(dsr.effectiveTrials).toLocaleString()} independent ones), about ${number(dsr.expectedMaxSharpeAnnual)} a year on ${dsr.observations.toLocaleString()} bars. ` +
+      'It accounts for the track record\'s length, skewness and fat tails. Below 95 % the training Sharpe is not significant after the search.'));
+  }
+  if (nullMarkets && nullMarkets.markets > 0) {
+    cards.push(statCard('Null markets', `p = ${pValue(nullMarkets.sharpePValue)}`,
+      `The whole selection repeated on ${nullMarkets.markets} synthetic markets with the same volatility and drift but no edge (${nullMarkets.model}). ` +
+      `The p-value is the share of them (counting the real one) whose selected strategy had a training Sharpe at least as high; ${nullMarkets.markets} markets cannot give less than ${pValue(1 / (nullMarkets.markets + 1))}. ` +
+      `Best ${inputs.selectBy.replace(/_/g, ' ')}: p = ${pValue(nullMarkets.metricPValue)}.`));
+  }
+  if (pbo) {
+    cards.push(statCard('PBO: probability of backtest overfitting', percent(pbo.pbo),
+      `Over ${pbo.combinations.toLocaleString()} ways of splitting the training window into ${pbo.partitions} halves-and-halves (CSCV), the strategy with the best ${pbo.rankedBy} on one half ranked below the median on the other ${percent(pbo.pbo)} of the time. ` +
+      (nullMarkets?.pboPValue != null
+        ? `On markets with no edge PBO was this low or lower with p = ${pValue(nullMarkets.pboPValue)}: how a strategy trades makes rankings persist even without an edge, so PBO is read against that.`
+        : 'About 50 % means picking the best is no better than picking at random.')));
   }
   if (dataSnooping) {
     const { realityCheck, spa } = dataSnooping;
@@ -118,40 +136,30 @@ export function reportSection(report) {
       `${dataSnooping.replicates.toLocaleString()} stationary-bootstrap replays of the history say p = ${number(spa.consistent, 3)} (Hansen's SPA; White's Reality Check: ${number(realityCheck.pValue, 3)}). ` +
       'Above 0.05, the apparent edge is consistent with chance.'));
   }
-  if (selected) {
-    cards.push(statCard('Probabilistic Sharpe ratio of the selected strategy', percent(selected.probabilisticSharpe),
-      `P(true Sharpe > 0) for ${selected.strategyId} on its own (annual Sharpe ${number(selected.sharpeAnnual)}, ${selected.observations.toLocaleString()} bars), ignoring that it was picked from many; ` +
-      (selected.minimumTrackRecordBars === null ? 'its Sharpe is not positive, so no track record would make it significant.' : `${selected.minimumTrackRecordBars.toLocaleString()} bars of track record would be needed for 95 %.`)));
-  }
   if (walkForward) {
     cards.push(statCard('Walk-forward return', signedPercent(walkForward.totalReturn),
-      `Selecting on one window and trading the next, ${walkForward.folds} times over the history, returned ${signedPercent(walkForward.totalReturn)} against ${signedPercent(walkForward.buyAndHoldReturn)} for buy-and-hold: what the selection procedure delivers when it is done honestly.`));
-  }
-  if (nullMarkets && nullMarkets.markets > 0) {
-    cards.push(statCard('Null-market percentile', nullMarkets.percentile === null ? '—' : `${nullMarkets.percentile.toFixed(0)} %`,
-      `The same search on ${nullMarkets.markets} synthetic markets (${nullMarkets.model}) where no strategy can have an edge: the real winner beat the null winners in ${nullMarkets.percentile === null ? '—' : `${nullMarkets.percentile.toFixed(0)} %`} of them. Near 50 % means the real result is what luck produces.`));
+      `Selecting on one window and trading the next, ${walkForward.folds} times over the history, returned ${signedPercent(walkForward.totalReturn)} against ${signedPercent(walkForward.buyAndHoldReturn)} for buy-and-hold` +
+      (walkForward.sharpeAnnual === null ? '.' : ` (Sharpe ${number(walkForward.sharpeAnnual)} a year): what the selection procedure delivers when it is done honestly.`)));
   }
   if (minBtl) {
     cards.push(statCard('Minimum backtest length', `${number(minBtl.years, 1)} years`,
-      `With ${minBtl.trials.toLocaleString()} trials, a backtest needs about ${number(minBtl.years, 1)} years before an annual Sharpe of ${number(minBtl.targetSharpeAnnual, 1)} could not be luck; this history has ${number(minBtl.availableYears, 1)}.`));
+      `With ${minBtl.trials.toLocaleString()} independent trials, a backtest needs about ${number(minBtl.years, 1)} years before an annual Sharpe of ${number(minBtl.targetSharpeAnnual, 1)} (the selected strategy's) could not be luck; this history has ${number(minBtl.availableYears, 1)}.`));
   }
   if (haircut?.methods?.bhy) {
     cards.push(statCard('Haircut Sharpe ratio (BHY)', number(haircut.methods.bhy.haircutSharpeAnnual),
-      `The annual Sharpe ratio of ${haircut.strategyId} (${number(haircut.sharpeAnnual)}) after correcting its significance for ${haircut.trials.toLocaleString()} trials (Benjamini–Hochberg–Yekutieli); Bonferroni: ${number(haircut.methods.bonferroni?.haircutSharpeAnnual)}, Holm: ${number(haircut.methods.holm?.haircutSharpeAnnual)}.`));
+      `The selected strategy's annual Sharpe ratio (${number(haircut.sharpeAnnual)}) after correcting its significance for ${haircut.trials.toLocaleString()} trials (Benjamini–Hochberg–Yekutieli, one-sided); Bonferroni: ${number(haircut.methods.bonferroni?.haircutSharpeAnnual)}, Holm: ${number(haircut.methods.holm?.haircutSharpeAnnual)}.`));
   }
   if (rankCorrelation && rankCorrelation.rho !== null) {
     cards.push(statCard('Training vs validation rank correlation', number(rankCorrelation.rho),
-      `Spearman's ρ between the ${rankCorrelation.pairs.toLocaleString()} strategies' ${rankCorrelation.metric.replace(/_/g, ' ')} ranks on training and on validation. Near 0, doing well before the split says nothing about after it.`));
+      `Spearman's ρ between the ${rankCorrelation.pairs.toLocaleString()} strategies' ${rankCorrelation.metric.replace(/_/g, ' ')} ranks on training and on validation. ` +
+      'How a strategy trades (how often, which way, what it pays) fixes much of it on any market, so ranks persist even on pure noise: a high ρ is not evidence of skill by itself.'));
   }
 
-  const [levelLabel, levelClass] = LEVELS[report.verdict?.level] ?? [report.verdict?.level ?? 'Report', 'inconclusive'];
   return h('section', { 'data-testid': 'report' },
     h('h2', {}, 'Statistics of overfitting'),
-    report.verdict ? h('div', { class: `card verdict ${levelClass}` },
-      h('div', { class: 'headline' },
-        report.verdict.summary?.startsWith(levelLabel) ? null : [badge(levelLabel, levelClass), ' '], report.verdict.summary),
-      report.verdict.findings?.length ? h('ul', { class: 'small' }, report.verdict.findings.map((f) => h('li', {}, f))) : null,
-      h('p', { class: 'small muted' }, `${inputs.strategies.toLocaleString()} strategies tried on ${inputs.trainingBars.toLocaleString()} training bars, selected by ${inputs.selectBy.replace(/_/g, ' ')}.`)) : null,
+    h('div', { class: 'card' },
+      h('ul', { class: 'small' }, report.verdict.findings.map((f) => h('li', {}, f))),
+      h('p', { class: 'small muted' }, `${inputs.strategies.toLocaleString()} strategies tried (${Math.round(effectiveTrials.trials).toLocaleString()} independent) on ${inputs.trainingBars.toLocaleString()} training bars, selected by ${inputs.selectBy.replace(/_/g, ' ')}.`)),
     h('div', { class: 'grid stats spaced' }, cards),
     raw);
 }
@@ -196,23 +204,16 @@ export function figuresSection(detail) {
     })));
 }
 
-/** PBO, DSR and the SPA p-value at a glance, under the verdict; the statistics section explains each. */
+/** Each test of "it is luck" behind the verdict, at a glance: its p-value and what it says. */
 export function keyStatistics(report) {
-  if (report?.format !== 'overfit-report/1') return null;
-  const items = [];
-  if (report.pbo) {
-    const pbo = report.pbo.pbo;
-    const reading = pbo >= 0.5 ? 'selection no better than chance' : pbo >= 0.2 ? 'the winner often falls below the median out of sample' : 'the winner tends to keep winning';
-    items.push(['PBO', percent(pbo), reading]);
-  }
-  if (report.deflatedSharpe) items.push(['Deflated Sharpe', percent(report.deflatedSharpe.value), report.deflatedSharpe.value >= 0.95 ? 'significant after the search' : 'not significant after the search']);
-  if (report.dataSnooping) {
-    const p = report.dataSnooping.spa.consistent;
-    items.push(['SPA p-value', number(p, 3), p < 0.05 ? 'beats buy-and-hold beyond luck' : 'consistent with luck']);
-  }
-  if (items.length === 0) return null;
+  if (report?.format !== REPORT_FORMAT) return null;
+  const tests = report.verdict.tests.filter((t) => t.pValue !== null);
+  if (tests.length === 0) return null;
   return h('div', { class: 'grid stats spaced', 'data-testid': 'key-statistics' },
-    items.map(([what, value, reading]) => h('div', { class: 'card stat' }, h('div', { class: 'what' }, what), h('div', { class: 'value' }, value), h('div', { class: 'small muted' }, reading))));
+    tests.map((t) => h('div', { class: 'card stat', title: t.about },
+      h('div', { class: 'what' }, t.label),
+      h('div', { class: 'value' }, `p ${t.pValue < 0.001 ? '< 0.001' : t.pValue.toFixed(3)}`),
+      h('div', { class: 'small muted' }, t.fires ? 'rejects luck at 5 %' : 'consistent with luck'))));
 }
 
 /** Verdict, charts, numbers, statistics and figures of a run into the container. */

@@ -33,7 +33,7 @@ function renderList(runs, latestRunId) {
       h('td', { class: 'num' }, run.strategies?.toLocaleString() ?? '—'),
       h('td', { class: 'dataset' }, run.dataSource ?? '—'),
       h('td', {}, run.selectBy ?? '—'),
-      h('td', {}, run.verdict ? badge(VERDICT_LABELS[run.verdict] ?? run.verdict, run.verdict) : run.error ? h('span', { class: 'small' }, run.error) : '—'),
+      h('td', { title: run.headline ?? '' }, run.verdict ? badge(VERDICT_LABELS[run.verdict] ?? run.verdict, verdictTone(run.verdict, run.tone)) : run.error ? h('span', { class: 'small' }, run.error) : '—'),
       h('td', { class: 'num' }, run.drop === null ? '—' : formatChange(-run.drop)));
   });
   list.append(h('table', { id: 'runs-table' },
@@ -64,7 +64,7 @@ async function compare(ids) {
     h('div', { class: 'table-wrap' }, h('table', { id: 'comparison-table' },
       h('thead', {}, h('tr', {}, h('th', {}, ''), details.map((d) => h('th', {}, runLink(d.manifest.runId))))),
       h('tbody', {},
-        row('Verdict', (d) => (d.validation ? badge(VERDICT_LABELS[d.validation.verdict], d.validation.verdict) : '—')),
+        row('Verdict', (d) => (d.report?.verdict ? badge(VERDICT_LABELS[d.report.verdict.level], verdictTone(d.report.verdict.level, d.report.verdict.tone)) : '—')),
         row('Selection metric: training → validation', (d) => {
           if (!d.validation) return '—';
           const f = selectedField(d.validation);

@@ -32,3 +32,8 @@ output "listener_arn" {
   description = "Listener that forwards to the tasks (HTTPS when a certificate is given); the service waits for it."
   value       = local.https ? aws_lb_listener.https[0].arn : aws_lb_listener.http.arn
 }
+
+output "http_default_action" {
+  description = "What port 80 does: redirect (to HTTPS, when a certificate is given) or forward (plain HTTP)."
+  value       = aws_lb_listener.http.default_action[0].type
+}

@@ -14,3 +14,8 @@ variable "force_delete" {
   type        = bool
   default     = false
 }
+
+variable "protected_tags" {
+  description = "Tag prefixes the lifecycle policy never expires (the image tag of the task definition Terraform registers)."
+  type        = list(string)
+}

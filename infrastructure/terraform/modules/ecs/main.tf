@@ -1,8 +1,6 @@
 # The dashboard on Fargate: a cluster with Container Insights, one service behind the load balancer, a task that
 # runs as a non-root user, and two roles — the execution role (pull the image, write logs, read the trigger
 # token) and the task role (what the dashboard itself may do).
-data "aws_region" "current" {}
-
 resource "aws_ecs_cluster" "this" {
   name = var.name
 
@@ -17,22 +15,13 @@ resource "aws_cloudwatch_log_group" "dashboard" {
   retention_in_days = var.log_retention_days
 }
 
-# The token a user must send to start a run from the dashboard. SSM Parameter Store (SecureString, free tier)
-# rather than Secrets Manager: nothing rotates it automatically. Operators may overwrite the value; Terraform
-# does not put it back.
-resource "random_password" "run_trigger_token" {
-  length  = 40
-  special = false
-}
+# The token a user must send to start a run from the dashboard: an SSM SecureString the operator creates
+# before the first apply (docs/DEPLOYMENT.md), so the secret never enters Terraform state or plan output.
+# Terraform only names it: the execution role may read this one parameter, the task gets it as a secret.
+data "aws_caller_identity" "current" {}
 
-resource "aws_ssm_parameter" "run_trigger_token" {
-  name  = "/${var.name}/run-trigger-token"
-  type  = "SecureString"
-  value = random_password.run_trigger_token.result
-
-  lifecycle {
-    ignore_changes = [value]
-  }
+locals {
+  run_trigger_token_arn = "arn:aws:ssm:${var.region}:${data.aws_caller_identity.current.account_id}:parameter${var.run_trigger_token_parameter}"
 }
 
 resource "aws_security_group" "tasks" {
@@ -71,8 +60,9 @@ data "aws_iam_policy_document" "assume_tasks" {
 }
 
 resource "aws_iam_role" "execution" {
-  name               = "${var.name}-dashboard-execution"
-  assume_role_policy = data.aws_iam_policy_document.assume_tasks.json
+  name                 = "${var.name}-dashboard-execution"
+  assume_role_policy   = data.aws_iam_policy_document.assume_tasks.json
+  permissions_boundary = var.permissions_boundary_arn
 }
 
 data "aws_iam_policy_document" "execution" {
@@ -98,7 +88,7 @@ data "aws_iam_policy_document" "execution" {
   statement {
     sid       = "ReadRunTriggerToken"
     actions   = ["ssm:GetParameters"]
-    resources = [aws_ssm_parameter.run_trigger_token.arn]
+    resources = [local.run_trigger_token_arn]
   }
 }
 
@@ -109,8 +99,9 @@ resource "aws_iam_role_policy" "execution" {
 }
 
 resource "aws_iam_role" "task" {
-  name               = "${var.name}-dashboard-task"
-  assume_role_policy = data.aws_iam_policy_document.assume_tasks.json
+  name                 = "${var.name}-dashboard-task"
+  assume_role_policy   = data.aws_iam_policy_document.assume_tasks.json
+  permissions_boundary = var.permissions_boundary_arn
 }
 
 data "aws_iam_policy_document" "task" {
@@ -175,11 +166,11 @@ resource "aws_ecs_task_definition" "dashboard" {
         { name = "S3_BUCKET", value = var.bucket_name },
         { name = "STATE_MACHINE_ARN", value = var.state_machine_arn },
         { name = "PORT", value = tostring(var.app_port) },
-        { name = "AWS_REGION", value = data.aws_region.current.region },
+        { name = "AWS_REGION", value = var.region },
         { name = "TRUST_PROXY_HOPS", value = "1" }, # the load balancer: rate limits count the client's address
       ]
       secrets = [
-        { name = "RUN_TRIGGER_TOKEN", valueFrom = aws_ssm_parameter.run_trigger_token.arn },
+        { name = "RUN_TRIGGER_TOKEN", valueFrom = local.run_trigger_token_arn },
       ]
       healthCheck = {
         command     = ["CMD", "node", "-e", "fetch('http://127.0.0.1:${var.app_port}/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
@@ -192,7 +183,7 @@ resource "aws_ecs_task_definition" "dashboard" {
         logDriver = "awslogs"
         options = {
           awslogs-group         = aws_cloudwatch_log_group.dashboard.name
-          awslogs-region        = data.aws_region.current.region
+          awslogs-region        = var.region
           awslogs-stream-prefix = "dashboard"
         }
       }
@@ -229,4 +220,8 @@ resource "aws_ecs_service" "dashboard" {
   lifecycle {
     ignore_changes = [task_definition]
   }
+
+  # The first tasks start as soon as the service exists: the roles' policies must be in place by then, or the
+  # tasks cannot pull the image or read the trigger token.
+  depends_on = [aws_iam_role_policy.execution, aws_iam_role_policy.task]
 }

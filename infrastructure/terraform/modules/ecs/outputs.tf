@@ -20,7 +20,7 @@ output "security_group_id" {
 
 output "run_trigger_token_parameter" {
   description = "SSM parameter holding RUN_TRIGGER_TOKEN."
-  value       = aws_ssm_parameter.run_trigger_token.name
+  value       = var.run_trigger_token_parameter
 }
 
 output "execution_role_arn" {
@@ -31,4 +31,9 @@ output "execution_role_arn" {
 output "task_role_arn" {
   description = "ARN of the task role."
   value       = aws_iam_role.task.arn
+}
+
+output "desired_count" {
+  description = "Dashboard tasks the service runs (0: paused)."
+  value       = aws_ecs_service.dashboard.desired_count
 }

@@ -1,3 +1,8 @@
+variable "region" {
+  description = "AWS region of the resources (the root's aws_region; passed in because the aws_region data source's attribute differs between provider 5 and 6)."
+  type        = string
+}
+
 variable "name" {
   description = "Prefix of every resource name (project and environment)."
   type        = string
@@ -86,4 +91,19 @@ variable "log_retention_days" {
   description = "Days CloudWatch keeps the dashboard's logs."
   type        = number
   default     = 30
+}
+
+variable "run_trigger_token_parameter" {
+  description = "Name of the SSM SecureString parameter (created by the operator, not by Terraform) holding RUN_TRIGGER_TOKEN."
+  type        = string
+
+  validation {
+    condition     = startswith(var.run_trigger_token_parameter, "/")
+    error_message = "The parameter name must start with \"/\" (e.g. /overfitting-lab-production/run-trigger-token)."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary every role of the module carries (module iam); the apply role may create roles only with it."
+  type        = string
 }

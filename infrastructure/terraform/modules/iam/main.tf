@@ -1,12 +1,33 @@
-# GitHub Actions authenticate with OpenID Connect: no long-lived AWS keys exist anywhere. Two roles:
-#   deploy — main branch and the production environment only: terraform apply, Lambda and image deploys, runs;
-#   plan   — pull requests of this repository: read-only, for terraform plan.
+# GitHub Actions authenticate with OpenID Connect: no long-lived AWS keys exist anywhere. Four roles, each
+# trusted for one kind of job and allowed only what that job does:
+#   terraform-plan  — pull requests of this repository: read-only, for terraform plan;
+#   terraform-apply — jobs in the GitHub environment var.github_environments.infrastructure: terraform apply;
+#   app-deploy      — jobs in var.github_environments.dashboard: push the image, roll the ECS service;
+#   run             — jobs in var.github_environments.pipeline: start and follow pipeline executions.
+# Every role Terraform creates carries the permissions boundary below, and terraform-apply may create or change
+# a role only with that boundary attached. Neither it nor any role under the boundary can change the GitHub
+# roles, the OIDC provider or the boundary itself: those change only when an administrator applies this module.
 data "aws_caller_identity" "current" {}
-data "aws_region" "current" {}
 
 locals {
-  account = data.aws_caller_identity.current.account_id
-  region  = data.aws_region.current.region
+  account       = data.aws_caller_identity.current.account_id
+  region        = var.region
+  boundary_name = "${var.name}-boundary"
+  boundary_arn  = "arn:aws:iam::${local.account}:policy/${local.boundary_name}"
+  # ARNs of what the delivery roles act on, built from the names the other modules give them.
+  github_roles      = "arn:aws:iam::${local.account}:role/${var.name}-github-*"
+  state_machine_arn = "arn:aws:states:${local.region}:${local.account}:stateMachine:${var.name}-pipeline"
+  executions_arn    = "arn:aws:states:${local.region}:${local.account}:execution:${var.name}-pipeline:*"
+  repository_arn    = "arn:aws:ecr:${local.region}:${local.account}:repository/${var.name}-dashboard"
+  service_arn       = "arn:aws:ecs:${local.region}:${local.account}:service/${var.name}/${var.name}-dashboard"
+  dashboard_roles   = "arn:aws:iam::${local.account}:role/${var.name}-dashboard-*"
+  # The token subjects GitHub issues: a pull request's, and a job's in a named environment.
+  subjects = {
+    plan       = "repo:${var.github_repository}:pull_request"
+    apply      = "repo:${var.github_repository}:environment:${var.github_environments.infrastructure}"
+    app_deploy = "repo:${var.github_repository}:environment:${var.github_environments.dashboard}"
+    run        = "repo:${var.github_repository}:environment:${var.github_environments.pipeline}"
+  }
 }
 
 resource "aws_iam_openid_connect_provider" "github" {
@@ -14,7 +35,9 @@ resource "aws_iam_openid_connect_provider" "github" {
   client_id_list = ["sts.amazonaws.com"]
 }
 
-data "aws_iam_policy_document" "trust_deploy" {
+data "aws_iam_policy_document" "trust" {
+  for_each = local.subjects
+
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
 
@@ -32,40 +55,59 @@ data "aws_iam_policy_document" "trust_deploy" {
     condition {
       test     = "StringEquals"
       variable = "token.actions.githubusercontent.com:sub"
-      values = [
-        "repo:${var.github_repository}:ref:refs/heads/main",
-        "repo:${var.github_repository}:environment:${var.github_environment}",
-      ]
+      values   = [each.value]
     }
   }
 }
 
-data "aws_iam_policy_document" "trust_plan" {
+# The ceiling of every role this project creates (the delivery roles included): the services the project uses,
+# and never a change to the delivery roles, the OIDC provider, the boundary, or a role's boundary.
+data "aws_iam_policy_document" "boundary" {
   statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
+    sid = "ProjectServices"
+    actions = [
+      "s3:*", "lambda:*", "states:*", "logs:*", "ecr:*", "ecs:*", "ssm:*", "kms:*", "sns:*", "cloudwatch:*",
+      "events:*", "ec2:*", "elasticloadbalancing:*", "iam:*", "sts:GetCallerIdentity",
+    ]
+    resources = ["*"]
+  }
 
-    principals {
-      type        = "Federated"
-      identifiers = [aws_iam_openid_connect_provider.github.arn]
-    }
+  statement {
+    sid    = "ProtectDeliveryIdentity"
+    effect = "Deny"
+    actions = [
+      "iam:Create*", "iam:Delete*", "iam:Put*", "iam:Update*", "iam:Attach*", "iam:Detach*", "iam:Tag*", "iam:Untag*",
+      "iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider", "iam:SetDefaultPolicyVersion",
+    ]
+    resources = [local.github_roles, local.boundary_arn, aws_iam_openid_connect_provider.github.arn]
+  }
 
-    condition {
-      test     = "StringEquals"
-      variable = "token.actions.githubusercontent.com:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "token.actions.githubusercontent.com:sub"
-      values   = ["repo:${var.github_repository}:pull_request"]
-    }
+  statement {
+    sid       = "KeepBoundaries"
+    effect    = "Deny"
+    actions   = ["iam:DeleteRolePermissionsBoundary"]
+    resources = ["*"]
   }
 }
 
-# What terraform apply and the deploy workflows need, scoped to this account, region and the name prefix.
+resource "aws_iam_policy" "boundary" {
+  name        = local.boundary_name
+  description = "Permissions boundary of every ${var.name} role"
+  policy      = data.aws_iam_policy_document.boundary.json
+}
+
+# terraform plan on pull requests: read every resource type, read (not lock) the state.
+data "aws_iam_policy_document" "plan" {
+  statement {
+    sid       = "ReadTerraformState"
+    actions   = ["s3:GetObject", "s3:ListBucket"]
+    resources = ["arn:aws:s3:::${var.state_bucket_name}", "arn:aws:s3:::${var.state_bucket_name}/*"]
+  }
+}
+
+# terraform apply: everything the configuration manages, scoped to this account, region and the name prefix.
 # Actions that AWS authorises only on resource "*" are in infrastructure/iam-wildcard-allowlist.json.
-data "aws_iam_policy_document" "deploy" {
+data "aws_iam_policy_document" "apply" {
   statement {
     sid       = "TerraformState"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"]
@@ -85,12 +127,9 @@ data "aws_iam_policy_document" "deploy" {
   }
 
   statement {
-    sid     = "ProjectStateMachine"
-    actions = ["states:*"]
-    resources = [
-      "arn:aws:states:${local.region}:${local.account}:stateMachine:${var.name}-*",
-      "arn:aws:states:${local.region}:${local.account}:execution:${var.name}-*:*",
-    ]
+    sid       = "ProjectStateMachine"
+    actions   = ["states:*"]
+    resources = [local.state_machine_arn, local.executions_arn]
   }
 
   statement {
@@ -99,13 +138,35 @@ data "aws_iam_policy_document" "deploy" {
     resources = ["arn:aws:logs:${local.region}:${local.account}:log-group:*"]
   }
 
+  # Roles of the project, only with the boundary attached; the GitHub roles are excluded by the boundary's deny.
   statement {
-    sid     = "ProjectRoles"
-    actions = ["iam:*"]
-    resources = [
-      "arn:aws:iam::${local.account}:role/${var.name}-*",
-      aws_iam_openid_connect_provider.github.arn,
+    sid = "ProjectRolesWithBoundary"
+    actions = [
+      "iam:CreateRole", "iam:PutRolePermissionsBoundary",
     ]
+    resources = ["arn:aws:iam::${local.account}:role/${var.name}-*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PermissionsBoundary"
+      values   = [local.boundary_arn]
+    }
+  }
+
+  statement {
+    sid = "ProjectRoles"
+    actions = [
+      "iam:GetRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole", "iam:TagRole", "iam:UntagRole",
+      "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:ListRolePolicies",
+      "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:PassRole",
+    ]
+    resources = ["arn:aws:iam::${local.account}:role/${var.name}-*"]
+  }
+
+  statement {
+    sid       = "ReadDeliveryIdentity"
+    actions   = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:GetOpenIDConnectProvider"]
+    resources = [local.boundary_arn, aws_iam_openid_connect_provider.github.arn]
   }
 
   statement {
@@ -154,8 +215,20 @@ data "aws_iam_policy_document" "deploy" {
   }
 
   statement {
-    sid       = "RunTriggerToken"
-    actions   = ["ssm:*"]
+    sid       = "AlarmKey"
+    actions   = ["kms:*"]
+    resources = ["arn:aws:kms:${local.region}:${local.account}:key/*"]
+  }
+
+  statement {
+    sid       = "ExecutionEvents"
+    actions   = ["events:*"]
+    resources = ["arn:aws:events:${local.region}:${local.account}:rule/${var.name}-*"]
+  }
+
+  statement {
+    sid       = "RunTriggerTokenName"
+    actions   = ["ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource"]
     resources = ["arn:aws:ssm:${local.region}:${local.account}:parameter/${var.name}/*"]
   }
 
@@ -167,49 +240,105 @@ data "aws_iam_policy_document" "deploy" {
       "ecs:RegisterTaskDefinition",
       "ecs:DeregisterTaskDefinition",
       "ecs:DescribeTaskDefinition",
-      "ecr:GetAuthorizationToken",
       "ssm:DescribeParameters",
       "cloudwatch:DescribeAlarms",
+      "kms:CreateKey",
+      "iam:ListPolicies",
+      "iam:ListOpenIDConnectProviders",
     ]
     resources = ["*"]
   }
 }
 
-resource "aws_iam_role" "deploy" {
-  name                 = "${var.name}-github-deploy"
-  description          = "GitHub Actions of ${var.github_repository} on main or in environment ${var.github_environment}"
-  assume_role_policy   = data.aws_iam_policy_document.trust_deploy.json
-  max_session_duration = 3600
-}
-
-resource "aws_iam_role_policy" "deploy" {
-  name   = "deploy-overfitting-lab"
-  role   = aws_iam_role.deploy.id
-  policy = data.aws_iam_policy_document.deploy.json
-}
-
-data "aws_iam_policy_document" "plan_state" {
+# deploy-app.yml: push the image, register a task definition revision, roll the service.
+data "aws_iam_policy_document" "app_deploy" {
   statement {
-    sid       = "ReadTerraformState"
-    actions   = ["s3:GetObject", "s3:ListBucket"]
-    resources = ["arn:aws:s3:::${var.state_bucket_name}", "arn:aws:s3:::${var.state_bucket_name}/*"]
+    sid       = "EcrLogin"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid = "PushDashboardImage"
+    actions = [
+      "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload",
+      "ecr:PutImage", "ecr:BatchGetImage", "ecr:DescribeImages",
+    ]
+    resources = [local.repository_arn]
+  }
+
+  statement {
+    sid       = "TaskDefinitions"
+    actions   = ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "RollService"
+    actions   = ["ecs:UpdateService", "ecs:DescribeServices"]
+    resources = [local.service_arn]
+  }
+
+  statement {
+    sid       = "PassDashboardRoles"
+    actions   = ["iam:PassRole"]
+    resources = [local.dashboard_roles]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["ecs-tasks.amazonaws.com"]
+    }
   }
 }
 
-resource "aws_iam_role" "plan" {
-  name                 = "${var.name}-github-plan"
-  description          = "GitHub Actions of ${var.github_repository} on pull requests: terraform plan, read-only"
-  assume_role_policy   = data.aws_iam_policy_document.trust_plan.json
+# run-pipeline.yml: start an execution and follow it.
+data "aws_iam_policy_document" "run" {
+  statement {
+    sid       = "StartPipeline"
+    actions   = ["states:StartExecution"]
+    resources = [local.state_machine_arn]
+  }
+
+  statement {
+    sid       = "FollowPipeline"
+    actions   = ["states:DescribeExecution", "states:GetExecutionHistory"]
+    resources = [local.executions_arn]
+  }
+}
+
+locals {
+  roles = {
+    plan       = { name = "terraform-plan", description = "terraform plan on pull requests, read-only" }
+    apply      = { name = "terraform-apply", description = "terraform apply in environment ${var.github_environments.infrastructure}" }
+    app_deploy = { name = "app-deploy", description = "dashboard image and service in environment ${var.github_environments.dashboard}" }
+    run        = { name = "run", description = "pipeline runs in environment ${var.github_environments.pipeline}" }
+  }
+  inline_policies = {
+    plan       = data.aws_iam_policy_document.plan.json
+    apply      = data.aws_iam_policy_document.apply.json
+    app_deploy = data.aws_iam_policy_document.app_deploy.json
+    run        = data.aws_iam_policy_document.run.json
+  }
+}
+
+resource "aws_iam_role" "github" {
+  for_each             = local.roles
+  name                 = "${var.name}-github-${each.value.name}"
+  description          = "GitHub Actions of ${var.github_repository}: ${each.value.description}"
+  assume_role_policy   = data.aws_iam_policy_document.trust[each.key].json
   max_session_duration = 3600
+  permissions_boundary = aws_iam_policy.boundary.arn
+}
+
+resource "aws_iam_role_policy" "github" {
+  for_each = local.roles
+  name     = each.value.name
+  role     = aws_iam_role.github[each.key].id
+  policy   = local.inline_policies[each.key]
 }
 
 resource "aws_iam_role_policy_attachment" "plan_read_only" {
-  role       = aws_iam_role.plan.name
+  role       = aws_iam_role.github["plan"].name
   policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
-}
-
-resource "aws_iam_role_policy" "plan_state" {
-  name   = "read-terraform-state"
-  role   = aws_iam_role.plan.id
-  policy = data.aws_iam_policy_document.plan_state.json
 }

@@ -1,5 +1,10 @@
+variable "region" {
+  description = "AWS region of the resources (the root's aws_region; passed in because the aws_region data source's attribute differs between provider 5 and 6)."
+  type        = string
+}
+
 variable "name" {
-  description = "Prefix of every resource name (project and environment); the deploy role may manage only resources named with it."
+  description = "Prefix of every resource name (project and environment); the apply role may manage only resources named with it."
   type        = string
 }
 
@@ -13,10 +18,14 @@ variable "github_repository" {
   }
 }
 
-variable "github_environment" {
-  description = "GitHub environment whose jobs may assume the deploy role (besides pushes to main)."
-  type        = string
-  default     = "production"
+variable "github_environments" {
+  description = "GitHub environments whose jobs may assume the roles: infrastructure (terraform apply), dashboard (app deploy), pipeline (runs)."
+  type = object({
+    infrastructure = string
+    dashboard      = string
+    pipeline       = string
+  })
+  default = { infrastructure = "infrastructure", dashboard = "dashboard", pipeline = "pipeline" }
 }
 
 variable "state_bucket_name" {

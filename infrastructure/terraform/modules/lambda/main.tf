@@ -18,9 +18,10 @@ data "aws_iam_policy_document" "assume_lambda" {
 }
 
 resource "aws_iam_role" "function" {
-  for_each           = var.functions
-  name               = "${var.name}-${each.key}"
-  assume_role_policy = data.aws_iam_policy_document.assume_lambda.json
+  for_each             = var.functions
+  name                 = "${var.name}-${each.key}"
+  assume_role_policy   = data.aws_iam_policy_document.assume_lambda.json
+  permissions_boundary = var.permissions_boundary_arn
 }
 
 data "aws_iam_policy_document" "function" {
@@ -56,6 +57,16 @@ data "aws_iam_policy_document" "function" {
     actions   = ["s3:PutObject", "s3:AbortMultipartUpload"]
     resources = [for pattern in each.value.write_prefixes : "${var.bucket_arn}/${pattern}"]
   }
+
+  # Only where the map names keys to delete (finalize: the backtest shards' intermediates after the merge).
+  dynamic "statement" {
+    for_each = length(each.value.delete_prefixes) > 0 ? [each.value.delete_prefixes] : []
+    content {
+      sid       = "DeleteIntermediates"
+      actions   = ["s3:DeleteObject"]
+      resources = [for pattern in statement.value : "${var.bucket_arn}/${pattern}"]
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "function" {
@@ -83,7 +94,7 @@ resource "aws_lambda_function" "stage" {
       S3_BUCKET                    = var.bucket_name
       POWERTOOLS_SERVICE_NAME      = "overfitting-lab"
       POWERTOOLS_METRICS_NAMESPACE = "OverfittingLab"
-      LOG_LEVEL                    = var.log_level
+      POWERTOOLS_LOG_LEVEL         = var.log_level
       NODE_OPTIONS                 = "--enable-source-maps" # the zips carry index.js.map: TypeScript positions in stack traces
     }
   }

@@ -7,3 +7,8 @@ output "function_names" {
   description = "Name of every function by stage name (the CloudWatch metric dimension)."
   value       = { for name, function in aws_lambda_function.stage : name => function.function_name }
 }
+
+output "function_timeouts" {
+  description = "Timeout (s) of every function by stage name; the state machine's task timeouts must exceed them."
+  value       = { for name, function in aws_lambda_function.stage : name => function.timeout }
+}

@@ -10,11 +10,13 @@ variable "functions" {
     timeout        = number
     read_prefixes  = list(string)
     write_prefixes = list(string)
+    # Bucket key patterns the function may delete; empty for most.
+    delete_prefixes = list(string)
   }))
 }
 
 variable "artifacts_dir" {
-  description = "Folder holding <name>.zip for every function (dist/lambda, built by npm run build)."
+  description = "Folder holding <name>.zip for every function (dist/lambda, built by npm run build at the repository root)."
   type        = string
 }
 
@@ -40,13 +42,23 @@ variable "bucket_arn" {
 }
 
 variable "log_level" {
-  description = "LOG_LEVEL of the Powertools logger."
+  description = "POWERTOOLS_LOG_LEVEL of the Powertools logger (Powertools treats LOG_LEVEL as legacy)."
   type        = string
   default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)
+    error_message = "log_level must be DEBUG, INFO, WARN or ERROR."
+  }
 }
 
 variable "log_retention_days" {
   description = "Days CloudWatch keeps the functions' logs."
   type        = number
   default     = 30
+}
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary every role of the module carries (module iam); the apply role may create roles only with it."
+  type        = string
 }

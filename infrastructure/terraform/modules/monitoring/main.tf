@@ -1,10 +1,50 @@
-# Alarms on the things that break a demo — a stage erroring, an execution failing, the dashboard answering 5xx
-# or running fewer tasks than asked — sent to one SNS topic, and a CloudWatch dashboard with the same metrics.
-data "aws_region" "current" {}
+# Alarms on the things that break a demo — a stage erroring or throttled, an execution failing, timing out or
+# aborted, the dashboard answering 5xx or running fewer tasks than asked — sent to one SNS topic, and a
+# CloudWatch dashboard with the same metrics.
+data "aws_caller_identity" "current" {}
+
+# The topic's key must let CloudWatch encrypt what it publishes. The AWS-managed alias/aws/sns key cannot: its
+# policy admits only principals of this account, so every alarm notification would be dropped silently.
+data "aws_iam_policy_document" "alarm_key" {
+  statement {
+    sid       = "AccountAdministers"
+    actions   = ["kms:*"]
+    resources = ["*"] # in a key policy, "*" is this key
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid       = "CloudWatchPublishesAlarms"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_kms_key" "alarms" {
+  description             = "Encrypts the ${var.name} alarm topic; CloudWatch may use it"
+  enable_key_rotation     = true
+  deletion_window_in_days = 7
+  policy                  = data.aws_iam_policy_document.alarm_key.json
+}
 
 resource "aws_sns_topic" "alarms" {
   name              = "${var.name}-alarms"
-  kms_master_key_id = "alias/aws/sns"
+  kms_master_key_id = aws_kms_key.alarms.arn
 }
 
 resource "aws_sns_topic_subscription" "email" {
@@ -30,11 +70,33 @@ resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
   alarm_actions       = [aws_sns_topic.alarms.arn]
 }
 
-resource "aws_cloudwatch_metric_alarm" "executions_failed" {
-  alarm_name          = "${var.name}-pipeline-failed"
-  alarm_description   = "A pipeline execution failed, timed out or was aborted."
+resource "aws_cloudwatch_metric_alarm" "lambda_throttles" {
+  for_each            = var.function_names
+  alarm_name          = "${var.name}-${each.key}-throttles"
+  alarm_description   = "The ${each.key} stage was throttled (account concurrency reached; the Map's shards queue)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  dimensions          = { FunctionName = each.value }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+}
+
+# Step Functions counts the three ways an execution ends badly in three metrics: one alarm each.
+resource "aws_cloudwatch_metric_alarm" "executions_ended_badly" {
+  for_each = {
+    failed    = { metric = "ExecutionsFailed", what = "failed" }
+    timed-out = { metric = "ExecutionsTimedOut", what = "timed out" }
+    aborted   = { metric = "ExecutionsAborted", what = "was aborted" }
+  }
+  alarm_name          = "${var.name}-pipeline-${each.key}"
+  alarm_description   = "A pipeline execution ${each.value.what}."
   namespace           = "AWS/States"
-  metric_name         = "ExecutionsFailed"
+  metric_name         = each.value.metric
   dimensions          = { StateMachineArn = var.state_machine_arn }
   statistic           = "Sum"
   period              = 300
@@ -100,7 +162,7 @@ resource "aws_cloudwatch_dashboard" "overview" {
         type = "metric", x = 0, y = 0, width = 12, height = 6
         properties = {
           title  = "Lambda errors and duration (p95)"
-          region = data.aws_region.current.region
+          region = var.region
           stat   = "Sum"
           period = 300
           # concat, not flatten: flatten would also flatten each metric's own array.
@@ -114,7 +176,7 @@ resource "aws_cloudwatch_dashboard" "overview" {
         type = "metric", x = 12, y = 0, width = 12, height = 6
         properties = {
           title  = "Pipeline executions"
-          region = data.aws_region.current.region
+          region = var.region
           stat   = "Sum"
           period = 300
           metrics = [
@@ -128,7 +190,7 @@ resource "aws_cloudwatch_dashboard" "overview" {
         type = "metric", x = 0, y = 6, width = 12, height = 6
         properties = {
           title  = "Dashboard requests and errors"
-          region = data.aws_region.current.region
+          region = var.region
           stat   = "Sum"
           period = 300
           metrics = [
@@ -143,7 +205,7 @@ resource "aws_cloudwatch_dashboard" "overview" {
         type = "metric", x = 12, y = 6, width = 12, height = 6
         properties = {
           title  = "Dashboard tasks, CPU and memory"
-          region = data.aws_region.current.region
+          region = var.region
           stat   = "Average"
           period = 60
           metrics = [
@@ -155,4 +217,10 @@ resource "aws_cloudwatch_dashboard" "overview" {
       },
     ]
   })
+}
+
+# The failed-execution alarm became one of three; keep the existing alarm rather than replace it.
+moved {
+  from = aws_cloudwatch_metric_alarm.executions_failed
+  to   = aws_cloudwatch_metric_alarm.executions_ended_badly["failed"]
 }

@@ -7,3 +7,8 @@ output "dashboard_name" {
   description = "Name of the CloudWatch dashboard."
   value       = aws_cloudwatch_dashboard.overview.dashboard_name
 }
+
+output "running_tasks_alarm_count" {
+  description = "1 when the running-task alarm exists (the dashboard is meant to run), else 0."
+  value       = length(aws_cloudwatch_metric_alarm.running_tasks)
+}

@@ -1,3 +1,8 @@
+variable "region" {
+  description = "AWS region of the resources (the root's aws_region; passed in because the aws_region data source's attribute differs between provider 5 and 6)."
+  type        = string
+}
+
 variable "name" {
   description = "Prefix of every resource name (project and environment)."
   type        = string

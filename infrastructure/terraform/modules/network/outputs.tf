@@ -27,3 +27,8 @@ output "app_assign_public_ip" {
   description = "Whether tasks need a public IP to reach ECR, SSM and CloudWatch (true without a NAT gateway)."
   value       = !var.enable_nat_gateway
 }
+
+output "nat_gateway_created" {
+  description = "Whether the NAT gateway exists."
+  value       = length(aws_nat_gateway.this) > 0
+}

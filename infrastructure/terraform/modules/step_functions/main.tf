@@ -1,7 +1,28 @@
 # The pipeline's state machine. Its definition is the ASL file of @overfit/pipeline, the same one the local
 # orchestrator and the tests run; Terraform only fills in the function ARNs. (The
-# backtest Map's concurrency comes from the execution input, not from here.)
+# backtest Map's concurrency comes from the execution input, not from here.) An execution that times out, is
+# aborted or fails without a manifest is recorded by the finalize function through EventBridge.
 data "aws_caller_identity" "current" {}
+
+locals {
+  asl_file = "${path.module}/../../../../packages/pipeline/src/state-machine.asl.json"
+  asl      = jsondecode(file(local.asl_file))
+  # Every Task state, the Map's inner ones included, with the function it invokes and its TimeoutSeconds.
+  asl_states = merge(local.asl.States, merge([for state in values(local.asl.States) : try(state.ItemProcessor.States, {})]...))
+  task_timeouts = {
+    for name, state in local.asl_states : name => {
+      function = regex("^\\$\\{(\\w+)_function_arn\\}$", state.Parameters.FunctionName)[0]
+      seconds  = state.TimeoutSeconds
+    } if state.Type == "Task"
+  }
+  # A task must outlive its Lambda by this much, so the Lambda's own timeout error (Sandbox.Timedout, with its
+  # log) ends the attempt rather than a States.Timeout racing it.
+  timeout_margin_seconds = 30
+  too_short_tasks = [
+    for name, task in local.task_timeouts : "${name} (${task.seconds} s) vs ${task.function} (${var.function_timeout_seconds[task.function]} s)"
+    if task.seconds < var.function_timeout_seconds[task.function] + local.timeout_margin_seconds
+  ]
+}
 
 resource "aws_cloudwatch_log_group" "executions" {
   # The /aws/vendedlogs/ prefix keeps CloudWatch's log resource policy small.
@@ -27,8 +48,9 @@ data "aws_iam_policy_document" "assume_states" {
 }
 
 resource "aws_iam_role" "state_machine" {
-  name               = "${var.name}-pipeline"
-  assume_role_policy = data.aws_iam_policy_document.assume_states.json
+  name                 = "${var.name}-pipeline"
+  assume_role_policy   = data.aws_iam_policy_document.assume_states.json
+  permissions_boundary = var.permissions_boundary_arn
 }
 
 data "aws_iam_policy_document" "state_machine" {
@@ -67,7 +89,7 @@ resource "aws_sfn_state_machine" "pipeline" {
   type     = "STANDARD"
   role_arn = aws_iam_role.state_machine.arn
   definition = templatefile(
-    "${path.module}/../../../../packages/pipeline/src/state-machine.asl.json",
+    local.asl_file,
     { for name, arn in var.function_arns : "${name}_function_arn" => arn },
   )
 
@@ -78,4 +100,44 @@ resource "aws_sfn_state_machine" "pipeline" {
   }
 
   depends_on = [aws_iam_role_policy.state_machine]
+
+  lifecycle {
+    precondition {
+      condition     = length(local.too_short_tasks) == 0
+      error_message = "Task TimeoutSeconds in the ASL must exceed the Lambda timeout by ${local.timeout_margin_seconds} s: ${join(", ", local.too_short_tasks)}."
+    }
+  }
+}
+
+# Executions that end without running MarkRunFailed (execution timeout, abort, or a failure of MarkRunFailed
+# itself) still get a failed manifest: finalize writes one when the run has none.
+resource "aws_cloudwatch_event_rule" "execution_ended_badly" {
+  name        = "${var.name}-pipeline-ended-badly"
+  description = "Pipeline executions that failed, timed out or were aborted: finalize records them"
+  event_pattern = jsonencode({
+    source      = ["aws.states"]
+    detail-type = ["Step Functions Execution Status Change"]
+    detail = {
+      status          = ["FAILED", "TIMED_OUT", "ABORTED"]
+      stateMachineArn = [aws_sfn_state_machine.pipeline.arn]
+    }
+  })
+}
+
+resource "aws_cloudwatch_event_target" "finalize" {
+  rule = aws_cloudwatch_event_rule.execution_ended_badly.name
+  arn  = var.finalize_function_arn
+
+  retry_policy {
+    maximum_event_age_in_seconds = 3600
+    maximum_retry_attempts       = 10
+  }
+}
+
+resource "aws_lambda_permission" "events_invoke_finalize" {
+  statement_id  = "AllowPipelineEndedEvents"
+  action        = "lambda:InvokeFunction"
+  function_name = var.finalize_function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.execution_ended_badly.arn
 }

@@ -7,3 +7,4 @@ export * from './rank';
 export * from './walkForward';
 export * from './report';
 export * from './trials';
+export * from './effectiveTrials';

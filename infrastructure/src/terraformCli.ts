@@ -1,0 +1,157 @@
+// The real terraform binary, run offline: the hashicorp/aws provider comes from a filesystem mirror that ships
+// with the machine image (the public registry is unreachable from CI and from the development machines). Each
+// run works on a throw-away copy of the repository's Terraform, with its own CLI config and TF_DATA_DIR, so no
+// `.terraform` folder or state is ever left in the repository.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+
+/** The provider the configuration needs, as the mirror lays it out: <mirror>/registry.terraform.io/hashicorp/aws/<version>/<os_arch>/. */
+const PROVIDER_PATH = ['registry.terraform.io', 'hashicorp', 'aws'];
+/** Where a machine image or a user puts provider mirrors, searched in this order (a few levels deep). */
+const MIRROR_ROOTS = ['/opt', '/usr/local/share/terraform', '/usr/share/terraform', '/usr/local/lib', join(process.env.HOME ?? '/root', '.terraform.d')];
+const SEARCH_DEPTH = 3;
+
+export interface TerraformTools {
+  /** Absolute path of the terraform binary. */
+  binary: string;
+  /** The folder that holds registry.terraform.io/hashicorp/aws. */
+  mirror: string;
+}
+
+/** The terraform binary on PATH, or null. */
+export function findTerraformBinary(path = process.env.PATH ?? ''): string | null {
+  for (const dir of path.split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, 'terraform');
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not in this folder
+    }
+  }
+  return null;
+}
+
+const isMirror = (dir: string): boolean => {
+  const provider = join(dir, ...PROVIDER_PATH);
+  return existsSync(provider) && readdirSync(provider).length > 0;
+};
+
+/** A folder below `roots` (breadth first, `depth` levels) holding registry.terraform.io/hashicorp/aws, or null. */
+export function searchProviderMirror(roots: string[] = MIRROR_ROOTS, depth = SEARCH_DEPTH): string | null {
+  let level = roots.filter((root) => existsSync(root));
+  for (let d = 0; d <= depth && level.length > 0; d++) {
+    const next: string[] = [];
+    for (const dir of level) {
+      if (isMirror(dir)) return dir;
+      try {
+        for (const entry of readdirSync(dir, { withFileTypes: true })) {
+          if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules') next.push(join(dir, entry.name));
+        }
+      } catch {
+        // unreadable folder
+      }
+    }
+    level = next;
+  }
+  return null;
+}
+
+/**
+ * The mirror: OVERFIT_TF_PROVIDER_MIRROR if set, else the path found last time (cached in `cacheFile`, checked
+ * again before use), else a search of the usual roots, whose result is cached.
+ */
+export function findProviderMirror(cacheFile: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.OVERFIT_TF_PROVIDER_MIRROR) return isMirror(env.OVERFIT_TF_PROVIDER_MIRROR) ? env.OVERFIT_TF_PROVIDER_MIRROR : null;
+  if (existsSync(cacheFile)) {
+    const cached = readFileSync(cacheFile, 'utf8').trim();
+    if (cached && isMirror(cached)) return cached;
+  }
+  const found = searchProviderMirror();
+  if (found) {
+    mkdirSync(dirname(cacheFile), { recursive: true });
+    writeFileSync(cacheFile, `${found}\n`);
+  }
+  return found;
+}
+
+/** Binary and mirror, or the reason they are not usable here. */
+export function findTerraformTools(cacheFile: string): TerraformTools | { missing: string } {
+  const binary = findTerraformBinary();
+  if (!binary) return { missing: 'no terraform binary on PATH' };
+  const mirror = findProviderMirror(cacheFile);
+  if (!mirror) return { missing: `no filesystem mirror of hashicorp/aws under ${MIRROR_ROOTS.join(', ')} (set OVERFIT_TF_PROVIDER_MIRROR)` };
+  return { binary, mirror };
+}
+
+/** A CLI config that installs hashicorp/aws from the mirror only, and nothing from the network. */
+export function cliConfig(mirror: string): string {
+  return [
+    'provider_installation {',
+    '  filesystem_mirror {',
+    `    path    = ${JSON.stringify(mirror)}`,
+    '    include = ["registry.terraform.io/hashicorp/aws"]',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+export interface TerraformResult {
+  status: number;
+  output: string;
+}
+
+export interface TerraformWorkspace {
+  /** The copy's infrastructure/terraform. */
+  dir: string;
+  /** Runs `terraform <args>` in `cwd` (default: the copy's infrastructure/terraform); never throws. */
+  run(args: string[], cwd?: string): TerraformResult;
+  dispose(): void;
+}
+
+/** The pipeline's functions: a placeholder zip each, which is all plan-time filebase64sha256() reads. */
+const FUNCTIONS = ['generate', 'backtest', 'select', 'validate', 'visualize', 'finalize'];
+
+/**
+ * A temporary copy of the repository's layout as the configuration sees it: infrastructure/terraform, the ASL
+ * it templates, and dist/lambda/<function>.zip placeholders; plus a CLI config and a TF_DATA_DIR of its own.
+ */
+export function terraformWorkspace(repository: string, tools: TerraformTools): TerraformWorkspace {
+  const root = mkdtempSync(join(tmpdir(), 'overfit-terraform-'));
+  const dir = join(root, 'repo/infrastructure/terraform');
+  cpSync(join(repository, 'infrastructure/terraform'), dir, {
+    recursive: true,
+    filter: (source) => !/[\\/](\.terraform|terraform\.tfstate[^\\/]*|[^\\/]*\.tfvars)$/.test(source) || source.endsWith('.auto.tfvars'),
+  });
+  const asl = join(root, 'repo/packages/pipeline/src/state-machine.asl.json');
+  mkdirSync(dirname(asl), { recursive: true });
+  cpSync(join(repository, 'packages/pipeline/src/state-machine.asl.json'), asl);
+  const zips = join(root, 'repo/dist/lambda');
+  mkdirSync(zips, { recursive: true });
+  for (const name of FUNCTIONS) writeFileSync(join(zips, `${name}.zip`), `placeholder for ${name}\n`);
+  writeFileSync(join(root, 'terraform.rc'), cliConfig(tools.mirror));
+  const env = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: join(root, 'terraform.rc'),
+    TF_DATA_DIR: join(root, 'data'),
+    TF_IN_AUTOMATION: 'true',
+    TF_INPUT: 'false',
+    CHECKPOINT_DISABLE: '1',
+    TF_PLUGIN_CACHE_DIR: '',
+  };
+  for (const key of Object.keys(env)) if (key.startsWith('TF_VAR_')) delete env[key as keyof typeof env];
+  return {
+    dir,
+    run(args, cwd = dir) {
+      const result = spawnSync(tools.binary, [...args], { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      return { status: result.status ?? 1, output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}` };
+    },
+    dispose: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/** `terraform version` of the binary, e.g. "1.11.4". */
+export const terraformVersion = (binary: string): string =>
+  JSON.parse(execFileSync(binary, ['version', '-json'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null' } })).terraform_version;
