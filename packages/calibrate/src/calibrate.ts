@@ -4,7 +4,7 @@
 // planted markets, among the runs whose selected strategy really has an edge (trueEdge: t ≥ 3 on a fresh path 4×
 // as long), "evidence of skill" is the verdict's power.
 import { mix32, type OverfittingReport, type SelectionMetric } from '@overfit/core';
-import { generateMarket, isPlanted, type MarketKind, type MarketOptions, type RealSource } from './markets';
+import { generateMarket, isPlanted, PERIODS_PER_YEAR, type MarketKind, type MarketOptions, type RealSource } from './markets';
 import { calibrationConfig, runInMemory, selectionValue, trueEdge, type TrueEdge } from './runInMemory';
 
 export const CALIBRATION_METRICS = ['win_rate', 'sharpe'] as const satisfies readonly SelectionMetric[];
@@ -172,6 +172,8 @@ export interface CellSummary {
   skill: Rate;
   /** Per test id: share of runs where it fired, among the runs where it was defined. */
   tests: Record<string, Rate>;
+  /** Median annualised Sharpe of the selected strategy on the fresh path, over the runs the skill rate counts. */
+  freshSharpeAnnual: number | null;
   medianSeconds: number;
 }
 
@@ -230,6 +232,7 @@ export function tabulate(outcomes: readonly RunOutcome[]): Tabulation {
       trueEdge: wilson(withEdge.length, runs.length),
       skill: wilson(skillPool.filter((r) => r.level === 'evidence_of_skill').length, skillPool.length),
       tests: testRates, medianSeconds: median(runs.map((r) => r.seconds)),
+      freshSharpeAnnual: skillPool.length === 0 ? null : median(skillPool.map((r) => r.truth.sharpe * Math.sqrt(PERIODS_PER_YEAR))),
     });
   }
   return { cells, tests, testsSource: sources.size === 0 ? 'none' : sources.size > 1 ? 'mixed' : [...sources][0] };
@@ -299,11 +302,12 @@ const interval = (r: Rate): string => (r.rate === null ? '–' : `${(100 * r.rat
 export function markdownTable(tab: Tabulation): string {
   const showOther = tab.cells.some((c) => c.levels.other.count > 0);
   const levels = [...LEVELS, ...(showOther ? ['other'] : [])];
-  const header = ['market', 'select by', 'fees', 'runs', 'true edge', 'skill rate [95 % CI]', ...levels.map((l) => LEVEL_HEADERS[l]), ...tab.tests.map((t) => `${t.id} fires %`)];
+  const header = ['market', 'select by', 'fees', 'runs', 'true edge', 'fresh SR/yr', 'skill rate [95 % CI]', ...levels.map((l) => LEVEL_HEADERS[l]), ...tab.tests.map((t) => `${t.id} fires %`)];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i < 3 ? ' --- ' : ' ---: ')).join('|')}|`];
   for (const c of tab.cells) {
     const cells = [
       c.market + (c.planted ? ' (planted)' : ''), c.selectBy, `${c.feesBps} bps`, String(c.runs), `${c.trueEdge.count}/${c.runs}`,
+      c.freshSharpeAnnual === null ? '–' : c.freshSharpeAnnual.toFixed(1),
       `${interval(c.skill)}${c.planted ? ` of ${c.skill.of}` : ''}`,
       ...levels.map((l) => percent(c.levels[l])), ...tab.tests.map((t) => percent(c.tests[t.id])),
     ];

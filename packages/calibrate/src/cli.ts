@@ -199,7 +199,8 @@ async function main(): Promise<void> {
   lines.push('');
   lines.push(markdownTable(tab));
   lines.push('');
-  lines.push(`skill rate: evidence_of_skill among all runs on no-edge rows, among runs with a true edge (selected strategy's t ≥ ${TRUE_EDGE_T} on a fresh path ${FRESH_PATH_FACTOR}× as long) on planted rows. ` +
+  lines.push(`true edge: runs whose selected strategy has t ≥ ${TRUE_EDGE_T} on a fresh path ${FRESH_PATH_FACTOR}× as long (its Sharpe a year there, median: fresh SR/yr). ` +
+    'skill rate: evidence_of_skill among all runs on no-edge rows, among runs with a true edge on planted rows. ' +
     'Tests: share of runs where each fires (rejects "no edge" at 5 %).');
   for (const t of tab.tests) {
     const never = t.minPValue !== null && t.minPValue > 0.05 ? ` — its smallest p-value in ${outcomes.length} runs was ${t.minPValue.toPrecision(2)}: it cannot fire with these settings` : '';
