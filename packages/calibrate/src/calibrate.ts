@@ -238,6 +238,20 @@ export function tabulate(outcomes: readonly RunOutcome[]): Tabulation {
   return { cells, tests, testsSource: sources.size === 0 ? 'none' : sources.size > 1 ? 'mixed' : [...sources][0] };
 }
 
+/**
+ * Each test's fire rate pooled over every no-edge run at one fee level (all no-edge markets and metrics together):
+ * a tighter estimate of its size than any single row when runs per row are few.
+ */
+export function pooledSizes(outcomes: readonly RunOutcome[], tests: readonly TestInfo[], feesBps: number): Record<string, Rate> {
+  const pool = outcomes.filter((o) => !isPlanted(o.market) && o.feesBps === feesBps);
+  const rates: Record<string, Rate> = {};
+  for (const { id } of tests) {
+    const defined = pool.map((o) => o.tests.find((t) => t.id === id)).filter((t): t is VerdictTest => t !== undefined && t.fires !== null);
+    rates[id] = wilson(defined.filter((t) => t.fires).length, defined.length);
+  }
+  return rates;
+}
+
 export interface TargetCheck {
   name: string;
   ok: boolean | null;

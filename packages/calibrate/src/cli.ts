@@ -7,7 +7,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { DEFAULT_RUN_CONFIG, MAX_COST_BPS, parseSelectionMetric, type SelectionMetric } from '@overfit/core';
 import { readPriceCsv } from '@overfit/data';
 import {
-  CALIBRATION_METRICS, checkTargets, FRESH_PATH_FACTOR, markdownTable, runJob, sortCells, tabulate,
+  CALIBRATION_METRICS, checkTargets, FRESH_PATH_FACTOR, markdownTable, pooledSizes, runJob, sortCells, tabulate,
   type CalibrationSettings, type RunJob, type RunOutcome,
 } from './calibrate';
 import { DEFAULT_BARS, describeMarket, isPlanted, MARKET_KINDS, prepareRealSource, type MarketKind, type RealSource } from './markets';
@@ -189,7 +189,7 @@ async function main(): Promise<void> {
   if (tab.testsSource !== 'verdict.tests') notes.push('tests marked * are read from the report\'s sections (its verdict lists no tests)');
 
   if (o.json) {
-    console.log(JSON.stringify({ options: { ...o, data: source?.path ?? null }, markets, trueEdge: { tStat: TRUE_EDGE_T, freshPathFactor: FRESH_PATH_FACTOR }, ...tab, targets: checks, notes, wallSeconds }, null, 2));
+    console.log(JSON.stringify({ options: { ...o, data: source?.path ?? null }, markets, pooledSizes: Object.fromEntries([...new Set(outcomes.map((x) => x.feesBps))].map((f) => [f, pooledSizes(outcomes, tab.tests, f)])), trueEdge: { tStat: TRUE_EDGE_T, freshPathFactor: FRESH_PATH_FACTOR }, ...tab, targets: checks, notes, wallSeconds }, null, 2));
     return;
   }
   const lines: string[] = [];
@@ -208,6 +208,14 @@ async function main(): Promise<void> {
   }
   for (const n of notes) lines.push(`Note: ${n}`);
   lines.push('');
+  const feeLevels = [...new Set(outcomes.map((x) => x.feesBps))].sort((a, b) => a - b);
+  const pooled = Object.fromEntries(feeLevels.map((f) => [f, pooledSizes(outcomes, tab.tests, f)]));
+  for (const f of feeLevels) {
+    const rates = tab.tests.map((t) => ({ t, r: pooled[f][t.id] })).filter((x) => x.r.of > 0);
+    if (rates.length > 0) {
+      lines.push(`Size pooled over the no-edge rows at ${f} bps: ${rates.map(({ t, r }) => `${t.id} ${(100 * r.rate!).toFixed(1)} % [${(100 * r.low!).toFixed(1)}, ${(100 * r.high!).toFixed(1)}] of ${r.of}`).join('; ')}`);
+    }
+  }
   lines.push(`Targets: ${checks.map((c) => `${c.ok === null ? '–' : c.ok ? 'PASS' : 'FAIL'} ${c.name} (${c.detail})`).join('; ')}`);
   lines.push(`${o.from ? 'Tabulated in' : 'Wall time'} ${fmtTime(wallSeconds)}${outcomes.length ? `; median run ${tab.cells.length ? fmtTime(tab.cells.map((c) => c.medianSeconds).sort((a, b) => a - b)[tab.cells.length >> 1]) : '–'}` : ''}.`);
   console.log(lines.join('\n'));
