@@ -3,9 +3,9 @@
 //   1. Out of sample: the selected strategy's Sharpe on the validation bars, which it was not chosen on, is above 0
 //      at 5 % (one strategy, one test: no correction for the search is needed there). This alone bounds the false
 //      alarm rate: when the strategy has no edge, "evidence of skill" is said at most 5 % of the time.
-//   2. In sample, after the search: its training Sharpe beats luck among the trials — the deflated Sharpe ratio
-//      (≥ 0.95) or the null-market Monte Carlo test (p ≤ 0.05) — so the validation result is not a second coin
-//      flip landing the same way by chance.
+//   2. In sample, after the search: its training Sharpe beats luck among the trials — the deflation test (the
+//      chance that the best of the N correlated trials shows this Sharpe without skill, p ≤ 0.05) or the null-market
+//      Monte Carlo test (p ≤ 0.05) — so the validation result is not a second coin flip landing the same way.
 // "Overfitting likely" when it is not skill and the selection visibly fell apart out of sample: the selection metric
 // dropped by more than the threshold and by more than noise (p < 0.05), or PBO ≥ 0.5. "Inconclusive" when the
 // validation window gave the strategy too few trades to judge. The error rates of these rules are measured by
@@ -32,8 +32,8 @@ export function verdictTests(report: ReportBody): VerdictTest[] {
   const psrValidation = selected.validation?.probabilisticSharpe;
   return [
     test('validation', 'Out-of-sample Sharpe', `${who} on the ${inputs.validationBars} validation bars`, psrValidation == null ? null : 1 - psrValidation),
-    test('deflated_sharpe', 'Deflated Sharpe', `${who}'s training Sharpe, after ${inputs.strategies} trials (${report.effectiveTrials.trials.toFixed(0)} independent)`,
-      dsr === null ? null : 1 - dsr.value),
+    test('deflated_sharpe', 'Deflated Sharpe', `${who}'s training Sharpe against the best of ${inputs.strategies} correlated trials with no skill`,
+      dsr?.pValue),
     test('null_markets', 'Null markets', `the whole selection repeated on ${nulls.markets} markets with no edge`, nulls.sharpePValue),
     test('pbo', 'PBO against null markets', `the selection rule (by ${pbo?.rankedBy ?? 'its metric'}) on half/half splits`, nulls.pboPValue),
     test('reality_check', "White's Reality Check", `the best of ${snoop?.strategiesTested ?? 0} strategies against buy-and-hold`, snoop?.realityCheck.pValue),
@@ -92,9 +92,9 @@ function findings(report: ReportBody): string[] {
   out.push(rule);
   if (dsr) {
     out.push(`Deflated Sharpe ${dsr.value.toFixed(2)}: the selected strategy's training Sharpe (${(dsr.sharpe * Math.sqrt(inputs.periodsPerYear)).toFixed(2)} a year) ` +
-      `against ${dsr.expectedMaxSharpeAnnual.toFixed(2)}, the Sharpe the luckiest of ${Math.round(dsr.effectiveTrials)} independent skill-less strategies would show on ` +
-      `${dsr.observations} bars (${inputs.strategies} tried; their return correlations make them ${Math.round(dsr.effectiveTrials)} independent ones)` +
-      `${dsr.value >= DSR_CONFIDENCE ? '.' : ' — 0.95 needed.'}`);
+      `against ${dsr.expectedMaxSharpeAnnual.toFixed(2)}, what the best of ${inputs.strategies} skill-less strategies with these strategies' correlations shows on average on ` +
+      `${dsr.observations} bars (as much as ${Math.round(dsr.effectiveTrials)} independent ones would)${dsr.value >= DSR_CONFIDENCE ? '' : ' — 0.95 needed'}; ` +
+      `the best of them reaches this Sharpe by luck with p ${p(dsr.pValue)}.`);
   }
   if (nulls.markets > 0 && nulls.sharpePValue !== null) {
     out.push(`Null markets: repeating the whole selection on ${nulls.markets} markets with the same volatility and drift but no edge gave a selected strategy ` +

@@ -27,10 +27,10 @@ function body(o: {
       test: { name: 'two-proportion z-test, one-sided', statistic: 1, pValue: o.drop?.p ?? 0.5 }, minimumValidationTrades: 5,
     },
     sharpeAcrossTrials: { defined: 500, variance: 1e-4, robustVariance: 1e-4, best: null },
-    effectiveTrials: { strategies: 500, varying: 500, meanSquaredCorrelation: 0.01, trials: 90 },
+    effectiveTrials: { strategies: 500, varying: 500, draws: 2000, expectedMaxZ: 2.6, trials: 90 },
     deflatedSharpe: o.dsr === null ? null : {
       strategyId: 's0042', trials: 500, effectiveTrials: 90, sharpeVariance: 1 / 2099, expectedMaxSharpe: 0.055, expectedMaxSharpeAnnual: 5.1,
-      sharpe: 0.05, observations: 2100, skewness: 0, kurtosis: 3, value: o.dsr ?? 0.5,
+      sharpe: 0.05, observations: 2100, skewness: 0, kurtosis: 3, value: o.dsr ?? 0.5, pValue: 1 - (o.dsr ?? 0.5),
     },
     bestBySharpe: null, minimumBacktestLength: null, haircut: null,
     pbo: o.pbo === undefined ? null : {

@@ -15,7 +15,7 @@ function reportFor(ids: string[], best: Strategy, strategies: Strategy[], pbo: b
     sharpeAcrossTrials: { defined: ids.length, variance: 1e-3, robustVariance: 1e-3, best: { id: ids[1], sharpe: 0.01, sharpeAnnual: 0.94 } },
     deflatedSharpe: {
       strategyId: best.id, trials: ids.length, effectiveTrials: 12.4, sharpeVariance: 1 / 1049, expectedMaxSharpe: 0.05, expectedMaxSharpeAnnual: 4.7,
-      sharpe: 0.02, observations: 1050, skewness: 0, kurtosis: 3, value: 0.2,
+      sharpe: 0.02, observations: 1050, skewness: 0, kurtosis: 3, value: 0.2, pValue: 0.6,
     },
     verdict: { level: 'no_evidence_of_skill', headline: 'No evidence of skill: s0, the best of 20 strategies by win rate, looks like luck.', tone: 'neutral', tests: [], findings: [] },
     rankCorrelation: { metric: 'win_rate', rho: 0.1, pairs: ids.length },

@@ -6,5 +6,5 @@ export * from './bootstrap';
 export * from './rank';
 export * from './walkForward';
 export * from './report';
-export * from './trials';
+export * from './luckOfTheBest';
 export * from './effectiveTrials';
