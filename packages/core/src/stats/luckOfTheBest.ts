@@ -18,9 +18,12 @@ import { expectedMaxStandardNormal } from './sharpe';
 /**
  * The share of each strategy's variance drawn independently of the others. Correlations estimated from B = 64
  * block sums span at most 63 dimensions, so on their own they make 500 strategies look like at most 63 and
- * understate how high luck can reach; an independent share restores the rank. Chosen by calibration (see README).
+ * understate how high luck can reach; an independent share restores the rank. Measured on 100 zero-drift GBM
+ * markets at 0 bps, 500 strategies on 6,132 training bars, selected by Sharpe: the p ≤ 0.05 test rejected 9.3 % of
+ * the time with no independent share, 9.0 % with 0.1 and 8.0 % with 0.25 (±2.7 points); the README's calibration
+ * table has the size at the defaults.
  */
-export const INDEPENDENT_SHARE = 0.1;
+export const INDEPENDENT_SHARE = 0.25;
 
 export interface LuckOfTheBest {
   /** Strategies whose block sums vary (a flat series has no correlation and cannot be the best by luck). */
