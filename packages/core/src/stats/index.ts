@@ -7,4 +7,3 @@ export * from './rank';
 export * from './walkForward';
 export * from './report';
 export * from './luckOfTheBest';
-export * from './effectiveTrials';
