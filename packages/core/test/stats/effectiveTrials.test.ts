@@ -84,6 +84,38 @@ describe('effective number of independent trials', () => {
     }), { numRuns: 100 });
   });
 
+  it('clusters exactly as naive complete-linkage agglomeration cut at the threshold', () => {
+    // Naive O(n³): merge the closest pair of clusters (complete linkage: largest member distance) while it is ≤ 1 − ρ.
+    const naive = (rows: Float64Array[], threshold: number) => {
+      const z = rows.map((r) => {
+        const mean = r.reduce((a, b) => a + b, 0) / r.length;
+        const c = r.map((v) => v - mean);
+        const norm = Math.sqrt(c.reduce((a, b) => a + b * b, 0));
+        return c.map((v) => v / norm);
+      });
+      const corr = (i: number, j: number) => z[i].reduce((acc, v, k) => acc + v * z[j][k], 0);
+      let clusters = z.map((_, i) => [i]);
+      for (;;) {
+        let best = Number.POSITIVE_INFINITY, pair: [number, number] = [-1, -1];
+        for (let a = 0; a < clusters.length; a++) {
+          for (let b = a + 1; b < clusters.length; b++) {
+            const d = Math.max(...clusters[a].flatMap((i) => clusters[b].map((j) => 1 - corr(i, j))));
+            if (d < best) [best, pair] = [d, [a, b]];
+          }
+        }
+        if (pair[0] < 0 || best > 1 - threshold) return clusters.length;
+        clusters = [...clusters.filter((_, k) => k !== pair[0] && k !== pair[1]), [...clusters[pair[0]], ...clusters[pair[1]]]];
+      }
+    };
+    fc.assert(fc.property(fc.integer({ min: 1, max: 14 }), fc.integer({ min: 4, max: 12 }), fc.integer(), fc.double({ min: -0.5, max: 0.95, noNaN: true }),
+      (n, blocks, seed, threshold) => {
+        const draw = normals(seed);
+        const factors = [0, 1, 2].map(() => Float64Array.from({ length: blocks }, draw));
+        const rows = Array.from({ length: n }, (_, i) => factors[i % 3].map((v) => v + (0.3 + (i % 4) * 0.4) * draw()));
+        expect(effectiveNumberOfTrials(sums(rows), { threshold }).clusters).toBe(naive(rows, threshold));
+      }), { numRuns: 150 });
+  });
+
   it('refuses bad input', () => {
     expect(() => effectiveNumberOfTrials({ strategies: 2, blocks: 4, sum: new Float64Array(7) })).toThrow(InputError);
     expect(() => effectiveNumberOfTrials({ strategies: 1, blocks: 4, sum: Float64Array.of(1, Number.NaN, 0, 0) })).toThrow(/finite/);
