@@ -151,6 +151,11 @@ export interface OverfittingReport {
     headline: string;
     /** green only for skill that also made money and kept up with buy-and-hold on validation. */
     tone: 'good' | 'bad' | 'neutral';
+    /**
+     * p-value of "the selected strategy has no edge": Fisher's combination of the training evidence after the
+     * search and the out-of-sample test (verdict.ts); skill needs it ≤ alpha and a positive validation Sharpe.
+     */
+    pValue: number | null;
     tests: VerdictTest[];
     findings: string[];
   };
