@@ -48,7 +48,7 @@ async function fetchCommand(args: string[]): Promise<string> {
   if (values.json) return JSON.stringify({ out: values.out, exchange: values.exchange, symbol, interval: values.interval, added, missing, resumedAfter, requests, ...written.report }, null, 2);
   const what = added === 0 ? `${values.out} is up to date (last bar ${resumedAfter})`
     : `Fetched ${added} ${values.interval} bars of ${symbol} from ${values.exchange} in ${requests} requests${resumedAfter ? `, after the last bar already there (${resumedAfter})` : ''}`
-      + (missing ? `; ${missing} bars of the range are not in ${values.exchange}'s history (gaps below)` : '');
+      + (missing ? `\n${missing} bars of the range are not in ${values.exchange}'s history (the gaps below)` : '');
   return `${what}\n${formatDataReport(written.report, values.out)}`;
 }
 

@@ -56,6 +56,9 @@ export class LauncherBusyError extends Error {
   }
 }
 
+/** The pipeline's thread died before the run could report (and record) its outcome. */
+class WorkerCrashError extends Error {}
+
 interface Job extends RunProgress {
   request: RunRequest;
 }
@@ -161,11 +164,33 @@ export class InProcessLauncher implements RunLauncher {
     }
     const stage = job.stage ?? 'generate';
     this.finish(job, 'failed', `${stage}: ${message}`);
+    await this.writeFailedManifest(job, stage, message);
+  }
+
+  /** The manifest of a run that could not write its own (stopped, or its thread died): failed, with the reason. */
+  private async writeFailedManifest(job: Job, stage: StageName, message: string): Promise<void> {
+    const keys = runKeys(job.runId);
     const written = (await this.store.list(keys.root)).filter((key) => key !== keys.manifest);
     await commitRun(this.store, {
       runId: job.runId, status: 'failed', createdAt: job.startedAt, finishedAt: new Date().toISOString(), config: job.request.config,
       data: null, codeVersion: CODE_VERSION, timings: {}, artifacts: written, error: { stage, message },
     });
+  }
+
+  /**
+   * A worker thread that died without a word (out of memory, killed) left its run without a manifest: write it as
+   * failed, unless the run never got past its checks (nothing of it was written) or committed itself after all.
+   * Returns the message to report: the failure, and the manifest's own failure if it could not be written either.
+   */
+  private async recordCrash(job: Job, message: string): Promise<string> {
+    if (job.stage === null) return message;
+    try {
+      if (await this.store.exists(runKeys(job.runId).manifest)) return message;
+      await this.writeFailedManifest(job, job.stage, message);
+      return `${job.stage}: ${message}`;
+    } catch (error) {
+      return `${job.stage}: ${message} (and the run could not be marked failed: ${error instanceof Error ? error.message : String(error)})`;
+    }
   }
 
   private async drain(): Promise<void> {
@@ -182,7 +207,8 @@ export class InProcessLauncher implements RunLauncher {
         else await runLocalPipeline({ ...job.request, store: this.store, runId: job.runId, loadPrices: this.loadPrices, onProgress });
         this.finish(job, 'succeeded', null);
       } catch (error) {
-        if (!current.stopping) this.finish(job, 'failed', error instanceof Error ? error.message : String(error));
+        const message = error instanceof Error ? error.message : String(error);
+        if (!current.stopping) this.finish(job, 'failed', error instanceof WorkerCrashError ? await this.recordCrash(job, message) : message);
       }
       this.current = null;
       // Let status requests in between two runs.
@@ -204,9 +230,9 @@ export class InProcessLauncher implements RunLauncher {
         else reject(new Error(message.message));
         void thread.terminate();
       });
-      thread.on('error', reject);
+      thread.on('error', (error) => reject(new WorkerCrashError(`the run's worker thread failed: ${error.message}`)));
       // After resolve or reject this changes nothing; before, the thread died without a word.
-      thread.on('exit', (code) => reject(new Error(`the run's worker thread stopped (exit code ${code})`)));
+      thread.on('exit', (code) => reject(new WorkerCrashError(`the run's worker thread stopped (exit code ${code})`)));
     });
   }
 

@@ -5,13 +5,14 @@ import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { StoreWriteError, type ArtifactStore } from '@overfit/store';
+import { LocalStore, StoreWriteError, storeErrorReason, type ArtifactStore } from '@overfit/store';
 import { NULL_MARKET_MAX_STRATEGIES, WALK_FORWARD_MAX_STRATEGIES } from '@overfit/stage-validate';
 import { buildApp, type AppOptions } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
+import { InProcessLauncher } from '../src/runLauncher';
 import { Lru } from '../src/runReader';
 import { barCounter, DEFAULT_RUN_WORK_BUDGET, estimateRunWork, NULL_MARKET_STRATEGIES, WALK_FORWARD_STRATEGIES } from '../src/workBudget';
-import { FAILED_RUN, GOOD_RUN, makeFixture, RecordingLauncher, type Fixture } from './fixtures';
+import { FAILED_RUN, GOOD_RUN, makeFixture, quickConfig, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
 
 // The fixture runs the real pipeline once: seconds, many more on a busy machine.
 jest.setTimeout(300_000);
@@ -289,5 +290,30 @@ describe('/readyz and a store that cannot take writes (item 13)', () => {
     const reader = await appWith({ store: unwritable('EROFS'), storeWrites: false });
     expect((await reader.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     expect((await (await appWith()).inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+  });
+
+  test('a run on a full disk fails naming the stage and the file, also when its failed manifest cannot be written', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dashboard-full-'));
+    const local = new LocalStore(dir);
+    // The disk fills up when the backtest writes its results: every later write fails too, the manifest included.
+    const full: ArtifactStore = {
+      location: local.location, get: (k) => local.get(k), exists: (k) => local.exists(k), list: (p) => local.list(p), listFolders: (p) => local.listFolders(p),
+      put: async (key, body) => {
+        if (key.includes('/results/') || key.endsWith('/manifest.json')) {
+          throw new StoreWriteError(key, local.location, storeErrorReason('ENOSPC')!, Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+        }
+        return local.put(key, body);
+      },
+    };
+    const launcher = new InProcessLauncher(full);
+    const { runId } = await launcher.start({ config: quickConfig({ strategies: 20, families: ['coin_flip'] }), data: SMALL_MARKET });
+    await launcher.close();
+    const status = await launcher.status(runId);
+    expect(status?.state).toBe('failed');
+    const where = local.location.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(status?.error).toMatch(new RegExp(
+      `^backtest: cannot write runs/${runId}/results/[a-z_]+\\.(csv|bin) in the store ${where}: the disk is full \\(ENOSPC: no space left on the device\\) ` +
+      `\\(and run ${runId} could not be marked failed: cannot write runs/${runId}/manifest\\.json in the store ${where}: the disk is full`));
+    await rm(dir, { recursive: true, force: true });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -130,6 +130,38 @@ describe('InProcessLauncher at shutdown', () => {
     await launcher.close({ graceMs: 60_000, reason: 'the dashboard received SIGTERM' });
     expect((await launcher.status(runId))?.state).toBe('succeeded');
     expect((await getJson<RunManifest>(store, `runs/${runId}/manifest.json`)).status).toBe('succeeded');
+  });
+});
+
+describe('InProcessLauncher when its worker thread dies', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'launcher-crash-test-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  test('a thread that dies mid-run leaves a failed manifest, not a run folder without one', async () => {
+    // A stand-in for a pipeline thread killed part way (out of memory): it writes one artifact, reports the
+    // backtest stage, and exits without a word.
+    const script = join(dir, 'dying-worker.cjs');
+    await writeFile(script, `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const { mkdirSync, writeFileSync } = require('node:fs');
+      const { join } = require('node:path');
+      const folder = join(process.env.STORE_DIR, 'runs', workerData.runId, 'strategies');
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, 'strategies.json'), '{}');
+      parentPort.postMessage({ kind: 'progress', event: { kind: 'stage', stage: 'backtest' } });
+      setTimeout(() => process.exit(3), 50);
+    `);
+    const store = new LocalStore(join(dir, 'store'));
+    const launcher = new InProcessLauncher(store, { worker: { script, env: { STORE_DIR: join(dir, 'store') } } });
+    const { runId } = await launcher.start({ config, data: SMALL_MARKET });
+    await launcher.close();
+    expect(await launcher.status(runId)).toMatchObject({ state: 'failed', error: "backtest: the run's worker thread stopped (exit code 3)" });
+    expect(await getJson<RunManifest>(store, `runs/${runId}/manifest.json`)).toMatchObject({
+      status: 'failed', error: { stage: 'backtest', message: "the run's worker thread stopped (exit code 3)" }, artifacts: [`runs/${runId}/strategies/strategies.json`],
+    });
   });
 });
 

@@ -151,9 +151,15 @@ function price(raw: string): number {
   return value >= MIN_PRICE && value <= MAX_PRICE && isDecimal(raw) ? value : Number.NaN;
 }
 
+/**
+ * A field as shown in a message: ASCII spaces and tabs around it cut, everything else kept and made printable
+ * (String.trim would also cut a BOM or U+2028, and the message would show a value that looks fine).
+ */
+const cell = (raw: string): string => printable(raw.replace(/^[ \t]+|[ \t]+$/g, ''));
+
 /** Why `raw` is not a price, in the user's words. */
 function priceProblem(name: string, raw: string): string {
-  const shown = `"${printable(raw.trim())}"`;
+  const shown = `"${cell(raw)}"`;
   const value = Number(raw);
   if (raw.trim() !== '' && Number.isFinite(value) && !isDecimal(raw)) return `${name} must be a decimal number such as 4308.83 (got ${shown})`;
   if (value > 0 && isDecimal(raw)) return `${name} ${shown} is outside the accepted prices, ${MIN_PRICE} to ${MAX_PRICE}`;
@@ -214,12 +220,12 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
       return;
     }
     const L = layout;
-    if (count !== L.width) return fail('field_count', Math.min(count, L.width) - 1, `has ${count > MAX_FIELDS ? 'more' : count} fields, the ${L.header ? 'header' : 'first row'} has ${L.width}`);
+    if (count !== L.width) return fail('field_count', Math.min(count, L.width) - 1, `has ${count > MAX_FIELDS ? 'more' : count} field${count === 1 ? '' : 's'}, the ${L.header ? 'header' : 'first row'} has ${L.width}`);
     const rawTime = field(L.time);
     const time = parseTimestamp(rawTime);
-    if (Number.isNaN(time)) return fail('bad_time', L.time, `"${printable(rawTime.trim())}" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)`);
+    if (Number.isNaN(time)) return fail('bad_time', L.time, `"${cell(rawTime)}" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)`);
     if (time <= previous) {
-      return fail(time === previous ? 'duplicate_time' : 'out_of_order', L.time, `${printable(rawTime.trim())} is ${time === previous ? 'a duplicate of' : 'earlier than'} the previous row's timestamp (rows must be sorted, oldest first, one per time)`);
+      return fail(time === previous ? 'duplicate_time' : 'out_of_order', L.time, `${cell(rawTime)} is ${time === previous ? 'a duplicate of' : 'earlier than'} the previous row's timestamp (rows must be sorted, oldest first, one per time)`);
     }
     const close = price(field(L.close));
     const open = L.hasOhlc ? price(field(L.open)) : close;
@@ -235,7 +241,7 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
     if (L.volume >= 0) {
       const raw = field(L.volume);
       volume = raw.trim() === '' ? 0 : Number(raw);
-      if (!(volume >= 0 && volume < Number.POSITIVE_INFINITY) || !isDecimal(raw)) return fail('bad_volume', L.volume, `volume must be a decimal number ≥ 0 (got "${printable(raw.trim())}")`);
+      if (!(volume >= 0 && volume < Number.POSITIVE_INFINITY) || !isDecimal(raw)) return fail('bad_volume', L.volume, `volume must be a decimal number ≥ 0 (got "${cell(raw)}")`);
     }
     if (builder.length === maxRows) throw new InputError(`holds more than ${maxRows} bars, the most one file may have; resample it to a longer bar first`, `${path}:${line}:1`);
     previous = time;

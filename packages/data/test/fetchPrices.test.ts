@@ -191,7 +191,7 @@ describe('fetchPrices keeps only whole, ordered, on-grid bars (issue 14, item 7)
     server.fault = (n) => (n >= 2 ? { rewrite: () => [] } : undefined);
     const opts = options();
     const error = await fetchPrices(opts).catch((e) => e);
-    expect(error.message).toMatch(new RegExp(`^binance answered 6 times with no 1h bars of BTCUSDT from ${new Date(source.time[1000]).toISOString().replace('.000Z', 'Z')} to .*, \\d+ of the \\d+ bars asked for \\(its last bar is .*\\); nothing was written to .*\\. If it has no data there, end the range earlier with --to$`));
+    expect(error.message).toMatch(new RegExp(`^binance answered 6 times with no 1h bars of BTCUSDT from ${new Date(source.time[999] + HOUR).toISOString().replace('.000Z', 'Z')} to .*, \\d+ of the \\d+ bars asked for \\(its last bar is .*\\); nothing was written to .*\\. If it has no data there, end the range earlier with --to$`));
     expect(existsSync(opts.out)).toBe(false);
   });
 

@@ -83,6 +83,12 @@ describe('echoed file content is escaped and cut (item 9)', () => {
     expect(error.message).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
   });
 
+  it('a field is shown with the invisible characters that make it bad (only ASCII spaces around it are cut)', async () => {
+    const error = await failure(await file(header + row(0) + row(1, '100', ' 999.491\u2028')));
+    expect(error.message).toContain('volume must be a decimal number ≥ 0 (got "999.491\\u2028")');
+    expect((await failure(await file(header + row(0) + row(1, '\ufeff100')))).message).toContain('(got "\\ufeff100")');
+  });
+
   it('a long field is shown cut, not whole', async () => {
     const error = await failure(await file(`${header}${row(0)}${'9'.repeat(3000)}x,1,1,1,1,1\n`));
     expect(error.message).toContain(`"${'9'.repeat(80)}…" is not a timestamp`);

@@ -63,7 +63,9 @@ export function judge(metric: SelectionMetric, training: number, validation: num
   const change = relative(training, validation);
   const drop = change === null ? null : -change;
   if (drop === null) {
-    return { drop, verdict: 'inconclusive' as OriginalRuleVerdict, explanation: `${metric} is undefined on ${Number.isNaN(validation) ? 'validation' : 'training'} (no trades or no variation), so the fall cannot be measured.` };
+    const window = Number.isFinite(validation) ? 'training' : 'validation';
+    const why = Number.isNaN(window === 'validation' ? validation : training) ? 'undefined (no trades or no variation)' : 'unbounded (no losing trade)';
+    return { drop, verdict: 'inconclusive' as OriginalRuleVerdict, explanation: `${metric} is ${why} on ${window}, so the fall cannot be measured.` };
   }
   const overfit = drop > threshold;
   const moved = drop >= 0 ? `fell ${percent(drop)}` : `rose ${percent(-drop)}`;

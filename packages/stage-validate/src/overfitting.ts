@@ -4,8 +4,8 @@
 // strategy), and verdict.ts turns them into one verdict.
 //
 // What runs at scale (100,000 strategies must stay inside the run's time budget):
-// - DSR, MinBTL, haircut, Spearman read the per-strategy metric tables: linear in N; the effective number of trials
-//   reads the block sums (N × 64²).
+// - DSR, MinBTL, haircut, Spearman read the per-strategy metric tables: linear in N; luck's benchmark for the best
+//   of N correlated trials simulates 2,000 draws from the block sums' correlations (N × 64 each; 400 above 20,000).
 // - PBO reads the training window's per-block figures (N × 64 × a few numbers), never an N × T matrix, and ranks by
 //   the run's selection metric; above PBO_FULL_STRATEGIES it evaluates a seeded sample of the 12,870 splits.
 // - Reality Check / SPA bootstrap the 64 per-block sums of each strategy's excess over buy-and-hold, over at most
@@ -13,7 +13,7 @@
 //   random. The report says how many were tested.
 // - Walk-forward and the null markets re-backtest at most 1,000 strategies (the first ones).
 import {
-  buyAndHold, dataSnoopingTests, effectiveTrials, finiteOrNull, finiteVariance, OVERFITTING_REPORT_FORMAT, robustVariance,
+  buyAndHold, dataSnoopingTests, finiteOrNull, luckOfTheBest, finiteVariance, OVERFITTING_REPORT_FORMAT, robustVariance,
   SELECTION_METRIC_FIELDS, spearmanCorrelation,
   type BarWindow, type BlockMoments, type Market, type Metrics, type MetricsTable, type OverfittingReport, type RunConfig, type Strategy,
   type WindowComparison,
@@ -103,8 +103,7 @@ export function buildOverfittingReport(inputs: OverfittingInputs): OverfittingRe
   const selectedValidation = rowOf(validation, selected.id);
   const inference = sharpeInference(selected, market, windows.training, costs);
   const validationInference = sharpeInference(selected, market, windows.validation, costs);
-  const independent = effectiveTrials(moments.sum, moments.strategies, moments.blocks);
-  const trialsEffective = Number.isFinite(independent.trials) && independent.trials >= 1 ? independent.trials : n;
+  const luck = luckOfTheBest(moments.sum, moments.strategies, moments.blocks, { seed: config.seed, draws: n > 20_000 ? 400 : 2000 });
   const pbo = selectionPbo(moments, config);
 
   // Every strategy with the metric defined on both windows; validation rows matched by id, not by position.
@@ -130,10 +129,10 @@ export function buildOverfittingReport(inputs: OverfittingInputs): OverfittingRe
       defined: across.count, variance: finiteOrNull(across.variance), robustVariance: finiteOrNull(robustVariance(perBar)),
       best: best >= 0 ? { id: training.ids[best], sharpe: perBar[best], sharpeAnnual: training.columns.sharpe[best] } : null,
     },
-    effectiveTrials: { strategies: n, varying: independent.varying, meanSquaredCorrelation: finiteOrNull(independent.meanSquaredCorrelation), trials: trialsEffective },
-    deflatedSharpe: deflatedSharpe(inference, n, trialsEffective, market.periodsPerYear),
+    effectiveTrials: { strategies: n, varying: luck.strategies, draws: luck.draws, expectedMaxZ: luck.expectedMax, trials: luck.effectiveTrials },
+    deflatedSharpe: deflatedSharpe(inference, n, luck, market.periodsPerYear),
     bestBySharpe: bestStrategy ? sharpeInference(bestStrategy, market, windows.training, costs) : null,
-    minimumBacktestLength: backtestLength(inference, trialsEffective, T, market.barMs),
+    minimumBacktestLength: backtestLength(inference, luck.effectiveTrials, T, market.barMs),
     haircut: haircuts(inference, perBar, market.periodsPerYear),
     pbo,
     dataSnooping: dataSnooping(inputs),

@@ -2,9 +2,9 @@
 // (DSR, MinBTL, haircuts). Returns come from the kernel's own formula (netReturns), never from ratios of an equity
 // curve, which underflow once heavy costs drive equity towards 0.
 import {
-  deflatedSharpeRatio, expectedMaxSharpe, finiteOrNull, haircutSharpe, minimumBacktestLength, minimumTrackRecordLength,
-  netReturns, positions, probabilisticSharpeRatio, sampleMoments, YEAR_MS,
-  type BarWindow, type Costs, type Market, type OverfittingReport, type SharpeInference, type Strategy,
+  finiteOrNull, haircutSharpe, luckPValue, minimumBacktestLength, minimumTrackRecordLength, netReturns, positions,
+  probabilisticSharpeRatio, sampleMoments, YEAR_MS,
+  type BarWindow, type Costs, type LuckOfTheBest, type Market, type OverfittingReport, type SharpeInference, type Strategy,
 } from '@overfit/core';
 
 const CONFIDENCE = 0.95;
@@ -26,26 +26,27 @@ export function sharpeInference(strategy: Strategy, market: Market, window: BarW
 }
 
 /**
- * DSR of `inference` after `trials` strategies of which `effective` were independent. The variance of the trials'
- * Sharpe estimates under the null (no skill) is that of one estimate, 1/(T − 1): with it E[max SR] is what luck
- * alone gives the best of the independent trials. (The spread of the trials' own Sharpe ratios would include every
- * real difference between them — skill, and fees — and make the bar too high for any strategy.)
+ * DSR of `inference` after `trials` strategies whose luck is `luck` (the simulated best of them under "no skill",
+ * from their own return correlations): PSR against E[max SR̂] = E[max z] / √(T − 1), the Sharpe the best of these
+ * trials shows on average by luck, with the null variance 1/(T − 1) of one estimate (the spread of the trials' own
+ * Sharpe ratios would include every real difference between them — skill, and fees — and put the bar out of reach).
+ * `pValue` is the family-wise P(best of the trials ≥ this Sharpe) from the same draws: the test the verdict uses.
  */
-export function deflatedSharpe(inference: SharpeInference, trials: number, effective: number, periodsPerYear: number): OverfittingReport['deflatedSharpe'] {
+export function deflatedSharpe(inference: SharpeInference, trials: number, luck: LuckOfTheBest, periodsPerYear: number): OverfittingReport['deflatedSharpe'] {
   const { sharpe, skewness, kurtosis, observations, strategyId } = inference;
   if (sharpe === null || skewness === null || kurtosis === null) return null;
-  const independent = Math.max(1, Math.round(effective));
-  const stats = { trials: independent, sharpeVariance: 1 / (observations - 1), sharpe, observations, skewness, kurtosis };
-  let value: number;
+  const expected = luck.expectedMax / Math.sqrt(observations - 1);
+  let value: number, factor: number;
   try {
-    value = deflatedSharpeRatio(stats);
+    value = probabilisticSharpeRatio({ sharpe, benchmarkSharpe: expected, observations, skewness, kurtosis });
+    factor = 1 - skewness * sharpe + ((kurtosis - 1) / 4) * sharpe * sharpe;
   } catch {
     return null; // moments that cannot come from one series (a near-constant one): no inference
   }
-  const expected = expectedMaxSharpe(stats);
   return {
-    strategyId, trials, effectiveTrials: effective, sharpeVariance: stats.sharpeVariance, expectedMaxSharpe: expected,
+    strategyId, trials, effectiveTrials: luck.effectiveTrials, sharpeVariance: 1 / (observations - 1), expectedMaxSharpe: expected,
     expectedMaxSharpeAnnual: expected * Math.sqrt(periodsPerYear), sharpe, observations, skewness, kurtosis, value,
+    pValue: luckPValue(luck, (sharpe * Math.sqrt(observations - 1)) / Math.sqrt(factor)),
   };
 }
 

@@ -1,15 +1,18 @@
-// One verdict about the strategy the run selected: is it skilled or lucky? It rests on two pieces of evidence that
-// fail in different ways, and needs both:
-//   1. Out of sample: the selected strategy's Sharpe on the validation bars, which it was not chosen on, is above 0
-//      at 5 % (one strategy, one test: no correction for the search is needed there). This alone bounds the false
-//      alarm rate: when the strategy has no edge, "evidence of skill" is said at most 5 % of the time.
-//   2. In sample, after the search: its training Sharpe beats luck among the trials — the deflated Sharpe ratio
-//      (≥ 0.95) or the null-market Monte Carlo test (p ≤ 0.05) — so the validation result is not a second coin
-//      flip landing the same way by chance.
+// One verdict about the strategy the run selected: is it skilled or lucky? It rests on two pieces of evidence from
+// data that do not overlap, and combines them:
+//   1. In sample, after the search: its training Sharpe against luck among the trials — the deflation test (the
+//      chance that the best of the N correlated trials shows this Sharpe without skill) and the null-market Monte
+//      Carlo test (the same selection on no-edge markets), Bonferroni-combined: p_train = min(1, 2·min of the two).
+//   2. Out of sample: its Sharpe on the validation bars, which it was not chosen on (one strategy, one test: no
+//      correction for the search is needed there), p_val = 1 − PSR(SR > 0).
+// When the strategy has no edge the validation bars are independent of the selection, so p_val and p_train are
+// independent and Fisher's −2·(ln p_train + ln p_val) is χ² with 4 degrees of freedom: "evidence of skill" when its
+// p-value is ≤ 0.05 and the validation Sharpe is positive, which keeps the false alarm rate at 5 % while a strong
+// training result needs less of the short validation window than a test of each at 5 % would.
 // "Overfitting likely" when it is not skill and the selection visibly fell apart out of sample: the selection metric
 // dropped by more than the threshold and by more than noise (p < 0.05), or PBO ≥ 0.5. "Inconclusive" when the
 // validation window gave the strategy too few trades to judge. The error rates of these rules are measured by
-// `npm run calibrate` (packages/calibrate) and shown in the README.
+// `npm run calibrate` (packages/calibrate) and shown in docs/verdict.md.
 import { METRIC_LABELS, SELECTION_METRIC_FIELDS, type OverfittingReport, type VerdictLevel, type VerdictTest } from '@overfit/core';
 
 export const ALPHA = 0.05;
@@ -32,8 +35,8 @@ export function verdictTests(report: ReportBody): VerdictTest[] {
   const psrValidation = selected.validation?.probabilisticSharpe;
   return [
     test('validation', 'Out-of-sample Sharpe', `${who} on the ${inputs.validationBars} validation bars`, psrValidation == null ? null : 1 - psrValidation),
-    test('deflated_sharpe', 'Deflated Sharpe', `${who}'s training Sharpe, after ${inputs.strategies} trials (${report.effectiveTrials.trials.toFixed(0)} independent)`,
-      dsr === null ? null : 1 - dsr.value),
+    test('deflated_sharpe', 'Deflated Sharpe', `${who}'s training Sharpe against the best of ${inputs.strategies} correlated trials with no skill`,
+      dsr?.pValue),
     test('null_markets', 'Null markets', `the whole selection repeated on ${nulls.markets} markets with no edge`, nulls.sharpePValue),
     test('pbo', 'PBO against null markets', `the selection rule (by ${pbo?.rankedBy ?? 'its metric'}) on half/half splits`, nulls.pboPValue),
     test('reality_check', "White's Reality Check", `the best of ${snoop?.strategiesTested ?? 0} strategies against buy-and-hold`, snoop?.realityCheck.pValue),
@@ -42,11 +45,26 @@ export function verdictTests(report: ReportBody): VerdictTest[] {
   ];
 }
 
-function level(report: ReportBody, tests: VerdictTest[]): VerdictLevel {
+/** P(χ²₄ ≥ x) = e^(−x/2)·(1 + x/2). */
+const chiSquare4Survival = (x: number) => Math.exp(-x / 2) * (1 + x / 2);
+
+/**
+ * The verdict's own p-value of "no edge": Fisher's combination of the training evidence after the search (the
+ * smaller of the deflation and null-market p-values, doubled) and the out-of-sample test; null without both.
+ */
+export function skillPValue(tests: VerdictTest[]): number | null {
+  const p = (id: VerdictTest['id']) => tests.find((t) => t.id === id)?.pValue ?? null;
+  const training = [p('deflated_sharpe'), p('null_markets')].filter((v): v is number => v !== null);
+  const validation = p('validation');
+  if (training.length === 0 || validation === null) return null;
+  const pTraining = Math.min(1, training.length * Math.min(...training));
+  return chiSquare4Survival(-2 * (Math.log(Math.max(pTraining, Number.MIN_VALUE)) + Math.log(Math.max(validation, Number.MIN_VALUE))));
+}
+
+function level(report: ReportBody, tests: VerdictTest[], skillP: number | null): VerdictLevel {
   const { selected, selectionDrop: drop, pbo } = report;
-  const fired = (id: VerdictTest['id']) => tests.find((t) => t.id === id)?.fires === true;
   if (selected.comparison.validation.trades < drop.minimumValidationTrades || selected.validation?.sharpe == null) return 'inconclusive';
-  if (fired('validation') && (fired('deflated_sharpe') || fired('null_markets'))) return 'evidence_of_skill';
+  if (skillP !== null && skillP <= ALPHA && selected.validation.sharpe > 0) return 'evidence_of_skill';
   const fell = drop.exceedsThreshold === true && drop.test !== null && drop.test.pValue < ALPHA;
   if (fell || (pbo !== null && pbo.pbo >= 0.5)) return 'overfit_likely';
   return 'no_evidence_of_skill';
@@ -65,7 +83,7 @@ function headline(report: ReportBody, verdict: VerdictLevel, tests: VerdictTest[
   const trails = v.totalReturn < 0 || v.totalReturn < v.buyAndHoldReturn;
   switch (verdict) {
     case 'evidence_of_skill': {
-      const pv = tests.find((t) => t.id === 'validation')!.pValue!;
+      const pv = skillPValue(tests)!;
       return `Evidence of skill: ${who} kept an edge out of sample that luck rarely gives (p ${p(pv)})` +
         (trails ? `, but ${money(report)} — an edge over cash, not over holding.` : `; ${money(report)}.`);
     }
@@ -92,9 +110,9 @@ function findings(report: ReportBody): string[] {
   out.push(rule);
   if (dsr) {
     out.push(`Deflated Sharpe ${dsr.value.toFixed(2)}: the selected strategy's training Sharpe (${(dsr.sharpe * Math.sqrt(inputs.periodsPerYear)).toFixed(2)} a year) ` +
-      `against ${dsr.expectedMaxSharpeAnnual.toFixed(2)}, the Sharpe the luckiest of ${Math.round(dsr.effectiveTrials)} independent skill-less strategies would show on ` +
-      `${dsr.observations} bars (${inputs.strategies} tried; their return correlations make them ${Math.round(dsr.effectiveTrials)} independent ones)` +
-      `${dsr.value >= DSR_CONFIDENCE ? '.' : ' — 0.95 needed.'}`);
+      `against ${dsr.expectedMaxSharpeAnnual.toFixed(2)}, what the best of ${inputs.strategies} skill-less strategies with these strategies' correlations shows on average on ` +
+      `${dsr.observations} bars (as much as ${Math.round(dsr.effectiveTrials)} independent ones would)${dsr.value >= DSR_CONFIDENCE ? '' : ' — 0.95 needed'}; ` +
+      `the best of them reaches this Sharpe by luck with p ${p(dsr.pValue)}.`);
   }
   if (nulls.markets > 0 && nulls.sharpePValue !== null) {
     out.push(`Null markets: repeating the whole selection on ${nulls.markets} markets with the same volatility and drift but no edge gave a selected strategy ` +
@@ -125,9 +143,10 @@ function findings(report: ReportBody): string[] {
 
 export function verdictOf(report: ReportBody): OverfittingReport['verdict'] {
   const tests = verdictTests(report);
-  const verdict = level(report, tests);
+  const skillP = skillPValue(tests);
+  const verdict = level(report, tests, skillP);
   const v = report.selected.comparison.validation;
   const tone = verdict === 'evidence_of_skill' && v.totalReturn > 0 && v.totalReturn >= v.buyAndHoldReturn ? 'good'
     : verdict === 'overfit_likely' || v.totalReturn < 0 ? 'bad' : 'neutral';
-  return { level: verdict, headline: headline(report, verdict, tests), tone, tests, findings: findings(report) };
+  return { level: verdict, headline: headline(report, verdict, tests), tone, pValue: skillP, tests, findings: findings(report) };
 }

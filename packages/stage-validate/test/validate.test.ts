@@ -174,3 +174,8 @@ describe('the selection, as the select stage makes it', () => {
     expect(selectedRow(table, config, 0)).toBe(-1);
   });
 });
+
+it('says a metric without bound is unbounded, not "no trades" (profit factor of a strategy with no losing trade)', () => {
+  expect(judge('profit_factor', 2, Number.POSITIVE_INFINITY, 0.15).explanation).toBe('profit_factor is unbounded (no losing trade) on validation, so the fall cannot be measured.');
+  expect(judge('win_rate', 0.6, Number.NaN, 0.15).explanation).toMatch(/^win_rate is undefined \(no trades or no variation\) on validation/);
+});

@@ -8,7 +8,7 @@ type Body = Omit<OverfittingReport, 'verdict'>;
 
 /** A report body with only what the verdict reads: validation PSR, DSR, null-market p, drop, PBO, money. */
 function body(o: {
-  validationPsr?: number | null; dsr?: number | null; nullP?: number | null; validationTrades?: number;
+  validationPsr?: number | null; validationSharpe?: number; dsr?: number | null; nullP?: number | null; validationTrades?: number;
   drop?: { drop: number; p: number }; pbo?: number; validationReturn?: number; buyAndHold?: number;
 }): Body {
   const window = (totalReturn: number, buyAndHoldReturn: number, trades: number) => ({ bars: 900, trades, totalReturn, sharpeAnnual: 1, buyAndHoldReturn, buyAndHoldSharpeAnnual: 1 });
@@ -18,7 +18,7 @@ function body(o: {
     selected: {
       strategyId: 's0042',
       training: { strategyId: 's0042', observations: 2100, sharpe: 0.05, sharpeAnnual: 4.7, skewness: 0, kurtosis: 3, probabilisticSharpe: 0.99, minimumTrackRecordBars: 10 },
-      validation: o.validationPsr === null ? null : { strategyId: 's0042', observations: 900, sharpe: 0.03, sharpeAnnual: 2.8, skewness: 0, kurtosis: 3, probabilisticSharpe: o.validationPsr ?? 0.5, minimumTrackRecordBars: 10 },
+      validation: o.validationPsr === null ? null : { strategyId: 's0042', observations: 900, sharpe: o.validationSharpe ?? 0.03, sharpeAnnual: 2.8, skewness: 0, kurtosis: 3, probabilisticSharpe: o.validationPsr ?? 0.5, minimumTrackRecordBars: 10 },
       comparison: { training: window(0.5, 0.1, 40), validation: window(o.validationReturn ?? 0.2, o.buyAndHold ?? 0.1, o.validationTrades ?? 20) },
     },
     selectionDrop: {
@@ -27,10 +27,10 @@ function body(o: {
       test: { name: 'two-proportion z-test, one-sided', statistic: 1, pValue: o.drop?.p ?? 0.5 }, minimumValidationTrades: 5,
     },
     sharpeAcrossTrials: { defined: 500, variance: 1e-4, robustVariance: 1e-4, best: null },
-    effectiveTrials: { strategies: 500, varying: 500, meanSquaredCorrelation: 0.01, trials: 90 },
+    effectiveTrials: { strategies: 500, varying: 500, draws: 2000, expectedMaxZ: 2.6, trials: 90 },
     deflatedSharpe: o.dsr === null ? null : {
       strategyId: 's0042', trials: 500, effectiveTrials: 90, sharpeVariance: 1 / 2099, expectedMaxSharpe: 0.055, expectedMaxSharpeAnnual: 5.1,
-      sharpe: 0.05, observations: 2100, skewness: 0, kurtosis: 3, value: o.dsr ?? 0.5,
+      sharpe: 0.05, observations: 2100, skewness: 0, kurtosis: 3, value: o.dsr ?? 0.5, pValue: 1 - (o.dsr ?? 0.5),
     },
     bestBySharpe: null, minimumBacktestLength: null, haircut: null,
     pbo: o.pbo === undefined ? null : {
@@ -48,11 +48,24 @@ function body(o: {
 }
 
 describe('the verdict', () => {
-  it('says skill only when the strategy held out of sample AND its training result survives the search', () => {
-    expect(verdictOf(body({ validationPsr: 0.99, dsr: 0.97 })).level).toBe('evidence_of_skill');
+  it('combines training and validation evidence by Fisher: p = P(χ²₄ ≥ −2·(ln p_train + ln p_val))', () => {
+    // p_train = 2 · min(DSR test 0.03, null markets 0.5) = 0.06, p_val = 0.01: χ² = 14.837, p = 0.0050511.
+    const v = verdictOf(body({ validationPsr: 0.99, dsr: 0.97 }));
+    expect(v.pValue).toBeCloseTo(0.0050511485, 9);
+    expect(v.level).toBe('evidence_of_skill');
     expect(verdictOf(body({ validationPsr: 0.99, dsr: 0.5, nullP: 0.05 })).level).toBe('evidence_of_skill');
-    expect(verdictOf(body({ validationPsr: 0.99, dsr: 0.5, nullP: 0.1 })).level).toBe('no_evidence_of_skill');
-    expect(verdictOf(body({ validationPsr: 0.9, dsr: 0.99, nullP: 0.05 })).level).toBe('no_evidence_of_skill');
+    // Modest on both sides (0.2 and 0.2): p = 0.169, luck fits.
+    const modest = verdictOf(body({ validationPsr: 0.8, dsr: 0.9, nullP: 0.5 }));
+    expect(modest.pValue).toBeCloseTo(0.168755033, 8);
+    expect(modest.level).toBe('no_evidence_of_skill');
+    // One strong out-of-sample result carries it even when training says nothing (p_val 0.001: p = 0.0079).
+    expect(verdictOf(body({ validationPsr: 0.999, dsr: 0.5, nullP: 1 })).pValue).toBeCloseTo(0.0079077553, 9);
+  });
+
+  it('never calls a strategy that lost out of sample skilled, however strong its training result', () => {
+    const v = verdictOf(body({ validationPsr: 0.3, validationSharpe: -0.01, dsr: 0.99999, nullP: 0.05 }));
+    expect(v.pValue).toBeLessThan(0.05);
+    expect(v.level).not.toBe('evidence_of_skill');
   });
 
   it('is inconclusive when validation gave the strategy too few trades, whatever the rest says', () => {

@@ -15,9 +15,9 @@ function reportFor(ids: string[], best: Strategy, strategies: Strategy[], pbo: b
     sharpeAcrossTrials: { defined: ids.length, variance: 1e-3, robustVariance: 1e-3, best: { id: ids[1], sharpe: 0.01, sharpeAnnual: 0.94 } },
     deflatedSharpe: {
       strategyId: best.id, trials: ids.length, effectiveTrials: 12.4, sharpeVariance: 1 / 1049, expectedMaxSharpe: 0.05, expectedMaxSharpeAnnual: 4.7,
-      sharpe: 0.02, observations: 1050, skewness: 0, kurtosis: 3, value: 0.2,
+      sharpe: 0.02, observations: 1050, skewness: 0, kurtosis: 3, value: 0.2, pValue: 0.6,
     },
-    verdict: { level: 'no_evidence_of_skill', headline: 'No evidence of skill: s0, the best of 20 strategies by win rate, looks like luck.', tone: 'neutral', tests: [], findings: [] },
+    verdict: { level: 'no_evidence_of_skill', headline: 'No evidence of skill: s0, the best of 20 strategies by win rate, looks like luck.', tone: 'neutral', pValue: 0.4, tests: [], findings: [] },
     rankCorrelation: { metric: 'win_rate', rho: 0.1, pairs: ids.length },
     pbo: pbo ? { source: 'training block moments', blocks: 64, blockBars: 16, partitions: 16, barsPerPartition: 64, rankedBy: 'win rate', minimumTradesPerHalf: 5, combinations: 3, allCombinations: 3,
       pbo: 2 / 3, probabilityOfLoss: 0.5, degradation: { slope: -0.5, intercept: 0, r2: 0.1 }, logits: [-1, -0.2, 0.7] } : null,

@@ -71,12 +71,26 @@ export function assertValidKey(key: string): void {
   if (!valid) throw new Error(`invalid artifact key "${key}"`);
 }
 
+// JSON has no Infinity: JSON.stringify writes null, which reads as "undefined" — a profit factor with no losing trade
+// would show as "—". Documents write ±Infinity as the strings "Infinity" and "-Infinity" and read them back as
+// numbers (NaN, a metric that is undefined, stays null).
+const INFINITIES: Record<string, number> = { Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY };
+
+export function parseJsonDocument<T>(text: string): T {
+  return JSON.parse(text, (_key, value) => (typeof value === 'string' && value in INFINITIES ? INFINITIES[value] : value)) as T;
+}
+
+export function formatJsonDocument(value: unknown): string {
+  const replacer = (_key: string, v: unknown) => (v === Number.POSITIVE_INFINITY ? 'Infinity' : v === Number.NEGATIVE_INFINITY ? '-Infinity' : v);
+  return `${JSON.stringify(value, replacer, 2)}\n`;
+}
+
 export async function getJson<T>(store: ArtifactStore, key: string): Promise<T> {
-  return JSON.parse((await store.get(key)).toString('utf8')) as T;
+  return parseJsonDocument<T>((await store.get(key)).toString('utf8'));
 }
 
 export async function putJson(store: ArtifactStore, key: string, value: unknown): Promise<void> {
-  await store.put(key, `${JSON.stringify(value, null, 2)}\n`, 'application/json');
+  await store.put(key, formatJsonDocument(value), 'application/json');
 }
 
 export function contentTypeOf(key: string): string {

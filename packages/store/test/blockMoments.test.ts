@@ -54,3 +54,12 @@ it.each([1, 5, 1 << 20])('streams block_moments.bin in chunks of %i values with 
   expect(Buffer.concat(chunks).equals(formatBlockMoments(moments))).toBe(true);
   expect(parseBlockMoments(Buffer.concat(chunks))).toEqual(moments);
 });
+
+describe('JSON documents', () => {
+  it('keep ±Infinity (a profit factor with no losing trade) and write NaN as null', async () => {
+    const { formatJsonDocument, parseJsonDocument } = await import('../src');
+    const text = formatJsonDocument({ profitFactor: Number.POSITIVE_INFINITY, floor: Number.NEGATIVE_INFINITY, sharpe: Number.NaN, id: 's1' });
+    expect(text).toBe('{\n  "profitFactor": "Infinity",\n  "floor": "-Infinity",\n  "sharpe": null,\n  "id": "s1"\n}\n');
+    expect(parseJsonDocument(text)).toEqual({ profitFactor: Number.POSITIVE_INFINITY, floor: Number.NEGATIVE_INFINITY, sharpe: null, id: 's1' });
+  });
+});

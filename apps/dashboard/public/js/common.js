@@ -50,6 +50,8 @@ export const isPercentMetric = (metric) => PERCENT.has(metric);
 
 /** A metric as people read it: percentages for rates and returns, two decimals otherwise, "—" when undefined. */
 export function formatMetric(metric, value) {
+  if (value === 'Infinity' || value === Number.POSITIVE_INFINITY) return '∞'; // documents write ±∞ as strings
+  if (value === '-Infinity' || value === Number.NEGATIVE_INFINITY) return '−∞';
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
   if (metric === 'trades') return String(Math.round(value));
   if (PERCENT.has(metric)) return `${(value * 100).toFixed(1)} %`;

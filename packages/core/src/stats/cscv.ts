@@ -146,6 +146,7 @@ function partitionSums(strategies: number, blocks: number, partitions: number, f
   });
 }
 
+/** Partitions must be whole runs of blocks, and each half must hold at least 2 bars. */
 function checkBlocks(blocks: number, blockBars: number, partitions: number, field: string): void {
   if (blocks % partitions !== 0) throw new InputError(`must divide the ${blocks} blocks of the ${field} (got ${partitions})`, 'partitions');
   if ((blocks / partitions) * blockBars * (partitions / 2) < 2) throw new InputError(`${blocks} blocks of ${blockBars} bars are too few for ${partitions} partitions`, field);
@@ -374,6 +375,7 @@ export function leastSquares(x: ArrayLike<number>, y: ArrayLike<number>): { slop
 
 const isMoments = (input: unknown): input is BlockMoments =>
   typeof input === 'object' && input !== null && 'sumSquares' in input && 'blocks' in input;
+/** BlockScores carry their own score function; BlockMoments and return series do not. */
 const isScores = (input: unknown): input is BlockScores =>
   typeof input === 'object' && input !== null && 'score' in input && typeof (input as BlockScores).score === 'function';
 

@@ -6,5 +6,4 @@ export * from './bootstrap';
 export * from './rank';
 export * from './walkForward';
 export * from './report';
-export * from './trials';
-export * from './effectiveTrials';
+export * from './luckOfTheBest';

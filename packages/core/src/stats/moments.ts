@@ -54,13 +54,6 @@ export function sampleMoments(returns: ArrayLike<number>): SampleMoments {
   };
 }
 
-/** Sharpe per bar from n, Σr and Σr²; NaN for a series without variation (e.g. a strategy that never trades). */
-export function sharpeFromSums(n: number, sum: number, sumSquares: number): number {
-  const mean = sum / n;
-  const variance = (sumSquares - sum * mean) / (n - 1);
-  return variance > 0 ? mean / Math.sqrt(variance) : Number.NaN;
-}
-
 /** Sample variance (n − 1) of the finite values; NaN with fewer than two. */
 export function finiteVariance(values: ArrayLike<number>): { variance: number; count: number } {
   let n = 0, sum = 0, sumSquares = 0;

@@ -87,16 +87,20 @@ export interface OverfittingReport {
     defined: number; variance: number | null; robustVariance: number | null;
     best: { id: string; sharpe: number; sharpeAnnual: number } | null;
   };
-  /** The number of independent trials the strategies' return correlations imply (stats/trials.ts). */
-  effectiveTrials: { strategies: number; varying: number; meanSquaredCorrelation: number | null; trials: number };
   /**
-   * DSR of the selected strategy's training Sharpe: PSR against E[max SR] of `effectiveTrials` unskilled trials,
+   * Luck of the best of the N trials given their return correlations (stats/luckOfTheBest.ts): E[max z] of
+   * simulated correlated null trials, and the number of independent trials with the same expectation.
+   */
+  effectiveTrials: { strategies: number; varying: number; draws: number; expectedMaxZ: number; trials: number };
+  /**
+   * DSR of the selected strategy's training Sharpe: PSR against E[max SR] of the N correlated unskilled trials,
    * whose Sharpe estimates vary by the null variance 1/(T − 1) (the estimate's own sampling variance when the true
-   * Sharpe is 0; the spread across trials includes skill and fee differences and would hide any skill).
+   * Sharpe is 0; the spread across trials includes skill and fee differences and would hide any skill). `pValue`:
+   * P(the best of the N trials shows this Sharpe by luck), the family-wise test the verdict reads.
    */
   deflatedSharpe: {
     strategyId: string; trials: number; effectiveTrials: number; sharpeVariance: number; expectedMaxSharpe: number;
-    expectedMaxSharpeAnnual: number; sharpe: number; observations: number; skewness: number; kurtosis: number; value: number;
+    expectedMaxSharpeAnnual: number; sharpe: number; observations: number; skewness: number; kurtosis: number; value: number; pValue: number;
   } | null;
   /** The best strategy by training Sharpe, tested alone (labelled: the run may select by another metric). */
   bestBySharpe: SharpeInference | null;
@@ -147,6 +151,11 @@ export interface OverfittingReport {
     headline: string;
     /** green only for skill that also made money and kept up with buy-and-hold on validation. */
     tone: 'good' | 'bad' | 'neutral';
+    /**
+     * p-value of "the selected strategy has no edge": Fisher's combination of the training evidence after the
+     * search and the out-of-sample test (verdict.ts); skill needs it ≤ alpha and a positive validation Sharpe.
+     */
+    pValue: number | null;
     tests: VerdictTest[];
     findings: string[];
   };
