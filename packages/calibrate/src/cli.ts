@@ -14,7 +14,7 @@ import { DEFAULT_BARS, describeMarket, isPlanted, MARKET_KINDS, prepareRealSourc
 import { TRUE_EDGE_T } from './runInMemory';
 
 const USAGE = `Usage: npm run calibrate -- [options]
-  --runs N             runs per market × metric × fees (default 100)
+  --runs N             runs per market × metric × fees (default 60: ~50 min on 2 idle cores)
   --seed S             master seed; every run's seeds derive from it (default 1)
   --markets a,b        ${MARKET_KINDS.join(', ')} (default: all; the bootstraps need the real history)
   --metrics a,b        selection metrics (default ${CALIBRATION_METRICS.join(',')})
@@ -36,7 +36,7 @@ interface Options {
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
-    runs: 100, seed: 1, markets: [...MARKET_KINDS], metrics: [...CALIBRATION_METRICS], fees: [10, 0], bars: DEFAULT_BARS,
+    runs: 60, seed: 1, markets: [...MARKET_KINDS], metrics: [...CALIBRATION_METRICS], fees: [10, 0], bars: DEFAULT_BARS,
     strategies: DEFAULT_RUN_CONFIG.strategies, minTrades: DEFAULT_RUN_CONFIG.minTrades, nullMarkets: DEFAULT_RUN_CONFIG.nullMarkets,
     data: resolve(process.cwd(), '../shared/data/btc_usd_1h.csv'), workers: Math.min(2, availableParallelism()), out: null, from: null, json: false,
   };
