@@ -51,10 +51,11 @@ describe('overfit run', () => {
     expect(stdout).toMatch(/SYNTHETIC: no real data/);
     expect(stdout).toMatch(/^Verdict: (EVIDENCE OF SKILL|NO EVIDENCE OF SKILL|OVERFITTING LIKELY|INCONCLUSIVE)$/m);
     expect(stdout).toMatch(/^The original rule: win_rate /m);
-    expect(stdout).toMatch(/PBO \(CSCV\) +\d\.\d\d/);
-    expect(stdout).toMatch(/Deflated Sharpe +\d\.\d\d/);
-    expect(stdout).toMatch(/SPA p-value +\d\.\d{3}/);
-    expect(stdout).toMatch(/Null-market pct\. +\d+ %/);
+    // Each test of "it is luck" with its p-value and what it is about.
+    expect(stdout).toMatch(/^ {2}Out-of-sample Sharpe +p (\d\.\d{3}|< 0\.001) +(rejects luck|luck fits) +the selected strategy \(s\d+\)/m);
+    expect(stdout).toMatch(/^ {2}Deflated Sharpe +p (\d\.\d{3}|< 0\.001)/m);
+    expect(stdout).toMatch(/^ {2}Hansen's SPA +p \d\.\d{3}/m);
+    expect(stdout).toMatch(/^ {2}Null markets +p (0\.500|1\.000) +luck fits +the whole selection repeated on 1 market with no edge/m);
     const { runId } = JSON.parse(await readFile(join(cwd, '.overfit/latest.json'), 'utf8'));
     const manifest = JSON.parse(await readFile(join(cwd, '.overfit/runs', runId, 'manifest.json'), 'utf8'));
     expect(manifest.data.synthetic).toBe(true);
