@@ -46,9 +46,9 @@ export function progressBar(label: string): { update(done: number, total: number
 
 /** The run's one verdict and the tests behind it, for --json. */
 export function overfittingHeadline(report: OverfittingReport) {
-  const { level, headline, tone, tests } = report.verdict;
+  const { level, headline, tone, pValue, tests } = report.verdict;
   return {
-    level, headline, tone,
+    level, headline, tone, pValue,
     tests: tests.map(({ id, pValue, fires }) => ({ id, pValue, fires })),
     pbo: report.pbo?.pbo ?? null,
     deflatedSharpe: report.deflatedSharpe?.value ?? null,

@@ -33,11 +33,14 @@ describe('overfit run', () => {
     expect(code).toBe(0);
     const summary = JSON.parse(stdout);
     expect(summary).toMatchObject({ strategies: 40, selectBy: 'win_rate', data: { synthetic: false, rows: 3000 } });
-    expect(['overfit', 'held_up', 'inconclusive']).toContain(summary.verdict);
+    expect(['evidence_of_skill', 'no_evidence_of_skill', 'overfit_likely', 'inconclusive']).toContain(summary.verdict.level);
+    expect(summary.verdict.headline).toMatch(/for buy-and-hold\.$/);
+    expect(['overfit', 'held_up', 'inconclusive']).toContain(summary.originalRule.verdict);
     expect(Object.keys(summary.training)).toEqual(expect.arrayContaining(['winRate', 'sharpe', 'maxDrawdown', 'profitFactor']));
     for (const artifact of summary.artifacts) expect(existsSync(artifact)).toBe(true);
     expect(summary.artifacts).toHaveLength(14);
-    expect(Object.keys(summary.overfitting)).toEqual(['level', 'pbo', 'deflatedSharpe', 'spaPValue', 'nullMarketPercentile', 'nullMarkets']);
+    expect(Object.keys(summary.verdict)).toEqual(['level', 'headline', 'tone', 'pValue', 'tests', 'pbo', 'deflatedSharpe', 'effectiveTrials', 'nullMarkets']);
+    expect(summary.verdict.tests.map((t: { id: string }) => t.id)).toEqual(['validation', 'deflated_sharpe', 'null_markets', 'pbo', 'reality_check', 'spa', 'walk_forward']);
     expect(JSON.parse(await readFile(join(root, 'store-json/latest.json'), 'utf8'))).toEqual({ runId: summary.runId });
   }, 300_000); // a whole run in a child process
 
@@ -46,11 +49,13 @@ describe('overfit run', () => {
     const { code, stdout } = overfit(['run', '--strategies', '30', '--null-markets', '1'], cwd);
     expect(code).toBe(0);
     expect(stdout).toMatch(/SYNTHETIC: no real data/);
-    expect(stdout).toMatch(/Verdict: (OVERFIT|HELD UP|INCONCLUSIVE)/);
-    expect(stdout).toMatch(/PBO \(CSCV\) +\d\.\d\d/);
-    expect(stdout).toMatch(/Deflated Sharpe +\d\.\d\d/);
-    expect(stdout).toMatch(/SPA p-value +\d\.\d{3}/);
-    expect(stdout).toMatch(/Null-market pct\. +\d+ %/);
+    expect(stdout).toMatch(/^Verdict: (EVIDENCE OF SKILL|NO EVIDENCE OF SKILL|OVERFITTING LIKELY|INCONCLUSIVE)$/m);
+    expect(stdout).toMatch(/^The original rule: win_rate /m);
+    // Each test of "it is luck" with its p-value and what it is about.
+    expect(stdout).toMatch(/^ {2}Out-of-sample Sharpe +p (\d\.\d{3}|< 0\.001) +(rejects luck|luck fits) +the selected strategy \(s\d+\)/m);
+    expect(stdout).toMatch(/^ {2}Deflated Sharpe +p (\d\.\d{3}|< 0\.001)/m);
+    expect(stdout).toMatch(/^ {2}Hansen's SPA +p \d\.\d{3}/m);
+    expect(stdout).toMatch(/^ {2}Null markets +p (0\.500|1\.000) +luck fits +the whole selection repeated on 1 market with no edge/m);
     const { runId } = JSON.parse(await readFile(join(cwd, '.overfit/latest.json'), 'utf8'));
     const manifest = JSON.parse(await readFile(join(cwd, '.overfit/runs', runId, 'manifest.json'), 'utf8'));
     expect(manifest.data.synthetic).toBe(true);

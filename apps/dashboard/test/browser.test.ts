@@ -116,8 +116,8 @@ describeInBrowser('the dashboard in chromium', () => {
     await section.waitFor();
     const text = await section.textContent();
     expect(text).toContain(`PBO: probability of backtest overfitting${(report.pbo.pbo * 100).toFixed(1)} %`);
-    expect(text).toContain(`Deflated Sharpe ratio${(report.deflatedSharpe.value * 100).toFixed(1)} %`);
-    expect(text).toContain(report.verdict.summary);
+    expect(text).toContain(`Deflated Sharpe ratio of the selected strategy${(report.deflatedSharpe.value * 100).toFixed(1)} %`);
+    expect(text).toContain(report.verdict.findings[0]); // the original rule, with its test
     await section.screenshot({ path: join(SCREENSHOTS, 'report.png') });
   }, 300_000);
 
@@ -156,7 +156,7 @@ describeInBrowser('the dashboard in chromium', () => {
     await page.getByTestId('progress').waitFor();
     const link = page.getByTestId('run-link');
     await link.waitFor({ timeout: 240_000 });
-    expect(await page.locator('#result [data-testid="verdict"] .label').textContent()).toMatch(/^(Overfit|Held up|Inconclusive)$/);
+    expect(await page.locator('#result [data-testid="verdict"] .label').textContent()).toMatch(/^(Evidence of skill|No evidence of skill|Overfitting likely|Inconclusive)$/);
     expect(await page.getByTestId('progress-text').textContent()).toBe('');
     await page.screenshot({ path: join(SCREENSHOTS, 'try-it.png'), fullPage: true });
 

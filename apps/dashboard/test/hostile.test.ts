@@ -237,7 +237,7 @@ describe('damaged runs and ids (item 5)', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json().runs.find((r: { runId: string }) => r.runId === ODD)).toEqual({
       runId: ODD, status: 'failed', createdAt: '2026-01-06T00:00:00.000Z', finishedAt: null, strategies: null, selectBy: null, dataSource: null,
-      synthetic: null, verdict: null, drop: null, bestId: null, error: 'unknown stage: no message',
+      synthetic: null, verdict: null, headline: null, tone: null, drop: null, bestId: null, error: 'unknown stage: no message',
     });
   });
 

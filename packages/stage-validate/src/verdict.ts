@@ -37,7 +37,7 @@ export function verdictTests(report: ReportBody): VerdictTest[] {
     test('validation', 'Out-of-sample Sharpe', `${who} on the ${inputs.validationBars} validation bars`, psrValidation == null ? null : 1 - psrValidation),
     test('deflated_sharpe', 'Deflated Sharpe', `${who}'s training Sharpe against the best of ${inputs.strategies} correlated trials with no skill`,
       dsr?.pValue),
-    test('null_markets', 'Null markets', `the whole selection repeated on ${nulls.markets} markets with no edge`, nulls.sharpePValue),
+    test('null_markets', 'Null markets', `the whole selection repeated on ${nulls.markets} market${nulls.markets === 1 ? '' : 's'} with no edge`, nulls.sharpePValue),
     test('pbo', 'PBO against null markets', `the selection rule (by ${pbo?.rankedBy ?? 'its metric'}) on half/half splits`, nulls.pboPValue),
     test('reality_check', "White's Reality Check", `the best of ${snoop?.strategiesTested ?? 0} strategies against buy-and-hold`, snoop?.realityCheck.pValue),
     test('spa', "Hansen's SPA", `the best of ${snoop?.strategiesTested ?? 0} strategies against buy-and-hold`, snoop?.spa.consistent),

@@ -1,5 +1,5 @@
 // Runs: the history, and two runs side by side.
-import { api, badge, clear, errorBox, formatChange, formatDate, formatMetric, h, markNavigation, METRIC_LABELS, query, VERDICT_LABELS } from './common.js';
+import { api, badge, clear, errorBox, formatChange, formatDate, formatMetric, h, markNavigation, METRIC_LABELS, query, VERDICT_LABELS, verdictTone } from './common.js';
 import { selectedField } from './runView.js';
 
 markNavigation('runs');
