@@ -25,7 +25,7 @@ const USAGE = `Usage: npm run calibrate -- [options]
   --null-markets N     the report's null-market control (default ${DEFAULT_RUN_CONFIG.nullMarkets}, the run config's)
   --data PATH          real hourly history for garch and the bootstraps (default ../shared/data/btc_usd_1h.csv)
   --workers K          worker threads (default: min(2, cores))
-  --out FILE           append every run's outcome as a JSON line (resume-safe record)
+  --out FILE           append every run's outcome as a JSON line (kept if the run is interrupted)
   --from FILE          tabulate the outcomes in FILE (from --out) instead of running
   --json               machine-readable output on stdout`;
 
