@@ -61,7 +61,7 @@ export function skillPValue(tests: VerdictTest[]): number | null {
   return chiSquare4Survival(-2 * (Math.log(Math.max(pTraining, Number.MIN_VALUE)) + Math.log(Math.max(validation, Number.MIN_VALUE))));
 }
 
-function level(report: ReportBody, tests: VerdictTest[], skillP: number | null): VerdictLevel {
+function level(report: ReportBody, skillP: number | null): VerdictLevel {
   const { selected, selectionDrop: drop, pbo } = report;
   if (selected.comparison.validation.trades < drop.minimumValidationTrades || selected.validation?.sharpe == null) return 'inconclusive';
   if (skillP !== null && skillP <= ALPHA && selected.validation.sharpe > 0) return 'evidence_of_skill';
@@ -144,7 +144,7 @@ function findings(report: ReportBody): string[] {
 export function verdictOf(report: ReportBody): OverfittingReport['verdict'] {
   const tests = verdictTests(report);
   const skillP = skillPValue(tests);
-  const verdict = level(report, tests, skillP);
+  const verdict = level(report, skillP);
   const v = report.selected.comparison.validation;
   const tone = verdict === 'evidence_of_skill' && v.totalReturn > 0 && v.totalReturn >= v.buyAndHoldReturn ? 'good'
     : verdict === 'overfit_likely' || v.totalReturn < 0 ? 'bad' : 'neutral';
