@@ -169,8 +169,7 @@ export async function renderExpectedMaxSharpe(options: ExpectedMaxOptions): Prom
       parsing: false,
       plugins: {
         title: title('The best of many looks good by luck alone'),
-        subtitle: subtitle(`E[max Sharpe] of N independent trials on ${options.bars} training bars when no strategy has skill; ` +
-          'a point above the line beats that expectation (the deflated Sharpe says by how much)'),
+        subtitle: subtitle(`E[max Sharpe] of N independent skill-less trials on ${options.bars.toLocaleString('en-US')} training bars; above the line beats it`),
         legend: { position: 'bottom' },
       },
       scales: {
