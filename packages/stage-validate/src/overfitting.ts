@@ -13,7 +13,7 @@
 //   random. The report says how many were tested.
 // - Walk-forward and the null markets re-backtest at most 1,000 strategies (the first ones).
 import {
-  buyAndHold, dataSnoopingTests, finiteOrNull, luckOfTheBest, finiteVariance, OVERFITTING_REPORT_FORMAT, robustVariance,
+  buyAndHold, dataSnoopingTests, finiteOrNull, luckOfTheBest, positions, finiteVariance, OVERFITTING_REPORT_FORMAT, robustVariance,
   SELECTION_METRIC_FIELDS, spearmanCorrelation,
   type BarWindow, type BlockMoments, type Market, type Metrics, type MetricsTable, type OverfittingReport, type RunConfig, type Strategy,
   type WindowComparison,
@@ -101,8 +101,9 @@ export function buildOverfittingReport(inputs: OverfittingInputs): OverfittingRe
 
   const selectedTraining = rowOf(training, selected.id);
   const selectedValidation = rowOf(validation, selected.id);
-  const inference = sharpeInference(selected, market, windows.training, costs);
-  const validationInference = sharpeInference(selected, market, windows.validation, costs);
+  const held = positions(selected, market);
+  const inference = sharpeInference(selected.id, held, market, windows.training, costs);
+  const validationInference = sharpeInference(selected.id, held, market, windows.validation, costs);
   const luck = luckOfTheBest(moments.sum, moments.strategies, moments.blocks, { seed: config.seed, draws: n > 20_000 ? 400 : 2000 });
   const pbo = selectionPbo(moments, config);
 
@@ -131,7 +132,7 @@ export function buildOverfittingReport(inputs: OverfittingInputs): OverfittingRe
     },
     effectiveTrials: { strategies: n, varying: luck.strategies, draws: luck.draws, expectedMaxZ: luck.expectedMax, trials: luck.effectiveTrials },
     deflatedSharpe: deflatedSharpe(inference, n, luck, market.periodsPerYear),
-    bestBySharpe: bestStrategy ? sharpeInference(bestStrategy, market, windows.training, costs) : null,
+    bestBySharpe: bestStrategy ? sharpeInference(bestStrategy.id, positions(bestStrategy, market), market, windows.training, costs) : null,
     minimumBacktestLength: backtestLength(inference, luck.effectiveTrials, T, market.barMs),
     haircut: haircuts(inference, perBar, market.periodsPerYear),
     pbo,

@@ -2,19 +2,20 @@
 // (DSR, MinBTL, haircuts). Returns come from the kernel's own formula (netReturns), never from ratios of an equity
 // curve, which underflow once heavy costs drive equity towards 0.
 import {
-  finiteOrNull, haircutSharpe, luckPValue, minimumBacktestLength, minimumTrackRecordLength, netReturns, positions,
+  finiteOrNull, haircutSharpe, luckPValue, minimumBacktestLength, minimumTrackRecordLength, netReturns,
   probabilisticSharpeRatio, sampleMoments, YEAR_MS,
-  type BarWindow, type Costs, type LuckOfTheBest, type Market, type OverfittingReport, type SharpeInference, type Strategy,
+  type BarWindow, type Costs, type LuckOfTheBest, type Market, type OverfittingReport, type SharpeInference,
 } from '@overfit/core';
 
 const CONFIDENCE = 0.95;
 
-export function sharpeInference(strategy: Strategy, market: Market, window: BarWindow, costs: Costs): SharpeInference {
-  const m = sampleMoments(netReturns(positions(strategy, market), market, window, costs));
+/** PSR and MinTRL of one strategy's net returns, from its positions (computed once for both windows). */
+export function sharpeInference(strategyId: string, held: Int8Array, market: Market, window: BarWindow, costs: Costs): SharpeInference {
+  const m = sampleMoments(netReturns(held, market, window, costs));
   const defined = Number.isFinite(m.sharpe);
   const moments = { sharpe: m.sharpe, benchmarkSharpe: 0, skewness: m.skewness, kurtosis: m.kurtosis };
   return {
-    strategyId: strategy.id,
+    strategyId,
     observations: m.observations,
     sharpe: finiteOrNull(m.sharpe),
     sharpeAnnual: finiteOrNull(m.sharpe * Math.sqrt(market.periodsPerYear)),
