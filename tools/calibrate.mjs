@@ -1,6 +1,8 @@
 // Benchmark (not a test): the calibration of the verdict (packages/calibrate/README.md). Bundles
 // packages/calibrate/src/cli.ts with esbuild, so this measures the JavaScript the CLI runs, and runs the bundle
 // with the arguments given: npm run calibrate -- --runs 5 --markets random_walk,trend_regimes
+// `node tools/calibrate.mjs validation-tests …` (npm run bench:validation-tests) runs src/validationTestsCli.ts instead:
+// the size of the candidate out-of-sample tests.
 // The real hourly history is looked for in ../shared/data beside the repository, then beside the main worktree.
 import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -12,9 +14,10 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'overfit-calibrate-'));
 const bundle = join(dir, 'calibrate.cjs');
-await build({ entryPoints: [join(root, 'packages/calibrate/src/cli.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
-
 const args = process.argv.slice(2);
+const entry = args[0] === 'validation-tests' ? (args.shift(), 'validationTestsCli.ts') : 'cli.ts';
+await build({ entryPoints: [join(root, 'packages/calibrate/src', entry)], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+
 if (!args.includes('--data')) {
   const candidates = [resolve(root, '../shared/data/btc_usd_1h.csv')];
   try {
