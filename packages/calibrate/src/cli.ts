@@ -14,12 +14,12 @@ import { DEFAULT_BARS, describeMarket, isPlanted, MARKET_KINDS, prepareRealSourc
 import { TRUE_EDGE_T } from './runInMemory';
 
 const USAGE = `Usage: npm run calibrate -- [options]
-  --runs N             runs per market × metric × fees (default 60: ~50 min on 2 idle cores)
+  --runs N             runs per market × metric × fees (default 60: about 1.5 h on 2 idle cores)
   --seed S             master seed; every run's seeds derive from it (default 1)
   --markets a,b        ${MARKET_KINDS.join(', ')} (default: all; the bootstraps need the real history)
   --metrics a,b        selection metrics (default ${CALIBRATION_METRICS.join(',')})
   --fees-bps a,b       fee levels (default 10,0: the default fees, and 0 where the null holds exactly)
-  --bars N             bars per market (default ${DEFAULT_BARS}, one year of hours)
+  --bars N             bars per market (default ${DEFAULT_BARS}, two years of hours: the default run's)
   --strategies N       strategies per run (default ${DEFAULT_RUN_CONFIG.strategies})
   --min-trades N       (default ${DEFAULT_RUN_CONFIG.minTrades})
   --null-markets N     the report's null-market control (default ${DEFAULT_RUN_CONFIG.nullMarkets}, the run config's)

@@ -9,7 +9,7 @@
 // from the log return, and the bootstraps shift the real log returns by log(mean(e^r)) instead of mean(r).
 // The block bootstrap is the exception to "no strategy can have an edge": it keeps the real history's short-range
 // dependence (within blocks of ~42 bars), which some strategy might exploit; it is reported as its own row.
-import { createRng, emptyPriceColumns, InputError, YEAR_MS, type PriceSeries } from '@overfit/core';
+import { createRng, DEFAULT_SYNTHETIC, emptyPriceColumns, InputError, YEAR_MS, type DataRef, type PriceSeries } from '@overfit/core';
 import { defaultBlockLength, fitGarch11, logReturns, standardNormal, stationaryBootstrap, syntheticMarket, type Garch11 } from '@overfit/data';
 
 export const NO_EDGE_MARKETS = ['random_walk', 'garch', 'iid_bootstrap', 'block_bootstrap'] as const;
@@ -21,8 +21,11 @@ export const isPlanted = (kind: MarketKind): boolean => (PLANTED_MARKETS as read
 
 /** Hourly bars. */
 export const INTERVAL_MS = 3_600_000;
-/** One year of hourly bars: the default length of a calibration market. */
-export const DEFAULT_BARS = 8_760;
+/**
+ * The default length of a calibration market: the default run's (DEFAULT_SYNTHETIC, two years of hours), so the
+ * verdict is calibrated at the defaults. `--bars 8760` (one year) shows how power falls with a shorter validation.
+ */
+export const DEFAULT_BARS = (DEFAULT_SYNTHETIC as Extract<DataRef, { kind: 'synthetic' }>).bars;
 export const START_TIME = Date.UTC(2020, 0, 1);
 export const START_PRICE = 10_000;
 /** Bars per year at INTERVAL_MS (crypto trades 24/7). */
