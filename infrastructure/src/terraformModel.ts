@@ -51,13 +51,17 @@ const firstOfEach = (blocks: Record<string, any[]> | undefined): Record<string, 
 
 const typedBlocks = (blocks: Record<string, Record<string, any[]>> | undefined): Block[] =>
   Object.entries(blocks ?? {}).flatMap(([type, byName]) =>
-    Object.entries(byName).map(([name, bodies]) => ({ type, name, body: bodies[0] })));
+    Object.entries(byName).map(([name, bodies]) => ({ type, name, body: bodies[0] })),
+  );
 
 // hcl2json's output depends only on the files' names and text, so folders with the same content (a test's
 // edited copy of the configuration shares most of them with the original) are parsed once per process.
 const parsedByContent = new Map<string, Promise<Record<string, any>>>();
 function parseModule(dir: string, files: string[]): Promise<Record<string, any>> {
-  const content = files.map((file) => `${basename(file)}\0${readFileSync(file, 'utf8')}`).sort().join('\0');
+  const content = files
+    .map((file) => `${basename(file)}\0${readFileSync(file, 'utf8')}`)
+    .sort()
+    .join('\0');
   let parsed = parsedByContent.get(content);
   if (!parsed) {
     parsed = convertFiles(dir);
@@ -93,7 +97,11 @@ export async function loadTerraform(root: string): Promise<TerraformConfig> {
 }
 
 /** The module a call's `source` points at, when it is a local path. */
-export function calledModule(config: TerraformConfig, caller: TerraformModule, call: Record<string, any>): TerraformModule | undefined {
+export function calledModule(
+  config: TerraformConfig,
+  caller: TerraformModule,
+  call: Record<string, any>,
+): TerraformModule | undefined {
   return config.modules.get(resolve(caller.dir, call.source));
 }
 
@@ -101,7 +109,8 @@ export function calledModule(config: TerraformConfig, caller: TerraformModule, c
 export function* stringsIn(node: unknown, path: (string | number)[] = []): Generator<[string, (string | number)[]]> {
   if (typeof node === 'string') yield [node, path];
   else if (Array.isArray(node)) for (const [i, value] of node.entries()) yield* stringsIn(value, [...path, i]);
-  else if (node !== null && typeof node === 'object') for (const [key, value] of Object.entries(node)) yield* stringsIn(value, [...path, key]);
+  else if (node !== null && typeof node === 'object')
+    for (const [key, value] of Object.entries(node)) yield* stringsIn(value, [...path, key]);
 }
 
 /** The root module of the configuration. */

@@ -93,7 +93,9 @@ export function formatDataReport(report: DataReport, label: string): string {
   if (report.dropped.length) {
     const kinds = new Map<string, number>();
     for (const d of report.dropped) kinds.set(d.kind, (kinds.get(d.kind) ?? 0) + 1);
-    lines.push(`  dropped   ${report.dropped.length} rows (--lenient): ${[...kinds].map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
+    lines.push(
+      `  dropped   ${report.dropped.length} rows (--lenient): ${[...kinds].map(([kind, count]) => `${kind} ${count}`).join(', ')}`,
+    );
     for (const d of report.dropped.slice(0, 10)) lines.push(`            line ${d.line}: ${d.reason}`);
     if (report.dropped.length > 10) lines.push(`            … ${report.dropped.length - 10} more (--json lists all)`);
   }

@@ -38,7 +38,8 @@ export function synthesizeMarketLike(source: PriceSeries, options: SynthesizeLik
   const where = options.where ?? 'the prices to imitate';
   const n = source.close.length;
   const bars = options.bars ?? n;
-  if (!(SYNTH_MODELS as readonly string[]).includes(model)) throw new InputError(`must be one of ${SYNTH_MODELS.join(', ')} (got "${printable(model)}")`, 'model');
+  if (!(SYNTH_MODELS as readonly string[]).includes(model))
+    throw new InputError(`must be one of ${SYNTH_MODELS.join(', ')} (got "${printable(model)}")`, 'model');
   if (n < 3) throw new InputError(`needs at least 3 bars to imitate (got ${n})`, where);
   const intervalMs = Math.round(medianSpacingMs(source.time));
   const start = source.time[0];
@@ -46,14 +47,23 @@ export function synthesizeMarketLike(source: PriceSeries, options: SynthesizeLik
   const annualVolatility = sampleStd(returns) * Math.sqrt(YEAR_MS / intervalMs);
   switch (model) {
     case 'gbm':
-      return { series: syntheticMarket({ bars, seed, intervalMs, start, annualVolatility, startPrice: source.close[0] }), fitted: { annualVolatility } };
+      return {
+        series: syntheticMarket({ bars, seed, intervalMs, start, annualVolatility, startPrice: source.close[0] }),
+        fitted: { annualVolatility },
+      };
     case 'garch': {
       const garch = fitGarch11(returns, where);
-      return { series: simulateGarch11(garch, { bars, seed, start, intervalMs, startPrice: source.close[0] }), fitted: { annualVolatility, garch } };
+      return {
+        series: simulateGarch11(garch, { bars, seed, start, intervalMs, startPrice: source.close[0] }),
+        fitted: { annualVolatility, garch },
+      };
     }
     case 'bootstrap': {
       const meanBlockLength = options.meanBlockLength ?? defaultBlockLength(n);
-      return { series: stationaryBootstrap(source, { bars, seed, start, intervalMs, meanBlockLength }), fitted: { annualVolatility, meanBlockLength } };
+      return {
+        series: stationaryBootstrap(source, { bars, seed, start, intervalMs, meanBlockLength }),
+        fitted: { annualVolatility, meanBlockLength },
+      };
     }
   }
 }
