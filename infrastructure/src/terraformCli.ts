@@ -37,7 +37,7 @@ export interface TerraformTools {
 }
 
 /** The terraform binary on PATH, or null. */
-export function findTerraformBinary(path = process.env.PATH ?? ''): string | null {
+function findTerraformBinary(path = process.env.PATH ?? ''): string | null {
   for (const dir of path.split(delimiter).filter(Boolean)) {
     const candidate = join(dir, 'terraform');
     try {
@@ -55,7 +55,7 @@ const isMirror = (dir: string): boolean => {
 };
 
 /** A folder below `roots` (breadth first, `depth` levels) holding registry.terraform.io/hashicorp/aws, or null. */
-export function searchProviderMirror(roots: string[] = MIRROR_ROOTS, depth = SEARCH_DEPTH): string | null {
+function searchProviderMirror(roots: string[] = MIRROR_ROOTS, depth = SEARCH_DEPTH): string | null {
   let level = roots.filter((root) => existsSync(root));
   for (let d = 0; d <= depth && level.length > 0; d++) {
     const next: string[] = [];
@@ -79,7 +79,7 @@ export function searchProviderMirror(roots: string[] = MIRROR_ROOTS, depth = SEA
  * The mirror: OVERFIT_TF_PROVIDER_MIRROR if set, else the path found last time (cached in `cacheFile`, checked
  * again before use), else a search of the usual roots, whose result is cached.
  */
-export function findProviderMirror(cacheFile: string, env: NodeJS.ProcessEnv = process.env): string | null {
+function findProviderMirror(cacheFile: string, env: NodeJS.ProcessEnv = process.env): string | null {
   if (env.OVERFIT_TF_PROVIDER_MIRROR)
     return isMirror(env.OVERFIT_TF_PROVIDER_MIRROR) ? env.OVERFIT_TF_PROVIDER_MIRROR : null;
   if (existsSync(cacheFile)) {
@@ -107,7 +107,7 @@ export function findTerraformTools(cacheFile: string): TerraformTools | { missin
 }
 
 /** A CLI config that installs hashicorp/aws from the mirror only, and nothing from the network. */
-export function cliConfig(mirror: string): string {
+function cliConfig(mirror: string): string {
   return [
     'provider_installation {',
     '  filesystem_mirror {',
@@ -119,7 +119,7 @@ export function cliConfig(mirror: string): string {
   ].join('\n');
 }
 
-export interface TerraformResult {
+interface TerraformResult {
   status: number;
   output: string;
 }

@@ -36,7 +36,7 @@ export interface TerraformConfig {
 }
 
 /** Every .tf file below `dir`, skipping hidden folders (.terraform) and files. */
-export function terraformFiles(dir: string): string[] {
+function terraformFiles(dir: string): string[] {
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
   return entries.flatMap((entry) => {
     if (entry.name.startsWith('.')) return [];
@@ -105,20 +105,9 @@ export function calledModule(
   return config.modules.get(resolve(caller.dir, call.source));
 }
 
-/** Every string in a JSON value with the path of keys leading to it. */
-export function* stringsIn(node: unknown, path: (string | number)[] = []): Generator<[string, (string | number)[]]> {
-  if (typeof node === 'string') yield [node, path];
-  else if (Array.isArray(node)) for (const [i, value] of node.entries()) yield* stringsIn(value, [...path, i]);
-  else if (node !== null && typeof node === 'object')
-    for (const [key, value] of Object.entries(node)) yield* stringsIn(value, [...path, key]);
-}
-
 /** The root module of the configuration. */
 export function rootModule(config: TerraformConfig): TerraformModule {
   const root = config.modules.get(config.root);
   if (!root) throw new Error(`${config.root} has no .tf files`);
   return root;
 }
-
-/** Reads a text file of the configuration (for the format check, which works on the source). */
-export const readSource = (file: string): string => readFileSync(file, 'utf8');
