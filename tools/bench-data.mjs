@@ -36,6 +36,8 @@ const files = {
 console.log(
   `readPriceCsv, ${rows.toLocaleString('en')} rows, best of 3 (Node ${process.version}, load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores):`,
 );
+/** Milliseconds as seconds with two decimals. */
+const seconds = (ms) => (ms / 1000).toFixed(2);
 try {
   for (const [name, text] of Object.entries(files)) {
     const path = join(dir, 'prices.csv');
@@ -54,7 +56,8 @@ try {
     const best = Math.min(...times);
     // CPU time as well: on a shared machine the wall time also counts the waits for a core.
     console.log(
-      `  ${name.padEnd(32)} ${(best / 1000).toFixed(2)} s wall, ${(Math.min(...cpu) / 1000).toFixed(2)} s CPU  (${(Buffer.byteLength(text) / 1e6 / (best / 1000)).toFixed(0)} MB/s; runs ${times.map((t) => (t / 1000).toFixed(2)).join(', ')} s)`,
+      `  ${name.padEnd(32)} ${seconds(best)} s wall, ${seconds(Math.min(...cpu))} s CPU  ` +
+        `(${(Buffer.byteLength(text) / 1e6 / (best / 1000)).toFixed(0)} MB/s; runs ${times.map(seconds).join(', ')} s)`,
     );
   }
 } finally {

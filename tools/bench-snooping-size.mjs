@@ -88,7 +88,8 @@ for (const kind of kinds) {
         });
       }
       console.log(
-        `${kind.padEnd(6)} ${String(T).padStart(4)} ${String(N).padStart(4)}   ${rejected.map((k) => `${((100 * k) / reps).toFixed(1)} %`.padStart(16)).join('')}`,
+        `${kind.padEnd(6)} ${String(T).padStart(4)} ${String(N).padStart(4)}   ` +
+          rejected.map((k) => `${((100 * k) / reps).toFixed(1)} %`.padStart(16)).join(''),
       );
     }
   }

@@ -63,7 +63,8 @@ async function baseline(coreBundle, dataPath, count) {
       const actions = new Array(closings.length);
       let holding = false;
       for (let t = 0; t < closings.length; t++) {
-        const want = t >= slow - 1 && f[t] > s[t]; // indicatorts' first averages are partial: wait for a full slow window
+        // indicatorts' first averages are partial: wait for a full slow window
+        const want = t >= slow - 1 && f[t] > s[t];
         actions[t] = want === holding ? Action.HOLD : want ? Action.BUY : Action.SELL;
         holding = want;
       }
@@ -74,7 +75,10 @@ async function baseline(coreBundle, dataPath, count) {
   }, count * closings.length);
 }
 
-/** PERFORMANCE-NOTES' reference loop, in its own process: `node tools/bench.mjs --minimal-loop <core bundle> <data.csv> <strategies>`. */
+/**
+ * PERFORMANCE-NOTES' reference loop, in its own process: `node tools/bench.mjs --minimal-loop <core bundle> <data.csv>
+ * <strategies>`.
+ */
 async function minimalLoop(coreBundle, dataPath, count) {
   const require = createRequire(import.meta.url);
   const { generateStrategies, readPriceCsv } = require(coreBundle);
@@ -189,6 +193,10 @@ async function main() {
     }
 
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
+    /** One row of a Markdown table. */
+    const tableRow = (...cells) => `| ${cells.join(' | ')} |`;
+    const ratio = (a, b) => a.nsPerStrategyBar / b.nsPerStrategyBar;
+    const perSecond = (run) => (run.strategyBars / run.seconds / 1e6).toFixed(0);
     const lines = [
       `Backtest kernel, ${rows[0].bars.toLocaleString('en')} bars of ${rows[0].data}; ${cpus().length} × ${cpu}; Node ${process.version}; ${new Date().toISOString()}`,
       'Time: every strategy on training + validation with block moments, on the worker pool the warm-up started; median of 3 after the warm-up (100,000: one run). Load average at the start: ' +
@@ -199,15 +207,41 @@ async function main() {
       '',
       '| run | strategies | workers | seconds | ns / strategy-bar | M strategy-bars / s | whole stage s | peak RSS MB |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-      ...rows.map(
-        (r) =>
-          `| ${r.label} | ${r.strategies.toLocaleString('en')} | ${r.workers} | ${r.seconds.toFixed(3)} | ${r.nsPerStrategyBar.toFixed(2)} | ${(r.strategyBars / r.seconds / 1e6).toFixed(0)} | ${r.stageSeconds.toFixed(2)} | ${r.peakRssMb} |`,
+      ...rows.map((r) =>
+        tableRow(
+          r.label,
+          r.strategies.toLocaleString('en'),
+          r.workers,
+          r.seconds.toFixed(3),
+          r.nsPerStrategyBar.toFixed(2),
+          perSecond(r),
+          r.stageSeconds.toFixed(2),
+          r.peakRssMb,
+        ),
       ),
-      `| indicatorts sma() ×2 + applyActions, sma_cross | 500 | 1 | ${peer.seconds.toFixed(3)} | ${peer.nsPerStrategyBar.toFixed(2)} | ${(peer.strategyBars / peer.seconds / 1e6).toFixed(0)} | — | ${peer.peakRssMb} |`,
-      `| PERFORMANCE-NOTES minimal fused loop (equity, trades, wins), sma_cross | 500 | 1 | ${yardstick.seconds.toFixed(3)} | ${yardstick.nsPerStrategyBar.toFixed(2)} | ${(yardstick.strategyBars / yardstick.seconds / 1e6).toFixed(0)} | — | ${yardstick.peakRssMb} |`,
+      tableRow(
+        'indicatorts sma() ×2 + applyActions, sma_cross',
+        500,
+        1,
+        peer.seconds.toFixed(3),
+        peer.nsPerStrategyBar.toFixed(2),
+        perSecond(peer),
+        '—',
+        peer.peakRssMb,
+      ),
+      tableRow(
+        'PERFORMANCE-NOTES minimal fused loop (equity, trades, wins), sma_cross',
+        500,
+        1,
+        yardstick.seconds.toFixed(3),
+        yardstick.nsPerStrategyBar.toFixed(2),
+        perSecond(yardstick),
+        '—',
+        yardstick.peakRssMb,
+      ),
       '',
-      `sma_cross, 500: ours is ${(peer.nsPerStrategyBar / sma1.nsPerStrategyBar).toFixed(1)}× faster than indicatorts on 1 worker, ${(peer.nsPerStrategyBar / sma2.nsPerStrategyBar).toFixed(1)}× on 2; ` +
-        `${(sma1.nsPerStrategyBar / yardstick.nsPerStrategyBar).toFixed(2)}× the minimal fused loop's time on 1 worker (which measured 2.81 ns on the CPU of PERFORMANCE-NOTES).`,
+      `sma_cross, 500: ours is ${ratio(peer, sma1).toFixed(1)}× faster than indicatorts on 1 worker, ${ratio(peer, sma2).toFixed(1)}× on 2; ` +
+        `${ratio(sma1, yardstick).toFixed(2)}× the minimal fused loop's time on 1 worker (which measured 2.81 ns on the CPU of PERFORMANCE-NOTES).`,
     ];
     console.log(lines.join('\n'));
   } finally {

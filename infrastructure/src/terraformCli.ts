@@ -17,7 +17,10 @@ import {
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 
-/** The provider the configuration needs, as the mirror lays it out: <mirror>/registry.terraform.io/hashicorp/aws/<version>/<os_arch>/. */
+/**
+ * The provider the configuration needs, as the mirror lays it out:
+ * <mirror>/registry.terraform.io/hashicorp/aws/<version>/<os_arch>/.
+ */
 const PROVIDER_PATH = ['registry.terraform.io', 'hashicorp', 'aws'];
 /** Where a machine image or a user puts provider mirrors, searched in this order (a few levels deep). */
 const MIRROR_ROOTS = [

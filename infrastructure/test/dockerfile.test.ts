@@ -1,5 +1,5 @@
-// apps/dashboard/Dockerfile, checked statically (no Docker engine here): node:22-slim pinned by digest, multi-stage, production
-// dependencies only, non-root user, HEALTHCHECK, exec-form CMD, no secrets, and a .dockerignore that keeps
+// apps/dashboard/Dockerfile, checked statically (no Docker engine here): node:22-slim pinned by digest, multi-stage,
+// production dependencies only, non-root user, HEALTHCHECK, exec-form CMD, no secrets, and a .dockerignore that keeps
 // credentials, state and dependencies out of the build context.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

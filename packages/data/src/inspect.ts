@@ -22,7 +22,9 @@ export interface DataReport {
   dropped: DroppedRow[];
 }
 
-/** A row --lenient left out: its line, what was wrong (the kind), and the message strict mode would have stopped with. */
+/**
+ * A row --lenient left out: its line, what was wrong (the kind), and the message strict mode would have stopped with.
+ */
 export interface DroppedRow {
   line: number;
   kind: 'field_count' | 'bad_time' | 'duplicate_time' | 'out_of_order' | 'bad_price' | 'bad_volume';

@@ -6,7 +6,9 @@ import { printable } from './printable';
 import { fitGarch11, logReturns, simulateGarch11, type Garch11 } from './garch';
 import { syntheticMarket } from './synthetic';
 
-/** gbm: geometric random walk; garch: GARCH(1,1) fitted by maximum likelihood; bootstrap: stationary block bootstrap. */
+/**
+ * gbm: geometric random walk; garch: GARCH(1,1) fitted by maximum likelihood; bootstrap: stationary block bootstrap.
+ */
 export const SYNTH_MODELS = ['gbm', 'garch', 'bootstrap'] as const;
 export type SynthModel = (typeof SYNTH_MODELS)[number];
 

@@ -19,7 +19,9 @@ export const EXTREME_MOVE = 1.2;
  */
 export const EXTREME_MOVES_BUDGET = 1e40;
 
-/** Throws an InputError naming `where` when `series` cannot be backtested: constant prices, or moves no market makes. */
+/**
+ * Throws an InputError naming `where` when `series` cannot be backtested: constant prices, or moves no market makes.
+ */
 export function assertTradableSeries(series: PriceSeries, where: string): void {
   const { close, time } = series;
   const n = close.length;

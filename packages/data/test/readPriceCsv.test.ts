@@ -139,7 +139,9 @@ describe('parseTimestamp round trips (property)', () => {
         const seconds = Math.floor(ms / 1000);
         if (seconds >= 1e8) expect(parseTimestamp(String(seconds))).toBe(seconds * 1000);
         const local = new Date(ms + hours * 3_600_000);
-        const text = `${pad(local.getUTCDate())}.${pad(local.getUTCMonth() + 1)}.${local.getUTCFullYear()} ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}.${pad(local.getUTCMilliseconds(), 3)}`;
+        const date = `${pad(local.getUTCDate())}.${pad(local.getUTCMonth() + 1)}.${local.getUTCFullYear()}`;
+        const clock = `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`;
+        const text = `${date} ${clock}.${pad(local.getUTCMilliseconds(), 3)}`;
         expect(parseTimestamp(`${text} GMT${hours < 0 ? '-' : '+'}${pad(Math.abs(hours))}00`)).toBe(ms);
       }),
       { numRuns: 300 },
