@@ -9,7 +9,9 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' } } });
+const { values } = parseArgs({
+  options: { duration: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' } },
+});
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const storeDir = process.env.STORE_DIR ?? join(root, '.overfit');
@@ -24,7 +26,14 @@ const { runId } = JSON.parse(readFileSync(latest, 'utf8'));
 await import(join(root, 'apps/dashboard/build.mjs'));
 // The rate limit would answer 429 to a load generator: lift it for the benchmark only.
 const server = spawn(process.execPath, [join(root, 'apps/dashboard/dist/server.cjs')], {
-  env: { ...process.env, STORE_DIR: storeDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000000' },
+  env: {
+    ...process.env,
+    STORE_DIR: storeDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '1000000000',
+  },
   stdio: ['ignore', 'inherit', 'pipe'],
 });
 const base = await new Promise((resolve, reject) => {
@@ -40,7 +49,10 @@ const base = await new Promise((resolve, reject) => {
 const targets = [
   { name: 'GET /api/runs', path: '/api/runs' },
   { name: 'GET PNG artifact (equity_curve.png)', path: `/api/runs/${runId}/artifacts/plots/equity_curve.png` },
-  { name: 'GET strategies page (50, by win rate)', path: `/api/runs/${runId}/strategies?sort=winRate&order=desc&pageSize=50` },
+  {
+    name: 'GET strategies page (50, by win rate)',
+    path: `/api/runs/${runId}/strategies?sort=winRate&order=desc&pageSize=50`,
+  },
 ];
 const rows = [];
 for (const target of targets) {
@@ -56,5 +68,7 @@ for (const target of targets) {
   });
 }
 server.kill('SIGTERM');
-console.log(`\ndashboard load benchmark: ${connections} connections, ${duration} s per endpoint, run ${runId}, Node ${process.version}`);
+console.log(
+  `\ndashboard load benchmark: ${connections} connections, ${duration} s per endpoint, run ${runId}, Node ${process.version}`,
+);
 console.table(rows);

@@ -12,16 +12,32 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rows = Number(process.argv[2] ?? 1_000_000);
 const dir = mkdtempSync(join(tmpdir(), 'overfit-bench-data-'));
 const bundle = join(dir, 'data.cjs');
-await build({ entryPoints: [join(root, 'packages/data/src/index.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+await build({
+  entryPoints: [join(root, 'packages/data/src/index.ts')],
+  outfile: bundle,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'warning',
+});
 const { readPriceCsv, syntheticMarket, formatPriceCsv } = createRequire(import.meta.url)(bundle);
 
 const series = syntheticMarket({ bars: rows, seed: 1, intervalMs: 60_000 });
 const files = {
   'generic (ISO times)': formatPriceCsv(series),
-  'binance (headerless, epoch ms)': Array.from(series.time, (t, i) =>
-    `${t},${series.open[i]},${series.high[i]},${series.low[i]},${series.close[i]},${series.volume[i]},${t + 59_999},0,1,0,0,0`).join('\n') + '\n',
+  'binance (headerless, epoch ms)':
+    Array.from(
+      series.time,
+      (t, i) =>
+        `${t},${series.open[i]},${series.high[i]},${series.low[i]},${series.close[i]},${series.volume[i]},${t + 59_999},0,1,0,0,0`,
+    ).join('\n') + '\n',
 };
-console.log(`readPriceCsv, ${rows.toLocaleString('en')} rows, best of 3 (Node ${process.version}, load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores):`);
+console.log(
+  `readPriceCsv, ${rows.toLocaleString('en')} rows, best of 3 (Node ${process.version}, load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores):`,
+);
+/** Milliseconds as seconds with two decimals. */
+const seconds = (ms) => (ms / 1000).toFixed(2);
 try {
   for (const [name, text] of Object.entries(files)) {
     const path = join(dir, 'prices.csv');
@@ -39,7 +55,10 @@ try {
     }
     const best = Math.min(...times);
     // CPU time as well: on a shared machine the wall time also counts the waits for a core.
-    console.log(`  ${name.padEnd(32)} ${(best / 1000).toFixed(2)} s wall, ${(Math.min(...cpu) / 1000).toFixed(2)} s CPU  (${(Buffer.byteLength(text) / 1e6 / (best / 1000)).toFixed(0)} MB/s; runs ${times.map((t) => (t / 1000).toFixed(2)).join(', ')} s)`);
+    console.log(
+      `  ${name.padEnd(32)} ${seconds(best)} s wall, ${seconds(Math.min(...cpu))} s CPU  ` +
+        `(${(Buffer.byteLength(text) / 1e6 / (best / 1000)).toFixed(0)} MB/s; runs ${times.map(seconds).join(', ')} s)`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

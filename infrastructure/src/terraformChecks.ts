@@ -18,12 +18,14 @@ export function structureProblems(config: TerraformConfig): string[] {
       if (variable.type === undefined) problems.push(`${m.label}: variable "${name}" has no type`);
       if (!variable.description) problems.push(`${m.label}: variable "${name}" has no description`);
     }
-    for (const [name, output] of Object.entries(m.outputs)) if (!output.description) problems.push(`${m.label}: output "${name}" has no description`);
+    for (const [name, output] of Object.entries(m.outputs))
+      if (!output.description) problems.push(`${m.label}: output "${name}" has no description`);
     const terraform = Object.assign({}, ...(m.json.terraform ?? []));
     if (!terraform.required_version) problems.push(`${m.label}: no required_version`);
     const providers = Object.assign({}, ...(terraform.required_providers ?? []));
     if (Object.keys(providers).length === 0) problems.push(`${m.label}: no required_providers`);
-    for (const [name, provider] of Object.entries<any>(providers)) if (!provider.version) problems.push(`${m.label}: provider ${name} has no version constraint`);
+    for (const [name, provider] of Object.entries<any>(providers))
+      if (!provider.version) problems.push(`${m.label}: provider ${name} has no version constraint`);
   }
   return problems;
 }
@@ -50,19 +52,26 @@ export function lambdaBuildProblems(config: TerraformConfig, distDir: string, bu
   const problems: string[] = [];
   const names = pipelineFunctionNames(config);
   const built = [...builtFunctions].sort();
-  if (names.join() !== built.join()) problems.push(`.: local.functions (${names.join(', ')}) differs from the build's functions (${built.join(', ')})`);
+  if (names.join() !== built.join())
+    problems.push(`.: local.functions (${names.join(', ')}) differs from the build's functions (${built.join(', ')})`);
   for (const m of config.modules.values()) {
     for (const [name, call] of Object.entries(m.moduleCalls)) {
       const callee = calledModule(config, m, call);
       if (!callee || ofType(callee, 'aws_lambda_function').length === 0) continue;
-      const dir = typeof call.artifacts_dir === 'string' ? resolve(call.artifacts_dir.replace('${path.root}', config.root).replace('${path.module}', m.dir)) : '';
-      if (dir !== resolve(distDir)) problems.push(`${m.label}: module.${name}: artifacts_dir ${call.artifacts_dir} is not the build's ${distDir}`);
+      const dir =
+        typeof call.artifacts_dir === 'string'
+          ? resolve(call.artifacts_dir.replace('${path.root}', config.root).replace('${path.module}', m.dir))
+          : '';
+      if (dir !== resolve(distDir))
+        problems.push(`${m.label}: module.${name}: artifacts_dir ${call.artifacts_dir} is not the build's ${distDir}`);
     }
     for (const fn of ofType(m, 'aws_lambda_function')) {
       const id = `${m.label}: ${fn.type}.${fn.name}`;
       if (fn.body.handler !== 'index.handler') problems.push(`${id}: handler ${fn.body.handler} is not index.handler`);
-      if (JSON.stringify(fn.body.architectures) !== '["x86_64"]') problems.push(`${id}: architectures is not ["x86_64"]`);
-      if (!/^\$\{var\.\w+\}\/\$\{each\.key\}\.zip$/.test(fn.body.filename ?? '')) problems.push(`${id}: filename ${fn.body.filename} is not <artifacts_dir>/<function>.zip`);
+      if (JSON.stringify(fn.body.architectures) !== '["x86_64"]')
+        problems.push(`${id}: architectures is not ["x86_64"]`);
+      if (!/^\$\{var\.\w+\}\/\$\{each\.key\}\.zip$/.test(fn.body.filename ?? ''))
+        problems.push(`${id}: filename ${fn.body.filename} is not <artifacts_dir>/<function>.zip`);
     }
   }
   return problems;
@@ -93,17 +102,37 @@ export function loadAllowList(file: string): WildcardAllowList {
 function ceilingDocuments(m: TerraformModule): Set<string> {
   const documentOf = (expression: unknown) => /data\.aws_iam_policy_document\.(\w+)/.exec(String(expression))?.[1];
   const names = new Set<string>();
-  for (const key of ofType(m, 'aws_kms_key')) { const name = documentOf(key.body.policy); if (name) names.add(name); }
-  const boundaries = new Set(m.resources.map((r) => /^\$\{aws_iam_policy\.(\w+)\.arn\}$/.exec(String(r.body.permissions_boundary))?.[1]).filter(Boolean));
-  for (const policy of ofType(m, 'aws_iam_policy')) if (boundaries.has(policy.name)) { const name = documentOf(policy.body.policy); if (name) names.add(name); }
+  for (const key of ofType(m, 'aws_kms_key')) {
+    const name = documentOf(key.body.policy);
+    if (name) names.add(name);
+  }
+  const boundaries = new Set(
+    m.resources
+      .map((r) => /^\$\{aws_iam_policy\.(\w+)\.arn\}$/.exec(String(r.body.permissions_boundary))?.[1])
+      .filter(Boolean),
+  );
+  for (const policy of ofType(m, 'aws_iam_policy'))
+    if (boundaries.has(policy.name)) {
+      const name = documentOf(policy.body.policy);
+      if (name) names.add(name);
+    }
   return names;
 }
 
 /** Resources whose `policy`/`assume_role_policy` is an IAM policy (an ECR lifecycle policy is not). */
 const IAM_POLICY_HOLDERS = new Set([
-  'aws_iam_role', 'aws_iam_role_policy', 'aws_iam_policy', 'aws_iam_user_policy', 'aws_iam_group_policy',
-  'aws_iam_role_policy_attachment', 'aws_s3_bucket_policy', 'aws_sns_topic_policy', 'aws_sqs_queue_policy',
-  'aws_ecr_repository_policy', 'aws_kms_key', 'aws_cloudwatch_log_resource_policy',
+  'aws_iam_role',
+  'aws_iam_role_policy',
+  'aws_iam_policy',
+  'aws_iam_user_policy',
+  'aws_iam_group_policy',
+  'aws_iam_role_policy_attachment',
+  'aws_s3_bucket_policy',
+  'aws_sns_topic_policy',
+  'aws_sqs_queue_policy',
+  'aws_ecr_repository_policy',
+  'aws_kms_key',
+  'aws_cloudwatch_log_resource_policy',
 ]);
 
 const POLICY_DOCUMENT = /^\$\{data\.aws_iam_policy_document\.\w+(\[[^\]]+\])?\.json\}$/;
@@ -112,7 +141,11 @@ function isPolicyDocument(m: TerraformModule, value: unknown): boolean {
   if (POLICY_DOCUMENT.test(String(value))) return true;
   const map = /^\$\{local\.(\w+)\[each\.key\]\}$/.exec(String(value))?.[1];
   const local = map ? m.locals[map] : undefined;
-  return !!local && typeof local === 'object' && Object.values(local).every((entry) => POLICY_DOCUMENT.test(`\${${String(entry).replace(/^\$\{|\}$/g, '')}}`));
+  return (
+    !!local &&
+    typeof local === 'object' &&
+    Object.values(local).every((entry) => POLICY_DOCUMENT.test(`\${${String(entry).replace(/^\$\{|\}$/g, '')}}`))
+  );
 }
 
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
@@ -132,11 +165,14 @@ export function iamProblems(config: TerraformConfig, allowList: WildcardAllowLis
       for (const statement of asList(document.body.statement) as Record<string, any>[]) {
         if ((statement.effect ?? 'Allow') !== 'Allow') continue;
         const what = `${id} ${statement.sid ?? ''}`.trimEnd();
-        if (statement.not_actions || statement.not_resources) problems.push(`${what}: not_actions/not_resources allow everything else`);
+        if (statement.not_actions || statement.not_resources)
+          problems.push(`${what}: not_actions/not_resources allow everything else`);
         const actions = asList(statement.actions) as string[];
         if (actions.includes('*')) problems.push(`${what}: action "*"`);
         if (asList(statement.resources).includes('*')) {
-          for (const action of actions) if (!(action in allowList.actionsOnAnyResource)) problems.push(`${what}: ${action} on resource "*" is not in the allow-list`);
+          for (const action of actions)
+            if (!(action in allowList.actionsOnAnyResource))
+              problems.push(`${what}: ${action} on resource "*" is not in the allow-list`);
         }
       }
     }
@@ -145,12 +181,20 @@ export function iamProblems(config: TerraformConfig, allowList: WildcardAllowLis
       for (const attribute of ['policy', 'assume_role_policy']) {
         const value = resource.body[attribute];
         if (value !== undefined && !isPolicyDocument(m, value)) {
-          problems.push(`${m.label}: ${resource.type}.${resource.name}: ${attribute} is not an aws_iam_policy_document`);
+          problems.push(
+            `${m.label}: ${resource.type}.${resource.name}: ${attribute} is not an aws_iam_policy_document`,
+          );
         }
       }
-      if (resource.body.inline_policy) problems.push(`${m.label}: ${resource.type}.${resource.name}: inline_policy is not an aws_iam_policy_document`);
-      if (resource.type === 'aws_iam_role_policy_attachment' && !(resource.body.policy_arn in allowList.managedPolicies)) {
-        problems.push(`${m.label}: ${resource.type}.${resource.name}: managed policy ${resource.body.policy_arn} is not in the allow-list`);
+      if (resource.body.inline_policy)
+        problems.push(`${m.label}: ${resource.type}.${resource.name}: inline_policy is not an aws_iam_policy_document`);
+      if (
+        resource.type === 'aws_iam_role_policy_attachment' &&
+        !(resource.body.policy_arn in allowList.managedPolicies)
+      ) {
+        problems.push(
+          `${m.label}: ${resource.type}.${resource.name}: managed policy ${resource.body.policy_arn} is not in the allow-list`,
+        );
       }
     }
   }
@@ -165,20 +209,39 @@ export function bucketProblems(config: TerraformConfig): string[] {
       const id = `${m.label}: aws_s3_bucket.${bucket.name}`;
       const reference = `\${aws_s3_bucket.${bucket.name}.`;
       const about = (type: string) => ofType(m, type).filter((r) => mentions(r, reference));
-      if (!about('aws_s3_bucket_versioning').some((v) => v.body.versioning_configuration?.[0]?.status === 'Enabled')) problems.push(`${id}: versioning not Enabled`);
+      if (!about('aws_s3_bucket_versioning').some((v) => v.body.versioning_configuration?.[0]?.status === 'Enabled'))
+        problems.push(`${id}: versioning not Enabled`);
       const encrypted = about('aws_s3_bucket_server_side_encryption_configuration').some((e) =>
-        ['AES256', 'aws:kms', 'aws:kms:dsse'].includes(e.body.rule?.[0]?.apply_server_side_encryption_by_default?.[0]?.sse_algorithm));
+        ['AES256', 'aws:kms', 'aws:kms:dsse'].includes(
+          e.body.rule?.[0]?.apply_server_side_encryption_by_default?.[0]?.sse_algorithm,
+        ),
+      );
       if (!encrypted) problems.push(`${id}: no server-side encryption`);
-      const blockSettings = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
-      if (!about('aws_s3_bucket_public_access_block').some((b) => blockSettings.every((setting) => b.body[setting] === true))) problems.push(`${id}: public access not fully blocked`);
+      const blockSettings = [
+        'block_public_acls',
+        'block_public_policy',
+        'ignore_public_acls',
+        'restrict_public_buckets',
+      ];
+      if (
+        !about('aws_s3_bucket_public_access_block').some((b) =>
+          blockSettings.every((setting) => b.body[setting] === true),
+        )
+      )
+        problems.push(`${id}: public access not fully blocked`);
       const tlsOnly = about('aws_s3_bucket_policy').some((policy) => {
         const name = /aws_iam_policy_document\.(\w+)/.exec(policy.body.policy ?? '')?.[1];
         const document = m.data.find((d) => d.type === 'aws_iam_policy_document' && d.name === name);
-        return asList(document?.body.statement).some((s: any) =>
-          s.effect === 'Deny' &&
-          asList(s.actions).includes('s3:*') &&
-          asList(s.resources).some((r: any) => String(r).startsWith(reference) && String(r).endsWith('/*')) &&
-          asList(s.condition).some((c: any) => c.test === 'Bool' && c.variable === 'aws:SecureTransport' && JSON.stringify(c.values) === '["false"]'));
+        return asList(document?.body.statement).some(
+          (s: any) =>
+            s.effect === 'Deny' &&
+            asList(s.actions).includes('s3:*') &&
+            asList(s.resources).some((r: any) => String(r).startsWith(reference) && String(r).endsWith('/*')) &&
+            asList(s.condition).some(
+              (c: any) =>
+                c.test === 'Bool' && c.variable === 'aws:SecureTransport' && JSON.stringify(c.values) === '["false"]',
+            ),
+        );
       });
       if (!tlsOnly) problems.push(`${id}: no bucket policy denying requests without TLS`);
     }
@@ -195,7 +258,9 @@ export function ecsIngressProblems(config: TerraformConfig): string[] {
   const problems: string[] = [];
   for (const m of config.modules.values()) {
     for (const service of ofType(m, 'aws_ecs_service')) {
-      const groups = asList(service.body.network_configuration?.[0]?.security_groups).map((g) => /aws_security_group\.(\w+)\.id/.exec(String(g))?.[1]);
+      const groups = asList(service.body.network_configuration?.[0]?.security_groups).map(
+        (g) => /aws_security_group\.(\w+)\.id/.exec(String(g))?.[1],
+      );
       for (const group of groups) {
         const id = `${m.label}: aws_security_group.${group}`;
         const securityGroup = ofType(m, 'aws_security_group').find((g) => g.name === group);
@@ -205,13 +270,17 @@ export function ecsIngressProblems(config: TerraformConfig): string[] {
         }
         if (securityGroup.body.ingress) problems.push(`${id}: inline ingress rules`);
         const reference = `\${aws_security_group.${group}.id}`;
-        const rules = [...ofType(m, 'aws_vpc_security_group_ingress_rule'), ...ofType(m, 'aws_security_group_rule').filter((r) => r.body.type === 'ingress')]
-          .filter((rule) => rule.body.security_group_id === reference);
+        const rules = [
+          ...ofType(m, 'aws_vpc_security_group_ingress_rule'),
+          ...ofType(m, 'aws_security_group_rule').filter((r) => r.body.type === 'ingress'),
+        ].filter((rule) => rule.body.security_group_id === reference);
         for (const rule of rules) {
           const source = rule.body.referenced_security_group_id ?? rule.body.source_security_group_id;
-          if (rule.body.cidr_ipv4 || rule.body.cidr_ipv6 || rule.body.cidr_blocks || rule.body.prefix_list_id) problems.push(`${id}: ${rule.type}.${rule.name} admits an address range`);
+          if (rule.body.cidr_ipv4 || rule.body.cidr_ipv6 || rule.body.cidr_blocks || rule.body.prefix_list_id)
+            problems.push(`${id}: ${rule.type}.${rule.name} admits an address range`);
           if (!source) problems.push(`${id}: ${rule.type}.${rule.name} has no source security group`);
-          else if (!isLoadBalancerGroup(config, m, source)) problems.push(`${id}: ${rule.type}.${rule.name} admits ${source}, not the load balancer's security group`);
+          else if (!isLoadBalancerGroup(config, m, source))
+            problems.push(`${id}: ${rule.type}.${rule.name} admits ${source}, not the load balancer's security group`);
         }
       }
     }
@@ -226,12 +295,19 @@ function isLoadBalancerGroup(config: TerraformConfig, m: TerraformModule, source
   const variable = /^\$\{var\.(\w+)\}$/.exec(source)?.[1];
   if (!variable) return false;
   const callers = [...config.modules.values()].flatMap((caller) =>
-    Object.values(caller.moduleCalls).filter((call) => calledModule(config, caller, call) === m).map((call) => ({ caller, call })));
-  return callers.length > 0 && callers.every(({ caller, call }) => {
-    const output = /^\$\{module\.(\w+)\.(\w+)\}$/.exec(String(call[variable]));
-    const producer = output && caller.moduleCalls[output[1]] && calledModule(config, caller, caller.moduleCalls[output[1]]);
-    return !!producer && isLoadBalancerGroup(config, producer, String(producer.outputs[output[2]]?.value));
-  });
+    Object.values(caller.moduleCalls)
+      .filter((call) => calledModule(config, caller, call) === m)
+      .map((call) => ({ caller, call })),
+  );
+  return (
+    callers.length > 0 &&
+    callers.every(({ caller, call }) => {
+      const output = /^\$\{module\.(\w+)\.(\w+)\}$/.exec(String(call[variable]));
+      const producer =
+        output && caller.moduleCalls[output[1]] && calledModule(config, caller, caller.moduleCalls[output[1]]);
+      return !!producer && isLoadBalancerGroup(config, producer, String(producer.outputs[output[2]]?.value));
+    })
+  );
 }
 
 /** Every log group keeps its logs for a bounded time; every Lambda and state machine logs to a declared group. */
@@ -240,13 +316,16 @@ export function logRetentionProblems(config: TerraformConfig): string[] {
   for (const m of config.modules.values()) {
     for (const group of ofType(m, 'aws_cloudwatch_log_group')) {
       const days = resolveVariable(m, group.body.retention_in_days);
-      if (!(typeof days === 'number' && days > 0)) problems.push(`${m.label}: aws_cloudwatch_log_group.${group.name}: no retention_in_days`);
+      if (!(typeof days === 'number' && days > 0))
+        problems.push(`${m.label}: aws_cloudwatch_log_group.${group.name}: no retention_in_days`);
     }
     for (const fn of ofType(m, 'aws_lambda_function')) {
-      if (!String(fn.body.logging_config?.[0]?.log_group).includes('${aws_cloudwatch_log_group.')) problems.push(`${m.label}: aws_lambda_function.${fn.name}: logs to a group Terraform does not manage`);
+      if (!String(fn.body.logging_config?.[0]?.log_group).includes('${aws_cloudwatch_log_group.'))
+        problems.push(`${m.label}: aws_lambda_function.${fn.name}: logs to a group Terraform does not manage`);
     }
     for (const machine of ofType(m, 'aws_sfn_state_machine')) {
-      if (!String(machine.body.logging_configuration?.[0]?.log_destination).includes('${aws_cloudwatch_log_group.')) problems.push(`${m.label}: aws_sfn_state_machine.${machine.name}: no logging to a managed log group`);
+      if (!String(machine.body.logging_configuration?.[0]?.log_destination).includes('${aws_cloudwatch_log_group.'))
+        problems.push(`${m.label}: aws_sfn_state_machine.${machine.name}: no logging to a managed log group`);
     }
   }
   return problems;

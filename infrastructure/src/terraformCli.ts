@@ -3,14 +3,33 @@
 // run works on a throw-away copy of the repository's Terraform, with its own CLI config and TF_DATA_DIR, so no
 // `.terraform` folder or state is ever left in the repository.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 
-/** The provider the configuration needs, as the mirror lays it out: <mirror>/registry.terraform.io/hashicorp/aws/<version>/<os_arch>/. */
+/**
+ * The provider the configuration needs, as the mirror lays it out:
+ * <mirror>/registry.terraform.io/hashicorp/aws/<version>/<os_arch>/.
+ */
 const PROVIDER_PATH = ['registry.terraform.io', 'hashicorp', 'aws'];
 /** Where a machine image or a user puts provider mirrors, searched in this order (a few levels deep). */
-const MIRROR_ROOTS = ['/opt', '/usr/local/share/terraform', '/usr/share/terraform', '/usr/local/lib', join(process.env.HOME ?? '/root', '.terraform.d')];
+const MIRROR_ROOTS = [
+  '/opt',
+  '/usr/local/share/terraform',
+  '/usr/share/terraform',
+  '/usr/local/lib',
+  join(process.env.HOME ?? '/root', '.terraform.d'),
+];
 const SEARCH_DEPTH = 3;
 
 export interface TerraformTools {
@@ -21,7 +40,7 @@ export interface TerraformTools {
 }
 
 /** The terraform binary on PATH, or null. */
-export function findTerraformBinary(path = process.env.PATH ?? ''): string | null {
+function findTerraformBinary(path = process.env.PATH ?? ''): string | null {
   for (const dir of path.split(delimiter).filter(Boolean)) {
     const candidate = join(dir, 'terraform');
     try {
@@ -39,7 +58,7 @@ const isMirror = (dir: string): boolean => {
 };
 
 /** A folder below `roots` (breadth first, `depth` levels) holding registry.terraform.io/hashicorp/aws, or null. */
-export function searchProviderMirror(roots: string[] = MIRROR_ROOTS, depth = SEARCH_DEPTH): string | null {
+function searchProviderMirror(roots: string[] = MIRROR_ROOTS, depth = SEARCH_DEPTH): string | null {
   let level = roots.filter((root) => existsSync(root));
   for (let d = 0; d <= depth && level.length > 0; d++) {
     const next: string[] = [];
@@ -47,7 +66,8 @@ export function searchProviderMirror(roots: string[] = MIRROR_ROOTS, depth = SEA
       if (isMirror(dir)) return dir;
       try {
         for (const entry of readdirSync(dir, { withFileTypes: true })) {
-          if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules') next.push(join(dir, entry.name));
+          if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules')
+            next.push(join(dir, entry.name));
         }
       } catch {
         // unreadable folder
@@ -62,8 +82,9 @@ export function searchProviderMirror(roots: string[] = MIRROR_ROOTS, depth = SEA
  * The mirror: OVERFIT_TF_PROVIDER_MIRROR if set, else the path found last time (cached in `cacheFile`, checked
  * again before use), else a search of the usual roots, whose result is cached.
  */
-export function findProviderMirror(cacheFile: string, env: NodeJS.ProcessEnv = process.env): string | null {
-  if (env.OVERFIT_TF_PROVIDER_MIRROR) return isMirror(env.OVERFIT_TF_PROVIDER_MIRROR) ? env.OVERFIT_TF_PROVIDER_MIRROR : null;
+function findProviderMirror(cacheFile: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.OVERFIT_TF_PROVIDER_MIRROR)
+    return isMirror(env.OVERFIT_TF_PROVIDER_MIRROR) ? env.OVERFIT_TF_PROVIDER_MIRROR : null;
   if (existsSync(cacheFile)) {
     const cached = readFileSync(cacheFile, 'utf8').trim();
     if (cached && isMirror(cached)) return cached;
@@ -81,12 +102,15 @@ export function findTerraformTools(cacheFile: string): TerraformTools | { missin
   const binary = findTerraformBinary();
   if (!binary) return { missing: 'no terraform binary on PATH' };
   const mirror = findProviderMirror(cacheFile);
-  if (!mirror) return { missing: `no filesystem mirror of hashicorp/aws under ${MIRROR_ROOTS.join(', ')} (set OVERFIT_TF_PROVIDER_MIRROR)` };
+  if (!mirror)
+    return {
+      missing: `no filesystem mirror of hashicorp/aws under ${MIRROR_ROOTS.join(', ')} (set OVERFIT_TF_PROVIDER_MIRROR)`,
+    };
   return { binary, mirror };
 }
 
 /** A CLI config that installs hashicorp/aws from the mirror only, and nothing from the network. */
-export function cliConfig(mirror: string): string {
+function cliConfig(mirror: string): string {
   return [
     'provider_installation {',
     '  filesystem_mirror {',
@@ -98,7 +122,7 @@ export function cliConfig(mirror: string): string {
   ].join('\n');
 }
 
-export interface TerraformResult {
+interface TerraformResult {
   status: number;
   output: string;
 }
@@ -123,7 +147,8 @@ export function terraformWorkspace(repository: string, tools: TerraformTools): T
   const dir = join(root, 'repo/infrastructure/terraform');
   cpSync(join(repository, 'infrastructure/terraform'), dir, {
     recursive: true,
-    filter: (source) => !/[\\/](\.terraform|terraform\.tfstate[^\\/]*|[^\\/]*\.tfvars)$/.test(source) || source.endsWith('.auto.tfvars'),
+    filter: (source) =>
+      !/[\\/](\.terraform|terraform\.tfstate[^\\/]*|[^\\/]*\.tfvars)$/.test(source) || source.endsWith('.auto.tfvars'),
   });
   const asl = join(root, 'repo/packages/pipeline/src/state-machine.asl.json');
   mkdirSync(dirname(asl), { recursive: true });
@@ -146,7 +171,10 @@ export function terraformWorkspace(repository: string, tools: TerraformTools): T
     dir,
     run(args, cwd = dir) {
       const result = spawnSync(tools.binary, [...args], { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-      return { status: result.status ?? 1, output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}` };
+      return {
+        status: result.status ?? 1,
+        output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`,
+      };
     },
     dispose: () => rmSync(root, { recursive: true, force: true }),
   };
@@ -154,4 +182,9 @@ export function terraformWorkspace(repository: string, tools: TerraformTools): T
 
 /** `terraform version` of the binary, e.g. "1.11.4". */
 export const terraformVersion = (binary: string): string =>
-  JSON.parse(execFileSync(binary, ['version', '-json'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null' } })).terraform_version;
+  JSON.parse(
+    execFileSync(binary, ['version', '-json'], {
+      encoding: 'utf8',
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null' },
+    }),
+  ).terraform_version;

@@ -36,7 +36,7 @@ export interface TerraformConfig {
 }
 
 /** Every .tf file below `dir`, skipping hidden folders (.terraform) and files. */
-export function terraformFiles(dir: string): string[] {
+function terraformFiles(dir: string): string[] {
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
   return entries.flatMap((entry) => {
     if (entry.name.startsWith('.')) return [];
@@ -51,13 +51,17 @@ const firstOfEach = (blocks: Record<string, any[]> | undefined): Record<string, 
 
 const typedBlocks = (blocks: Record<string, Record<string, any[]>> | undefined): Block[] =>
   Object.entries(blocks ?? {}).flatMap(([type, byName]) =>
-    Object.entries(byName).map(([name, bodies]) => ({ type, name, body: bodies[0] })));
+    Object.entries(byName).map(([name, bodies]) => ({ type, name, body: bodies[0] })),
+  );
 
 // hcl2json's output depends only on the files' names and text, so folders with the same content (a test's
 // edited copy of the configuration shares most of them with the original) are parsed once per process.
 const parsedByContent = new Map<string, Promise<Record<string, any>>>();
 function parseModule(dir: string, files: string[]): Promise<Record<string, any>> {
-  const content = files.map((file) => `${basename(file)}\0${readFileSync(file, 'utf8')}`).sort().join('\0');
+  const content = files
+    .map((file) => `${basename(file)}\0${readFileSync(file, 'utf8')}`)
+    .sort()
+    .join('\0');
   let parsed = parsedByContent.get(content);
   if (!parsed) {
     parsed = convertFiles(dir);
@@ -93,15 +97,12 @@ export async function loadTerraform(root: string): Promise<TerraformConfig> {
 }
 
 /** The module a call's `source` points at, when it is a local path. */
-export function calledModule(config: TerraformConfig, caller: TerraformModule, call: Record<string, any>): TerraformModule | undefined {
+export function calledModule(
+  config: TerraformConfig,
+  caller: TerraformModule,
+  call: Record<string, any>,
+): TerraformModule | undefined {
   return config.modules.get(resolve(caller.dir, call.source));
-}
-
-/** Every string in a JSON value with the path of keys leading to it. */
-export function* stringsIn(node: unknown, path: (string | number)[] = []): Generator<[string, (string | number)[]]> {
-  if (typeof node === 'string') yield [node, path];
-  else if (Array.isArray(node)) for (const [i, value] of node.entries()) yield* stringsIn(value, [...path, i]);
-  else if (node !== null && typeof node === 'object') for (const [key, value] of Object.entries(node)) yield* stringsIn(value, [...path, key]);
 }
 
 /** The root module of the configuration. */
@@ -110,6 +111,3 @@ export function rootModule(config: TerraformConfig): TerraformModule {
   if (!root) throw new Error(`${config.root} has no .tf files`);
   return root;
 }
-
-/** Reads a text file of the configuration (for the format check, which works on the source). */
-export const readSource = (file: string): string => readFileSync(file, 'utf8');

@@ -10,12 +10,14 @@ export function zipEntries(file: string): string[] {
   // The end record is the last 22 bytes plus a comment of up to 65,535 bytes.
   let end = zip.length - 22;
   while (end >= Math.max(0, zip.length - 22 - 65_535) && zip.readUInt32LE(end) !== END_OF_CENTRAL_DIRECTORY) end--;
-  if (end < 0 || zip.readUInt32LE(end) !== END_OF_CENTRAL_DIRECTORY) throw new Error(`${file}: not a zip file (no end of central directory)`);
+  if (end < 0 || zip.readUInt32LE(end) !== END_OF_CENTRAL_DIRECTORY)
+    throw new Error(`${file}: not a zip file (no end of central directory)`);
   const count = zip.readUInt16LE(end + 10);
   let offset = zip.readUInt32LE(end + 16);
   const names: string[] = [];
   for (let i = 0; i < count; i++) {
-    if (zip.readUInt32LE(offset) !== CENTRAL_DIRECTORY_ENTRY) throw new Error(`${file}: damaged central directory at byte ${offset}`);
+    if (zip.readUInt32LE(offset) !== CENTRAL_DIRECTORY_ENTRY)
+      throw new Error(`${file}: damaged central directory at byte ${offset}`);
     const nameLength = zip.readUInt16LE(offset + 28);
     const extraLength = zip.readUInt16LE(offset + 30);
     const commentLength = zip.readUInt16LE(offset + 32);

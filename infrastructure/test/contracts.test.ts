@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import type { TerraformModule } from '../src/terraformModel';
 import { PATHS, REPOSITORY, repositoryConfig } from './helpers';
 
-const moduleNamed = async (label: string): Promise<TerraformModule> => [...(await repositoryConfig()).modules.values()].find((m) => m.label === label)!;
-const resource = (m: TerraformModule, type: string, name: string) => m.resources.find((r) => r.type === type && r.name === name)!.body;
+const moduleNamed = async (label: string): Promise<TerraformModule> =>
+  [...(await repositoryConfig()).modules.values()].find((m) => m.label === label)!;
+const resource = (m: TerraformModule, type: string, name: string) =>
+  m.resources.find((r) => r.type === type && r.name === name)!.body;
 
 test('each Lambda gets the environment the handlers read, on nodejs22.x', async () => {
   const lambda = await moduleNamed('modules/lambda');
@@ -25,7 +27,8 @@ test('each Lambda gets the environment the handlers read, on nodejs22.x', async 
 test('the dashboard container: env, trigger token from SSM, user 1000, read-only root, port 3000, /healthz', async () => {
   const ecs = await moduleNamed('modules/ecs');
   const container = String(resource(ecs, 'aws_ecs_task_definition', 'dashboard').container_definitions);
-  for (const name of ['USE_S3', 'S3_BUCKET', 'STATE_MACHINE_ARN', 'PORT']) expect(container).toMatch(new RegExp(`name = "${name}"`));
+  for (const name of ['USE_S3', 'S3_BUCKET', 'STATE_MACHINE_ARN', 'PORT'])
+    expect(container).toMatch(new RegExp(`name = "${name}"`));
   expect(container).toMatch(/\{ name = "RUN_TRIGGER_TOKEN", valueFrom = local\.run_trigger_token_arn \}/);
   // The secret is named, never created: no resource in the configuration holds the token's value.
   const everyResource = [...(await repositoryConfig()).modules.values()].flatMap((m) => m.resources.map((r) => r.type));
@@ -61,14 +64,20 @@ test('ECR scans on push and expires old images; the network is 10.0.0.0/16 with 
 
 test('the state machine role may invoke only the pipeline functions', async () => {
   const sfn = await moduleNamed('modules/step_functions');
-  const invoke = sfn.data.find((d) => d.name === 'state_machine')!.body.statement.find((s: any) => s.sid === 'InvokePipelineFunctions');
+  const invoke = sfn.data
+    .find((d) => d.name === 'state_machine')!
+    .body.statement.find((s: any) => s.sid === 'InvokePipelineFunctions');
   expect(invoke.actions).toEqual(['lambda:InvokeFunction']);
-  expect(invoke.resources).toBe('${concat(values(var.function_arns), [for arn in values(var.function_arns) : "${arn}:*"])}');
+  expect(invoke.resources).toBe(
+    '${concat(values(var.function_arns), [for arn in values(var.function_arns) : "${arn}:*"])}',
+  );
 });
 
 test('old runs move to Glacier (Instant Retrieval, still readable by the dashboard)', async () => {
   const s3 = await moduleNamed('modules/s3');
-  const rule = resource(s3, 'aws_s3_bucket_lifecycle_configuration', 'artifacts').rule.find((r: any) => r.id === 'old-runs-to-glacier');
+  const rule = resource(s3, 'aws_s3_bucket_lifecycle_configuration', 'artifacts').rule.find(
+    (r: any) => r.id === 'old-runs-to-glacier',
+  );
   expect(rule.filter[0].prefix).toBe('runs/');
   expect(rule.transition[0].storage_class).toBe('GLACIER_IR');
 });
@@ -79,8 +88,13 @@ test('the dashboard task role allows every Step Functions call the dashboard mak
   const source = readFileSync(join(REPOSITORY, 'packages/pipeline/src/cloudRuns.ts'), 'utf8');
   const used = [...new Set([...source.matchAll(/new (\w+)Command\(/g)].map((m) => `states:${m[1]}`))].sort();
   const ecs = await moduleNamed('modules/ecs');
-  const statements = ecs.data.filter((d) => d.type === 'aws_iam_policy_document').flatMap((d) => d.body.statement ?? []);
-  const granted = statements.flatMap((s: { actions: string[] }) => s.actions).filter((a: string) => a.startsWith('states:')).sort();
+  const statements = ecs.data
+    .filter((d) => d.type === 'aws_iam_policy_document')
+    .flatMap((d) => d.body.statement ?? []);
+  const granted = statements
+    .flatMap((s: { actions: string[] }) => s.actions)
+    .filter((a: string) => a.startsWith('states:'))
+    .sort();
   expect(used.length).toBeGreaterThan(0);
   expect(granted).toEqual(used);
 });
@@ -88,5 +102,8 @@ test('the dashboard task role allows every Step Functions call the dashboard mak
 test('the dashboard service starts only once its roles may pull the image and read the token', async () => {
   // terraform test cannot see dependencies; without these the first tasks can start before the policies exist.
   const ecs = await moduleNamed('modules/ecs');
-  expect(resource(ecs, 'aws_ecs_service', 'dashboard').depends_on).toEqual(['${aws_iam_role_policy.execution}', '${aws_iam_role_policy.task}']);
+  expect(resource(ecs, 'aws_ecs_service', 'dashboard').depends_on).toEqual([
+    '${aws_iam_role_policy.execution}',
+    '${aws_iam_role_policy.task}',
+  ]);
 });

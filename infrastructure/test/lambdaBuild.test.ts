@@ -9,7 +9,9 @@ import { buildScriptFunctions, lambdaBuildProblems, pipelineFunctionNames } from
 import { zipEntries } from '../src/zipEntries';
 import { loadEditedCopy, PATHS, repositoryConfig } from './helpers';
 
-const builtZips = existsSync(PATHS.lambdaDist) ? readdirSync(PATHS.lambdaDist).filter((file) => file.endsWith('.zip')) : [];
+const builtZips = existsSync(PATHS.lambdaDist)
+  ? readdirSync(PATHS.lambdaDist).filter((file) => file.endsWith('.zip'))
+  : [];
 const CONTRACT = ['backtest', 'finalize', 'generate', 'select', 'validate', 'visualize'];
 
 test('Terraform deploys the six functions of the build contract, handler index.handler, x86_64, from dist/lambda', async () => {
@@ -25,7 +27,8 @@ test('the build script (tools/build-lambdas.mjs) builds exactly the functions Te
 });
 
 test('buildScriptFunctions reads the top-level keys only, and fails loudly on another layout', () => {
-  const script = "const FUNCTIONS = {\n  generate: { entry: 'a.ts' },\n  visualize: {\n    entry: 'b.ts',\n    nested: { entry: 'no' },\n  },\n};\n";
+  const script =
+    "const FUNCTIONS = {\n  generate: { entry: 'a.ts' },\n  visualize: {\n    entry: 'b.ts',\n    nested: { entry: 'no' },\n  },\n};\n";
   expect(buildScriptFunctions(script)).toEqual(['generate', 'visualize']);
   expect(() => buildScriptFunctions('export const functions = []')).toThrow(/no `const FUNCTIONS/);
 });
@@ -34,20 +37,35 @@ test('buildScriptFunctions reads the top-level keys only, and fails loudly on an
 const whenBuilt = builtZips.length > 0 ? test : test.skip;
 whenBuilt('the built zips are the functions Terraform deploys, each with index.js at its root', async () => {
   const config = await repositoryConfig();
-  expect(lambdaBuildProblems(config, PATHS.lambdaDist, builtZips.map((zip) => basename(zip, '.zip')))).toEqual([]);
+  expect(
+    lambdaBuildProblems(
+      config,
+      PATHS.lambdaDist,
+      builtZips.map((zip) => basename(zip, '.zip')),
+    ),
+  ).toEqual([]);
   for (const zip of builtZips) expect(zipEntries(`${PATHS.lambdaDist}/${zip}`)).toContain('index.js');
 });
 
 test('negative: handler, architecture, zip name, artifacts folder and function list each break the check', async () => {
   const config = await loadEditedCopy([
-    { file: 'modules/lambda/main.tf', from: 'handler          = "index.handler"', to: 'handler          = "handler.main"' },
+    {
+      file: 'modules/lambda/main.tf',
+      from: 'handler          = "index.handler"',
+      to: 'handler          = "handler.main"',
+    },
     { file: 'modules/lambda/main.tf', from: 'architectures    = ["x86_64"]', to: 'architectures    = ["arm64"]' },
-    { file: 'modules/lambda/main.tf', from: 'filename         = "${var.artifacts_dir}/${each.key}.zip"', to: 'filename         = "${var.artifacts_dir}/${each.key}-lambda.zip"' },
+    {
+      file: 'modules/lambda/main.tf',
+      from: 'filename         = "${var.artifacts_dir}/${each.key}.zip"',
+      to: 'filename         = "${var.artifacts_dir}/${each.key}-lambda.zip"',
+    },
     { file: 'main.tf', from: '"${path.root}/../../dist/lambda"', to: '"${path.root}/../../build/lambda"' },
   ]);
   expect(lambdaBuildProblems(config, `${config.root}/../../dist/lambda`, [...CONTRACT, 'report'])).toEqual([
-    '.: local.functions (backtest, finalize, generate, select, validate, visualize) differs from the build\'s functions (backtest, finalize, generate, report, select, validate, visualize)',
-    '.: module.lambda: artifacts_dir ${path.root}/../../build/lambda is not the build\'s ' + `${config.root}/../../dist/lambda`,
+    ".: local.functions (backtest, finalize, generate, select, validate, visualize) differs from the build's functions (backtest, finalize, generate, report, select, validate, visualize)",
+    ".: module.lambda: artifacts_dir ${path.root}/../../build/lambda is not the build's " +
+      `${config.root}/../../dist/lambda`,
     'modules/lambda: aws_lambda_function.stage: handler handler.main is not index.handler',
     'modules/lambda: aws_lambda_function.stage: architectures is not ["x86_64"]',
     'modules/lambda: aws_lambda_function.stage: filename ${var.artifacts_dir}/${each.key}-lambda.zip is not <artifacts_dir>/<function>.zip',

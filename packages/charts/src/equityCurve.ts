@@ -23,7 +23,12 @@ type Point = { x: number; y: number };
  * Keep the shape of a long series in few points: per bucket its first, min and max (in time order), plus the last
  * point and the split point exactly, so extremes and the split survive the reduction.
  */
-export function downsample(time: ArrayLike<number>, values: ArrayLike<number>, maxPoints: number, keep: number): Point[] {
+export function downsample(
+  time: ArrayLike<number>,
+  values: ArrayLike<number>,
+  maxPoints: number,
+  keep: number,
+): Point[] {
   const n = values.length;
   if (n <= maxPoints) return Array.from({ length: n }, (_, i) => ({ x: time[i], y: values[i] }));
   const buckets = Math.max(1, Math.floor(maxPoints / 3));
@@ -85,7 +90,10 @@ function keepRoundLogTicks(axis: { ticks: { value: number }[] }): void {
 export async function renderEquityCurve(options: EquityCurveOptions): Promise<Buffer> {
   const { time, strategy, buyAndHold, splitIndex, width = 1000, height = 560, maxPoints = 2000 } = options;
   const n = time.length;
-  if (n < 2 || strategy.length !== n || buyAndHold.length !== n) throw new Error(`equity curves need ≥ 2 points and equal lengths (time ${n}, strategy ${strategy.length}, buy-and-hold ${buyAndHold.length})`);
+  if (n < 2 || strategy.length !== n || buyAndHold.length !== n)
+    throw new Error(
+      `equity curves need ≥ 2 points and equal lengths (time ${n}, strategy ${strategy.length}, buy-and-hold ${buyAndHold.length})`,
+    );
   if (!(splitIndex > 0 && splitIndex < n)) throw new Error(`split index ${splitIndex} is outside 1…${n - 1}`);
   let positive = true;
   for (let i = 0; i < n; i++) if (!(strategy[i] > 0 && buyAndHold[i] > 0)) positive = false;
@@ -95,21 +103,52 @@ export async function renderEquityCurve(options: EquityCurveOptions): Promise<Bu
       type: 'line',
       data: {
         datasets: [
-          { label: options.strategyLabel, data: downsample(time, strategy, maxPoints, splitIndex), borderColor: COLORS.training, borderWidth: 2, pointRadius: 0 },
-          { label: 'buy and hold', data: downsample(time, buyAndHold, maxPoints, splitIndex), borderColor: COLORS.benchmark, borderWidth: 1.5, pointRadius: 0 },
+          {
+            label: options.strategyLabel,
+            data: downsample(time, strategy, maxPoints, splitIndex),
+            borderColor: COLORS.training,
+            borderWidth: 2,
+            pointRadius: 0,
+          },
+          {
+            label: 'buy and hold',
+            data: downsample(time, buyAndHold, maxPoints, splitIndex),
+            borderColor: COLORS.benchmark,
+            borderWidth: 1.5,
+            pointRadius: 0,
+          },
         ],
       },
       options: {
         parsing: false,
         plugins: {
-          title: { display: true, text: options.title ?? 'Equity of the selected strategy', font: { size: 18, weight: 600 } },
-          subtitle: { display: true, text: 'Growth of 1 unit, net of costs; the strategy was chosen on the training part only', color: COLORS.muted },
+          title: {
+            display: true,
+            text: options.title ?? 'Equity of the selected strategy',
+            font: { size: 18, weight: 600 },
+          },
+          subtitle: {
+            display: true,
+            text: 'Growth of 1 unit, net of costs; the strategy was chosen on the training part only',
+            color: COLORS.muted,
+          },
           legend: { position: 'bottom' },
         },
         scales: {
-          x: { type: 'linear', min: time[0], max: time[n - 1], ticks: { maxTicksLimit: 8, callback: (v) => day(Number(v)) }, grid: { color: COLORS.grid } },
-          y: { type: log ? 'logarithmic' : 'linear', title: { display: true, text: `Equity (start = 1${log ? ', log scale' : ''})` }, grid: { color: COLORS.grid },
-            ticks: { callback: (v) => formatValue(Number(v), 'number') }, afterBuildTicks: log ? keepRoundLogTicks : undefined },
+          x: {
+            type: 'linear',
+            min: time[0],
+            max: time[n - 1],
+            ticks: { maxTicksLimit: 8, callback: (v) => day(Number(v)) },
+            grid: { color: COLORS.grid },
+          },
+          y: {
+            type: log ? 'logarithmic' : 'linear',
+            title: { display: true, text: `Equity (start = 1${log ? ', log scale' : ''})` },
+            grid: { color: COLORS.grid },
+            ticks: { callback: (v) => formatValue(Number(v), 'number') },
+            afterBuildTicks: log ? keepRoundLogTicks : undefined,
+          },
         },
       },
       plugins: [splitMarker(time[splitIndex])],

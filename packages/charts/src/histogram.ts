@@ -82,26 +82,67 @@ export async function renderMetricHistogram(options: MetricHistogramOptions): Pr
       type: 'bar',
       data: {
         datasets: [
-          { label: 'eligible strategies', data: points(counts[0]), backgroundColor: '#93c5fd', borderColor: '#60a5fa', ...bar },
-          { label: 'too few trades to be selected', data: points(counts[1]), backgroundColor: '#e5e7eb', borderColor: '#d1d5db', ...bar },
+          {
+            label: 'eligible strategies',
+            data: points(counts[0]),
+            backgroundColor: '#93c5fd',
+            borderColor: '#60a5fa',
+            ...bar,
+          },
+          {
+            label: 'too few trades to be selected',
+            data: points(counts[1]),
+            backgroundColor: '#e5e7eb',
+            borderColor: '#d1d5db',
+            ...bar,
+          },
         ],
       },
       options: {
         plugins: {
-          title: { display: true, text: options.title ?? `${metricLabel}: ${finite.length} strategies on the training window`, font: { size: 18, weight: 600 } },
-          subtitle: { display: true, text: `${finite.length} of ${values.length} strategies have a defined value, ${eligibleCount} of them eligible; the selected one is ${best.id}`, color: COLORS.muted },
+          title: {
+            display: true,
+            text: options.title ?? `${metricLabel}: ${finite.length} strategies on the training window`,
+            font: { size: 18, weight: 600 },
+          },
+          subtitle: {
+            display: true,
+            text: `${finite.length} of ${values.length} strategies have a defined value, ${eligibleCount} of them eligible; the selected one is ${best.id}`,
+            color: COLORS.muted,
+          },
           legend: { display: Boolean(options.eligible), position: 'bottom' },
         },
         scales: {
-          x: { type: 'linear', min: Math.max(floor, Math.min(...xs) - step), max: Math.min(ceiling, Math.max(...xs) + step), title: { display: true, text: `${metricLabel}${format === 'percent' ? ' (%)' : ''}` },
-            ticks: { callback: (v) => formatValue(Number(v), format) }, grid: { color: COLORS.grid } },
-          y: { stacked: true, title: { display: true, text: 'Number of strategies' }, beginAtZero: true, grid: { color: COLORS.grid } },
+          x: {
+            type: 'linear',
+            min: Math.max(floor, Math.min(...xs) - step),
+            max: Math.min(ceiling, Math.max(...xs) + step),
+            title: { display: true, text: `${metricLabel}${format === 'percent' ? ' (%)' : ''}` },
+            ticks: { callback: (v) => formatValue(Number(v), format) },
+            grid: { color: COLORS.grid },
+          },
+          y: {
+            stacked: true,
+            title: { display: true, text: 'Number of strategies' },
+            beginAtZero: true,
+            grid: { color: COLORS.grid },
+          },
         },
       },
-      plugins: [verticalMarkers([
-        { value: best.training, color: COLORS.training, label: `best in training: ${formatValue(best.training, format)}` },
-        { value: validation, color: COLORS.validation, label: `same strategy on validation: ${formatValue(validation, format)}` },
-      ])],
+      plugins: [
+        verticalMarkers([
+          {
+            value: best.training,
+            color: COLORS.training,
+            label: `best in training: ${formatValue(best.training, format)}`,
+          },
+          {
+            value: validation,
+            color: COLORS.validation,
+            label: `same strategy on validation: ${formatValue(validation, format)}`,
+          },
+        ]),
+      ],
     },
     width,
     height,

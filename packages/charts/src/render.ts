@@ -34,7 +34,14 @@ export function registeredFontFamilies(): string[] {
   return GlobalFonts.families.map((f) => f.family);
 }
 
-export const COLORS = { training: '#2563eb', validation: '#ea580c', benchmark: '#6b7280', grid: '#e5e7eb', text: '#1f2937', muted: '#6b7280' };
+export const COLORS = {
+  training: '#2563eb',
+  validation: '#ea580c',
+  benchmark: '#6b7280',
+  grid: '#e5e7eb',
+  text: '#1f2937',
+  muted: '#6b7280',
+};
 
 const whiteBackground: Plugin = {
   id: 'whiteBackground',
@@ -51,7 +58,12 @@ const whiteBackground: Plugin = {
  * Draw one chart on a fresh canvas and hand the canvas to `use` (encode it, or copy it into a larger figure)
  * before the chart is destroyed: Chart.destroy() clears its canvas.
  */
-export async function withChart<T>(config: ChartConfiguration, width: number, height: number, use: (canvas: Canvas) => T | Promise<T>): Promise<T> {
+export async function withChart<T>(
+  config: ChartConfiguration,
+  width: number,
+  height: number,
+  use: (canvas: Canvas) => T | Promise<T>,
+): Promise<T> {
   setUpCharts();
   const canvas = createCanvas(width, height);
   const chart = new Chart(canvas.getContext('2d') as unknown as ConstructorParameters<typeof Chart>[0], {

@@ -1,5 +1,12 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { COLORS, FONT_FAMILY, registeredFontFamilies, renderEquityCurve, renderMetricHistogram, renderPerformanceComparison } from '../src';
+import {
+  COLORS,
+  FONT_FAMILY,
+  registeredFontFamilies,
+  renderEquityCurve,
+  renderMetricHistogram,
+  renderPerformanceComparison,
+} from '../src';
 import { binCount, downsample } from '../src';
 
 /** Decode a PNG and count the pixels close to a colour, so a test can tell a drawn marker from a blank image. */
@@ -12,7 +19,8 @@ async function decode(png: Buffer) {
   const count = (hex: string) => {
     const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
     let n = 0;
-    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 30) n++;
+    for (let i = 0; i < data.length; i += 4)
+      if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 30) n++;
     return n;
   };
   return { width: image.width, height: image.height, count };
@@ -22,7 +30,11 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 const winRates = Array.from({ length: 300 }, (_, i) => 0.4 + ((i * 7919) % 300) / 1500);
 
 const histogram = (validation: number | null = 0.47) =>
-  renderMetricHistogram({ values: winRates, metricLabel: 'Win rate', best: { id: 's0042', training: 0.6, validation } });
+  renderMetricHistogram({
+    values: winRates,
+    metricLabel: 'Win rate',
+    best: { id: 's0042', training: 0.6, validation },
+  });
 
 const comparison = () =>
   renderPerformanceComparison({
@@ -38,7 +50,14 @@ const equity = (n: number) => {
   const time = Float64Array.from({ length: n }, (_, i) => Date.UTC(2020, 0, 1) + i * 3_600_000);
   const strategy = Float64Array.from({ length: n }, (_, i) => 1 + 0.5 * Math.sin(i / 500) ** 2);
   const buyAndHold = Float64Array.from({ length: n }, (_, i) => 1 + i / n);
-  return renderEquityCurve({ time, strategy, buyAndHold, splitIndex: Math.floor(n * 0.7), strategyLabel: 's0042', logScale: true });
+  return renderEquityCurve({
+    time,
+    strategy,
+    buyAndHold,
+    splitIndex: Math.floor(n * 0.7),
+    strategyLabel: 's0042',
+    logScale: true,
+  });
 };
 
 describe('figures', () => {
@@ -78,9 +97,22 @@ describe('figures', () => {
   });
 
   it('refuses what it cannot draw, with a reason', async () => {
-    await expect(renderMetricHistogram({ values: [Number.NaN, Number.NaN], metricLabel: 'Win rate', best: { id: 's1', training: Number.NaN, validation: null } }))
-      .rejects.toThrow('no strategy has a defined Win rate');
-    await expect(renderEquityCurve({ time: [1, 2, 3], strategy: [1, 1], buyAndHold: [1, 1, 1], splitIndex: 1, strategyLabel: 'x' })).rejects.toThrow('equal lengths');
+    await expect(
+      renderMetricHistogram({
+        values: [Number.NaN, Number.NaN],
+        metricLabel: 'Win rate',
+        best: { id: 's1', training: Number.NaN, validation: null },
+      }),
+    ).rejects.toThrow('no strategy has a defined Win rate');
+    await expect(
+      renderEquityCurve({
+        time: [1, 2, 3],
+        strategy: [1, 1],
+        buyAndHold: [1, 1, 1],
+        splitIndex: 1,
+        strategyLabel: 'x',
+      }),
+    ).rejects.toThrow('equal lengths');
     await expect(renderPerformanceComparison({ metrics: [] })).rejects.toThrow('no metrics');
   });
 });

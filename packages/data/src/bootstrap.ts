@@ -29,8 +29,10 @@ export function stationaryBootstrap(source: PriceSeries, options: BootstrapOptio
   if (returns < 2) throw new InputError(`needs at least 3 bars to resample (got ${n})`, 'bootstrap');
   const { bars, seed, start, intervalMs } = options;
   const meanBlockLength = options.meanBlockLength ?? defaultBlockLength(n);
-  if (!Number.isInteger(bars) || bars < 2) throw new InputError(`must be an integer ≥ 2 (got ${bars})`, 'bootstrap.bars');
-  if (!(meanBlockLength >= 1)) throw new InputError(`must be ≥ 1 (got ${meanBlockLength})`, 'bootstrap.meanBlockLength');
+  if (!Number.isInteger(bars) || bars < 2)
+    throw new InputError(`must be an integer ≥ 2 (got ${bars})`, 'bootstrap.bars');
+  if (!(meanBlockLength >= 1))
+    throw new InputError(`must be ≥ 1 (got ${meanBlockLength})`, 'bootstrap.meanBlockLength');
   const rng = createRng(seed);
   const { time, open, high, low, close, volume } = emptyPriceColumns(bars);
   const restart = 1 / meanBlockLength;

@@ -96,7 +96,11 @@ export function fitGarch11(returns: Float64Array, where = 'garch'): Garch11 {
   if (!(variance > 0)) throw new InputError('has constant prices: no volatility to fit', where);
   const unpack = (x: number[]) => {
     const persistence = logistic(x[0]);
-    return { omega: variance * (1 - persistence), alpha: persistence * logistic(x[1]), beta: persistence * (1 - logistic(x[1])) };
+    return {
+      omega: variance * (1 - persistence),
+      alpha: persistence * logistic(x[1]),
+      beta: persistence * (1 - logistic(x[1])),
+    };
   };
   const objective = (x: number[]) => {
     const p = unpack(x);
@@ -134,10 +138,14 @@ const STEPS = 4;
  * ω / (1 − α − β). Each bar's return is the sum of four normal sub-steps of variance σ²_t / 4, so it is
  * N(μ, σ²_t) as the model says, and the path inside the bar gives a consistent high and low.
  */
-export function simulateGarch11(model: Pick<Garch11, 'mu' | 'omega' | 'alpha' | 'beta'>, options: GarchSimulation): PriceSeries {
+export function simulateGarch11(
+  model: Pick<Garch11, 'mu' | 'omega' | 'alpha' | 'beta'>,
+  options: GarchSimulation,
+): PriceSeries {
   const { mu, omega, alpha, beta } = model;
   const { bars, seed, start, intervalMs, startPrice } = options;
-  if (!(omega > 0 && alpha >= 0 && beta >= 0 && alpha + beta < 1)) throw new InputError(`needs ω > 0, α, β ≥ 0 and α + β < 1 (got ω ${omega}, α ${alpha}, β ${beta})`, 'garch');
+  if (!(omega > 0 && alpha >= 0 && beta >= 0 && alpha + beta < 1))
+    throw new InputError(`needs ω > 0, α, β ≥ 0 and α + β < 1 (got ω ${omega}, α ${alpha}, β ${beta})`, 'garch');
   if (!Number.isInteger(bars) || bars < 2) throw new InputError(`must be an integer ≥ 2 (got ${bars})`, 'garch.bars');
   const normal = standardNormal(createRng(seed));
   const { time, open, high, low, close, volume } = emptyPriceColumns(bars);

@@ -22,7 +22,9 @@ export interface DataReport {
   dropped: DroppedRow[];
 }
 
-/** A row --lenient left out: its line, what was wrong (the kind), and the message strict mode would have stopped with. */
+/**
+ * A row --lenient left out: its line, what was wrong (the kind), and the message strict mode would have stopped with.
+ */
 export interface DroppedRow {
   line: number;
   kind: 'field_count' | 'bad_time' | 'duplicate_time' | 'out_of_order' | 'bad_price' | 'bad_volume';
@@ -93,7 +95,9 @@ export function formatDataReport(report: DataReport, label: string): string {
   if (report.dropped.length) {
     const kinds = new Map<string, number>();
     for (const d of report.dropped) kinds.set(d.kind, (kinds.get(d.kind) ?? 0) + 1);
-    lines.push(`  dropped   ${report.dropped.length} rows (--lenient): ${[...kinds].map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
+    lines.push(
+      `  dropped   ${report.dropped.length} rows (--lenient): ${[...kinds].map(([kind, count]) => `${kind} ${count}`).join(', ')}`,
+    );
     for (const d of report.dropped.slice(0, 10)) lines.push(`            line ${d.line}: ${d.reason}`);
     if (report.dropped.length > 10) lines.push(`            … ${report.dropped.length - 10} more (--json lists all)`);
   }

@@ -6,7 +6,9 @@ import { printable } from './printable';
 import { fitGarch11, logReturns, simulateGarch11, type Garch11 } from './garch';
 import { syntheticMarket } from './synthetic';
 
-/** gbm: geometric random walk; garch: GARCH(1,1) fitted by maximum likelihood; bootstrap: stationary block bootstrap. */
+/**
+ * gbm: geometric random walk; garch: GARCH(1,1) fitted by maximum likelihood; bootstrap: stationary block bootstrap.
+ */
 export const SYNTH_MODELS = ['gbm', 'garch', 'bootstrap'] as const;
 export type SynthModel = (typeof SYNTH_MODELS)[number];
 
@@ -38,7 +40,8 @@ export function synthesizeMarketLike(source: PriceSeries, options: SynthesizeLik
   const where = options.where ?? 'the prices to imitate';
   const n = source.close.length;
   const bars = options.bars ?? n;
-  if (!(SYNTH_MODELS as readonly string[]).includes(model)) throw new InputError(`must be one of ${SYNTH_MODELS.join(', ')} (got "${printable(model)}")`, 'model');
+  if (!(SYNTH_MODELS as readonly string[]).includes(model))
+    throw new InputError(`must be one of ${SYNTH_MODELS.join(', ')} (got "${printable(model)}")`, 'model');
   if (n < 3) throw new InputError(`needs at least 3 bars to imitate (got ${n})`, where);
   const intervalMs = Math.round(medianSpacingMs(source.time));
   const start = source.time[0];
@@ -46,14 +49,23 @@ export function synthesizeMarketLike(source: PriceSeries, options: SynthesizeLik
   const annualVolatility = sampleStd(returns) * Math.sqrt(YEAR_MS / intervalMs);
   switch (model) {
     case 'gbm':
-      return { series: syntheticMarket({ bars, seed, intervalMs, start, annualVolatility, startPrice: source.close[0] }), fitted: { annualVolatility } };
+      return {
+        series: syntheticMarket({ bars, seed, intervalMs, start, annualVolatility, startPrice: source.close[0] }),
+        fitted: { annualVolatility },
+      };
     case 'garch': {
       const garch = fitGarch11(returns, where);
-      return { series: simulateGarch11(garch, { bars, seed, start, intervalMs, startPrice: source.close[0] }), fitted: { annualVolatility, garch } };
+      return {
+        series: simulateGarch11(garch, { bars, seed, start, intervalMs, startPrice: source.close[0] }),
+        fitted: { annualVolatility, garch },
+      };
     }
     case 'bootstrap': {
       const meanBlockLength = options.meanBlockLength ?? defaultBlockLength(n);
-      return { series: stationaryBootstrap(source, { bars, seed, start, intervalMs, meanBlockLength }), fitted: { annualVolatility, meanBlockLength } };
+      return {
+        series: stationaryBootstrap(source, { bars, seed, start, intervalMs, meanBlockLength }),
+        fitted: { annualVolatility, meanBlockLength },
+      };
     }
   }
 }

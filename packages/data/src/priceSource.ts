@@ -32,16 +32,23 @@ export async function loadPrices(ref: DataRef, store?: ObjectReader): Promise<Lo
 }
 
 export function describeDataRef(ref: DataRef): string {
-  if (ref.kind === 'synthetic') return `synthetic GBM market (${ref.bars} bars of ${ref.intervalSeconds} s, seed ${ref.seed})`;
+  if (ref.kind === 'synthetic')
+    return `synthetic GBM market (${ref.bars} bars of ${ref.intervalSeconds} s, seed ${ref.seed})`;
   const name = ref.kind === 'file' ? ref.path : `store:${ref.key}`;
-  const options = [ref.format && `format ${ref.format}`, ref.lenient && 'lenient', ref.resampleSeconds && `resampled to ${formatInterval(ref.resampleSeconds)}`].filter(Boolean);
+  const options = [
+    ref.format && `format ${ref.format}`,
+    ref.lenient && 'lenient',
+    ref.resampleSeconds && `resampled to ${formatInterval(ref.resampleSeconds)}`,
+  ].filter(Boolean);
   return options.length ? `${name} (${options.join(', ')})` : name;
 }
 
 /** A content hash for data that has no file: the bytes of its time and close columns. */
 function hashSeries(series: PriceSeries): string {
-  return createHash('sha256').update(new Uint8Array(series.time.buffer, series.time.byteOffset, series.time.byteLength))
-    .update(new Uint8Array(series.close.buffer, series.close.byteOffset, series.close.byteLength)).digest('hex');
+  return createHash('sha256')
+    .update(new Uint8Array(series.time.buffer, series.time.byteOffset, series.time.byteLength))
+    .update(new Uint8Array(series.close.buffer, series.close.byteOffset, series.close.byteLength))
+    .digest('hex');
 }
 
 /**
@@ -61,4 +68,3 @@ export function cachedPriceLoader(store?: ObjectReader): (ref: DataRef) => Promi
     return loaded;
   };
 }
-

@@ -15,11 +15,14 @@ export function printable(text: string, max = MAX_SHOWN_CHARS): string {
   const shown = cut ? text.slice(0, max) : text;
   // eslint-disable-next-line no-control-regex
   const escaped = /[\u0000-\u001f\u007f-\u009f\\\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/.test(shown)
-    ? shown.replace(/[\u0000-\u001f\u007f-\u009f\\\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g, (c) => {
-      if (c === '\\') return '\\\\';
-      const code = c.charCodeAt(0);
-      return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-    })
+    ? shown.replace(
+        /[\u0000-\u001f\u007f-\u009f\\\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g,
+        (c) => {
+          if (c === '\\') return '\\\\';
+          const code = c.charCodeAt(0);
+          return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+        },
+      )
     : shown;
   // A cut in the middle of a surrogate pair would leave half a character.
   const whole = cut && /[\ud800-\udbff]$/.test(escaped) ? escaped.slice(0, -1) : escaped;

@@ -12,12 +12,24 @@ export function resamplePrices(series: PriceSeries, intervalSeconds: number, whe
   if (n < 2) throw new InputError(`needs at least 2 bars (got ${n})`, where);
   const sourceMs = medianSpacingMs(series.time);
   const intervalMs = intervalSeconds * 1000;
-  if (!Number.isInteger(intervalSeconds) || intervalSeconds <= 0) throw new InputError(`must be a whole number of seconds (got ${intervalSeconds})`, where);
+  if (!Number.isInteger(intervalSeconds) || intervalSeconds <= 0)
+    throw new InputError(`must be a whole number of seconds (got ${intervalSeconds})`, where);
   if (DAY_SECONDS % intervalSeconds !== 0 && intervalSeconds % DAY_SECONDS !== 0) {
-    throw new InputError(`${formatInterval(intervalSeconds)} neither divides nor is a whole number of days, so its bars have no UTC boundary`, where);
+    throw new InputError(
+      `${formatInterval(intervalSeconds)} neither divides nor is a whole number of days, so its bars have no UTC boundary`,
+      where,
+    );
   }
-  if (intervalMs < sourceMs) throw new InputError(`${formatInterval(intervalSeconds)} is finer than the data's ${formatInterval(sourceMs / 1000)} bars; resampling only makes bars coarser`, where);
-  if (intervalMs % sourceMs !== 0) throw new InputError(`${formatInterval(intervalSeconds)} is not a whole number of the data's ${formatInterval(sourceMs / 1000)} bars`, where);
+  if (intervalMs < sourceMs)
+    throw new InputError(
+      `${formatInterval(intervalSeconds)} is finer than the data's ${formatInterval(sourceMs / 1000)} bars; resampling only makes bars coarser`,
+      where,
+    );
+  if (intervalMs % sourceMs !== 0)
+    throw new InputError(
+      `${formatInterval(intervalSeconds)} is not a whole number of the data's ${formatInterval(sourceMs / 1000)} bars`,
+      where,
+    );
 
   const { time, open, high, low, close, volume } = emptyPriceColumns(n);
   let m = -1;
@@ -41,6 +53,23 @@ export function resamplePrices(series: PriceSeries, intervalSeconds: number, whe
   const cut = (column: Float64Array) => column.slice(0, bars);
   // Close-only data stays close-only: its open, high and low remain copies of the close.
   const closes = cut(close);
-  if (!series.hasOhlc) return { time: cut(time), open: closes.slice(), high: closes.slice(), low: closes.slice(), close: closes, volume: cut(volume), hasOhlc: false };
-  return { time: cut(time), open: cut(open), high: cut(high), low: cut(low), close: closes, volume: cut(volume), hasOhlc: true };
+  if (!series.hasOhlc)
+    return {
+      time: cut(time),
+      open: closes.slice(),
+      high: closes.slice(),
+      low: closes.slice(),
+      close: closes,
+      volume: cut(volume),
+      hasOhlc: false,
+    };
+  return {
+    time: cut(time),
+    open: cut(open),
+    high: cut(high),
+    low: cut(low),
+    close: closes,
+    volume: cut(volume),
+    hasOhlc: true,
+  };
 }

@@ -13,13 +13,18 @@ export interface ObjectReader {
   get(key: string): Promise<Uint8Array>;
 }
 
-export async function readStoredPriceCsv(store: ObjectReader, key: string, options: CsvOptions = {}): Promise<LoadedPrices> {
+export async function readStoredPriceCsv(
+  store: ObjectReader,
+  key: string,
+  options: CsvOptions = {},
+): Promise<LoadedPrices> {
   const name = `${store.location.replace(/\/+$/, '')}/${key}`;
   let bytes: Uint8Array;
   try {
     bytes = await store.get(key);
   } catch (error) {
-    if ((error as Error).name === 'ArtifactNotFoundError') throw new InputError('no such object in the store (upload the CSV there first)', name);
+    if ((error as Error).name === 'ArtifactNotFoundError')
+      throw new InputError('no such object in the store (upload the CSV there first)', name);
     throw error;
   }
   const folder = await mkdtemp(join(tmpdir(), 'overfit-prices-'));

@@ -29,7 +29,15 @@ export function standardNormal(rng: Rng): () => number {
 const STEPS = 4;
 
 export function syntheticMarket(options: SyntheticOptions): PriceSeries {
-  const { bars, seed, intervalMs = 3_600_000, start = Date.UTC(2020, 0, 1), annualVolatility = 0.65, annualDrift = 0, startPrice = 10_000 } = options;
+  const {
+    bars,
+    seed,
+    intervalMs = 3_600_000,
+    start = Date.UTC(2020, 0, 1),
+    annualVolatility = 0.65,
+    annualDrift = 0,
+    startPrice = 10_000,
+  } = options;
   const check = (ok: boolean, field: string, rule: string, value: unknown) => {
     if (!ok) throw new InputError(`must be ${rule} (got ${value})`, `synthetic.${field}`);
   };

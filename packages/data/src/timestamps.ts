@@ -34,7 +34,20 @@ function digits(s: string, at: number, count: number): number {
 
 /** Epoch ms of a checked calendar date and time of day; NaN for 2024-02-30, 25:00 and the like. */
 function utcMs(y: number, mo: number, d: number, h: number, mi: number, sec: number, ms: number): number {
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return Number.NaN;
+  if (
+    y < 0 ||
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    d > daysInMonth(y, mo) ||
+    h < 0 ||
+    h > 23 ||
+    mi < 0 ||
+    mi > 59 ||
+    sec < 0 ||
+    sec > 59
+  )
+    return Number.NaN;
   return daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + sec) * 1000 + ms;
 }
 
@@ -81,7 +94,8 @@ function timeOfDay(s: string, at: number, y: number, mo: number, d: number, sepa
  * NaN when it is none of these.
  */
 export function parseTimestamp(text: string): number {
-  const s = text.length > 0 && (text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32) ? text.trim() : text;
+  const s =
+    text.length > 0 && (text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32) ? text.trim() : text;
   const n = s.length;
   if (n >= 10 && s[4] === '-' && s[7] === '-') {
     const y = digits(s, 0, 4);
@@ -111,13 +125,19 @@ export function formatTimestamp(ms: number): string {
 export function parseInterval(text: string, where: string): number {
   const m = /^(\d+)([smhdw])$/.exec(text.trim());
   const seconds = m ? +m[1] * { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[m[2] as 's' | 'm' | 'h' | 'd' | 'w'] : 0;
-  if (!(seconds > 0)) throw new InputError(`must be a bar length such as 5m, 1h or 1d (got "${printable(text)}")`, where);
+  if (!(seconds > 0))
+    throw new InputError(`must be a bar length such as 5m, 1h or 1d (got "${printable(text)}")`, where);
   return seconds;
 }
 
 /** The shortest exchange-style name of a bar length: 3600 → 1h. */
 export function formatInterval(seconds: number): string {
-  for (const [unit, size] of [['w', 604_800], ['d', 86_400], ['h', 3600], ['m', 60]] as const) {
+  for (const [unit, size] of [
+    ['w', 604_800],
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+  ] as const) {
     if (seconds % size === 0) return `${seconds / size}${unit}`;
   }
   return `${seconds}s`;

@@ -19,13 +19,19 @@ export const EXTREME_MOVE = 1.2;
  */
 export const EXTREME_MOVES_BUDGET = 1e40;
 
-/** Throws an InputError naming `where` when `series` cannot be backtested: constant prices, or moves no market makes. */
+/**
+ * Throws an InputError naming `where` when `series` cannot be backtested: constant prices, or moves no market makes.
+ */
 export function assertTradableSeries(series: PriceSeries, where: string): void {
   const { close, time } = series;
   const n = close.length;
   let first = 1;
   while (first < n && close[first] === close[0]) first++;
-  if (first === n) throw new InputError(`every close is ${close[0]}: constant prices have no returns to trade, measure or imitate; give a file of real prices`, where);
+  if (first === n)
+    throw new InputError(
+      `every close is ${close[0]}: constant prices have no returns to trade, measure or imitate; give a file of real prices`,
+      where,
+    );
   const logBudget = Math.log(EXTREME_MOVES_BUDGET);
   const logExtreme = Math.log(EXTREME_MOVE);
   let extreme = 0;
@@ -33,14 +39,20 @@ export function assertTradableSeries(series: PriceSeries, where: string): void {
   for (let i = 1; i < n; i++) {
     const move = Math.abs(Math.log(close[i] / close[i - 1]));
     if (!(move <= Math.log(MAX_BAR_MOVE))) {
-      throw new InputError(`the close goes from ${close[i - 1]} to ${close[i]} in one bar, at ${formatTimestamp(time[i])}: more than a factor of ${MAX_BAR_MOVE}, which is no market's move but a typo or a broken row; fix or remove it`, where);
+      throw new InputError(
+        `the close goes from ${close[i - 1]} to ${close[i]} in one bar, at ${formatTimestamp(time[i])}: more than a factor of ${MAX_BAR_MOVE}, which is no market's move but a typo or a broken row; fix or remove it`,
+        where,
+      );
     }
     if (move > logExtreme) {
       extreme += move;
       extremeBars++;
       if (extreme > logBudget) {
-        throw new InputError(`${extremeBars} bars up to ${formatTimestamp(time[i])} move the close by more than a factor of ${EXTREME_MOVE} each, together by more than ${EXTREME_MOVES_BUDGET.toExponential(0)}: `
-          + 'prices jumping like that are no market, and a strategy riding them would grow past the range of numbers; fix the file', where);
+        throw new InputError(
+          `${extremeBars} bars up to ${formatTimestamp(time[i])} move the close by more than a factor of ${EXTREME_MOVE} each, together by more than ${EXTREME_MOVES_BUDGET.toExponential(0)}: ` +
+            'prices jumping like that are no market, and a strategy riding them would grow past the range of numbers; fix the file',
+          where,
+        );
       }
     }
   }

@@ -1,14 +1,31 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { PriceSeries } from '@overfit/core';
-import { fitGarch11, formatPriceCsv, logReturns, readPriceCsv, simulateGarch11, synthesizeLike, synthesizeMarketLike, SYNTH_MODELS } from '../src';
+import {
+  fitGarch11,
+  formatPriceCsv,
+  logReturns,
+  readPriceCsv,
+  simulateGarch11,
+  synthesizeLike,
+  synthesizeMarketLike,
+  SYNTH_MODELS,
+} from '../src';
 
 const SHARED_HOURLY = resolve(__dirname, '../../../../shared/data/btc_usd_1h.csv');
 const HOUR = 3_600_000;
 
 const lastBars = (s: PriceSeries, n: number): PriceSeries => {
   const cut = (c: Float64Array) => c.slice(c.length - n);
-  return { time: cut(s.time), open: cut(s.open), high: cut(s.high), low: cut(s.low), close: cut(s.close), volume: cut(s.volume), hasOhlc: s.hasOhlc };
+  return {
+    time: cut(s.time),
+    open: cut(s.open),
+    high: cut(s.high),
+    low: cut(s.low),
+    close: cut(s.close),
+    volume: cut(s.volume),
+    hasOhlc: s.hasOhlc,
+  };
 };
 const std = (x: Float64Array) => {
   const mean = x.reduce((a, b) => a + b, 0) / x.length;
@@ -37,7 +54,9 @@ describe('fitGarch11', () => {
   });
 
   it('refuses a series too short to fit', () => {
-    expect(() => fitGarch11(new Float64Array(50).fill(0.01), 'like.csv')).toThrow('like.csv: needs at least 100 returns');
+    expect(() => fitGarch11(new Float64Array(50).fill(0.01), 'like.csv')).toThrow(
+      'like.csv: needs at least 100 returns',
+    );
   });
 });
 
@@ -47,37 +66,54 @@ describe('synthesizeLike', () => {
     // The last 20,000 hours of the real history (2023–2025), or a GARCH market when ../shared/data is absent.
     source = existsSync(SHARED_HOURLY)
       ? lastBars((await readPriceCsv(SHARED_HOURLY)).series, 20_000)
-      : simulateGarch11({ mu: 0, omega: 7e-7, alpha: 0.08, beta: 0.9 }, { bars: 20_000, seed: 5, start: Date.UTC(2020, 0, 1), intervalMs: HOUR, startPrice: 10_000 });
+      : simulateGarch11(
+          { mu: 0, omega: 7e-7, alpha: 0.08, beta: 0.9 },
+          { bars: 20_000, seed: 5, start: Date.UTC(2020, 0, 1), intervalMs: HOUR, startPrice: 10_000 },
+        );
   });
 
-  it.each(SYNTH_MODELS)('%s: same length, start, bar, price level and volatility; consistent OHLC; byte-reproducible', (model) => {
-    const market = synthesizeLike(source, { model, seed: 7 });
-    const n = source.close.length;
-    expect(market.close).toHaveLength(n);
-    expect(market.time[0]).toBe(source.time[0]);
-    expect(market.time[n - 1] - market.time[0]).toBe((n - 1) * HOUR);
-    expect(Math.abs(market.open[0] / source.close[0] - 1)).toBeLessThan(0.2);
-    // Per-bar volatility. GBM draws normal returns at the source's volatility: 20,000 of them estimate it within
-    // about 0.5 %. The bootstrap redraws BTC's own heavy-tailed returns (kurtosis ≈ 20 makes the standard error of
-    // a standard deviation ≈ √(19 / 4n) ≈ 1.5 %, more with clustering): ±8 %. A GARCH path reaches its targeted
-    // unconditional variance slowly because volatility clusters: ±10 %.
-    const ratio = std(logReturns(market.close)) / std(logReturns(source.close));
-    expect(Math.abs(ratio - 1)).toBeLessThan({ gbm: 0.03, bootstrap: 0.08, garch: 0.1 }[model]);
-    for (let i = 0; i < n; i++) {
-      if (!(market.high[i] >= Math.max(market.open[i], market.close[i]) && market.low[i] <= Math.min(market.open[i], market.close[i]))) {
-        throw new Error(`bar ${i} is not consistent`);
+  it.each(SYNTH_MODELS)(
+    '%s: same length, start, bar, price level and volatility; consistent OHLC; byte-reproducible',
+    (model) => {
+      const market = synthesizeLike(source, { model, seed: 7 });
+      const n = source.close.length;
+      expect(market.close).toHaveLength(n);
+      expect(market.time[0]).toBe(source.time[0]);
+      expect(market.time[n - 1] - market.time[0]).toBe((n - 1) * HOUR);
+      expect(Math.abs(market.open[0] / source.close[0] - 1)).toBeLessThan(0.2);
+      // Per-bar volatility. GBM draws normal returns at the source's volatility: 20,000 of them estimate it within
+      // about 0.5 %. The bootstrap redraws BTC's own heavy-tailed returns (kurtosis ≈ 20 makes the standard error of
+      // a standard deviation ≈ √(19 / 4n) ≈ 1.5 %, more with clustering): ±8 %. A GARCH path reaches its targeted
+      // unconditional variance slowly because volatility clusters: ±10 %.
+      const ratio = std(logReturns(market.close)) / std(logReturns(source.close));
+      expect(Math.abs(ratio - 1)).toBeLessThan({ gbm: 0.03, bootstrap: 0.08, garch: 0.1 }[model]);
+      for (let i = 0; i < n; i++) {
+        if (
+          !(
+            market.high[i] >= Math.max(market.open[i], market.close[i]) &&
+            market.low[i] <= Math.min(market.open[i], market.close[i])
+          )
+        ) {
+          throw new Error(`bar ${i} is not consistent`);
+        }
       }
-    }
-    expect(formatPriceCsv(synthesizeLike(source, { model, seed: 7 }))).toBe(formatPriceCsv(market));
-    expect(synthesizeLike(source, { model, seed: 8 }).close).not.toEqual(market.close);
-  });
+      expect(formatPriceCsv(synthesizeLike(source, { model, seed: 7 }))).toBe(formatPriceCsv(market));
+      expect(synthesizeLike(source, { model, seed: 8 }).close).not.toEqual(market.close);
+    },
+  );
 
   it('makes as many bars as asked', () => {
-    for (const model of SYNTH_MODELS) expect(synthesizeLike(source, { model, seed: 1, bars: 1234 }).close).toHaveLength(1234);
+    for (const model of SYNTH_MODELS)
+      expect(synthesizeLike(source, { model, seed: 1, bars: 1234 }).close).toHaveLength(1234);
   });
 
   it('bootstrap: every bar-to-bar move is a real one, in blocks of the requested mean length', () => {
-    const { series, fitted } = synthesizeMarketLike(source, { model: 'bootstrap', seed: 3, bars: 5000, meanBlockLength: 10 });
+    const { series, fitted } = synthesizeMarketLike(source, {
+      model: 'bootstrap',
+      seed: 3,
+      bars: 5000,
+      meanBlockLength: 10,
+    });
     expect(fitted.meanBlockLength).toBe(10);
     const real = logReturns(source.close);
     // Source positions sorted by their return: a binary search finds where a synthetic return came from.

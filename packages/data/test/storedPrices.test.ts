@@ -4,8 +4,13 @@ import { join } from 'node:path';
 import { parseDataRef } from '@overfit/core';
 import { cachedPriceLoader, describeDataRef, loadPrices, readPriceCsv, type ObjectReader } from '../src';
 
-const CSV = 'timestamp,open,high,low,close,volume\n' +
-  Array.from({ length: 48 }, (_, i) => `${new Date(Date.UTC(2024, 0, 1, i)).toISOString()},${100 + i},${101 + i},${99 + i},${100.5 + i},1`).join('\n') + '\n';
+const CSV =
+  'timestamp,open,high,low,close,volume\n' +
+  Array.from(
+    { length: 48 },
+    (_, i) => `${new Date(Date.UTC(2024, 0, 1, i)).toISOString()},${100 + i},${101 + i},${99 + i},${100.5 + i},1`,
+  ).join('\n') +
+  '\n';
 
 /** An in-memory store: what the stages hand the loader is only `location` and `get`. */
 function memoryStore(objects: Record<string, string>): ObjectReader & { gets: number } {
@@ -21,7 +26,9 @@ function memoryStore(objects: Record<string, string>): ObjectReader & { gets: nu
 }
 
 let folder: string;
-beforeAll(async () => { folder = await mkdtemp(join(tmpdir(), 'overfit-stored-')); });
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'overfit-stored-'));
+});
 afterAll(() => rm(folder, { recursive: true, force: true }));
 
 describe('prices from the artifact store', () => {
@@ -29,34 +36,50 @@ describe('prices from the artifact store', () => {
     const path = join(folder, 'p.csv');
     await writeFile(path, CSV);
     const fromFile = await readPriceCsv(path);
-    const fromStore = await loadPrices(parseDataRef({ kind: 'store', key: 'data/p.csv' }), memoryStore({ 'data/p.csv': CSV }));
+    const fromStore = await loadPrices(
+      parseDataRef({ kind: 'store', key: 'data/p.csv' }),
+      memoryStore({ 'data/p.csv': CSV }),
+    );
     expect(fromStore.series).toEqual(fromFile.series);
     expect(fromStore.source).toEqual({ ...fromFile.source, path: 's3://bucket/lab/data/p.csv' });
   });
 
   it('applies the reference options (resampling to 4 hours)', async () => {
-    const loaded = await loadPrices({ kind: 'store', key: 'data/p.csv', resampleSeconds: 4 * 3600 }, memoryStore({ 'data/p.csv': CSV }));
+    const loaded = await loadPrices(
+      { kind: 'store', key: 'data/p.csv', resampleSeconds: 4 * 3600 },
+      memoryStore({ 'data/p.csv': CSV }),
+    );
     expect(loaded.series.close.length).toBe(12);
     expect(loaded.series.close[0]).toBe(103.5);
   });
 
   it('locates a bad row in the object, not in a temp copy', async () => {
     const broken = CSV.replace(',103.5,', ',-1,');
-    await expect(loadPrices({ kind: 'store', key: 'data/bad.csv' }, memoryStore({ 'data/bad.csv': broken })))
-      .rejects.toThrow(/^s3:\/\/bucket\/lab\/data\/bad\.csv:5:5: /);
+    await expect(
+      loadPrices({ kind: 'store', key: 'data/bad.csv' }, memoryStore({ 'data/bad.csv': broken })),
+    ).rejects.toThrow(/^s3:\/\/bucket\/lab\/data\/bad\.csv:5:5: /);
   });
 
   it('says when the object is missing, or when there is no store to read it from', async () => {
-    await expect(loadPrices({ kind: 'store', key: 'data/none.csv' }, memoryStore({})))
-      .rejects.toThrow('s3://bucket/lab/data/none.csv: no such object in the store');
-    await expect(loadPrices({ kind: 'store', key: 'data/p.csv' })).rejects.toThrow('data.key: names a key in the artifact store');
+    await expect(loadPrices({ kind: 'store', key: 'data/none.csv' }, memoryStore({}))).rejects.toThrow(
+      's3://bucket/lab/data/none.csv: no such object in the store',
+    );
+    await expect(loadPrices({ kind: 'store', key: 'data/p.csv' })).rejects.toThrow(
+      'data.key: names a key in the artifact store',
+    );
   });
 
   it('parses and describes store references, refusing keys that are not plain paths', () => {
-    expect(parseDataRef({ kind: 'store', key: 'data/btc.csv', lenient: true })).toEqual({ kind: 'store', key: 'data/btc.csv', lenient: true });
+    expect(parseDataRef({ kind: 'store', key: 'data/btc.csv', lenient: true })).toEqual({
+      kind: 'store',
+      key: 'data/btc.csv',
+      lenient: true,
+    });
     expect(describeDataRef({ kind: 'store', key: 'data/btc.csv' })).toBe('store:data/btc.csv');
     for (const key of ['../x.csv', '/abs.csv', 'a//b.csv', '', 3]) {
-      expect(() => parseDataRef({ kind: 'store', key }, 'event.data')).toThrow(/^event\.data\.key: must be a key in the store/);
+      expect(() => parseDataRef({ kind: 'store', key }, 'event.data')).toThrow(
+        /^event\.data\.key: must be a key in the store/,
+      );
     }
   });
 

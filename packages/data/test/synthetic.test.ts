@@ -17,7 +17,14 @@ describe('syntheticMarket', () => {
     const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (logs.length - 1));
     const expected = 0.65 * Math.sqrt(1 / (365 * 24));
     expect(Math.abs(sd / expected - 1)).toBeLessThan(0.03);
-    const inconsistent = Array.from(s.close.keys()).filter((i) => !(s.high[i] >= Math.max(s.open[i], s.close[i]) && s.low[i] <= Math.min(s.open[i], s.close[i]) && s.volume[i] > 0));
+    const inconsistent = Array.from(s.close.keys()).filter(
+      (i) =>
+        !(
+          s.high[i] >= Math.max(s.open[i], s.close[i]) &&
+          s.low[i] <= Math.min(s.open[i], s.close[i]) &&
+          s.volume[i] > 0
+        ),
+    );
     expect(inconsistent).toEqual([]);
   });
 
