@@ -11,7 +11,7 @@ import type { OverfittingReport } from '@overfit/core';
 import type { ValidationResults } from '@overfit/store';
 import { buildApp } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
-import { InProcessLauncher } from '../src/runLauncher';
+import { InProcessLauncher } from '../src/inProcessLauncher';
 import { FAILED_RUN, GOOD_RUN, makeEmptyFixture, makeFixture, type Fixture } from './fixtures';
 
 // Debian's chromium (.ci/run installs it); Google Chrome on GitHub's Ubuntu runners.

@@ -9,7 +9,7 @@ import { LocalStore, StoreWriteError, storeErrorReason, type ArtifactStore } fro
 import { NULL_MARKET_MAX_STRATEGIES, WALK_FORWARD_MAX_STRATEGIES } from '@overfit/stage-validate';
 import { buildApp, type AppOptions } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
-import { InProcessLauncher } from '../src/runLauncher';
+import { InProcessLauncher } from '../src/inProcessLauncher';
 import { Lru } from '../src/runReader';
 import { barCounter, DEFAULT_RUN_WORK_BUDGET, estimateRunWork, NULL_MARKET_STRATEGIES, WALK_FORWARD_STRATEGIES } from '../src/workBudget';
 import { FAILED_RUN, GOOD_RUN, makeFixture, quickConfig, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
