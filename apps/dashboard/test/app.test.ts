@@ -471,6 +471,8 @@ describe('errors, pages and headers', () => {
     expect(body.selectionMetrics[0]).toBe('win_rate');
     expect(body.limits).toEqual({ minStrategies: 10, maxStrategies: 100_000, maxNullMarkets: MAX_NULL_MARKETS, workBudget: DEFAULT_RUN_WORK_BUDGET });
     expect(body).toMatchObject({ tokenRequired: false, launcher: 'in-process', defaults: { strategies: 500, dataset: 'synthetic-2y-hourly' } });
+    // The pages format these as percentages; they keep no list of their own.
+    expect(body.percentMetrics).toEqual(['totalReturn', 'cagr', 'maxDrawdown', 'winRate', 'hitRate', 'exposure']);
   });
 });
 
