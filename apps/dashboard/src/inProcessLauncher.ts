@@ -6,6 +6,7 @@ import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
 import { CODE_VERSION, runLocalPipeline, type ProgressEvent, type StageName } from '@overfit/pipeline';
 import { commitRun, getJson, newRunId, runKeys, type ArtifactStore, type RunManifest } from '@overfit/store';
 import type { StoreConfig } from './config';
+import { failureOf } from './runManifest';
 import {
   LauncherBusyError, type CloseOptions, type PipelineWorkerData, type PipelineWorkerMessage, type RunLauncher, type RunProgress, type RunRequest,
 } from './runLauncher';
@@ -105,8 +106,8 @@ export class InProcessLauncher implements RunLauncher {
     const keys = runKeys(job.runId);
     if (await this.store.exists(keys.manifest)) {
       // It committed itself just before the end of the grace period: the manifest is the truth.
-      const { status, error } = await getJson<RunManifest>(this.store, keys.manifest);
-      this.finish(job, status, error ? `${error.stage}: ${error.message}` : null);
+      const manifest = await getJson<RunManifest>(this.store, keys.manifest);
+      this.finish(job, manifest.status, failureOf(manifest));
       return;
     }
     const stage = job.stage ?? 'generate';

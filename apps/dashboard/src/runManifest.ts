@@ -97,6 +97,11 @@ export function listItemOf(manifest: RunManifest): RunListItem {
   };
 }
 
+/** A failed run's error as one line, "stage: message"; null for a run that succeeded. */
+export function failureOf(manifest: Pick<RunManifest, 'error'>): string | null {
+  return manifest.error ? `${manifest.error.stage}: ${manifest.error.message}` : null;
+}
+
 /** The run's minTrades setting (strategies with fewer training trades could not be selected); 0 when absent. */
 export function minTradesOf(manifest: RunManifest): number {
   const value = recordOf(manifest.config).minTrades;

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     throw error;
   }
   // The same variables the Lambdas read (USE_S3, S3_BUCKET, S3_PREFIX, S3_ENDPOINT, STORE_DIR), checked above;
-  // from here on nothing reads the environment again (the run's worker thread gets config.store).
+  // none of them is read again (the run's worker thread gets config.store; only the AWS SDK reads its credentials).
   const store = openConfiguredStore(config.store);
   // Temp files of writes a crash interrupted (older than an hour: no write in flight takes that long).
   const staleTemp = store instanceof LocalStore && config.stateMachineArn === undefined

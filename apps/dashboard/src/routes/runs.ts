@@ -6,7 +6,7 @@ import { parseRunConfig, type MetricName } from '@overfit/core';
 import { describeDataRef } from '@overfit/data';
 import { runTriggerAuth } from '../plugins/auth';
 import type { RunProgress } from '../runLauncher';
-import type { RunListItem } from '../runManifest';
+import { failureOf, type RunListItem } from '../runManifest';
 import type { StrategiesQuery } from '../runTable';
 import { histogramQuery, noQuery, runIdParams, runListResponse, startRunBody, startRunResponse, strategiesQuery } from '../schemas';
 import { estimateRunWork, overBudgetMessage } from '../workBudget';
@@ -48,7 +48,7 @@ export default async function runRoutes(app: FastifyInstance): Promise<void> {
     if (manifest) {
       const status: RunProgress = {
         runId: id, state: manifest.status, stage: null, backtest: null,
-        error: manifest.error ? `${manifest.error.stage}: ${manifest.error.message}` : null,
+        error: failureOf(manifest),
         startedAt: manifest.createdAt, finishedAt: manifest.finishedAt,
       };
       return status;
