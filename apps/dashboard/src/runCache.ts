@@ -3,7 +3,7 @@
 // by bytes, so neither many small runs nor a few huge ones can grow the server without end.
 import { LRUCache } from 'lru-cache';
 
-export interface RunCacheLimits {
+interface RunCacheLimits {
   /** Entries in all (a manifest is one). */
   maxEntries: number;
   /** The sum of the entries' sizes, as their loaders estimate them. */
@@ -12,10 +12,10 @@ export interface RunCacheLimits {
   maxEntryBytes: number;
 }
 
-export const RUN_CACHE_LIMITS: RunCacheLimits = { maxEntries: 20_000, maxBytes: 256 * 1024 * 1024, maxEntryBytes: 64 * 1024 * 1024 };
+const RUN_CACHE_LIMITS: RunCacheLimits = { maxEntries: 20_000, maxBytes: 256 * 1024 * 1024, maxEntryBytes: 64 * 1024 * 1024 };
 
 /** What a loader found: the value, and its size in bytes when it may be kept (null: answer it, keep nothing). */
-export interface Loaded<T> {
+interface Loaded<T> {
   value: T;
   bytes: number | null;
 }

@@ -32,7 +32,7 @@ export interface AppOptions {
   publicDir?: string;
 }
 
-export interface Dashboard {
+interface Dashboard {
   store: ArtifactStore;
   reader: RunReader;
   launcher: RunLauncher;

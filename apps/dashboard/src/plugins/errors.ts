@@ -9,7 +9,7 @@ import { CorruptArtifactError, InputError } from '@overfit/core';
 import { LauncherBusyError } from '../runLauncher';
 import { BrokenManifestError } from '../runManifest';
 
-export const errorBody = (statusCode: number, message: string) => ({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message });
+const errorBody = (statusCode: number, message: string) => ({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message });
 
 export default fp(async (app) => {
   // app.httpErrors.notFound(…) and the like: errors that carry their status and a message for the client.

@@ -8,7 +8,7 @@ import { ARTIFACT_PATH } from '../runManifest';
 import { SORT_KEYS } from '../runTable';
 
 /** The bounds of a run started from the web page. */
-export const RUN_LIMITS = { minStrategies: 10, maxStrategies: 100_000 } as const;
+const RUN_LIMITS = { minStrategies: 10, maxStrategies: 100_000 } as const;
 
 /** The metrics shown as percentages (rates and returns); the others are ratios or counts. The pages format by it. */
 export const PERCENT_METRICS = ['totalReturn', 'cagr', 'maxDrawdown', 'winRate', 'hitRate', 'exposure'] as const;
