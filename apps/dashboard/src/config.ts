@@ -2,15 +2,26 @@
 // stops the server with every problem listed, instead of surfacing as a confusing failure on the first request.
 import { isIP } from 'node:net';
 import { assertStateMachineArn } from '@overfit/pipeline';
+import { LocalStore, S3Store, type ArtifactStore } from '@overfit/store';
 import { DEFAULT_RUN_WORK_BUDGET } from './workBudget';
 
 export type StoreConfig =
   | { kind: 'local'; dir: string }
   | { kind: 's3'; bucket: string; prefix: string; endpoint: string | undefined; region: string | undefined };
 
+/**
+ * The store these settings name. Plain data, so the launcher hands it to the pipeline's worker thread as it is: the
+ * thread opens the same store as the server without reading the environment again.
+ */
+export function openConfiguredStore(config: StoreConfig): ArtifactStore {
+  if (config.kind === 'local') return new LocalStore(config.dir);
+  return new S3Store({ bucket: config.bucket, prefix: config.prefix, endpoint: config.endpoint, region: config.region });
+}
+
 export interface DashboardConfig {
   port: number;
   host: string;
+  /** Where runs are read and written: by the server, and by the worker thread of an in-process run. */
   store: StoreConfig;
   /** When set, runs start as Step Functions executions of this state machine; otherwise in this process. */
   stateMachineArn: string | undefined;

@@ -5,17 +5,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSfnClient } from '@overfit/pipeline';
-import { LocalStore, removeStaleTempFiles, storeFromEnv, type ArtifactStore } from '@overfit/store';
+import { LocalStore, removeStaleTempFiles, type ArtifactStore } from '@overfit/store';
 import { buildApp } from './app';
-import { ConfigError, loadConfig, type DashboardConfig } from './config';
+import { ConfigError, loadConfig, openConfiguredStore, type DashboardConfig } from './config';
 import { datasetCatalog } from './datasets';
-import { InProcessLauncher, StepFunctionsLauncher, type RunLauncher, type RunProgress } from './runLauncher';
+import { InProcessLauncher } from './inProcessLauncher';
+import { StepFunctionsLauncher, type RunLauncher, type RunProgress } from './runLauncher';
 
 function openLauncher(config: DashboardConfig, store: ArtifactStore, onFinished: (progress: RunProgress) => void): RunLauncher {
   if (config.stateMachineArn === undefined) {
-    // Beside this bundle (build.mjs); the worker opens the same store from the same environment.
+    // Beside this bundle (build.mjs); the worker opens the same store from the configuration it is handed.
     const script = join(__dirname, 'pipeline-worker.cjs');
-    return new InProcessLauncher(store, { onFinished, ...(existsSync(script) ? { worker: { script, env: { ...process.env } } } : {}) });
+    return new InProcessLauncher(store, { onFinished, ...(existsSync(script) ? { worker: { script, store: config.store } } : {}) });
   }
   return new StepFunctionsLauncher(createSfnClient(config.stateMachineArn.split(':')[3]), config.stateMachineArn);
 }
@@ -33,8 +34,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  // The same variables the Lambdas read (USE_S3, S3_BUCKET, S3_PREFIX, S3_ENDPOINT, STORE_DIR), checked above.
-  const store = storeFromEnv(process.env);
+  // The same variables the Lambdas read (USE_S3, S3_BUCKET, S3_PREFIX, S3_ENDPOINT, STORE_DIR), checked above;
+  // none of them is read again (the run's worker thread gets config.store; only the AWS SDK reads its credentials).
+  const store = openConfiguredStore(config.store);
   // Temp files of writes a crash interrupted (older than an hour: no write in flight takes that long).
   const staleTemp = store instanceof LocalStore && config.stateMachineArn === undefined
     ? await removeStaleTempFiles(store, STALE_TEMP_MS).catch((error: unknown) => { console.error(`could not clear stale temp files: ${(error as Error).message}`); return []; })

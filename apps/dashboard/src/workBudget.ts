@@ -4,6 +4,7 @@
 // with 400 before anything starts.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { LRUCache } from 'lru-cache';
 import type { DataRef, RunConfig } from '@overfit/core';
 import type { ArtifactStore } from '@overfit/store';
 
@@ -61,9 +62,12 @@ async function countRows(chunks: AsyncIterable<Buffer | Uint8Array> | Iterable<B
   return Math.max(0, lines - 1);
 }
 
-/** How many bars a data set has (at most), to estimate a run's work; file counts are kept while the file is unchanged. */
+/**
+ * How many bars a data set has (at most), to estimate a run's work; counts are kept while the file is unchanged
+ * (a changed file is a new entry; the oldest are dropped).
+ */
 export function barCounter(store: ArtifactStore | undefined): (ref: DataRef) => Promise<number> {
-  const known = new Map<string, number>();
+  const known = new LRUCache<string, number>({ max: 1000 });
   return async (ref) => {
     if (ref.kind === 'synthetic') return ref.bars;
     if (ref.kind === 'file') {

@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { parseTrainingPerformance, type ArtifactStore, type ValidationResults } from '@overfit/store';
 import { buildApp, type AppOptions } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
-import { InProcessLauncher, LauncherBusyError, type RunProgress } from '../src/runLauncher';
+import { InProcessLauncher } from '../src/inProcessLauncher';
+import { LauncherBusyError, type RunProgress } from '../src/runLauncher';
 import { DEFAULT_RUN_CONFIG, MAX_NULL_MARKETS, type OverfittingReport } from '@overfit/core';
 import { DEFAULT_RUN_WORK_BUDGET } from '../src/workBudget';
 import { FAILED_RUN, GOOD_RUN, makeFixture, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
@@ -470,6 +471,8 @@ describe('errors, pages and headers', () => {
     expect(body.selectionMetrics[0]).toBe('win_rate');
     expect(body.limits).toEqual({ minStrategies: 10, maxStrategies: 100_000, maxNullMarkets: MAX_NULL_MARKETS, workBudget: DEFAULT_RUN_WORK_BUDGET });
     expect(body).toMatchObject({ tokenRequired: false, launcher: 'in-process', defaults: { strategies: 500, dataset: 'synthetic-2y-hourly' } });
+    // The pages format these as percentages; they keep no list of their own.
+    expect(body.percentMetrics).toEqual(['totalReturn', 'cagr', 'maxDrawdown', 'winRate', 'hitRate', 'exposure']);
   });
 });
 

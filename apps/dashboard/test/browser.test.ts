@@ -11,7 +11,7 @@ import type { OverfittingReport } from '@overfit/core';
 import type { ValidationResults } from '@overfit/store';
 import { buildApp } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
-import { InProcessLauncher } from '../src/runLauncher';
+import { InProcessLauncher } from '../src/inProcessLauncher';
 import { FAILED_RUN, GOOD_RUN, makeEmptyFixture, makeFixture, type Fixture } from './fixtures';
 
 // Debian's chromium (.ci/run installs it); Google Chrome on GitHub's Ubuntu runners.
@@ -211,13 +211,22 @@ describeInBrowser('the dashboard in chromium', () => {
     // (A string: compiled for jest, an import() in a function would become a require().)
     const copied = await page.evaluate("import('/js/common.js').then((m) => ({ labels: m.METRIC_LABELS, fields: m.SELECTION_FIELDS }))");
     expect(copied).toEqual({ labels: METRIC_LABELS, fields: SELECTION_METRIC_FIELDS });
+    // Which metrics are percentages comes from the server (/api/options), not from a copy in the pages.
+    const formatted = await page.evaluate("import('/js/metrics.js').then((m) => [m.formatMetric('winRate', 0.5), m.formatMetric('sharpe', 0.5)])");
+    expect(formatted).toEqual(['50.0 %', '0.50']);
+    // The one header, drawn by header.js, marks the section (a run's page is under Runs).
+    const currentSection = () => page.locator('header.top nav a.current').allTextContents();
+    expect(await currentSection()).toEqual(['Runs']);
 
     await page.goto(`${base}/run.html?id=${FAILED_RUN}`);
     await page.locator('.verdict', { hasText: 'Run failed' }).waitFor();
     expect(await page.locator('.verdict').textContent()).toContain('backtest: the disk was full');
+    expect(await currentSection()).toEqual(['Runs']);
+    expect(await page.locator('header.top nav a').allTextContents()).toEqual(['Overview', 'Runs', 'Try it', 'Learn']);
 
     await page.goto(`${base}/learn.html`);
     await page.locator('#chart-expected-max').waitFor();
+    expect(await currentSection()).toEqual(['Learn']);
     expect((await paintedPixels('#chart-expected-max')).painted).toBeGreaterThan(1000);
     await page.screenshot({ path: join(SCREENSHOTS, 'learn.png'), fullPage: true });
   }, 300_000);

@@ -9,8 +9,8 @@ import { LocalStore, StoreWriteError, storeErrorReason, type ArtifactStore } fro
 import { NULL_MARKET_MAX_STRATEGIES, WALK_FORWARD_MAX_STRATEGIES } from '@overfit/stage-validate';
 import { buildApp, type AppOptions } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
-import { InProcessLauncher } from '../src/runLauncher';
-import { Lru } from '../src/runReader';
+import { InProcessLauncher } from '../src/inProcessLauncher';
+import { RunCache } from '../src/runCache';
 import { barCounter, DEFAULT_RUN_WORK_BUDGET, estimateRunWork, NULL_MARKET_STRATEGIES, WALK_FORWARD_STRATEGIES } from '../src/workBudget';
 import { FAILED_RUN, GOOD_RUN, makeFixture, quickConfig, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
 
@@ -156,13 +156,27 @@ describe('the run list and run details read little and cache committed runs (ite
     expect(lists).toEqual([`runs/${GOOD_RUN}/`]);
   });
 
-  test('the caches are bounded, least recently used out first', () => {
-    const lru = new Lru<string, number>(2);
-    lru.set('a', 1);
-    lru.set('b', 2);
-    expect(lru.get('a')).toBe(1);
-    lru.set('c', 3);
-    expect([lru.get('a'), lru.get('b'), lru.get('c'), lru.size]).toEqual([1, undefined, 3, 2]);
+  test('the cache is bounded by entries and by bytes, least recently used out first', async () => {
+    const loads: string[] = [];
+    const load = (key: string, bytes: number) => async () => {
+      loads.push(key);
+      return { value: key.toUpperCase(), bytes };
+    };
+    const byCount = new RunCache({ maxEntries: 2, maxBytes: 1_000, maxEntryBytes: 1_000 });
+    await byCount.get('a', load('a', 1));
+    await byCount.get('b', load('b', 1));
+    expect(await byCount.get('a', load('a', 1))).toBe('A'); // kept, and now the most recently used
+    await byCount.get('c', load('c', 1)); // pushes out b
+    await byCount.get('b', load('b', 1));
+    expect(loads).toEqual(['a', 'b', 'c', 'b']);
+    expect(byCount.size).toBe(2);
+
+    const byBytes = new RunCache({ maxEntries: 100, maxBytes: 100, maxEntryBytes: 60 });
+    await byBytes.get('x', load('x', 60));
+    await byBytes.get('y', load('y', 50)); // 110 bytes: x, the least recently used, goes
+    expect(byBytes.bytes).toBe(50);
+    await byBytes.get('huge', load('huge', 61)); // answered, but above the entry bound: not kept
+    expect(byBytes.size).toBe(1);
   });
 });
 

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { getJson, LocalStore, readLatestRunId, type RunManifest } from '@overfit/store';
-import { InProcessLauncher, LauncherBusyError, StepFunctionsLauncher, type RunProgress } from '../src/runLauncher';
+import { formatPriceCsv, syntheticMarket } from '@overfit/data';
+import { getJson, LocalStore, readLatestRunId, type RunManifest, type ValidationResults } from '@overfit/store';
+import { InProcessLauncher } from '../src/inProcessLauncher';
+import { LauncherBusyError, StepFunctionsLauncher, type RunProgress } from '../src/runLauncher';
 import { quickConfig, SMALL_MARKET } from './fixtures';
 
 const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:overfitting-pipeline';
@@ -77,7 +79,7 @@ describe('InProcessLauncher on a worker thread', () => {
   test('runs the pipeline off the main thread: progress arrives by message, the run is committed to the store', async () => {
     const stages: string[] = [];
     const store = new LocalStore(dir);
-    const launcher = new InProcessLauncher(store, { worker: { script, env: { STORE_DIR: dir } } });
+    const launcher = new InProcessLauncher(store, { worker: { script, store: { kind: 'local', dir } } });
     const { runId } = await launcher.start({ config, data: SMALL_MARKET });
     const seen = setInterval(() => {
       void launcher.status(runId).then((s) => { if (s?.stage && stages.at(-1) !== s.stage) stages.push(s.stage); });
@@ -90,8 +92,26 @@ describe('InProcessLauncher on a worker thread', () => {
     expect(await readLatestRunId(store)).toBe(runId);
   });
 
+  // The bug of issue 16: the thread re-derived its store from the environment and read prices without a store, so
+  // a data set kept in the store failed with "no store was given to read it from" while synthetic ones worked.
+  test('a run on a data set kept in the store (store:<name>.csv) reads it through the launcher’s store', async () => {
+    const store = new LocalStore(dir);
+    await store.put('data/prices.csv', formatPriceCsv(syntheticMarket({ bars: 3_000, seed: 11 })));
+    // No environment at all for the thread: everything it needs comes from the launcher.
+    const launcher = new InProcessLauncher(store, { worker: { script, store: { kind: 'local', dir }, env: {} } });
+    const { runId } = await launcher.start({ config, data: { kind: 'store', key: 'data/prices.csv' } });
+    await launcher.close();
+    expect(await launcher.status(runId)).toMatchObject({ state: 'succeeded', error: null, backtest: { done: 40, total: 40 } });
+    const manifest = await getJson<RunManifest>(store, `runs/${runId}/manifest.json`);
+    expect(manifest).toMatchObject({ runId, status: 'succeeded', data: { source: 'store:data/prices.csv', synthetic: false, rows: 3_000 } });
+    expect(manifest.artifacts).toEqual(expect.arrayContaining([`runs/${runId}/results/validation_results.json`, `runs/${runId}/results/training_performance.csv`]));
+    const results = await getJson<ValidationResults>(store, `runs/${runId}/results/validation_results.json`);
+    expect(results.strategy.id).toMatch(/^s\d{4}$/);
+    expect(Number.isFinite(results.selection.training)).toBe(true);
+  });
+
   test('a failure inside the worker fails the run with its message', async () => {
-    const launcher = new InProcessLauncher(new LocalStore(dir), { worker: { script, env: { STORE_DIR: dir } } });
+    const launcher = new InProcessLauncher(new LocalStore(dir), { worker: { script, store: { kind: 'local', dir } } });
     const { runId } = await launcher.start({ config, data: { kind: 'file', path: join(dir, 'missing.csv') } });
     await launcher.close();
     const status = await launcher.status(runId);
@@ -110,7 +130,7 @@ describe('InProcessLauncher at shutdown', () => {
 
   test('a run still computing after the grace period is stopped and marked failed in its manifest, with the reason', async () => {
     const store = new LocalStore(dir);
-    const launcher = new InProcessLauncher(store, { worker: { script, env: { STORE_DIR: dir } } });
+    const launcher = new InProcessLauncher(store, { worker: { script, store: { kind: 'local', dir } } });
     // Far more than a fraction of a second of work, even on a fast machine.
     const { runId } = await launcher.start({ config: quickConfig({ strategies: 100_000 }), data: SMALL_MARKET });
     while ((await launcher.status(runId))?.stage !== 'backtest') await new Promise((resolve) => setTimeout(resolve, 20));
@@ -125,7 +145,7 @@ describe('InProcessLauncher at shutdown', () => {
 
   test('a run that finishes within the grace period is committed as usual', async () => {
     const store = new LocalStore(dir);
-    const launcher = new InProcessLauncher(store, { worker: { script, env: { STORE_DIR: dir } } });
+    const launcher = new InProcessLauncher(store, { worker: { script, store: { kind: 'local', dir } } });
     const { runId } = await launcher.start({ config, data: SMALL_MARKET });
     await launcher.close({ graceMs: 60_000, reason: 'the dashboard received SIGTERM' });
     expect((await launcher.status(runId))?.state).toBe('succeeded');
@@ -148,14 +168,14 @@ describe('InProcessLauncher when its worker thread dies', () => {
       const { parentPort, workerData } = require('node:worker_threads');
       const { mkdirSync, writeFileSync } = require('node:fs');
       const { join } = require('node:path');
-      const folder = join(process.env.STORE_DIR, 'runs', workerData.runId, 'strategies');
+      const folder = join(workerData.store.dir, 'runs', workerData.runId, 'strategies');
       mkdirSync(folder, { recursive: true });
       writeFileSync(join(folder, 'strategies.json'), '{}');
       parentPort.postMessage({ kind: 'progress', event: { kind: 'stage', stage: 'backtest' } });
       setTimeout(() => process.exit(3), 50);
     `);
     const store = new LocalStore(join(dir, 'store'));
-    const launcher = new InProcessLauncher(store, { worker: { script, env: { STORE_DIR: join(dir, 'store') } } });
+    const launcher = new InProcessLauncher(store, { worker: { script, store: { kind: 'local', dir: join(dir, 'store') } } });
     const { runId } = await launcher.start({ config, data: SMALL_MARKET });
     await launcher.close();
     expect(await launcher.status(runId)).toMatchObject({ state: 'failed', error: "backtest: the run's worker thread stopped (exit code 3)" });

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
 import { S3RVER_CREDENTIALS, startS3rver, type TestS3 } from '../../../packages/store/test/s3rver';
-import { InProcessLauncher } from '../src/runLauncher';
+import { InProcessLauncher } from '../src/inProcessLauncher';
 import { FAILED_RUN, GOOD_RUN, makeFixture, quickConfig, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
 
 // A real pipeline run and the S3 protocol on loopback: more than jest's 5 s default on a busy machine.
@@ -58,10 +58,9 @@ test('a run started in process on its worker thread writes into the bucket', asy
   const launcher = new InProcessLauncher(store, {
     worker: {
       script: join(__dirname, '..', 'dist', 'pipeline-worker.cjs'),
-      env: {
-        USE_S3: 'true', S3_BUCKET: 'artifacts', S3_PREFIX: 'lab', S3_ENDPOINT: s3.endpoint, AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-      },
+      store: { kind: 's3', bucket: 'artifacts', prefix: 'lab', endpoint: s3.endpoint, region: 'us-east-1' },
+      // Only the SDK's credentials come from the thread's environment; the store comes from `store` above.
+      env: { AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey },
     },
   });
   const { runId } = await launcher.start({ config: quickConfig({ strategies: 30 }), data: SMALL_MARKET });

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { formatPriceCsv, syntheticMarket } from '@overfit/data';
 import { getJson, type RunManifest } from '@overfit/store';
 import { makeFixture, type Fixture } from './fixtures';
 
@@ -120,4 +121,32 @@ test('listening beyond this machine without a token does not start', async () =>
   const server = start({ STORE_DIR: fixture.dir, PORT: '0', HOST: '0.0.0.0' });
   expect(await server.exited).toBe(2);
   expect(server.output().stderr).toContain('HOST=0.0.0.0 listens beyond this machine, so anyone who reaches it could start runs: set RUN_TRIGGER_TOKEN');
+}, 300_000);
+
+// Issue 16: a run on a data set kept in the store failed from the page ("no store was given to read it from"). Here
+// the whole way: environment → configuration → server → launcher → the run's worker thread.
+test('a run started from the page on a data set kept in the store succeeds, with its results', async () => {
+  await fixture.store.put('data/prices.csv', formatPriceCsv(syntheticMarket({ bars: 3_000, seed: 11 })));
+  const server = start({ STORE_DIR: fixture.dir, PORT: '0', HOST: '127.0.0.1' });
+  const url = await urlOf(server);
+  const options = await (await fetch(`${url}api/options`)).json();
+  expect(options.datasets.map((d: { id: string }) => d.id)).toContain('store:prices.csv');
+  const started = await fetch(`${url}api/runs`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ strategies: 30, dataset: 'store:prices.csv', nullMarkets: 0 }),
+  });
+  expect(started.status).toBe(202);
+  const { runId, statusUrl } = await started.json();
+  let status = { state: 'queued', error: null };
+  while (status.state === 'queued' || status.state === 'running') {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    status = await (await fetch(`${url}${statusUrl.slice(1)}`)).json();
+  }
+  expect(status).toMatchObject({ state: 'succeeded', error: null });
+  const detail = await (await fetch(`${url}api/runs/${runId}`)).json();
+  expect(detail.manifest).toMatchObject({ runId, status: 'succeeded', data: { source: 'store:data/prices.csv', synthetic: false, rows: 3_000 } });
+  expect(detail.validation.strategy.id).toMatch(/^s\d{4}$/);
+  expect(detail.figures.length).toBeGreaterThan(0);
+  server.child.kill('SIGTERM');
+  expect(await server.exited).toBe(0);
 }, 300_000);

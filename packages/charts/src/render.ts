@@ -1,7 +1,5 @@
 // Chart.js drawing on @napi-rs/canvas (prebuilt Skia: no system libraries, runs on Lambda). Lambda has no
 // system fonts either, and a chart without a registered font renders with no text at all, so Inter ships with us.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { createCanvas, GlobalFonts, type Canvas } from '@napi-rs/canvas';
 import { Chart, registerables, type ChartConfiguration, type Plugin } from 'chart.js';
 
@@ -10,10 +8,8 @@ const FONT_FILES = ['inter-latin-400-normal.woff2', 'inter-latin-600-normal.woff
 
 let ready = false;
 
-/** Where the font files are: OVERFIT_FONT_DIR (a Lambda bundle ships them there), else the npm package. */
+/** Where the font files are: the npm package, which the Lambda bundle ships beside it (tools/build-lambdas.mjs). */
 function fontPath(file: string): string {
-  const dir = process.env.OVERFIT_FONT_DIR;
-  if (dir && existsSync(join(dir, file))) return join(dir, file);
   return require.resolve(`@fontsource/inter/files/${file}`);
 }
 

@@ -51,7 +51,8 @@ export async function assertRunnable(config: RunConfig, data: DataRef, loadPrice
 
 export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSummary> {
   const { config, data, store } = options;
-  const loadPrices = options.loadPrices ?? cachedPriceLoader();
+  // Through the run's store: a data set kept there (kind 'store') is read from where the run writes.
+  const loadPrices = options.loadPrices ?? cachedPriceLoader(store);
   const progress = options.onProgress ?? (() => {});
 
   const prices = await assertRunnable(config, data, loadPrices);

@@ -1,5 +1,6 @@
 // Chart.js in the browser (window.Chart, loaded by /vendor/chart.umd.min.js before the page's modules).
-import { formatMetric, isPercentMetric, METRIC_LABELS } from './common.js';
+import { METRIC_LABELS } from './common.js';
+import { formatMetric, isPercentMetric } from './metrics.js';
 
 const TRAINING = '#2563eb';
 const VALIDATION = '#f97316';

@@ -1,5 +1,5 @@
 // What every page shares: fetching the JSON API, building elements without innerHTML (run data is shown as
-// text, never parsed as markup), number formats, and the navigation bar.
+// text, never parsed as markup), number and date formats. The header is header.js's; metric formats are metrics.js's.
 
 /** GET (or send) JSON; a non-2xx answer throws an Error carrying the server's message and status. */
 export async function api(path, options = {}) {
@@ -11,6 +11,13 @@ export async function api(path, options = {}) {
     throw error;
   }
   return body;
+}
+
+let options = null;
+/** GET /api/options, asked once per page: what runs may be started with, and how metrics are shown. */
+export function serverOptions() {
+  options ??= api('/api/options');
+  return options;
 }
 
 /** h('td', { class: 'num' }, '1.2') → <td class="num">1.2</td>; children are nodes or text. */
@@ -33,8 +40,6 @@ export function clear(element) {
   return element;
 }
 
-const PERCENT = new Set(['totalReturn', 'cagr', 'maxDrawdown', 'winRate', 'hitRate', 'exposure']);
-
 // The same names as METRIC_LABELS and SELECTION_METRIC_FIELDS in @overfit/core (the pages have no build step).
 export const METRIC_LABELS = {
   totalReturn: 'Total return', cagr: 'CAGR', sharpe: 'Sharpe ratio', sortino: 'Sortino ratio', maxDrawdown: 'Max drawdown',
@@ -45,18 +50,6 @@ export const SELECTION_FIELDS = {
   win_rate: 'winRate', sharpe: 'sharpe', total_return: 'totalReturn', sortino: 'sortino', calmar: 'calmar', cagr: 'cagr',
   profit_factor: 'profitFactor', hit_rate: 'hitRate',
 };
-
-export const isPercentMetric = (metric) => PERCENT.has(metric);
-
-/** A metric as people read it: percentages for rates and returns, two decimals otherwise, "—" when undefined. */
-export function formatMetric(metric, value) {
-  if (value === 'Infinity' || value === Number.POSITIVE_INFINITY) return '∞'; // documents write ±∞ as strings
-  if (value === '-Infinity' || value === Number.NEGATIVE_INFINITY) return '−∞';
-  if (value === null || value === undefined || Number.isNaN(value)) return '—';
-  if (metric === 'trades') return String(Math.round(value));
-  if (PERCENT.has(metric)) return `${(value * 100).toFixed(1)} %`;
-  return Math.abs(value) >= 1000 ? value.toExponential(2) : value.toFixed(2);
-}
 
 export function formatChange(value) {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
@@ -86,13 +79,6 @@ export function badge(text, kind) {
 
 export function errorBox(message) {
   return h('div', { class: 'error', role: 'alert' }, message);
-}
-
-/** Mark the current page in the navigation bar. */
-export function markNavigation(page) {
-  for (const link of document.querySelectorAll('header.top nav a')) {
-    if (link.dataset.page === page) link.classList.add('current');
-  }
 }
 
 export function query(name) {

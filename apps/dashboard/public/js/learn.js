@@ -1,8 +1,6 @@
 // Learn: the expected best Sharpe ratio of N strategies with no edge, drawn from the false strategy theorem.
-import { markNavigation } from './common.js';
+import './header.js';
 import { lineChart } from './charts.js';
-
-markNavigation('learn');
 
 const EULER_GAMMA = 0.5772156649;
 

@@ -1,8 +1,8 @@
 // Overview: the latest successful run, verdict first.
-import { api, clear, errorBox, formatDate, h, markNavigation } from './common.js';
+import './header.js';
+import { api, clear, errorBox, formatDate, h } from './common.js';
 import { renderRun } from './runView.js';
 
-markNavigation('overview');
 const caption = document.getElementById('run-caption');
 const container = document.getElementById('run');
 

@@ -1,9 +1,10 @@
 // One run: progress while it runs, then its verdict, charts, statistics, figures, every strategy and every file.
-import { api, clear, errorBox, formatDate, formatMetric, h, markNavigation, METRIC_LABELS, query, SELECTION_FIELDS } from './common.js';
+import './header.js';
+import { api, clear, errorBox, formatDate, h, METRIC_LABELS, query, SELECTION_FIELDS } from './common.js';
+import { formatMetric } from './metrics.js';
 import { watchRun } from './progress.js';
 import { renderRun } from './runView.js';
 
-markNavigation('runs');
 const runId = query('id') ?? '';
 const title = document.getElementById('title');
 const caption = document.getElementById('run-caption');

@@ -1,6 +1,7 @@
 // How a finished run is shown, on the Overview (the latest run) and on its own page: the verdict first, then the
 // numbers behind it, the charts, the statistics of overfitting when the run has them, and the figures.
-import { api, badge, clear, errorBox, formatChange, formatMetric, h, METRIC_LABELS, METRICS, SELECTION_FIELDS, VERDICT_LABELS, verdictTone } from './common.js';
+import { api, badge, clear, errorBox, formatChange, h, METRIC_LABELS, METRICS, SELECTION_FIELDS, VERDICT_LABELS, verdictTone } from './common.js';
+import { formatMetric } from './metrics.js';
 import { comparisonChart, histogramChart } from './charts.js';
 
 const PERCENT_METRICS = ['winRate', 'hitRate', 'totalReturn', 'maxDrawdown', 'exposure'];

@@ -1,8 +1,9 @@
 // Runs: the history, and two runs side by side.
-import { api, badge, clear, errorBox, formatChange, formatDate, formatMetric, h, markNavigation, METRIC_LABELS, query, VERDICT_LABELS, verdictTone } from './common.js';
+import './header.js';
+import { api, badge, clear, errorBox, formatChange, formatDate, h, METRIC_LABELS, query, VERDICT_LABELS, verdictTone } from './common.js';
+import { formatMetric } from './metrics.js';
 import { selectedField } from './runView.js';
 
-markNavigation('runs');
 const list = document.getElementById('runs');
 const compareButton = document.getElementById('compare');
 const comparison = document.getElementById('comparison');

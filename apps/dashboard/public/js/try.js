@@ -1,9 +1,9 @@
 // Try it: choose the experiment's settings, start it, watch it run, see the verdict.
-import { api, clear, errorBox, h, markNavigation, METRIC_LABELS, SELECTION_FIELDS } from './common.js';
+import './header.js';
+import { api, clear, errorBox, h, METRIC_LABELS, SELECTION_FIELDS, serverOptions } from './common.js';
 import { watchRun } from './progress.js';
 import { keyStatistics, verdictCard } from './runView.js';
 
-markNavigation('try');
 const form = document.getElementById('run-form');
 const startButton = document.getElementById('start');
 const progress = document.getElementById('progress');
@@ -77,7 +77,7 @@ async function start(options) {
 }
 
 try {
-  const options = await api('/api/options');
+  const options = await serverOptions();
   fillForm(options);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
