@@ -1,10 +1,12 @@
-// One jest configuration for every package: each package's `test` script runs
-// `jest --config ../../jest.config.cjs --rootDir .`. Sources are ES modules in TypeScript;
-// ts-jest compiles them to CommonJS for jest only (isolatedModules: no type check here,
-// `npm test` runs `tsc --noEmit` per package as its own target).
+// One jest configuration for every package's unit tests: each package's `test-unit` script runs
+// `jest --config ../../jest.config.cjs --rootDir .`. The end-to-end tests (`*.e2e.test.ts`: a browser, s3rver, the
+// state machine, a spawned CLI or server, real terraform) are left out here and run by jest.e2e.config.cjs.
+// Sources are ES modules in TypeScript; ts-jest compiles them to CommonJS for jest only (isolatedModules: no type
+// check here, `npm test` runs `tsc --noEmit` per package as its own target).
 module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '\\.e2e\\.test\\.ts$'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true, module: 'commonjs', moduleResolution: 'node', esModuleInterop: true, resolveJsonModule: true, target: 'ES2022' } }],
   },

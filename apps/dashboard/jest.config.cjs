@@ -1,4 +1,4 @@
-// The shared jest configuration, plus one thing: @fastify/static requires content-disposition 3 and fastify's
+// The shared unit-test configuration, plus one thing: @fastify/static requires content-disposition 3 and fastify's
 // inject() requires cookie 1, which are ES modules only. Node 20 loads them natively (require of ESM); jest's
 // module system before Node 24.9 cannot, so jest compiles those packages to CommonJS like our own sources.
 const base = require('../../jest.config.cjs');
@@ -12,5 +12,4 @@ module.exports = {
     [`/node_modules/(${ESM_ONLY})/.+\\.js$`]: ['ts-jest', { ...tsJestOptions, tsconfig: { ...tsJestOptions.tsconfig, allowJs: true } }],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY})/)`],
-  globalSetup: '<rootDir>/test/globalSetup.cjs',
 };

@@ -1,7 +1,7 @@
 // The static checks of the Terraform configuration that Terraform itself has no notion of: module layout and
 // documentation, policies across files (wildcards, bucket hardening, who may reach the tasks), and contracts with
 // the build. Formatting, references, placeholders and validations are checked by the real terraform
-// (test/terraform.test.ts). Every check returns a list of problems ("module: what is wrong"); empty means passed.
+// (test/terraform.e2e.test.ts). Every check returns a list of problems ("module: what is wrong"); empty means passed.
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { calledModule, rootModule, type Block, type TerraformConfig, type TerraformModule } from './terraformModel';

@@ -1,4 +1,4 @@
-// Every .tf file parses (syntax errors are terraform validate's, in terraform.test.ts), and every module has the
+// Every .tf file parses (syntax errors are terraform validate's, in terraform.e2e.test.ts), and every module has the
 // standard files, typed and documented variables, documented outputs and pinned versions.
 import { rmSync } from 'node:fs';
 import { structureProblems } from '../src/terraformChecks';

@@ -3,6 +3,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { parseTrainingPerformance, type ArtifactStore, type ValidationResults } from '@overfit/store';
+import { storeWith } from '@overfit/testing/stores';
 import { buildApp, type AppOptions } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
 import { InProcessLauncher } from '../src/inProcessLauncher';
@@ -277,13 +278,7 @@ describe('GET /api/runs/:id/artifacts/*', () => {
 
   test('a committed run’s file is read from the store once; an uncommitted run’s every time', async () => {
     const reads: string[] = [];
-    const counting: ArtifactStore = {
-      location: fixture.store.location,
-      put: (key, body) => fixture.store.put(key, body),
-      get: (key) => { reads.push(key); return fixture.store.get(key); },
-      exists: (key) => fixture.store.exists(key),
-      list: (prefix) => fixture.store.list(prefix),
-    };
+    const counting = storeWith(fixture.store, { get: (key) => { reads.push(key); return fixture.store.get(key); } });
     await fixture.store.put('runs/20260401T000000Z-dddddd/plots/partial.png', 'not committed yet');
     const local = await appWith({ store: counting });
     for (let i = 0; i < 3; i++) {

@@ -1,10 +1,8 @@
 // A real store for the tests: one small run made by the real pipeline, plus a run that failed.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseRunConfig, type DataRef, type RunConfig } from '@overfit/core';
 import { runLocalPipeline } from '@overfit/pipeline';
-import { commitRun, LocalStore, type RunManifest } from '@overfit/store';
+import { commitRun, type LocalStore, type RunManifest } from '@overfit/store';
+import { tempStore } from '@overfit/testing/stores';
 import type { RunLauncher, RunProgress, RunRequest } from '../src/runLauncher';
 
 export const SMALL_MARKET: DataRef = { kind: 'synthetic', bars: 3_000, seed: 7, intervalSeconds: 3600 };
@@ -24,13 +22,12 @@ export interface Fixture {
 
 /** A store with nothing in it, as before the first `npm run demo`. */
 export async function makeEmptyFixture(): Promise<Fixture> {
-  const dir = await mkdtemp(join(tmpdir(), 'dashboard-empty-'));
-  return { dir, store: new LocalStore(dir), cleanUp: () => rm(dir, { recursive: true, force: true }) };
+  const { dir, store, dispose } = await tempStore('dashboard-empty-');
+  return { dir, store, cleanUp: dispose };
 }
 
 export async function makeFixture(): Promise<Fixture> {
-  const dir = await mkdtemp(join(tmpdir(), 'dashboard-test-'));
-  const store = new LocalStore(dir);
+  const { dir, store, dispose } = await tempStore('dashboard-test-');
   await runLocalPipeline({ config: quickConfig({ strategies: 120, seed: 3 }), data: SMALL_MARKET, store, runId: GOOD_RUN });
   const failed: RunManifest = {
     runId: FAILED_RUN, status: 'failed', createdAt: '2026-01-02T00:00:00.000Z', finishedAt: '2026-01-02T00:00:01.000Z',
@@ -38,7 +35,7 @@ export async function makeFixture(): Promise<Fixture> {
     error: { stage: 'backtest', message: 'the disk was full' },
   };
   await commitRun(store, failed);
-  return { dir, store, cleanUp: () => rm(dir, { recursive: true, force: true }) };
+  return { dir, store, cleanUp: dispose };
 }
 
 /** A launcher that records what it was asked to start, for testing the routes in front of it. */

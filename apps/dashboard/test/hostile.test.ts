@@ -5,7 +5,8 @@ import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { LocalStore, StoreWriteError, storeErrorReason, type ArtifactStore } from '@overfit/store';
+import { StoreWriteError, storeErrorReason, type ArtifactStore } from '@overfit/store';
+import { storeWith, tempStore } from '@overfit/testing/stores';
 import { NULL_MARKET_MAX_STRATEGIES, WALK_FORWARD_MAX_STRATEGIES } from '@overfit/stage-validate';
 import { buildApp, type AppOptions } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
@@ -71,11 +72,11 @@ describe('symbolic links in the store (item 1)', () => {
   });
 
   test('keys from a store that may hold anything (S3) are offered only when they are valid artifact paths', async () => {
-    const s3Like: ArtifactStore = {
-      location: 's3://bucket', put: (k, b) => fixture.store.put(k, b), get: (k) => fixture.store.get(k), exists: (k) => fixture.store.exists(k),
+    const s3Like = storeWith(fixture.store, {
+      location: 's3://bucket',
       list: async (prefix) => [...(await fixture.store.list(prefix)), `${prefix}../../latest.json`, `${prefix}plots//x.png`, `${prefix}a/%2e%2e/b.json`]
         .filter((key) => key.startsWith(prefix)),
-    };
+    });
     const app = await appWith({ store: s3Like });
     const detail = (await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}` })).json();
     expect(detail.files.some((f: { path: string }) => /\.\.|\/\/|%/.test(f.path))).toBe(false);
@@ -128,14 +129,11 @@ describe('the run list and run details read little and cache committed runs (ite
   function countingStore() {
     const gets: string[] = [];
     const lists: string[] = [];
-    const store: ArtifactStore = {
-      location: fixture.store.location,
-      put: (key, body) => fixture.store.put(key, body),
+    const store = storeWith(fixture.store, {
       get: (key) => { gets.push(key); return fixture.store.get(key); },
-      exists: (key) => fixture.store.exists(key),
       list: (prefix) => { lists.push(prefix); return fixture.store.list(prefix); },
       listFolders: (prefix) => fixture.store.listFolders(prefix),
-    };
+    });
     return { store, gets, lists };
   }
 
@@ -288,8 +286,7 @@ describe('headers (item 6)', () => {
 });
 
 describe('/readyz and a store that cannot take writes (item 13)', () => {
-  const unwritable = (code: string): ArtifactStore => ({
-    location: fixture.store.location, get: (k) => fixture.store.get(k), exists: (k) => fixture.store.exists(k), list: (p) => fixture.store.list(p),
+  const unwritable = (code: string): ArtifactStore => storeWith(fixture.store, {
     put: async (key) => { throw new StoreWriteError(key, 'x', 'refused', Object.assign(new Error(code), { code })); },
   });
 
@@ -307,18 +304,17 @@ describe('/readyz and a store that cannot take writes (item 13)', () => {
   });
 
   test('a run on a full disk fails naming the stage and the file, also when its failed manifest cannot be written', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'dashboard-full-'));
-    const local = new LocalStore(dir);
+    const { store: local, dispose } = await tempStore('dashboard-full-');
     // The disk fills up when the backtest writes its results: every later write fails too, the manifest included.
-    const full: ArtifactStore = {
-      location: local.location, get: (k) => local.get(k), exists: (k) => local.exists(k), list: (p) => local.list(p), listFolders: (p) => local.listFolders(p),
+    const full = storeWith(local, {
+      listFolders: (p) => local.listFolders(p),
       put: async (key, body) => {
         if (key.includes('/results/') || key.endsWith('/manifest.json')) {
           throw new StoreWriteError(key, local.location, storeErrorReason('ENOSPC')!, Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
         }
         return local.put(key, body);
       },
-    };
+    });
     const launcher = new InProcessLauncher(full);
     const { runId } = await launcher.start({ config: quickConfig({ strategies: 20, families: ['coin_flip'] }), data: SMALL_MARKET });
     await launcher.close();
@@ -328,6 +324,6 @@ describe('/readyz and a store that cannot take writes (item 13)', () => {
     expect(status?.error).toMatch(new RegExp(
       `^backtest: cannot write runs/${runId}/results/[a-z_]+\\.(csv|bin) in the store ${where}: the disk is full \\(ENOSPC: no space left on the device\\) ` +
       `\\(and run ${runId} could not be marked failed: cannot write runs/${runId}/manifest\\.json in the store ${where}: the disk is full`));
-    await rm(dir, { recursive: true, force: true });
+    await dispose();
   });
 });

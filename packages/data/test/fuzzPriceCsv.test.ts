@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { isInputError, PRICE_FORMATS } from '@overfit/core';
 import { assertTradablePrices, formatDataReport, MAX_PRICE, MIN_PRICE, readPriceCsv } from '../src';
-import { fuzzedFile } from './fuzzFiles';
+import { fuzzedFile } from '@overfit/testing/fuzz-files';
 
 jest.setTimeout(300_000);
 

@@ -1,16 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { backtestStrategy, createMarket, generateStrategies, parseRunConfig, splitWindows, type DataRef } from '@overfit/core';
 import { cachedPriceLoader } from '@overfit/data';
-import { LocalStore, parseBlockMoments, parseTrainingPerformance, putJson } from '@overfit/store';
+import { parseBlockMoments, parseTrainingPerformance, putJson } from '@overfit/store';
+import { tempStore } from '@overfit/testing/stores';
 import { assertEnoughBars, parseEvent, run } from '../src';
 
 const data: DataRef = { kind: 'synthetic', bars: 1500, seed: 2, intervalSeconds: 3600 };
 
 it('backtests every strategy on both windows: one CSV row each, and the training block moments', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'overfit-backtest-'));
-  const store = new LocalStore(root);
+  const { store, dispose } = await tempStore('overfit-backtest-');
   const config = parseRunConfig({ strategies: 30, seed: 4 });
   const strategies = generateStrategies({ count: 30, seed: 4 });
   await putJson(store, 'runs/r1/strategies/strategies.json', { strategies });
@@ -35,7 +32,7 @@ it('backtests every strategy on both windows: one CSV row each, and the training
   }
   const moments = parseBlockMoments(await store.get(output.blockMomentsKey));
   expect(moments).toMatchObject({ strategies: 30, blocks: 64, blockBars: 16 }); // ⌊1050 / 64⌋
-  await rm(root, { recursive: true, force: true });
+  await dispose();
 });
 
 it('refuses a training window shorter than the longest lookback, naming the data', () => {
@@ -49,8 +46,7 @@ it('needs the strategies key of its own run', () => {
 });
 
 it('backtests one shard: its strategies only, the same rows as the whole run, under the shard folder', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'overfit-backtest-'));
-  const store = new LocalStore(root);
+  const { store, dispose } = await tempStore('overfit-backtest-');
   const config = parseRunConfig({ strategies: 12, seed: 4 });
   await putJson(store, 'runs/r1/strategies/strategies.json', { strategies: generateStrategies({ count: 12, seed: 4 }) });
   const base = { runId: 'r1', config, data, strategiesKey: 'runs/r1/strategies/strategies.json' };
@@ -64,5 +60,5 @@ it('backtests one shard: its strategies only, the same rows as the whole run, un
   expect(parseBlockMoments(await store.get(shard.blockMomentsKey)).sum)
     .toEqual(parseBlockMoments(await store.get(whole.blockMomentsKey)).sum.slice(5 * 64, 9 * 64));
   await expect(run({ ...base, shard: { index: 2, start: 9, end: 13 } }, deps)).rejects.toThrow('event.shard: ends at strategy 13, but the run has 12');
-  await rm(root, { recursive: true, force: true });
+  await dispose();
 });

@@ -1,8 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseRunConfig, type Strategy } from '@overfit/core';
-import { getJson, LocalStore, parseTrainingPerformance, putJson, type BestStrategyDocument } from '@overfit/store';
+import { getJson, parseTrainingPerformance, putJson, type BestStrategyDocument } from '@overfit/store';
+import { tempStore } from '@overfit/testing/stores';
 import { parseEvent, rankEligible, run } from '../src';
 
 const data = { kind: 'synthetic', bars: 1000, seed: 1, intervalSeconds: 3600 } as const;
@@ -21,8 +19,7 @@ describe('select', () => {
   });
 
   it('writes best_strategy.json with the training metrics and the leaders', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'overfit-select-'));
-    const store = new LocalStore(root);
+    const { store, dispose } = await tempStore('overfit-select-');
     await store.put('runs/r1/results/training_performance.csv', csv);
     await putJson(store, 'runs/r1/strategies/strategies.json', { strategies: ['s1', 's2', 's3', 's4', 's5'].map(strategy) });
     const event = { runId: 'r1', config: {}, data, strategiesKey: 'runs/r1/strategies/strategies.json', trainingPerformanceKey: 'runs/r1/results/training_performance.csv' };
@@ -34,6 +31,6 @@ describe('select', () => {
     expect(best.leaders).toEqual([{ id: 's2', value: 0.6 }, { id: 's5', value: 0.6 }, { id: 's1', value: 0.55 }]);
 
     await expect(run({ ...parseEvent(event), config: parseRunConfig({ minTrades: 100 }) }, { store })).rejects.toThrow('none of the 5 strategies made at least 100 trades');
-    await rm(root, { recursive: true, force: true });
+    await dispose();
   });
 });

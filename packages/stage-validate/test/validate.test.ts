@@ -9,6 +9,7 @@ import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
 import {
   formatBlockMoments, formatTrainingPerformance, getJson, LocalStore, parseTrainingPerformance, putJson, runKeys, type ArtifactStore, type ValidationResults,
 } from '@overfit/store';
+import { tempStore } from '@overfit/testing/stores';
 import { judge, parseEvent, run } from '../src';
 import { selectedRow } from '../src/selectionProcess';
 
@@ -44,8 +45,7 @@ describe('judge', () => {
 });
 
 it('re-tests the selected strategy on the held-out bars, beside buy-and-hold', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'overfit-validate-'));
-  const store = new LocalStore(root);
+  const { store, dispose } = await tempStore('overfit-validate-');
   const data: DataRef = { kind: 'synthetic', bars: 2000, seed: 5, intervalSeconds: 3600 };
   const strategy: Strategy = { id: 's0007', family: 'sma_cross', fast: 10, slow: 60, direction: 'long_short' };
   const loadPrices = cachedPriceLoader();
@@ -69,7 +69,7 @@ it('re-tests the selected strategy on the held-out bars, beside buy-and-hold', a
     verdict: report.verdict.level, headline: report.verdict.headline, tone: report.verdict.tone, drop: expected.drop,
   });
   expect(results.relativeChange.totalReturn).toBeCloseTo((results.validation.totalReturn - results.training.totalReturn) / Math.abs(results.training.totalReturn), 12);
-  await rm(root, { recursive: true, force: true });
+  await dispose();
 }, 120_000);
 
 describe('overfitting report', () => {
@@ -142,8 +142,7 @@ describe('overfitting report', () => {
 
 describe('the selected strategy, not another one', () => {
   it('reports the Sharpe the kernel measured, even where equity underflows (coin flip at 1,000 bps)', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'overfit-costly-'));
-    const store = new LocalStore(root);
+    const { store, dispose } = await tempStore('overfit-costly-');
     const loadPrices = cachedPriceLoader();
     const data: DataRef = { kind: 'synthetic', bars: 4000, seed: 2, intervalSeconds: 3600 };
     const config = parseRunConfig({ strategies: 10, seed: 1, feesBps: 1000, families: ['coin_flip'], nullMarkets: 0 });
@@ -154,7 +153,7 @@ describe('the selected strategy, not another one', () => {
     const row = table.ids.indexOf(report.selected.strategyId);
     expect(report.selected.comparison.training.totalReturn).toBe(-1); // equity gone: ratios of it say nothing
     expect(report.selected.training.sharpeAnnual).toBeCloseTo(table.columns.sharpe[row], 9);
-    await rm(root, { recursive: true, force: true });
+    await dispose();
   }, 120_000);
 });
 

@@ -1,11 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   backtestStrategies, backtestStrategy, buyAndHold, createMarket, generateStrategies, type DataRef, type OverfittingReport, type Strategy,
 } from '@overfit/core';
 import { cachedPriceLoader } from '@overfit/data';
-import { formatTrainingPerformance, LocalStore, putJson } from '@overfit/store';
+import { formatTrainingPerformance, putJson } from '@overfit/store';
+import { tempStore } from '@overfit/testing/stores';
 import { parseEvent, run } from '../src';
 
 /** The parts of overfitting_report.json the figures read, as the validate stage would write them. */
@@ -32,8 +30,7 @@ function reportFor(ids: string[], best: Strategy, strategies: Strategy[], pbo: b
 }
 
 it('renders the figures into the run folder', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'overfit-visualize-'));
-  const store = new LocalStore(root);
+  const { store, dispose } = await tempStore('overfit-visualize-');
   const loadPrices = cachedPriceLoader();
   const data: DataRef = { kind: 'synthetic', bars: 1500, seed: 3, intervalSeconds: 3600 };
   // Upstream artifacts as the earlier stages would leave them (built from core, not from another stage).
@@ -69,7 +66,7 @@ it('renders the figures into the run folder', async () => {
   // A run whose training window was too short for CSCV has no PBO: its figure is left out, not drawn empty.
   await putJson(store, event.overfittingReportKey, reportFor(ids, best, strategies, false));
   expect((await run(parseEvent(event), { store, loadPrices })).plotKeys).not.toContain('runs/r1/plots/pbo_logits.png');
-  await rm(root, { recursive: true, force: true });
+  await dispose();
 }, 300_000);
 
 it('needs every result key', () => {

@@ -4,7 +4,7 @@ import { S3Store } from '@overfit/store';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
-import { S3RVER_CREDENTIALS, startS3rver, type TestS3 } from '../../../packages/store/test/s3rver';
+import { S3RVER_CREDENTIALS, startS3rver, type TestS3 } from '@overfit/testing/s3rver';
 import { InProcessLauncher } from '../src/inProcessLauncher';
 import { FAILED_RUN, GOOD_RUN, makeFixture, quickConfig, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { PriceSeries } from '@overfit/core';
 import { fetchPrices, readPriceCsv, syntheticMarket, type FetchPricesOptions } from '../src';
-import { startFakeExchange, type FakeExchange } from './fakeExchange';
+import { startFakeExchange, type FakeExchange } from '@overfit/testing/fake-exchange';
 
 // No test may depend on the machine's speed: generous, explicit (jest's 5 s default fails under load).
 jest.setTimeout(120_000);

@@ -7,7 +7,7 @@ import S3rver from 's3rver';
 import { parseRunConfig, type DataRef } from '@overfit/core';
 import { createHandler } from '@overfit/lambda';
 import { getJson, LocalStore, putJson, readLatestRunId, runKeys, s3ClientConfig, S3Store, shardKeys, type RunManifest } from '@overfit/store';
-import { S3RVER_CREDENTIALS, startS3rver, type TestS3 } from '@overfit/store/test/s3rver';
+import { S3RVER_CREDENTIALS, startS3rver, type TestS3 } from '@overfit/testing/s3rver';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

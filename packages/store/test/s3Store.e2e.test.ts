@@ -5,7 +5,7 @@ import {
   ArtifactNotFoundError, commitRun, DEFAULT_S3_TIMEOUTS, s3ClientConfig, getJson, LATEST_KEY, LocalStore, openStore, readLatestRunId, runKeys, S3Store, storeFromEnv,
   type RunManifest,
 } from '../src';
-import { S3RVER_CREDENTIALS, startS3rver, type TestS3 } from './s3rver';
+import { S3RVER_CREDENTIALS, startS3rver, type TestS3 } from '@overfit/testing/s3rver';
 
 let s3: TestS3;
 beforeAll(async () => { s3 = await startS3rver(['artifacts', 'other']); });

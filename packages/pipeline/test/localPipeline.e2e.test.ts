@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError, parseRunConfig, type DataRef } from '@overfit/core';
-import { getJson, LocalStore, readLatestRunId, runKeys, type ArtifactStore, type RunManifest } from '@overfit/store';
+import { getJson, LocalStore, readLatestRunId, runKeys, type RunManifest } from '@overfit/store';
+import { storeWith } from '@overfit/testing/stores';
 import { runLocalPipeline } from '../src';
 
 const synthetic: DataRef = { kind: 'synthetic', bars: 3000, seed: 11, intervalSeconds: 3600 };
@@ -76,16 +77,12 @@ describe('runLocalPipeline', () => {
   it('marks a run failed, keeps latest.json on the last good run, when a stage fails', async () => {
     const inner = new LocalStore(join(root, 'store'));
     const good = await runLocalPipeline({ config, data: synthetic, store: inner });
-    const failing: ArtifactStore = {
-      location: inner.location,
-      get: (k) => inner.get(k),
-      exists: (k) => inner.exists(k),
-      list: (p) => inner.list(p),
+    const failing = storeWith(inner, {
       put: async (key, body) => {
         if (key.endsWith('validation_results.json')) throw new Error('disk full');
         return inner.put(key, body);
       },
-    };
+    });
     await expect(runLocalPipeline({ config, data: synthetic, store: failing, runId: 'broken' })).rejects.toThrow('disk full');
     expect(await getJson<RunManifest>(inner, runKeys('broken').manifest)).toMatchObject({ status: 'failed', error: { stage: 'validate', message: 'disk full' } });
     expect(await readLatestRunId(inner)).toBe(good.runId);

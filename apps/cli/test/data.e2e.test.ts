@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { PriceSeries } from '@overfit/core';
 import { readPriceCsv, syntheticMarket } from '@overfit/data';
-import { startFakeExchange, type FakeExchange } from '../../../packages/data/test/fakeExchange';
+import { startFakeExchange, type FakeExchange } from '@overfit/testing/fake-exchange';
 
 // No test may depend on the machine's speed: generous, explicit (jest's 5 s default fails under load).
 jest.setTimeout(300_000);

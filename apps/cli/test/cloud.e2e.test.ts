@@ -10,7 +10,7 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartE
 import { mockClient } from 'aws-sdk-client-mock';
 import { formatPriceCsv, syntheticMarket } from '@overfit/data';
 import { getJson, readLatestRunId, runKeys, S3Store, type RunManifest } from '@overfit/store';
-import { startS3rver, type TestS3 } from '@overfit/store/test/s3rver';
+import { startS3rver, type TestS3 } from '@overfit/testing/s3rver';
 import { cloudCommand } from '../src/cloudCommand';
 
 const BIN = resolve(__dirname, '../dist/overfit.cjs');

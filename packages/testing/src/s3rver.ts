@@ -1,13 +1,14 @@
 /// <reference path="./s3rver-types.d.ts" />
 // A real S3 protocol server for tests: s3rver on 127.0.0.1, a free port, a temp folder. Used by the store,
-// pipeline and CLI tests. Paged listings need the test process to run with NODE_OPTIONS=--openssl-legacy-provider
-// (s3rver makes continuation tokens with DES); each package's test script sets it.
+// pipeline, CLI and dashboard tests. Paged listings need the test process to run with
+// NODE_OPTIONS=--openssl-legacy-provider (s3rver makes continuation tokens with DES); those packages' test scripts
+// set it. The client has the store's own settings (s3ClientConfig: checksums only when S3 requires them).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import { DEFAULT_S3_TIMEOUTS, s3ClientConfig } from '../src/s3Store';
+import { DEFAULT_S3_TIMEOUTS, s3ClientConfig } from '@overfit/store';
 
 /** s3rver checks SigV4 signatures against this fixed key pair. */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };

@@ -1,8 +1,8 @@
-// Fuzzed price files for the reader's property test and the CLI's (issue 14, item 16): real-looking files in every
+// Fuzzed price files for the data reader's property test and the CLI's (issue 14, item 16): real-looking files in every
 // layout this project reads, mutated the ways files get broken.
 import fc from 'fast-check';
 import type { PriceSeries } from '@overfit/core';
-import { syntheticMarket } from '../src';
+import { syntheticMarket } from '@overfit/data';
 
 const market = syntheticMarket({ bars: 24, seed: 14 });
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');

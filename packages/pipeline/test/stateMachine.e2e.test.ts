@@ -11,7 +11,7 @@ import { formatPriceCsv, syntheticMarket } from '@overfit/data';
 import {
   getJson, LocalStore, readLatestRunId, runKeys, S3Store, shardKeys, type ArtifactStore, type RunManifest,
 } from '@overfit/store';
-import { startS3rver, type TestS3 } from '@overfit/store/test/s3rver';
+import { startS3rver, type TestS3 } from '@overfit/testing/s3rver';
 import {
   ASL_PLACEHOLDERS, localFunctionArns, runLocalPipeline, runStateMachineLocally, stateMachineDefinition, stateMachineTemplate, StateMachineRunError,
 } from '../src';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { syntheticMarket, writePriceCsv } from '@overfit/data';
-import { fuzzedFile } from '../../../packages/data/test/fuzzFiles';
+import { fuzzedFile } from '@overfit/testing/fuzz-files';
 
 const BIN = resolve(__dirname, '../dist/overfit.cjs');
 
