@@ -5,9 +5,13 @@
 const SQRT_PI = Math.sqrt(Math.PI);
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
-/** erfc(x) for x ≥ 0: a positive-term series of erf below 2.5, the continued fraction of erfc above. */
+/**
+ * erfc(x) for x ≥ 0: a positive-term series of erf below 1.5, the continued fraction of erfc above. The series gives
+ * erfc as 1 − erf, which cancels: at 2.5 (erfc ≈ 4e-4) it kept only ~2.7e-12 relative accuracy; at 1.5 (erfc ≈ 0.034)
+ * ~3e-15. The fraction has converged to double precision by 1.5 (80 levels against 20,000: equal to 1e-15).
+ */
 function erfcPositive(x: number): number {
-  if (x < 2.5) {
+  if (x < 1.5) {
     // erf(x) = 2/√π · e^(−x²) · Σ 2ⁿ x^(2n+1) / (1·3·…·(2n+1)): every term positive, no cancellation.
     let term = x;
     let sum = x;
@@ -21,7 +25,7 @@ function erfcPositive(x: number): number {
 }
 
 /**
- * x + (1/2)/(x + 1/(x + (3/2)/(x + …))) for x ≥ 2.5, evaluated from the tail (80 levels are far more than needed):
+ * x + (1/2)/(x + 1/(x + (3/2)/(x + …))) for x ≥ 1.5, evaluated from the tail (80 levels are far more than needed):
  * erfc(x) = e^(−x²)/√π / this. Kept apart so the far tail can use it without e^(−x²), which underflows at x ≈ 27.
  */
 function erfcFraction(x: number): number {

@@ -40,6 +40,8 @@ describe('standard normal', () => {
       const p = 10 ** e;
       return Math.abs(normalCdf(normalQuantile(p)) / p - 1) < 1e-12;
     }));
+    // where erfc's series used to cancel (x ≈ 2.5, Φ ≈ 2e-4): 2.7e-12 before the switch moved to 1.5
+    expect(Math.abs(normalCdf(normalQuantile(0.00020820441724530008)) / 0.00020820441724530008 - 1)).toBeLessThan(1e-13);
   });
 
   it('Φ⁻¹ inverts Φ (up to x = 5: beyond it Φ(x) rounds too close to 1 to carry x back)', () => {
