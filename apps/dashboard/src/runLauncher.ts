@@ -3,7 +3,7 @@
 // Lambdas do the work and write to S3; the execution's state is the progress).
 import { Worker } from 'node:worker_threads';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import type { DataRef, RunConfig } from '@overfit/core';
+import { stageShownDuring, type DataRef, type RunConfig } from '@overfit/core';
 import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
 import { CODE_VERSION, describeCloudRun, executionArnOf, runLocalPipeline, startCloudRun, type ProgressEvent, type StageName } from '@overfit/pipeline';
 import { commitRun, getJson, newRunId, runKeys, type ArtifactStore, type RunManifest } from '@overfit/store';
@@ -252,10 +252,6 @@ export class InProcessLauncher implements RunLauncher {
   }
 }
 
-const SFN_STAGES: Record<string, StageName> = {
-  Generate: 'generate', Backtest: 'backtest', BacktestShard: 'backtest', Select: 'select', Validate: 'validate', Visualize: 'visualize', Commit: 'visualize',
-};
-
 /**
  * Starts runs as executions of the pipeline's state machine (named after the run); the Lambdas write the run
  * into the bucket. Status comes from the execution and the state it last entered (@overfit/pipeline's cloud runs).
@@ -284,7 +280,7 @@ export class StepFunctionsLauncher implements RunLauncher {
     return {
       runId,
       state: run.state,
-      stage: run.currentState ? SFN_STAGES[run.currentState] ?? null : null,
+      stage: run.currentState ? stageShownDuring(run.currentState) : null,
       backtest: null,
       error: run.error,
       startedAt: run.startedAt ?? new Date().toISOString(),

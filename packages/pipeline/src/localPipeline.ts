@@ -1,7 +1,7 @@
 // The local orchestrator: the five stages in order on one machine, with the same events the Lambdas get.
 // Input problems are found before the run exists (nothing is written); a failure after that leaves the run
 // marked failed in its manifest and latest.json untouched.
-import { generateStrategies, splitWindows, type DataRef, type OverfittingReport, type RunConfig } from '@overfit/core';
+import { generateStrategies, splitWindows, type DataRef, type OverfittingReport, type RunConfig, type StageName } from '@overfit/core';
 import { assertTradablePrices, cachedPriceLoader, type LoadedPrices } from '@overfit/data';
 import { commitRun, getJson, newRunId, type ArtifactStore, type RunManifest, type ValidationResults } from '@overfit/store';
 import * as generate from '@overfit/stage-generate';
@@ -11,7 +11,8 @@ import * as validate from '@overfit/stage-validate';
 import * as visualize from '@overfit/stage-visualize';
 import { CODE_VERSION, describeData, runSummary } from './manifest';
 
-export type StageName = 'generate' | 'backtest' | 'select' | 'validate' | 'visualize';
+/** The stage registry's names (@overfit/core), as the progress events and failed manifests name them. */
+export type { StageName };
 
 export type ProgressEvent =
   | { kind: 'stage'; stage: StageName }
