@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { METRIC_NAMES, type MetricName, type MetricsTable, type RunConfig, type Strategy } from '@overfit/core';
 import {
-  ArtifactNotFoundError, contentTypeOf, getJson, LatestRunError, LocalStore, parseTrainingPerformance, readLatestRunId, RUN_ID_PATTERN, runKeys,
+  ArtifactNotFoundError, contentTypeOf, getJson, LatestRunError, LocalStore, parsePerformanceTable, readLatestRunId, RUN_ID_PATTERN, runKeys,
   type ArtifactStore, type BestStrategyDocument, type RunManifest, type StrategiesDocument, type ValidationResults,
 } from '@overfit/store';
 
@@ -408,8 +408,8 @@ export class RunReader {
       }),
       this.optionalJson<BestStrategyDocument>(keys.bestStrategy),
     ]);
-    const training = parseTrainingPerformance(trainingCsv.toString('utf8'));
-    const validation = validationCsv ? parseTrainingPerformance(validationCsv.toString('utf8')) : null;
+    const training = parsePerformanceTable(trainingCsv.toString('utf8'), keys.trainingPerformance);
+    const validation = validationCsv ? parsePerformanceTable(validationCsv.toString('utf8'), keys.validationPerformance) : null;
     const byId = new Map(document.strategies.map((s) => [s.id, s]));
     const strategies = training.ids.map((id) => {
       const strategy = byId.get(id);

@@ -2,8 +2,8 @@
 // researcher who tried them all would. Strategies with too few trades are not eligible: their metrics are noise.
 import { InputError, SELECTION_METRIC_FIELDS, type Metrics, type SelectionMetric } from '@overfit/core';
 import {
-  asRecord, assertShardsCover, eventKey, getJson, mergeShardResults, parseShardRange, parseStageEvent, parseTrainingPerformance, putJson, runKeys,
-  type ArtifactStore, type BestStrategyDocument, type ShardRange, type StageEvent, type StrategiesDocument, type TrainingPerformance,
+  asRecord, assertShardsCover, eventKey, getJson, mergeShardResults, parseShardRange, parseStageEvent, putJson, readPerformanceTable, runKeys,
+  type ArtifactStore, type BestStrategyDocument, type ShardRange, type StageEvent, type StrategiesDocument, type PerformanceTable,
 } from '@overfit/store';
 
 /** Either the run-level training table of an unsharded backtest, or the shards to merge into it first. */
@@ -32,7 +32,7 @@ export function parseEvent(event: unknown): SelectInput {
  * Rank eligible rows (trades ≥ minTrades, metric defined) by the metric, highest first. Ties keep the earlier
  * strategy, so the choice never depends on sort stability.
  */
-export function rankEligible(table: TrainingPerformance, selectBy: SelectionMetric, minTrades: number): number[] {
+export function rankEligible(table: PerformanceTable, selectBy: SelectionMetric, minTrades: number): number[] {
   const values = table.columns[SELECTION_METRIC_FIELDS[selectBy]];
   const trades = table.columns.trades;
   const rows: number[] = [];
@@ -51,8 +51,7 @@ export async function run(input: SelectInput, deps: { store: ArtifactStore }): P
   } else {
     backtested.trainingPerformanceKey = input.trainingPerformanceKey;
   }
-  const csv = await deps.store.get(backtested.trainingPerformanceKey);
-  const table = parseTrainingPerformance(csv.toString('utf8'));
+  const table = await readPerformanceTable(deps.store, backtested.trainingPerformanceKey);
   const ranked = rankEligible(table, selectBy, minTrades);
   if (ranked.length === 0) {
     throw new InputError(`none of the ${table.ids.length} strategies made at least ${minTrades} trades on the training window; lower --min-trades or use more data`, 'select');

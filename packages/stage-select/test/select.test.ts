@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRunConfig, type Strategy } from '@overfit/core';
-import { getJson, LocalStore, parseTrainingPerformance, putJson, type BestStrategyDocument } from '@overfit/store';
+import { getJson, LocalStore, parsePerformanceTable, putJson, type BestStrategyDocument } from '@overfit/store';
 import { parseEvent, rankEligible, run } from '../src';
 
 const data = { kind: 'synthetic', bars: 1000, seed: 1, intervalSeconds: 3600 } as const;
@@ -14,7 +14,7 @@ const csv = [header, row('s1', '0.55', 40, '1.5'), row('s2', '0.6', 20, '0.2'), 
 
 describe('select', () => {
   it('ranks eligible strategies by the metric, ties to the earlier one', () => {
-    const table = parseTrainingPerformance(csv);
+    const table = parsePerformanceTable(csv, 'training_performance.csv');
     expect(rankEligible(table, 'win_rate', 10).map((i) => table.ids[i])).toEqual(['s2', 's5', 's1']);
     expect(rankEligible(table, 'win_rate', 0).map((i) => table.ids[i])).toEqual(['s3', 's2', 's5', 's1']);
     expect(rankEligible(table, 'sharpe', 10).map((i) => table.ids[i])).toEqual(['s1', 's5', 's2']);

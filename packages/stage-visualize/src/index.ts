@@ -6,7 +6,7 @@ import { renderEquityCurve, renderMetricHistogram, renderPerformanceComparison }
 import { renderOverfittingFigures } from './overfittingFigures';
 import type { LoadedPrices } from '@overfit/data';
 import {
-  eventKey, getJson, parseStageEvent, parseTrainingPerformance, runKeys, type ArtifactStore, type StageEvent, type ValidationResults,
+  eventKey, getJson, parseStageEvent, readPerformanceTable, runKeys, type ArtifactStore, type StageEvent, type ValidationResults,
 } from '@overfit/store';
 
 /** Metrics that are shares of something: a histogram of them never extends below 0 % or above 100 %. */
@@ -45,14 +45,13 @@ export async function run(
 ): Promise<VisualizeOutput> {
   const { config } = input;
   const keys = runKeys(input.runId);
-  const [csv, validationCsv, results, report, prices] = await Promise.all([
-    deps.store.get(input.trainingPerformanceKey),
-    deps.store.get(input.validationPerformanceKey),
+  const [table, validationTable, results, report, prices] = await Promise.all([
+    readPerformanceTable(deps.store, input.trainingPerformanceKey),
+    readPerformanceTable(deps.store, input.validationPerformanceKey),
     getJson<ValidationResults>(deps.store, input.validationResultsKey),
     getJson<OverfittingReport>(deps.store, input.overfittingReportKey),
     deps.loadPrices(input.data),
   ]);
-  const table = parseTrainingPerformance(csv.toString('utf8'));
   const field = SELECTION_METRIC_FIELDS[config.selectBy];
   const id = results.strategy.id;
   const asNumber = (v: number | null) => (v === null ? Number.NaN : v);
@@ -90,7 +89,7 @@ export async function run(
   });
 
   const figures = await renderOverfittingFigures({
-    config, keys, market, report, training: table, validation: parseTrainingPerformance(validationCsv.toString('utf8')), selectedId: id,
+    config, keys, market, report, training: table, validation: validationTable, selectedId: id,
     metricLabel: METRIC_LABELS[field], format: formatOf(field),
   });
 

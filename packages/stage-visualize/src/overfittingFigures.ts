@@ -2,15 +2,15 @@
 // window too short for CSCV) is left out rather than drawn empty; the keys returned say which were made.
 import { equityCurve, expectedMaxStandardNormal, positions, SELECTION_METRIC_FIELDS, type Market, type OverfittingReport, type RunConfig } from '@overfit/core';
 import { renderExpectedMaxSharpe, renderIsOosScatter, renderPboLogits, renderWalkForwardEquity } from '@overfit/charts';
-import type { RunKeys, TrainingPerformance } from '@overfit/store';
+import type { PerformanceTable, RunKeys } from '@overfit/store';
 
 export interface OverfittingFigureInputs {
   config: RunConfig;
   keys: RunKeys;
   market: Market;
   report: OverfittingReport;
-  training: TrainingPerformance;
-  validation: TrainingPerformance;
+  training: PerformanceTable;
+  validation: PerformanceTable;
   selectedId: string;
   metricLabel: string;
   format: 'percent' | 'number';

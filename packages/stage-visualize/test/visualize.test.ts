@@ -5,7 +5,7 @@ import {
   backtestStrategies, backtestStrategy, buyAndHold, createMarket, generateStrategies, type DataRef, type OverfittingReport, type Strategy,
 } from '@overfit/core';
 import { cachedPriceLoader } from '@overfit/data';
-import { formatTrainingPerformance, LocalStore, putJson } from '@overfit/store';
+import { LocalStore, putJson, writePerformanceTable } from '@overfit/store';
 import { parseEvent, run } from '../src';
 
 /** The parts of overfitting_report.json the figures read, as the validate stage would write them. */
@@ -42,7 +42,7 @@ it('renders the figures into the run folder', async () => {
   const training = { start: 0, end: 1050 };
   const validation = { start: 1050, end: 1500 };
   const strategies = generateStrategies({ count: 20, seed: 3 });
-  await store.put('runs/r1/results/training_performance.csv', formatTrainingPerformance(strategies, backtestStrategies(strategies, market, training, costs)));
+  await writePerformanceTable(store, 'runs/r1/results/training_performance.csv', strategies, backtestStrategies(strategies, market, training, costs));
   const best = strategies[0];
   await putJson(store, 'runs/r1/results/validation_results.json', {
     strategy: best, originalRule: { verdict: 'overfit', explanation: 'win_rate fell' },
@@ -51,7 +51,7 @@ it('renders the figures into the run folder', async () => {
     buyAndHold: { training: buyAndHold(market, training), validation: buyAndHold(market, validation) },
   });
 
-  await store.put('runs/r1/results/validation_performance.csv', formatTrainingPerformance(strategies, backtestStrategies(strategies, market, validation, costs)));
+  await writePerformanceTable(store, 'runs/r1/results/validation_performance.csv', strategies, backtestStrategies(strategies, market, validation, costs));
   const event = {
     runId: 'r1', config: { strategies: 20, seed: 3 }, data,
     trainingPerformanceKey: 'runs/r1/results/training_performance.csv', validationResultsKey: 'runs/r1/results/validation_results.json',

@@ -1,6 +1,7 @@
 // Where a run's artifacts live. Every run writes only under runs/<runId>/; it is committed by writing its
 // manifest last and then pointing latest.json at it, so a reader never sees a half-written run.
 import { randomBytes } from 'node:crypto';
+import { CorruptArtifactError } from '@overfit/core';
 import { getJson, putJson, type ArtifactStore } from './artifactStore';
 
 export const LATEST_KEY = 'latest.json';
@@ -142,7 +143,7 @@ export async function readLatestRunId(store: ArtifactStore): Promise<string | nu
   try {
     value = await getJson<unknown>(store, LATEST_KEY);
   } catch (error) {
-    if (error instanceof SyntaxError) throw new LatestRunError(`${LATEST_KEY} in ${store.location} is not valid JSON`);
+    if (error instanceof CorruptArtifactError) throw new LatestRunError(`${LATEST_KEY} in ${store.location} is not valid JSON`);
     throw error;
   }
   const runId = (value as { runId?: unknown } | null)?.runId;

@@ -64,7 +64,7 @@ describe('merging shard results', () => {
     expect((await store.get(merged.validationPerformanceKey)).toString()).toBe((header + rows.join('')).replace(/sma_cross/g, 'ema_cross'));
     const bytes = await store.get(merged.blockMomentsKey);
     expect(bytes.equals(formatBlockMoments(whole))).toBe(true);
-    expect(parseBlockMoments(bytes)).toEqual(whole);
+    expect(parseBlockMoments(bytes, merged.blockMomentsKey)).toEqual(whole);
   });
 
   it('refuses parts that do not belong together', async () => {
