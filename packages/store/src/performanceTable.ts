@@ -58,6 +58,24 @@ export async function writePerformanceTable(store: ArtifactStore, key: string, s
   await store.put(key, performanceTableChunks(strategies, table), 'text/csv');
 }
 
+/** The run's table from its shards' tables, which share one header: the first header, then every part's rows, in order. */
+export async function* concatPerformanceTables(store: ArtifactStore, keys: readonly string[]): AsyncGenerator<Buffer> {
+  let header: Buffer | undefined;
+  for (const key of keys) {
+    const part = await store.get(key);
+    const newline = part.indexOf(0x0a) + 1;
+    const partHeader = part.subarray(0, newline);
+    if (!header) {
+      header = partHeader;
+      yield part;
+    } else if (!partHeader.equals(header)) {
+      throw new CorruptArtifactError(key, `it has the header ${JSON.stringify(partHeader.toString())}, the first part ${JSON.stringify(header.toString())}`);
+    } else {
+      yield part.subarray(newline);
+    }
+  }
+}
+
 export interface PerformanceTable extends MetricsTable {
   families: string[];
 }

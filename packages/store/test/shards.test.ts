@@ -72,6 +72,6 @@ describe('merging shard results', () => {
     const shards = planShards(4, 2);
     await store.put(shardKeys('r1', 0).trainingPerformance, 'a,b\n1,2\n');
     await store.put(shardKeys('r1', 1).trainingPerformance, 'a,c\n3,4\n');
-    await expect(mergeShardResults(store, 'r1', shards)).rejects.toThrow(/shards\/0001\/training_performance\.csv has header/);
+    await expect(mergeShardResults(store, 'r1', shards)).rejects.toThrow(/shards\/0001\/training_performance\.csv is corrupt: it has the header/);
   });
 });
