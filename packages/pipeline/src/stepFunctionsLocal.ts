@@ -5,11 +5,11 @@
 import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
 
 type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
-import { InputError, stageStartedBy, TASK_FUNCTIONS, type DataRef, type OverfittingReport, type RunConfig } from '@overfit/core';
+import { InputError, stageStartedBy, TASK_FUNCTIONS, type DataRef, type RunConfig } from '@overfit/core';
 import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
 import { createHandler, type HandlerRuntime, type StageDeps } from '@overfit/lambda';
-import { DEFAULT_SHARD_SIZE, getJson, newRunId, runKeys, type ArtifactStore, type RunManifest, type ValidationResults } from '@overfit/store';
-import { assertRunnable, type ProgressEvent, type RunSummary } from './localPipeline';
+import { DEFAULT_SHARD_SIZE, getJson, newRunId, runKeys, type ArtifactStore, type RunManifest } from '@overfit/store';
+import { assertRunnable, readRunSummary, type ProgressEvent, type RunSummary } from './localPipeline';
 import { STAGE_DEFINITIONS } from './stageDefinitions';
 import { localFunctionArns, stateMachineDefinition } from './stateMachine';
 
@@ -86,7 +86,9 @@ export async function runStateMachineLocally(options: StateMachineRunOptions): P
   } finally {
     await following;
   }
-  return summaryOf(store, runId);
+  const manifest = await getJson<RunManifest>(store, runKeys(runId).manifest);
+  if (manifest.status !== 'succeeded') throw new StateMachineRunError('RunFailed', `run ${runId} ended without committing a succeeded manifest`);
+  return readRunSummary(store, manifest);
 }
 
 /** Stage changes from the execution's events; backtest progress counts the strategies of finished shards. */
@@ -97,17 +99,4 @@ async function followProgress(events: AsyncGenerator<EventLog>, strategies: numb
     if (started) progress({ kind: 'stage', stage: started });
     if (event.type === 'MapIterationSucceeded') progress({ kind: 'backtest', done: (done = Math.min(strategies, done + shardSize)), total: strategies });
   }
-}
-
-/** The committed run, read back from the store like any reader would. */
-async function summaryOf(store: ArtifactStore, runId: string): Promise<RunSummary> {
-  const keys = runKeys(runId);
-  const manifest = await getJson<RunManifest>(store, keys.manifest);
-  const results = await getJson<ValidationResults>(store, keys.validationResults);
-  const overfitting = await getJson<OverfittingReport>(store, keys.overfittingReport);
-  const summary = manifest.summary as { eligible: number };
-  return {
-    runId, store: store.location, data: manifest.data!, config: manifest.config as RunConfig, eligible: summary.eligible, results, overfitting,
-    artifacts: manifest.artifacts, timings: manifest.timings,
-  };
 }
