@@ -11,3 +11,4 @@ export * from './kernel';
 export * from './runConfig';
 export * from './stats';
 export * from './stages';
+export * from './selection';

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRunConfig, type Strategy } from '@overfit/core';
-import { getJson, LocalStore, parsePerformanceTable, putJson, type BestStrategyDocument } from '@overfit/store';
-import { parseEvent, rankEligible, run } from '../src';
+import { getJson, LocalStore, putJson, type BestStrategyDocument } from '@overfit/store';
+import { parseEvent, run } from '../src';
 
 const data = { kind: 'synthetic', bars: 1000, seed: 1, intervalSeconds: 3600 } as const;
 const strategy = (id: string): Strategy => ({ id, family: 'momentum', lookback: 5, threshold: 0, direction: 'long_only' });
@@ -13,13 +13,6 @@ const row = (id: string, winRate: string, trades: number, sharpe: string) => `${
 const csv = [header, row('s1', '0.55', 40, '1.5'), row('s2', '0.6', 20, '0.2'), row('s3', '0.9', 4, '3'), row('s4', '', 0, ''), row('s5', '0.6', 50, '0.9')].join('\n');
 
 describe('select', () => {
-  it('ranks eligible strategies by the metric, ties to the earlier one', () => {
-    const table = parsePerformanceTable(csv, 'training_performance.csv');
-    expect(rankEligible(table, 'win_rate', 10).map((i) => table.ids[i])).toEqual(['s2', 's5', 's1']);
-    expect(rankEligible(table, 'win_rate', 0).map((i) => table.ids[i])).toEqual(['s3', 's2', 's5', 's1']);
-    expect(rankEligible(table, 'sharpe', 10).map((i) => table.ids[i])).toEqual(['s1', 's5', 's2']);
-  });
-
   it('writes best_strategy.json with the training metrics and the leaders', async () => {
     const root = await mkdtemp(join(tmpdir(), 'overfit-select-'));
     const store = new LocalStore(root);
