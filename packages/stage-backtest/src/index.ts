@@ -1,6 +1,6 @@
 // Stage 2 — backtest: every strategy on both windows. Selection reads only the training table; the validation
 // table and the training window's block moments are for the statistics of the whole selection process.
-import { createMarket, InputError, splitWindows, strategyLookback, type BarWindow, type DataRef, type Strategy } from '@overfit/core';
+import { costsOf, createMarket, InputError, splitWindows, strategyLookback, type BarWindow, type DataRef, type Strategy } from '@overfit/core';
 import type { LoadedPrices } from '@overfit/data';
 import {
   asRecord, eventKey, getJson, parseShardRange, parseStageEvent, runKeys, shardKeys, writeBlockMoments, writePerformanceTable,
@@ -75,7 +75,7 @@ export async function run(input: BacktestInput, deps: BacktestDeps): Promise<Bac
   const windows = splitWindows(prices.series.close.length, config.trainFraction);
   assertEnoughBars(strategies, windows.training.end - windows.training.start, prices.source.path);
 
-  const costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
+  const costs = costsOf(config);
   const trainingBars = windows.training.end - windows.training.start;
   const results = await backtestInParallel(strategies, market, windows, costs, {
     blocks: Math.min(MOMENT_BLOCKS, trainingBars), selectBy: config.selectBy, workers: deps.workers, onProgress: deps.onProgress,

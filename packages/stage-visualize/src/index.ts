@@ -1,7 +1,7 @@
 // Stage 5 — visualize: the figures that make the fall visible. The histogram shows how the "best" stands out
 // from hundreds of lucky draws; the comparison and the equity curve show what happens after the split. The four
 // figures of overfitting_report.json measure the whole selection process (see overfittingFigures.ts).
-import { createMarket, equityCurve, METRIC_LABELS, positions, SELECTION_METRIC_FIELDS, type DataRef, type MetricName, type OverfittingReport } from '@overfit/core';
+import { costsOf, createMarket, equityCurve, METRIC_LABELS, NO_COSTS, positions, SELECTION_METRIC_FIELDS, type DataRef, type MetricName, type OverfittingReport } from '@overfit/core';
 import { renderEquityCurve, renderMetricHistogram, renderPerformanceComparison } from '@overfit/charts';
 import { renderOverfittingFigures } from './overfittingFigures';
 import type { LoadedPrices } from '@overfit/data';
@@ -76,12 +76,12 @@ export async function run(
   // Equity over the whole history with the split marked: the strategy as selected, buy-and-hold beside it.
   const market = createMarket(prices.series);
   const everything = { start: 0, end: prices.series.close.length };
-  const costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
+  const costs = costsOf(config);
   const alwaysLong = new Int8Array(everything.end).fill(1);
   const equity = await renderEquityCurve({
     time: prices.series.time,
     strategy: equityCurve(positions(results.strategy, market), market, everything, costs),
-    buyAndHold: equityCurve(alwaysLong, market, everything, { feesBps: 0, slippageBps: 0 }),
+    buyAndHold: equityCurve(alwaysLong, market, everything, NO_COSTS),
     splitIndex: results.windows.validation.start,
     strategyLabel: `${id} (${results.strategy.family}, ${results.strategy.direction})`,
     title: `Equity of the selected strategy: training, then validation`,
