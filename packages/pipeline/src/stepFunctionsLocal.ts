@@ -86,6 +86,7 @@ export async function runStateMachineLocally(options: StateMachineRunOptions): P
   } finally {
     await following;
   }
+  // The committed run, read back from the store like any reader would (a run that ended well has committed it).
   const manifest = await getJson<RunManifest>(store, runKeys(runId).manifest);
   if (manifest.status !== 'succeeded') throw new StateMachineRunError('RunFailed', `run ${runId} ended without committing a succeeded manifest`);
   return readRunSummary(store, manifest);
