@@ -25,11 +25,26 @@ export interface StageSpec<Name extends string = string> extends FunctionSpec<Na
 
 /** The five stages in the order they run. */
 export const PIPELINE_STAGES = [
-  { name: 'generate', state: 'Generate', taskStates: ['Generate'], resultPath: 'generate', handler: '@overfit/stage-generate/handler', alsoShownDuring: [] },
-  { name: 'backtest', state: 'Backtest', taskStates: ['BacktestShard'], resultPath: 'shards', handler: '@overfit/stage-backtest/handler', alsoShownDuring: [] },
-  { name: 'select', state: 'Select', taskStates: ['Select'], resultPath: 'select', handler: '@overfit/stage-select/handler', alsoShownDuring: [] },
-  { name: 'validate', state: 'Validate', taskStates: ['Validate'], resultPath: 'validate', handler: '@overfit/stage-validate/handler', alsoShownDuring: [] },
-  { name: 'visualize', state: 'Visualize', taskStates: ['Visualize'], resultPath: 'visualize', handler: '@overfit/stage-visualize/handler', alsoShownDuring: ['Commit'] },
+  {
+    name: 'generate', state: 'Generate', taskStates: ['Generate'], resultPath: 'generate', alsoShownDuring: [],
+    handler: '@overfit/stage-generate/handler',
+  },
+  {
+    name: 'backtest', state: 'Backtest', taskStates: ['BacktestShard'], resultPath: 'shards', alsoShownDuring: [],
+    handler: '@overfit/stage-backtest/handler',
+  },
+  {
+    name: 'select', state: 'Select', taskStates: ['Select'], resultPath: 'select', alsoShownDuring: [],
+    handler: '@overfit/stage-select/handler',
+  },
+  {
+    name: 'validate', state: 'Validate', taskStates: ['Validate'], resultPath: 'validate', alsoShownDuring: [],
+    handler: '@overfit/stage-validate/handler',
+  },
+  {
+    name: 'visualize', state: 'Visualize', taskStates: ['Visualize'], resultPath: 'visualize',
+    alsoShownDuring: ['Commit'], handler: '@overfit/stage-visualize/handler',
+  },
 ] as const satisfies readonly StageSpec[];
 
 /** The sixth function: commits a succeeded run, or records a failed one. Orchestration, not a stage. */
@@ -52,7 +67,8 @@ export const TASK_FUNCTIONS: Readonly<Record<string, FunctionName>> = Object.fro
 );
 
 /** The stage that starts when the execution enters `state`, if any (a stage's first state only). */
-export const stageStartedBy = (state: string): StageName | undefined => PIPELINE_STAGES.find((stage) => stage.state === state)?.name;
+export const stageStartedBy = (state: string): StageName | undefined =>
+  PIPELINE_STAGES.find((stage) => stage.state === state)?.name;
 
 /** The stage a watcher shows while the execution is in `state`, or null (e.g. while a failure is recorded). */
 export const stageShownDuring = (state: string): StageName | null =>
