@@ -116,7 +116,8 @@ export async function finalizeRun(input: FinalizeInput, deps: StageDeps): Promis
     }
   }
   // Each stage's result sits in the state at the registry's resultPath (the ASL's ResultPath).
-  const resultOf = (name: StageName) => run[PIPELINE_STAGES.find((stage) => stage.name === name)!.resultPath] as Result | Result[] | undefined;
+  const resultOf = (name: StageName) =>
+    run[PIPELINE_STAGES.find((stage) => stage.name === name)!.resultPath] as Result | Result[] | undefined;
   const timings: Record<string, number> = {};
   for (const { name } of PIPELINE_STAGES) {
     const value = resultOf(name);
@@ -152,7 +153,9 @@ export async function finalizeRun(input: FinalizeInput, deps: StageDeps): Promis
     const error = input.executionEnded
       ? { stage: 'execution', message: executionEndedMessage(input.executionEnded) }
       : { stage: failedStage, message: errorMessage(run.error) };
-    manifest = { runId, status: 'failed', ...times, config: config ?? run.config, data, codeVersion: CODE_VERSION, timings, artifacts, error };
+    manifest = {
+      runId, status: 'failed', ...times, config: config ?? run.config, data, codeVersion: CODE_VERSION, timings, artifacts, error,
+    };
   }
   await commitRun(deps.store, manifest);
   // Only after the commit: until then a retried select could still need them.
