@@ -2,31 +2,10 @@
 // TypeScript loader. Workspace packages are TypeScript sources and get bundled; @napi-rs/canvas is a native
 // addon and stays a runtime require. Runs on `npm ci` (root "prepare") and before `npm run demo`.
 import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { BACKTEST_WORKER, NODE_BUNDLE, ROOT } from './esbuild-common.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const common = {
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  sourcemap: 'linked',
-  external: ['@napi-rs/canvas'],
-  logLevel: 'warning',
-};
-// The backtest stage's worker threads need a file of their own: it goes next to the CLI, where
-// packages/stage-backtest/src/parallel.ts looks for it (__dirname of the bundle).
-await build({ ...common, entryPoints: [join(root, 'packages/stage-backtest/src/worker.ts')], outfile: join(root, 'apps/cli/dist/backtest-worker.cjs') });
-await build({
-  entryPoints: [join(root, 'apps/cli/src/bin.ts')],
-  outfile: join(root, 'apps/cli/dist/overfit.cjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  sourcemap: 'linked',
-  external: ['@napi-rs/canvas'],
-  logLevel: 'warning',
-  logOverride: { 'require-resolve-not-external': 'silent' },
-});
+const cli = { ...NODE_BUNDLE, target: 'node20', sourcemap: 'linked', external: ['@napi-rs/canvas'] };
+const dist = join(ROOT, 'apps/cli/dist');
+await build({ ...cli, entryPoints: [BACKTEST_WORKER.entry], outfile: join(dist, BACKTEST_WORKER.file) });
+await build({ ...cli, entryPoints: [join(ROOT, 'apps/cli/src/bin.ts')], outfile: join(dist, 'overfit.cjs') });

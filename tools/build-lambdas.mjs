@@ -1,41 +1,31 @@
 // Build the six Lambda packages Terraform deploys: dist/lambda/<name>.zip with a CommonJS index.js exporting
-// `handler` (runtime nodejs22.x, handler index.handler) and its source map. Each is one esbuild bundle of that
-// function's handler, minified for Node 22. Two functions carry files beside the bundle:
+// `handler` (runtime nodejs22.x, handler index.handler) and its source map. Each is one esbuild bundle of the
+// handler module the stage registry names for that function (@overfit/core, stages.ts), minified for Node 22.
+// FUNCTIONS below adds what a function needs besides its bundle; two carry files beside it:
 //   backtest   backtest-worker.cjs, the worker-thread script the stage finds beside its bundle (parallel.ts);
 //   visualize  @napi-rs/canvas and its linux-x64-gnu binary (native: cannot be bundled), and the Inter font files
 //              (Lambda has no system fonts; charts resolve them with require.resolve, so the package.json comes too).
 // Set NODE_OPTIONS=--enable-source-maps on the functions to get TypeScript positions in stack traces.
 // Every bundle carries the code version its run manifests record (OVERFIT_CODE_VERSION): the environment's value
 // if set (CI passes the commit it deploys), else the git commit being built, with "-dirty" when files differ from it.
-import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { copyFileSync, createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import yazl from 'yazl';
+import { codeVersion } from './code-version.mjs';
+import { BACKTEST_WORKER, importWorkspaceModule, NODE_BUNDLE, ROOT as root } from './esbuild-common.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/lambda');
 const modules = join(root, 'node_modules');
 
-function codeVersion() {
-  if (process.env.OVERFIT_CODE_VERSION) return process.env.OVERFIT_CODE_VERSION;
-  try {
-    const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return `${git('rev-parse', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? '-dirty' : ''}`;
-  } catch {
-    return undefined; // not a git checkout: the manifests fall back to the package version
-  }
-}
-const version = codeVersion();
+const version = codeVersion(root);
 
 const FUNCTIONS = {
-  generate: { entry: 'packages/stage-generate/src/handler.ts' },
-  backtest: { entry: 'packages/stage-backtest/src/handler.ts', worker: 'packages/stage-backtest/src/worker.ts' },
-  select: { entry: 'packages/stage-select/src/handler.ts' },
-  validate: { entry: 'packages/stage-validate/src/handler.ts' },
+  generate: {},
+  backtest: { worker: true },
+  select: {},
+  validate: {},
   visualize: {
-    entry: 'packages/stage-visualize/src/handler.ts',
     external: ['@napi-rs/canvas'],
     files: [
       '@napi-rs/canvas/package.json', '@napi-rs/canvas/index.js', '@napi-rs/canvas/js-binding.js', '@napi-rs/canvas/geometry.js',
@@ -45,22 +35,24 @@ const FUNCTIONS = {
       '@fontsource/inter/files/inter-latin-400-normal.woff2', '@fontsource/inter/files/inter-latin-600-normal.woff2',
     ],
   },
-  finalize: { entry: 'packages/pipeline/src/finalizeHandler.ts' },
+  finalize: {},
 };
 
+// The registry's functions, each with the module its Lambda runs; the list above must name exactly them.
+const { PIPELINE_FUNCTIONS } = await importWorkspaceModule('@overfit/core');
+const registered = PIPELINE_FUNCTIONS.map((fn) => fn.name);
+if (registered.join() !== Object.keys(FUNCTIONS).join()) {
+  throw new Error(`FUNCTIONS (${Object.keys(FUNCTIONS).join(', ')}) must list the stage registry's functions in order (${registered.join(', ')})`);
+}
+
 const common = {
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
+  ...NODE_BUNDLE,
   target: 'node22',
   define: version ? { 'process.env.OVERFIT_CODE_VERSION': JSON.stringify(version) } : {},
   minify: true,
   sourcemap: 'external',
   sourcesContent: false, // positions are enough for stack traces; the sources would triple the map
   legalComments: 'none',
-  logLevel: 'warning',
-  // The charts resolve the font files at run time; they ship as files (see above).
-  logOverride: { 'require-resolve-not-external': 'silent' },
 };
 
 function zip(folder, target) {
@@ -87,10 +79,11 @@ const sizeOf = (dir) => readdirSync(dir).reduce((sum, name) => {
 
 rmSync(out, { recursive: true, force: true });
 const rows = [];
-for (const [name, spec] of Object.entries(FUNCTIONS)) {
+for (const { name, handler } of PIPELINE_FUNCTIONS) {
+  const spec = FUNCTIONS[name];
   const folder = join(out, name);
-  await build({ ...common, entryPoints: [join(root, spec.entry)], outfile: join(folder, 'index.js'), external: spec.external ?? [] });
-  if (spec.worker) await build({ ...common, entryPoints: [join(root, spec.worker)], outfile: join(folder, 'backtest-worker.cjs') });
+  await build({ ...common, entryPoints: [handler], outfile: join(folder, 'index.js'), external: spec.external ?? [] });
+  if (spec.worker) await build({ ...common, entryPoints: [BACKTEST_WORKER.entry], outfile: join(folder, BACKTEST_WORKER.file) });
   for (const file of spec.files ?? []) {
     const target = join(folder, 'node_modules', file);
     mkdirSync(dirname(target), { recursive: true });

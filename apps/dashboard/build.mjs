@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { codeVersion } from '../../tools/code-version.mjs';
+import { BACKTEST_WORKER, NODE_BUNDLE } from '../../tools/esbuild-common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const version = codeVersion(join(here, '../..'));
@@ -17,12 +18,12 @@ const keepNpmPackagesExternal = {
   },
 };
 const common = {
-  bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'linked', plugins: [keepNpmPackagesExternal], logLevel: 'warning',
+  ...NODE_BUNDLE, target: 'node20', sourcemap: 'linked', plugins: [keepNpmPackagesExternal],
   define: version ? { 'process.env.OVERFIT_CODE_VERSION': JSON.stringify(version) } : {},
 };
 await build({ ...common, entryPoints: [join(here, 'src/server.ts')], outfile: join(here, 'dist/server.cjs') });
 // Runs started from the page compute on a worker thread of their own (src/pipelineWorker.ts).
 await build({ ...common, entryPoints: [join(here, 'src/pipelineWorker.ts')], outfile: join(here, 'dist/pipeline-worker.cjs') });
-// A large in-process run backtests on worker threads, which need their own file beside the bundle (see
-// packages/stage-backtest/src/parallel.ts); the server's event loop then stays free to answer during the backtest.
-await build({ ...common, entryPoints: [join(here, '../../packages/stage-backtest/src/worker.ts')], outfile: join(here, 'dist/backtest-worker.cjs') });
+// A large in-process run backtests on worker threads, which need their own file beside the bundle; the server's
+// event loop then stays free to answer during the backtest.
+await build({ ...common, entryPoints: [BACKTEST_WORKER.entry], outfile: join(here, 'dist', BACKTEST_WORKER.file) });

@@ -2,7 +2,7 @@
 // every strategy on the training and validation windows plus the training block moments — after an untimed warm-up
 // run (which also starts the worker pool and warms its JIT), and reports the median. Then it runs the whole stage
 // once (reading strategies, writing the CSVs and moments to an in-memory store) to show what the rest costs.
-import { createMarket, generateStrategies, InputError, splitWindows, STRATEGY_FAMILIES, type DataRef, type StrategyFamily } from '@overfit/core';
+import { costsOf, createMarket, generateStrategies, InputError, splitWindows, STRATEGY_FAMILIES, type DataRef, type StrategyFamily } from '@overfit/core';
 import { cachedPriceLoader, describeDataRef } from '@overfit/data';
 import { putJson, type ArtifactStore } from '@overfit/store';
 import * as backtest from '@overfit/stage-backtest';
@@ -66,7 +66,7 @@ export async function benchBacktest(options: { data: DataRef; strategies: number
   const bars = prices.series.close.length;
   const windows = splitWindows(bars, config.trainFraction);
   const strategies = generateStrategies({ count: config.strategies, seed: config.seed, families: config.families });
-  const costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
+  const costs = costsOf(config);
   const blocks = Math.min(backtest.MOMENT_BLOCKS, windows.training.end - windows.training.start);
   const workers = options.workers ?? backtest.defaultWorkers(strategies.length, bars);
   const once = (subset = strategies) => backtest.backtestInParallel(subset, market, windows, costs, { blocks, workers });

@@ -2,16 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import {
-  assertCosts, backtestStrategy, createMarket, InputError, METRIC_LABELS, parseStrategy, SELECTION_METRIC_FIELDS,
+  assertCosts, backtestStrategy, createMarket, InputError, isStageName, METRIC_LABELS, parseStrategy, SELECTION_METRIC_FIELDS, STAGE_NAMES,
 } from '@overfit/core';
 import { cachedPriceLoader, describeDataRef } from '@overfit/data';
 import { applyGc, DEFAULT_GC_MIN_AGE_MS, formatBytes, LocalStore, openStore, planGc, type GcItem } from '@overfit/store';
-import type { RunSummary } from '@overfit/pipeline';
-import * as generate from '@overfit/stage-generate';
-import * as backtest from '@overfit/stage-backtest';
-import * as select from '@overfit/stage-select';
-import * as validate from '@overfit/stage-validate';
-import * as visualize from '@overfit/stage-visualize';
+import { STAGE_DEFINITIONS, type RunSummary } from '@overfit/pipeline';
 import { runOnEngine } from './engines';
 import { dataRefFromFlags, DEFAULT_DATA_PATH, numberFlag, parse, RUN_OPTIONS, runConfigFromFlags, timeFlag } from './flags';
 import { metricsTable, overfittingHeadline, overfittingLines, progressBar, table, verdictLines } from './format';
@@ -126,12 +121,10 @@ export async function backtestCommand(args: Args): Promise<string> {
   ].join('\n');
 }
 
-const STAGES = { generate, backtest, select, validate, visualize } as const;
-
 export async function stageCommand(args: Args): Promise<string> {
   const { values, positionals } = parse(args, { event: { type: 'string' }, store: { type: 'string', default: '.overfit' }, 's3-endpoint': { type: 'string' } }, 1);
-  const name = positionals[0] as keyof typeof STAGES | undefined;
-  if (!name || !(name in STAGES)) throw new InputError(`must be one of ${Object.keys(STAGES).join(', ')} (got ${JSON.stringify(name ?? '')})`, 'stage');
+  const name = positionals[0];
+  if (!name || !isStageName(name)) throw new InputError(`must be one of ${STAGE_NAMES.join(', ')} (got ${JSON.stringify(name ?? '')})`, 'stage');
   if (!values.event) throw new InputError('needs the path of an event JSON file (examples: apps/cli/events/)', '--event');
   let event: unknown;
   try {
@@ -141,8 +134,8 @@ export async function stageCommand(args: Args): Promise<string> {
   }
   const store = openStore(values.store, { s3Endpoint: values['s3-endpoint'] });
   const deps = { store, loadPrices: cachedPriceLoader(store) };
-  const stage = STAGES[name];
-  const output = await (stage.run as (input: unknown, d: typeof deps) => Promise<unknown>)(stage.parseEvent(event), deps);
+  const stage = STAGE_DEFINITIONS[name];
+  const output = await stage.run(stage.parseEvent(event), deps);
   return JSON.stringify(output, null, 2);
 }
 
@@ -206,7 +199,7 @@ Usage:
               [--engine local|stepfunctions-local] [--s3-endpoint URL] [--data-key data/x.csv]
               [--shard-size 1000] [--max-concurrency 10]
   overfit backtest [--data file.csv] --strategy '<json>' [--from ISO] [--to ISO] [--fees-bps 10] [--slippage-bps 0] [--json]
-  overfit stage <generate|backtest|select|validate|visualize> --event event.json [--store .overfit] [--s3-endpoint URL]
+  overfit stage <${STAGE_NAMES.join('|')}> --event event.json [--store .overfit] [--s3-endpoint URL]
   overfit store gc [--store .overfit] [--apply] [--min-age-hours 24] [--json]
   overfit data inspect file.csv [--json] [--lenient] [--format auto|generic|yahoo|binance|dukascopy|close_only] [--resample 1h]
   overfit data fetch --exchange binance|coinbase --symbol BTCUSDT --interval 1h --from 2018-01-01 [--to 2024-12-31]

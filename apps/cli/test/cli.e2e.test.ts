@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { syntheticMarket, writePriceCsv } from '@overfit/data';
-import { parseTrainingPerformance } from '@overfit/store';
+import { parsePerformanceTable } from '@overfit/store';
 
 const BIN = resolve(__dirname, '../dist/overfit.cjs');
 const SHARED_HOURLY = resolve(__dirname, '../../../../shared/data/btc_usd_1h.csv');
@@ -117,7 +117,8 @@ describe('overfit run on real data', () => {
       'results/validation_performance.csv', 'results/validation_results.json', 'strategies/strategies.json',
     ]);
     for (const artifact of summary.artifacts) expect(existsSync(artifact)).toBe(true);
-    const table = parseTrainingPerformance(await readFile(summary.artifacts.find((a: string) => a.endsWith('training_performance.csv')), 'utf8'));
+    const trainingTable = summary.artifacts.find((a: string) => a.endsWith('training_performance.csv'));
+    const table = parsePerformanceTable(await readFile(trainingTable, 'utf8'), trainingTable);
     expect(table.ids).toHaveLength(500);
     // Training is the first 70 % of bars; the selected strategy is eligible and has the top win rate of the CSV.
     const validation = JSON.parse(await readFile(summary.artifacts.find((a: string) => a.endsWith('validation_results.json')), 'utf8'));

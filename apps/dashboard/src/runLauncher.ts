@@ -2,7 +2,7 @@
 // local pipeline, one run at a time, progress kept in memory) and as a Step Functions execution (AWS: the
 // Lambdas do the work and write to S3; the execution's state is the progress). The first is inProcessLauncher.ts.
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import type { DataRef, RunConfig } from '@overfit/core';
+import { stageShownDuring, type DataRef, type RunConfig } from '@overfit/core';
 import { describeCloudRun, executionArnOf, startCloudRun, type ProgressEvent, type StageName } from '@overfit/pipeline';
 import type { StoreConfig } from './config';
 
@@ -63,10 +63,6 @@ export interface PipelineWorkerData {
 }
 export type PipelineWorkerMessage = { kind: 'progress'; event: ProgressEvent } | { kind: 'succeeded' } | { kind: 'failed'; message: string };
 
-const SFN_STAGES: Record<string, StageName> = {
-  Generate: 'generate', Backtest: 'backtest', BacktestShard: 'backtest', Select: 'select', Validate: 'validate', Visualize: 'visualize', Commit: 'visualize',
-};
-
 /**
  * Starts runs as executions of the pipeline's state machine (named after the run); the Lambdas write the run
  * into the bucket. Status comes from the execution and the state it last entered (@overfit/pipeline's cloud runs).
@@ -95,7 +91,7 @@ export class StepFunctionsLauncher implements RunLauncher {
     return {
       runId,
       state: run.state,
-      stage: run.currentState ? SFN_STAGES[run.currentState] ?? null : null,
+      stage: run.currentState ? stageShownDuring(run.currentState) : null,
       backtest: null,
       error: run.error,
       startedAt: run.startedAt ?? new Date().toISOString(),

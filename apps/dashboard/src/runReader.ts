@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { CorruptArtifactError, METRIC_NAMES, type MetricName } from '@overfit/core';
 import {
-  ArtifactNotFoundError, contentTypeOf, LatestRunError, LocalStore, parseJsonDocument, parseTrainingPerformance, readLatestRunId, RUN_ID_PATTERN,
+  ArtifactNotFoundError, contentTypeOf, LatestRunError, LocalStore, parseJsonDocument, parsePerformanceTable, readLatestRunId, RUN_ID_PATTERN,
   runKeys, type ArtifactStore, type BestStrategyDocument, type RunManifest, type StrategiesDocument, type ValidationResults,
 } from '@overfit/store';
 import { RunCache } from './runCache';
@@ -182,8 +182,8 @@ export class RunReader {
       this.optionalJson<BestStrategyDocument>(keys.bestStrategy),
     ]);
     if (!document) throw new CorruptArtifactError(keys.strategies, 'is missing, though training_performance.csv is there');
-    const training = parsed(keys.trainingPerformance, () => parseTrainingPerformance(trainingCsv.toString('utf8')));
-    const validation = validationCsv ? parsed(keys.validationPerformance, () => parseTrainingPerformance(validationCsv.toString('utf8'))) : null;
+    const training = parsePerformanceTable(trainingCsv.toString('utf8'), keys.trainingPerformance);
+    const validation = validationCsv ? parsePerformanceTable(validationCsv.toString('utf8'), keys.validationPerformance) : null;
     const byId = new Map(document.strategies.map((s) => [s.id, s]));
     const strategies = training.ids.map((id) => {
       const strategy = byId.get(id);

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { parseTrainingPerformance, type ArtifactStore, type ValidationResults } from '@overfit/store';
+import { parsePerformanceTable, type ArtifactStore, type ValidationResults } from '@overfit/store';
 import { storeWith } from '@overfit/testing/stores';
 import { buildApp, type AppOptions } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
@@ -150,9 +150,9 @@ describe('GET /api/runs/:id/status', () => {
 });
 
 describe('GET /api/runs/:id/strategies', () => {
-  let csv: ReturnType<typeof parseTrainingPerformance>;
+  let csv: ReturnType<typeof parsePerformanceTable>;
   beforeAll(async () => {
-    csv = parseTrainingPerformance((await runFile('results/training_performance.csv')).toString());
+    csv = parsePerformanceTable((await runFile('results/training_performance.csv')).toString(), 'training_performance.csv');
   });
 
   test('sorts by a metric, descending, with undefined values last', async () => {
@@ -202,7 +202,7 @@ describe('GET /api/runs/:id/strategies', () => {
 
 describe('GET /api/runs/:id/histogram', () => {
   test('counts every strategy once: eligible and too-few-trades per bin, undefined apart', async () => {
-    const csv = parseTrainingPerformance((await runFile('results/training_performance.csv')).toString());
+    const csv = parsePerformanceTable((await runFile('results/training_performance.csv')).toString(), 'training_performance.csv');
     const body = (await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}/histogram?metric=winRate&bins=12` })).json();
     expect(body.bins).toHaveLength(12);
     expect(body.minTrades).toBe(10);

@@ -3,7 +3,7 @@
 // "evidence of skill" is a false alarm and every test that fires is a false rejection (its empirical size); on
 // planted markets, among the runs whose selected strategy really has an edge (trueEdge: t ≥ 3 on a fresh path 4×
 // as long), "evidence of skill" is the verdict's power.
-import { mix32, type OverfittingReport, type SelectionMetric } from '@overfit/core';
+import { costsOf, mix32, type OverfittingReport, type SelectionMetric } from '@overfit/core';
 import { generateMarket, isPlanted, PERIODS_PER_YEAR, type MarketKind, type MarketOptions, type RealSource } from './markets';
 import { calibrationConfig, runInMemory, selectionValue, trueEdge, type TrueEdge } from './runInMemory';
 
@@ -122,7 +122,7 @@ export function runJob(job: RunJob, settings: CalibrationSettings, source: RealS
   });
   const run = runInMemory(series, config);
   const fresh = generateMarket(job.market, { bars: FRESH_PATH_FACTOR * settings.bars, seed: freshSeed, source, ...marketOverrides }).series;
-  const truth = trueEdge(run.selected, fresh, { feesBps: job.feesBps, slippageBps: settings.slippageBps });
+  const truth = trueEdge(run.selected, fresh, costsOf(config));
   const { tests, source: testsSource } = testsOf(run.report);
   const rootP = Math.sqrt(run.market.periodsPerYear);
   return {

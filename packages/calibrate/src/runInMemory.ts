@@ -4,10 +4,9 @@
 // buildOverfittingReport (validate). The store only round-trips these tables exactly (shortest decimals, raw
 // Float64 moments), so the report is the one `overfit run` would write for the same prices and config.
 import {
-  backtestAll, createMarket, DEFAULT_RUN_CONFIG, evaluatePositions, generateStrategies, positions, SELECTION_METRIC_FIELDS, splitWindows,
+  backtestAll, costsOf, createMarket, DEFAULT_RUN_CONFIG, evaluatePositions, generateStrategies, positions, rankEligible, SELECTION_METRIC_FIELDS, splitWindows,
   type Costs, type Market, type Metrics, type OverfittingReport, type PriceSeries, type RunConfig, type Strategy,
 } from '@overfit/core';
-import { rankEligible } from '@overfit/stage-select';
 import { buildOverfittingReport } from '@overfit/stage-validate';
 
 /** Blocks of the training window's moments, as the backtest stage writes them. */
@@ -35,9 +34,9 @@ export function runInMemory(series: PriceSeries, config: RunConfig): InMemoryRun
   const market = createMarket(series);
   const strategies = generateStrategies({ count: config.strategies, seed: config.seed, families: config.families });
   const windows = splitWindows(series.close.length, config.trainFraction);
-  const costs: Costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
+  const costs = costsOf(config);
   const results = backtestAll(strategies, market, windows, costs, { blocks: PIPELINE_BLOCKS, selectBy: config.selectBy });
-  const ranked = rankEligible({ ...results.training, families: strategies.map((s) => s.family) }, config.selectBy, config.minTrades);
+  const ranked = rankEligible(results.training, config);
   if (ranked.length === 0) throw new Error(`none of the ${strategies.length} strategies made ${config.minTrades} training trades`);
   const selected = strategies[ranked[0]];
   const held = positions(selected, market);

@@ -165,9 +165,15 @@ export function backtestStrategy(strategy: Strategy, market: Market, window: Bar
   return walk(positions(strategy, market), market, window, costs);
 }
 
+/** No fees and no slippage: the costs of the buy-and-hold benchmark. */
+export const NO_COSTS: Readonly<Costs> = Object.freeze({ feesBps: 0, slippageBps: 0 });
+
+/** A run's costs out of its config (or anything else that has them): only the two figures the accounting reads. */
+export const costsOf = ({ feesBps, slippageBps }: Costs): Costs => ({ feesBps, slippageBps });
+
 /** Long on every bar of the window, no costs: the benchmark every strategy is shown beside. */
 export function buyAndHold(market: Market, window: BarWindow): Metrics {
-  return walk(new Int8Array(market.series.close.length).fill(1), market, window, { feesBps: 0, slippageBps: 0 });
+  return walk(new Int8Array(market.series.close.length).fill(1), market, window, NO_COSTS);
 }
 
 /** Every strategy on one window: one position pass and one accounting pass each, metrics kept as columns. */

@@ -10,3 +10,5 @@ export * from './backtest';
 export * from './kernel';
 export * from './runConfig';
 export * from './stats';
+export * from './stages';
+export * from './selection';

@@ -4,7 +4,7 @@
 // EMF (duration, plus what the stage counts). The in-process state machine runs these very handlers.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { DataRef } from '@overfit/core';
+import type { DataRef, FunctionName } from '@overfit/core';
 import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
 import { storeFromEnv, type ArtifactStore } from '@overfit/store';
 
@@ -14,7 +14,8 @@ export interface StageDeps {
 }
 
 export interface StageDefinition<I extends { runId: string }, O> {
-  stage: string;
+  /** The function of the stage registry this defines (its logs and metrics carry the name). */
+  stage: FunctionName;
   parseEvent: (event: unknown) => I;
   run: (input: I, deps: StageDeps) => Promise<O>;
   /** Counts worth a metric, e.g. { StrategiesBacktested: 1000 }. */

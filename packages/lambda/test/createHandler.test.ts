@@ -5,7 +5,7 @@ import { createHandler, type StageDefinition, type StageDeps } from '../src';
 interface Input { runId: string; n: number }
 
 const definition: StageDefinition<Input, { doubled: number }> = {
-  stage: 'double',
+  stage: 'generate', // any registered function: the handler only names it
   parseEvent: (event) => {
     const n = (event as { n?: unknown }).n;
     if (typeof n !== 'number') throw new InputError('must be a number', 'event.n');
@@ -28,10 +28,10 @@ describe('createHandler', () => {
   it('names the stage in the message of an error the stage raised (Step Functions shows it as the cause), once', async () => {
     const failing: StageDefinition<Input, never> = { ...definition, run: async () => { throw new Error('S3 GET s3://b/runs/r1/x.json: connect ECONNREFUSED'); } };
     const handler = createHandler(failing, { deps, logLevel: 'SILENT' });
-    await expect(handler({ runId: 'r1', n: 1 })).rejects.toThrow(/^double stage: S3 GET s3:\/\/b\/runs\/r1\/x\.json: connect ECONNREFUSED$/);
-    const again = new Error('double stage: already named');
+    await expect(handler({ runId: 'r1', n: 1 })).rejects.toThrow(/^generate stage: S3 GET s3:\/\/b\/runs\/r1\/x\.json: connect ECONNREFUSED$/);
+    const again = new Error('generate stage: already named');
     const rethrowing = createHandler({ ...definition, run: async () => { throw again; } }, { deps, logLevel: 'SILENT' });
-    await expect(rethrowing({ runId: 'r1', n: 1 })).rejects.toThrow(/^double stage: already named$/);
+    await expect(rethrowing({ runId: 'r1', n: 1 })).rejects.toThrow(/^generate stage: already named$/);
   });
 
   it('validates the event before asking for its dependencies', async () => {

@@ -7,10 +7,9 @@
 // that never reached MarkRunFailed still gets a failed manifest. It lives here rather than in a stage package because
 // it is orchestration, not computation: it reads the state machine's accumulated state and shares the manifest
 // format and CODE_VERSION with the local orchestrator.
-import { InputError, parseDataRef, parseRunConfig, type DataRef } from '@overfit/core';
+import { InputError, parseDataRef, parseRunConfig, PIPELINE_STAGES, type DataRef, type RunConfig, type StageName } from '@overfit/core';
 import type { StageDefinition, StageDeps } from '@overfit/lambda';
-import { ArtifactNotFoundError, asRecord, commitRun, getJson, RUN_ID_PATTERN, runKeys, type RunManifest } from '@overfit/store';
-import type { StageName } from './localPipeline';
+import { ArtifactNotFoundError, asRecord, commitRun, getJson, RUN_ID_PATTERN, runKeys, type RunDataDescription, type RunManifest } from '@overfit/store';
 import { CODE_VERSION, describeData, runSummary } from './manifest';
 
 type RunSummaryInputs = Parameters<typeof runSummary>;
@@ -35,10 +34,6 @@ export interface FinalizeOutput {
   manifestKey: string;
   verdict: string | null;
 }
-
-const STAGES: StageName[] = ['generate', 'backtest', 'select', 'validate', 'visualize'];
-/** Where each stage's result sits in the state (the ASL's ResultPath). */
-const RESULT_PATH: Record<StageName, string> = { generate: 'generate', backtest: 'shards', select: 'select', validate: 'validate', visualize: 'visualize' };
 
 const EXECUTION_STATUS_CHANGE = 'Step Functions Execution Status Change';
 
@@ -116,21 +111,23 @@ export async function finalizeRun(input: FinalizeInput, deps: StageDeps): Promis
     // already recorded changes nothing.
     const existing = await existingManifest(deps, keys.manifest);
     if (existing && (existing.status === 'succeeded' || input.executionEnded)) {
-      const verdict = (existing.summary as { verdict?: unknown } | undefined)?.verdict;
-      return { runId, status: existing.status, manifestKey: keys.manifest, verdict: existing.status === 'succeeded' ? String(verdict ?? '') : null };
+      const verdict = existing.status === 'succeeded' ? String(existing.summary?.verdict ?? '') : null;
+      return { runId, status: existing.status, manifestKey: keys.manifest, verdict };
     }
   }
-  const result = (stage: StageName) => run[RESULT_PATH[stage]] as Result | Result[] | undefined;
+  // Each stage's result sits in the state at the registry's resultPath (the ASL's ResultPath).
+  const resultOf = (name: StageName) =>
+    run[PIPELINE_STAGES.find((stage) => stage.name === name)!.resultPath] as Result | Result[] | undefined;
   const timings: Record<string, number> = {};
-  for (const stage of STAGES) {
-    const value = result(stage);
+  for (const { name } of PIPELINE_STAGES) {
+    const value = resultOf(name);
     // The backtest is the sum of its shards' compute time (they may run in parallel).
     const ms = Array.isArray(value) ? value.reduce((sum, shard) => sum + (shard.durationMs ?? 0), 0) : value?.durationMs;
-    if (typeof ms === 'number') timings[stage] = ms;
+    if (typeof ms === 'number') timings[name] = ms;
   }
   // Config and data as the stages accepted them; a run that failed on a bad event keeps what it was given.
-  let config: unknown = run.config;
-  let data: RunManifest['data'] = null;
+  let config: RunConfig | undefined;
+  let data: RunDataDescription | null = null;
   try {
     config = parseRunConfig(run.config);
     const ref: DataRef = parseDataRef(run.data);
@@ -140,18 +137,26 @@ export async function finalizeRun(input: FinalizeInput, deps: StageDeps): Promis
   }
   // The shards' files are the backtest's intermediates, merged into results/ by select: not the run's artifacts.
   const artifacts = (await deps.store.list(keys.root)).filter((key) => key !== keys.manifest && !key.startsWith(`${keys.root}shards/`));
-  const select = result('select') as Result | undefined;
-  const validate = result('validate') as Result | undefined;
-  const failedStage = STAGES.find((stage) => result(stage) === undefined) ?? 'finalize';
-  const manifest: RunManifest = {
-    runId, status: input.status, createdAt: new Date(input.startedAt).toISOString(), finishedAt: new Date().toISOString(),
-    config, data, codeVersion: CODE_VERSION, timings, artifacts,
-    ...(input.status === 'succeeded'
-      ? { summary: runSummary(select as RunSummaryInputs[0], validate as RunSummaryInputs[1], String((config as { selectBy?: string }).selectBy)) }
-      : input.executionEnded
-        ? { error: { stage: 'execution', message: executionEndedMessage(input.executionEnded) } }
-        : { error: { stage: failedStage, message: errorMessage(run.error) } }),
-  };
+  const select = resultOf('select') as Result | undefined;
+  const validate = resultOf('validate') as Result | undefined;
+  const failedStage = PIPELINE_STAGES.find((stage) => resultOf(stage.name) === undefined)?.name ?? 'finalize';
+  const times = { createdAt: new Date(input.startedAt).toISOString(), finishedAt: new Date().toISOString() };
+  let manifest: RunManifest;
+  if (input.status === 'succeeded') {
+    // Every stage accepted this config, so it parses; were it not to, the commit fails naming the field.
+    const accepted = config ?? parseRunConfig(run.config);
+    manifest = {
+      runId, status: 'succeeded', ...times, config: accepted, data, codeVersion: CODE_VERSION, timings, artifacts,
+      summary: runSummary(select as RunSummaryInputs[0], validate as RunSummaryInputs[1], accepted.selectBy),
+    };
+  } else {
+    const error = input.executionEnded
+      ? { stage: 'execution', message: executionEndedMessage(input.executionEnded) }
+      : { stage: failedStage, message: errorMessage(run.error) };
+    manifest = {
+      runId, status: 'failed', ...times, config: config ?? run.config, data, codeVersion: CODE_VERSION, timings, artifacts, error,
+    };
+  }
   await commitRun(deps.store, manifest);
   // Only after the commit: until then a retried select could still need them.
   if (input.status === 'succeeded') await deleteShardFiles(deps, keys.root);

@@ -4,3 +4,4 @@ export * from './finalize';
 export * from './stateMachine';
 export * from './stepFunctionsLocal';
 export * from './cloudRuns';
+export * from './stageDefinitions';

@@ -1,9 +1,11 @@
 // The local orchestrator: the five stages in order on one machine, with the same events the Lambdas get.
 // Input problems are found before the run exists (nothing is written); a failure after that leaves the run
 // marked failed in its manifest and latest.json untouched.
-import { generateStrategies, splitWindows, type DataRef, type OverfittingReport, type RunConfig } from '@overfit/core';
+import { generateStrategies, splitWindows, type DataRef, type OverfittingReport, type RunConfig, type StageName } from '@overfit/core';
 import { assertTradablePrices, cachedPriceLoader, type LoadedPrices } from '@overfit/data';
-import { commitRun, getJson, newRunId, type ArtifactStore, type RunManifest, type ValidationResults } from '@overfit/store';
+import {
+  commitRun, getJson, newRunId, runKeys, type ArtifactStore, type RunDataDescription, type RunStatus, type SucceededRunManifest, type ValidationResults,
+} from '@overfit/store';
 import * as generate from '@overfit/stage-generate';
 import * as backtest from '@overfit/stage-backtest';
 import * as select from '@overfit/stage-select';
@@ -11,7 +13,8 @@ import * as validate from '@overfit/stage-validate';
 import * as visualize from '@overfit/stage-visualize';
 import { CODE_VERSION, describeData, runSummary } from './manifest';
 
-export type StageName = 'generate' | 'backtest' | 'select' | 'validate' | 'visualize';
+/** The stage registry's names (@overfit/core), as the progress events and failed manifests name them. */
+export type { StageName };
 
 export type ProgressEvent =
   | { kind: 'stage'; stage: StageName }
@@ -26,10 +29,11 @@ export interface LocalRunOptions {
   runId?: string;
 }
 
+/** What a run returns to its caller (the CLI prints it): built by readRunSummary only, whichever engine ran it. */
 export interface RunSummary {
   runId: string;
   store: string;
-  data: NonNullable<RunManifest['data']>;
+  data: RunDataDescription;
   config: RunConfig;
   eligible: number;
   results: ValidationResults;
@@ -37,6 +41,20 @@ export interface RunSummary {
   overfitting?: OverfittingReport;
   artifacts: string[];
   timings: Record<string, number>;
+}
+
+/** A succeeded run's summary: its manifest (written or about to be) and the two result documents it names. */
+export async function readRunSummary(store: ArtifactStore, manifest: SucceededRunManifest): Promise<RunSummary> {
+  const { runId } = manifest;
+  const keys = runKeys(runId);
+  const results = await getJson<ValidationResults>(store, keys.validationResults);
+  const overfitting = await getJson<OverfittingReport>(store, keys.overfittingReport);
+  // The finalize function describes the data unless it cannot load it again (then the manifest's data is null).
+  if (!manifest.data) throw new Error(`run ${runId} succeeded, but its manifest does not describe its data`);
+  return {
+    runId, store: store.location, data: manifest.data, config: manifest.config, eligible: manifest.summary.eligible, results, overfitting,
+    artifacts: manifest.artifacts, timings: manifest.timings,
+  };
 }
 
 /** Pre-flight: bad data or a config the data cannot support fails here, before the run folder exists. */
@@ -62,9 +80,9 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
   const timings: Record<string, number> = {};
   const artifacts: string[] = [];
   const base = { runId, config, data };
-  const manifest = (status: RunManifest['status'], extra: Partial<RunManifest> = {}): RunManifest => ({
+  const manifest = <S extends RunStatus>(status: S) => ({
     runId, status, createdAt, finishedAt: new Date().toISOString(), config, data: describeData(data, prices),
-    codeVersion: CODE_VERSION, timings, artifacts: [...artifacts].sort(), ...extra,
+    codeVersion: CODE_VERSION, timings, artifacts: [...artifacts].sort(),
   });
 
   let current: StageName = 'generate';
@@ -91,19 +109,13 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     const visualized = await step('visualize', () => visualize.run({ ...base, ...backtested, ...validated }, { store, loadPrices }));
     artifacts.push(...visualized.plotKeys);
 
-    const results = await getJson<ValidationResults>(store, validated.validationResultsKey);
-    const overfitting = await getJson<OverfittingReport>(store, validated.overfittingReportKey);
-    const summary: RunSummary = {
-      runId, store: store.location, data: describeData(data, prices), config, eligible: selected.eligible, results, overfitting,
-      artifacts: [...artifacts].sort(), timings,
-    };
-    await commitRun(store, manifest('succeeded', {
-      summary: runSummary(selected, validated, config.selectBy),
-    }));
+    const succeeded: SucceededRunManifest = { ...manifest('succeeded'), summary: runSummary(selected, validated, config.selectBy) };
+    const summary = await readRunSummary(store, succeeded);
+    await commitRun(store, succeeded);
     return summary;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await commitRun(store, manifest('failed', { error: { stage: current, message } }));
+    await commitRun(store, { ...manifest('failed'), error: { stage: current, message } });
     throw error;
   }
 }

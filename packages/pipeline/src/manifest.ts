@@ -2,12 +2,12 @@
 // (kept apart from localPipeline.ts so the finalize bundle does not pull in every stage).
 import type { DataRef } from '@overfit/core';
 import { describeDataRef, type LoadedPrices } from '@overfit/data';
-import type { RunManifest, RunSummaryRecord } from '@overfit/store';
+import type { RunDataDescription, RunSummaryRecord } from '@overfit/store';
 
 export const CODE_VERSION = process.env.OVERFIT_CODE_VERSION ?? '0.1.0';
 
 /** The manifest's description of a run's data. */
-export function describeData(ref: DataRef, prices: LoadedPrices): NonNullable<RunManifest['data']> {
+export function describeData(ref: DataRef, prices: LoadedPrices): RunDataDescription {
   const { series, source } = prices;
   const { dropped } = prices.report;
   const n = series.time.length;

@@ -1,23 +1,11 @@
 // The state machine definition (state-machine.asl.json): the one file both Terraform (templatefile) and the
 // in-process engine read. Its placeholders are exactly the six function ARNs.
+// Which function each Task state invokes is the stage registry's (TASK_FUNCTIONS, @overfit/core).
+import { FUNCTION_NAMES, type FunctionName } from '@overfit/core';
 import template from './state-machine.asl.json';
-
-export const FUNCTION_NAMES = ['generate', 'backtest', 'select', 'validate', 'visualize', 'finalize'] as const;
-export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** `${generate_function_arn}` … `${finalize_function_arn}`: the names Terraform's templatefile() passes. */
 export const ASL_PLACEHOLDERS = FUNCTION_NAMES.map((name) => `${name}_function_arn`);
-
-/** Which Lambda each Task state invokes (state names are unique across the definition, Map included). */
-export const TASK_FUNCTIONS: Record<string, FunctionName> = {
-  Generate: 'generate',
-  BacktestShard: 'backtest',
-  Select: 'select',
-  Validate: 'validate',
-  Visualize: 'visualize',
-  Commit: 'finalize',
-  MarkRunFailed: 'finalize',
-};
 
 /** The definition as JSON text with its placeholders, as Terraform reads it. */
 export const stateMachineTemplate = (): string => JSON.stringify(template, null, 2);

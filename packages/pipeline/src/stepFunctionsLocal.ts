@@ -5,18 +5,13 @@
 import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
 
 type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
-import { InputError, type DataRef, type OverfittingReport, type RunConfig } from '@overfit/core';
+import { InputError, stageStartedBy, TASK_FUNCTIONS, type DataRef, type RunConfig } from '@overfit/core';
 import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
-import { createHandler, type HandlerRuntime, type StageDefinition, type StageDeps } from '@overfit/lambda';
-import { DEFAULT_SHARD_SIZE, getJson, newRunId, runKeys, type ArtifactStore, type RunManifest, type ValidationResults } from '@overfit/store';
-import { stage as generateStage } from '@overfit/stage-generate/src/handler';
-import { stage as backtestStage } from '@overfit/stage-backtest/src/handler';
-import { stage as selectStage } from '@overfit/stage-select/src/handler';
-import { stage as validateStage } from '@overfit/stage-validate/src/handler';
-import { stage as visualizeStage } from '@overfit/stage-visualize/src/handler';
-import { finalizeStage } from './finalize';
-import { assertRunnable, type ProgressEvent, type RunSummary, type StageName } from './localPipeline';
-import { localFunctionArns, stateMachineDefinition, TASK_FUNCTIONS, type FunctionName } from './stateMachine';
+import { createHandler, type HandlerRuntime, type StageDeps } from '@overfit/lambda';
+import { DEFAULT_SHARD_SIZE, getJson, newRunId, runKeys, type ArtifactStore, type RunManifest } from '@overfit/store';
+import { assertRunnable, readRunSummary, type ProgressEvent, type RunSummary } from './localPipeline';
+import { STAGE_DEFINITIONS } from './stageDefinitions';
+import { localFunctionArns, stateMachineDefinition } from './stateMachine';
 
 // aws-local-stepfunctions uses Promise.withResolvers (Node ≥ 22); this is its exact contract for Node 20.
 const promiseStatics = Promise as unknown as { withResolvers?: unknown };
@@ -54,12 +49,6 @@ export class StateMachineRunError extends Error {
   }
 }
 
-const DEFINITIONS: Record<FunctionName, StageDefinition<{ runId: string }, unknown>> = {
-  generate: generateStage, backtest: backtestStage, select: selectStage, validate: validateStage, visualize: visualizeStage, finalize: finalizeStage,
-} as unknown as Record<FunctionName, StageDefinition<{ runId: string }, unknown>>;
-
-const STAGE_OF_STATE: Record<string, StageName> = { Generate: 'generate', Backtest: 'backtest', Select: 'select', Validate: 'validate', Visualize: 'visualize' };
-
 /** Run the state machine to the end; resolves with the same summary as the local orchestrator. */
 export async function runStateMachineLocally(options: StateMachineRunOptions): Promise<RunSummary> {
   const { config, data, store } = options;
@@ -69,7 +58,7 @@ export async function runStateMachineLocally(options: StateMachineRunOptions): P
 
   const deps: StageDeps = { store, loadPrices };
   const runtime: HandlerRuntime = { deps: () => deps, logLevel: options.logLevel ?? 'SILENT', publishMetrics: false };
-  const handlers = Object.fromEntries(Object.entries(DEFINITIONS).map(([name, definition]) => [name, createHandler(definition, runtime)]));
+  const handlers = Object.fromEntries(Object.entries(STAGE_DEFINITIONS).map(([name, definition]) => [name, createHandler(definition, runtime)]));
   // A lambda:invoke Task gets {FunctionName, Payload} and returns what the integration returns.
   const taskHandlers = Object.fromEntries(Object.entries(TASK_FUNCTIONS).map(([state, fn]) => {
     const invoke: Invoke = (payload) => handlers[fn](payload);
@@ -97,27 +86,18 @@ export async function runStateMachineLocally(options: StateMachineRunOptions): P
   } finally {
     await following;
   }
-  return summaryOf(store, runId);
+  // The committed run, read back from the store like any reader would (a run that ended well has committed it).
+  const manifest = await getJson<RunManifest>(store, runKeys(runId).manifest);
+  if (manifest.status !== 'succeeded') throw new StateMachineRunError('RunFailed', `run ${runId} ended without committing a succeeded manifest`);
+  return readRunSummary(store, manifest);
 }
 
 /** Stage changes from the execution's events; backtest progress counts the strategies of finished shards. */
 async function followProgress(events: AsyncGenerator<EventLog>, strategies: number, shardSize: number, progress: (event: ProgressEvent) => void) {
   let done = 0;
   for await (const event of events) {
-    if (event.type === 'StateEntered' && STAGE_OF_STATE[event.state.name]) progress({ kind: 'stage', stage: STAGE_OF_STATE[event.state.name] });
+    const started = event.type === 'StateEntered' ? stageStartedBy(event.state.name) : undefined;
+    if (started) progress({ kind: 'stage', stage: started });
     if (event.type === 'MapIterationSucceeded') progress({ kind: 'backtest', done: (done = Math.min(strategies, done + shardSize)), total: strategies });
   }
-}
-
-/** The committed run, read back from the store like any reader would. */
-async function summaryOf(store: ArtifactStore, runId: string): Promise<RunSummary> {
-  const keys = runKeys(runId);
-  const manifest = await getJson<RunManifest>(store, keys.manifest);
-  const results = await getJson<ValidationResults>(store, keys.validationResults);
-  const overfitting = await getJson<OverfittingReport>(store, keys.overfittingReport);
-  const summary = manifest.summary as { eligible: number };
-  return {
-    runId, store: store.location, data: manifest.data!, config: manifest.config as RunConfig, eligible: summary.eligible, results, overfitting,
-    artifacts: manifest.artifacts, timings: manifest.timings,
-  };
 }

@@ -7,11 +7,11 @@ import { InputError } from '@overfit/core';
 import { cachedPriceLoader } from '@overfit/data';
 import { createHandler, METRICS_NAMESPACE, type StageDefinition } from '@overfit/lambda';
 import { LocalStore } from '@overfit/store';
-import { stage as generate } from '@overfit/stage-generate/src/handler';
-import { stage as backtest } from '@overfit/stage-backtest/src/handler';
-import { stage as select } from '@overfit/stage-select/src/handler';
-import { stage as validate } from '@overfit/stage-validate/src/handler';
-import { stage as visualize } from '@overfit/stage-visualize/src/handler';
+import { stage as generate } from '@overfit/stage-generate/handler';
+import { stage as backtest } from '@overfit/stage-backtest/handler';
+import { stage as select } from '@overfit/stage-select/handler';
+import { stage as validate } from '@overfit/stage-validate/handler';
+import { stage as visualize } from '@overfit/stage-visualize/handler';
 import { finalizeStage } from '../src';
 
 let root: string;

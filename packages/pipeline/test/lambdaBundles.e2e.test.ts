@@ -6,9 +6,9 @@ import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseRunConfig } from '@overfit/core';
+import { FUNCTION_NAMES, parseRunConfig } from '@overfit/core';
 import { LocalStore, runKeys } from '@overfit/store';
-import { FUNCTION_NAMES, runLocalPipeline } from '../src';
+import { runLocalPipeline } from '../src';
 
 const DIST = resolve(__dirname, '../../../dist/lambda');
 

@@ -1,11 +1,9 @@
 // Stage 2 — backtest: every strategy on both windows. Selection reads only the training table; the validation
 // table and the training window's block moments are for the statistics of the whole selection process.
-import {
-  createMarket, InputError, METRIC_NAMES, splitWindows, strategyLookback, type BarWindow, type DataRef, type MetricsTable, type Strategy,
-} from '@overfit/core';
+import { costsOf, createMarket, InputError, splitWindows, strategyLookback, type BarWindow, type DataRef, type Strategy } from '@overfit/core';
 import type { LoadedPrices } from '@overfit/data';
 import {
-  asRecord, blockMomentsChunks, eventKey, formatTrainingPerformance, getJson, parseShardRange, parseStageEvent, runKeys, shardKeys,
+  asRecord, eventKey, getJson, parseShardRange, parseStageEvent, runKeys, shardKeys, writeBlockMoments, writePerformanceTable,
   type ArtifactStore, type ShardRange, type StageEvent,
 } from '@overfit/store';
 import { backtestInParallel } from './parallel';
@@ -64,22 +62,6 @@ export function assertEnoughBars(strategies: readonly Strategy[], trainingBars: 
   }
 }
 
-/**
- * formatTrainingPerformance's bytes, streamed a few thousand rows at a time: 100,000 rows never exist as one string
- * (nor as csv-stringify's 1.5 M cells at once).
- */
-export async function* performanceCsvChunks(strategies: readonly Strategy[], table: MetricsTable, rowsPerChunk = 4000): AsyncGenerator<Buffer> {
-  for (let from = 0; from === 0 || from < strategies.length; from += rowsPerChunk) {
-    const to = Math.min(strategies.length, from + rowsPerChunk);
-    const slice: MetricsTable = {
-      ids: table.ids.slice(from, to),
-      columns: Object.fromEntries(METRIC_NAMES.map((m) => [m, table.columns[m].subarray(from, to)])) as MetricsTable['columns'],
-    };
-    const text = formatTrainingPerformance(strategies.slice(from, to), slice);
-    yield Buffer.from(from === 0 ? text : text.slice(text.indexOf('\n') + 1)); // the header once
-  }
-}
-
 export async function run(input: BacktestInput, deps: BacktestDeps): Promise<BacktestOutput> {
   const { config } = input;
   const [{ strategies: all }, prices] = await Promise.all([
@@ -93,15 +75,15 @@ export async function run(input: BacktestInput, deps: BacktestDeps): Promise<Bac
   const windows = splitWindows(prices.series.close.length, config.trainFraction);
   assertEnoughBars(strategies, windows.training.end - windows.training.start, prices.source.path);
 
-  const costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
+  const costs = costsOf(config);
   const trainingBars = windows.training.end - windows.training.start;
   const results = await backtestInParallel(strategies, market, windows, costs, {
     blocks: Math.min(MOMENT_BLOCKS, trainingBars), selectBy: config.selectBy, workers: deps.workers, onProgress: deps.onProgress,
   });
   const keys = shard ? shardKeys(input.runId, shard.index) : runKeys(input.runId);
-  await deps.store.put(keys.trainingPerformance, performanceCsvChunks(strategies, results.training), 'text/csv');
-  await deps.store.put(keys.validationPerformance, performanceCsvChunks(strategies, results.validation), 'text/csv');
-  await deps.store.put(keys.blockMoments, blockMomentsChunks(results.trainingMoments), 'application/octet-stream');
+  await writePerformanceTable(deps.store, keys.trainingPerformance, strategies, results.training);
+  await writePerformanceTable(deps.store, keys.validationPerformance, strategies, results.validation);
+  await writeBlockMoments(deps.store, keys.blockMoments, results.trainingMoments);
   return {
     trainingPerformanceKey: keys.trainingPerformance, validationPerformanceKey: keys.validationPerformance,
     blockMomentsKey: keys.blockMoments, count: strategies.length, windows, ...(shard ? { shard } : {}),

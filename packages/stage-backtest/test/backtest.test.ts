@@ -1,6 +1,6 @@
 import { backtestStrategy, createMarket, generateStrategies, parseRunConfig, splitWindows, type DataRef } from '@overfit/core';
 import { cachedPriceLoader } from '@overfit/data';
-import { parseBlockMoments, parseTrainingPerformance, putJson } from '@overfit/store';
+import { putJson, readBlockMoments, readPerformanceTable } from '@overfit/store';
 import { tempStore } from '@overfit/testing/stores';
 import { assertEnoughBars, parseEvent, run } from '../src';
 
@@ -23,14 +23,14 @@ it('backtests every strategy on both windows: one CSV row each, and the training
   const market = createMarket((await loadPrices(data)).series);
   const windows = { trainingPerformanceKey: { start: 0, end: 1050 }, validationPerformanceKey: { start: 1050, end: 1500 } } as const;
   for (const [key, window] of Object.entries(windows)) {
-    const table = parseTrainingPerformance((await store.get(output[key as keyof typeof windows])).toString());
+    const table = await readPerformanceTable(store, output[key as keyof typeof windows]);
     expect(table.ids).toEqual(strategies.map((s) => s.id));
     for (const i of [0, 7, 29]) {
       const expected = backtestStrategy(strategies[i], market, window, { feesBps: 10, slippageBps: 0 });
       for (const [name, value] of Object.entries(expected)) expect(table.columns[name as keyof typeof expected][i]).toEqual(value);
     }
   }
-  const moments = parseBlockMoments(await store.get(output.blockMomentsKey));
+  const moments = await readBlockMoments(store, output.blockMomentsKey);
   expect(moments).toMatchObject({ strategies: 30, blocks: 64, blockBars: 16 }); // ⌊1050 / 64⌋
   await dispose();
 });
@@ -57,8 +57,8 @@ it('backtests one shard: its strategies only, the same rows as the whole run, un
   const rows = async (key: string) => (await store.get(key)).toString().trim().split('\n');
   const [header, ...all] = await rows(whole.trainingPerformanceKey);
   expect(await rows(shard.trainingPerformanceKey)).toEqual([header, ...all.slice(5, 9)]);
-  expect(parseBlockMoments(await store.get(shard.blockMomentsKey)).sum)
-    .toEqual(parseBlockMoments(await store.get(whole.blockMomentsKey)).sum.slice(5 * 64, 9 * 64));
+  expect((await readBlockMoments(store, shard.blockMomentsKey)).sum)
+    .toEqual((await readBlockMoments(store, whole.blockMomentsKey)).sum.slice(5 * 64, 9 * 64));
   await expect(run({ ...base, shard: { index: 2, start: 9, end: 13 } }, deps)).rejects.toThrow('event.shard: ends at strategy 13, but the run has 12');
   await dispose();
 });

@@ -1,9 +1,9 @@
 // Stage 3 — select: pick the "best" strategy by the selection metric on the training window, the way a
 // researcher who tried them all would. Strategies with too few trades are not eligible: their metrics are noise.
-import { InputError, SELECTION_METRIC_FIELDS, type Metrics, type SelectionMetric } from '@overfit/core';
+import { InputError, rankEligible, SELECTION_METRIC_FIELDS, type Metrics } from '@overfit/core';
 import {
-  asRecord, assertShardsCover, eventKey, getJson, mergeShardResults, parseShardRange, parseStageEvent, parseTrainingPerformance, putJson, runKeys,
-  type ArtifactStore, type BestStrategyDocument, type ShardRange, type StageEvent, type StrategiesDocument, type TrainingPerformance,
+  asRecord, assertShardsCover, eventKey, getJson, mergeShardResults, parseShardRange, parseStageEvent, putJson, readPerformanceTable, runKeys,
+  type ArtifactStore, type BestStrategyDocument, type ShardRange, type StageEvent, type StrategiesDocument,
 } from '@overfit/store';
 
 /** Either the run-level training table of an unsharded backtest, or the shards to merge into it first. */
@@ -28,18 +28,6 @@ export function parseEvent(event: unknown): SelectInput {
   return { ...base, strategiesKey, shards: shards.map((s, i) => parseShardRange(s, `event.shards[${i}]`)) };
 }
 
-/**
- * Rank eligible rows (trades ≥ minTrades, metric defined) by the metric, highest first. Ties keep the earlier
- * strategy, so the choice never depends on sort stability.
- */
-export function rankEligible(table: TrainingPerformance, selectBy: SelectionMetric, minTrades: number): number[] {
-  const values = table.columns[SELECTION_METRIC_FIELDS[selectBy]];
-  const trades = table.columns.trades;
-  const rows: number[] = [];
-  for (let i = 0; i < table.ids.length; i++) if (trades[i] >= minTrades && !Number.isNaN(values[i])) rows.push(i);
-  return rows.sort((a, b) => values[b] - values[a] || a - b);
-}
-
 export async function run(input: SelectInput, deps: { store: ArtifactStore }): Promise<SelectOutput> {
   const { selectBy, minTrades } = input.config;
   const { strategies } = await getJson<StrategiesDocument>(deps.store, input.strategiesKey);
@@ -51,9 +39,8 @@ export async function run(input: SelectInput, deps: { store: ArtifactStore }): P
   } else {
     backtested.trainingPerformanceKey = input.trainingPerformanceKey;
   }
-  const csv = await deps.store.get(backtested.trainingPerformanceKey);
-  const table = parseTrainingPerformance(csv.toString('utf8'));
-  const ranked = rankEligible(table, selectBy, minTrades);
+  const table = await readPerformanceTable(deps.store, backtested.trainingPerformanceKey);
+  const ranked = rankEligible(table, input.config);
   if (ranked.length === 0) {
     throw new InputError(`none of the ${table.ids.length} strategies made at least ${minTrades} trades on the training window; lower --min-trades or use more data`, 'select');
   }

@@ -1,7 +1,7 @@
 import { parseRunConfig, type Strategy } from '@overfit/core';
-import { getJson, parseTrainingPerformance, putJson, type BestStrategyDocument } from '@overfit/store';
+import { getJson, LocalStore, putJson, type BestStrategyDocument } from '@overfit/store';
 import { tempStore } from '@overfit/testing/stores';
-import { parseEvent, rankEligible, run } from '../src';
+import { parseEvent, run } from '../src';
 
 const data = { kind: 'synthetic', bars: 1000, seed: 1, intervalSeconds: 3600 } as const;
 const strategy = (id: string): Strategy => ({ id, family: 'momentum', lookback: 5, threshold: 0, direction: 'long_only' });
@@ -11,13 +11,6 @@ const row = (id: string, winRate: string, trades: number, sharpe: string) => `${
 const csv = [header, row('s1', '0.55', 40, '1.5'), row('s2', '0.6', 20, '0.2'), row('s3', '0.9', 4, '3'), row('s4', '', 0, ''), row('s5', '0.6', 50, '0.9')].join('\n');
 
 describe('select', () => {
-  it('ranks eligible strategies by the metric, ties to the earlier one', () => {
-    const table = parseTrainingPerformance(csv);
-    expect(rankEligible(table, 'win_rate', 10).map((i) => table.ids[i])).toEqual(['s2', 's5', 's1']);
-    expect(rankEligible(table, 'win_rate', 0).map((i) => table.ids[i])).toEqual(['s3', 's2', 's5', 's1']);
-    expect(rankEligible(table, 'sharpe', 10).map((i) => table.ids[i])).toEqual(['s1', 's5', 's2']);
-  });
-
   it('writes best_strategy.json with the training metrics and the leaders', async () => {
     const { store, dispose } = await tempStore('overfit-select-');
     await store.put('runs/r1/results/training_performance.csv', csv);

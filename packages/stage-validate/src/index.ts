@@ -10,7 +10,7 @@ import {
 import { buildOverfittingReport } from './overfitting';
 import type { LoadedPrices } from '@overfit/data';
 import {
-  eventKey, getJson, parseBlockMoments, parseStageEvent, parseTrainingPerformance, putJson, runKeys,
+  eventKey, getJson, parseStageEvent, putJson, readBlockMoments, readPerformanceTable, runKeys,
   type ArtifactStore, type OriginalRuleVerdict, type StrategiesDocument, type StageEvent, type ValidationResults, type WindowInfo,
 } from '@overfit/store';
 
@@ -84,13 +84,13 @@ function windowInfo(series: PriceSeries, window: BarWindow): WindowInfo {
 
 export async function run(input: ValidateInput, deps: { store: ArtifactStore; loadPrices: (ref: DataRef) => Promise<LoadedPrices> }): Promise<ValidateOutput> {
   const { config } = input;
-  const [{ strategy }, prices, { strategies }, trainingCsv, validationCsv, momentsBytes] = await Promise.all([
+  const [{ strategy }, prices, { strategies }, trainingTable, validationTable, moments] = await Promise.all([
     getJson<{ strategy: Strategy }>(deps.store, input.bestStrategyKey),
     deps.loadPrices(input.data),
     getJson<StrategiesDocument>(deps.store, input.strategiesKey),
-    deps.store.get(input.trainingPerformanceKey),
-    deps.store.get(input.validationPerformanceKey),
-    deps.store.get(input.blockMomentsKey),
+    readPerformanceTable(deps.store, input.trainingPerformanceKey),
+    readPerformanceTable(deps.store, input.validationPerformanceKey),
+    readBlockMoments(deps.store, input.blockMomentsKey),
   ]);
   const market = createMarket(prices.series);
   const windows = splitWindows(prices.series.close.length, config.trainFraction);
@@ -115,9 +115,9 @@ export async function run(input: ValidateInput, deps: { store: ArtifactStore; lo
   };
   const report = buildOverfittingReport({
     config, market, windows, strategies, selected: strategy,
-    training: parseTrainingPerformance(trainingCsv.toString('utf8')),
-    validation: parseTrainingPerformance(validationCsv.toString('utf8')),
-    moments: parseBlockMoments(momentsBytes),
+    training: trainingTable,
+    validation: validationTable,
+    moments,
   });
   const keys = runKeys(input.runId);
   await putJson(deps.store, keys.validationResults, results);

@@ -1,27 +1,16 @@
 // The selection as the run makes it, and PBO of that selection: shared by the real market and the null markets,
 // so both are judged by exactly the same rule.
 import {
-  BLOCK_SCORES, finiteOrNull, probabilityOfBacktestOverfitting, SELECTION_METRIC_FIELDS, sharpeOfSums,
-  type BlockMoments, type BlockScores, type MetricsTable, type OverfittingReport, type RunConfig,
+  BLOCK_SCORES, finiteOrNull, probabilityOfBacktestOverfitting, sharpeOfSums,
+  type BlockMoments, type BlockScores, type OverfittingReport, type RunConfig,
 } from '@overfit/core';
 
 export const PBO_PARTITIONS = 16;
 export const PBO_FULL_STRATEGIES = 20_000;
 export const PBO_SAMPLED_SPLITS = 2_000;
 
-/**
- * Row of the strategy the select stage would pick among the first `rows`: the highest selection metric among those
- * with at least min-trades training trades, the earlier one on ties; -1 when none is eligible.
- */
-export function selectedRow(table: MetricsTable, config: RunConfig, rows = table.ids.length): number {
-  const values = table.columns[SELECTION_METRIC_FIELDS[config.selectBy]];
-  const trades = table.columns.trades;
-  let best = -1;
-  for (let i = 0; i < rows; i++) {
-    if (trades[i] >= config.minTrades && !Number.isNaN(values[i]) && (best < 0 || values[i] > values[best])) best = i;
-  }
-  return best;
-}
+/** The row the select stage would pick among the first `rows` (core's selection rule); -1 when none is eligible. */
+export { selectedRow } from '@overfit/core';
 
 /** The largest of 16, 8, 4, 2 that divides the block count: CSCV needs whole blocks per partition. */
 function partitionsFor(blocks: number): number | null {

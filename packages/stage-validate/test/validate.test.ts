@@ -7,7 +7,7 @@ import {
 } from '@overfit/core';
 import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
 import {
-  formatBlockMoments, formatTrainingPerformance, getJson, LocalStore, parseTrainingPerformance, putJson, runKeys, type ArtifactStore, type ValidationResults,
+  getJson, LocalStore, putJson, readPerformanceTable, runKeys, writeBlockMoments, writePerformanceTable, type ArtifactStore, type ValidationResults,
 } from '@overfit/store';
 import { tempStore } from '@overfit/testing/stores';
 import { judge, parseEvent, run } from '../src';
@@ -21,9 +21,9 @@ async function prepareRun(store: ArtifactStore, runId: string, config: RunConfig
   const results = backtestAll(strategies, market, windows, { feesBps: config.feesBps, slippageBps: config.slippageBps }, { blocks: 64, selectBy: config.selectBy });
   const k = runKeys(runId);
   await putJson(store, k.strategies, { seed: config.seed, families: config.families, count: strategies.length, strategies });
-  await store.put(k.trainingPerformance, formatTrainingPerformance(strategies, results.training));
-  await store.put(k.validationPerformance, formatTrainingPerformance(strategies, results.validation));
-  await store.put(k.blockMoments, formatBlockMoments(results.trainingMoments));
+  await writePerformanceTable(store, k.trainingPerformance, strategies, results.training);
+  await writePerformanceTable(store, k.validationPerformance, strategies, results.validation);
+  await writeBlockMoments(store, k.blockMoments, results.trainingMoments);
   await putJson(store, k.bestStrategy, { strategy: best ?? strategies[0] });
   return {
     runId, config, bestStrategyKey: k.bestStrategy, strategiesKey: k.strategies, trainingPerformanceKey: k.trainingPerformance,
@@ -118,7 +118,7 @@ describe('overfitting report', () => {
     // Spearman over every strategy with a win rate on both windows, eligible or not.
     const store = new LocalStore(join(root, 'a'));
     const [training, validation] = await Promise.all([runKeys('r2').trainingPerformance, runKeys('r2').validationPerformance]
-      .map(async (key) => parseTrainingPerformance((await store.get(key)).toString('utf8'))));
+      .map((key) => readPerformanceTable(store, key)));
     const both = training.columns.winRate.filter((v, i) => Number.isFinite(v) && Number.isFinite(validation.columns.winRate[i])).length;
     expect(report.rankCorrelation).toMatchObject({ metric: 'win_rate', pairs: both });
     expect(report.rankCorrelation.rho).toBeGreaterThanOrEqual(-1);
@@ -149,7 +149,7 @@ describe('the selected strategy, not another one', () => {
     const event = await prepareRun(store, 'r4', config, await loadPrices(data));
     const output = await run(parseEvent({ ...event, data }), { store, loadPrices });
     const report = await getJson<OverfittingReport>(store, output.overfittingReportKey);
-    const table = parseTrainingPerformance((await store.get(runKeys('r4').trainingPerformance)).toString('utf8'));
+    const table = await readPerformanceTable(store, runKeys('r4').trainingPerformance);
     const row = table.ids.indexOf(report.selected.strategyId);
     expect(report.selected.comparison.training.totalReturn).toBe(-1); // equity gone: ratios of it say nothing
     expect(report.selected.training.sharpeAnnual).toBeCloseTo(table.columns.sharpe[row], 9);

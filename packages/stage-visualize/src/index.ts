@@ -1,12 +1,12 @@
 // Stage 5 — visualize: the figures that make the fall visible. The histogram shows how the "best" stands out
 // from hundreds of lucky draws; the comparison and the equity curve show what happens after the split. The four
 // figures of overfitting_report.json measure the whole selection process (see overfittingFigures.ts).
-import { createMarket, equityCurve, METRIC_LABELS, positions, SELECTION_METRIC_FIELDS, type DataRef, type MetricName, type OverfittingReport } from '@overfit/core';
+import { costsOf, createMarket, equityCurve, METRIC_LABELS, NO_COSTS, positions, SELECTION_METRIC_FIELDS, type DataRef, type MetricName, type OverfittingReport } from '@overfit/core';
 import { renderEquityCurve, renderMetricHistogram, renderPerformanceComparison } from '@overfit/charts';
 import { renderOverfittingFigures } from './overfittingFigures';
 import type { LoadedPrices } from '@overfit/data';
 import {
-  eventKey, getJson, parseStageEvent, parseTrainingPerformance, runKeys, type ArtifactStore, type StageEvent, type ValidationResults,
+  eventKey, getJson, parseStageEvent, readPerformanceTable, runKeys, type ArtifactStore, type StageEvent, type ValidationResults,
 } from '@overfit/store';
 
 /** Metrics that are shares of something: a histogram of them never extends below 0 % or above 100 %. */
@@ -45,14 +45,13 @@ export async function run(
 ): Promise<VisualizeOutput> {
   const { config } = input;
   const keys = runKeys(input.runId);
-  const [csv, validationCsv, results, report, prices] = await Promise.all([
-    deps.store.get(input.trainingPerformanceKey),
-    deps.store.get(input.validationPerformanceKey),
+  const [table, validationTable, results, report, prices] = await Promise.all([
+    readPerformanceTable(deps.store, input.trainingPerformanceKey),
+    readPerformanceTable(deps.store, input.validationPerformanceKey),
     getJson<ValidationResults>(deps.store, input.validationResultsKey),
     getJson<OverfittingReport>(deps.store, input.overfittingReportKey),
     deps.loadPrices(input.data),
   ]);
-  const table = parseTrainingPerformance(csv.toString('utf8'));
   const field = SELECTION_METRIC_FIELDS[config.selectBy];
   const id = results.strategy.id;
   const asNumber = (v: number | null) => (v === null ? Number.NaN : v);
@@ -77,12 +76,12 @@ export async function run(
   // Equity over the whole history with the split marked: the strategy as selected, buy-and-hold beside it.
   const market = createMarket(prices.series);
   const everything = { start: 0, end: prices.series.close.length };
-  const costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
+  const costs = costsOf(config);
   const alwaysLong = new Int8Array(everything.end).fill(1);
   const equity = await renderEquityCurve({
     time: prices.series.time,
     strategy: equityCurve(positions(results.strategy, market), market, everything, costs),
-    buyAndHold: equityCurve(alwaysLong, market, everything, { feesBps: 0, slippageBps: 0 }),
+    buyAndHold: equityCurve(alwaysLong, market, everything, NO_COSTS),
     splitIndex: results.windows.validation.start,
     strategyLabel: `${id} (${results.strategy.family}, ${results.strategy.direction})`,
     title: `Equity of the selected strategy: training, then validation`,
@@ -90,7 +89,7 @@ export async function run(
   });
 
   const figures = await renderOverfittingFigures({
-    config, keys, market, report, training: table, validation: parseTrainingPerformance(validationCsv.toString('utf8')), selectedId: id,
+    config, keys, market, report, training: table, validation: validationTable, selectedId: id,
     metricLabel: METRIC_LABELS[field], format: formatOf(field),
   });
 

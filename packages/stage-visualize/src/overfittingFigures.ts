@@ -1,16 +1,16 @@
 // The four figures of the overfitting report. A figure whose statistic is undefined for the run (e.g. no PBO on a
 // window too short for CSCV) is left out rather than drawn empty; the keys returned say which were made.
-import { equityCurve, expectedMaxStandardNormal, positions, SELECTION_METRIC_FIELDS, type Market, type OverfittingReport, type RunConfig } from '@overfit/core';
+import { costsOf, equityCurve, expectedMaxStandardNormal, positions, SELECTION_METRIC_FIELDS, type Market, type OverfittingReport, type RunConfig } from '@overfit/core';
 import { renderExpectedMaxSharpe, renderIsOosScatter, renderPboLogits, renderWalkForwardEquity } from '@overfit/charts';
-import type { RunKeys, TrainingPerformance } from '@overfit/store';
+import type { PerformanceTable, RunKeys } from '@overfit/store';
 
 export interface OverfittingFigureInputs {
   config: RunConfig;
   keys: RunKeys;
   market: Market;
   report: OverfittingReport;
-  training: TrainingPerformance;
-  validation: TrainingPerformance;
+  training: PerformanceTable;
+  validation: PerformanceTable;
   selectedId: string;
   metricLabel: string;
   format: 'percent' | 'number';
@@ -29,7 +29,7 @@ function trialGrid(n: number): number[] {
 
 /** Chained walk-forward equity from the report's per-fold table, with buy-and-hold over the same bars. */
 function walkForwardCurves(report: NonNullable<OverfittingReport['walkForward']>, market: Market, config: RunConfig) {
-  const costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
+  const costs = costsOf(config);
   const close = market.series.close;
   const first = report.table[0].heldOn.start;
   const last = report.table[report.table.length - 1].heldOn.end;

@@ -2,7 +2,7 @@ import {
   backtestStrategies, backtestStrategy, buyAndHold, createMarket, generateStrategies, type DataRef, type OverfittingReport, type Strategy,
 } from '@overfit/core';
 import { cachedPriceLoader } from '@overfit/data';
-import { formatTrainingPerformance, putJson } from '@overfit/store';
+import { putJson, writePerformanceTable } from '@overfit/store';
 import { tempStore } from '@overfit/testing/stores';
 import { parseEvent, run } from '../src';
 
@@ -39,7 +39,7 @@ it('renders the figures into the run folder', async () => {
   const training = { start: 0, end: 1050 };
   const validation = { start: 1050, end: 1500 };
   const strategies = generateStrategies({ count: 20, seed: 3 });
-  await store.put('runs/r1/results/training_performance.csv', formatTrainingPerformance(strategies, backtestStrategies(strategies, market, training, costs)));
+  await writePerformanceTable(store, 'runs/r1/results/training_performance.csv', strategies, backtestStrategies(strategies, market, training, costs));
   const best = strategies[0];
   await putJson(store, 'runs/r1/results/validation_results.json', {
     strategy: best, originalRule: { verdict: 'overfit', explanation: 'win_rate fell' },
@@ -48,7 +48,7 @@ it('renders the figures into the run folder', async () => {
     buyAndHold: { training: buyAndHold(market, training), validation: buyAndHold(market, validation) },
   });
 
-  await store.put('runs/r1/results/validation_performance.csv', formatTrainingPerformance(strategies, backtestStrategies(strategies, market, validation, costs)));
+  await writePerformanceTable(store, 'runs/r1/results/validation_performance.csv', strategies, backtestStrategies(strategies, market, validation, costs));
   const event = {
     runId: 'r1', config: { strategies: 20, seed: 3 }, data,
     trainingPerformanceKey: 'runs/r1/results/training_performance.csv', validationResultsKey: 'runs/r1/results/validation_results.json',

@@ -1,5 +1,6 @@
 // The artifact store: a flat key space ("runs/<runId>/results/best_strategy.json") over a folder or a bucket.
 // Every write is all-or-nothing for its key, so a reader never sees half an object.
+import { CorruptArtifactError } from '@overfit/core';
 
 export type ArtifactBody = Uint8Array | string | AsyncIterable<Uint8Array>;
 
@@ -85,8 +86,14 @@ export function formatJsonDocument(value: unknown): string {
   return `${JSON.stringify(value, replacer, 2)}\n`;
 }
 
+/** A JSON document the pipeline wrote; one that is not JSON is a CorruptArtifactError (the parser's error its cause). */
 export async function getJson<T>(store: ArtifactStore, key: string): Promise<T> {
-  return parseJsonDocument<T>((await store.get(key)).toString('utf8'));
+  const text = (await store.get(key)).toString('utf8');
+  try {
+    return parseJsonDocument<T>(text);
+  } catch (error) {
+    throw new CorruptArtifactError(key, 'it is not valid JSON', { cause: error });
+  }
 }
 
 export async function putJson(store: ArtifactStore, key: string, value: unknown): Promise<void> {

@@ -3,8 +3,9 @@
 // strategies × 64 blocks each Float64 array is 51 MB as numbers and several times that as text. Layout: one JSON
 // header line padded with spaces so the arrays start 8-byte aligned, then the arrays the header lists, in that
 // order, as little-endian Float64, row-major (strategy i, block b at i·blocks + b). The backtest stage streams it
-// (blockMomentsChunks), the shard merge concatenates parts array by array, the validate stage parses it.
-import type { BlockMoments } from '@overfit/core';
+// (writeBlockMoments), the shard merge concatenates parts array by array, the validate stage reads it
+// (readBlockMoments). A file that does not parse was written by the pipeline: a CorruptArtifactError naming it.
+import { CorruptArtifactError, type BlockMoments } from '@overfit/core';
 import type { ArtifactStore } from './artifactStore';
 
 const FORMAT = 'overfit-block-moments/2';
@@ -54,6 +55,16 @@ export async function* blockMomentsChunks(moments: BlockMoments, valuesPerChunk 
   }
 }
 
+/** Write the moments under `key` (a run's or a shard's block_moments.bin), streamed. */
+export async function writeBlockMoments(store: ArtifactStore, key: string, moments: BlockMoments): Promise<void> {
+  await store.put(key, blockMomentsChunks(moments), 'application/octet-stream');
+}
+
+/** Read the moments at `key`. */
+export async function readBlockMoments(store: ArtifactStore, key: string): Promise<BlockMoments> {
+  return parseBlockMoments(await store.get(key), key);
+}
+
 /** The whole file in one buffer (tests and small runs). */
 export function formatBlockMoments(moments: BlockMoments): Buffer {
   const count = moments.strategies * moments.blocks;
@@ -70,31 +81,32 @@ export function formatBlockMoments(moments: BlockMoments): Buffer {
   return out;
 }
 
-/** The header and each array's bytes (views, not copies) of a block_moments.bin; `name` says which file in errors. */
-export function blockMomentsParts(bytes: Uint8Array, name = 'block_moments.bin'): { header: BlockMomentsHeader; arrays: Record<string, Uint8Array> } {
+/** The header and each array's bytes (views, not copies) of the block_moments.bin at `key` (named in errors). */
+function blockMomentsParts(bytes: Uint8Array, key: string): { header: BlockMomentsHeader; arrays: Record<string, Uint8Array> } {
   const newline = bytes.indexOf(0x0a);
   let parsed: { format?: unknown; strategies?: unknown; blocks?: unknown; blockBars?: unknown; selection?: unknown; arrays?: unknown };
   try {
     parsed = JSON.parse(Buffer.from(bytes.subarray(0, Math.max(0, newline))).toString('latin1'));
-  } catch {
-    throw new Error(`${name} has no readable header`);
+  } catch (error) {
+    throw new CorruptArtifactError(key, 'has no readable header', { cause: error });
   }
   const { format, strategies, blocks, blockBars, selection } = parsed ?? {};
   const count = Number(strategies) * Number(blocks);
   const valid = format === FORMAT && Number.isInteger(count) && count >= 0 && Number.isInteger(blockBars) && (selection === null || typeof selection === 'string');
-  if (!valid) throw new Error(`${name} header is not ${FORMAT}: ${JSON.stringify(parsed)}`);
+  if (!valid) throw new CorruptArtifactError(key, `its header is not ${FORMAT}: ${JSON.stringify(parsed)}`);
   const header = { strategies: strategies as number, blocks: blocks as number, blockBars: blockBars as number, selection: selection as string | null };
   const names = arrayNames(header.selection);
   const size = 8 * count;
   if (bytes.length !== newline + 1 + size * names.length) {
-    throw new Error(`${name} has ${bytes.length - newline - 1} data bytes, expected ${size * names.length}`);
+    throw new CorruptArtifactError(key, `it has ${bytes.length - newline - 1} data bytes, expected ${size * names.length}`);
   }
   const arrays = Object.fromEntries(names.map((n, i) => [n, bytes.subarray(newline + 1 + i * size, newline + 1 + (i + 1) * size)]));
   return { header, arrays };
 }
 
-export function parseBlockMoments(bytes: Uint8Array): BlockMoments {
-  const { header, arrays } = blockMomentsParts(bytes);
+/** The moments in the bytes of the block_moments.bin at `key` (named in errors). */
+export function parseBlockMoments(bytes: Uint8Array, key: string): BlockMoments {
+  const { header, arrays } = blockMomentsParts(bytes, key);
   // Copies: the input may not be 8-byte aligned (e.g. a slice of a pooled Buffer). Uint8Array's slice, because
   // Buffer's slice is a view of the whole underlying memory, not a copy.
   const read = (name: ArrayName) => new Float64Array(Uint8Array.prototype.slice.call(arrays[name]).buffer);
@@ -113,7 +125,7 @@ export async function* concatBlockMoments(store: ArtifactStore, keys: readonly s
     const { header } = blockMomentsParts(await store.get(key), key);
     first ??= header;
     if (header.blocks !== first.blocks || header.blockBars !== first.blockBars || header.selection !== first.selection) {
-      throw new Error(`${key} has ${header.blocks} blocks of ${header.blockBars} bars (selection figures: ${header.selection}), the first part ${first.blocks} of ${first.blockBars} (${first.selection})`);
+      throw new CorruptArtifactError(key, `it has ${header.blocks} blocks of ${header.blockBars} bars (selection figures: ${header.selection}), the first part ${first.blocks} of ${first.blockBars} (${first.selection})`);
     }
     strategies += header.strategies;
   }

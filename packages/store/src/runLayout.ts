@@ -1,6 +1,7 @@
 // Where a run's artifacts live. Every run writes only under runs/<runId>/; it is committed by writing its
 // manifest last and then pointing latest.json at it, so a reader never sees a half-written run.
 import { randomBytes } from 'node:crypto';
+import { CorruptArtifactError, type RunConfig } from '@overfit/core';
 import { getJson, putJson, type ArtifactStore } from './artifactStore';
 
 export const LATEST_KEY = 'latest.json';
@@ -42,32 +43,52 @@ export type RunKeys = ReturnType<typeof runKeys>;
 
 export type RunStatus = 'succeeded' | 'failed';
 
-export interface RunManifest {
+/** The manifest's description of the run's data. */
+export interface RunDataDescription {
+  source: string;
+  synthetic: boolean;
+  sha256: string;
+  rows: number;
+  first: string;
+  last: string;
+  barSeconds: number;
+  /** Rows a lenient read left out: how many, and the first 100 with line, kind and reason. */
+  dropped?: { count: number; rows: { line: number; kind: string; reason: string }[] };
+}
+
+interface RunManifestCommon {
   runId: string;
-  status: RunStatus;
   createdAt: string;
   finishedAt: string;
-  /** The validated run configuration, as the stages received it. */
-  config: unknown;
-  data: {
-    source: string;
-    synthetic: boolean;
-    sha256: string;
-    rows: number;
-    first: string;
-    last: string;
-    barSeconds: number;
-    /** Rows a lenient read left out: how many, and the first 100 with line, kind and reason. */
-    dropped?: { count: number; rows: { line: number; kind: string; reason: string }[] };
-  } | null;
   codeVersion: string;
   /** Wall time of each stage in milliseconds, in execution order. */
   timings: Record<string, number>;
   /** Keys of every artifact the run wrote (manifest excluded). */
   artifacts: string[];
-  summary?: RunSummaryRecord;
-  error?: { stage: string; message: string };
 }
+
+/** runs/<id>/manifest.json of a run that finished: its verdict in `summary`. */
+export interface SucceededRunManifest extends RunManifestCommon {
+  status: 'succeeded';
+  /** The validated run configuration, as the stages received it. */
+  config: RunConfig;
+  data: RunDataDescription | null;
+  summary: RunSummaryRecord;
+  error?: undefined;
+}
+
+/** runs/<id>/manifest.json of a run that failed: which stage, and why. */
+export interface FailedRunManifest extends RunManifestCommon {
+  status: 'failed';
+  /** The run configuration as the stages accepted it; as it was given when the run failed on the event itself. */
+  config: unknown;
+  /** Null when the run failed before its data was described. */
+  data: RunDataDescription | null;
+  error: { stage: string; message: string };
+  summary?: undefined;
+}
+
+export type RunManifest = SucceededRunManifest | FailedRunManifest;
 
 /** A succeeded run's verdict and selection, in its manifest: what the run list shows without opening the run. */
 export interface RunSummaryRecord {
@@ -142,7 +163,7 @@ export async function readLatestRunId(store: ArtifactStore): Promise<string | nu
   try {
     value = await getJson<unknown>(store, LATEST_KEY);
   } catch (error) {
-    if (error instanceof SyntaxError) throw new LatestRunError(`${LATEST_KEY} in ${store.location} is not valid JSON`);
+    if (error instanceof CorruptArtifactError) throw new LatestRunError(`${LATEST_KEY} in ${store.location} is not valid JSON`);
     throw error;
   }
   const runId = (value as { runId?: unknown } | null)?.runId;

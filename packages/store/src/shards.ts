@@ -5,6 +5,7 @@
 import { InputError } from '@overfit/core';
 import type { ArtifactStore } from './artifactStore';
 import { concatBlockMoments } from './blockMoments';
+import { concatPerformanceTables } from './performanceTable';
 import { asRecord } from './stageEvent';
 import { runKeys } from './runLayout';
 
@@ -61,30 +62,12 @@ export function shardKeys(runId: string, index: number) {
   };
 }
 
-/** CSV parts with the same header: the first header, then every part's rows, in order. */
-async function* concatCsv(store: ArtifactStore, keys: string[]): AsyncGenerator<Buffer> {
-  let header: Buffer | undefined;
-  for (const key of keys) {
-    const part = await store.get(key);
-    const newline = part.indexOf(0x0a) + 1;
-    const partHeader = part.subarray(0, newline);
-    if (!header) {
-      header = partHeader;
-      yield part;
-    } else if (!partHeader.equals(header)) {
-      throw new Error(`${key} has header ${JSON.stringify(partHeader.toString())}, the first part ${JSON.stringify(header.toString())}`);
-    } else {
-      yield part.subarray(newline);
-    }
-  }
-}
-
 /** Merge the shards' three files into the run-level ones; returns the run-level keys. */
 export async function mergeShardResults(store: ArtifactStore, runId: string, shards: readonly ShardRange[]) {
   const keys = runKeys(runId);
   const parts = shards.map((s) => shardKeys(runId, s.index));
-  await store.put(keys.trainingPerformance, concatCsv(store, parts.map((p) => p.trainingPerformance)), 'text/csv');
-  await store.put(keys.validationPerformance, concatCsv(store, parts.map((p) => p.validationPerformance)), 'text/csv');
+  await store.put(keys.trainingPerformance, concatPerformanceTables(store, parts.map((p) => p.trainingPerformance)), 'text/csv');
+  await store.put(keys.validationPerformance, concatPerformanceTables(store, parts.map((p) => p.validationPerformance)), 'text/csv');
   await store.put(keys.blockMoments, concatBlockMoments(store, parts.map((p) => p.blockMoments)), 'application/octet-stream');
   return { trainingPerformanceKey: keys.trainingPerformance, validationPerformanceKey: keys.validationPerformance, blockMomentsKey: keys.blockMoments };
 }

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyGc, commitRun, LocalStore, planGc, removeStaleTempFiles, type RunManifest } from '../src';
+import { testManifest } from './manifests';
 
 let root: string;
 let store: LocalStore;
@@ -12,10 +13,7 @@ beforeEach(async () => {
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
 
-const manifest = (runId: string, status: RunManifest['status']): RunManifest => ({
-  runId, status, createdAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', config: {}, data: null,
-  codeVersion: 'test', timings: {}, artifacts: [], ...(status === 'failed' ? { error: { stage: 'backtest', message: 'x' } } : {}),
-});
+const manifest = (runId: string, status: RunManifest['status']): RunManifest => testManifest(runId, status);
 
 /** Every file and folder under the store, as keys. */
 async function tree(): Promise<string[]> {

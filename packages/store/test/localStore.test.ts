@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactNotFoundError, commitRun, getJson, LATEST_KEY, LocalStore, newRunId, readLatestRunId, runKeys, type RunManifest } from '../src';
+import { testManifest } from './manifests';
 
 let root: string;
 let store: LocalStore;
@@ -11,10 +12,7 @@ beforeEach(async () => {
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
 
-const manifest = (runId: string, status: RunManifest['status']): RunManifest => ({
-  runId, status, createdAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', config: {}, data: null,
-  codeVersion: 'test', timings: {}, artifacts: [],
-});
+const manifest = (runId: string, status: RunManifest['status']): RunManifest => testManifest(runId, status);
 
 describe('LocalStore', () => {
   it('round-trips bytes and text under nested keys, leaving no temp files', async () => {

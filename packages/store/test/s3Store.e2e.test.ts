@@ -5,6 +5,7 @@ import {
   ArtifactNotFoundError, commitRun, DEFAULT_S3_TIMEOUTS, s3ClientConfig, getJson, LATEST_KEY, LocalStore, openStore, readLatestRunId, runKeys, S3Store, storeFromEnv,
   type RunManifest,
 } from '../src';
+import { testManifest } from './manifests';
 import { S3RVER_CREDENTIALS, startS3rver, type TestS3 } from '@overfit/testing/s3rver';
 
 let s3: TestS3;
@@ -60,9 +61,7 @@ describe('S3Store on s3rver', () => {
 
   it('commits a run on S3 the way it does on disk: manifest, then latest only when it succeeded', async () => {
     const s = store('commits');
-    const manifest = (runId: string, status: RunManifest['status']): RunManifest => ({
-      runId, status, createdAt: 'c', finishedAt: 'f', config: {}, data: null, codeVersion: 't', timings: {}, artifacts: [],
-    });
+    const manifest = (runId: string, status: RunManifest['status']): RunManifest => testManifest(runId, status);
     await commitRun(s, manifest('good', 'succeeded'));
     await commitRun(s, manifest('bad', 'failed'));
     expect(await readLatestRunId(s)).toBe('good');

@@ -64,7 +64,7 @@ describe('merging shard results', () => {
     expect((await store.get(merged.validationPerformanceKey)).toString()).toBe((header + rows.join('')).replace(/sma_cross/g, 'ema_cross'));
     const bytes = await store.get(merged.blockMomentsKey);
     expect(bytes.equals(formatBlockMoments(whole))).toBe(true);
-    expect(parseBlockMoments(bytes)).toEqual(whole);
+    expect(parseBlockMoments(bytes, merged.blockMomentsKey)).toEqual(whole);
   });
 
   it('refuses parts that do not belong together', async () => {
@@ -72,6 +72,6 @@ describe('merging shard results', () => {
     const shards = planShards(4, 2);
     await store.put(shardKeys('r1', 0).trainingPerformance, 'a,b\n1,2\n');
     await store.put(shardKeys('r1', 1).trainingPerformance, 'a,c\n3,4\n');
-    await expect(mergeShardResults(store, 'r1', shards)).rejects.toThrow(/shards\/0001\/training_performance\.csv has header/);
+    await expect(mergeShardResults(store, 'r1', shards)).rejects.toThrow(/shards\/0001\/training_performance\.csv is corrupt: it has the header/);
   });
 });

@@ -18,6 +18,7 @@ jest.mock('node:fs/promises', () => {
 
 // eslint-disable-next-line import/first
 import { commitRun, LocalStore, probeWritable, readLatestRunId, recordFailedRun, StoreWriteError, type RunManifest } from '../src';
+import { testManifest } from './manifests';
 
 let root: string;
 beforeEach(async () => {
@@ -67,7 +68,7 @@ test('commitRun of a failed run whose manifest cannot be written says the run’
   expect(error.message).toMatch(/^backtest: the backtest broke \(and run r3 could not be marked failed: cannot write runs\/r3\/manifest\.json in the store .*: the disk is full/);
   expect(error.cause).toBeInstanceOf(StoreWriteError);
   // A succeeded run's commit that fails is the write's error as it is.
-  await expect(commitRun(new LocalStore(root), { ...failed('r4'), status: 'succeeded', error: undefined })).rejects.toBeInstanceOf(StoreWriteError);
+  await expect(commitRun(new LocalStore(root), testManifest('r4', 'succeeded'))).rejects.toBeInstanceOf(StoreWriteError);
 });
 
 test('the write probe says why a store cannot take a run', async () => {
@@ -80,7 +81,7 @@ test('the write probe says why a store cannot take a run', async () => {
 
 test('latest.json that names no run is an error that says so, not a value passed on', async () => {
   const store = new LocalStore(root);
-  await commitRun(store, { ...failed('ok-run'), status: 'succeeded' });
+  await commitRun(store, testManifest('ok-run', 'succeeded'));
   expect(await readLatestRunId(store)).toBe('ok-run');
   for (const body of ['{"runId": 42}', '{"runId": "../../etc"}', '[]', 'null', '{']) {
     await store.put('latest.json', body);

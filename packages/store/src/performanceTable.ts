@@ -1,6 +1,8 @@
-// training_performance.csv: one row per strategy with every metric on the training window. The backtest stage
-// writes it, the select stage and the dashboard read it, so its format lives here with the run layout.
-import { InputError, METRIC_NAMES, type MetricName, type MetricsTable, type Strategy } from '@overfit/core';
+// The performance tables, training_performance.csv and validation_performance.csv: one row per strategy with every
+// metric on one window. The backtest stage writes them, the select, validate and visualize stages and the dashboard
+// read them, so their format lives here with the run layout, writer beside reader.
+import { CorruptArtifactError, METRIC_NAMES, type MetricName, type MetricsTable, type Strategy } from '@overfit/core';
+import type { ArtifactStore } from './artifactStore';
 
 /** totalReturn → total_return: the CSV keeps the original Python project's snake_case column names. */
 export const metricColumn = (name: MetricName): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -23,7 +25,7 @@ const field = (text: string): string => (/[",\n\r]/.test(text) ? `"${text.replac
  * property test holds the two together), written directly because the backtest stage formats 100,000 rows twice
  * and csv-stringify took ~1.3 s of that.
  */
-export function formatTrainingPerformance(strategies: readonly Strategy[], table: MetricsTable): string {
+export function formatPerformanceTable(strategies: readonly Strategy[], table: MetricsTable): string {
   const columns = METRIC_NAMES.map((m) => table.columns[m]);
   let text = `${HEADER.join(',')}\n`;
   strategies.forEach((strategy, i) => {
@@ -35,23 +37,67 @@ export function formatTrainingPerformance(strategies: readonly Strategy[], table
   return text;
 }
 
-export interface TrainingPerformance extends MetricsTable {
+/**
+ * formatPerformanceTable's bytes, streamed a few thousand rows at a time: 100,000 rows never exist as one string
+ * (nor as csv-stringify's 1.5 M cells at once).
+ */
+export async function* performanceTableChunks(strategies: readonly Strategy[], table: MetricsTable, rowsPerChunk = 4000): AsyncGenerator<Buffer> {
+  for (let from = 0; from === 0 || from < strategies.length; from += rowsPerChunk) {
+    const to = Math.min(strategies.length, from + rowsPerChunk);
+    const slice: MetricsTable = {
+      ids: table.ids.slice(from, to),
+      columns: Object.fromEntries(METRIC_NAMES.map((m) => [m, table.columns[m].subarray(from, to)])) as MetricsTable['columns'],
+    };
+    const text = formatPerformanceTable(strategies.slice(from, to), slice);
+    yield Buffer.from(from === 0 ? text : text.slice(text.indexOf('\n') + 1)); // the header once
+  }
+}
+
+/** Write a window's table under `key` (a run's or a shard's training_performance.csv or validation_performance.csv). */
+export async function writePerformanceTable(store: ArtifactStore, key: string, strategies: readonly Strategy[], table: MetricsTable): Promise<void> {
+  await store.put(key, performanceTableChunks(strategies, table), 'text/csv');
+}
+
+/** The run's table from its shards' tables, which share one header: the first header, then every part's rows, in order. */
+export async function* concatPerformanceTables(store: ArtifactStore, keys: readonly string[]): AsyncGenerator<Buffer> {
+  let header: Buffer | undefined;
+  for (const key of keys) {
+    const part = await store.get(key);
+    const newline = part.indexOf(0x0a) + 1;
+    const partHeader = part.subarray(0, newline);
+    if (!header) {
+      header = partHeader;
+      yield part;
+    } else if (!partHeader.equals(header)) {
+      throw new CorruptArtifactError(key, `it has the header ${JSON.stringify(partHeader.toString())}, the first part ${JSON.stringify(header.toString())}`);
+    } else {
+      yield part.subarray(newline);
+    }
+  }
+}
+
+export interface PerformanceTable extends MetricsTable {
   families: string[];
 }
 
+/** Read the table at `key`; a table that does not parse is a CorruptArtifactError naming that key and the line. */
+export async function readPerformanceTable(store: ArtifactStore, key: string): Promise<PerformanceTable> {
+  return parsePerformanceTable((await store.get(key)).toString('utf8'), key);
+}
+
 /**
- * Reads what formatTrainingPerformance writes (RFC 4180, as csv-stringify quotes it), columns found by header name.
+ * Reads what formatPerformanceTable writes (RFC 4180, as csv-stringify quotes it), columns found by header name.
  * A reader of its own because csv-parse with `columns: true` took ~1 s per 30,000 rows, and select, validate,
  * visualize and the dashboard each read 100,000-row tables: this one scans the text once, keeps only each field's
  * bounds and builds strings for the two text columns it returns (the params column is skipped unread).
- * Malformed input (bad quoting, a row of the wrong length, a missing column, a cell that is not a number) is an
- * InputError that names the line.
+ * The pipeline wrote the table, so malformed input (bad quoting, a row of the wrong length, a missing column, a
+ * cell that is not a number) is a CorruptArtifactError that names the file read (`key`) and the line.
  */
-export function parseTrainingPerformance(text: string, source = 'training_performance.csv'): TrainingPerformance {
+export function parsePerformanceTable(text: string, key: string): PerformanceTable {
   const fail = (message: string, at: number): never => {
     let line = 1;
     for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line += 1;
-    throw new InputError(message, `${source}:${line}`);
+    throw new CorruptArtifactError(key, `line ${line}: ${message}`);
   };
   const fields = new FieldBounds();
   let pos = skipEmptyLines(text, 0);
