@@ -8,10 +8,9 @@
 //   hac     Newey–West: the mean's standard error from the long-run variance (Bartlett, L = ⌊4(T/100)^(2/9)⌋)
 //   trades  Student t with n − 1 degrees of freedom on the n trades' summed returns (a trade: bars held on one side)
 import {
-  backtestAll, createMarket, DEFAULT_RUN_CONFIG, generateStrategies, netReturns, normalCdf, positions, probabilisticSharpeRatio,
-  sampleMoments, splitWindows, type SelectionMetric,
+  backtestAll, createMarket, DEFAULT_RUN_CONFIG, generateStrategies, netReturns, NO_COSTS, normalCdf, positions, probabilisticSharpeRatio,
+  rankEligible, sampleMoments, splitWindows, type SelectionMetric,
 } from '@overfit/core';
-import { rankEligible } from '@overfit/stage-select';
 import { deriveSeed } from './calibrate';
 import { generateMarket, type MarketKind, type RealSource } from './markets';
 import { PIPELINE_BLOCKS } from './runInMemory';
@@ -79,11 +78,10 @@ export function validationSample(market: MarketKind, selectBy: SelectionMetric, 
   const m = createMarket(series);
   const windows = splitWindows(options.bars, DEFAULT_RUN_CONFIG.trainFraction);
   const strategies = generateStrategies({ count: DEFAULT_RUN_CONFIG.strategies, seed: deriveSeed(options.seed, run, 'strategies'), families: DEFAULT_RUN_CONFIG.families });
-  const costs = { feesBps: 0, slippageBps: 0 };
-  const results = backtestAll(strategies, m, windows, costs, { blocks: PIPELINE_BLOCKS, selectBy });
-  const ranked = rankEligible({ ...results.training, families: strategies.map((s) => s.family) }, selectBy, DEFAULT_RUN_CONFIG.minTrades);
+  const results = backtestAll(strategies, m, windows, NO_COSTS, { blocks: PIPELINE_BLOCKS, selectBy });
+  const ranked = rankEligible(results.training, { selectBy, minTrades: DEFAULT_RUN_CONFIG.minTrades });
   const held = positions(strategies[ranked[0]], m);
-  const r = netReturns(held, m, windows.validation, costs);
+  const r = netReturns(held, m, windows.validation, NO_COSTS);
   const trades = tradeReturns(r, held, windows.validation.start);
   const moments = sampleMoments(r);
   const defined = Number.isFinite(moments.sharpe) && Number.isFinite(moments.kurtosis);

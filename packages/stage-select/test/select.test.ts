@@ -1,5 +1,5 @@
 import { parseRunConfig, type Strategy } from '@overfit/core';
-import { getJson, LocalStore, putJson, type BestStrategyDocument } from '@overfit/store';
+import { getJson, putJson, type BestStrategyDocument } from '@overfit/store';
 import { tempStore } from '@overfit/testing/stores';
 import { parseEvent, run } from '../src';
 
