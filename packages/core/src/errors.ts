@@ -1,14 +1,31 @@
 // Errors a user can cause (bad data, bad config, bad request). They carry where the problem is so the
 // CLI can print one actionable line and exit non-zero, and the dashboard can answer 4xx, without a stack trace.
 
-export class InputError extends Error {
-  /** Where the problem is: "file.csv:12:3", "--strategies", "event.runId". */
-  readonly where: string | undefined;
+/** One thing wrong with an input: the field ("event.config.seed") and what is wrong with it. */
+export interface Problem {
+  where: string;
+  message: string;
+}
 
-  constructor(message: string, where?: string) {
-    super(where ? `${where}: ${message}` : message);
+export class InputError extends Error {
+  /** Where the (first) problem is: "file.csv:12:3", "option.strategies", "event.runId". */
+  readonly where: string | undefined;
+  /** Every problem found, the first of which is `where` and the start of the message; one entry for a single problem. */
+  readonly problems: readonly Problem[];
+
+  constructor(message: string, where?: string, options?: { cause?: unknown; problems?: readonly Problem[] }) {
+    const problems = options?.problems ?? [{ where: where ?? '', message }];
+    const rest = problems.slice(1).map((p) => (p.where ? `${p.where}: ${p.message}` : p.message));
+    super([where ? `${where}: ${message}` : message, ...rest].join('; '), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'InputError';
     this.where = where;
+    this.problems = problems;
+  }
+
+  /** One error for several problems (at least one): `where` and the message start with the first. */
+  static of(problems: readonly Problem[]): InputError {
+    const [first] = problems;
+    return new InputError(first.message, first.where || undefined, { problems });
   }
 }
 

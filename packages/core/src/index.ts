@@ -10,3 +10,4 @@ export * from './backtest';
 export * from './kernel';
 export * from './runConfig';
 export * from './stats';
+export * from './contracts';
