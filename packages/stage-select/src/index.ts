@@ -1,13 +1,13 @@
 // Stage 3 — select: pick the "best" strategy by the selection metric on the training window, the way a
 // researcher who tried them all would. Strategies with too few trades are not eligible: their metrics are noise.
-import { InputError, SELECTION_METRIC_FIELDS, type Metrics, type SelectionMetric } from '@overfit/core';
+import { InputError, SELECTION_METRIC_FIELDS, type Metrics, type SelectEvent, type SelectionMetric } from '@overfit/core';
 import {
-  asRecord, assertShardsCover, eventKey, getJson, mergeShardResults, parseShardRange, parseStageEvent, parseTrainingPerformance, putJson, runKeys,
-  type ArtifactStore, type BestStrategyDocument, type ShardRange, type StageEvent, type StrategiesDocument, type TrainingPerformance,
+  assertShardsCover, getJson, mergeShardResults, parseShardRange, parseStageEvent, parseTrainingPerformance, putJson, runKeys,
+  type ArtifactStore, type BestStrategyDocument, type StrategiesDocument, type TrainingPerformance,
 } from '@overfit/store';
 
 /** Either the run-level training table of an unsharded backtest, or the shards to merge into it first. */
-export type SelectInput = StageEvent & { strategiesKey: string } & ({ trainingPerformanceKey: string } | { shards: ShardRange[] });
+export type SelectInput = SelectEvent;
 
 export interface SelectOutput {
   bestStrategyKey: string;
@@ -20,12 +20,11 @@ export interface SelectOutput {
 }
 
 export function parseEvent(event: unknown): SelectInput {
-  const base = parseStageEvent(event);
-  const strategiesKey = eventKey(event, 'strategiesKey', base.runId);
-  const shards = asRecord(event).shards;
-  if (shards === undefined) return { ...base, strategiesKey, trainingPerformanceKey: eventKey(event, 'trainingPerformanceKey', base.runId) };
-  if (!Array.isArray(shards) || shards.length === 0) throw new InputError('must be a non-empty list of shards', 'event.shards');
-  return { ...base, strategiesKey, shards: shards.map((s, i) => parseShardRange(s, `event.shards[${i}]`)) };
+  const base = parseStageEvent(event, 'select');
+  const { strategiesKey, trainingPerformanceKey, shards } = event as SelectEvent & { trainingPerformanceKey?: string; shards?: unknown[] };
+  if (shards !== undefined) return { ...base, strategiesKey, shards: shards.map((s, i) => parseShardRange(s, `event.shards[${i}]`)) };
+  if (trainingPerformanceKey === undefined) throw new InputError('is needed when the event has no shards to merge', 'event.trainingPerformanceKey');
+  return { ...base, strategiesKey, trainingPerformanceKey };
 }
 
 /**

@@ -44,13 +44,15 @@ export function rule(schema: Record<string, unknown>): string {
   }
 }
 
-/** "event" + "/config/families/1" → "event.config.families[1]". */
+/**
+ * "event" + "/config/families/1" → "event.config.families": a list's item is named by the list (the user wrote
+ * one list), an item's field keeps its index ("event.shards[0].start").
+ */
 function fieldName(where: string, pointer: string): string {
   let name = where;
-  for (const part of pointer.split('/').slice(1)) {
-    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
-    name = /^\d+$/.test(key) ? `${name}[${key}]` : name ? `${name}.${key}` : key;
-  }
+  const parts = pointer.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (/^\d+$/.test(parts[parts.length - 1] ?? '')) parts.pop();
+  for (const key of parts) name = /^\d+$/.test(key) ? `${name}[${key}]` : name ? `${name}.${key}` : key;
   return name;
 }
 

@@ -1,7 +1,7 @@
 // The finalize function's two events: the state machine's own call at the end of a run (Commit or MarkRunFailed,
 // with the state accumulated so far), and EventBridge's "Execution Status Change" for an execution that ended
 // outside the state machine's error handling.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { oneOf } from './check';
 import { RUN_ID_SCHEMA } from './stageEvents';
 
@@ -12,6 +12,7 @@ export const FINALIZE_EVENT_SCHEMA = Type.Object({
   // The state machine's state: the execution input plus each stage's small result.
   run: Type.Object({ runId: RUN_ID_SCHEMA }),
 });
+export type FinalizeEvent = Static<typeof FINALIZE_EVENT_SCHEMA>;
 
 export const EXECUTION_STATUS_CHANGE = 'Step Functions Execution Status Change';
 
