@@ -23,13 +23,24 @@ export class InputError extends Error {
   }
 
   /** One error for several problems (at least one): `where` and the message start with the first. */
-  static of(problems: readonly Problem[]): InputError {
+  static of(problems: readonly Problem[], cause?: unknown): InputError {
     const [first] = problems;
-    return new InputError(first.message, first.where || undefined, { problems });
+    return new InputError(first.message, first.where || undefined, { problems, cause });
+  }
+
+  /** The same problems named elsewhere (a temp copy's path → the file the user named); this error as `cause`. */
+  relocated(rename: (where: string) => string): InputError {
+    return InputError.of(this.problems.map((p) => ({ where: rename(p.where), message: p.message })), this);
   }
 }
 
 export const isInputError = (error: unknown): error is InputError => error instanceof InputError;
+
+/**
+ * An error that crossed a process or Lambda boundary keeps only its name and message, so there, and only there,
+ * the user's InputError is recognised by its name; in-process code uses instanceof (isInputError).
+ */
+export const isRemoteInputError = (name: string | undefined): boolean => name === 'InputError';
 
 /**
  * An artifact the pipeline itself wrote cannot be read back (truncated, wrong format, hand-edited). Not the

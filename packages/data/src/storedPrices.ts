@@ -29,9 +29,7 @@ export async function readStoredPriceCsv(store: ObjectReader, key: string, optio
     const loaded = await readPriceCsv(copy, { lenient: options.lenient, format: options.format });
     return { ...loaded, source: { ...loaded.source, path: name } };
   } catch (error) {
-    if (isInputError(error) && error.where?.startsWith(copy)) {
-      throw new InputError(error.message.slice(error.where.length + 2), name + error.where.slice(copy.length));
-    }
+    if (isInputError(error) && error.where?.startsWith(copy)) throw error.relocated((where) => (where.startsWith(copy) ? name + where.slice(copy.length) : where));
     throw error;
   } finally {
     await rm(folder, { recursive: true, force: true });

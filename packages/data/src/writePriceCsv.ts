@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { InputError, isInputError, type PriceSeries } from '@overfit/core';
+import { isInputError, type PriceSeries } from '@overfit/core';
 import { readPriceCsv, type LoadedPrices } from './readPriceCsv';
 import { formatTimestamp } from './timestamps';
 
@@ -35,7 +35,7 @@ export async function writePriceCsv(series: PriceSeries, path: string): Promise<
   } catch (error) {
     await rm(temp, { force: true });
     // The temp file is gone: a problem found reading it back is named as the file being written.
-    if (isInputError(error) && error.where?.startsWith(temp)) throw new InputError(error.message.slice(error.where.length + 2), path + error.where.slice(temp.length));
+    if (isInputError(error) && error.where?.startsWith(temp)) throw error.relocated((where) => (where.startsWith(temp) ? path + where.slice(temp.length) : where));
     throw error;
   }
 }
