@@ -176,7 +176,7 @@ export async function storeCommand(args: Args): Promise<string> {
     store: { type: 'string', default: '.overfit' }, apply: { type: 'boolean', default: false },
     'min-age-hours': { type: 'string' }, json: { type: 'boolean', default: false },
   }, 1);
-  if (positionals[0] !== 'gc') throw new InputError(`must be gc (got ${JSON.stringify(positionals[0] ?? '')})`, 'store');
+  if (positionals[0] !== 'gc') throw new InputError(`must be gc (got ${JSON.stringify(positionals[0] ?? '')})`, 'overfit store');
   const store = openStore(values.store);
   if (!(store instanceof LocalStore)) {
     throw new InputError('gc cleans a folder store; for a bucket, an S3 lifecycle rule expires incomplete runs', '--store');

@@ -79,7 +79,7 @@ const coinbase: CandleSource = {
 
 const SOURCES: Record<ExchangeName, CandleSource> = { binance, coinbase };
 
-export function candleSource(exchange: string, where = '--exchange'): CandleSource {
+export function candleSource(exchange: string, where = 'exchange'): CandleSource {
   if (!(EXCHANGES as readonly string[]).includes(exchange)) throw new InputError(`must be one of ${EXCHANGES.join(', ')} (got "${printable(exchange)}")`, where);
   return SOURCES[exchange as ExchangeName];
 }

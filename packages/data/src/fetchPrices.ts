@@ -64,8 +64,8 @@ class FatalFetchError extends Error {}
 export async function fetchPrices(options: FetchPricesOptions): Promise<FetchResult> {
   const source = candleSource(options.exchange);
   const intervalSeconds = source.intervals[options.interval];
-  if (intervalSeconds === undefined) throw new InputError(`${source.name} serves ${Object.keys(source.intervals).join(', ')} (got "${printable(options.interval)}")`, '--interval');
-  if (!SYMBOL.test(options.symbol)) throw new InputError(`must be an exchange symbol such as ${source.exampleSymbol} (got "${printable(options.symbol)}")`, '--symbol');
+  if (intervalSeconds === undefined) throw new InputError(`${source.name} serves ${Object.keys(source.intervals).join(', ')} (got "${printable(options.interval)}")`, 'interval');
+  if (!SYMBOL.test(options.symbol)) throw new InputError(`must be an exchange symbol such as ${source.exampleSymbol} (got "${printable(options.symbol)}")`, 'symbol');
   const http = options.fetch ?? globalThis.fetch;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
@@ -79,23 +79,23 @@ export async function fetchPrices(options: FetchPricesOptions): Promise<FetchRes
   if (existsSync(options.out)) {
     existing = await readPriceCsv(options.out);
     if (existing.report.spacingSeconds !== intervalSeconds) {
-      throw new InputError(`holds ${formatInterval(existing.report.spacingSeconds)} bars; --interval is ${options.interval} (choose another --out)`, options.out);
+      throw new InputError(`holds ${formatInterval(existing.report.spacingSeconds)} bars, not the ${options.interval} bars asked for (choose another output file)`, options.out);
     }
     const { time } = existing.series;
     for (let i = 0; i < time.length; i++) {
       if (!onGrid(time[i], time[0], intervalMs) || (i > 0 && (time[i] - time[i - 1]) % intervalMs !== 0)) {
-        throw new InputError(`has a bar at ${formatTimestamp(time[i])} off the ${options.interval} grid of its other bars (bars of mixed spacing or shifted times); choose another --out or repair the file`, options.out);
+        throw new InputError(`has a bar at ${formatTimestamp(time[i])} off the ${options.interval} grid of its other bars (bars of mixed spacing or shifted times); choose another output file or repair the file`, options.out);
       }
     }
   }
   const lastExisting = existing ? existing.series.time[existing.series.time.length - 1] : null;
-  if (options.from === undefined && lastExisting === null) throw new InputError('needs a start date, e.g. --from 2018-01-01 (or an existing --out to continue)', '--from');
+  if (options.from === undefined && lastExisting === null) throw new InputError('needs a start date, e.g. 2018-01-01 (or an existing output file to continue)', 'from');
   const wanted = Math.max(options.from ?? Number.NEGATIVE_INFINITY, lastExisting === null ? Number.NEGATIVE_INFINITY : lastExisting + 1);
   const start = Math.ceil(wanted / intervalMs) * intervalMs;
   // Only complete bars: one still forming would change after it was saved.
   const lastComplete = Math.floor(now() / intervalMs) * intervalMs - intervalMs;
   const end = Math.min(options.to ?? Number.POSITIVE_INFINITY, lastComplete);
-  if (options.to !== undefined && options.from !== undefined && options.to < options.from) throw new InputError('is before --from', '--to');
+  if (options.to !== undefined && options.from !== undefined && options.to < options.from) throw new InputError('is before the start date', 'to');
   const untouched = existing ? `${options.out} was left as it was` : `nothing was written to ${options.out}`;
 
   let requests = 0;
@@ -164,7 +164,7 @@ export async function fetchPrices(options: FetchPricesOptions): Promise<FetchRes
           const next = last === null ? cursor : last + intervalMs;
           throw new Error(`${source.name} answered ${maxAttempts} times with no ${options.interval} bars of ${options.symbol} from ${formatTimestamp(next)} to ${formatTimestamp(end)}, `
             + `${Math.floor((end - next) / intervalMs) + 1} of the ${total} bars asked for (${last === null ? 'it sent none' : `its last bar is ${formatTimestamp(last)}`}); ${untouched}. `
-            + 'If it has no data there, end the range earlier with --to');
+            + 'If it has no data there, end the range earlier');
         } else await sleep(Math.min(60_000, backoffMs * 2 ** (empty - 1)));
         continue;
       }
@@ -183,14 +183,14 @@ export async function fetchPrices(options: FetchPricesOptions): Promise<FetchRes
     }
     options.onProgress?.(total, total); // gaps in the exchange's history leave fewer bars than the range holds
   } catch (error) {
-    if (error instanceof FatalFetchError) throw new InputError(error.message, `--exchange ${source.name}`);
+    if (error instanceof FatalFetchError) throw new InputError(error.message, 'exchange', { cause: error });
     throw error;
   }
 
   const resumedAfter = lastExisting === null ? null : formatTimestamp(lastExisting);
   if (bars.length === 0) {
     if (existing) return { written: existing, added: 0, missing: 0, resumedAfter, requests };
-    throw new InputError(`${source.name} has no ${options.interval} bars of ${options.symbol} from ${formatTimestamp(start)} to ${formatTimestamp(end)}`, '--from/--to');
+    throw new InputError(`${source.name} has no ${options.interval} bars of ${options.symbol} from ${formatTimestamp(start)} to ${formatTimestamp(end)}`, 'from/to');
   }
   const written = await writePriceCsv(merge(existing?.series ?? null, bars), options.out);
   // Bars the range holds that the exchange does not have (outages), between the first bar received and the end.

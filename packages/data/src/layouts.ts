@@ -55,7 +55,7 @@ export function detectLayout(first: string[], at: string, forced?: PriceFormat):
   const headerless = !Number.isNaN(parseTimestamp(first[0]));
   if (forced === 'binance') return binanceLayout(first, !headerless, at);
   if (headerless) {
-    if (forced) throw new InputError(`has no header row (its first row is a bar); only --format binance reads columns by position`, at);
+    if (forced) throw new InputError(`has no header row (its first row is a bar); only the binance format reads columns by position`, at);
     return binanceLayout(first, false, at);
   }
   const names = first.map((h) => h.trim().toLowerCase());
@@ -75,7 +75,7 @@ export function detectLayout(first: string[], at: string, forced?: PriceFormat):
     return { ...base, format, open, high, low, close, hasOhlc: true };
   }
   const price = close >= 0 ? close : find('price');
-  if (forced && forced !== 'close_only') throw new InputError(`--format ${forced} needs columns open, high, low and close; ${found}`, at);
+  if (forced && forced !== 'close_only') throw new InputError(`the ${forced} format needs columns open, high, low and close; ${found}`, at);
   if (price >= 0 && (forced === 'close_only' || (open < 0 && high < 0 && low < 0))) {
     return { ...base, format: 'close_only', open: price, high: price, low: price, close: price, hasOhlc: false };
   }

@@ -179,7 +179,7 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
   const maxDropped = Math.min(options.maxDropped ?? MAX_DROPPED, MAX_DROPPED);
   const fail = (kind: DroppedRow['kind'], column: number, message: string): void => {
     if (!options.lenient) throw new InputError(message, `${path}:${line}:${column + 1}`);
-    if (dropped.length === maxDropped) throw new InputError(`makes more than ${maxDropped} bad rows (this one: ${message}); --lenient drops a few bad rows, and this is not a price file`, `${path}:${line}:${column + 1}`);
+    if (dropped.length === maxDropped) throw new InputError(`makes more than ${maxDropped} bad rows (this one: ${message}); lenient reading drops a few bad rows, and this is not a price file`, `${path}:${line}:${column + 1}`);
     dropped.push({ line, kind, reason: `column ${column + 1}: ${message}` });
   };
 

@@ -139,7 +139,7 @@ describe('files that are not files, lines that never end, NULs (item 11)', () =>
   it('--lenient refuses a file of bad rows instead of listing them all (at most 100,000 by default)', async () => {
     const path = await file(header + row(0) + 'x,1,1,1,1,1\n'.repeat(5) + row(1));
     const error = await readPriceCsv(path, { lenient: true, maxDropped: 3 }).catch((e) => e);
-    expect(error.message).toBe(`${path}:6:1: makes more than 3 bad rows (this one: "x" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)); --lenient drops a few bad rows, and this is not a price file`);
+    expect(error.message).toBe(`${path}:6:1: makes more than 3 bad rows (this one: "x" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)); lenient reading drops a few bad rows, and this is not a price file`);
     expect((await readPriceCsv(path, { lenient: true, maxDropped: 5 })).report.dropped).toHaveLength(5);
     expect(MAX_DROPPED).toBe(100_000);
   });

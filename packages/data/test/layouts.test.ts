@@ -106,7 +106,7 @@ describe('close-only data', () => {
 describe('forcing a layout that does not fit', () => {
   it.each([
     ['a headerless file as yahoo', '1502942400000,1,2,0.5,1.5,10\n1502946000000,1,2,0.5,1.5,10\n', 'yahoo', 'has no header row'],
-    ['a close-only file as generic', 'timestamp,price\n2024-01-01,1\n2024-01-02,2\n', 'generic', '--format generic needs columns open, high, low and close'],
+    ['a close-only file as generic', 'timestamp,price\n2024-01-01,1\n2024-01-02,2\n', 'generic', 'the generic format needs columns open, high, low and close'],
     ['a five-field row as binance', '1502942400000,1,2,0.5,1.5\n', 'binance', 'at least 6 fields'],
   ] as const)('refuses %s, naming line 1', async (name, content, format, message) => {
     const path = join(dir, `${name.replace(/\W+/g, '_')}.csv`);

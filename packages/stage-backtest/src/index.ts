@@ -52,7 +52,7 @@ export function assertEnoughBars(strategies: readonly Strategy[], trainingBars: 
   if (longest && trainingBars <= need) {
     throw new InputError(
       `the training window has ${trainingBars} bars but strategy ${longest.id} (${longest.family}) needs more than ${need} to form a signal; ` +
-        'use a longer history, a larger --train-fraction or other --families',
+        'use a longer history, a larger trainFraction or other families',
       source,
     );
   }

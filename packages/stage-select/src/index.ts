@@ -54,7 +54,7 @@ export async function run(input: SelectInput, deps: { store: ArtifactStore }): P
   const table = parseTrainingPerformance(csv.toString('utf8'));
   const ranked = rankEligible(table, selectBy, minTrades);
   if (ranked.length === 0) {
-    throw new InputError(`none of the ${table.ids.length} strategies made at least ${minTrades} trades on the training window; lower --min-trades or use more data`, 'select');
+    throw new InputError(`none of the ${table.ids.length} strategies made at least ${minTrades} trades on the training window; lower minTrades or use more data`, 'select');
   }
   const best = ranked[0];
   const strategy = strategies.find((s) => s.id === table.ids[best]);
