@@ -15,7 +15,7 @@ export interface GenerateOutput {
   maxConcurrency: number;
 }
 
-export const DEFAULT_MAX_CONCURRENCY = 10;
+const DEFAULT_MAX_CONCURRENCY = 10;
 
 export function parseEvent(event: unknown): GenerateInput {
   const input: GenerateInput = parseStageEvent(event, 'generate');

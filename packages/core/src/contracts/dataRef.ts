@@ -20,9 +20,9 @@ const CSV_OPTIONS_SCHEMA = Type.Object({
 export type CsvOptions = Static<typeof CSV_OPTIONS_SCHEMA>;
 const CSV_OPTIONS = CSV_OPTIONS_SCHEMA.properties;
 
-export const FILE_DATA = Type.Object({ kind: Type.Literal('file'), path: Type.String({ minLength: 1, description: 'a file path' }), ...CSV_OPTIONS });
+const FILE_DATA = Type.Object({ kind: Type.Literal('file'), path: Type.String({ minLength: 1, description: 'a file path' }), ...CSV_OPTIONS });
 
-export const STORE_DATA = Type.Object({
+const STORE_DATA = Type.Object({
   kind: Type.Literal('store'),
   key: Type.String({
     maxLength: 1024, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$',
@@ -31,7 +31,7 @@ export const STORE_DATA = Type.Object({
   ...CSV_OPTIONS,
 });
 
-export const SYNTHETIC_DATA = Type.Object({
+const SYNTHETIC_DATA = Type.Object({
   kind: Type.Literal('synthetic'),
   bars: Type.Integer({ minimum: 100, maximum: 10_000_000 }),
   seed: Type.Integer({ minimum: 0, maximum: 0xffffffff }),

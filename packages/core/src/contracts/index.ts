@@ -1,6 +1,6 @@
 // One schema per contract (TypeBox, i.e. JSON Schema): the TypeScript types, the validation of every input and
 // the limits a page shows all come from these.
-export { check, problems, assertNoProblems, rule } from './check';
+export { assertNoProblems, check, problems } from './check';
 export * from './runConfig';
 export * from './runRequest';
 export * from './strategy';

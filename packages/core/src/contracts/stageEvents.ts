@@ -11,7 +11,7 @@ export const RUN_ID_SCHEMA = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0
 const key = Type.String({ minLength: 1, description: 'a key under runs/<runId>/' });
 
 /** A contiguous range [start, end) of the run's strategies, backtested by one shard. */
-export const SHARD_RANGE_SCHEMA = Type.Object({
+const SHARD_RANGE_SCHEMA = Type.Object({
   index: Type.Integer({ minimum: 0 }),
   start: Type.Integer({ minimum: 0 }),
   end: Type.Integer({ minimum: 1 }),
@@ -57,7 +57,7 @@ const VALIDATE_EVENT = parsed(VALIDATE);
 const VISUALIZE_EVENT = parsed(VISUALIZE);
 export type GenerateEvent = Static<typeof GENERATE_EVENT>;
 export type BacktestEvent = Static<typeof BACKTEST_EVENT>;
-export type ShardRangeEvent = Static<typeof SHARD_RANGE_SCHEMA>;
+type ShardRangeEvent = Static<typeof SHARD_RANGE_SCHEMA>;
 export type SelectEvent = StageEvent & { strategiesKey: string } & ({ trainingPerformanceKey: string } | { shards: ShardRangeEvent[] });
 export type ValidateEvent = Static<typeof VALIDATE_EVENT>;
 export type VisualizeEvent = Static<typeof VISUALIZE_EVENT>;
