@@ -16,7 +16,7 @@ export function asRecord(event: unknown, where = 'event'): Record<string, unknow
 /** A key named by the event must stay inside its own run's folder. */
 function keyProblem(key: unknown, name: string, runId: string): Problem | undefined {
   if (typeof key === 'string' && key.startsWith(`runs/${runId}/`) && !key.split('/').some((s) => s === '..' || s === '.' || s === '')) return undefined;
-  return { where: `event.${name}`, message: `must be a key under runs/${runId}/ (got ${JSON.stringify(key)})` };
+  return { where: `event.${name}`, message: `must be a key under runs/${runId}/ (${key === undefined ? 'missing' : `got ${JSON.stringify(key)}`})` };
 }
 
 /**
@@ -30,10 +30,12 @@ export function parseStageEvent(event: unknown, stage: keyof typeof STAGE_EVENT_
   const fields = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
   const runId = fields.runId;
   if (typeof runId === 'string' && RUN_ID_PATTERN.test(runId)) {
+    // Key problems in the run's own words ("a key under runs/r1/"), replacing the schema's generic ones.
     for (const name of Object.keys(schema.properties).filter((k) => k.endsWith('Key'))) {
-      const reported = found.some((p) => p.where === `event.${name}`);
-      const problem = fields[name] === undefined || reported ? undefined : keyProblem(fields[name], name, runId);
-      if (problem) found.push(problem);
+      const at = found.findIndex((p) => p.where === `event.${name}`);
+      const problem = fields[name] === undefined && at < 0 ? undefined : keyProblem(fields[name], name, runId);
+      if (problem && at >= 0) found[at] = problem;
+      else if (problem) found.push(problem);
     }
   }
   assertNoProblems(found);

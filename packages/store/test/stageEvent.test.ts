@@ -46,6 +46,6 @@ describe('stage events', () => {
     ]);
     expect(message).toContain('event.config.trainFraction: must be a number greater than 0 and less than 1 (got 1)');
     expect(message).toContain('event.blockMomentsKey: must be a key under runs/r1/ (got "runs/r2/m.bin")');
-    expect(message).toContain('event.bestStrategyKey: must be a key under runs/<runId>/ (missing)');
+    expect(message).toContain('event.bestStrategyKey: must be a key under runs/r1/ (missing)');
   });
 });

@@ -6,7 +6,7 @@ import { oneOf } from './check';
 import { RUN_ID_SCHEMA } from './stageEvents';
 
 export const FINALIZE_EVENT_SCHEMA = Type.Object({
-  status: oneOf(['succeeded', 'failed'] as const),
+  status: oneOf(['succeeded', 'failed'] as const, { description: '"succeeded" or "failed"' }),
   // When the execution started ($$.Execution.StartTime); that it parses as a time is checked after the schema.
   startedAt: Type.String({ minLength: 1, description: 'an ISO time' }),
   // The state machine's state: the execution input plus each stage's small result.
