@@ -100,7 +100,7 @@ export async function backtestCommand(args: Args): Promise<string> {
   try {
     record = JSON.parse(values.strategy);
   } catch (error) {
-    throw new InputError(`is not valid JSON (${(error as Error).message})`, '--strategy');
+    throw new InputError(`is not valid JSON (${(error as Error).message})`, '--strategy', { cause: error });
   }
   if (record && typeof record === 'object' && !('id' in record)) record = { id: 'cli', ...record };
   const strategy = parseStrategy(record, '--strategy');
@@ -137,7 +137,7 @@ export async function stageCommand(args: Args): Promise<string> {
   try {
     event = JSON.parse(await readFile(values.event, 'utf8'));
   } catch (error) {
-    throw new InputError(`cannot read the event: ${(error as Error).message}`, values.event);
+    throw new InputError(`cannot read the event: ${(error as Error).message}`, values.event, { cause: error });
   }
   const store = openStore(values.store, { s3Endpoint: values['s3-endpoint'] });
   const deps = { store, loadPrices: cachedPriceLoader(store) };

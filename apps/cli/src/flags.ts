@@ -16,7 +16,7 @@ export function parse<T extends ParseArgsOptionsConfig>(args: string[], options:
     return parsed;
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(printable((error as Error).message.split('\n')[0], 200));
+    throw new InputError(printable((error as Error).message.split('\n')[0], 200), undefined, { cause: error });
   }
 }
 

@@ -19,7 +19,7 @@ export async function readStoredPriceCsv(store: ObjectReader, key: string, optio
   try {
     bytes = await store.get(key);
   } catch (error) {
-    if ((error as Error).name === 'ArtifactNotFoundError') throw new InputError('no such object in the store (upload the CSV there first)', name);
+    if ((error as Error).name === 'ArtifactNotFoundError') throw new InputError('no such object in the store (upload the CSV there first)', name, { cause: error });
     throw error;
   }
   const folder = await mkdtemp(join(tmpdir(), 'overfit-prices-'));
