@@ -6,7 +6,7 @@ import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value'
 import { InputError, type Problem } from '../errors';
 
 /** A string enum as JSON Schema `anyOf` of constants, which TypeBox checks and every JSON Schema validator reads. */
-export function oneOf<const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) {
+export function choiceOf<const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) {
   return Type.Union(values.map((v) => Type.Literal(v)), options) as unknown as TUnion<{ [K in keyof T]: TLiteral<T[K]> }[number][]>;
 }
 
@@ -32,7 +32,7 @@ export function rule(schema: Record<string, unknown>): string {
     case 'boolean':
       return 'true or false';
     case 'string':
-      return 'a non-empty string';
+      return schema.minLength ? 'a non-empty string' : 'a string';
     case 'array': {
       const items = schema.items as Record<string, unknown>;
       return `a ${schema.minItems ? 'non-empty ' : ''}list${schema.uniqueItems ? ' of distinct values' : ''}, each ${rule(items)}`;
@@ -86,6 +86,7 @@ export function problems(schema: TSchema, value: unknown, where: string): Proble
   const found: Problem[] = [];
   const seen = new Set<string>();
   for (const error of Value.Errors(schema, value)) {
+    // One problem per field: a missing field is not also of the wrong type, a bad object not also bad inside.
     if ([...seen].some((path) => error.path === path || error.path.startsWith(`${path}/`))) continue;
     seen.add(error.path);
     const field = fieldName(where, error.path);

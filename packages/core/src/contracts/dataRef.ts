@@ -3,7 +3,7 @@
 // market: no edge exists). A CSV may force its layout (`format`), drop bad rows instead of failing (`lenient`),
 // and be resampled to a coarser bar (`resampleSeconds`); absent means detect, strict, as stored.
 import { Type, type Static } from '@sinclair/typebox';
-import { oneOf } from './check';
+import { choiceOf } from './check';
 
 /** The CSV layouts @overfit/data reads (packages/data/README.md); a file reference may force one. */
 export const PRICE_FORMATS = ['generic', 'yahoo', 'binance', 'dukascopy', 'close_only'] as const;
@@ -13,7 +13,7 @@ const MAX_BAR_SECONDS = 31 * 86400;
 
 /** How a CSV is read; the same for a file on disk and a CSV object in the artifact store. */
 const CSV_OPTIONS_SCHEMA = Type.Object({
-  format: Type.Optional(oneOf(PRICE_FORMATS)),
+  format: Type.Optional(choiceOf(PRICE_FORMATS)),
   lenient: Type.Optional(Type.Boolean()),
   resampleSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_BAR_SECONDS })),
 });

@@ -3,7 +3,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { SELECTION_METRICS } from '../metrics';
 import { STRATEGY_FAMILIES } from './strategy';
-import { oneOf } from './check';
+import { choiceOf } from './check';
 
 export const MAX_NULL_MARKETS = 200;
 
@@ -21,9 +21,9 @@ export const MAX_COST_BPS = 1000;
 export const RUN_CONFIG_PROPERTIES = {
   strategies: Type.Integer({ minimum: 1, maximum: MAX_STRATEGIES, default: 500 }),
   seed: Type.Integer({ minimum: 0, maximum: 0xffffffff, default: 42 }),
-  families: Type.Array(oneOf(STRATEGY_FAMILIES), { minItems: 1, default: [...STRATEGY_FAMILIES] }),
+  families: Type.Array(choiceOf(STRATEGY_FAMILIES), { minItems: 1, default: [...STRATEGY_FAMILIES] }),
   trainFraction: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.7 }),
-  selectBy: oneOf(SELECTION_METRICS, { default: 'win_rate' }),
+  selectBy: choiceOf(SELECTION_METRICS, { default: 'win_rate' }),
   minTrades: Type.Integer({ minimum: 0, default: 10 }),
   feesBps: Type.Number({ minimum: 0, maximum: MAX_COST_BPS, default: 10 }),
   slippageBps: Type.Number({ minimum: 0, maximum: MAX_COST_BPS, default: 0 }),

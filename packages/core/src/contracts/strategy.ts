@@ -1,7 +1,7 @@
 // The strategy record contract: what strategies.json, best_strategy.json and `overfit backtest --strategy` hold.
 // One object schema per family; the family field tells them apart.
 import { Type, type Static, type TProperties } from '@sinclair/typebox';
-import { oneOf } from './check';
+import { choiceOf } from './check';
 
 export const STRATEGY_FAMILIES = [
   'coin_flip',
@@ -26,7 +26,7 @@ const family = <F extends StrategyFamily, P extends TProperties>(name: F, proper
   Type.Object({
     // Stable id within a run, e.g. "s0001".
     id: Type.String({ minLength: 1, maxLength: 64, description: 'a non-empty string of at most 64 characters' }),
-    direction: oneOf(DIRECTIONS),
+    direction: choiceOf(DIRECTIONS),
     family: Type.Literal(name),
     ...properties,
   });
@@ -40,7 +40,7 @@ const EMA_CROSS = family('ema_cross', { fast: period(), slow: period() });
 const RSI_REVERSION = family('rsi_reversion', {
   period: period(2), lower: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 50 }), upper: Type.Number({ exclusiveMinimum: 50, exclusiveMaximum: 100 }),
 });
-const BOLLINGER = family('bollinger', { period: period(2), k: Type.Number({ exclusiveMinimum: 0, maximum: 10 }), mode: oneOf(['reversion', 'breakout'] as const) });
+const BOLLINGER = family('bollinger', { period: period(2), k: Type.Number({ exclusiveMinimum: 0, maximum: 10 }), mode: choiceOf(['reversion', 'breakout'] as const) });
 const DONCHIAN_BREAKOUT = family('donchian_breakout', { period: period() });
 // threshold: the rate of change (a fraction) that must be exceeded to take a position.
 const MOMENTUM = family('momentum', { lookback: period(), threshold: Type.Number({ minimum: 0, exclusiveMaximum: 10 }) });
