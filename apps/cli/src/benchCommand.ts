@@ -2,11 +2,11 @@
 // every strategy on the training and validation windows plus the training block moments — after an untimed warm-up
 // run (which also starts the worker pool and warms its JIT), and reports the median. Then it runs the whole stage
 // once (reading strategies, writing the CSVs and moments to an in-memory store) to show what the rest costs.
-import { costsOf, createMarket, generateStrategies, InputError, splitWindows, STRATEGY_FAMILIES, type DataRef, type StrategyFamily } from '@overfit/core';
+import { costsOf, createMarket, generateStrategies, splitWindows, STRATEGY_FAMILIES, type DataRef, type StrategyFamily } from '@overfit/core';
 import { cachedPriceLoader, describeDataRef } from '@overfit/data';
 import { putJson, type ArtifactStore } from '@overfit/store';
 import * as backtest from '@overfit/stage-backtest';
-import { dataRefFromFlags, numberFlag, parse, runConfigFromFlags } from './flags';
+import { dataRefFromFlags, integerFlag, numberFlag, parse, runConfigFromFlags } from './flags';
 import { table } from './format';
 
 const BENCH_OPTIONS = {
@@ -96,12 +96,8 @@ export async function benchBacktest(options: { data: DataRef; strategies: number
 
 export async function benchCommand(args: string[]): Promise<string> {
   const { values } = parse(args, BENCH_OPTIONS);
-  const repeats = numberFlag(values.repeats, '--repeats')!;
-  const workers = numberFlag(values.workers, '--workers');
-  if (!Number.isInteger(repeats) || repeats < 1 || repeats > 100) throw new InputError(`must be an integer from 1 to 100 (got ${repeats})`, '--repeats');
-  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64)) {
-    throw new InputError(`must be an integer from 1 to 64 (got ${workers})`, '--workers');
-  }
+  const repeats = integerFlag(values.repeats, '--repeats', 1, 100)!;
+  const workers = integerFlag(values.workers, '--workers', 1, 64);
   const result = await benchBacktest({
     data: dataRefFromFlags(values.data),
     strategies: numberFlag(values.strategies, '--strategies')!,

@@ -4,7 +4,7 @@
 import { DEFAULT_SYNTHETIC, InputError, type DataRef } from '@overfit/core';
 import { createSfnClient, describeCloudRun, startCloudRun, waitForCloudRun, type CloudRunStatus } from '@overfit/pipeline';
 import { storeDataRef } from './engines';
-import { numberFlag, parse, RUN_OPTIONS, runConfigFromFlags } from './flags';
+import { integerFlag, numberFlag, parse, RUN_OPTIONS, runConfigFromFlags } from './flags';
 
 const { data: _file, format: _format, lenient: _lenient, resample: _resample, store: _store, engine: _engine, 's3-endpoint': _endpoint, ...REMOTE_RUN_OPTIONS } = RUN_OPTIONS;
 
@@ -35,11 +35,7 @@ export async function cloudCommand(args: string[], clientFor: SfnClientFactory =
     if (!arn) throw new InputError('needs the ARN of the deployed state machine (or STATE_MACHINE_ARN; terraform output state_machine_arn)', '--state-machine-arn');
     const config = runConfigFromFlags(values);
     const data: DataRef = storeDataRef(values) ?? { ...DEFAULT_SYNTHETIC, seed: config.seed } as DataRef;
-    const integer = (flag: 'shard-size' | 'max-concurrency', max: number) => {
-      const value = numberFlag(values[flag], `--${flag}`);
-      if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > max)) throw new InputError(`must be an integer from 1 to ${max}`, `--${flag}`);
-      return value;
-    };
+    const integer = (flag: 'shard-size' | 'max-concurrency', max: number) => integerFlag(values[flag], `--${flag}`, 1, max);
     const client = clientFor(values.region);
     const started = await startCloudRun(client, arn, { config, data, shardSize: integer('shard-size', 1_000_000), maxConcurrency: integer('max-concurrency', 1000) });
     if (!values.wait) return values.json ? JSON.stringify(started, null, 2) : `started run ${started.runId}\n  execution ${started.executionArn}\n  follow it: overfit cloud status ${started.executionArn}`;

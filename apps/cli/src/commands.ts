@@ -95,7 +95,7 @@ export async function backtestCommand(args: Args): Promise<string> {
   try {
     record = JSON.parse(values.strategy);
   } catch (error) {
-    throw new InputError(`is not valid JSON (${(error as Error).message})`, '--strategy');
+    throw new InputError(`is not valid JSON (${(error as Error).message})`, '--strategy', { cause: error });
   }
   if (record && typeof record === 'object' && !('id' in record)) record = { id: 'cli', ...record };
   const strategy = parseStrategy(record, '--strategy');
@@ -130,7 +130,7 @@ export async function stageCommand(args: Args): Promise<string> {
   try {
     event = JSON.parse(await readFile(values.event, 'utf8'));
   } catch (error) {
-    throw new InputError(`cannot read the event: ${(error as Error).message}`, values.event);
+    throw new InputError(`cannot read the event: ${(error as Error).message}`, values.event, { cause: error });
   }
   const store = openStore(values.store, { s3Endpoint: values['s3-endpoint'] });
   const deps = { store, loadPrices: cachedPriceLoader(store) };
@@ -169,7 +169,7 @@ export async function storeCommand(args: Args): Promise<string> {
     store: { type: 'string', default: '.overfit' }, apply: { type: 'boolean', default: false },
     'min-age-hours': { type: 'string' }, json: { type: 'boolean', default: false },
   }, 1);
-  if (positionals[0] !== 'gc') throw new InputError(`must be gc (got ${JSON.stringify(positionals[0] ?? '')})`, 'store');
+  if (positionals[0] !== 'gc') throw new InputError(`must be gc (got ${JSON.stringify(positionals[0] ?? '')})`, 'overfit store');
   const store = openStore(values.store);
   if (!(store instanceof LocalStore)) {
     throw new InputError('gc cleans a folder store; for a bucket, an S3 lifecycle rule expires incomplete runs', '--store');

@@ -6,7 +6,7 @@ import {
   fetchPrices, formatDataReport, formatInterval, loadPrices, parseInterval, printable, readPriceCsv, SYNTH_MODELS,
   assertTradableSeries, synthesizeMarketLike, syntheticMarket, writePriceCsv, type LoadedPrices, type SynthesizedMarket, type SynthModel,
 } from '@overfit/data';
-import { csvOptionsFromFlags, DEFAULT_DATA_PATH, numberFlag, parse, timeFlag } from './flags';
+import { csvOptionsFromFlags, DEFAULT_DATA_PATH, integerFlag, numberFlag, parse, timeFlag } from './flags';
 import { progressBar } from './format';
 
 const SUBCOMMANDS: Record<string, (args: string[]) => Promise<string>> = { inspect: inspectCommand, fetch: fetchCommand, synth: synthCommand };
@@ -35,8 +35,7 @@ async function fetchCommand(args: string[]): Promise<string> {
     from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string', default: DEFAULT_DATA_PATH }, 'base-url': { type: 'string' },
     attempts: { type: 'string', default: '6' }, json: { type: 'boolean', default: false },
   });
-  const maxAttempts = numberFlag(values.attempts, '--attempts')!;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 20) throw new InputError(`must be an integer from 1 to 20 (got ${values.attempts})`, '--attempts');
+  const maxAttempts = integerFlag(values.attempts, '--attempts', 1, 20)!;
   const symbol = values.symbol ?? (values.exchange === 'coinbase' ? 'BTC-USD' : 'BTCUSDT');
   await mkdir(dirname(values.out), { recursive: true });
   const bar = progressBar(`fetch ${symbol} ${values.interval}`);
@@ -61,10 +60,8 @@ async function synthCommand(args: string[]): Promise<string> {
   const model = values.model as SynthModel;
   if (!(SYNTH_MODELS as readonly string[]).includes(model)) throw new InputError(`must be one of ${SYNTH_MODELS.join(', ')} (got "${printable(values.model)}")`, '--model');
   if (!values.out) throw new InputError('needs the file to write, e.g. --out data/null_market.csv', '--out');
-  const seed = numberFlag(values.seed, '--seed')!;
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new InputError(`must be an integer from 0 to 4294967295 (got ${values.seed})`, '--seed');
-  const bars = numberFlag(values.bars, '--bars');
-  if (bars !== undefined && (!Number.isInteger(bars) || bars < 2 || bars > 10_000_000)) throw new InputError(`must be an integer from 2 to 10000000 (got ${values.bars})`, '--bars');
+  const seed = integerFlag(values.seed, '--seed', 0, 0xffffffff)!;
+  const bars = integerFlag(values.bars, '--bars', 2, 10_000_000);
   const intervalSeconds = values.interval === undefined ? undefined : parseInterval(values.interval, '--interval');
 
   let made: SynthesizedMarket;

@@ -5,17 +5,11 @@ import { InputError, parseDataRef, type DataRef, type RunConfig } from '@overfit
 import { cachedPriceLoader } from '@overfit/data';
 import { openStore } from '@overfit/store';
 import { runLocalPipeline, runStateMachineLocally, type ProgressEvent, type RunSummary } from '@overfit/pipeline';
-import { numberFlag } from './flags';
+import { integerFlag } from './flags';
 
 export const ENGINES = ['local', 'stepfunctions-local'] as const;
 
 type Values = Record<string, string | boolean | undefined>;
-
-function integerFlag(values: Values, flag: string, min: number, max: number): number | undefined {
-  const value = numberFlag(values[flag] as string | undefined, `--${flag}`);
-  if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) throw new InputError(`must be an integer from ${min} to ${max} (got ${value})`, `--${flag}`);
-  return value;
-}
 
 /** --data-key data/btc.csv: prices from the store itself (how the Lambdas read them). */
 export function storeDataRef(values: Values): DataRef | undefined {
@@ -28,8 +22,8 @@ export function storeDataRef(values: Values): DataRef | undefined {
 export async function runOnEngine(values: Values, config: RunConfig, fallbackData: () => DataRef, onProgress: (event: ProgressEvent) => void): Promise<RunSummary> {
   const engine = (values.engine as string | undefined) ?? 'local';
   if (!(ENGINES as readonly string[]).includes(engine)) throw new InputError(`must be one of ${ENGINES.join(', ')} (got ${JSON.stringify(engine)})`, '--engine');
-  const shardSize = integerFlag(values, 'shard-size', 1, 1_000_000);
-  const maxConcurrency = integerFlag(values, 'max-concurrency', 1, 1000);
+  const shardSize = integerFlag(values['shard-size'] as string | undefined, '--shard-size', 1, 1_000_000);
+  const maxConcurrency = integerFlag(values['max-concurrency'] as string | undefined, '--max-concurrency', 1, 1000);
   if (engine === 'local' && (shardSize !== undefined || maxConcurrency !== undefined)) {
     throw new InputError('only applies to --engine stepfunctions-local (the local engine backtests in one pass)', shardSize !== undefined ? '--shard-size' : '--max-concurrency');
   }

@@ -16,14 +16,52 @@ export function parse<T extends ParseArgsOptionsConfig>(args: string[], options:
     return parsed;
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(printable((error as Error).message.split('\n')[0], 200));
+    throw new InputError(printable((error as Error).message.split('\n')[0], 200), undefined, { cause: error });
   }
+}
+
+/**
+ * The flag that sets each option, for the options lower packages name in an InputError (they name options, never
+ * flags, because the dashboard shows the same errors). Only the CLI speaks in flags: see inFlagWords.
+ */
+const FLAG_OF_OPTION: Record<string, string> = {
+  strategies: '--strategies', seed: '--seed', families: '--families', trainFraction: '--train-fraction', selectBy: '--select-by',
+  minTrades: '--min-trades', feesBps: '--fees-bps', slippageBps: '--slippage-bps', overfitThreshold: '--overfit-threshold',
+  nullMarkets: '--null-markets', format: '--format', lenient: '--lenient', resampleSeconds: '--resample',
+  exchange: '--exchange', symbol: '--symbol', interval: '--interval', from: '--from', to: '--to', store: '--store',
+  s3Endpoint: '--s3-endpoint', stateMachineArn: '--state-machine-arn', shardSize: '--shard-size', maxConcurrency: '--max-concurrency',
+};
+
+// Inside sentences only the camelCase names are replaced: "from", "store" or "format" are also plain words.
+const CAMEL_OPTIONS = new RegExp(`\\b(${Object.keys(FLAG_OF_OPTION).filter((name) => /[A-Z]/.test(name)).join('|')})\\b`, 'g');
+const flagWords = (text: string) => text.replace(CAMEL_OPTIONS, (name) => FLAG_OF_OPTION[name]);
+
+/** Where a problem is, as the user typed it: "option.trainFraction" → "--train-fraction", "from/to" → "--from/--to". */
+function flagWhere(where: string): string {
+  const bare = where.replace(/^option\./, '');
+  const pieces = bare.split('/');
+  if (pieces.every((piece) => piece in FLAG_OF_OPTION)) return pieces.map((piece) => FLAG_OF_OPTION[piece]).join('/');
+  return flagWords(bare === where ? where : bare);
+}
+
+/** An InputError's one line for the terminal, every problem named by its flag. */
+export function inFlagWords(error: InputError): string {
+  return error.problems.map(({ where, message }) => (where ? `${flagWhere(where)}: ${flagWords(message)}` : flagWords(message))).join('; ');
 }
 
 export function numberFlag(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
   if (value.trim() === '' || !Number.isFinite(parsed)) throw new InputError(`must be a number (got "${printable(value)}")`, flag);
+  return parsed;
+}
+
+/** A whole number from `min` to `max` from a flag (absent: undefined); the one check every integer flag uses. */
+export function integerFlag(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  const parsed = numberFlag(value, flag);
+  if (parsed !== undefined && (!Number.isInteger(parsed) || parsed < min || parsed > max)) {
+    throw new InputError(`must be an integer from ${min} to ${max} (got ${printable(value ?? '')})`, flag);
+  }
   return parsed;
 }
 

@@ -6,6 +6,7 @@ import { backtestCommand, HELP, runCommand, stageCommand, storeCommand } from '.
 import { dataCommand } from './dataCommand';
 import { benchCommand } from './benchCommand';
 import { cloudCommand } from './cloudCommand';
+import { inFlagWords } from './flags';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<string>> = {
   run: runCommand,
@@ -33,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (isInputError(error)) {
-      process.stderr.write(`overfit: ${error.message}\n`);
+      process.stderr.write(`overfit: ${inFlagWords(error)}\n`);
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);

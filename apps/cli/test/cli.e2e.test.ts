@@ -87,11 +87,11 @@ describe('overfit run', () => {
 
   it.each([
     [['run', '--strategies', 'many'], /--strategies: must be a number/],
-    [['run', '--strategies', '0'], /option\.strategies: must be an integer from 1/],
-    [['run', '--select-by', 'luck'], /option\.selectBy: unknown metric "luck"/],
-    [['run', '--families', 'sma_cross,tarot'], /option\.families: unknown family "tarot"/],
-    [['run', '--train-fraction', '1.5'], /option\.trainFraction/],
-    [['run', '--null-markets', '2.5'], /option\.nullMarkets: must be an integer from 0 to 200/],
+    [['run', '--strategies', '0'], /--strategies: must be an integer from 1 to 1000000 \(got 0\)/],
+    [['run', '--select-by', 'luck'], /--select-by: must be one of win_rate, .* \(got "luck"\)/],
+    [['run', '--families', 'sma_cross,tarot'], /--families: must be one of coin_flip, .* \(got "tarot"\)/],
+    [['run', '--train-fraction', '1.5'], /--train-fraction: must be a number greater than 0 and less than 1 \(got 1\.5\)/],
+    [['run', '--null-markets', '2.5'], /--null-markets: must be an integer from 0 to 200/],
     [['run', '--bogus'], /Unknown option '--bogus'/],
     [['run', '--data', 'nowhere.csv'], /nowhere\.csv/],
     [['launch'], /unknown command "launch"/],

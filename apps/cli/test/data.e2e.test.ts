@@ -134,7 +134,7 @@ describe('overfit data fetch', () => {
   it('names a refused symbol, exit 2', async () => {
     const { code, stderr } = await overfit(['data', 'fetch', '--symbol', 'NOPE', '--from', '2017-08-17', '--out', 'nope.csv', '--base-url', exchange.url]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^overfit: --exchange binance: binance refused .*HTTP 400 .*Invalid symbol/);
+    expect(stderr).toMatch(/^overfit: --exchange: binance refused .*HTTP 400 .*Invalid symbol/);
   });
 });
 

@@ -99,7 +99,7 @@ describe('prices no run can use are refused before the run starts (item 12)', ()
 describe('costs and times (item 14)', () => {
   it('refuses fees + slippage above 1,000 bps together, on run and backtest', async () => {
     const run = await overfit(['run', '--data', prices, ...RUN, '--fees-bps', '600', '--slippage-bps', '500', '--store', 'store-costs']);
-    expectOneLineRefusal(run, 'option.feesBps + slippageBps: fees and slippage must be ≥ 0 and together at most 1000 basis points');
+    expectOneLineRefusal(run, '--fees-bps + --slippage-bps: fees and slippage must be ≥ 0 and together at most 1000 basis points');
     expect((await runFolders('store-costs')).all).toEqual([]);
     const strategy = JSON.stringify({ family: 'sma_cross', fast: 5, slow: 20, direction: 'long_short' });
     expectOneLineRefusal(await overfit(['backtest', '--data', prices, '--strategy', strategy, '--fees-bps', '20000']), '--fees-bps/--slippage-bps: fees and slippage must be ≥ 0 and together at most 1000');

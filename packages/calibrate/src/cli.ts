@@ -4,7 +4,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { DEFAULT_RUN_CONFIG, MAX_COST_BPS, parseSelectionMetric, type SelectionMetric } from '@overfit/core';
+import { DEFAULT_RUN_CONFIG, MAX_COST_BPS, SELECTION_METRICS, type SelectionMetric } from '@overfit/core';
 import { readPriceCsv } from '@overfit/data';
 import {
   CALIBRATION_METRICS, checkTargets, FRESH_PATH_FACTOR, markdownTable, pooledSizes, runJob, sortCells, tabulate,
@@ -46,6 +46,10 @@ function parseArgs(argv: string[]): Options {
     return n;
   };
   const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const selectionMetric = (name: string): SelectionMetric => {
+    if (!(SELECTION_METRICS as string[]).includes(name)) throw new Error(`--metrics: unknown metric "${name}" (known: ${SELECTION_METRICS.join(', ')})`);
+    return name as SelectionMetric;
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => argv[++i];
@@ -67,7 +71,7 @@ function parseArgs(argv: string[]): Options {
         o.markets = names as MarketKind[];
         break;
       }
-      case '--metrics': o.metrics = list(value()).map((m) => parseSelectionMetric(m, '--metrics')); break;
+      case '--metrics': o.metrics = list(value()).map(selectionMetric); break;
       case '--fees-bps': {
         o.fees = list(value()).map(Number);
         if (o.fees.length === 0 || o.fees.some((f) => !(f >= 0 && f <= MAX_COST_BPS))) throw new Error(`--fees-bps needs fee levels from 0 to ${MAX_COST_BPS}`);

@@ -12,3 +12,4 @@ export * from './runConfig';
 export * from './stats';
 export * from './stages';
 export * from './selection';
+export * from './contracts';

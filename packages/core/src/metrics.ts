@@ -1,5 +1,4 @@
 // Names of metrics for people, and the metrics a run may select by (as users type them: snake_case).
-import { InputError } from './errors';
 import type { MetricName } from './types';
 
 export const METRIC_LABELS: Record<MetricName, string> = {
@@ -30,8 +29,3 @@ export const SELECTION_METRIC_FIELDS = {
 
 export type SelectionMetric = keyof typeof SELECTION_METRIC_FIELDS;
 export const SELECTION_METRICS = Object.keys(SELECTION_METRIC_FIELDS) as SelectionMetric[];
-
-export function parseSelectionMetric(name: string, where = 'selectBy'): SelectionMetric {
-  if (!(name in SELECTION_METRIC_FIELDS)) throw new InputError(`unknown metric "${name}" (known: ${SELECTION_METRICS.join(', ')})`, where);
-  return name as SelectionMetric;
-}

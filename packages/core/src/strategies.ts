@@ -1,7 +1,9 @@
 // Strategy families: how each turns prices into positions, how many bars it needs, how to validate one from
 // untrusted JSON, and how to draw random ones. pos[t] ∈ {−1, 0, 1} is decided at the close of bar t and held
 // for the return from close t to close t+1.
-import { InputError } from './errors';
+import { InputError, type Problem } from './errors';
+import { assertNoProblems, problems } from './contracts/check';
+import { STRATEGY_SCHEMA } from './contracts/strategy';
 import { bollinger, donchian, ema, macd, rateOfChange, rsi, sideOfMean, sma } from './indicators';
 import type { Market } from './market';
 import { createRng, hashToUnit, type Rng } from './random';
@@ -168,68 +170,38 @@ export function strategyLookback(s: Strategy): number {
 
 // ---- validation of untrusted records ---------------------------------------------------------------------
 
-type Fields = Record<string, unknown>;
-
-function field(record: Fields, name: string, where: string, check: (v: number) => boolean, rule: string, integer = true): number {
-  const v = record[name];
-  if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || !check(v)) {
-    throw new InputError(`must be ${integer ? 'an integer' : 'a number'} ${rule} (got ${JSON.stringify(v)})`, `${where}.${name}`);
-  }
-  return v;
+/** A rule between two fields the schema cannot state: a slow average must be slower than the fast one. */
+function slowerThanFast(record: { fast: number; slow: number }, where: string): Problem[] {
+  if (record.slow > record.fast) return [];
+  return [{ where: `${where}.slow`, message: `must be an integer > fast (${record.fast}) (got ${record.slow})` }];
 }
 
-function uniqueIntegers(record: Fields, name: string, where: string, max: number): number[] {
-  const v = record[name];
-  if (!Array.isArray(v) || v.length === 0 || v.some((x) => !Number.isInteger(x) || x < 0 || x > max) || new Set(v).size !== v.length) {
-    throw new InputError(`must be a non-empty list of distinct integers from 0 to ${max} (got ${JSON.stringify(v)})`, `${where}.${name}`);
-  }
-  return [...(v as number[])].sort((a, b) => a - b);
-}
-
-/** Validate a strategy record from JSON (an event, a CLI flag, a request); errors name the field. */
+/** Validate a strategy record from JSON (an event, a CLI flag, a request); errors name every wrong field. */
 export function parseStrategy(value: unknown, where = 'strategy'): Strategy {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError('must be a JSON object', where);
-  const r = value as Fields;
-  if (typeof r.id !== 'string' || r.id === '' || r.id.length > 64) throw new InputError(`must be a non-empty string (got ${JSON.stringify(r.id)})`, `${where}.id`);
-  if (!(STRATEGY_FAMILIES as readonly unknown[]).includes(r.family)) {
-    throw new InputError(`must be one of ${STRATEGY_FAMILIES.join(', ')} (got ${JSON.stringify(r.family)})`, `${where}.family`);
-  }
-  if (r.direction !== 'long_only' && r.direction !== 'long_short') {
-    throw new InputError(`must be "long_only" or "long_short" (got ${JSON.stringify(r.direction)})`, `${where}.direction`);
-  }
-  const base = { id: r.id, direction: r.direction } as const;
-  const period = (name: string, min = 1, max = 100_000) => field(r, name, where, (v) => v >= min && v <= max, `from ${min} to ${max}`);
-  const family = r.family as StrategyFamily;
-  switch (family) {
+  assertNoProblems(problems(STRATEGY_SCHEMA, value, where));
+  const s = value as Strategy;
+  const base = { id: s.id, direction: s.direction };
+  // A new object of the known fields only, in a fixed order: extra fields of the record are dropped.
+  switch (s.family) {
     case 'coin_flip':
-      return { ...base, family, seed: field(r, 'seed', where, (v) => v >= 0 && v <= 0xffffffff, 'from 0 to 4294967295'),
-        probabilityLong: field(r, 'probabilityLong', where, (v) => v >= 0 && v <= 1, 'from 0 to 1', false) };
+      return { ...base, family: s.family, seed: s.seed, probabilityLong: s.probabilityLong };
     case 'sma_cross':
-    case 'ema_cross': {
-      const fast = period('fast');
-      const slow = field(r, 'slow', where, (v) => v > fast && v <= 100_000, `> fast (${fast})`);
-      return { ...base, family, fast, slow };
-    }
-    case 'macd': {
-      const fast = period('fast');
-      const slow = field(r, 'slow', where, (v) => v > fast && v <= 100_000, `> fast (${fast})`);
-      return { ...base, family, fast, slow, signal: period('signal') };
-    }
-    case 'rsi_reversion': {
-      const lower = field(r, 'lower', where, (v) => v > 0 && v < 50, 'between 0 and 50', false);
-      const upper = field(r, 'upper', where, (v) => v > 50 && v < 100, 'between 50 and 100', false);
-      return { ...base, family, period: period('period', 2), lower, upper };
-    }
-    case 'bollinger': {
-      if (r.mode !== 'reversion' && r.mode !== 'breakout') throw new InputError(`must be "reversion" or "breakout" (got ${JSON.stringify(r.mode)})`, `${where}.mode`);
-      return { ...base, family, period: period('period', 2), k: field(r, 'k', where, (v) => v > 0 && v <= 10, 'above 0, at most 10', false), mode: r.mode };
-    }
+    case 'ema_cross':
+      assertNoProblems(slowerThanFast(s, where));
+      return { ...base, family: s.family, fast: s.fast, slow: s.slow };
+    case 'macd':
+      assertNoProblems(slowerThanFast(s, where));
+      return { ...base, family: s.family, fast: s.fast, slow: s.slow, signal: s.signal };
+    case 'rsi_reversion':
+      return { ...base, family: s.family, period: s.period, lower: s.lower, upper: s.upper };
+    case 'bollinger':
+      return { ...base, family: s.family, period: s.period, k: s.k, mode: s.mode };
     case 'donchian_breakout':
-      return { ...base, family, period: period('period') };
+      return { ...base, family: s.family, period: s.period };
     case 'momentum':
-      return { ...base, family, lookback: period('lookback'), threshold: field(r, 'threshold', where, (v) => v >= 0 && v < 10, 'from 0 (a fraction)', false) };
+      return { ...base, family: s.family, lookback: s.lookback, threshold: s.threshold };
     case 'seasonal':
-      return { ...base, family, hours: uniqueIntegers(r, 'hours', where, 23), weekdays: uniqueIntegers(r, 'weekdays', where, 6) };
+      return { ...base, family: s.family, hours: [...s.hours].sort((a, b) => a - b), weekdays: [...s.weekdays].sort((a, b) => a - b) };
   }
 }
 

@@ -20,90 +20,12 @@ export function emptyPriceColumns(bars: number): Omit<PriceSeries, 'hasOhlc'> {
   };
 }
 
-export type Direction = 'long_only' | 'long_short';
-
-export const STRATEGY_FAMILIES = [
-  'coin_flip',
-  'sma_cross',
-  'ema_cross',
-  'rsi_reversion',
-  'bollinger',
-  'donchian_breakout',
-  'momentum',
-  'macd',
-  'seasonal',
-] as const;
-export type StrategyFamily = (typeof STRATEGY_FAMILIES)[number];
-
-interface StrategyBase {
-  /** Stable id within a run, e.g. "s0001". */
-  id: string;
-  direction: Direction;
-}
-
-/** The original Python version's null strategy: each bar's position is a seeded coin flip on (seed, bar time). */
-export interface CoinFlipStrategy extends StrategyBase {
-  family: 'coin_flip';
-  seed: number;
-  /** Probability of being long on a bar; otherwise flat (long_only) or short (long_short). */
-  probabilityLong: number;
-}
-export interface SmaCrossStrategy extends StrategyBase {
-  family: 'sma_cross';
-  fast: number;
-  slow: number;
-}
-export interface EmaCrossStrategy extends StrategyBase {
-  family: 'ema_cross';
-  fast: number;
-  slow: number;
-}
-export interface RsiReversionStrategy extends StrategyBase {
-  family: 'rsi_reversion';
-  period: number;
-  lower: number;
-  upper: number;
-}
-export interface BollingerStrategy extends StrategyBase {
-  family: 'bollinger';
-  period: number;
-  k: number;
-  mode: 'reversion' | 'breakout';
-}
-export interface DonchianBreakoutStrategy extends StrategyBase {
-  family: 'donchian_breakout';
-  period: number;
-}
-export interface MomentumStrategy extends StrategyBase {
-  family: 'momentum';
-  lookback: number;
-  /** Rate of change (fraction) that must be exceeded to take a position. */
-  threshold: number;
-}
-export interface MacdStrategy extends StrategyBase {
-  family: 'macd';
-  fast: number;
-  slow: number;
-  signal: number;
-}
-export interface SeasonalStrategy extends StrategyBase {
-  family: 'seasonal';
-  /** UTC hours of day (0–23) in which to be long. */
-  hours: number[];
-  /** UTC days of week (0 = Sunday … 6) on which to be long. */
-  weekdays: number[];
-}
-
-export type Strategy =
-  | CoinFlipStrategy
-  | SmaCrossStrategy
-  | EmaCrossStrategy
-  | RsiReversionStrategy
-  | BollingerStrategy
-  | DonchianBreakoutStrategy
-  | MomentumStrategy
-  | MacdStrategy
-  | SeasonalStrategy;
+// The strategy records and their families are a contract (JSON in events, files and flags): see contracts/strategy.ts.
+export {
+  DIRECTIONS, STRATEGY_FAMILIES, type BollingerStrategy, type CoinFlipStrategy, type Direction, type DonchianBreakoutStrategy,
+  type EmaCrossStrategy, type MacdStrategy, type MomentumStrategy, type RsiReversionStrategy, type SeasonalStrategy,
+  type SmaCrossStrategy, type Strategy, type StrategyFamily,
+} from './contracts/strategy';
 
 /** Trading costs in basis points, charged on every position change: (fees + slippage) × |Δposition| of equity. */
 export interface Costs {

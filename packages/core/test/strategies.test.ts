@@ -142,4 +142,11 @@ describe('parseStrategy', () => {
   ])('refuses %j naming %s', (record, where) => {
     expect(() => parseStrategy(record)).toThrow(expect.objectContaining({ where }));
   });
+  it('lists every wrong field of a record at once', () => {
+    const record = { id: '', family: 'bollinger', period: 1, k: 0, mode: 'sideways', direction: 'long_only' };
+    expect(() => parseStrategy(record)).toThrow(
+      'strategy.id: must be a non-empty string of at most 64 characters (got ""); strategy.period: must be an integer from 2 to 100000 (got 1); ' +
+        'strategy.k: must be a number greater than 0 and at most 10 (got 0); strategy.mode: must be one of reversion, breakout (got "sideways")',
+    );
+  });
 });

@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { InputError, isInputError, type PriceSeries } from '@overfit/core';
+import { isInputError, type PriceSeries } from '@overfit/core';
 import { readPriceCsv, type LoadedPrices } from './readPriceCsv';
 import { formatTimestamp } from './timestamps';
 
@@ -11,8 +11,7 @@ export function formatPriceCsv(series: PriceSeries): string {
   const lines = ['timestamp,open,high,low,close,volume'];
   // Numbers and ISO times never need CSV quoting. String(x) is the shortest decimal that reads back to the same
   // double: the round trip is exact.
-  for (let i = 0; i < time.length; i++)
-    lines.push(`${formatTimestamp(time[i])},${open[i]},${high[i]},${low[i]},${close[i]},${volume[i]}`);
+  for (let i = 0; i < time.length; i++) lines.push(`${formatTimestamp(time[i])},${open[i]},${high[i]},${low[i]},${close[i]},${volume[i]}`);
   lines.push('');
   return lines.join('\n');
 }
@@ -28,11 +27,7 @@ export async function writePriceCsv(series: PriceSeries, path: string): Promise<
     await writeFile(temp, formatPriceCsv(series));
     const written = await readPriceCsv(temp);
     const n = series.time.length;
-    if (
-      written.source.rows !== n ||
-      written.series.time[n - 1] !== series.time[n - 1] ||
-      written.series.close[n - 1] !== series.close[n - 1]
-    ) {
+    if (written.source.rows !== n || written.series.time[n - 1] !== series.time[n - 1] || written.series.close[n - 1] !== series.close[n - 1]) {
       throw new Error(`${path}: the written file reads back as ${written.source.rows} bars, not ${n}`);
     }
     await rename(temp, path);
@@ -40,8 +35,7 @@ export async function writePriceCsv(series: PriceSeries, path: string): Promise<
   } catch (error) {
     await rm(temp, { force: true });
     // The temp file is gone: a problem found reading it back is named as the file being written.
-    if (isInputError(error) && error.where?.startsWith(temp))
-      throw new InputError(error.message.slice(error.where.length + 2), path + error.where.slice(temp.length));
+    if (isInputError(error) && error.where?.startsWith(temp)) throw error.relocated((where) => (where.startsWith(temp) ? path + where.slice(temp.length) : where));
     throw error;
   }
 }
@@ -49,9 +43,6 @@ export async function writePriceCsv(series: PriceSeries, path: string): Promise<
 export function sha256File(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (c) => hash.update(c))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
+    createReadStream(path).on('data', (c) => hash.update(c)).on('error', reject).on('end', () => resolve(hash.digest('hex')));
   });
 }

@@ -143,11 +143,11 @@ describe('fetchPrices from Binance klines', () => {
   });
 
   it.each([
-    [{ symbol: 'BTCXXX' }, '--exchange binance: binance refused', 'Invalid symbol.'],
-    [{ symbol: 'btc usdt' }, '--symbol', 'must be an exchange symbol such as BTCUSDT'],
-    [{ interval: '2m' }, '--interval', 'binance serves 1m, 3m, 5m'],
-    [{ exchange: 'kraken' }, '--exchange', 'must be one of binance, coinbase'],
-    [{ from: undefined }, '--from', 'needs a start date'],
+    [{ symbol: 'BTCXXX' }, 'exchange: binance refused', 'Invalid symbol.'],
+    [{ symbol: 'btc usdt' }, 'symbol', 'must be an exchange symbol such as BTCUSDT'],
+    [{ interval: '2m' }, 'interval', 'binance serves 1m, 3m, 5m'],
+    [{ exchange: 'kraken' }, 'exchange', 'must be one of binance, coinbase'],
+    [{ from: undefined }, 'from', 'needs a start date'],
   ])('refuses %j with an InputError', async (extra, where, message) => {
     const error = await fetchPrices(options(extra)).catch((e) => e);
     expect(error.name).toBe('InputError');
@@ -158,7 +158,7 @@ describe('fetchPrices from Binance klines', () => {
   it('refuses to append hourly bars to a file of daily bars', async () => {
     const out = join(dir, 'daily.csv');
     await writeFile(out, 'timestamp,close\n2024-01-01,1\n2024-01-02,2\n2024-01-03,3\n');
-    await expect(fetchPrices(options({ out }))).rejects.toThrow(`${out}: holds 1d bars; --interval is 1h`);
+    await expect(fetchPrices(options({ out }))).rejects.toThrow(`${out}: holds 1d bars, not the 1h bars asked for (choose another output file)`);
   });
 });
 
@@ -191,7 +191,7 @@ describe('fetchPrices keeps only whole, ordered, on-grid bars (issue 14, item 7)
     server.fault = (n) => (n >= 2 ? { rewrite: () => [] } : undefined);
     const opts = options();
     const error = await fetchPrices(opts).catch((e) => e);
-    expect(error.message).toMatch(new RegExp(`^binance answered 6 times with no 1h bars of BTCUSDT from ${new Date(source.time[999] + HOUR).toISOString().replace('.000Z', 'Z')} to .*, \\d+ of the \\d+ bars asked for \\(its last bar is .*\\); nothing was written to .*\\. If it has no data there, end the range earlier with --to$`));
+    expect(error.message).toMatch(new RegExp(`^binance answered 6 times with no 1h bars of BTCUSDT from ${new Date(source.time[999] + HOUR).toISOString().replace('.000Z', 'Z')} to .*, \\d+ of the \\d+ bars asked for \\(its last bar is .*\\); nothing was written to .*\\. If it has no data there, end the range earlier$`));
     expect(existsSync(opts.out)).toBe(false);
   });
 
@@ -236,7 +236,7 @@ describe('fetchPrices keeps only whole, ordered, on-grid bars (issue 14, item 7)
       const before = await readFile(out, 'utf8');
       const error = await fetchPrices(options({ out, from: undefined })).catch((e) => e);
       expect(error.name).toBe('InputError');
-      expect(error.message).toBe(`${out}: has a bar at ${new Date(at).toISOString().replace('.000Z', 'Z')} off the 1h grid of its other bars (bars of mixed spacing or shifted times); choose another --out or repair the file`);
+      expect(error.message).toBe(`${out}: has a bar at ${new Date(at).toISOString().replace('.000Z', 'Z')} off the 1h grid of its other bars (bars of mixed spacing or shifted times); choose another output file or repair the file`);
       expect(await readFile(out, 'utf8')).toBe(before);
     }
   });

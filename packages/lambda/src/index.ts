@@ -4,7 +4,7 @@
 // EMF (duration, plus what the stage counts). The in-process state machine runs these very handlers.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { DataRef, FunctionName } from '@overfit/core';
+import { isInputError, type DataRef, type FunctionName } from '@overfit/core';
 import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
 import { storeFromEnv, type ArtifactStore } from '@overfit/store';
 
@@ -64,7 +64,7 @@ export function createHandler<I extends { runId: string }, O>(definition: StageD
       metrics.addMetric('StageFailures', MetricUnit.Count, 1);
       // The message Step Functions shows as the cause names the stage ("validate stage: S3 GET s3://…: …");
       // an InputError already names its field and is the user's to fix, so it stays as it is.
-      if (error instanceof Error && error.name !== 'InputError' && !error.message.startsWith(`${stage} stage: `)) error.message = `${stage} stage: ${error.message}`;
+      if (error instanceof Error && !isInputError(error) && !error.message.startsWith(`${stage} stage: `)) error.message = `${stage} stage: ${error.message}`;
       logger.error('stage failed', { error: error as Error });
       throw error;
     } finally {

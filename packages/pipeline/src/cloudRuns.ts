@@ -50,7 +50,7 @@ export function executionInput(runId: string, request: CloudRunRequest): string 
 
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
 
-export function assertStateMachineArn(arn: string, where = '--state-machine-arn'): void {
+export function assertStateMachineArn(arn: string, where = 'stateMachineArn'): void {
   if (!STATE_MACHINE_ARN.test(arn)) throw new InputError(`is not a state machine ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME; got ${JSON.stringify(arn)})`, where);
 }
 

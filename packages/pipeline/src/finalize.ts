@@ -7,7 +7,10 @@
 // that never reached MarkRunFailed still gets a failed manifest. It lives here rather than in a stage package because
 // it is orchestration, not computation: it reads the state machine's accumulated state and shares the manifest
 // format and CODE_VERSION with the local orchestrator.
-import { InputError, parseDataRef, parseRunConfig, PIPELINE_STAGES, type DataRef, type RunConfig, type StageName } from '@overfit/core';
+import {
+  assertNoProblems, check, EXECUTION_EVENT_SCHEMA, EXECUTION_STATUS_CHANGE, FINALIZE_EVENT_SCHEMA, InputError, parseDataRef, parseRunConfig,
+  PIPELINE_STAGES, problems, type DataRef, type FinalizeEvent, type RunConfig, type StageName,
+} from '@overfit/core';
 import type { StageDefinition, StageDeps } from '@overfit/lambda';
 import { ArtifactNotFoundError, asRecord, commitRun, getJson, RUN_ID_PATTERN, runKeys, type RunDataDescription, type RunManifest } from '@overfit/store';
 import { CODE_VERSION, describeData, runSummary } from './manifest';
@@ -35,13 +38,11 @@ export interface FinalizeOutput {
   verdict: string | null;
 }
 
-const EXECUTION_STATUS_CHANGE = 'Step Functions Execution Status Change';
 
 /** An EventBridge event for an execution that ended badly → a failure to record, if the run has no manifest yet. */
 function parseExecutionEvent(fields: Record<string, unknown>): FinalizeInput {
-  const detail = asRecord(fields.detail, 'event.detail');
-  const status = String(detail.status);
-  if (!['FAILED', 'TIMED_OUT', 'ABORTED'].includes(status)) throw new InputError(`must be FAILED, TIMED_OUT or ABORTED (got ${JSON.stringify(status)})`, 'event.detail.status');
+  const { status } = check(EXECUTION_EVENT_SCHEMA, fields, 'event').detail;
+  const detail = fields.detail as Record<string, unknown>;
   let input: Record<string, unknown> = {};
   try {
     input = asRecord(JSON.parse(String(detail.input ?? '{}')));
@@ -62,14 +63,10 @@ function parseExecutionEvent(fields: Record<string, unknown>): FinalizeInput {
 export function parseFinalizeEvent(event: unknown): FinalizeInput {
   const fields = asRecord(event);
   if (fields['detail-type'] === EXECUTION_STATUS_CHANGE) return parseExecutionEvent(fields);
-  const status = fields.status;
-  if (status !== 'succeeded' && status !== 'failed') throw new InputError(`must be "succeeded" or "failed" (got ${JSON.stringify(status)})`, 'event.status');
-  const startedAt = fields.startedAt;
-  if (typeof startedAt !== 'string' || Number.isNaN(Date.parse(startedAt))) throw new InputError(`must be an ISO time (got ${JSON.stringify(startedAt)})`, 'event.startedAt');
-  const run = asRecord(fields.run, 'event.run');
-  if (typeof run.runId !== 'string' || !RUN_ID_PATTERN.test(run.runId)) {
-    throw new InputError(`must be a run id of letters, digits, "_" and "-" (got ${JSON.stringify(run.runId)})`, 'event.run.runId');
-  }
+  const found = problems(FINALIZE_EVENT_SCHEMA, event, 'event');
+  const { status, startedAt, run } = event as FinalizeEvent;
+  if (typeof startedAt === 'string' && Number.isNaN(Date.parse(startedAt))) found.push({ where: 'event.startedAt', message: `must be an ISO time (got ${JSON.stringify(startedAt)})` });
+  assertNoProblems(found);
   return { runId: run.runId, status, startedAt, run };
 }
 

@@ -5,7 +5,7 @@
 import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
 
 type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
-import { InputError, stageStartedBy, TASK_FUNCTIONS, type DataRef, type RunConfig } from '@overfit/core';
+import { InputError, isRemoteInputError, stageStartedBy, TASK_FUNCTIONS, type DataRef, type RunConfig } from '@overfit/core';
 import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
 import { createHandler, type HandlerRuntime, type StageDeps } from '@overfit/lambda';
 import { DEFAULT_SHARD_SIZE, getJson, newRunId, runKeys, type ArtifactStore, type RunManifest } from '@overfit/store';
@@ -82,7 +82,7 @@ export async function runStateMachineLocally(options: StateMachineRunOptions): P
     const cause = (error as Error).cause as Error | undefined;
     const [name, message] = [cause?.name ?? 'Error', cause?.message ?? (error as Error).message];
     // A bad input found by a stage is still the user's to fix (exit 2); anything else is a failed run.
-    throw name === 'InputError' ? new InputError(message) : new StateMachineRunError(name, `run ${runId} failed: ${name}: ${message}`);
+    throw isRemoteInputError(name) ? new InputError(message, undefined, { cause: error }) : new StateMachineRunError(name, `run ${runId} failed: ${name}: ${message}`);
   } finally {
     await following;
   }

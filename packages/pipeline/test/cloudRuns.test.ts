@@ -25,7 +25,7 @@ describe('startCloudRun', () => {
 
   it('refuses something that is not a state machine ARN before calling AWS', async () => {
     await expect(startCloudRun(new SFNClient({}), 'arn:aws:lambda:eu-west-1:123456789012:function:x', { config: parseRunConfig({}), data: { kind: 'store', key: 'd.csv' } }))
-      .rejects.toThrow('--state-machine-arn: is not a state machine ARN');
+      .rejects.toThrow('stateMachineArn: is not a state machine ARN');
     expect(sfn.calls()).toHaveLength(0);
   });
 });

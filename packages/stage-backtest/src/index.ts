@@ -1,20 +1,20 @@
 // Stage 2 — backtest: every strategy on both windows. Selection reads only the training table; the validation
 // table and the training window's block moments are for the statistics of the whole selection process.
-import { costsOf, createMarket, InputError, splitWindows, strategyLookback, type BarWindow, type DataRef, type Strategy } from '@overfit/core';
+import {
+  costsOf, createMarket, InputError, splitWindows, strategyLookback, type BacktestEvent, type BarWindow, type DataRef, 
+  type Strategy,
+} from '@overfit/core';
 import type { LoadedPrices } from '@overfit/data';
 import {
-  asRecord, eventKey, getJson, parseShardRange, parseStageEvent, runKeys, shardKeys, writeBlockMoments, writePerformanceTable,
-  type ArtifactStore, type ShardRange, type StageEvent,
+  getJson, parseShardRange, parseStageEvent, runKeys, shardKeys, writeBlockMoments, writePerformanceTable,
+  type ArtifactStore, type ShardRange,
 } from '@overfit/store';
 import { backtestInParallel } from './parallel';
 
 export { backtestInParallel, defaultWorkers, findWorkerScript, WORKER_BUNDLE, type ParallelOptions } from './parallel';
 
-export interface BacktestInput extends StageEvent {
-  strategiesKey: string;
-  /** Only strategies [start, end), written under the run's shards/ folder for the select stage to merge. */
-  shard?: ShardRange;
-}
+/** With a shard: only strategies [start, end), written under the run's shards/ folder for the select stage to merge. */
+export type BacktestInput = BacktestEvent;
 
 /** Blocks of the training window's return moments: CSCV partitions (16 by default) must divide it. */
 export const MOMENT_BLOCKS = 64;
@@ -37,12 +37,9 @@ export interface BacktestDeps {
 }
 
 export function parseEvent(event: unknown): BacktestInput {
-  const base = parseStageEvent(event);
-  const shard = asRecord(event).shard;
-  return {
-    ...base, strategiesKey: eventKey(event, 'strategiesKey', base.runId),
-    ...(shard === undefined ? {} : { shard: parseShardRange(shard, 'event.shard') }),
-  };
+  const base = parseStageEvent(event, 'backtest');
+  const { strategiesKey, shard } = event as BacktestEvent;
+  return { ...base, strategiesKey, ...(shard === undefined ? {} : { shard: parseShardRange(shard, 'event.shard') }) };
 }
 
 /** Fail before any work when the training window cannot warm up the slowest indicator. */
@@ -56,7 +53,7 @@ export function assertEnoughBars(strategies: readonly Strategy[], trainingBars: 
   if (longest && trainingBars <= need) {
     throw new InputError(
       `the training window has ${trainingBars} bars but strategy ${longest.id} (${longest.family}) needs more than ${need} to form a signal; ` +
-        'use a longer history, a larger --train-fraction or other --families',
+        'use a longer history, a larger trainFraction or other families',
       source,
     );
   }

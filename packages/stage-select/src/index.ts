@@ -1,13 +1,13 @@
 // Stage 3 — select: pick the "best" strategy by the selection metric on the training window, the way a
 // researcher who tried them all would. Strategies with too few trades are not eligible: their metrics are noise.
-import { InputError, rankEligible, SELECTION_METRIC_FIELDS, type Metrics } from '@overfit/core';
+import { InputError, rankEligible, SELECTION_METRIC_FIELDS, type Metrics, type SelectEvent } from '@overfit/core';
 import {
-  asRecord, assertShardsCover, eventKey, getJson, mergeShardResults, parseShardRange, parseStageEvent, putJson, readPerformanceTable, runKeys,
-  type ArtifactStore, type BestStrategyDocument, type ShardRange, type StageEvent, type StrategiesDocument,
+  assertShardsCover, getJson, mergeShardResults, parseShardRange, parseStageEvent, putJson, readPerformanceTable, runKeys,
+  type ArtifactStore, type BestStrategyDocument, type StrategiesDocument,
 } from '@overfit/store';
 
 /** Either the run-level training table of an unsharded backtest, or the shards to merge into it first. */
-export type SelectInput = StageEvent & { strategiesKey: string } & ({ trainingPerformanceKey: string } | { shards: ShardRange[] });
+export type SelectInput = SelectEvent;
 
 export interface SelectOutput {
   bestStrategyKey: string;
@@ -20,12 +20,11 @@ export interface SelectOutput {
 }
 
 export function parseEvent(event: unknown): SelectInput {
-  const base = parseStageEvent(event);
-  const strategiesKey = eventKey(event, 'strategiesKey', base.runId);
-  const shards = asRecord(event).shards;
-  if (shards === undefined) return { ...base, strategiesKey, trainingPerformanceKey: eventKey(event, 'trainingPerformanceKey', base.runId) };
-  if (!Array.isArray(shards) || shards.length === 0) throw new InputError('must be a non-empty list of shards', 'event.shards');
-  return { ...base, strategiesKey, shards: shards.map((s, i) => parseShardRange(s, `event.shards[${i}]`)) };
+  const base = parseStageEvent(event, 'select');
+  const { strategiesKey, trainingPerformanceKey, shards } = event as SelectEvent & { trainingPerformanceKey?: string; shards?: unknown[] };
+  if (shards !== undefined) return { ...base, strategiesKey, shards: shards.map((s, i) => parseShardRange(s, `event.shards[${i}]`)) };
+  if (trainingPerformanceKey === undefined) throw new InputError('is needed when the event has no shards to merge', 'event.trainingPerformanceKey');
+  return { ...base, strategiesKey, trainingPerformanceKey };
 }
 
 export async function run(input: SelectInput, deps: { store: ArtifactStore }): Promise<SelectOutput> {
@@ -42,7 +41,7 @@ export async function run(input: SelectInput, deps: { store: ArtifactStore }): P
   const table = await readPerformanceTable(deps.store, backtested.trainingPerformanceKey);
   const ranked = rankEligible(table, input.config);
   if (ranked.length === 0) {
-    throw new InputError(`none of the ${table.ids.length} strategies made at least ${minTrades} trades on the training window; lower --min-trades or use more data`, 'select');
+    throw new InputError(`none of the ${table.ids.length} strategies made at least ${minTrades} trades on the training window; lower minTrades or use more data`, 'select');
   }
   const best = ranked[0];
   const strategy = strategies.find((s) => s.id === table.ids[best]);

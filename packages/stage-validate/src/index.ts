@@ -5,13 +5,14 @@
 // verdict of the run into overfitting_report.json.
 import {
   buyAndHold, createMarket, evaluatePositions, METRIC_NAMES, positions, SELECTION_METRIC_FIELDS, splitWindows,
-  type BarWindow, type DataRef, type MetricName, type OverfittingReport, type PriceSeries, type SelectionMetric, type Strategy, type VerdictLevel,
+  type BarWindow, type DataRef, type MetricName, type OverfittingReport, type PriceSeries, type SelectionMetric, type Strategy, type ValidateEvent,
+  type VerdictLevel,
 } from '@overfit/core';
 import { buildOverfittingReport } from './overfitting';
 import type { LoadedPrices } from '@overfit/data';
 import {
-  eventKey, getJson, parseStageEvent, putJson, readBlockMoments, readPerformanceTable, runKeys,
-  type ArtifactStore, type OriginalRuleVerdict, type StrategiesDocument, type StageEvent, type ValidationResults, type WindowInfo,
+  getJson, parseStageEvent, putJson, readBlockMoments, readPerformanceTable, runKeys,
+  type ArtifactStore, type OriginalRuleVerdict, type StrategiesDocument, type ValidationResults, type WindowInfo,
 } from '@overfit/store';
 
 export { buildOverfittingReport } from './overfitting';
@@ -19,13 +20,7 @@ export { verdictOf } from './verdict';
 export { NULL_MARKET_MAX_STRATEGIES } from './nullMarkets';
 export { WALK_FORWARD_MAX_STRATEGIES } from './outOfSample';
 
-export interface ValidateInput extends StageEvent {
-  bestStrategyKey: string;
-  strategiesKey: string;
-  trainingPerformanceKey: string;
-  validationPerformanceKey: string;
-  blockMomentsKey: string;
-}
+export type ValidateInput = ValidateEvent;
 
 export interface ValidateOutput {
   validationResultsKey: string;
@@ -39,16 +34,8 @@ export interface ValidateOutput {
 }
 
 export function parseEvent(event: unknown): ValidateInput {
-  const base = parseStageEvent(event);
-  const key = (name: string) => eventKey(event, name, base.runId);
-  return {
-    ...base,
-    bestStrategyKey: key('bestStrategyKey'),
-    strategiesKey: key('strategiesKey'),
-    trainingPerformanceKey: key('trainingPerformanceKey'),
-    validationPerformanceKey: key('validationPerformanceKey'),
-    blockMomentsKey: key('blockMomentsKey'),
-  };
+  const { bestStrategyKey, strategiesKey, trainingPerformanceKey, validationPerformanceKey, blockMomentsKey } = event as ValidateEvent;
+  return { ...parseStageEvent(event, 'validate'), bestStrategyKey, strategiesKey, trainingPerformanceKey, validationPerformanceKey, blockMomentsKey };
 }
 
 const relative = (from: number, to: number): number | null => {

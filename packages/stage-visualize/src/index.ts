@@ -1,23 +1,21 @@
 // Stage 5 — visualize: the figures that make the fall visible. The histogram shows how the "best" stands out
 // from hundreds of lucky draws; the comparison and the equity curve show what happens after the split. The four
 // figures of overfitting_report.json measure the whole selection process (see overfittingFigures.ts).
-import { costsOf, createMarket, equityCurve, METRIC_LABELS, NO_COSTS, positions, SELECTION_METRIC_FIELDS, type DataRef, type MetricName, type OverfittingReport } from '@overfit/core';
+import {
+  costsOf, createMarket, equityCurve, METRIC_LABELS, NO_COSTS, positions, SELECTION_METRIC_FIELDS, type DataRef, type MetricName, type OverfittingReport,
+  type VisualizeEvent,
+} from '@overfit/core';
 import { renderEquityCurve, renderMetricHistogram, renderPerformanceComparison } from '@overfit/charts';
 import { renderOverfittingFigures } from './overfittingFigures';
 import type { LoadedPrices } from '@overfit/data';
 import {
-  eventKey, getJson, parseStageEvent, readPerformanceTable, runKeys, type ArtifactStore, type StageEvent, type ValidationResults,
+  getJson, parseStageEvent, readPerformanceTable, runKeys, type ArtifactStore, type ValidationResults,
 } from '@overfit/store';
 
 /** Metrics that are shares of something: a histogram of them never extends below 0 % or above 100 %. */
 const RATE_METRICS = new Set<MetricName>(['winRate', 'hitRate', 'exposure']);
 
-export interface VisualizeInput extends StageEvent {
-  trainingPerformanceKey: string;
-  validationPerformanceKey: string;
-  validationResultsKey: string;
-  overfittingReportKey: string;
-}
+export type VisualizeInput = VisualizeEvent;
 
 export interface VisualizeOutput {
   plotKeys: string[];
@@ -27,14 +25,8 @@ const PERCENT_METRICS = new Set<MetricName>(['totalReturn', 'cagr', 'maxDrawdown
 const COMPARED_METRICS: MetricName[] = ['winRate', 'totalReturn', 'sharpe', 'maxDrawdown', 'hitRate', 'profitFactor'];
 
 export function parseEvent(event: unknown): VisualizeInput {
-  const base = parseStageEvent(event);
-  return {
-    ...base,
-    trainingPerformanceKey: eventKey(event, 'trainingPerformanceKey', base.runId),
-    validationPerformanceKey: eventKey(event, 'validationPerformanceKey', base.runId),
-    validationResultsKey: eventKey(event, 'validationResultsKey', base.runId),
-    overfittingReportKey: eventKey(event, 'overfittingReportKey', base.runId),
-  };
+  const { trainingPerformanceKey, validationPerformanceKey, validationResultsKey, overfittingReportKey } = event as VisualizeEvent;
+  return { ...parseStageEvent(event, 'visualize'), trainingPerformanceKey, validationPerformanceKey, validationResultsKey, overfittingReportKey };
 }
 
 const formatOf = (metric: MetricName) => (PERCENT_METRICS.has(metric) ? 'percent' : 'number') as 'percent' | 'number';

@@ -19,9 +19,9 @@ export function parseS3Location(location: string, where = 'store'): { bucket: st
 
 /** `--store .overfit` or `--store s3://bucket/prefix [--s3-endpoint http://127.0.0.1:4568]`. */
 export function openStore(location: string, options: { s3Endpoint?: string; region?: string } = {}): ArtifactStore {
-  const s3 = parseS3Location(location, '--store');
+  const s3 = parseS3Location(location, 'store');
   if (!s3) {
-    if (options.s3Endpoint) throw new InputError('only applies to an s3://bucket store', '--s3-endpoint');
+    if (options.s3Endpoint) throw new InputError('only applies to an s3://bucket store', 's3Endpoint');
     return new LocalStore(location);
   }
   return new S3Store({ ...s3, endpoint: options.s3Endpoint, region: options.region ?? process.env.AWS_REGION });

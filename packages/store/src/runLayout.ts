@@ -1,11 +1,12 @@
 // Where a run's artifacts live. Every run writes only under runs/<runId>/; it is committed by writing its
 // manifest last and then pointing latest.json at it, so a reader never sees a half-written run.
 import { randomBytes } from 'node:crypto';
-import { CorruptArtifactError, type RunConfig } from '@overfit/core';
+import { CorruptArtifactError, RUN_ID_SCHEMA, type RunConfig } from '@overfit/core';
 import { getJson, putJson, type ArtifactStore } from './artifactStore';
 
 export const LATEST_KEY = 'latest.json';
-export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** A run id: letters, digits, "_" and "-", at most 64 (the stage events' contract). */
+export const RUN_ID_PATTERN = new RegExp(RUN_ID_SCHEMA.pattern as string);
 
 export function assertValidRunId(runId: string): void {
   if (!RUN_ID_PATTERN.test(runId)) throw new Error(`invalid run id "${runId}": letters, digits, "_" and "-", at most 64`);

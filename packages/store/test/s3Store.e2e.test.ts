@@ -138,8 +138,8 @@ describe('choosing a store', () => {
 
   it('names the flag when the location is wrong', () => {
     expect(() => openStore('s3://Bad_Bucket')).toThrow(InputError);
-    expect(() => openStore('s3://Bad_Bucket')).toThrow('--store: "Bad_Bucket" is not an S3 bucket name');
-    expect(() => openStore('folder', { s3Endpoint: 'http://x' })).toThrow('--s3-endpoint: only applies to an s3://bucket store');
+    expect(() => openStore('s3://Bad_Bucket')).toThrow('store: "Bad_Bucket" is not an S3 bucket name');
+    expect(() => openStore('folder', { s3Endpoint: 'http://x' })).toThrow('s3Endpoint: only applies to an s3://bucket store');
   });
 
   it('reads the original environment variables', () => {

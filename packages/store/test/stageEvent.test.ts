@@ -1,5 +1,5 @@
-import { DEFAULT_RUN_CONFIG } from '@overfit/core';
-import { eventKey, parseStageEvent } from '../src';
+import { DEFAULT_RUN_CONFIG, InputError } from '@overfit/core';
+import { parseStageEvent } from '../src';
 
 const data = { kind: 'synthetic', bars: 1000, seed: 1, intervalSeconds: 3600 };
 
@@ -22,9 +22,30 @@ describe('stage events', () => {
   });
 
   it('accepts only keys inside the run', () => {
-    expect(eventKey({ k: 'runs/r1/results/x.csv' }, 'k', 'r1')).toBe('runs/r1/results/x.csv');
+    const event = { runId: 'r1', data, strategiesKey: 'runs/r1/results/strategies.json' };
+    expect(parseStageEvent(event, 'backtest')).toEqual({ runId: 'r1', config: DEFAULT_RUN_CONFIG, data });
     for (const bad of ['runs/r2/x.csv', 'runs/r1/../r2/x.csv', 'latest.json', 42]) {
-      expect(() => eventKey({ k: bad }, 'k', 'r1')).toThrow('event.k');
+      expect(() => parseStageEvent({ ...event, strategiesKey: bad }, 'backtest')).toThrow(expect.objectContaining({ where: 'event.strategiesKey' }));
     }
+  });
+
+  it('lists every problem of an event in one error, the first as its where', () => {
+    const event = { runId: 'r1', config: { strategies: 0, trainFraction: 1 }, data: { kind: 'synthetic', bars: 5, seed: 1, intervalSeconds: 60 }, blockMomentsKey: 'runs/r2/m.bin' };
+    let error: unknown;
+    try {
+      parseStageEvent(event, 'validate');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    const { where, problems, message } = error as InputError;
+    expect(where).toBe(problems[0].where);
+    expect(problems.map((p) => p.where).sort()).toEqual([
+      'event.bestStrategyKey', 'event.blockMomentsKey', 'event.config.strategies', 'event.config.trainFraction', 'event.data.bars',
+      'event.strategiesKey', 'event.trainingPerformanceKey', 'event.validationPerformanceKey',
+    ]);
+    expect(message).toContain('event.config.trainFraction: must be a number greater than 0 and less than 1 (got 1)');
+    expect(message).toContain('event.blockMomentsKey: must be a key under runs/r1/ (got "runs/r2/m.bin")');
+    expect(message).toContain('event.bestStrategyKey: must be a key under runs/r1/ (missing)');
   });
 });

@@ -382,18 +382,6 @@ const isScores = (input: unknown): input is BlockScores =>
 /** The Sharpe forms' loss: the winner's out-of-sample Sharpe is negative, i.e. it lost money (Σr < 0). */
 const sharpeLoss = (sum: number, sumSquares: number, bars: number) => sharpeScore(sum, sumSquares, bars) < 0;
 
-/** The win rate of a union of blocks from its wins and trades; NaN without trades. A `BlockScores` score. */
-export const winRateScore = (wins: number, trades: number): number => (trades > 0 ? wins / trades : Number.NaN);
-
-/**
- * Block moments as `BlockScores` ranked by the per-bar Sharpe ratio, with a loss when the out-of-sample Sharpe is
- * negative: `probabilityOfBacktestOverfitting` gives the same result for both, bit for bit.
- */
-export function sharpeBlockScores(moments: BlockMoments): BlockScores {
-  const { strategies, blocks, blockBars } = moments;
-  return { strategies, blocks, blockBars, x: moments.sum, y: moments.sumSquares, score: sharpeScore, loss: sharpeLoss, label: 'sharpe' };
-}
-
 /** BlockScores summed into partitions, with the eligibility counts. */
 function rankingOfScores(input: BlockScores, partitions: number): { sums: PartitionSums; ranking: Ranking } {
   const { strategies: n, blocks, blockBars, eligibility } = input;

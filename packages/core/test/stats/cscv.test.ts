@@ -1,8 +1,18 @@
 import fc from 'fast-check';
 import {
-  createRng, emptyBlockMoments, InputError, probabilityOfBacktestOverfitting, sharpeBlockScores, winRateScore, type BlockMoments, type BlockScores,
+  createRng, emptyBlockMoments, InputError, probabilityOfBacktestOverfitting, sharpeScore, type BlockMoments, type BlockScores,
 } from '../../src';
 import { noiseMatrix, normals } from './helpers';
+
+/** The win rate of a union of blocks from its wins and trades; NaN without trades. A `BlockScores` score. */
+const winRateScore = (wins: number, trades: number): number => (trades > 0 ? wins / trades : Number.NaN);
+
+/** Block moments as `BlockScores` ranked by Sharpe, a loss when it is negative out of sample: the moments path's rule. */
+function sharpeBlockScores(moments: BlockMoments): BlockScores {
+  const { strategies, blocks, blockBars } = moments;
+  const loss = (sum: number, sumSquares: number, bars: number) => sharpeScore(sum, sumSquares, bars) < 0;
+  return { strategies, blocks, blockBars, x: moments.sum, y: moments.sumSquares, score: sharpeScore, loss, label: 'sharpe' };
+}
 
 /** Returns in 64ths: every sum and product below is exact in floating point, so paths can be compared bit for bit. */
 const q = (...xs: number[]) => Float64Array.from(xs, (x) => x / 64);
