@@ -1,6 +1,8 @@
 // win_rate_histogram.png: the selection metric of every strategy on the training window, with the selected
 // strategy's training value and its validation value marked — the "best" sits in the lucky tail, then falls back.
 import type { Plugin } from 'chart.js';
+import { niceTicks, type Axis } from './axes';
+import { linearScale } from './figure';
 import { COLORS, encodePng, formatValue, withChart } from './render';
 
 export interface MetricHistogramOptions {
@@ -26,6 +28,23 @@ export function binCount(sorted: Float64Array): number {
   const range = sorted[n - 1] - sorted[0];
   const bins = width > 0 ? Math.ceil(range / width) : 10;
   return Math.min(60, Math.max(10, bins));
+}
+
+/**
+ * The x axis: every bin and both marked values (the winner's training value and its validation value), ends
+ * rounded to a 1-2-5 step inside the metric's bounds, then widened by 2 % of the range without ticks, so a line
+ * at an end (a 100 % win rate) is drawn inside the plot rather than on its border.
+ */
+export function histogramAxis(
+  lo: number,
+  hi: number,
+  marked: number[],
+  bounds?: [number, number],
+): Axis & { step: number; tickMin: number; tickMax: number } {
+  const xs = [lo, hi, ...marked].filter(Number.isFinite);
+  const nice = niceTicks(Math.min(...xs), Math.max(...xs), { maxTicks: 11, floor: bounds?.[0], ceiling: bounds?.[1] });
+  const pad = (nice.max - nice.min) * 0.02;
+  return { ...nice, min: nice.min - pad, max: nice.max + pad, tickMin: nice.min, tickMax: nice.max };
 }
 
 const verticalMarkers = (markers: { value: number; color: string; label: string }[]): Plugin => ({
@@ -56,6 +75,14 @@ const verticalMarkers = (markers: { value: number; color: string; label: string 
   },
 });
 
+/** The caption names exactly the lines drawn: the validation line only when there is a validation value. */
+function histogramCaption(defined: number, total: number, eligible: number, id: string, hasValidation: boolean): string {
+  const lines = hasValidation
+    ? `solid line: the selected ${id} on training, dashed: the same strategy on validation`
+    : `solid line: the selected ${id} on training (undefined on validation)`;
+  return `${defined} of ${total} strategies have a defined value, ${eligible} of them eligible; ${lines}`;
+}
+
 export async function renderMetricHistogram(options: MetricHistogramOptions): Promise<Buffer> {
   const { metricLabel, format = 'percent', best, width = 1000, height = 560 } = options;
   const values = Array.from(options.values);
@@ -73,8 +100,7 @@ export async function renderMetricHistogram(options: MetricHistogramOptions): Pr
   const points = (row: number[]) => row.map((count, i) => ({ x: lo + (i + 0.5) * step, y: count }));
   const eligibleCount = values.filter((v, i) => Number.isFinite(v) && isEligible(i)).length;
   const validation = best.validation ?? Number.NaN;
-  const xs = [lo, hi, best.training, validation].filter(Number.isFinite);
-  const [floor, ceiling] = options.bounds ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  const axis = histogramAxis(lo, hi, [best.training, validation], options.bounds);
   const bar = { barPercentage: 1, categoryPercentage: 1, borderWidth: 1, stack: 'all' };
 
   return withChart(
@@ -107,19 +133,15 @@ export async function renderMetricHistogram(options: MetricHistogramOptions): Pr
           },
           subtitle: {
             display: true,
-            text: `${finite.length} of ${values.length} strategies have a defined value, ${eligibleCount} of them eligible; the selected one is ${best.id}`,
+            text: histogramCaption(finite.length, values.length, eligibleCount, best.id, Number.isFinite(validation)),
             color: COLORS.muted,
           },
           legend: { display: Boolean(options.eligible), position: 'bottom' },
         },
         scales: {
           x: {
-            type: 'linear',
-            min: Math.max(floor, Math.min(...xs) - step),
-            max: Math.min(ceiling, Math.max(...xs) + step),
+            ...linearScale(axis, format),
             title: { display: true, text: `${metricLabel}${format === 'percent' ? ' (%)' : ''}` },
-            ticks: { callback: (v) => formatValue(Number(v), format) },
-            grid: { color: COLORS.grid },
           },
           y: {
             stacked: true,
