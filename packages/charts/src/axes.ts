@@ -138,13 +138,16 @@ export function logTicks(min: number, max: number, pixels = 400, minGap = 22): n
     // Fewer than 3 here means the range is narrow: sparser decades would be worse, go linear.
     if (ticks.length < 3) break;
   }
-  // Linear 1-2-5 steps, the coarsest that still puts 3 ticks in range with labels apart.
+  // Linear 1-2-5 steps (0.6, 0.8, 1): the coarsest with 4 ticks whose labels stay apart, else with 3.
   let step = niceStep(max - min);
+  let three: number[] | undefined;
   for (let i = 0; i < 60; i++, step = smallerStep(step)) {
     const ticks = multiples(min, max, step).filter((t) => t > 0);
-    if (ticks.length >= 3 && gapOk(ticks)) return ticks;
-    if (ticks.length >= 3) break; // finer steps only crowd the labels more
+    if (ticks.length >= 3 && !gapOk(ticks)) break; // finer steps only crowd the labels more
+    if (ticks.length >= 4) return ticks;
+    if (ticks.length === 3) three ??= ticks;
   }
+  if (three) return three;
   // Labels cannot be both 3 and apart (a tiny plot): three evenly spaced in log, rounded to 2 digits.
   return [0.15, 0.5, 0.85].map((f) => Number((10 ** (lmin + f * (lmax - lmin))).toPrecision(2)));
 }

@@ -78,9 +78,9 @@ const verticalMarkers = (markers: { value: number; color: string; label: string 
 /** The caption names exactly the lines drawn: the validation line only when there is a validation value. */
 function histogramCaption(defined: number, total: number, eligible: number, id: string, hasValidation: boolean): string {
   const lines = hasValidation
-    ? `solid line: the selected ${id} on training, dashed: the same strategy on validation`
-    : `solid line: the selected ${id} on training (undefined on validation)`;
-  return `${defined} of ${total} strategies have a defined value, ${eligible} of them eligible; ${lines}`;
+    ? `solid line: the selected ${id} on training, dashed: ${id} on validation`
+    : `solid line: the selected ${id} on training (no value on validation)`;
+  return `${defined} of ${total} strategies have a value (${eligible} eligible); ${lines}`;
 }
 
 export async function renderMetricHistogram(options: MetricHistogramOptions): Promise<Buffer> {

@@ -25,7 +25,10 @@ export interface ScatterOptions {
  */
 export function scatterAxis(training: ArrayLike<number>, validation: ArrayLike<number>): Axis & { step: number } {
   const [lo, hi] = finiteExtent(training, validation);
-  return Number.isFinite(lo) ? niceTicks(lo, hi, { maxTicks: 11 }) : niceTicks(0, 1);
+  const nice = Number.isFinite(lo) ? niceTicks(lo, hi, { maxTicks: 11 }) : niceTicks(0, 1);
+  // 2 % beyond the end ticks, so a point on an end (a 100 % win rate) is drawn whole, not cut by the border.
+  const pad = (nice.max - nice.min) * 0.02;
+  return { ...nice, min: nice.min - pad, max: nice.max + pad };
 }
 
 /** What ρ says, in words that agree with its value. */

@@ -87,7 +87,8 @@ describe('log axis', () => {
   });
 
   it('hand-computed: narrow 0.6–1.0 goes linear, a wide daily range uses 1-2-5 per decade', () => {
-    expect(logTicks(0.58, 1.05, 400)).toEqual([0.6, 0.8, 1]);
+    expect(logTicks(0.58, 1.05, 400)).toEqual([0.6, 0.7, 0.8, 0.9, 1]);
+    expect(logTicks(0.58, 1.05, 60)).toEqual([0.6, 0.8, 1]); // a short plot: fewer, so labels stay 22 px apart
     expect(logTicks(0.45, 300, 400)).toEqual([0.5, 1, 2, 5, 10, 20, 50, 100, 200]);
     // Ten decades on a short axis: 1-2-5 would overlap, so one tick every decade or two.
     expect(logTicks(1e-3, 1e7, 200)).toEqual([1e-2, 1, 100, 1e4, 1e6]);
