@@ -27,7 +27,11 @@ export function walkForwardAxis(equity: ArrayLike<number>, buyAndHold: ArrayLike
   return { log: false as const, ...niceTicks(lo, hi + (hi - lo) * LABEL_ROOM) };
 }
 
-const signed = (r: number) => `${r > 0 ? '+' : ''}${formatValue(r, 'percent')}`;
+/** +1,467.1 %, −87.0 %: thousands apart and a real minus, as returns are read in a title. */
+const signed = (r: number) =>
+  Number.isFinite(r)
+    ? `${r > 0 ? '+' : r < 0 ? '−' : ''}${Math.abs(r * 100).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`
+    : formatValue(r, 'percent');
 
 export async function renderWalkForwardEquity(options: WalkForwardChartOptions): Promise<Buffer> {
   const { time, equity, buyAndHold, foldStarts, foldLabels } = options;
