@@ -47,6 +47,11 @@ export function histogramAxis(
   return { ...nice, min: nice.min - pad, max: nice.max + pad, tickMin: nice.min, tickMax: nice.max };
 }
 
+/** The count axis: whole numbers, 20 % above the tallest bar, where the markers' two label rows are drawn. */
+export function countAxis(tallest: number): Axis & { step: number } {
+  return niceTicks(0, Math.max(5, Math.ceil(tallest * 1.2)), { maxTicks: 8 });
+}
+
 const verticalMarkers = (markers: { value: number; color: string; label: string }[]): Plugin => ({
   id: 'verticalMarkers',
   afterDatasetsDraw: (chart) => {
@@ -144,10 +149,9 @@ export async function renderMetricHistogram(options: MetricHistogramOptions): Pr
             title: { display: true, text: `${metricLabel}${format === 'percent' ? ' (%)' : ''}` },
           },
           y: {
+            ...linearScale(countAxis(Math.max(...counts[0].map((c, i) => c + counts[1][i]))), 'number'),
             stacked: true,
             title: { display: true, text: 'Number of strategies' },
-            beginAtZero: true,
-            grid: { color: COLORS.grid },
           },
         },
       },

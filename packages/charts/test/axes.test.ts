@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { formatLogTick, formatTick, logRange, logTicks, niceStep, niceTicks } from '../src/axes';
+import { countAxis, histogramAxis } from '../src/histogram';
 
 /** Is every gap between neighbouring ticks the same 1-2-5 × 10^k step? */
 const isOneTwoFive = (step: number) => {
@@ -119,5 +120,16 @@ describe('log axis', () => {
         },
       ),
     );
+  });
+});
+
+describe('histogram axes', () => {
+  it('counts: whole-number ticks with room above the tallest bar for the marker labels', () => {
+    expect(countAxis(89)).toMatchObject({ min: 0, max: 120, ticks: [0, 20, 40, 60, 80, 100, 120] });
+    expect(countAxis(1).ticks).toEqual([0, 1, 2, 3, 4, 5]);
+    // The hourly run: bins 16 %…66.6 %, the winner 66.6 % on training and 68.8 % on validation.
+    const axis = histogramAxis(0.16, 0.666, [0.666, 0.688], [0, 1]);
+    expect(axis.ticks).toEqual([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]);
+    expect(axis.max).toBeGreaterThan(0.7); // 2 % past the last tick: a line there is drawn inside the plot
   });
 });
