@@ -72,9 +72,16 @@ const verticalMarkers = (markers: { value: number; color: string; label: string 
       ctx.font = `600 13px Inter`;
       const text = marker.label;
       const textWidth = ctx.measureText(text).width;
-      // Keep the label inside the plot: to the left of the line when it would run off the right edge.
-      const left = x + 6 + textWidth > chartArea.right ? x - 6 - textWidth : x + 6;
-      ctx.fillText(text, left, chartArea.top + 16 + i * 18);
+      // On the side away from the other marker, so a label never crosses the other line; flipped when it would
+      // run off the plot.
+      const other = markers[1 - i]?.value;
+      const right = x + 6;
+      const left = x - 6 - textWidth;
+      const preferRight = !Number.isFinite(other) || marker.value >= other;
+      const fitsRight = right + textWidth <= chartArea.right;
+      const fitsLeft = left >= chartArea.left;
+      const leftEdge = preferRight ? (fitsRight || !fitsLeft ? right : left) : fitsLeft || !fitsRight ? left : right;
+      ctx.fillText(text, leftEdge, chartArea.top + 16 + i * 18);
       ctx.restore();
     });
   },
