@@ -1,5 +1,6 @@
 // pbo_logits.png: the CSCV logits λ; the mass at λ ≤ 0 (red) is the probability of backtest overfitting.
-import { size, subtitle, title } from './figure';
+import { niceTicks, type Axis } from './axes';
+import { linearScale, size, subtitle, title } from './figure';
 import { COLORS, encodePng, formatValue, withChart } from './render';
 
 const LOSS = '#dc2626';
@@ -14,12 +15,18 @@ export interface LogitsOptions {
   height?: number;
 }
 
+/** The λ axis: every logit and 0 (the line that splits red from blue), ends rounded to a 1-2-5 step. */
+export function logitAxis(logits: number[]): Axis & { step: number } {
+  return niceTicks(Math.min(...logits, -0.5), Math.max(...logits, 0.5), { maxTicks: 11 });
+}
+
 /** pbo_logits.png: the histogram of λ; the mass at λ ≤ 0 (red) is the PBO. */
 export async function renderPboLogits(options: LogitsOptions): Promise<Buffer> {
   const logits = Array.from(options.logits).filter(Number.isFinite);
   if (logits.length === 0) throw new Error('no logits to draw');
-  const lo = Math.min(...logits, -0.5);
-  const hi = Math.max(...logits, 0.5);
+  // Bins span the rounded axis (always across λ = 0), so the ticks are round numbers such as −4, −2, 0, 2.
+  const axis = logitAxis(logits);
+  const [lo, hi] = [axis.min, axis.max];
   const bins = 40;
   const step = (hi - lo) / bins;
   const counts = new Array<number>(bins).fill(0);
@@ -53,11 +60,8 @@ export async function renderPboLogits(options: LogitsOptions): Promise<Buffer> {
         },
         scales: {
           x: {
-            type: 'linear',
-            min: lo,
-            max: hi,
+            ...linearScale(axis, 'number'),
             title: { display: true, text: 'logit λ  (0 = median out of sample)' },
-            grid: { color: COLORS.grid },
           },
           y: {
             title: { display: true, text: 'Share of splits' },

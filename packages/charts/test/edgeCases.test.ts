@@ -5,6 +5,7 @@ import {
   comparisonAxis,
   equityAxis,
   histogramAxis,
+  logitAxis,
   logTicks,
   renderEquityCurve,
   renderExpectedMaxSharpe,
@@ -153,13 +154,15 @@ describe.each(CASES)('$name', (c) => {
     for (const png of [equity, walkForward]) expect(png.subarray(0, 4).toString('latin1')).toBe(PNG);
   });
 
-  it('scatter, expected max Sharpe and logits: marked points inside the axes, and they render', async () => {
+  it('scatter, expected max Sharpe and logits: points, the observed Sharpe and λ = 0 inside the axes, and they render', async () => {
     // The selected strategy is one of the points: first here.
     const [training, validation] = [[c.best.training, ...c.training], [c.best.validation, ...c.validation]];
     inside(scatterAxis(training, validation), ...training, ...validation);
     const observed = c.returns.training * 10 - 2; // any Sharpe, negative ones included
     const curve = [0, 0.5, 1, 1.4];
     inside(sharpeAxis(curve, observed), observed, ...curve);
+    const logits = c.training.map((v) => (v - 0.5) * 9);
+    inside(logitAxis(logits), 0, ...logits);
     const pngs = await Promise.all([
       renderIsOosScatter({
         training,
@@ -176,7 +179,7 @@ describe.each(CASES)('$name', (c) => {
         observed: { trials: 40, sharpeAnnual: observed, label: 'selected' },
         bars: c.strategy.length,
       }),
-      renderPboLogits({ logits: c.training.map((v) => v - 0.5), pbo: 0.5, partitions: 16, rankedBy: 'win rate' }),
+      renderPboLogits({ logits, pbo: 0.5, partitions: 16, rankedBy: 'win rate' }),
     ]);
     for (const png of pngs) expect(png.subarray(0, 4).toString('latin1')).toBe(PNG);
   });
