@@ -6,7 +6,8 @@ import { COLORS } from './render';
 
 export const size = (o: { width?: number; height?: number }) => [o.width ?? 1000, o.height ?? 560] as const;
 export const title = (text: string) => ({ display: true, text, font: { size: 18, weight: 600 as const } });
-export const subtitle = (text: string) => ({ display: true, text, color: COLORS.muted });
+// Padding below the subtitle: the top tick label is centred on the plot's top edge and would touch it otherwise.
+export const subtitle = (text: string) => ({ display: true, text, color: COLORS.muted, padding: { top: 0, bottom: 12 } });
 
 const setTicks = (scale: Scale, values: number[]) => {
   scale.ticks = values.map((value) => ({ value }));

@@ -80,7 +80,11 @@ const verticalMarkers = (markers: { value: number; color: string; label: string 
       const preferRight = !Number.isFinite(other) || marker.value >= other;
       const fitsRight = right + textWidth <= chartArea.right;
       const fitsLeft = left >= chartArea.left;
-      const leftEdge = preferRight ? (fitsRight || !fitsLeft ? right : left) : fitsLeft || !fitsRight ? left : right;
+      // Flipped, it goes past the other line too (both labels then line up on one side, each on its own row).
+      const otherX = Number.isFinite(other) ? scales.x.getPixelForValue(other) : x;
+      const leftEdge = preferRight
+        ? fitsRight || !fitsLeft ? right : Math.min(x, otherX) - 6 - textWidth
+        : fitsLeft || !fitsRight ? left : Math.max(x, otherX) + 6;
       ctx.fillText(text, leftEdge, chartArea.top + 16 + i * 18);
       ctx.restore();
     });

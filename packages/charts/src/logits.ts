@@ -1,7 +1,7 @@
 // pbo_logits.png: the CSCV logits λ; the mass at λ ≤ 0 (red) is the probability of backtest overfitting.
 import { niceTicks, type Axis } from './axes';
 import { linearScale, size, subtitle, title } from './figure';
-import { COLORS, encodePng, formatValue, withChart } from './render';
+import { encodePng, withChart } from './render';
 
 const LOSS = '#dc2626';
 
@@ -64,10 +64,8 @@ export async function renderPboLogits(options: LogitsOptions): Promise<Buffer> {
             title: { display: true, text: 'logit λ  (0 = median out of sample)' },
           },
           y: {
+            ...linearScale(niceTicks(0, Math.max(...counts) / logits.length, { maxTicks: 6 }), 'percent'),
             title: { display: true, text: 'Share of splits' },
-            ticks: { callback: (v) => formatValue(Number(v), 'percent') },
-            beginAtZero: true,
-            grid: { color: COLORS.grid },
           },
         },
       },
