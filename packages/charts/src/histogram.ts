@@ -52,6 +52,22 @@ export function countAxis(tallest: number): Axis & { step: number } {
   return niceTicks(0, Math.max(5, Math.ceil(tallest * 1.2)), { maxTicks: 8 });
 }
 
+/**
+ * Where a marker's label starts (its left edge, in pixels): on the side away from the other marker, so it never
+ * crosses the other line; when that side has no room, past the other line too (both labels then line up on one
+ * side, each on its own row); else wherever it fits, and at worst clamped inside the plot.
+ */
+export function markerLabelLeft(x: number, otherX: number, textWidth: number, area: { left: number; right: number }): number {
+  const rightOf = (px: number) => px + 6;
+  const leftOf = (px: number) => px - 6 - textWidth;
+  const candidates =
+    !Number.isFinite(otherX) || x >= otherX
+      ? [rightOf(x), leftOf(Math.min(x, otherX)), leftOf(x)]
+      : [leftOf(x), rightOf(Math.max(x, otherX)), rightOf(x)];
+  const fits = (left: number) => left >= area.left && left + textWidth <= area.right;
+  return candidates.find(fits) ?? Math.max(area.left, Math.min(candidates[0], area.right - textWidth));
+}
+
 const verticalMarkers = (markers: { value: number; color: string; label: string }[]): Plugin => ({
   id: 'verticalMarkers',
   afterDatasetsDraw: (chart) => {
@@ -72,19 +88,9 @@ const verticalMarkers = (markers: { value: number; color: string; label: string 
       ctx.font = `600 13px Inter`;
       const text = marker.label;
       const textWidth = ctx.measureText(text).width;
-      // On the side away from the other marker, so a label never crosses the other line; flipped when it would
-      // run off the plot.
       const other = markers[1 - i]?.value;
-      const right = x + 6;
-      const left = x - 6 - textWidth;
-      const preferRight = !Number.isFinite(other) || marker.value >= other;
-      const fitsRight = right + textWidth <= chartArea.right;
-      const fitsLeft = left >= chartArea.left;
-      // Flipped, it goes past the other line too (both labels then line up on one side, each on its own row).
-      const otherX = Number.isFinite(other) ? scales.x.getPixelForValue(other) : x;
-      const leftEdge = preferRight
-        ? fitsRight || !fitsLeft ? right : Math.min(x, otherX) - 6 - textWidth
-        : fitsLeft || !fitsRight ? left : Math.max(x, otherX) + 6;
+      const otherX = Number.isFinite(other) ? scales.x.getPixelForValue(other) : Number.NaN;
+      const leftEdge = markerLabelLeft(x, otherX, textWidth, chartArea);
       ctx.fillText(text, leftEdge, chartArea.top + 16 + i * 18);
       ctx.restore();
     });

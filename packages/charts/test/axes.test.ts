@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { formatLogTick, formatTick, logRange, logTicks, niceStep, niceTicks } from '../src/axes';
-import { countAxis, histogramAxis } from '../src/histogram';
+import { countAxis, histogramAxis, markerLabelLeft } from '../src/histogram';
 
 /** Is every gap between neighbouring ticks the same 1-2-5 × 10^k step? */
 const isOneTwoFive = (step: number) => {
@@ -131,5 +131,19 @@ describe('histogram axes', () => {
     const axis = histogramAxis(0.16, 0.666, [0.666, 0.688], [0, 1]);
     expect(axis.ticks).toEqual([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]);
     expect(axis.max).toBeGreaterThan(0.7); // 2 % past the last tick: a line there is drawn inside the plot
+  });
+});
+
+describe('histogram marker labels', () => {
+  const area = { left: 50, right: 950 };
+  it('go on the side away from the other line, and never leave the plot', () => {
+    expect(markerLabelLeft(600, 400, 200, area)).toBe(606); // training right of validation: label to its right
+    expect(markerLabelLeft(400, 600, 200, area)).toBe(194); // validation to the left: label to its left
+    // No room right of the line at 900: left of both lines (the other is at 880), not across the other one.
+    expect(markerLabelLeft(900, 880, 200, area)).toBe(674);
+    // One trade: lines at 0 % and 100 %, each label inside next to its own line.
+    expect(markerLabelLeft(940, 60, 200, area)).toBe(734);
+    expect(markerLabelLeft(60, 940, 200, area)).toBe(66);
+    expect(markerLabelLeft(500, Number.NaN, 2000, area)).toBe(50); // too wide for anything: clamped
   });
 });
