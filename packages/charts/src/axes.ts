@@ -100,7 +100,8 @@ export interface LogRangeOptions {
 
 /** A log axis's ends: the data's range with room above and below, so the line never runs off the axis. */
 export function logRange(min: number, max: number, options: LogRangeOptions = {}): { min: number; max: number } {
-  if (!(min > 0) || !(max >= min) || !Number.isFinite(max)) throw new Error(`a log axis needs 0 < min ≤ max: ${min}, ${max}`);
+  if (!(min > 0) || !(max >= min) || !Number.isFinite(max))
+    throw new Error(`a log axis needs 0 < min ≤ max: ${min}, ${max}`);
   const headroom = options.headroom ?? 0.12;
   const footroom = options.footroom ?? 0.04;
   // At least ±2 % around a flat line, so it is drawn as a line in the middle rather than on an edge.

@@ -84,7 +84,8 @@ const LABEL_ROOM = 0.12;
 /** The equity axis: log when asked and every value is positive (a log axis cannot show ≤ 0), else linear. */
 export function equityAxis(strategy: ArrayLike<number>, buyAndHold: ArrayLike<number>, log: boolean) {
   const [lo, hi] = finiteExtent(strategy, buyAndHold);
-  if (log && allPositive(strategy, buyAndHold)) return { log: true as const, ...logRange(lo, hi, { headroom: LABEL_ROOM }) };
+  if (log && allPositive(strategy, buyAndHold))
+    return { log: true as const, ...logRange(lo, hi, { headroom: LABEL_ROOM }) };
   return { log: false as const, ...niceTicks(lo, hi + (hi - lo) * LABEL_ROOM) };
 }
 

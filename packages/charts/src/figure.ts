@@ -7,7 +7,12 @@ import { COLORS } from './render';
 export const size = (o: { width?: number; height?: number }) => [o.width ?? 1000, o.height ?? 560] as const;
 export const title = (text: string) => ({ display: true, text, font: { size: 18, weight: 600 as const } });
 // Padding below the subtitle: the top tick label is centred on the plot's top edge and would touch it otherwise.
-export const subtitle = (text: string) => ({ display: true, text, color: COLORS.muted, padding: { top: 0, bottom: 12 } });
+export const subtitle = (text: string) => ({
+  display: true,
+  text,
+  color: COLORS.muted,
+  padding: { top: 0, bottom: 12 },
+});
 
 const setTicks = (scale: Scale, values: number[]) => {
   scale.ticks = values.map((value) => ({ value }));
@@ -20,7 +25,11 @@ export function linearScale(axis: Axis & { step: number }, format: 'percent' | '
     min: axis.min,
     max: axis.max,
     afterBuildTicks: (scale: Scale) => setTicks(scale, axis.ticks),
-    ticks: { autoSkip: false, maxRotation: 0, callback: (v: number | string) => formatTick(Number(v), axis.step, format) },
+    ticks: {
+      autoSkip: false,
+      maxRotation: 0,
+      callback: (v: number | string) => formatTick(Number(v), axis.step, format),
+    },
     grid: { color: COLORS.grid },
   };
 }
@@ -32,7 +41,8 @@ export function logScale(range: { min: number; max: number }) {
     min: range.min,
     max: range.max,
     // The scale's height is known here (set before ticks are built); 400 px if a Chart.js version says otherwise.
-    afterBuildTicks: (scale: Scale) => setTicks(scale, logTicks(range.min, range.max, scale.height > 50 ? scale.height : 400)),
+    afterBuildTicks: (scale: Scale) =>
+      setTicks(scale, logTicks(range.min, range.max, scale.height > 50 ? scale.height : 400)),
     ticks: { autoSkip: false, maxRotation: 0, callback: (v: number | string) => formatLogTick(Number(v)) },
     grid: { color: COLORS.grid },
   };

@@ -57,7 +57,12 @@ export function countAxis(tallest: number): Axis & { step: number } {
  * crosses the other line; when that side has no room, past the other line too (both labels then line up on one
  * side, each on its own row); else wherever it fits, and at worst clamped inside the plot.
  */
-export function markerLabelLeft(x: number, otherX: number, textWidth: number, area: { left: number; right: number }): number {
+export function markerLabelLeft(
+  x: number,
+  otherX: number,
+  textWidth: number,
+  area: { left: number; right: number },
+): number {
   const rightOf = (px: number) => px + 6;
   const leftOf = (px: number) => px - 6 - textWidth;
   const candidates =
@@ -98,7 +103,13 @@ const verticalMarkers = (markers: { value: number; color: string; label: string 
 });
 
 /** The caption names exactly the lines drawn: the validation line only when there is a validation value. */
-function histogramCaption(defined: number, total: number, eligible: number, id: string, hasValidation: boolean): string {
+function histogramCaption(
+  defined: number,
+  total: number,
+  eligible: number,
+  id: string,
+  hasValidation: boolean,
+): string {
   const lines = hasValidation
     ? `solid line: the selected ${id} on training, dashed: ${id} on validation`
     : `solid line: the selected ${id} on training (no value on validation)`;

@@ -93,7 +93,12 @@ describe.each(CASES)('$name', (c) => {
   const split = Math.floor(c.strategy.length * 0.7);
 
   it('histogram: both marked values lie on the axis, and it renders', async () => {
-    const axis = histogramAxis(Math.min(...c.training), Math.max(...c.training), [c.best.training, c.best.validation], [0, 1]);
+    const axis = histogramAxis(
+      Math.min(...c.training),
+      Math.max(...c.training),
+      [c.best.training, c.best.validation],
+      [0, 1],
+    );
     inside(axis, c.best.training, c.best.validation, ...c.training);
     inside({ min: 0, max: 1 }, ...axis.ticks); // a rate's ticks never pass 0 % or 100 %
     const png = await renderMetricHistogram({
@@ -156,7 +161,10 @@ describe.each(CASES)('$name', (c) => {
 
   it('scatter, expected max Sharpe and logits: points, the observed Sharpe and λ = 0 inside the axes, and they render', async () => {
     // The selected strategy is one of the points: first here.
-    const [training, validation] = [[c.best.training, ...c.training], [c.best.validation, ...c.validation]];
+    const [training, validation] = [
+      [c.best.training, ...c.training],
+      [c.best.validation, ...c.validation],
+    ];
     inside(scatterAxis(training, validation), ...training, ...validation);
     const observed = c.returns.training * 10 - 2; // any Sharpe, negative ones included
     const curve = [0, 0.5, 1, 1.4];

@@ -4,7 +4,15 @@ import { comparedMetrics, formatSpan, windowYears } from '../src/comparedMetrics
 
 const DAY = 86_400_000;
 const metrics = (totalReturn: number, cagr: number) =>
-  ({ totalReturn, cagr, sharpe: 1, maxDrawdown: 0.2, winRate: 0.6, hitRate: 0.5, profitFactor: 1.5 }) as unknown as ValidationResults['training'];
+  ({
+    totalReturn,
+    cagr,
+    sharpe: 1,
+    maxDrawdown: 0.2,
+    winRate: 0.6,
+    hitRate: 0.5,
+    profitFactor: 1.5,
+  }) as unknown as ValidationResults['training'];
 
 /** Validation results over `bars` daily bars split at `split`, with the daily data's real returns. */
 function results(bars: number, split: number): { results: ValidationResults; time: number[] } {
@@ -26,7 +34,12 @@ it('compares annualised returns, with buy-and-hold, when both windows are long e
   expect(windowYears(time, r.windows.training)).toBeCloseTo(2862 / 365, 6);
   const { metrics: panels, windowLabels } = comparedMetrics(r, 'winRate', time);
   expect(panels.map((p) => p.label)).toEqual([
-    'Win rate', 'Annualised return (CAGR)', 'Sharpe ratio', 'Max drawdown', 'Hit rate', 'Profit factor',
+    'Win rate',
+    'Annualised return (CAGR)',
+    'Sharpe ratio',
+    'Max drawdown',
+    'Hit rate',
+    'Profit factor',
   ]);
   expect(panels[1]).toMatchObject({ training: 0.62, validation: 0.28, benchmark: { training: 0.67, validation: 0.5 } });
   expect(panels[1].bounds?.[0]).toBe(-1);
@@ -38,7 +51,9 @@ it('does not annualise a window under three months: total return, and the panel 
   const { results: r, time } = results(120, 80); // 79 and 39 days
   const { metrics: panels, windowLabels } = comparedMetrics(r, 'sharpe', time);
   expect(panels.map((p) => p.label).slice(0, 3)).toEqual([
-    'Sharpe ratio', 'Win rate', 'Total return (a window < 3 months: not annualised)',
+    'Sharpe ratio',
+    'Win rate',
+    'Total return (a window < 3 months: not annualised)',
   ]);
   expect(panels[2].training).toBe(14.997);
   expect(windowLabels).toEqual(['training, 2.6 months', 'validation, 39 days']);
