@@ -7,7 +7,7 @@ import type { ComparedMetric } from '@overfit/charts';
 import type { ValidationResults, WindowInfo } from '@overfit/store';
 
 /** Shorter windows than this (three months) are not annualised. */
-export const MIN_ANNUALISED_YEARS = 0.25;
+const MIN_ANNUALISED_YEARS = 0.25;
 
 const PERCENT = new Set<MetricName>(['totalReturn', 'cagr', 'maxDrawdown', 'winRate', 'hitRate', 'exposure']);
 /** Metrics buy-and-hold has in a meaningful sense (its "win rate" is one trade). */
