@@ -68,12 +68,16 @@ const splitMarker = (splitTime: number): Plugin => ({
     ctx.stroke();
     ctx.setLineDash([]);
     ctx.font = '600 13px Inter';
+    // The longest wording that fits its side of the split: a split near an edge must not push text off the plot.
+    const fitting = (room: number, texts: string[]) => texts.find((t) => ctx.measureText(t).width <= room) ?? '';
     ctx.fillStyle = COLORS.training;
     ctx.textAlign = 'right';
-    ctx.fillText('◀ training (selection)', x - 8, chartArea.top + 16);
+    const before = fitting(x - 8 - chartArea.left, ['◀ training (selection)', '◀ training']);
+    ctx.fillText(before, x - 8, chartArea.top + 16);
     ctx.fillStyle = COLORS.validation;
     ctx.textAlign = 'left';
-    ctx.fillText(`validation from ${day(splitTime)} ▶`, x + 8, chartArea.top + 16);
+    const after = fitting(chartArea.right - x - 8, [`validation from ${day(splitTime)} ▶`, 'validation ▶']);
+    ctx.fillText(after, x + 8, chartArea.top + 16);
     ctx.restore();
   },
 });
