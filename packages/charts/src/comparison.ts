@@ -1,7 +1,11 @@
 // performance_comparison.png: training vs validation for the key metrics. Their units differ (a win rate, a
-// Sharpe ratio, a drawdown), so each metric gets its own small panel rather than one shared axis.
+// Sharpe ratio, a drawdown), so each metric gets its own small panel rather than one shared axis. Buy-and-hold
+// stands beside the strategy where it has the metric too (return, Sharpe, drawdown): "fell" or "kept" means little
+// without what simply holding did on the same window.
 import { createCanvas } from '@napi-rs/canvas';
 import type { Plugin } from 'chart.js';
+import { niceTicks, type Axis } from './axes';
+import { linearScale } from './figure';
 import { COLORS, encodePng, FONT_FAMILY, formatValue, setUpCharts, withChart } from './render';
 
 export interface ComparedMetric {
@@ -9,30 +13,54 @@ export interface ComparedMetric {
   training: number;
   validation: number;
   format: 'percent' | 'number';
+  /** Buy-and-hold's value on the same windows, drawn grey beside the strategy's. */
+  benchmark?: { training: number; validation: number };
+  /** Values the metric cannot pass, e.g. [−1, ∞) for a return: the axis never shows −103.7 %. */
+  bounds?: [number, number];
 }
 
 export interface PerformanceComparisonOptions {
   metrics: ComparedMetric[];
   title?: string;
   verdict?: string;
+  /** Under each group of bars, e.g. ['training, 5.7 years', 'validation, 2.4 years']. */
+  windowLabels?: [string, string];
   width?: number;
   height?: number;
 }
 
+/** Room above (and below, for negative values) the bars for their value labels, as a share of the data's span. */
+const LABEL_ROOM = 0.22;
+
+/** A panel's axis: 0 and every value, room for the labels, 1-2-5 ends clamped to the metric's bounds. */
+export function comparisonAxis(values: number[], bounds?: [number, number]): Axis & { step: number } {
+  const finite = values.filter(Number.isFinite);
+  const [lo, hi] = [Math.min(0, ...finite), Math.max(0, ...finite)];
+  const room = (hi - lo || 1) * LABEL_ROOM;
+  // The bounds never cut a value off: a value past them (it should not happen) widens the axis instead.
+  const floor = Math.min(bounds?.[0] ?? Number.NEGATIVE_INFINITY, lo);
+  const ceiling = Math.max(bounds?.[1] ?? Number.POSITIVE_INFINITY, hi);
+  return niceTicks(lo < 0 ? lo - room : 0, hi > 0 ? hi + room : 0, { maxTicks: 6, floor, ceiling });
+}
+
+const BENCHMARK_FILL = '#9ca3af';
+
 const valueLabels = (format: 'percent' | 'number'): Plugin => ({
   id: 'valueLabels',
   afterDatasetsDraw: (chart) => {
-    const { ctx } = chart;
-    const meta = chart.getDatasetMeta(0);
-    const values = chart.data.datasets[0].data as number[];
+    const { ctx, chartArea } = chart;
     ctx.save();
-    ctx.font = `600 13px ${FONT_FAMILY}`;
+    ctx.font = `600 12px ${FONT_FAMILY}`;
     ctx.textAlign = 'center';
-    meta.data.forEach((bar, i) => {
-      const v = values[i];
-      ctx.fillStyle = i === 0 ? COLORS.training : COLORS.validation;
-      const y = Number.isFinite(v) ? (v >= 0 ? bar.y - 6 : bar.y + 16) : chart.chartArea.bottom - 6;
-      ctx.fillText(formatValue(v, format), bar.x, y);
+    chart.data.datasets.forEach((dataset, d) => {
+      chart.getDatasetMeta(d).data.forEach((bar, i) => {
+        const v = (dataset.data as number[])[i];
+        ctx.fillStyle = d === 1 ? COLORS.muted : i === 0 ? COLORS.training : COLORS.validation;
+        let y = Number.isFinite(v) ? (v >= 0 ? bar.y - 6 : bar.y + 16) : chartArea.bottom - 6;
+        // A bar down to the axis floor (−100 %) has no room below it: its label goes inside, in white.
+        if (y > chartArea.bottom - 2) [y, ctx.fillStyle] = [bar.y - 8, '#ffffff'];
+        ctx.fillText(formatValue(v, format), bar.x, y);
+      });
     });
     ctx.restore();
   },
@@ -77,12 +105,14 @@ export async function renderPerformanceComparison(options: PerformanceComparison
     }
   }
   ctx.font = `600 13px ${FONT_FAMILY}`;
-  const legend = [
+  const withBenchmark = metrics.some((m) => m.benchmark);
+  const legend: [string, string][] = [
     ['training', COLORS.training],
     ['validation', COLORS.validation],
-  ] as const;
+    ...(withBenchmark ? [['buy and hold, same window', BENCHMARK_FILL] as [string, string]] : []),
+  ];
   legend.forEach(([label, color], i) => {
-    const x = width / 2 - 90 + i * 110;
+    const x = width / 2 - (withBenchmark ? 190 : 90) + i * 110;
     ctx.fillStyle = color;
     ctx.fillRect(x, y - 10, 14, 14);
     ctx.fillStyle = COLORS.text;
@@ -97,20 +127,17 @@ export async function renderPerformanceComparison(options: PerformanceComparison
   const panelHeight = Math.floor((height - top) / rows);
   for (const [i, metric] of metrics.entries()) {
     const values = [metric.training, metric.validation];
-    const finite = values.filter(Number.isFinite);
-    const max = Math.max(0, ...finite);
-    const min = Math.min(0, ...finite);
-    const headroom = (max - min || 1) * 0.2;
+    const benchmark = metric.benchmark ? [metric.benchmark.training, metric.benchmark.validation] : undefined;
+    const axis = comparisonAxis([...values, ...(benchmark ?? [])], metric.bounds);
+    const bars = { barPercentage: 0.9, categoryPercentage: benchmark ? 0.85 : 0.8 };
     await withChart(
       {
         type: 'bar',
         data: {
-          labels: ['training', 'validation'],
+          labels: (options.windowLabels ?? ['training', 'validation']).map((l) => l.split(', ')),
           datasets: [
-            {
-              data: values.map((v) => (Number.isFinite(v) ? v : Number.NaN)),
-              backgroundColor: [COLORS.training, COLORS.validation],
-            },
+            { data: values, backgroundColor: [COLORS.training, COLORS.validation], ...bars },
+            ...(benchmark ? [{ data: benchmark, backgroundColor: BENCHMARK_FILL, ...bars }] : []),
           ],
         },
         options: {
@@ -121,12 +148,7 @@ export async function renderPerformanceComparison(options: PerformanceComparison
           },
           scales: {
             x: { grid: { display: false } },
-            y: {
-              min: min < 0 ? min - headroom : 0,
-              max: max + headroom,
-              grid: { color: COLORS.grid },
-              ticks: { maxTicksLimit: 5, callback: (v) => formatValue(Number(v), metric.format) },
-            },
+            y: linearScale(axis, metric.format),
           },
         },
         plugins: [valueLabels(metric.format)],

@@ -1,7 +1,9 @@
 // equity_curve.png: the selected strategy's equity across training and validation, the split marked, with
 // buy-and-hold beside it: where the curve bends at the split is the overfitting, in one picture.
 import type { Plugin } from 'chart.js';
-import { COLORS, encodePng, formatValue, withChart } from './render';
+import { logRange, niceTicks } from './axes';
+import { allPositive, day, finiteExtent, linearScale, logScale } from './figure';
+import { COLORS, encodePng, withChart } from './render';
 
 export interface EquityCurveOptions {
   time: ArrayLike<number>;
@@ -49,8 +51,6 @@ export function downsample(
   return [...indices].sort((a, b) => a - b).map((i) => ({ x: time[i], y: values[i] }));
 }
 
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
 const splitMarker = (splitTime: number): Plugin => ({
   id: 'splitMarker',
   beforeDatasetsDraw: (chart) => {
@@ -68,23 +68,29 @@ const splitMarker = (splitTime: number): Plugin => ({
     ctx.stroke();
     ctx.setLineDash([]);
     ctx.font = '600 13px Inter';
+    // The longest wording that fits its side of the split: a split near an edge must not push text off the plot.
+    const fitting = (room: number, texts: string[]) => texts.find((t) => ctx.measureText(t).width <= room) ?? '';
     ctx.fillStyle = COLORS.training;
     ctx.textAlign = 'right';
-    ctx.fillText('◀ training (selection)', x - 8, chartArea.top + 16);
+    const before = fitting(x - 8 - chartArea.left, ['◀ training (selection)', '◀ training']);
+    ctx.fillText(before, x - 8, chartArea.top + 16);
     ctx.fillStyle = COLORS.validation;
     ctx.textAlign = 'left';
-    ctx.fillText(`validation from ${day(splitTime)} ▶`, x + 8, chartArea.top + 16);
+    const after = fitting(chartArea.right - x - 8, [`validation from ${day(splitTime)} ▶`, 'validation ▶']);
+    ctx.fillText(after, x + 8, chartArea.top + 16);
     ctx.restore();
   },
 });
 
-/** Chart.js puts a log tick at every 0.01 on narrow ranges; keep one-significant-digit values (0.4, 0.5, 1, 2 …). */
-function keepRoundLogTicks(axis: { ticks: { value: number }[] }): void {
-  const round = axis.ticks.filter(({ value }) => {
-    const mantissa = value / 10 ** Math.floor(Math.log10(value));
-    return Math.abs(mantissa - Math.round(mantissa)) < 1e-9;
-  });
-  if (round.length >= 3) axis.ticks = round;
+/** Share of the plot kept empty above the lines: the split labels are drawn there, never on the data. */
+const LABEL_ROOM = 0.12;
+
+/** The equity axis: log when asked and every value is positive (a log axis cannot show ≤ 0), else linear. */
+export function equityAxis(strategy: ArrayLike<number>, buyAndHold: ArrayLike<number>, log: boolean) {
+  const [lo, hi] = finiteExtent(strategy, buyAndHold);
+  if (log && allPositive(strategy, buyAndHold))
+    return { log: true as const, ...logRange(lo, hi, { headroom: LABEL_ROOM }) };
+  return { log: false as const, ...niceTicks(lo, hi + (hi - lo) * LABEL_ROOM) };
 }
 
 export async function renderEquityCurve(options: EquityCurveOptions): Promise<Buffer> {
@@ -95,9 +101,7 @@ export async function renderEquityCurve(options: EquityCurveOptions): Promise<Bu
       `equity curves need ≥ 2 points and equal lengths (time ${n}, strategy ${strategy.length}, buy-and-hold ${buyAndHold.length})`,
     );
   if (!(splitIndex > 0 && splitIndex < n)) throw new Error(`split index ${splitIndex} is outside 1…${n - 1}`);
-  let positive = true;
-  for (let i = 0; i < n; i++) if (!(strategy[i] > 0 && buyAndHold[i] > 0)) positive = false;
-  const log = (options.logScale ?? false) && positive; // a log axis cannot show equity ≤ 0
+  const axis = equityAxis(strategy, buyAndHold, options.logScale ?? false);
   return withChart(
     {
       type: 'line',
@@ -139,15 +143,12 @@ export async function renderEquityCurve(options: EquityCurveOptions): Promise<Bu
             type: 'linear',
             min: time[0],
             max: time[n - 1],
-            ticks: { maxTicksLimit: 8, callback: (v) => day(Number(v)) },
+            ticks: { maxTicksLimit: 8, maxRotation: 0, callback: (v) => day(Number(v)) },
             grid: { color: COLORS.grid },
           },
           y: {
-            type: log ? 'logarithmic' : 'linear',
-            title: { display: true, text: `Equity (start = 1${log ? ', log scale' : ''})` },
-            grid: { color: COLORS.grid },
-            ticks: { callback: (v) => formatValue(Number(v), 'number') },
-            afterBuildTicks: log ? keepRoundLogTicks : undefined,
+            ...(axis.log ? logScale(axis) : linearScale(axis, 'number')),
+            title: { display: true, text: `Equity (start = 1${axis.log ? ', log scale' : ''})` },
           },
         },
       },

@@ -1,6 +1,8 @@
 // win_rate_histogram.png: the selection metric of every strategy on the training window, with the selected
 // strategy's training value and its validation value marked — the "best" sits in the lucky tail, then falls back.
 import type { Plugin } from 'chart.js';
+import { niceTicks, type Axis } from './axes';
+import { linearScale } from './figure';
 import { COLORS, encodePng, formatValue, withChart } from './render';
 
 export interface MetricHistogramOptions {
@@ -28,6 +30,49 @@ export function binCount(sorted: Float64Array): number {
   return Math.min(60, Math.max(10, bins));
 }
 
+/**
+ * The x axis: every bin and both marked values (the winner's training value and its validation value), ends
+ * rounded to a 1-2-5 step inside the metric's bounds, then widened by 2 % of the range without ticks, so a line
+ * at an end (a 100 % win rate) is drawn inside the plot rather than on its border.
+ */
+export function histogramAxis(
+  lo: number,
+  hi: number,
+  marked: number[],
+  bounds?: [number, number],
+): Axis & { step: number; tickMin: number; tickMax: number } {
+  const xs = [lo, hi, ...marked].filter(Number.isFinite);
+  const nice = niceTicks(Math.min(...xs), Math.max(...xs), { maxTicks: 11, floor: bounds?.[0], ceiling: bounds?.[1] });
+  const pad = (nice.max - nice.min) * 0.02;
+  return { ...nice, min: nice.min - pad, max: nice.max + pad, tickMin: nice.min, tickMax: nice.max };
+}
+
+/** The count axis: whole numbers, 20 % above the tallest bar, where the markers' two label rows are drawn. */
+export function countAxis(tallest: number): Axis & { step: number } {
+  return niceTicks(0, Math.max(5, Math.ceil(tallest * 1.2)), { maxTicks: 8 });
+}
+
+/**
+ * Where a marker's label starts (its left edge, in pixels): on the side away from the other marker, so it never
+ * crosses the other line; when that side has no room, past the other line too (both labels then line up on one
+ * side, each on its own row); else wherever it fits, and at worst clamped inside the plot.
+ */
+export function markerLabelLeft(
+  x: number,
+  otherX: number,
+  textWidth: number,
+  area: { left: number; right: number },
+): number {
+  const rightOf = (px: number) => px + 6;
+  const leftOf = (px: number) => px - 6 - textWidth;
+  const candidates =
+    !Number.isFinite(otherX) || x >= otherX
+      ? [rightOf(x), leftOf(Math.min(x, otherX)), leftOf(x)]
+      : [leftOf(x), rightOf(Math.max(x, otherX)), rightOf(x)];
+  const fits = (left: number) => left >= area.left && left + textWidth <= area.right;
+  return candidates.find(fits) ?? Math.max(area.left, Math.min(candidates[0], area.right - textWidth));
+}
+
 const verticalMarkers = (markers: { value: number; color: string; label: string }[]): Plugin => ({
   id: 'verticalMarkers',
   afterDatasetsDraw: (chart) => {
@@ -48,13 +93,28 @@ const verticalMarkers = (markers: { value: number; color: string; label: string 
       ctx.font = `600 13px Inter`;
       const text = marker.label;
       const textWidth = ctx.measureText(text).width;
-      // Keep the label inside the plot: to the left of the line when it would run off the right edge.
-      const left = x + 6 + textWidth > chartArea.right ? x - 6 - textWidth : x + 6;
-      ctx.fillText(text, left, chartArea.top + 16 + i * 18);
+      const other = markers[1 - i]?.value;
+      const otherX = Number.isFinite(other) ? scales.x.getPixelForValue(other) : Number.NaN;
+      const leftEdge = markerLabelLeft(x, otherX, textWidth, chartArea);
+      ctx.fillText(text, leftEdge, chartArea.top + 16 + i * 18);
       ctx.restore();
     });
   },
 });
+
+/** The caption names exactly the lines drawn: the validation line only when there is a validation value. */
+function histogramCaption(
+  defined: number,
+  total: number,
+  eligible: number,
+  id: string,
+  hasValidation: boolean,
+): string {
+  const lines = hasValidation
+    ? `solid line: the selected ${id} on training, dashed: ${id} on validation`
+    : `solid line: the selected ${id} on training (no value on validation)`;
+  return `${defined} of ${total} strategies have a value (${eligible} eligible); ${lines}`;
+}
 
 export async function renderMetricHistogram(options: MetricHistogramOptions): Promise<Buffer> {
   const { metricLabel, format = 'percent', best, width = 1000, height = 560 } = options;
@@ -73,8 +133,7 @@ export async function renderMetricHistogram(options: MetricHistogramOptions): Pr
   const points = (row: number[]) => row.map((count, i) => ({ x: lo + (i + 0.5) * step, y: count }));
   const eligibleCount = values.filter((v, i) => Number.isFinite(v) && isEligible(i)).length;
   const validation = best.validation ?? Number.NaN;
-  const xs = [lo, hi, best.training, validation].filter(Number.isFinite);
-  const [floor, ceiling] = options.bounds ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  const axis = histogramAxis(lo, hi, [best.training, validation], options.bounds);
   const bar = { barPercentage: 1, categoryPercentage: 1, borderWidth: 1, stack: 'all' };
 
   return withChart(
@@ -107,25 +166,20 @@ export async function renderMetricHistogram(options: MetricHistogramOptions): Pr
           },
           subtitle: {
             display: true,
-            text: `${finite.length} of ${values.length} strategies have a defined value, ${eligibleCount} of them eligible; the selected one is ${best.id}`,
+            text: histogramCaption(finite.length, values.length, eligibleCount, best.id, Number.isFinite(validation)),
             color: COLORS.muted,
           },
           legend: { display: Boolean(options.eligible), position: 'bottom' },
         },
         scales: {
           x: {
-            type: 'linear',
-            min: Math.max(floor, Math.min(...xs) - step),
-            max: Math.min(ceiling, Math.max(...xs) + step),
+            ...linearScale(axis, format),
             title: { display: true, text: `${metricLabel}${format === 'percent' ? ' (%)' : ''}` },
-            ticks: { callback: (v) => formatValue(Number(v), format) },
-            grid: { color: COLORS.grid },
           },
           y: {
+            ...linearScale(countAxis(Math.max(...counts[0].map((c, i) => c + counts[1][i]))), 'number'),
             stacked: true,
             title: { display: true, text: 'Number of strategies' },
-            beginAtZero: true,
-            grid: { color: COLORS.grid },
           },
         },
       },

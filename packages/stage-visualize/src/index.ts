@@ -7,6 +7,7 @@ import {
 } from '@overfit/core';
 import { renderEquityCurve, renderMetricHistogram, renderPerformanceComparison } from '@overfit/charts';
 import { renderOverfittingFigures } from './overfittingFigures';
+import { comparedMetrics } from './comparedMetrics';
 import type { LoadedPrices } from '@overfit/data';
 import {
   getJson, parseStageEvent, readPerformanceTable, runKeys, type ArtifactStore, type ValidationResults,
@@ -22,7 +23,6 @@ export interface VisualizeOutput {
 }
 
 const PERCENT_METRICS = new Set<MetricName>(['totalReturn', 'cagr', 'maxDrawdown', 'winRate', 'hitRate', 'exposure']);
-const COMPARED_METRICS: MetricName[] = ['winRate', 'totalReturn', 'sharpe', 'maxDrawdown', 'hitRate', 'profitFactor'];
 
 export function parseEvent(event: unknown): VisualizeInput {
   const { trainingPerformanceKey, validationPerformanceKey, validationResultsKey, overfittingReportKey } = event as VisualizeEvent;
@@ -58,9 +58,8 @@ export async function run(
     title: `${METRIC_LABELS[field]} of ${table.ids.length} random strategies on the training window`,
   });
 
-  const compared = [field, ...COMPARED_METRICS.filter((m) => m !== field)].slice(0, 6);
   const comparison = await renderPerformanceComparison({
-    metrics: compared.map((m) => ({ label: METRIC_LABELS[m], training: asNumber(results.training[m]), validation: asNumber(results.validation[m]), format: formatOf(m) })),
+    ...comparedMetrics(results, field, prices.series.time),
     title: `Strategy ${id} (${results.strategy.family}): training vs validation`,
     verdict: report.verdict.headline,
   });
