@@ -1,7 +1,7 @@
 // Plain-text output for people: aligned tables, percentages, and a progress bar on stderr.
-import { METRIC_LABELS, METRIC_NAMES, type MetricName, type Metrics, type OverfittingReport } from '@overfit/core';
+import { METRIC_LABELS, PERCENT_METRICS, METRIC_NAMES, type MetricName, type Metrics, type OverfittingReport } from '@overfit/core';
 
-const PERCENT = new Set<MetricName>(['totalReturn', 'cagr', 'maxDrawdown', 'winRate', 'hitRate', 'exposure']);
+const PERCENT = new Set<MetricName>(PERCENT_METRICS);
 
 export function formatMetric(name: MetricName, value: number | null): string {
   if (value === null || Number.isNaN(value)) return '—';

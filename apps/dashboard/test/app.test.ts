@@ -8,7 +8,7 @@ import { buildApp, type AppOptions } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
 import { InProcessLauncher } from '../src/inProcessLauncher';
 import { LauncherBusyError, type RunProgress } from '../src/runLauncher';
-import { DEFAULT_RUN_CONFIG, MAX_NULL_MARKETS, type OverfittingReport } from '@overfit/core';
+import { DEFAULT_RUN_CONFIG, MAX_NULL_MARKETS, OPTION_LIMITS, type OverfittingReport } from '@overfit/core';
 import { DEFAULT_RUN_WORK_BUDGET } from '../src/workBudget';
 import { FAILED_RUN, GOOD_RUN, makeFixture, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
 
@@ -318,8 +318,8 @@ describe('POST /api/runs', () => {
     const recorder = new RecordingLauncher();
     const local = await appWith({ launcher: recorder, runsPerMinute: 100 });
     const bodies: unknown[] = [
-      { strategies: 9, dataset: 'synthetic-quick' },
-      { strategies: 100_001, dataset: 'synthetic-quick' },
+      { strategies: 0, dataset: 'synthetic-quick' },
+      { strategies: 1_000_001, dataset: 'synthetic-quick' },
       { strategies: 10.5, dataset: 'synthetic-quick' },
       { dataset: 'synthetic-quick' },
       { strategies: 100 },
@@ -327,7 +327,7 @@ describe('POST /api/runs', () => {
       { strategies: 100, dataset: 'synthetic-quick', families: [] },
       { strategies: 100, dataset: 'synthetic-quick', families: ['martingale'] },
       { strategies: 100, dataset: 'synthetic-quick', selectBy: 'luck' },
-      { strategies: 100, dataset: 'synthetic-quick', trainFraction: 0.95 },
+      { strategies: 100, dataset: 'synthetic-quick', trainFraction: 1 },
       { strategies: 100, dataset: 'synthetic-quick', feesBps: -1 },
       { strategies: 100, dataset: 'synthetic-quick', nullMarkets: MAX_NULL_MARKETS + 1 },
       { strategies: 100, dataset: 'synthetic-quick', data: { kind: 'file', path: '/etc/passwd' } },
@@ -464,7 +464,9 @@ describe('errors, pages and headers', () => {
     expect(body.datasets.map((d: { id: string }) => d.id)).toEqual(['synthetic-2y-hourly', 'synthetic-quick']);
     expect(body.families).toContain('coin_flip');
     expect(body.selectionMetrics[0]).toBe('win_rate');
-    expect(body.limits).toEqual({ minStrategies: 10, maxStrategies: 100_000, maxNullMarkets: MAX_NULL_MARKETS, workBudget: DEFAULT_RUN_WORK_BUDGET });
+    expect(body.limits).toEqual({ minStrategies: 1, maxStrategies: 1_000_000, maxNullMarkets: MAX_NULL_MARKETS, workBudget: DEFAULT_RUN_WORK_BUDGET });
+    // the same bounds the run config's schema enforces (parseRunConfig, the CLI, the Lambdas)
+    expect(body.optionLimits).toEqual(JSON.parse(JSON.stringify(OPTION_LIMITS)));
     expect(body).toMatchObject({ tokenRequired: false, launcher: 'in-process', defaults: { strategies: 500, dataset: 'synthetic-2y-hourly' } });
     // The pages format these as percentages; they keep no list of their own.
     expect(body.percentMetrics).toEqual(['totalReturn', 'cagr', 'maxDrawdown', 'winRate', 'hitRate', 'exposure']);

@@ -1,6 +1,9 @@
 // Names of metrics for people, and the metrics a run may select by (as users type them: snake_case).
 import type { MetricName } from './types';
 
+/** The metrics that are shares or rates (shown as percentages); the others are ratios or counts. */
+export const PERCENT_METRICS: readonly MetricName[] = ['totalReturn', 'cagr', 'maxDrawdown', 'winRate', 'hitRate', 'exposure'];
+
 export const METRIC_LABELS: Record<MetricName, string> = {
   totalReturn: 'Total return',
   cagr: 'CAGR',

@@ -2,7 +2,7 @@
 // from hundreds of lucky draws; the comparison and the equity curve show what happens after the split. The four
 // figures of overfitting_report.json measure the whole selection process (see overfittingFigures.ts).
 import {
-  costsOf, createMarket, equityCurve, METRIC_LABELS, NO_COSTS, positions, SELECTION_METRIC_FIELDS, type DataRef, type MetricName, type OverfittingReport,
+  costsOf, createMarket, equityCurve, METRIC_LABELS, PERCENT_METRICS, NO_COSTS, positions, SELECTION_METRIC_FIELDS, type DataRef, type MetricName, type OverfittingReport,
   type VisualizeEvent,
 } from '@overfit/core';
 import { renderEquityCurve, renderMetricHistogram, renderPerformanceComparison } from '@overfit/charts';
@@ -22,14 +22,14 @@ export interface VisualizeOutput {
   plotKeys: string[];
 }
 
-const PERCENT_METRICS = new Set<MetricName>(['totalReturn', 'cagr', 'maxDrawdown', 'winRate', 'hitRate', 'exposure']);
+const PERCENT = new Set<MetricName>(PERCENT_METRICS);
 
 export function parseEvent(event: unknown): VisualizeInput {
   const { trainingPerformanceKey, validationPerformanceKey, validationResultsKey, overfittingReportKey } = event as VisualizeEvent;
   return { ...parseStageEvent(event, 'visualize'), trainingPerformanceKey, validationPerformanceKey, validationResultsKey, overfittingReportKey };
 }
 
-const formatOf = (metric: MetricName) => (PERCENT_METRICS.has(metric) ? 'percent' : 'number') as 'percent' | 'number';
+const formatOf = (metric: MetricName) => (PERCENT.has(metric) ? 'percent' : 'number') as 'percent' | 'number';
 
 export async function run(
   input: VisualizeInput,

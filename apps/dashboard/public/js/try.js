@@ -17,10 +17,14 @@ function fillForm(options) {
     field('selectBy').append(h('option', { value: metric }, METRIC_LABELS[SELECTION_FIELDS[metric]] ?? metric));
   }
   field('selectBy').value = options.defaults.selectBy;
-  field('strategies').min = String(options.limits.minStrategies);
-  field('strategies').max = String(options.limits.maxStrategies);
-  field('nullMarkets').max = String(options.limits.maxNullMarkets);
-  field('nullMarkets').value = String(options.defaults.nullMarkets ?? 0);
+  // Each numeric input's bounds and default come from the run config's schema (/api/options optionLimits): the
+  // page cannot drift from what the API accepts. An exclusive bound (training share < 1) stays out of min/max.
+  for (const name of ['strategies', 'seed', 'nullMarkets', 'trainFraction', 'feesBps']) {
+    const limit = options.optionLimits[name];
+    if (limit.min !== undefined && !limit.exclusiveMin) field(name).min = String(limit.min);
+    if (limit.max !== undefined && !limit.exclusiveMax) field(name).max = String(limit.max);
+    field(name).value = String(options.defaults[name] ?? limit.default ?? field(name).value);
+  }
   for (const family of options.families) {
     const box = h('input', { type: 'checkbox', name: 'families', value: family });
     box.checked = options.defaults.families.includes(family);

@@ -1,17 +1,13 @@
 // The API's JSON schemas and the settings a run may be started with, in one module. Every route has a schema, so
 // a malformed id, path, query or body is a 400 before any handler runs. The body of POST /api/runs is
-// `startRunBody` and what GET /api/options offers is `runOptions`: each one export, so that pointing them at the
-// shared contract in @overfit/core is one edit each.
-import { DEFAULT_RUN_CONFIG, MAX_NULL_MARKETS, METRIC_NAMES, SELECTION_METRICS, STRATEGY_FAMILIES } from '@overfit/core';
+// `startRunBody` and what GET /api/options offers is `runOptions`, both read off the shared contracts in
+// @overfit/core (RUN_REQUEST_SCHEMA, OPTION_LIMITS), so the page, the API and the CLI accept the same settings.
+import {
+  DEFAULT_RUN_CONFIG, MAX_NULL_MARKETS, METRIC_NAMES, OPTION_LIMITS, PERCENT_METRICS, RUN_REQUEST_SCHEMA, SELECTION_METRICS, STRATEGY_FAMILIES,
+} from '@overfit/core';
 import { RUN_ID_PATTERN } from '@overfit/store';
 import { ARTIFACT_PATH } from '../runManifest';
 import { SORT_KEYS } from '../runTable';
-
-/** The bounds of a run started from the web page. */
-const RUN_LIMITS = { minStrategies: 10, maxStrategies: 100_000 } as const;
-
-/** The metrics shown as percentages (rates and returns); the others are ratios or counts. The pages format by it. */
-export const PERCENT_METRICS = ['totalReturn', 'cagr', 'maxDrawdown', 'winRate', 'hitRate', 'exposure'] as const;
 
 /** What GET /api/options tells the page a run may be started with (the data sets and the server's own limits aside). */
 export function runOptions(limits: { workBudget: number }) {
@@ -19,31 +15,25 @@ export function runOptions(limits: { workBudget: number }) {
     families: STRATEGY_FAMILIES,
     selectionMetrics: SELECTION_METRICS,
     defaults: DEFAULT_RUN_CONFIG,
-    limits: { ...RUN_LIMITS, maxNullMarkets: MAX_NULL_MARKETS, workBudget: limits.workBudget },
+    // Every option's bounds, read off the run config's schema: the page sets its inputs' min/max from them.
+    optionLimits: OPTION_LIMITS,
+    limits: {
+      minStrategies: OPTION_LIMITS.strategies.min, maxStrategies: OPTION_LIMITS.strategies.max, maxNullMarkets: MAX_NULL_MARKETS,
+      workBudget: limits.workBudget,
+    },
     percentMetrics: PERCENT_METRICS,
   };
 }
 
-/** The body of POST /api/runs: the run's settings, and one of the data sets the server offers (by id). */
+/**
+ * The body of POST /api/runs: the run request's contract from @overfit/core, with `dataset` narrowed to the data
+ * sets this server offers. (Fees plus slippage ≤ 1,000 bps spans two fields: parseRunConfig checks it in the handler.)
+ */
 export function startRunBody(datasetIds: string[]) {
   return {
-    type: 'object',
-    additionalProperties: false,
-    required: ['strategies', 'dataset'],
-    properties: {
-      strategies: { type: 'integer', minimum: RUN_LIMITS.minStrategies, maximum: RUN_LIMITS.maxStrategies },
-      dataset: { type: 'string', enum: datasetIds },
-      families: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: STRATEGY_FAMILIES } },
-      trainFraction: { type: 'number', minimum: 0.1, maximum: 0.9 },
-      selectBy: { type: 'string', enum: SELECTION_METRICS },
-      minTrades: { type: 'integer', minimum: 0, maximum: 10_000 },
-      feesBps: { type: 'number', minimum: 0, maximum: 1000 },
-      slippageBps: { type: 'number', minimum: 0, maximum: 1000 },
-      overfitThreshold: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-      seed: { type: 'integer', minimum: 0, maximum: 4_294_967_295 },
-      nullMarkets: { type: 'integer', minimum: 0, maximum: MAX_NULL_MARKETS },
-    },
-  } as const;
+    ...RUN_REQUEST_SCHEMA,
+    properties: { ...RUN_REQUEST_SCHEMA.properties, dataset: { type: 'string', enum: datasetIds } },
+  };
 }
 
 export const startRunResponse = { type: 'object', properties: { runId: { type: 'string' }, statusUrl: { type: 'string' }, runUrl: { type: 'string' } } } as const;

@@ -3,7 +3,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { RUN_CONFIG_PROPERTIES } from './runConfig';
 
-const { strategies, ...optional } = RUN_CONFIG_PROPERTIES;
+const { strategies: strategiesWithDefault, ...optional } = RUN_CONFIG_PROPERTIES;
+// A request names its number of strategies: without the default, a validator that fills defaults (Fastify's) still
+// refuses a body without it, as a plain one does.
+const { default: _default, ...strategies } = strategiesWithDefault;
 
 export const RUN_REQUEST_SCHEMA = Type.Object(
   {
