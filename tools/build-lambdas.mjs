@@ -28,11 +28,19 @@ const FUNCTIONS = {
   visualize: {
     external: ['@napi-rs/canvas'],
     files: [
-      '@napi-rs/canvas/package.json', '@napi-rs/canvas/index.js', '@napi-rs/canvas/js-binding.js', '@napi-rs/canvas/geometry.js',
-      '@napi-rs/canvas/load-image.js', '@napi-rs/canvas/node-canvas.js', '@napi-rs/canvas/LICENSE',
-      '@napi-rs/canvas-linux-x64-gnu/package.json', '@napi-rs/canvas-linux-x64-gnu/skia.linux-x64-gnu.node',
-      '@fontsource/inter/package.json', '@fontsource/inter/LICENSE',
-      '@fontsource/inter/files/inter-latin-400-normal.woff2', '@fontsource/inter/files/inter-latin-600-normal.woff2',
+      '@napi-rs/canvas/package.json',
+      '@napi-rs/canvas/index.js',
+      '@napi-rs/canvas/js-binding.js',
+      '@napi-rs/canvas/geometry.js',
+      '@napi-rs/canvas/load-image.js',
+      '@napi-rs/canvas/node-canvas.js',
+      '@napi-rs/canvas/LICENSE',
+      '@napi-rs/canvas-linux-x64-gnu/package.json',
+      '@napi-rs/canvas-linux-x64-gnu/skia.linux-x64-gnu.node',
+      '@fontsource/inter/package.json',
+      '@fontsource/inter/LICENSE',
+      '@fontsource/inter/files/inter-latin-400-normal.woff2',
+      '@fontsource/inter/files/inter-latin-600-normal.woff2',
     ],
   },
   finalize: {},
@@ -42,7 +50,9 @@ const FUNCTIONS = {
 const { PIPELINE_FUNCTIONS } = await importWorkspaceModule('@overfit/core');
 const registered = PIPELINE_FUNCTIONS.map((fn) => fn.name);
 if (registered.join() !== Object.keys(FUNCTIONS).join()) {
-  throw new Error(`FUNCTIONS (${Object.keys(FUNCTIONS).join(', ')}) must list the stage registry's functions in order (${registered.join(', ')})`);
+  throw new Error(
+    `FUNCTIONS (${Object.keys(FUNCTIONS).join(', ')}) must list the stage registry's functions in order (${registered.join(', ')})`,
+  );
 }
 
 const common = {
@@ -72,10 +82,11 @@ function zip(folder, target) {
   });
 }
 
-const sizeOf = (dir) => readdirSync(dir).reduce((sum, name) => {
-  const path = join(dir, name);
-  return sum + (statSync(path).isDirectory() ? sizeOf(path) : statSync(path).size);
-}, 0);
+const sizeOf = (dir) =>
+  readdirSync(dir).reduce((sum, name) => {
+    const path = join(dir, name);
+    return sum + (statSync(path).isDirectory() ? sizeOf(path) : statSync(path).size);
+  }, 0);
 
 rmSync(out, { recursive: true, force: true });
 const rows = [];
@@ -83,17 +94,25 @@ for (const { name, handler } of PIPELINE_FUNCTIONS) {
   const spec = FUNCTIONS[name];
   const folder = join(out, name);
   await build({ ...common, entryPoints: [handler], outfile: join(folder, 'index.js'), external: spec.external ?? [] });
-  if (spec.worker) await build({ ...common, entryPoints: [BACKTEST_WORKER.entry], outfile: join(folder, BACKTEST_WORKER.file) });
+  if (spec.worker)
+    await build({ ...common, entryPoints: [BACKTEST_WORKER.entry], outfile: join(folder, BACKTEST_WORKER.file) });
   for (const file of spec.files ?? []) {
     const target = join(folder, 'node_modules', file);
     mkdirSync(dirname(target), { recursive: true });
     copyFileSync(join(modules, file), target);
   }
   await zip(folder, join(out, `${name}.zip`));
-  rows.push({ name, bundle: statSync(join(folder, 'index.js')).size, unzipped: sizeOf(folder), zip: statSync(join(out, `${name}.zip`)).size });
+  rows.push({
+    name,
+    bundle: statSync(join(folder, 'index.js')).size,
+    unzipped: sizeOf(folder),
+    zip: statSync(join(out, `${name}.zip`)).size,
+  });
 }
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`.padStart(10);
 console.log(`${'function'.padEnd(10)}${'index.js'.padStart(10)}${'unzipped'.padStart(10)}${'zip'.padStart(10)}`);
 for (const r of rows) console.log(`${r.name.padEnd(10)}${kb(r.bundle)}${kb(r.unzipped)}${kb(r.zip)}`);
-console.log(`→ ${relative(process.cwd(), out) || out}/<function>.zip (handler index.handler, runtime nodejs22.x, code version ${version ?? 'from package.json'})`);
+console.log(
+  `→ ${relative(process.cwd(), out) || out}/<function>.zip (handler index.handler, runtime nodejs22.x, code version ${version ?? 'from package.json'})`,
+);

@@ -16,13 +16,25 @@ const dir = mkdtempSync(join(tmpdir(), 'overfit-calibrate-'));
 const bundle = join(dir, 'calibrate.cjs');
 const args = process.argv.slice(2);
 const entry = args[0] === 'validation-tests' ? (args.shift(), 'validationTestsCli.ts') : 'cli.ts';
-await build({ entryPoints: [join(root, 'packages/calibrate/src', entry)], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+await build({
+  entryPoints: [join(root, 'packages/calibrate/src', entry)],
+  outfile: bundle,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'warning',
+});
 
 if (!args.includes('--data')) {
   const candidates = [resolve(root, '../shared/data/btc_usd_1h.csv')];
   try {
     // A git worktree: its main checkout's ../shared/data too.
-    const common = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const common = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     candidates.push(resolve(dirname(common), '../shared/data/btc_usd_1h.csv'));
   } catch {
     // not a git checkout: the first candidate only

@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 export function codeVersion(root) {
   if (process.env.OVERFIT_CODE_VERSION) return process.env.OVERFIT_CODE_VERSION;
   try {
-    const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...args) =>
+      execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     return `${git('rev-parse', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? '-dirty' : ''}`;
   } catch {
     return undefined;

@@ -28,6 +28,12 @@ export const BACKTEST_WORKER = { entry: '@overfit/stage-backtest/worker', file: 
 
 /** A workspace module's exports in this Node process (a build script reads the stage registry from @overfit/core). */
 export async function importWorkspaceModule(specifier) {
-  const result = await build({ ...NODE_BUNDLE, entryPoints: [specifier], format: 'esm', write: false, logLevel: 'error' });
+  const result = await build({
+    ...NODE_BUNDLE,
+    entryPoints: [specifier],
+    format: 'esm',
+    write: false,
+    logLevel: 'error',
+  });
   return import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`);
 }

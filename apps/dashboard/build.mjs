@@ -14,16 +14,25 @@ const version = codeVersion(join(here, '../..'));
 const keepNpmPackagesExternal = {
   name: 'npm-packages-external',
   setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@overfit/') ? undefined : { path: args.path, external: true }));
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith('@overfit/') ? undefined : { path: args.path, external: true },
+    );
   },
 };
 const common = {
-  ...NODE_BUNDLE, target: 'node20', sourcemap: 'linked', plugins: [keepNpmPackagesExternal],
+  ...NODE_BUNDLE,
+  target: 'node20',
+  sourcemap: 'linked',
+  plugins: [keepNpmPackagesExternal],
   define: version ? { 'process.env.OVERFIT_CODE_VERSION': JSON.stringify(version) } : {},
 };
 await build({ ...common, entryPoints: [join(here, 'src/server.ts')], outfile: join(here, 'dist/server.cjs') });
 // Runs started from the page compute on a worker thread of their own (src/pipelineWorker.ts).
-await build({ ...common, entryPoints: [join(here, 'src/pipelineWorker.ts')], outfile: join(here, 'dist/pipeline-worker.cjs') });
+await build({
+  ...common,
+  entryPoints: [join(here, 'src/pipelineWorker.ts')],
+  outfile: join(here, 'dist/pipeline-worker.cjs'),
+});
 // A large in-process run backtests on worker threads, which need their own file beside the bundle; the server's
 // event loop then stays free to answer during the backtest.
 await build({ ...common, entryPoints: [BACKTEST_WORKER.entry], outfile: join(here, 'dist', BACKTEST_WORKER.file) });

@@ -9,7 +9,10 @@ module.exports = {
   ...base,
   transform: {
     ...base.transform,
-    [`/node_modules/(${ESM_ONLY})/.+\\.js$`]: ['ts-jest', { ...tsJestOptions, tsconfig: { ...tsJestOptions.tsconfig, allowJs: true } }],
+    [`/node_modules/(${ESM_ONLY})/.+\\.js$`]: [
+      'ts-jest',
+      { ...tsJestOptions, tsconfig: { ...tsJestOptions.tsconfig, allowJs: true } },
+    ],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY})/)`],
 };

@@ -2,7 +2,15 @@
 // every strategy on the training and validation windows plus the training block moments — after an untimed warm-up
 // run (which also starts the worker pool and warms its JIT), and reports the median. Then it runs the whole stage
 // once (reading strategies, writing the CSVs and moments to an in-memory store) to show what the rest costs.
-import { costsOf, createMarket, generateStrategies, splitWindows, STRATEGY_FAMILIES, type DataRef, type StrategyFamily } from '@overfit/core';
+import {
+  costsOf,
+  createMarket,
+  generateStrategies,
+  splitWindows,
+  STRATEGY_FAMILIES,
+  type DataRef,
+  type StrategyFamily,
+} from '@overfit/core';
 import { cachedPriceLoader, describeDataRef } from '@overfit/data';
 import { putJson, type ArtifactStore } from '@overfit/store';
 import * as backtest from '@overfit/stage-backtest';
@@ -58,8 +66,19 @@ function memoryStore(): ArtifactStore {
   };
 }
 
-export async function benchBacktest(options: { data: DataRef; strategies: number; families?: string[]; workers?: number; seed?: number; repeats: number }): Promise<BenchResult> {
-  const config = runConfigFromFlags({ strategies: String(options.strategies), families: options.families?.join(','), seed: options.seed === undefined ? undefined : String(options.seed) });
+export async function benchBacktest(options: {
+  data: DataRef;
+  strategies: number;
+  families?: string[];
+  workers?: number;
+  seed?: number;
+  repeats: number;
+}): Promise<BenchResult> {
+  const config = runConfigFromFlags({
+    strategies: String(options.strategies),
+    families: options.families?.join(','),
+    seed: options.seed === undefined ? undefined : String(options.seed),
+  });
   const loadPrices = cachedPriceLoader();
   const prices = await loadPrices(options.data);
   const market = createMarket(prices.series);
@@ -69,7 +88,8 @@ export async function benchBacktest(options: { data: DataRef; strategies: number
   const costs = costsOf(config);
   const blocks = Math.min(backtest.MOMENT_BLOCKS, windows.training.end - windows.training.start);
   const workers = options.workers ?? backtest.defaultWorkers(strategies.length, bars);
-  const once = (subset = strategies) => backtest.backtestInParallel(subset, market, windows, costs, { blocks, workers });
+  const once = (subset = strategies) =>
+    backtest.backtestInParallel(subset, market, windows, costs, { blocks, workers });
 
   await once(strategies.slice(0, 2000)); // warm-up (JIT, allocator); a subset is enough, and 100,000 would double the wait
   const runsSeconds: number[] = [];
@@ -83,13 +103,24 @@ export async function benchBacktest(options: { data: DataRef; strategies: number
   const store = memoryStore();
   await putJson(store, 'runs/bench/strategies/strategies.json', { strategies });
   const stageStarted = performance.now();
-  await backtest.run({ runId: 'bench', config, data: options.data, strategiesKey: 'runs/bench/strategies/strategies.json' }, { store, loadPrices, workers });
+  await backtest.run(
+    { runId: 'bench', config, data: options.data, strategiesKey: 'runs/bench/strategies/strategies.json' },
+    { store, loadPrices, workers },
+  );
   const stageSeconds = (performance.now() - stageStarted) / 1000;
 
   const strategyBars = strategies.length * bars;
   return {
-    data: describeDataRef(options.data), bars, strategies: strategies.length, families: config.families, workers,
-    strategyBars, seconds, nsPerStrategyBar: (seconds * 1e9) / strategyBars, runsSeconds, stageSeconds,
+    data: describeDataRef(options.data),
+    bars,
+    strategies: strategies.length,
+    families: config.families,
+    workers,
+    strategyBars,
+    seconds,
+    nsPerStrategyBar: (seconds * 1e9) / strategyBars,
+    runsSeconds,
+    stageSeconds,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
 }
@@ -101,18 +132,39 @@ export async function benchCommand(args: string[]): Promise<string> {
   const result = await benchBacktest({
     data: dataRefFromFlags(values.data),
     strategies: numberFlag(values.strategies, '--strategies')!,
-    families: values.families?.split(',').map((f) => f.trim()).filter(Boolean),
+    families: values.families
+      ?.split(',')
+      .map((f) => f.trim())
+      .filter(Boolean),
     workers,
     seed: numberFlag(values.seed, '--seed'),
     repeats,
   });
   if (values.json) return JSON.stringify(result);
   return table([
-    ['data', 'bars', 'strategies', 'families', 'workers', 'strategy-bars', 'seconds', 'ns / strategy-bar', 'whole stage s', 'peak RSS MB'],
     [
-      result.data, String(result.bars), String(result.strategies), result.families.length === STRATEGY_FAMILIES.length ? 'all' : result.families.join(','),
-      String(result.workers), result.strategyBars.toExponential(2), result.seconds.toFixed(3), result.nsPerStrategyBar.toFixed(2),
-      result.stageSeconds.toFixed(3), String(result.peakRssMb),
+      'data',
+      'bars',
+      'strategies',
+      'families',
+      'workers',
+      'strategy-bars',
+      'seconds',
+      'ns / strategy-bar',
+      'whole stage s',
+      'peak RSS MB',
+    ],
+    [
+      result.data,
+      String(result.bars),
+      String(result.strategies),
+      result.families.length === STRATEGY_FAMILIES.length ? 'all' : result.families.join(','),
+      String(result.workers),
+      result.strategyBars.toExponential(2),
+      result.seconds.toFixed(3),
+      result.nsPerStrategyBar.toFixed(2),
+      result.stageSeconds.toFixed(3),
+      String(result.peakRssMb),
     ],
   ]);
 }

@@ -2,13 +2,37 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import {
-  assertCosts, backtestStrategy, createMarket, InputError, isStageName, METRIC_LABELS, parseStrategy, SELECTION_METRIC_FIELDS, STAGE_NAMES,
+  assertCosts,
+  backtestStrategy,
+  createMarket,
+  InputError,
+  isStageName,
+  METRIC_LABELS,
+  parseStrategy,
+  SELECTION_METRIC_FIELDS,
+  STAGE_NAMES,
 } from '@overfit/core';
 import { cachedPriceLoader, describeDataRef } from '@overfit/data';
-import { applyGc, DEFAULT_GC_MIN_AGE_MS, formatBytes, LocalStore, openStore, planGc, type GcItem } from '@overfit/store';
+import {
+  applyGc,
+  DEFAULT_GC_MIN_AGE_MS,
+  formatBytes,
+  LocalStore,
+  openStore,
+  planGc,
+  type GcItem,
+} from '@overfit/store';
 import { STAGE_DEFINITIONS, type RunSummary } from '@overfit/pipeline';
 import { runOnEngine } from './engines';
-import { dataRefFromFlags, DEFAULT_DATA_PATH, numberFlag, parse, RUN_OPTIONS, runConfigFromFlags, timeFlag } from './flags';
+import {
+  dataRefFromFlags,
+  DEFAULT_DATA_PATH,
+  numberFlag,
+  parse,
+  RUN_OPTIONS,
+  runConfigFromFlags,
+  timeFlag,
+} from './flags';
 import { metricsTable, overfittingHeadline, overfittingLines, progressBar, table, verdictLines } from './format';
 
 type Args = string[];
@@ -18,12 +42,19 @@ export async function runCommand(args: Args): Promise<string> {
   const config = runConfigFromFlags(values);
   const bar = progressBar('backtest');
   const started = performance.now();
-  const summary = await runOnEngine(values, config, () => dataRefFromFlags(values.data, config.seed, values), (event) => {
-    if (event.kind === 'backtest') bar.update(event.done, event.total);
-  });
+  const summary = await runOnEngine(
+    values,
+    config,
+    () => dataRefFromFlags(values.data, config.seed, values),
+    (event) => {
+      if (event.kind === 'backtest') bar.update(event.done, event.total);
+    },
+  );
   bar.end();
   const elapsedMs = Math.round(performance.now() - started);
-  return values.json ? JSON.stringify({ ...summaryObject(summary), elapsedMs }, null, 2) : formatSummary(summary, elapsedMs);
+  return values.json
+    ? JSON.stringify({ ...summaryObject(summary), elapsedMs }, null, 2)
+    : formatSummary(summary, elapsedMs);
 }
 
 function summaryObject(s: RunSummary) {
@@ -50,10 +81,12 @@ function summaryObject(s: RunSummary) {
 }
 
 /** Where a key is: a path in a folder store, s3://bucket/prefix/key in a bucket. */
-const inStore = (location: string, key: string): string => (location.startsWith('s3://') ? `${location}/${key}` : join(location, ...key.split('/')));
+const inStore = (location: string, key: string): string =>
+  location.startsWith('s3://') ? `${location}/${key}` : join(location, ...key.split('/'));
 
 /** A path under the working directory is shown relative to it: shorter, and what the user would type. */
-const shortPath = (path: string): string => (path.startsWith(process.cwd() + sep) ? relative(process.cwd(), path) : path);
+const shortPath = (path: string): string =>
+  path.startsWith(process.cwd() + sep) ? relative(process.cwd(), path) : path;
 
 function formatSummary(s: RunSummary, elapsedMs: number): string {
   const r = s.results;
@@ -64,12 +97,26 @@ function formatSummary(s: RunSummary, elapsedMs: number): string {
     `Overfitting Lab — run ${s.runId}`,
     '',
     ...(s.overfitting ? [...verdictLines(s.overfitting), ''] : []),
-    table([
-      ['Data', s.data.synthetic ? `${s.data.source} — SYNTHETIC: no real data (looked for ${DEFAULT_DATA_PATH}; pass --data file.csv)` : s.data.source],
-      ['Bars', `${s.data.rows} from ${s.data.first} to ${s.data.last}; training ${w.training.bars} (to ${w.training.last}), validation ${w.validation.bars}`],
-      ['Tested', `${s.config.strategies} random strategies, ${s.eligible} with ≥ ${s.config.minTrades} trades eligible; selected by ${METRIC_LABELS[field].toLowerCase()}`],
-      ['Best', `${id}  ${family}  ${direction}  ${JSON.stringify(params)}`],
-    ], 'text'),
+    table(
+      [
+        [
+          'Data',
+          s.data.synthetic
+            ? `${s.data.source} — SYNTHETIC: no real data (looked for ${DEFAULT_DATA_PATH}; pass --data file.csv)`
+            : s.data.source,
+        ],
+        [
+          'Bars',
+          `${s.data.rows} from ${s.data.first} to ${s.data.last}; training ${w.training.bars} (to ${w.training.last}), validation ${w.validation.bars}`,
+        ],
+        [
+          'Tested',
+          `${s.config.strategies} random strategies, ${s.eligible} with ≥ ${s.config.minTrades} trades eligible; selected by ${METRIC_LABELS[field].toLowerCase()}`,
+        ],
+        ['Best', `${id}  ${family}  ${direction}  ${JSON.stringify(params)}`],
+      ],
+      'text',
+    ),
     '',
     metricsTable([
       { title: 'training', metrics: r.training },
@@ -78,19 +125,32 @@ function formatSummary(s: RunSummary, elapsedMs: number): string {
       { title: 'buy&hold valid.', metrics: r.buyAndHold.validation },
     ]),
     '',
-    ...(s.overfitting ? [...overfittingLines(s.overfitting), ''] : [`Original rule: ${r.originalRule.explanation}`, '']),
+    ...(s.overfitting
+      ? [...overfittingLines(s.overfitting), '']
+      : [`Original rule: ${r.originalRule.explanation}`, '']),
     `Artifacts: ${shortPath(inStore(s.store, `runs/${s.runId}`))}/ (${s.artifacts.map((k) => k.split('/').pop()).join(', ')})`,
-    `Took ${(elapsedMs / 1000).toFixed(1)} s (${Object.entries(s.timings).map(([k, v]) => `${k} ${v} ms`).join(', ')})`,
+    `Took ${(elapsedMs / 1000).toFixed(1)} s (${Object.entries(s.timings)
+      .map(([k, v]) => `${k} ${v} ms`)
+      .join(', ')})`,
   ];
   return lines.join('\n');
 }
 
 export async function backtestCommand(args: Args): Promise<string> {
   const { values } = parse(args, {
-    data: { type: 'string' }, strategy: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
-    'fees-bps': { type: 'string' }, 'slippage-bps': { type: 'string' }, json: { type: 'boolean', default: false },
+    data: { type: 'string' },
+    strategy: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    'fees-bps': { type: 'string' },
+    'slippage-bps': { type: 'string' },
+    json: { type: 'boolean', default: false },
   });
-  if (!values.strategy) throw new InputError(`needs a strategy as JSON, e.g. '{"family":"sma_cross","fast":10,"slow":50,"direction":"long_only"}'`, '--strategy');
+  if (!values.strategy)
+    throw new InputError(
+      `needs a strategy as JSON, e.g. '{"family":"sma_cross","fast":10,"slow":50,"direction":"long_only"}'`,
+      '--strategy',
+    );
   let record: unknown;
   try {
     record = JSON.parse(values.strategy);
@@ -108,8 +168,15 @@ export async function backtestCommand(args: Args): Promise<string> {
   while (start < n && series.time[start] < from) start++;
   let end = start;
   while (end < n && series.time[end] <= to) end++;
-  if (end - start < 2) throw new InputError(`the window ${values.from ?? 'start'} … ${values.to ?? 'end'} holds ${end - start} bars of ${describeDataRef(ref)}; it needs at least 2`, '--from/--to');
-  const costs = { feesBps: numberFlag(values['fees-bps'], '--fees-bps') ?? 10, slippageBps: numberFlag(values['slippage-bps'], '--slippage-bps') ?? 0 };
+  if (end - start < 2)
+    throw new InputError(
+      `the window ${values.from ?? 'start'} … ${values.to ?? 'end'} holds ${end - start} bars of ${describeDataRef(ref)}; it needs at least 2`,
+      '--from/--to',
+    );
+  const costs = {
+    feesBps: numberFlag(values['fees-bps'], '--fees-bps') ?? 10,
+    slippageBps: numberFlag(values['slippage-bps'], '--slippage-bps') ?? 0,
+  };
   assertCosts(costs.feesBps, costs.slippageBps, '--fees-bps/--slippage-bps');
   const metrics = backtestStrategy(strategy, createMarket(series), { start, end }, costs);
   if (values.json) return JSON.stringify({ bars: end - start, metrics }, null, 2);
@@ -122,10 +189,16 @@ export async function backtestCommand(args: Args): Promise<string> {
 }
 
 export async function stageCommand(args: Args): Promise<string> {
-  const { values, positionals } = parse(args, { event: { type: 'string' }, store: { type: 'string', default: '.overfit' }, 's3-endpoint': { type: 'string' } }, 1);
+  const { values, positionals } = parse(
+    args,
+    { event: { type: 'string' }, store: { type: 'string', default: '.overfit' }, 's3-endpoint': { type: 'string' } },
+    1,
+  );
   const name = positionals[0];
-  if (!name || !isStageName(name)) throw new InputError(`must be one of ${STAGE_NAMES.join(', ')} (got ${JSON.stringify(name ?? '')})`, 'stage');
-  if (!values.event) throw new InputError('needs the path of an event JSON file (examples: apps/cli/events/)', '--event');
+  if (!name || !isStageName(name))
+    throw new InputError(`must be one of ${STAGE_NAMES.join(', ')} (got ${JSON.stringify(name ?? '')})`, 'stage');
+  if (!values.event)
+    throw new InputError('needs the path of an event JSON file (examples: apps/cli/events/)', '--event');
   let event: unknown;
   try {
     event = JSON.parse(await readFile(values.event, 'utf8'));
@@ -147,15 +220,20 @@ const GC_LABELS: Record<GcItem['kind'], string> = {
 
 function describeAge(ms: number): string {
   const hours = ms / 3600_000;
-  return hours >= 48 ? `${Math.floor(hours / 24)} days` : hours >= 1 ? `${Math.floor(hours)} h` : `${Math.max(0, Math.floor(ms / 60_000))} min`;
+  return hours >= 48
+    ? `${Math.floor(hours / 24)} days`
+    : hours >= 1
+      ? `${Math.floor(hours)} h`
+      : `${Math.max(0, Math.floor(ms / 60_000))} min`;
 }
 
 function gcLine(item: GcItem): string {
-  const what = item.kind === 'orphan-run'
-    ? `no manifest, last written ${describeAge(item.ageMs)} ago; ${item.files} files`
-    : item.kind === 'failed-run-files'
-      ? `${item.files} intermediate files; manifest.json kept`
-      : `${describeAge(item.ageMs)} old`;
+  const what =
+    item.kind === 'orphan-run'
+      ? `no manifest, last written ${describeAge(item.ageMs)} ago; ${item.files} files`
+      : item.kind === 'failed-run-files'
+        ? `${item.files} intermediate files; manifest.json kept`
+        : `${describeAge(item.ageMs)} old`;
   return `  ${GC_LABELS[item.kind].padEnd(19)} ${item.key}  (${what}, ${formatBytes(item.bytes)})`;
 }
 
@@ -165,28 +243,53 @@ function gcLine(item: GcItem): string {
  * intermediates of failed runs (their manifest stays). A dry run unless --apply.
  */
 export async function storeCommand(args: Args): Promise<string> {
-  const { values, positionals } = parse(args, {
-    store: { type: 'string', default: '.overfit' }, apply: { type: 'boolean', default: false },
-    'min-age-hours': { type: 'string' }, json: { type: 'boolean', default: false },
-  }, 1);
-  if (positionals[0] !== 'gc') throw new InputError(`must be gc (got ${JSON.stringify(positionals[0] ?? '')})`, 'overfit store');
+  const { values, positionals } = parse(
+    args,
+    {
+      store: { type: 'string', default: '.overfit' },
+      apply: { type: 'boolean', default: false },
+      'min-age-hours': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    1,
+  );
+  if (positionals[0] !== 'gc')
+    throw new InputError(`must be gc (got ${JSON.stringify(positionals[0] ?? '')})`, 'overfit store');
   const store = openStore(values.store);
   if (!(store instanceof LocalStore)) {
-    throw new InputError('gc cleans a folder store; for a bucket, an S3 lifecycle rule expires incomplete runs', '--store');
+    throw new InputError(
+      'gc cleans a folder store; for a bucket, an S3 lifecycle rule expires incomplete runs',
+      '--store',
+    );
   }
   const hours = numberFlag(values['min-age-hours'], '--min-age-hours');
-  if (hours !== undefined && !(hours >= 0)) throw new InputError(`must be a number of hours ≥ 0 (got "${values['min-age-hours']}")`, '--min-age-hours');
+  if (hours !== undefined && !(hours >= 0))
+    throw new InputError(`must be a number of hours ≥ 0 (got "${values['min-age-hours']}")`, '--min-age-hours');
   const minAgeMs = hours === undefined ? DEFAULT_GC_MIN_AGE_MS : hours * 3600_000;
   const plan = await planGc(store, { minAgeMs });
   const removed = values.apply ? await applyGc(store, plan) : [];
-  if (values.json) return JSON.stringify({ store: plan.store, applied: values.apply, minAgeHours: minAgeMs / 3600_000, items: values.apply ? removed : plan.items, bytes: plan.bytes }, null, 2);
+  if (values.json)
+    return JSON.stringify(
+      {
+        store: plan.store,
+        applied: values.apply,
+        minAgeHours: minAgeMs / 3600_000,
+        items: values.apply ? removed : plan.items,
+        bytes: plan.bytes,
+      },
+      null,
+      2,
+    );
   const where = shortPath(plan.store);
-  if (plan.items.length === 0) return `Nothing to collect in ${where} (orphan run folders and temp files younger than ${describeAge(minAgeMs)} are left alone).`;
+  if (plan.items.length === 0)
+    return `Nothing to collect in ${where} (orphan run folders and temp files younger than ${describeAge(minAgeMs)} are left alone).`;
   const lines = plan.items.map(gcLine);
   const total = `${plan.items.length} item${plan.items.length === 1 ? '' : 's'}, ${plan.files} files, ${formatBytes(plan.bytes)}`;
   return values.apply
     ? [`Removed from ${where}: ${total}.`, ...removed.map(gcLine)].join('\n')
-    : [`${where}: ${total} can be removed (dry run: nothing was removed; add --apply to remove them).`, ...lines].join('\n');
+    : [`${where}: ${total} can be removed (dry run: nothing was removed; add --apply to remove them).`, ...lines].join(
+        '\n',
+      );
 }
 
 export const HELP = `overfit — demonstrate and measure backtest overfitting

@@ -2,7 +2,13 @@
 import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import {
-  DEFAULT_RUN_CONFIG, DEFAULT_SYNTHETIC, InputError, parseRunConfig, type CsvOptions, type DataRef, type RunConfig,
+  DEFAULT_RUN_CONFIG,
+  DEFAULT_SYNTHETIC,
+  InputError,
+  parseRunConfig,
+  type CsvOptions,
+  type DataRef,
+  type RunConfig,
 } from '@overfit/core';
 import { parseInterval, parsePriceFormat, parseTimestamp, printable } from '@overfit/data';
 
@@ -12,7 +18,8 @@ export const DEFAULT_DATA_PATH = 'data/btc_price_data.csv';
 export function parse<T extends ParseArgsOptionsConfig>(args: string[], options: T, positionals = 0) {
   try {
     const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
-    if (parsed.positionals.length > positionals) throw new InputError(`unexpected argument "${parsed.positionals[positionals]}"`);
+    if (parsed.positionals.length > positionals)
+      throw new InputError(`unexpected argument "${parsed.positionals[positionals]}"`);
     return parsed;
   } catch (error) {
     if (error instanceof InputError) throw error;
@@ -25,15 +32,38 @@ export function parse<T extends ParseArgsOptionsConfig>(args: string[], options:
  * flags, because the dashboard shows the same errors). Only the CLI speaks in flags: see inFlagWords.
  */
 const FLAG_OF_OPTION: Record<string, string> = {
-  strategies: '--strategies', seed: '--seed', families: '--families', trainFraction: '--train-fraction', selectBy: '--select-by',
-  minTrades: '--min-trades', feesBps: '--fees-bps', slippageBps: '--slippage-bps', overfitThreshold: '--overfit-threshold',
-  nullMarkets: '--null-markets', format: '--format', lenient: '--lenient', resampleSeconds: '--resample',
-  exchange: '--exchange', symbol: '--symbol', interval: '--interval', from: '--from', to: '--to', store: '--store',
-  s3Endpoint: '--s3-endpoint', stateMachineArn: '--state-machine-arn', shardSize: '--shard-size', maxConcurrency: '--max-concurrency',
+  strategies: '--strategies',
+  seed: '--seed',
+  families: '--families',
+  trainFraction: '--train-fraction',
+  selectBy: '--select-by',
+  minTrades: '--min-trades',
+  feesBps: '--fees-bps',
+  slippageBps: '--slippage-bps',
+  overfitThreshold: '--overfit-threshold',
+  nullMarkets: '--null-markets',
+  format: '--format',
+  lenient: '--lenient',
+  resampleSeconds: '--resample',
+  exchange: '--exchange',
+  symbol: '--symbol',
+  interval: '--interval',
+  from: '--from',
+  to: '--to',
+  store: '--store',
+  s3Endpoint: '--s3-endpoint',
+  stateMachineArn: '--state-machine-arn',
+  shardSize: '--shard-size',
+  maxConcurrency: '--max-concurrency',
 };
 
 // Inside sentences only the camelCase names are replaced: "from", "store" or "format" are also plain words.
-const CAMEL_OPTIONS = new RegExp(`\\b(${Object.keys(FLAG_OF_OPTION).filter((name) => /[A-Z]/.test(name)).join('|')})\\b`, 'g');
+const CAMEL_OPTIONS = new RegExp(
+  `\\b(${Object.keys(FLAG_OF_OPTION)
+    .filter((name) => /[A-Z]/.test(name))
+    .join('|')})\\b`,
+  'g',
+);
 const flagWords = (text: string) => text.replace(CAMEL_OPTIONS, (name) => FLAG_OF_OPTION[name]);
 
 /** Where a problem is, as the user typed it: "option.trainFraction" → "--train-fraction", "from/to" → "--from/--to". */
@@ -46,13 +76,16 @@ function flagWhere(where: string): string {
 
 /** An InputError's one line for the terminal, every problem named by its flag. */
 export function inFlagWords(error: InputError): string {
-  return error.problems.map(({ where, message }) => (where ? `${flagWhere(where)}: ${flagWords(message)}` : flagWords(message))).join('; ');
+  return error.problems
+    .map(({ where, message }) => (where ? `${flagWhere(where)}: ${flagWords(message)}` : flagWords(message)))
+    .join('; ');
 }
 
 export function numberFlag(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed)) throw new InputError(`must be a number (got "${printable(value)}")`, flag);
+  if (value.trim() === '' || !Number.isFinite(parsed))
+    throw new InputError(`must be a number (got "${printable(value)}")`, flag);
   return parsed;
 }
 
@@ -72,7 +105,11 @@ export function integerFlag(value: string | undefined, flag: string, min: number
 export function timeFlag(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const ms = parseTimestamp(value);
-  if (Number.isNaN(ms)) throw new InputError(`is not a date such as 2018-01-01 or 2018-01-01T12:00:00Z (times are UTC unless they end in Z or ±HH:MM; got "${printable(value)}")`, flag);
+  if (Number.isNaN(ms))
+    throw new InputError(
+      `is not a date such as 2018-01-01 or 2018-01-01T12:00:00Z (times are UTC unless they end in Z or ±HH:MM; got "${printable(value)}")`,
+      flag,
+    );
   return ms;
 }
 
@@ -82,7 +119,10 @@ export function runConfigFromFlags(values: Record<string, string | boolean | und
   const fields: Record<string, unknown> = {
     strategies: numberFlag(str('strategies'), '--strategies'),
     seed: numberFlag(str('seed'), '--seed'),
-    families: str('families')?.split(',').map((f) => f.trim()).filter(Boolean),
+    families: str('families')
+      ?.split(',')
+      .map((f) => f.trim())
+      .filter(Boolean),
     trainFraction: numberFlag(str('train-fraction'), '--train-fraction'),
     selectBy: str('select-by'),
     minTrades: numberFlag(str('min-trades'), '--min-trades'),
@@ -106,11 +146,19 @@ export function csvOptionsFromFlags(values: { format?: string; lenient?: boolean
 }
 
 /** --data wins; otherwise the conventional file when present; otherwise the seeded synthetic market. */
-export function dataRefFromFlags(dataFlag: string | undefined, seed = DEFAULT_RUN_CONFIG.seed, csvFlags: Parameters<typeof csvOptionsFromFlags>[0] = {}): DataRef {
+export function dataRefFromFlags(
+  dataFlag: string | undefined,
+  seed = DEFAULT_RUN_CONFIG.seed,
+  csvFlags: Parameters<typeof csvOptionsFromFlags>[0] = {},
+): DataRef {
   const csv = csvOptionsFromFlags(csvFlags);
   if (dataFlag !== undefined) return { kind: 'file', path: dataFlag, ...csv };
   if (existsSync(DEFAULT_DATA_PATH)) return { kind: 'file', path: DEFAULT_DATA_PATH, ...csv };
-  if (Object.keys(csv).length > 0) throw new InputError(`reads a CSV file, and there is none (no --data, no ${DEFAULT_DATA_PATH})`, '--format/--lenient/--resample');
+  if (Object.keys(csv).length > 0)
+    throw new InputError(
+      `reads a CSV file, and there is none (no --data, no ${DEFAULT_DATA_PATH})`,
+      '--format/--lenient/--resample',
+    );
   return { ...DEFAULT_SYNTHETIC, seed } as DataRef;
 }
 

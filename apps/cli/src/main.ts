@@ -26,7 +26,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`overfit: unknown command "${name}" (run, backtest, stage, store, data, bench, cloud; see overfit --help)\n`);
+    process.stderr.write(
+      `overfit: unknown command "${name}" (run, backtest, stage, store, data, bench, cloud; see overfit --help)\n`,
+    );
     return 2;
   }
   try {

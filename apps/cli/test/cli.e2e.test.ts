@@ -28,19 +28,52 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('overfit run', () => {
   it('prints the summary as one JSON object and writes the run', async () => {
-    const { code, stdout, stderr } = overfit(['run', '--data', prices, '--strategies', '40', '--null-markets', '1', '--store', 'store-json', '--json']);
+    const { code, stdout, stderr } = overfit([
+      'run',
+      '--data',
+      prices,
+      '--strategies',
+      '40',
+      '--null-markets',
+      '1',
+      '--store',
+      'store-json',
+      '--json',
+    ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const summary = JSON.parse(stdout);
     expect(summary).toMatchObject({ strategies: 40, selectBy: 'win_rate', data: { synthetic: false, rows: 3000 } });
-    expect(['evidence_of_skill', 'no_evidence_of_skill', 'overfit_likely', 'inconclusive']).toContain(summary.verdict.level);
+    expect(['evidence_of_skill', 'no_evidence_of_skill', 'overfit_likely', 'inconclusive']).toContain(
+      summary.verdict.level,
+    );
     expect(summary.verdict.headline).toMatch(/for buy-and-hold\.$/);
     expect(['overfit', 'held_up', 'inconclusive']).toContain(summary.originalRule.verdict);
-    expect(Object.keys(summary.training)).toEqual(expect.arrayContaining(['winRate', 'sharpe', 'maxDrawdown', 'profitFactor']));
+    expect(Object.keys(summary.training)).toEqual(
+      expect.arrayContaining(['winRate', 'sharpe', 'maxDrawdown', 'profitFactor']),
+    );
     for (const artifact of summary.artifacts) expect(existsSync(artifact)).toBe(true);
     expect(summary.artifacts).toHaveLength(14);
-    expect(Object.keys(summary.verdict)).toEqual(['level', 'headline', 'tone', 'pValue', 'tests', 'pbo', 'deflatedSharpe', 'effectiveTrials', 'nullMarkets']);
-    expect(summary.verdict.tests.map((t: { id: string }) => t.id)).toEqual(['validation', 'deflated_sharpe', 'null_markets', 'pbo', 'reality_check', 'spa', 'walk_forward']);
+    expect(Object.keys(summary.verdict)).toEqual([
+      'level',
+      'headline',
+      'tone',
+      'pValue',
+      'tests',
+      'pbo',
+      'deflatedSharpe',
+      'effectiveTrials',
+      'nullMarkets',
+    ]);
+    expect(summary.verdict.tests.map((t: { id: string }) => t.id)).toEqual([
+      'validation',
+      'deflated_sharpe',
+      'null_markets',
+      'pbo',
+      'reality_check',
+      'spa',
+      'walk_forward',
+    ]);
     expect(JSON.parse(await readFile(join(root, 'store-json/latest.json'), 'utf8'))).toEqual({ runId: summary.runId });
   }, 300_000); // a whole run in a child process
 
@@ -52,10 +85,14 @@ describe('overfit run', () => {
     expect(stdout).toMatch(/^Verdict: (EVIDENCE OF SKILL|NO EVIDENCE OF SKILL|OVERFITTING LIKELY|INCONCLUSIVE)$/m);
     expect(stdout).toMatch(/^The original rule: win_rate /m);
     // Each test of "it is luck" with its p-value and what it is about.
-    expect(stdout).toMatch(/^ {2}Out-of-sample Sharpe +p (\d\.\d{3}|< 0\.001) +(rejects luck|luck fits) +the selected strategy \(s\d+\)/m);
+    expect(stdout).toMatch(
+      /^ {2}Out-of-sample Sharpe +p (\d\.\d{3}|< 0\.001) +(rejects luck|luck fits) +the selected strategy \(s\d+\)/m,
+    );
     expect(stdout).toMatch(/^ {2}Deflated Sharpe +p (\d\.\d{3}|< 0\.001)/m);
     expect(stdout).toMatch(/^ {2}Hansen's SPA +p \d\.\d{3}/m);
-    expect(stdout).toMatch(/^ {2}Null markets +p (0\.500|1\.000) +luck fits +the whole selection repeated on 1 market with no edge/m);
+    expect(stdout).toMatch(
+      /^ {2}Null markets +p (0\.500|1\.000) +luck fits +the whole selection repeated on 1 market with no edge/m,
+    );
     const { runId } = JSON.parse(await readFile(join(cwd, '.overfit/latest.json'), 'utf8'));
     const manifest = JSON.parse(await readFile(join(cwd, '.overfit/runs', runId, 'manifest.json'), 'utf8'));
     expect(manifest.data.synthetic).toBe(true);
@@ -72,7 +109,11 @@ describe('overfit run', () => {
     ['a duplicate timestamp', header + row(0) + row(1) + row(1), /bad\.csv:4:1/],
     ['an empty file', '', /bad\.csv/],
     ['a binary file', '\u0000\u0001\u0002PNG\u0000', /bad\.csv/],
-    ['too few bars for the longest lookback', header + Array.from({ length: 20 }, (_, h) => row(h)).join(''), /bad\.csv.*training window has 14 bars/],
+    [
+      'too few bars for the longest lookback',
+      header + Array.from({ length: 20 }, (_, h) => row(h)).join(''),
+      /bad\.csv.*training window has 14 bars/,
+    ],
   ])('refuses %s with one line naming the place, exit 2, and no run folder', async (_name, content, where) => {
     const store = `store-bad-${Math.random().toString(36).slice(2)}`;
     await writeFile(join(root, 'bad.csv'), content);
@@ -90,7 +131,10 @@ describe('overfit run', () => {
     [['run', '--strategies', '0'], /--strategies: must be an integer from 1 to 1000000 \(got 0\)/],
     [['run', '--select-by', 'luck'], /--select-by: must be one of win_rate, .* \(got "luck"\)/],
     [['run', '--families', 'sma_cross,tarot'], /--families: must be one of coin_flip, .* \(got "tarot"\)/],
-    [['run', '--train-fraction', '1.5'], /--train-fraction: must be a number greater than 0 and less than 1 \(got 1\.5\)/],
+    [
+      ['run', '--train-fraction', '1.5'],
+      /--train-fraction: must be a number greater than 0 and less than 1 \(got 1\.5\)/,
+    ],
     [['run', '--null-markets', '2.5'], /--null-markets: must be an integer from 0 to 200/],
     [['run', '--bogus'], /Unknown option '--bogus'/],
     [['run', '--data', 'nowhere.csv'], /nowhere\.csv/],
@@ -103,48 +147,111 @@ describe('overfit run', () => {
 });
 
 describe('overfit run on real data', () => {
-  (existsSync(SHARED_HOURLY) ? it : it.skip)('runs 500 strategies on the hourly BTC history and writes every artifact', async () => {
-    const { code, stdout, stderr } = overfit(['run', '--data', SHARED_HOURLY, '--strategies', '500', '--store', 'store-real', '--json']);
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    const summary = JSON.parse(stdout);
-    expect(summary.data).toMatchObject({ synthetic: false, rows: 71_214, sha256: '7724cb0760b5dfa0de9d9a0e01d8a597a143ae3091bcd6bbe9b9a8a692a60022' });
-    const names = summary.artifacts.map((a: string) => a.split('/').slice(-2).join('/')).sort();
-    expect(names).toEqual([
-      'plots/equity_curve.png', 'plots/expected_max_sharpe.png', 'plots/is_vs_oos_scatter.png', 'plots/pbo_logits.png',
-      'plots/performance_comparison.png', 'plots/walk_forward_equity.png', 'plots/win_rate_histogram.png',
-      'results/best_strategy.json', 'results/block_moments.bin', 'results/overfitting_report.json', 'results/training_performance.csv',
-      'results/validation_performance.csv', 'results/validation_results.json', 'strategies/strategies.json',
-    ]);
-    for (const artifact of summary.artifacts) expect(existsSync(artifact)).toBe(true);
-    const trainingTable = summary.artifacts.find((a: string) => a.endsWith('training_performance.csv'));
-    const table = parsePerformanceTable(await readFile(trainingTable, 'utf8'), trainingTable);
-    expect(table.ids).toHaveLength(500);
-    // Training is the first 70 % of bars; the selected strategy is eligible and has the top win rate of the CSV.
-    const validation = JSON.parse(await readFile(summary.artifacts.find((a: string) => a.endsWith('validation_results.json')), 'utf8'));
-    expect(validation.windows.training).toMatchObject({ start: 0, end: 49_849, first: '2017-08-17T04:00:00.000Z' });
-    expect(validation.windows.validation).toMatchObject({ start: 49_849, end: 71_214, last: '2025-10-06T17:00:00.000Z' });
-    const eligible = [...table.columns.winRate].filter((_, i) => table.columns.trades[i] >= 10);
-    expect(eligible.length).toBeGreaterThan(0);
-    expect(summary.training.winRate).toBe(Math.max(...eligible));
-  }, 600_000);
+  (existsSync(SHARED_HOURLY) ? it : it.skip)(
+    'runs 500 strategies on the hourly BTC history and writes every artifact',
+    async () => {
+      const { code, stdout, stderr } = overfit([
+        'run',
+        '--data',
+        SHARED_HOURLY,
+        '--strategies',
+        '500',
+        '--store',
+        'store-real',
+        '--json',
+      ]);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const summary = JSON.parse(stdout);
+      expect(summary.data).toMatchObject({
+        synthetic: false,
+        rows: 71_214,
+        sha256: '7724cb0760b5dfa0de9d9a0e01d8a597a143ae3091bcd6bbe9b9a8a692a60022',
+      });
+      const names = summary.artifacts.map((a: string) => a.split('/').slice(-2).join('/')).sort();
+      expect(names).toEqual([
+        'plots/equity_curve.png',
+        'plots/expected_max_sharpe.png',
+        'plots/is_vs_oos_scatter.png',
+        'plots/pbo_logits.png',
+        'plots/performance_comparison.png',
+        'plots/walk_forward_equity.png',
+        'plots/win_rate_histogram.png',
+        'results/best_strategy.json',
+        'results/block_moments.bin',
+        'results/overfitting_report.json',
+        'results/training_performance.csv',
+        'results/validation_performance.csv',
+        'results/validation_results.json',
+        'strategies/strategies.json',
+      ]);
+      for (const artifact of summary.artifacts) expect(existsSync(artifact)).toBe(true);
+      const trainingTable = summary.artifacts.find((a: string) => a.endsWith('training_performance.csv'));
+      const table = parsePerformanceTable(await readFile(trainingTable, 'utf8'), trainingTable);
+      expect(table.ids).toHaveLength(500);
+      // Training is the first 70 % of bars; the selected strategy is eligible and has the top win rate of the CSV.
+      const validation = JSON.parse(
+        await readFile(
+          summary.artifacts.find((a: string) => a.endsWith('validation_results.json')),
+          'utf8',
+        ),
+      );
+      expect(validation.windows.training).toMatchObject({ start: 0, end: 49_849, first: '2017-08-17T04:00:00.000Z' });
+      expect(validation.windows.validation).toMatchObject({
+        start: 49_849,
+        end: 71_214,
+        last: '2025-10-06T17:00:00.000Z',
+      });
+      const eligible = [...table.columns.winRate].filter((_, i) => table.columns.trades[i] >= 10);
+      expect(eligible.length).toBeGreaterThan(0);
+      expect(summary.training.winRate).toBe(Math.max(...eligible));
+    },
+    600_000,
+  );
 });
 
 describe('overfit backtest', () => {
   it('backtests one strategy on a time window and prints bars and metrics as JSON', () => {
     const strategy = JSON.stringify({ family: 'sma_cross', fast: 5, slow: 20, direction: 'long_only' });
-    const { code, stdout, stderr } = overfit(['backtest', '--data', prices, '--strategy', strategy, '--from', '2020-01-10T00:00:00Z', '--to', '2020-01-20T23:00:00Z', '--json']);
+    const { code, stdout, stderr } = overfit([
+      'backtest',
+      '--data',
+      prices,
+      '--strategy',
+      strategy,
+      '--from',
+      '2020-01-10T00:00:00Z',
+      '--to',
+      '2020-01-20T23:00:00Z',
+      '--json',
+    ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
     expect(out.bars).toBe(11 * 24);
-    expect(Object.keys(out.metrics).sort()).toEqual(
-      ['cagr', 'calmar', 'exposure', 'hitRate', 'maxDrawdown', 'profitFactor', 'sharpe', 'sortino', 'totalReturn', 'trades', 'winRate'],
-    );
+    expect(Object.keys(out.metrics).sort()).toEqual([
+      'cagr',
+      'calmar',
+      'exposure',
+      'hitRate',
+      'maxDrawdown',
+      'profitFactor',
+      'sharpe',
+      'sortino',
+      'totalReturn',
+      'trades',
+      'winRate',
+    ]);
   });
 
   it('names the bad field of a strategy', () => {
-    const { code, stderr } = overfit(['backtest', '--data', prices, '--strategy', '{"family":"sma_cross","fast":30,"slow":10,"direction":"long_only"}']);
+    const { code, stderr } = overfit([
+      'backtest',
+      '--data',
+      prices,
+      '--strategy',
+      '{"family":"sma_cross","fast":30,"slow":10,"direction":"long_only"}',
+    ]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/--strategy\.slow/);
   });
@@ -154,19 +261,34 @@ describe('overfit stage', () => {
   it('runs the five example events in order, like the Lambdas would', async () => {
     const outputs: Record<string, unknown>[] = [];
     for (const stage of ['generate', 'backtest', 'select', 'validate', 'visualize']) {
-      const { code, stdout, stderr } = overfit(['stage', stage, '--event', join(EVENTS, `${stage}.json`), '--store', 'events-store']);
+      const { code, stdout, stderr } = overfit([
+        'stage',
+        stage,
+        '--event',
+        join(EVENTS, `${stage}.json`),
+        '--store',
+        'events-store',
+      ]);
       expect(stderr).toBe('');
       expect(code).toBe(0);
       outputs.push(JSON.parse(stdout));
     }
-    expect(outputs[0]).toEqual({ strategiesKey: 'runs/example/strategies/strategies.json', count: 50, shards: [{ index: 0, start: 0, end: 50 }], maxConcurrency: 10 });
+    expect(outputs[0]).toEqual({
+      strategiesKey: 'runs/example/strategies/strategies.json',
+      count: 50,
+      shards: [{ index: 0, start: 0, end: 50 }],
+      maxConcurrency: 10,
+    });
     expect(outputs[4]).toEqual({ plotKeys: expect.arrayContaining(['runs/example/plots/equity_curve.png']) });
     expect(existsSync(join(root, 'events-store/runs/example/results/validation_results.json'))).toBe(true);
   });
 
   it('rejects an event that points outside its run', async () => {
     const event = JSON.parse(await readFile(join(EVENTS, 'select.json'), 'utf8'));
-    await writeFile(join(root, 'evil.json'), JSON.stringify({ ...event, strategiesKey: 'runs/other/strategies/strategies.json' }));
+    await writeFile(
+      join(root, 'evil.json'),
+      JSON.stringify({ ...event, strategiesKey: 'runs/other/strategies/strategies.json' }),
+    );
     const { code, stderr } = overfit(['stage', 'select', '--event', 'evil.json']);
     expect(code).toBe(2);
     expect(stderr).toMatch(/event\.strategiesKey: must be a key under runs\/example\//);
@@ -178,6 +300,11 @@ describe('overfit data inspect', () => {
     const { code, stdout } = overfit(['data', 'inspect', SHARED_HOURLY, '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
-    expect(report).toMatchObject({ rows: 71_214, first: '2017-08-17T04:00:00.000Z', spacingSeconds: 3600, gaps: { count: 28, missingBars: 128 } });
+    expect(report).toMatchObject({
+      rows: 71_214,
+      first: '2017-08-17T04:00:00.000Z',
+      spacingSeconds: 3600,
+      gaps: { count: 28, missingBars: 128 },
+    });
   });
 });

@@ -6,7 +6,12 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { formatPriceCsv, syntheticMarket } from '@overfit/data';
 import { getJson, readLatestRunId, runKeys, S3Store, type RunManifest } from '@overfit/store';
@@ -15,11 +20,19 @@ import { cloudCommand } from '../src/cloudCommand';
 
 const BIN = resolve(__dirname, '../dist/overfit.cjs');
 
-function overfit(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function overfit(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8', timeout: 480_000, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: root, encoding: 'utf8', timeout: 480_000, env: { ...process.env, ...env } },
+      (error, stdout, stderr) => {
+        done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -27,7 +40,12 @@ let root: string;
 let s3: TestS3;
 let store: S3Store;
 // s3rver checks signatures against this key pair; the SDK's Node 20 deprecation notice would otherwise fill stderr.
-const credentials = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+const credentials = {
+  AWS_ACCESS_KEY_ID: 'S3RVER',
+  AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  AWS_REGION: 'us-east-1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
 beforeAll(async () => {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build it with node tools/build-cli.mjs`);
   root = await mkdtemp(join(tmpdir(), 'overfit-cli-cloud-'));
@@ -42,10 +60,27 @@ afterAll(async () => {
 
 describe('overfit run --engine stepfunctions-local', () => {
   it('runs the state machine against an S3 store, with prices read from the bucket', async () => {
-    const { code, stdout, stderr } = await overfit([
-      'run', '--engine', 'stepfunctions-local', '--store', 's3://lab/cli', '--s3-endpoint', s3.endpoint, '--data-key', 'data/prices.csv',
-      '--strategies', '40', '--shard-size', '15', '--null-markets', '0', '--json',
-    ], credentials);
+    const { code, stdout, stderr } = await overfit(
+      [
+        'run',
+        '--engine',
+        'stepfunctions-local',
+        '--store',
+        's3://lab/cli',
+        '--s3-endpoint',
+        s3.endpoint,
+        '--data-key',
+        'data/prices.csv',
+        '--strategies',
+        '40',
+        '--shard-size',
+        '15',
+        '--null-markets',
+        '0',
+        '--json',
+      ],
+      credentials,
+    );
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const summary = JSON.parse(stdout);
@@ -60,10 +95,22 @@ describe('overfit run --engine stepfunctions-local', () => {
   }, 600_000);
 
   it('names the flag of a bad engine, store or shard size (exit 2, nothing written)', async () => {
-    expect(await overfit(['run', '--engine', 'lambda'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--engine: must be one of local, stepfunctions-local (got "lambda")') });
-    expect(await overfit(['run', '--store', 's3://No_Such'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--store: "No_Such" is not an S3 bucket name') });
-    expect(await overfit(['run', '--shard-size', '100'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--shard-size: only applies to --engine stepfunctions-local') });
-    expect(await overfit(['run', '--data', 'x.csv', '--data-key', 'data/x.csv'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--data-key: give either --data') });
+    expect(await overfit(['run', '--engine', 'lambda'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--engine: must be one of local, stepfunctions-local (got "lambda")'),
+    });
+    expect(await overfit(['run', '--store', 's3://No_Such'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--store: "No_Such" is not an S3 bucket name'),
+    });
+    expect(await overfit(['run', '--shard-size', '100'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--shard-size: only applies to --engine stepfunctions-local'),
+    });
+    expect(await overfit(['run', '--data', 'x.csv', '--data-key', 'data/x.csv'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--data-key: give either --data'),
+    });
   });
 });
 
@@ -74,35 +121,76 @@ describe('overfit cloud', () => {
   const client = () => new SFNClient({ region: 'us-east-1' });
 
   it('starts a run and waits for it, printing the final status', async () => {
-    sfn.on(StartExecutionCommand).callsFake((input) => ({ executionArn: `arn:aws:states:us-east-1:123456789012:execution:overfit:${input.name}` }));
-    sfn.on(DescribeExecutionCommand)
+    sfn
+      .on(StartExecutionCommand)
+      .callsFake((input) => ({
+        executionArn: `arn:aws:states:us-east-1:123456789012:execution:overfit:${input.name}`,
+      }));
+    sfn
+      .on(DescribeExecutionCommand)
       .resolvesOnce({ status: 'RUNNING', startDate: new Date('2026-11-24T10:00:00Z') })
-      .resolves({ status: 'SUCCEEDED', startDate: new Date('2026-11-24T10:00:00Z'), stopDate: new Date('2026-11-24T10:03:00Z'), output: '{"verdict":"overfit"}' });
+      .resolves({
+        status: 'SUCCEEDED',
+        startDate: new Date('2026-11-24T10:00:00Z'),
+        stopDate: new Date('2026-11-24T10:03:00Z'),
+        output: '{"verdict":"overfit"}',
+      });
     sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      const out = await cloudCommand(['start', '--state-machine-arn', MACHINE, '--strategies', '5000', '--data-key', 'data/btc.csv', '--shard-size', '1250', '--wait', '--poll-seconds', '0'], client);
-      expect(out).toMatch(/: SUCCEEDED\n {2}execution arn:aws:states:us-east-1:123456789012:execution:overfit:\d{8}T\d{6}Z-[0-9a-f]{6}\n/);
+      const out = await cloudCommand(
+        [
+          'start',
+          '--state-machine-arn',
+          MACHINE,
+          '--strategies',
+          '5000',
+          '--data-key',
+          'data/btc.csv',
+          '--shard-size',
+          '1250',
+          '--wait',
+          '--poll-seconds',
+          '0',
+        ],
+        client,
+      );
+      expect(out).toMatch(
+        /: SUCCEEDED\n {2}execution arn:aws:states:us-east-1:123456789012:execution:overfit:\d{8}T\d{6}Z-[0-9a-f]{6}\n/,
+      );
       expect(out).toContain('output {"verdict":"overfit"}');
     } finally {
       stderr.mockRestore();
     }
     const input = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0].args[0].input.input!);
-    expect(input).toMatchObject({ config: { strategies: 5000 }, data: { kind: 'store', key: 'data/btc.csv' }, shardSize: 1250 });
+    expect(input).toMatchObject({
+      config: { strategies: 5000 },
+      data: { kind: 'store', key: 'data/btc.csv' },
+      shardSize: 1250,
+    });
   });
 
   it('fails with the execution error when the run fails', async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: `${MACHINE.replace('stateMachine', 'execution')}:r` });
     sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', error: 'Lambda.ServiceException', cause: 'boom' });
     sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
-    await expect(cloudCommand(['start', '--state-machine-arn', MACHINE, '--wait', '--poll-seconds', '0', '--json'], client))
-      .rejects.toThrow(/FAILED: Lambda.ServiceException: boom/);
+    await expect(
+      cloudCommand(['start', '--state-machine-arn', MACHINE, '--wait', '--poll-seconds', '0', '--json'], client),
+    ).rejects.toThrow(/FAILED: Lambda.ServiceException: boom/);
   });
 
   it('shows the status of an execution, and names what is wrong with the arguments', async () => {
     sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', startDate: new Date('2026-11-24T10:00:00Z') });
-    sfn.on(GetExecutionHistoryCommand).resolves({ events: [{ id: 3, type: 'MapStateEntered', timestamp: new Date(), stateEnteredEventDetails: { name: 'Backtest' } }] });
-    const status = JSON.parse(await cloudCommand(['status', 'arn:aws:states:us-east-1:123456789012:execution:overfit:run-9', '--json'], client));
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .resolves({
+        events: [
+          { id: 3, type: 'MapStateEntered', timestamp: new Date(), stateEnteredEventDetails: { name: 'Backtest' } },
+        ],
+      });
+    const status = JSON.parse(
+      await cloudCommand(['status', 'arn:aws:states:us-east-1:123456789012:execution:overfit:run-9', '--json'], client),
+    );
     expect(status).toMatchObject({ runId: 'run-9', state: 'running', currentState: 'Backtest' });
     await expect(cloudCommand(['status', 'run-9'], client)).rejects.toThrow('cloud status: needs an execution ARN');
     await expect(cloudCommand(['start'], client)).rejects.toThrow('--state-machine-arn: needs the ARN');

@@ -23,7 +23,10 @@ function overfit(args: string[], cwd = root): Promise<{ code: number; stdout: st
     });
   });
 }
-const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+const sha256 = async (path: string) =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 
 let root: string;
 let hourly: PriceSeries;
@@ -31,7 +34,15 @@ beforeAll(async () => {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build it with node tools/build-cli.mjs`);
   root = await mkdtemp(join(tmpdir(), 'overfit-cli-data-'));
   const real = join(SHARED, 'btc_usd_1h.csv');
-  const cut = (s: PriceSeries, n: number): PriceSeries => ({ ...s, time: s.time.slice(0, n), open: s.open.slice(0, n), high: s.high.slice(0, n), low: s.low.slice(0, n), close: s.close.slice(0, n), volume: s.volume.slice(0, n) });
+  const cut = (s: PriceSeries, n: number): PriceSeries => ({
+    ...s,
+    time: s.time.slice(0, n),
+    open: s.open.slice(0, n),
+    high: s.high.slice(0, n),
+    low: s.low.slice(0, n),
+    close: s.close.slice(0, n),
+    volume: s.volume.slice(0, n),
+  });
   hourly = existsSync(real) ? cut((await readPriceCsv(real)).series, 3000) : syntheticMarket({ bars: 3000, seed: 8 });
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -39,20 +50,50 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 const spaced = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 const rows = (s: PriceSeries, row: (i: number) => string) => Array.from(s.time, (_, i) => row(i)).join('\n') + '\n';
 const LAYOUTS: [string, (s: PriceSeries) => string][] = [
-  ['binance', (s) => rows(s, (i) => `${s.time[i]},${s.open[i]},${s.high[i]},${s.low[i]},${s.close[i]},${s.volume[i]},${s.time[i] + 3_599_999},0,1,0,0,0`)],
-  ['yahoo', (s) => `Date,Open,High,Low,Close,Adj Close,Volume\n${rows(s, (i) => `${spaced(s.time[i])},${s.open[i]},${s.high[i]},${s.low[i]},${s.close[i]},${s.close[i]},${s.volume[i]}`)}`],
-  ['dukascopy', (s) => `dt,Open,High,Low,Close,Volume\n${rows(s, (i) => {
-    const d = new Date(s.time[i]);
-    const p = (n: number) => String(n).padStart(2, '0');
-    return `${p(d.getUTCDate())}.${p(d.getUTCMonth() + 1)}.${d.getUTCFullYear()} ${d.toISOString().slice(11, 19)},${s.open[i]},${s.high[i]},${s.low[i]},${s.close[i]},${s.volume[i]}`;
-  })}`],
-  ['close_only', (s) => `timestamp,price,returns,split\n${rows(s, (i) => `${spaced(s.time[i])},${s.close[i]},0,train`)}`],
+  [
+    'binance',
+    (s) =>
+      rows(
+        s,
+        (i) =>
+          `${s.time[i]},${s.open[i]},${s.high[i]},${s.low[i]},${s.close[i]},${s.volume[i]},${s.time[i] + 3_599_999},0,1,0,0,0`,
+      ),
+  ],
+  [
+    'yahoo',
+    (s) =>
+      `Date,Open,High,Low,Close,Adj Close,Volume\n${rows(s, (i) => `${spaced(s.time[i])},${s.open[i]},${s.high[i]},${s.low[i]},${s.close[i]},${s.close[i]},${s.volume[i]}`)}`,
+  ],
+  [
+    'dukascopy',
+    (s) =>
+      `dt,Open,High,Low,Close,Volume\n${rows(s, (i) => {
+        const d = new Date(s.time[i]);
+        const p = (n: number) => String(n).padStart(2, '0');
+        return `${p(d.getUTCDate())}.${p(d.getUTCMonth() + 1)}.${d.getUTCFullYear()} ${d.toISOString().slice(11, 19)},${s.open[i]},${s.high[i]},${s.low[i]},${s.close[i]},${s.volume[i]}`;
+      })}`,
+  ],
+  [
+    'close_only',
+    (s) => `timestamp,price,returns,split\n${rows(s, (i) => `${spaced(s.time[i])},${s.close[i]},0,train`)}`,
+  ],
 ];
 
 describe('overfit run --data <layout>', () => {
   it.each(LAYOUTS)('runs end to end on a %s file', async (layout, write) => {
     await writeFile(join(root, `${layout}.csv`), write(hourly));
-    const { code, stdout, stderr } = await overfit(['run', '--data', `${layout}.csv`, '--strategies', '20', '--null-markets', '0', '--store', `store-${layout}`, '--json']);
+    const { code, stdout, stderr } = await overfit([
+      'run',
+      '--data',
+      `${layout}.csv`,
+      '--strategies',
+      '20',
+      '--null-markets',
+      '0',
+      '--store',
+      `store-${layout}`,
+      '--json',
+    ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(stdout).data).toMatchObject({ rows: 3000, first: new Date(hourly.time[0]).toISOString() });
@@ -65,13 +106,36 @@ describe('overfit run --data <layout>', () => {
     const strict = await overfit(['run', '--data', 'messy.csv', '--strategies', '10', '--store', 'store-messy']);
     expect(strict.code).toBe(2);
     expect(strict.stderr).toMatch(/messy\.csv:8:1: "not" is not a timestamp/);
-    const { code, stdout } = await overfit(['run', '--data', 'messy.csv', '--lenient', '--resample', '4h', '--strategies', '10', '--null-markets', '0', '--store', 'store-messy', '--json']);
+    const { code, stdout } = await overfit([
+      'run',
+      '--data',
+      'messy.csv',
+      '--lenient',
+      '--resample',
+      '4h',
+      '--strategies',
+      '10',
+      '--null-markets',
+      '0',
+      '--store',
+      'store-messy',
+      '--json',
+    ]);
     expect(code).toBe(0);
     const summary = JSON.parse(stdout);
     expect(summary.data).toMatchObject({ source: 'messy.csv (lenient, resampled to 4h)', barSeconds: 14_400 });
     // The dropped row is listed in the run's manifest.
     const manifest = JSON.parse(await readFile(join(root, 'store-messy/runs', summary.runId, 'manifest.json'), 'utf8'));
-    expect(manifest.data.dropped).toEqual({ count: 1, rows: [{ line: 8, kind: 'bad_time', reason: 'column 1: "not" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)' }] });
+    expect(manifest.data.dropped).toEqual({
+      count: 1,
+      rows: [
+        {
+          line: 8,
+          kind: 'bad_time',
+          reason: 'column 1: "not" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)',
+        },
+      ],
+    });
     // 3,000 hours make 750 four-hour bars (a few fewer where the history has gaps).
     expect(summary.data.rows).toBeGreaterThan(700);
     expect(summary.data.rows).toBeLessThanOrEqual(751);
@@ -93,46 +157,109 @@ describe('overfit data inspect', () => {
     const { code, stdout } = await overfit(['data', 'inspect', 'binance.csv', '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
-    expect(report).toMatchObject({ file: 'binance.csv', layout: 'binance', rows: 3000, spacingSeconds: 3600, first: new Date(hourly.time[0]).toISOString() });
-    expect(Object.keys(report)).toEqual(expect.arrayContaining(['rows', 'first', 'last', 'spacingSeconds', 'gaps', 'problems', 'dropped']));
+    expect(report).toMatchObject({
+      file: 'binance.csv',
+      layout: 'binance',
+      rows: 3000,
+      spacingSeconds: 3600,
+      first: new Date(hourly.time[0]).toISOString(),
+    });
+    expect(Object.keys(report)).toEqual(
+      expect.arrayContaining(['rows', 'first', 'last', 'spacingSeconds', 'gaps', 'problems', 'dropped']),
+    );
   });
 
   it('--format close_only overrides the detected layout', async () => {
     const { stdout } = await overfit(['data', 'inspect', 'yahoo.csv', '--format', 'close_only']);
-    expect(stdout).toMatch(/^yahoo\.csv \(close_only layout\)\n  rows      3000/);
+    expect(stdout).toMatch(/^yahoo\.csv \(close_only layout\)\n {2}rows {6}3000/);
   });
 });
 
 describe('overfit data fetch', () => {
   let exchange: FakeExchange;
-  beforeAll(async () => { exchange = await startFakeExchange(hourly); });
+  beforeAll(async () => {
+    exchange = await startFakeExchange(hourly);
+  });
   afterAll(() => exchange.close());
 
   it('downloads into --out, and continues the same file on the next call', async () => {
     const last = new Date(hourly.time[2999]).toISOString();
-    const first = await overfit(['data', 'fetch', '--symbol', 'BTCUSDT', '--interval', '1h', '--from', new Date(hourly.time[0]).toISOString(), '--to', new Date(hourly.time[1499]).toISOString(), '--out', 'data/fetched.csv', '--base-url', exchange.url]);
+    const first = await overfit([
+      'data',
+      'fetch',
+      '--symbol',
+      'BTCUSDT',
+      '--interval',
+      '1h',
+      '--from',
+      new Date(hourly.time[0]).toISOString(),
+      '--to',
+      new Date(hourly.time[1499]).toISOString(),
+      '--out',
+      'data/fetched.csv',
+      '--base-url',
+      exchange.url,
+    ]);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^Fetched 1500 1h bars of BTCUSDT from binance in 2 requests\n/);
-    const second = await overfit(['data', 'fetch', '--to', last, '--out', 'data/fetched.csv', '--base-url', exchange.url, '--json']);
+    const second = await overfit([
+      'data',
+      'fetch',
+      '--to',
+      last,
+      '--out',
+      'data/fetched.csv',
+      '--base-url',
+      exchange.url,
+      '--json',
+    ]);
     expect(second.code).toBe(0);
-    expect(JSON.parse(second.stdout)).toMatchObject({ added: 1500, resumedAfter: new Date(hourly.time[1499]).toISOString().replace('.000Z', 'Z'), rows: 3000 });
+    expect(JSON.parse(second.stdout)).toMatchObject({
+      added: 1500,
+      resumedAfter: new Date(hourly.time[1499]).toISOString().replace('.000Z', 'Z'),
+      rows: 3000,
+    });
     expect((await readPriceCsv(join(root, 'data/fetched.csv'))).series).toEqual({ ...hourly, hasOhlc: true });
   });
 
   it('fails a 5xx storm with one line and exit 1, leaving no file', async () => {
     exchange.fault = () => ({ status: 502 });
     // Six attempts would back off for 1 + 2 + 4 + 8 + 16 s (the data package's tests record those waits): two here.
-    const failed = await overfit(['data', 'fetch', '--from', '2017-08-17', '--out', 'nope.csv', '--attempts', '2', '--base-url', exchange.url]);
+    const failed = await overfit([
+      'data',
+      'fetch',
+      '--from',
+      '2017-08-17',
+      '--out',
+      'nope.csv',
+      '--attempts',
+      '2',
+      '--base-url',
+      exchange.url,
+    ]);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toMatch(/^overfit: binance: .* failed 2 times \(last: HTTP 502\); nothing was written to nope\.csv\n$/);
+    expect(failed.stderr).toMatch(
+      /^overfit: binance: .* failed 2 times \(last: HTTP 502\); nothing was written to nope\.csv\n$/,
+    );
     expect(existsSync(join(root, 'nope.csv'))).toBe(false);
     expect((await readdir(root)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     exchange.fault = () => undefined;
   }, 300_000);
 
   it('names a refused symbol, exit 2', async () => {
-    const { code, stderr } = await overfit(['data', 'fetch', '--symbol', 'NOPE', '--from', '2017-08-17', '--out', 'nope.csv', '--base-url', exchange.url]);
+    const { code, stderr } = await overfit([
+      'data',
+      'fetch',
+      '--symbol',
+      'NOPE',
+      '--from',
+      '2017-08-17',
+      '--out',
+      'nope.csv',
+      '--base-url',
+      exchange.url,
+    ]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/^overfit: --exchange: binance refused .*HTTP 400 .*Invalid symbol/);
   });
@@ -140,20 +267,52 @@ describe('overfit data fetch', () => {
 
 describe('overfit data synth', () => {
   it('writes the same bytes for the same seed, and reports the fitted GARCH parameters', async () => {
-    const args = (out: string) => ['data', 'synth', '--model', 'garch', '--like', 'binance.csv', '--seed', '5', '--out', out, '--json'];
+    const args = (out: string) => [
+      'data',
+      'synth',
+      '--model',
+      'garch',
+      '--like',
+      'binance.csv',
+      '--seed',
+      '5',
+      '--out',
+      out,
+      '--json',
+    ];
     const a = await overfit(args('a.csv'));
     expect(a.code).toBe(0);
     await overfit(args('b.csv'));
     expect(await sha256(join(root, 'a.csv'))).toBe(await sha256(join(root, 'b.csv')));
     const out = JSON.parse(a.stdout);
-    expect(out).toMatchObject({ model: 'garch', rows: 3000, spacingSeconds: 3600, first: new Date(hourly.time[0]).toISOString() });
+    expect(out).toMatchObject({
+      model: 'garch',
+      rows: 3000,
+      spacingSeconds: 3600,
+      first: new Date(hourly.time[0]).toISOString(),
+    });
     expect(out.fitted.garch.alpha + out.fitted.garch.beta).toBeLessThan(1);
   });
 
   it('makes a GBM market of the requested length and bar', async () => {
-    const { code, stdout } = await overfit(['data', 'synth', '--model', 'gbm', '--bars', '500', '--interval', '5m', '--seed', '1', '--out', 'gbm.csv']);
+    const { code, stdout } = await overfit([
+      'data',
+      'synth',
+      '--model',
+      'gbm',
+      '--bars',
+      '500',
+      '--interval',
+      '5m',
+      '--seed',
+      '1',
+      '--out',
+      'gbm.csv',
+    ]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Wrote gbm\.csv \(seed 1\): a geometric random walk \(65\.0 % annualised volatility\)\ngbm\.csv\n  rows      500\n/);
+    expect(stdout).toMatch(
+      /^Wrote gbm\.csv \(seed 1\): a geometric random walk \(65\.0 % annualised volatility\)\ngbm\.csv\n {2}rows {6}500\n/,
+    );
     expect(stdout).toMatch(/spacing {3}300 s/);
   });
 

@@ -15,12 +15,21 @@ const BIN = resolve(__dirname, '../dist/overfit.cjs');
 // Generous: every child gets 5 minutes before it counts as a hang, whatever the load.
 jest.setTimeout(1_800_000);
 
-interface Result { code: number; stdout: string; stderr: string }
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 function overfit(args: string[], env: Record<string, string> = {}): Promise<Result> {
   return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: root, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env }, maxBuffer: 64 << 20 },
+      (error, stdout, stderr) => {
+        done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -64,26 +73,50 @@ describe('files that are not files (item 11)', () => {
 
   (process.platform === 'win32' ? it.skip : it)('a FIFO: exit 2 at once, not a hang', async () => {
     execFileSync('mkfifo', [join(root, 'pipe.csv')]);
-    expectOneLineRefusal(await overfit(['data', 'inspect', 'pipe.csv']), 'pipe.csv: is a named pipe (FIFO), not a CSV file');
+    expectOneLineRefusal(
+      await overfit(['data', 'inspect', 'pipe.csv']),
+      'pipe.csv: is a named pipe (FIFO), not a CSV file',
+    );
   });
 });
 
 describe('control bytes in what is echoed (item 9)', () => {
   it('a CSV field, an unknown flag and a bad flag value are shown escaped', async () => {
     await writeFile(join(root, 'ansi.csv'), 'timestamp,close\n2024-01-01,1\n\x1b[2J\x1b[31mPWNED,2\n');
-    expectOneLineRefusal(await overfit(['data', 'inspect', 'ansi.csv']), 'ansi.csv:3:1: "\\x1b[2J\\x1b[31mPWNED" is not a timestamp');
+    expectOneLineRefusal(
+      await overfit(['data', 'inspect', 'ansi.csv']),
+      'ansi.csv:3:1: "\\x1b[2J\\x1b[31mPWNED" is not a timestamp',
+    );
     expectOneLineRefusal(await overfit(['run', '--bogus\x1b[2J']), "Unknown option '--bogus\\x1b[2J'");
-    expectOneLineRefusal(await overfit(['data', 'fetch', '--interval', '\x1b[2J', '--from', '2024-01-01', '--out', 'x.csv']), '--interval: binance serves 1m');
-    expectOneLineRefusal(await overfit(['data', 'synth', '--model', '\u202egbm', '--out', 'x.csv']), '--model: must be one of gbm, garch, bootstrap (got "\\u202egbm")');
+    expectOneLineRefusal(
+      await overfit(['data', 'fetch', '--interval', '\x1b[2J', '--from', '2024-01-01', '--out', 'x.csv']),
+      '--interval: binance serves 1m',
+    );
+    expectOneLineRefusal(
+      await overfit(['data', 'synth', '--model', '\u202egbm', '--out', 'x.csv']),
+      '--model: must be one of gbm, garch, bootstrap (got "\\u202egbm")',
+    );
   });
 });
 
 describe('prices no run can use are refused before the run starts (item 12)', () => {
   it.each([
     ['constant prices', () => 100, 'constant.csv: every close is 100: constant prices have no returns to trade'],
-    ['a bar at 1e308', (i: number) => (i === 1500 ? 1e308 : 100 + (i % 7)), 'a bar at 1e308.csv:1502:2: close "1e+308" is outside the accepted prices, 1e-8 to 1000000000'],
-    ['alternating 1e300 and 1e-300', (i: number) => (i % 2 ? 1e300 : 1e-300), 'alternating 1e300 and 1e-300.csv:2:2: close "1e-300" is outside the accepted prices'],
-    ['alternating 1e9 and 1e-8', (i: number) => (i % 2 ? 1e9 : 1e-8), 'alternating 1e9 and 1e-8.csv: the close goes from 1e-8 to 1000000000 in one bar'],
+    [
+      'a bar at 1e308',
+      (i: number) => (i === 1500 ? 1e308 : 100 + (i % 7)),
+      'a bar at 1e308.csv:1502:2: close "1e+308" is outside the accepted prices, 1e-8 to 1000000000',
+    ],
+    [
+      'alternating 1e300 and 1e-300',
+      (i: number) => (i % 2 ? 1e300 : 1e-300),
+      'alternating 1e300 and 1e-300.csv:2:2: close "1e-300" is outside the accepted prices',
+    ],
+    [
+      'alternating 1e9 and 1e-8',
+      (i: number) => (i % 2 ? 1e9 : 1e-8),
+      'alternating 1e9 and 1e-8.csv: the close goes from 1e-8 to 1000000000 in one bar',
+    ],
     ['alternating 100 and 900', (i: number) => (i % 2 ? 900 : 100), 'alternating 100 and 900.csv: 42 bars up to'],
   ])('%s: exit 2 in the user’s words, naming the file, no run folder', async (name, close, message) => {
     const file = name === 'constant prices' ? 'constant.csv' : `${name}.csv`;
@@ -98,12 +131,40 @@ describe('prices no run can use are refused before the run starts (item 12)', ()
 
 describe('costs and times (item 14)', () => {
   it('refuses fees + slippage above 1,000 bps together, on run and backtest', async () => {
-    const run = await overfit(['run', '--data', prices, ...RUN, '--fees-bps', '600', '--slippage-bps', '500', '--store', 'store-costs']);
-    expectOneLineRefusal(run, '--fees-bps + --slippage-bps: fees and slippage must be ≥ 0 and together at most 1000 basis points');
+    const run = await overfit([
+      'run',
+      '--data',
+      prices,
+      ...RUN,
+      '--fees-bps',
+      '600',
+      '--slippage-bps',
+      '500',
+      '--store',
+      'store-costs',
+    ]);
+    expectOneLineRefusal(
+      run,
+      '--fees-bps + --slippage-bps: fees and slippage must be ≥ 0 and together at most 1000 basis points',
+    );
     expect((await runFolders('store-costs')).all).toEqual([]);
     const strategy = JSON.stringify({ family: 'sma_cross', fast: 5, slow: 20, direction: 'long_short' });
-    expectOneLineRefusal(await overfit(['backtest', '--data', prices, '--strategy', strategy, '--fees-bps', '20000']), '--fees-bps/--slippage-bps: fees and slippage must be ≥ 0 and together at most 1000');
-    const ok = await overfit(['backtest', '--data', prices, '--strategy', strategy, '--fees-bps', '900', '--slippage-bps', '100', '--json']);
+    expectOneLineRefusal(
+      await overfit(['backtest', '--data', prices, '--strategy', strategy, '--fees-bps', '20000']),
+      '--fees-bps/--slippage-bps: fees and slippage must be ≥ 0 and together at most 1000',
+    );
+    const ok = await overfit([
+      'backtest',
+      '--data',
+      prices,
+      '--strategy',
+      strategy,
+      '--fees-bps',
+      '900',
+      '--slippage-bps',
+      '100',
+      '--json',
+    ]);
     expect(ok.code).toBe(0);
     expect(Number.isFinite(JSON.parse(ok.stdout).metrics.totalReturn)).toBe(true);
   });
@@ -111,7 +172,9 @@ describe('costs and times (item 14)', () => {
   it('reads a space-separated --from/--to as UTC, like a T time, whatever the machine’s zone', async () => {
     const strategy = JSON.stringify({ family: 'sma_cross', fast: 5, slow: 20, direction: 'long_only' });
     const window = async (from: string, to: string, tz: string) => {
-      const result = await overfit(['backtest', '--data', prices, '--strategy', strategy, '--from', from, '--to', to], { TZ: tz });
+      const result = await overfit(['backtest', '--data', prices, '--strategy', strategy, '--from', from, '--to', to], {
+        TZ: tz,
+      });
       expect(result.stderr).toBe('');
       return result.stdout.split('\n')[1];
     };
@@ -119,7 +182,10 @@ describe('costs and times (item 14)', () => {
     expect(utc).toMatch(/^264 bars from 2020-01-10T00:00:00.000Z to 2020-01-20T23:00:00.000Z/);
     expect(await window('2020-01-10 00:00', '2020-01-20 23:00:00', 'America/New_York')).toBe(utc);
     expect(await window('2020-01-10T00:00', '2020-01-20T23:00', 'Asia/Kolkata')).toBe(utc);
-    expectOneLineRefusal(await overfit(['backtest', '--data', prices, '--strategy', strategy, '--from', 'next \x1b[2J tuesday']), '--from: is not a date such as 2018-01-01');
+    expectOneLineRefusal(
+      await overfit(['backtest', '--data', prices, '--strategy', strategy, '--from', 'next \x1b[2J tuesday']),
+      '--from: is not a date such as 2018-01-01',
+    );
   });
 });
 
@@ -132,7 +198,21 @@ describe('fuzzed price files through the CLI (item 16)', () => {
         const file = `fuzz-${++n}.csv`;
         await writeFile(join(root, file), bytes);
         const results = await Promise.all([
-          overfit(['run', '--data', file, '--families', 'coin_flip', '--strategies', '5', '--min-trades', '0', '--null-markets', '0', '--store', 'store-fuzz']),
+          overfit([
+            'run',
+            '--data',
+            file,
+            '--families',
+            'coin_flip',
+            '--strategies',
+            '5',
+            '--min-trades',
+            '0',
+            '--null-markets',
+            '0',
+            '--store',
+            'store-fuzz',
+          ]),
           overfit(['data', 'inspect', file]),
           overfit(['backtest', '--data', file, '--strategy', coinFlip]),
         ]);

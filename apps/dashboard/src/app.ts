@@ -14,7 +14,9 @@ import runRoutes from './routes/runs';
 
 export type { AppOptions } from './plugins/config';
 
-export async function buildApp(options: AppOptions & { logger?: FastifyServerOptions['logger'] }): Promise<FastifyInstance> {
+export async function buildApp(
+  options: AppOptions & { logger?: FastifyServerOptions['logger'] },
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     // Trust X-Forwarded-For from that many proxies only, so the rate limit counts clients, not the load balancer.

@@ -15,7 +15,12 @@ export type StoreConfig =
  */
 export function openConfiguredStore(config: StoreConfig): ArtifactStore {
   if (config.kind === 'local') return new LocalStore(config.dir);
-  return new S3Store({ bucket: config.bucket, prefix: config.prefix, endpoint: config.endpoint, region: config.region });
+  return new S3Store({
+    bucket: config.bucket,
+    prefix: config.prefix,
+    endpoint: config.endpoint,
+    region: config.region,
+  });
 }
 
 export interface DashboardConfig {
@@ -94,7 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): DashboardConfig {
     const bucket = text('S3_BUCKET') ?? '';
     if (!BUCKET_NAME.test(bucket)) problems.push(`S3_BUCKET must name a bucket when USE_S3 is true (got "${bucket}")`);
     const endpoint = text('S3_ENDPOINT');
-    if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) problems.push(`S3_ENDPOINT must be an http(s) URL (got "${endpoint}")`);
+    if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint))
+      problems.push(`S3_ENDPOINT must be an http(s) URL (got "${endpoint}")`);
     store = { kind: 's3', bucket, prefix: text('S3_PREFIX') ?? '', endpoint, region: text('AWS_REGION') };
   } else {
     store = { kind: 'local', dir: text('STORE_DIR') ?? '.overfit' };
@@ -108,7 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): DashboardConfig {
       problems.push((error as Error).message);
     }
     // The Lambdas read and write the bucket; a run they make would be invisible to a dashboard reading a folder.
-    if (store.kind !== 's3') problems.push('STATE_MACHINE_ARN needs USE_S3=true and S3_BUCKET: the state machine writes its runs to S3');
+    if (store.kind !== 's3')
+      problems.push('STATE_MACHINE_ARN needs USE_S3=true and S3_BUCKET: the state machine writes its runs to S3');
   }
 
   const runTriggerToken = text('RUN_TRIGGER_TOKEN');
@@ -118,12 +125,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): DashboardConfig {
   // Anyone who can reach the port can start runs that take CPU for minutes: beyond this machine, only with a token.
   const host = text('HOST') ?? DEFAULT_HOST;
   if (!isLoopbackHost(host) && runTriggerToken === undefined) {
-    problems.push(`HOST=${host} listens beyond this machine, so anyone who reaches it could start runs: set RUN_TRIGGER_TOKEN ` +
-      `(at least ${MIN_TOKEN_LENGTH} characters, e.g. openssl rand -hex 24), or listen on HOST=127.0.0.1`);
+    problems.push(
+      `HOST=${host} listens beyond this machine, so anyone who reaches it could start runs: set RUN_TRIGGER_TOKEN ` +
+        `(at least ${MIN_TOKEN_LENGTH} characters, e.g. openssl rand -hex 24), or listen on HOST=127.0.0.1`,
+    );
   }
 
   const logLevel = text('LOG_LEVEL')?.toLowerCase() ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  if (!LOG_LEVELS.includes(logLevel))
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
 
   const config: DashboardConfig = {
     port: integer('PORT', 3000, 0, 65_535),

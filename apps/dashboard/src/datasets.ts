@@ -14,7 +14,11 @@ export interface Dataset {
 export const QUICK_SYNTHETIC: DataRef = { kind: 'synthetic', bars: 3_000, seed: 7, intervalSeconds: 3600 };
 
 const SYNTHETIC_DATASETS: Dataset[] = [
-  { id: 'synthetic-2y-hourly', label: 'Synthetic market: 2 years of hourly bars (the demo’s; no strategy has an edge)', ref: DEFAULT_SYNTHETIC },
+  {
+    id: 'synthetic-2y-hourly',
+    label: 'Synthetic market: 2 years of hourly bars (the demo’s; no strategy has an edge)',
+    ref: DEFAULT_SYNTHETIC,
+  },
   { id: 'synthetic-quick', label: 'Synthetic market: 3,000 hourly bars (quick)', ref: QUICK_SYNTHETIC },
 ];
 
@@ -31,7 +35,8 @@ export async function datasetCatalog(options: { store?: ArtifactStore; dataDir?:
   if (options.store) {
     for (const key of await options.store.list(STORE_DATA_PREFIX)) {
       const name = key.slice(STORE_DATA_PREFIX.length);
-      if (CSV_NAME.test(name)) datasets.push({ id: `store:${name}`, label: `${name} (artifact store)`, ref: { kind: 'store', key } });
+      if (CSV_NAME.test(name))
+        datasets.push({ id: `store:${name}`, label: `${name} (artifact store)`, ref: { kind: 'store', key } });
     }
   }
   if (options.dataDir === undefined) return datasets;
@@ -41,6 +46,11 @@ export async function datasetCatalog(options: { store?: ArtifactStore; dataDir?:
     .map((entry) => entry.name)
     .sort();
   // The label names the file only: where the server keeps it is none of the visitor's business.
-  for (const name of names) datasets.push({ id: `file:${name}`, label: `${name} (data folder)`, ref: { kind: 'file', path: join(folder, name) } });
+  for (const name of names)
+    datasets.push({
+      id: `file:${name}`,
+      label: `${name} (data folder)`,
+      ref: { kind: 'file', path: join(folder, name) },
+    });
   return datasets;
 }

@@ -8,7 +8,13 @@ import { commitRun, getJson, newRunId, runKeys, type ArtifactStore, type RunMani
 import type { StoreConfig } from './config';
 import { failureOf } from './runManifest';
 import {
-  LauncherBusyError, type CloseOptions, type PipelineWorkerData, type PipelineWorkerMessage, type RunLauncher, type RunProgress, type RunRequest,
+  LauncherBusyError,
+  type CloseOptions,
+  type PipelineWorkerData,
+  type PipelineWorkerMessage,
+  type RunLauncher,
+  type RunProgress,
+  type RunRequest,
 } from './runLauncher';
 
 /** The pipeline's thread died before the run could report (and record) its outcome. */
@@ -56,9 +62,19 @@ export class InProcessLauncher implements RunLauncher {
   async start(request: RunRequest): Promise<{ runId: string }> {
     if (this.closed) throw new LauncherBusyError('the server is shutting down');
     const maxWaiting = this.options.maxWaiting ?? 3;
-    if (this.queue.length >= maxWaiting) throw new LauncherBusyError(`${this.queue.length} runs are already waiting; try again when one has finished`);
+    if (this.queue.length >= maxWaiting)
+      throw new LauncherBusyError(`${this.queue.length} runs are already waiting; try again when one has finished`);
     const runId = newRunId();
-    const job: Job = { runId, state: 'queued', stage: null, backtest: null, error: null, startedAt: new Date().toISOString(), finishedAt: null, request };
+    const job: Job = {
+      runId,
+      state: 'queued',
+      stage: null,
+      backtest: null,
+      error: null,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      request,
+    };
     this.jobs.set(runId, job);
     this.queue.push(job);
     this.forgetOldJobs();
@@ -89,9 +105,14 @@ export class InProcessLauncher implements RunLauncher {
     let timer: NodeJS.Timeout | undefined;
     const inTime = await Promise.race([
       running.then(() => true),
-      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), graceMs); }),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), graceMs);
+      }),
     ]).finally(() => clearTimeout(timer));
-    if (!inTime) await this.stopCurrent(`${options.reason ?? 'the server shut down'} while the run was under way; it was stopped after a grace of ${Math.round(graceMs / 1000)} s`);
+    if (!inTime)
+      await this.stopCurrent(
+        `${options.reason ?? 'the server shut down'} while the run was under way; it was stopped after a grace of ${Math.round(graceMs / 1000)} s`,
+      );
   }
 
   /** Stop the run computing now and, unless it committed itself meanwhile, write its manifest as failed. */
@@ -120,8 +141,16 @@ export class InProcessLauncher implements RunLauncher {
     const keys = runKeys(job.runId);
     const written = (await this.store.list(keys.root)).filter((key) => key !== keys.manifest);
     await commitRun(this.store, {
-      runId: job.runId, status: 'failed', createdAt: job.startedAt, finishedAt: new Date().toISOString(), config: job.request.config,
-      data: null, codeVersion: CODE_VERSION, timings: {}, artifacts: written, error: { stage, message },
+      runId: job.runId,
+      status: 'failed',
+      createdAt: job.startedAt,
+      finishedAt: new Date().toISOString(),
+      config: job.request.config,
+      data: null,
+      codeVersion: CODE_VERSION,
+      timings: {},
+      artifacts: written,
+      error: { stage, message },
     });
   }
 
@@ -152,11 +181,23 @@ export class InProcessLauncher implements RunLauncher {
       this.current = current;
       try {
         if (this.options.worker) await this.runOnWorker(job, this.options.worker, onProgress);
-        else await runLocalPipeline({ ...job.request, store: this.store, runId: job.runId, loadPrices: this.loadPrices, onProgress });
+        else
+          await runLocalPipeline({
+            ...job.request,
+            store: this.store,
+            runId: job.runId,
+            loadPrices: this.loadPrices,
+            onProgress,
+          });
         this.finish(job, 'succeeded', null);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        if (!current.stopping) this.finish(job, 'failed', error instanceof WorkerCrashError ? await this.recordCrash(job, message) : message);
+        if (!current.stopping)
+          this.finish(
+            job,
+            'failed',
+            error instanceof WorkerCrashError ? await this.recordCrash(job, message) : message,
+          );
       }
       this.current = null;
       // Let status requests in between two runs.
@@ -165,7 +206,11 @@ export class InProcessLauncher implements RunLauncher {
     this.running = null;
   }
 
-  private runOnWorker(job: Job, worker: NonNullable<InProcessOptions['worker']>, onProgress: (event: ProgressEvent) => void): Promise<void> {
+  private runOnWorker(
+    job: Job,
+    worker: NonNullable<InProcessOptions['worker']>,
+    onProgress: (event: ProgressEvent) => void,
+  ): Promise<void> {
     const workerData: PipelineWorkerData = { runId: job.runId, request: job.request, store: worker.store };
     return new Promise((resolve, reject) => {
       const thread = new Worker(worker.script, { workerData, ...(worker.env ? { env: worker.env } : {}) });
@@ -199,4 +244,3 @@ export class InProcessLauncher implements RunLauncher {
     for (const job of finished.slice(0, Math.max(0, finished.length - keep))) this.jobs.delete(job.runId);
   }
 }
-

@@ -13,7 +13,13 @@ const post = (message: PipelineWorkerMessage) => parentPort!.postMessage(message
 const { runId, request, store: storeConfig } = workerData as PipelineWorkerData;
 const store = openConfiguredStore(storeConfig);
 
-runLocalPipeline({ ...request, store, loadPrices: cachedPriceLoader(store), runId, onProgress: (event) => post({ kind: 'progress', event }) }).then(
+runLocalPipeline({
+  ...request,
+  store,
+  loadPrices: cachedPriceLoader(store),
+  runId,
+  onProgress: (event) => post({ kind: 'progress', event }),
+}).then(
   () => post({ kind: 'succeeded' }),
   (error: unknown) => post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
 );

@@ -12,7 +12,11 @@ interface RunCacheLimits {
   maxEntryBytes: number;
 }
 
-const RUN_CACHE_LIMITS: RunCacheLimits = { maxEntries: 20_000, maxBytes: 256 * 1024 * 1024, maxEntryBytes: 64 * 1024 * 1024 };
+const RUN_CACHE_LIMITS: RunCacheLimits = {
+  maxEntries: 20_000,
+  maxBytes: 256 * 1024 * 1024,
+  maxEntryBytes: 64 * 1024 * 1024,
+};
 
 /** What a loader found: the value, and its size in bytes when it may be kept (null: answer it, keep nothing). */
 interface Loaded<T> {

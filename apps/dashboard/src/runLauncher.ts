@@ -61,7 +61,10 @@ export interface PipelineWorkerData {
   /** The launcher's store, as configured: the thread opens it itself (a store object cannot cross threads). */
   store: StoreConfig;
 }
-export type PipelineWorkerMessage = { kind: 'progress'; event: ProgressEvent } | { kind: 'succeeded' } | { kind: 'failed'; message: string };
+export type PipelineWorkerMessage =
+  | { kind: 'progress'; event: ProgressEvent }
+  | { kind: 'succeeded' }
+  | { kind: 'failed'; message: string };
 
 /**
  * Starts runs as executions of the pipeline's state machine (named after the run); the Lambdas write the run
@@ -105,7 +108,14 @@ export class StepFunctionsLauncher implements RunLauncher {
    */
   inFlight(): (RunProgress & { request: RunRequest })[] {
     return [...this.started].map(([runId, { request, startedAt }]) => ({
-      runId, state: 'running', stage: null, backtest: null, error: null, startedAt, finishedAt: null, request,
+      runId,
+      state: 'running',
+      stage: null,
+      backtest: null,
+      error: null,
+      startedAt,
+      finishedAt: null,
+      request,
     }));
   }
 

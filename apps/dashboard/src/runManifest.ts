@@ -29,7 +29,10 @@ export interface BrokenRun {
 
 /** A run's manifest exists but is not one (not JSON, or not the shape a manifest has). */
 export class BrokenManifestError extends Error {
-  constructor(readonly runId: string, readonly problem: string) {
+  constructor(
+    readonly runId: string,
+    readonly problem: string,
+  ) {
     super(`runs/${runId}/manifest.json ${problem}`);
     this.name = 'BrokenManifestError';
   }
@@ -57,20 +60,25 @@ const MANIFEST_STATUSES: readonly string[] = ['succeeded', 'failed'];
 
 /** The fields the dashboard relies on, checked: a manifest of another run, or of no known status, is broken. */
 export function checkedManifest(value: unknown, runId: string): RunManifest {
-  const fields = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  const fields =
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   if (!fields) throw new BrokenManifestError(runId, 'is not a JSON object');
-  if (fields.runId !== runId) throw new BrokenManifestError(runId, `names another run (${JSON.stringify(fields.runId)?.slice(0, 80)})`);
+  if (fields.runId !== runId)
+    throw new BrokenManifestError(runId, `names another run (${JSON.stringify(fields.runId)?.slice(0, 80)})`);
   if (typeof fields.status !== 'string' || !MANIFEST_STATUSES.includes(fields.status)) {
     throw new BrokenManifestError(runId, `has no known status (${JSON.stringify(fields.status)?.slice(0, 80)})`);
   }
-  if (typeof fields.createdAt !== 'string' || Number.isNaN(Date.parse(fields.createdAt))) throw new BrokenManifestError(runId, 'has no creation time');
-  if (fields.finishedAt !== undefined && fields.finishedAt !== null && typeof fields.finishedAt !== 'string') throw new BrokenManifestError(runId, 'has a finish time that is not text');
+  if (typeof fields.createdAt !== 'string' || Number.isNaN(Date.parse(fields.createdAt)))
+    throw new BrokenManifestError(runId, 'has no creation time');
+  if (fields.finishedAt !== undefined && fields.finishedAt !== null && typeof fields.finishedAt !== 'string')
+    throw new BrokenManifestError(runId, 'has a finish time that is not text');
   return value as RunManifest;
 }
 
 const textOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const numberOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const recordOf = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const recordOf = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 /** A list row from a manifest; any field of the wrong type is shown as unknown (null), never as a 500. */
 export function listItemOf(manifest: RunManifest): RunListItem {
@@ -93,7 +101,9 @@ export function listItemOf(manifest: RunManifest): RunListItem {
     tone: textOrNull(summary.tone),
     drop: numberOrNull(summary.drop),
     bestId: textOrNull(summary.bestId),
-    error: manifest.error ? `${textOrNull(error.stage) ?? 'unknown stage'}: ${textOrNull(error.message) ?? 'no message'}` : null,
+    error: manifest.error
+      ? `${textOrNull(error.stage) ?? 'unknown stage'}: ${textOrNull(error.message) ?? 'no message'}`
+      : null,
   };
 }
 

@@ -7,14 +7,41 @@
 import { createHash } from 'node:crypto';
 import { CorruptArtifactError, METRIC_NAMES, type MetricName } from '@overfit/core';
 import {
-  ArtifactNotFoundError, contentTypeOf, LatestRunError, LocalStore, parseJsonDocument, parsePerformanceTable, readLatestRunId, RUN_ID_PATTERN,
-  runKeys, type ArtifactStore, type BestStrategyDocument, type RunManifest, type StrategiesDocument, type ValidationResults,
+  ArtifactNotFoundError,
+  contentTypeOf,
+  LatestRunError,
+  LocalStore,
+  parseJsonDocument,
+  parsePerformanceTable,
+  readLatestRunId,
+  RUN_ID_PATTERN,
+  runKeys,
+  type ArtifactStore,
+  type BestStrategyDocument,
+  type RunManifest,
+  type StrategiesDocument,
+  type ValidationResults,
 } from '@overfit/store';
 import { RunCache } from './runCache';
 import {
-  ARTIFACT_PATH_RE, BrokenManifestError, checkedManifest, fileOf, listItemOf, minTradesOf, type BrokenRun, type RunFile, type RunListItem,
+  ARTIFACT_PATH_RE,
+  BrokenManifestError,
+  checkedManifest,
+  fileOf,
+  listItemOf,
+  minTradesOf,
+  type BrokenRun,
+  type RunFile,
+  type RunListItem,
 } from './runManifest';
-import { histogramOf, strategiesPage, type Histogram, type StrategiesPage, type StrategiesQuery, type StrategyTable } from './runTable';
+import {
+  histogramOf,
+  strategiesPage,
+  type Histogram,
+  type StrategiesPage,
+  type StrategiesQuery,
+  type StrategyTable,
+} from './runTable';
 
 export interface RunDetail {
   manifest: RunManifest;
@@ -41,7 +68,10 @@ const MAX_KEPT_ARTIFACT_BYTES = 4 * 1024 * 1024;
 export class RunReader {
   private readonly store: ArtifactStore;
 
-  constructor(store: ArtifactStore, private readonly cache = new RunCache()) {
+  constructor(
+    store: ArtifactStore,
+    private readonly cache = new RunCache(),
+  ) {
     // Unpacking someone's run archive into the store must not expose the machine: no symbolic link is followed.
     this.store = store instanceof LocalStore ? store.refusingLinks() : store;
   }
@@ -54,15 +84,17 @@ export class RunReader {
   async listRuns(): Promise<{ runs: RunListItem[]; broken: BrokenRun[] }> {
     const ids = (await this.runIds()).filter((id) => RUN_ID_PATTERN.test(id));
     const broken: BrokenRun[] = [];
-    const manifests = await Promise.all(ids.map(async (id) => {
-      try {
-        return await this.manifest(id);
-      } catch (error) {
-        if (!(error instanceof BrokenManifestError)) throw error;
-        broken.push({ key: `runs/${id}/manifest.json`, problem: error.problem });
-        return null;
-      }
-    }));
+    const manifests = await Promise.all(
+      ids.map(async (id) => {
+        try {
+          return await this.manifest(id);
+        } catch (error) {
+          if (!(error instanceof BrokenManifestError)) throw error;
+          broken.push({ key: `runs/${id}/manifest.json`, problem: error.problem });
+          return null;
+        }
+      }),
+    );
     const runs = manifests
       .filter((m): m is RunManifest => m !== null)
       .map(listItemOf)
@@ -129,7 +161,13 @@ export class RunReader {
     // intermediates of a sharded backtest (merged into the run-level files by the select stage).
     const files = stored
       .map((key) => key.slice(keys.root.length))
-      .filter((path) => path !== 'manifest.json' && !path.endsWith('.bin') && !path.startsWith('shards/') && ARTIFACT_PATH_RE.test(path))
+      .filter(
+        (path) =>
+          path !== 'manifest.json' &&
+          !path.endsWith('.bin') &&
+          !path.startsWith('shards/') &&
+          ARTIFACT_PATH_RE.test(path),
+      )
       .map((path) => fileOf(runId, path));
     return { manifest, validation, best, report, figures: files.filter((f) => f.contentType === 'image/png'), files };
   }
@@ -181,17 +219,24 @@ export class RunReader {
       this.optional(keys.validationPerformance),
       this.optionalJson<BestStrategyDocument>(keys.bestStrategy),
     ]);
-    if (!document) throw new CorruptArtifactError(keys.strategies, 'is missing, though training_performance.csv is there');
+    if (!document)
+      throw new CorruptArtifactError(keys.strategies, 'is missing, though training_performance.csv is there');
     const training = parsePerformanceTable(trainingCsv.toString('utf8'), keys.trainingPerformance);
-    const validation = validationCsv ? parsePerformanceTable(validationCsv.toString('utf8'), keys.validationPerformance) : null;
+    const validation = validationCsv
+      ? parsePerformanceTable(validationCsv.toString('utf8'), keys.validationPerformance)
+      : null;
     const byId = new Map(document.strategies.map((s) => [s.id, s]));
     const strategies = training.ids.map((id) => {
       const strategy = byId.get(id);
-      if (!strategy) throw new CorruptArtifactError(keys.trainingPerformance, `strategy ${id} is not in strategies.json`);
+      if (!strategy)
+        throw new CorruptArtifactError(keys.trainingPerformance, `strategy ${id} is not in strategies.json`);
       return strategy;
     });
     if (validation && validation.ids.some((id, i) => id !== training.ids[i])) {
-      throw new CorruptArtifactError(keys.validationPerformance, 'its rows are not in the order of training_performance.csv');
+      throw new CorruptArtifactError(
+        keys.validationPerformance,
+        'its rows are not in the order of training_performance.csv',
+      );
     }
     return { strategies, training, validation, bestId: best?.strategy.id ?? null };
   }

@@ -89,7 +89,12 @@ export function strategiesPage(table: StrategyTable, query: StrategiesQuery, min
 }
 
 /** How the strategies spread on one training metric: the picture of how the best stands out by luck. */
-export function histogramOf(training: MetricsTable, metric: MetricName, binCount: number, minTrades: number): Histogram {
+export function histogramOf(
+  training: MetricsTable,
+  metric: MetricName,
+  binCount: number,
+  minTrades: number,
+): Histogram {
   const values = training.columns[metric];
   const trades = training.columns.trades;
   let lo = Infinity;
@@ -103,7 +108,12 @@ export function histogramOf(training: MetricsTable, metric: MetricName, binCount
   let undefinedCount = 0;
   if (lo === Infinity) return { metric, bins: [], undefinedCount: values.length, minTrades };
   const width = hi > lo ? (hi - lo) / binCount : 1;
-  const bins = Array.from({ length: hi > lo ? binCount : 1 }, (_, b) => ({ from: lo + b * width, to: lo + (b + 1) * width, eligible: 0, ineligible: 0 }));
+  const bins = Array.from({ length: hi > lo ? binCount : 1 }, (_, b) => ({
+    from: lo + b * width,
+    to: lo + (b + 1) * width,
+    eligible: 0,
+    ineligible: 0,
+  }));
   values.forEach((v, i) => {
     if (!Number.isFinite(v)) {
       undefinedCount += 1;
@@ -133,7 +143,8 @@ function rowOf(table: StrategyTable, i: number): StrategyRow {
 function comparator(table: StrategyTable, sort: SortKey, order: 'asc' | 'desc'): (a: number, b: number) => number {
   const sign = order === 'asc' ? 1 : -1;
   const { strategies } = table;
-  const byId = (a: number, b: number) => (strategies[a].id < strategies[b].id ? -1 : strategies[a].id > strategies[b].id ? 1 : 0);
+  const byId = (a: number, b: number) =>
+    strategies[a].id < strategies[b].id ? -1 : strategies[a].id > strategies[b].id ? 1 : 0;
   if (sort === 'id') return (a, b) => sign * byId(a, b);
   if (sort === 'family' || sort === 'direction') {
     return (a, b) => {

@@ -12,11 +12,18 @@ import { datasetCatalog } from './datasets';
 import { InProcessLauncher } from './inProcessLauncher';
 import { StepFunctionsLauncher, type RunLauncher, type RunProgress } from './runLauncher';
 
-function openLauncher(config: DashboardConfig, store: ArtifactStore, onFinished: (progress: RunProgress) => void): RunLauncher {
+function openLauncher(
+  config: DashboardConfig,
+  store: ArtifactStore,
+  onFinished: (progress: RunProgress) => void,
+): RunLauncher {
   if (config.stateMachineArn === undefined) {
     // Beside this bundle (build.mjs); the worker opens the same store from the configuration it is handed.
     const script = join(__dirname, 'pipeline-worker.cjs');
-    return new InProcessLauncher(store, { onFinished, ...(existsSync(script) ? { worker: { script, store: config.store } } : {}) });
+    return new InProcessLauncher(store, {
+      onFinished,
+      ...(existsSync(script) ? { worker: { script, store: config.store } } : {}),
+    });
   }
   return new StepFunctionsLauncher(createSfnClient(config.stateMachineArn.split(':')[3]), config.stateMachineArn);
 }
@@ -38,16 +45,25 @@ async function main(): Promise<void> {
   // none of them is read again (the run's worker thread gets config.store; only the AWS SDK reads its credentials).
   const store = openConfiguredStore(config.store);
   // Temp files of writes a crash interrupted (older than an hour: no write in flight takes that long).
-  const staleTemp = store instanceof LocalStore && config.stateMachineArn === undefined
-    ? await removeStaleTempFiles(store, STALE_TEMP_MS).catch((error: unknown) => { console.error(`could not clear stale temp files: ${(error as Error).message}`); return []; })
-    : [];
+  const staleTemp =
+    store instanceof LocalStore && config.stateMachineArn === undefined
+      ? await removeStaleTempFiles(store, STALE_TEMP_MS).catch((error: unknown) => {
+          console.error(`could not clear stale temp files: ${(error as Error).message}`);
+          return [];
+        })
+      : [];
   // The app's logger exists only once the app does; runs finish long after both.
   let logFinished = (_progress: RunProgress): void => {};
   const launcher = openLauncher(config, store, (progress) => logFinished(progress));
   // Files in DATA_DIR only work for runs in this process; the Lambdas can read only what is in the bucket.
-  const datasets = await datasetCatalog({ store, dataDir: config.stateMachineArn === undefined ? config.dataDir : undefined });
+  const datasets = await datasetCatalog({
+    store,
+    dataDir: config.stateMachineArn === undefined ? config.dataDir : undefined,
+  });
   const app = await buildApp({
-    store, launcher, datasets,
+    store,
+    launcher,
+    datasets,
     runTriggerToken: config.runTriggerToken,
     rateLimitPerMinute: config.rateLimitPerMinute,
     trustProxyHops: config.trustProxyHops,
@@ -76,12 +92,16 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceMs + 10_000);
     timeout.unref();
-    launcher.close({ graceMs: config.shutdownGraceMs, reason: `the dashboard received ${signal}` })
+    launcher
+      .close({ graceMs: config.shutdownGraceMs, reason: `the dashboard received ${signal}` })
       .then(() => app.close())
-      .then(() => process.exit(0), (error: unknown) => {
-        app.log.error({ err: error }, 'error while shutting down');
-        process.exit(1);
-      });
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          app.log.error({ err: error }, 'error while shutting down');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
@@ -91,7 +111,16 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   if (staleTemp.length > 0) app.log.info({ removed: staleTemp }, 'removed temp files of interrupted writes');
-  app.log.info({ store: store.location, launcher: launcher.kind, datasets: datasets.length, host: config.host, runWorkBudget: config.runWorkBudget }, 'dashboard ready');
+  app.log.info(
+    {
+      store: store.location,
+      launcher: launcher.kind,
+      datasets: datasets.length,
+      host: config.host,
+      runWorkBudget: config.runWorkBudget,
+    },
+    'dashboard ready',
+  );
   // Said plainly on stderr as well, for the person who just typed `npm start`.
   process.stderr.write(`\nOverfitting Lab dashboard: http://${shownHost}:${port}/  (store: ${store.location})\n\n`);
 }

@@ -36,7 +36,15 @@ export function estimateRunWork(config: Pick<RunConfig, 'strategies' | 'nullMark
   const backtest = strategies * bars;
   const nullMarketWork = Math.min(strategies, NULL_MARKET_STRATEGIES) * bars * nullMarkets;
   const walkForward = Math.min(strategies, WALK_FORWARD_STRATEGIES) * bars;
-  return { strategies, bars, nullMarkets, backtest, nullMarketWork, walkForward, total: backtest + nullMarketWork + walkForward };
+  return {
+    strategies,
+    bars,
+    nullMarkets,
+    backtest,
+    nullMarketWork,
+    walkForward,
+    total: backtest + nullMarketWork + walkForward,
+  };
 }
 
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -44,10 +52,12 @@ const n = (value: number) => Math.round(value).toLocaleString('en-US');
 /** The refusal, in words: what the run would cost, what the budget is, and what to change. */
 export function overBudgetMessage(estimate: WorkEstimate, budget: number): string {
   const { strategies, bars, nullMarkets } = estimate;
-  return `this run is too big for this server: ${n(strategies)} strategies × ${n(bars)} bars` +
+  return (
+    `this run is too big for this server: ${n(strategies)} strategies × ${n(bars)} bars` +
     `${nullMarkets > 0 ? `, plus ${n(nullMarkets)} null market${nullMarkets === 1 ? '' : 's'}` : ''} and the walk-forward on up to ${n(Math.min(strategies, NULL_MARKET_STRATEGIES))} of them, ` +
     `is about ${n(estimate.total)} strategy-bars of backtesting; this server's budget (RUN_WORK_BUDGET) is ${n(budget)} strategy-bars per run. ` +
-    'Choose fewer strategies, fewer null markets or a shorter data set.';
+    'Choose fewer strategies, fewer null markets or a shorter data set.'
+  );
 }
 
 /** Lines in a CSV, less its header: an upper bound of its bars (resampling only lowers it). */

@@ -15,15 +15,23 @@ import { InProcessLauncher } from '../src/inProcessLauncher';
 import { FAILED_RUN, GOOD_RUN, makeEmptyFixture, makeFixture, type Fixture } from './fixtures';
 
 // Debian's chromium (.ci/run installs it); Google Chrome on GitHub's Ubuntu runners.
-const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
-  .find((p) => p && existsSync(p));
+const CHROMIUM = [
+  process.env.CHROMIUM_PATH,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+].find((p) => p && existsSync(p));
 const SCREENSHOTS = join(__dirname, '..', 'test-output');
 
 if (!CHROMIUM && process.env.CI === 'true') {
-  throw new Error('CI=true but no chromium was found (/usr/bin/chromium or CHROMIUM_PATH): .ci/run installs it with apt-get');
+  throw new Error(
+    'CI=true but no chromium was found (/usr/bin/chromium or CHROMIUM_PATH): .ci/run installs it with apt-get',
+  );
 }
 if (!CHROMIUM) {
-  console.warn('browser tests skipped: no chromium at /usr/bin/chromium (apt-get install chromium, or set CHROMIUM_PATH)');
+  console.warn(
+    'browser tests skipped: no chromium at /usr/bin/chromium (apt-get install chromium, or set CHROMIUM_PATH)',
+  );
 }
 const describeInBrowser = CHROMIUM ? describe : describe.skip;
 
@@ -37,13 +45,24 @@ describeInBrowser('the dashboard in chromium', () => {
 
   beforeAll(async () => {
     fixture = await makeFixture();
-    app = await buildApp({ store: fixture.store, launcher: new InProcessLauncher(fixture.store), datasets: await datasetCatalog() });
+    app = await buildApp({
+      store: fixture.store,
+      launcher: new InProcessLauncher(fixture.store),
+      datasets: await datasetCatalog(),
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     await mkdir(SCREENSHOTS, { recursive: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     // Playwright waits 30 s for an element by default: not enough for a busy machine.
@@ -66,22 +85,32 @@ describeInBrowser('the dashboard in chromium', () => {
   });
 
   /** Pixels that are not blank: a chart that drew something. */
-  const paintedPixels = (selector: string) => page.$eval(selector, (canvas) => {
-    const c = canvas as HTMLCanvasElement;
-    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let painted = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted += 1;
-    return { width: c.width, height: c.height, painted };
-  });
+  const paintedPixels = (selector: string) =>
+    page.$eval(selector, (canvas) => {
+      const c = canvas as HTMLCanvasElement;
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let painted = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted += 1;
+      return { width: c.width, height: c.height, painted };
+    });
 
   test('the overview shows the latest run’s verdict and draws its charts and figures', async () => {
-    const results = JSON.parse(await readFile(join(fixture.dir, 'runs', GOOD_RUN, 'results/validation_results.json'), 'utf8')) as ValidationResults;
-    const report = JSON.parse(await readFile(join(fixture.dir, 'runs', GOOD_RUN, 'results/overfitting_report.json'), 'utf8')) as OverfittingReport;
+    const results = JSON.parse(
+      await readFile(join(fixture.dir, 'runs', GOOD_RUN, 'results/validation_results.json'), 'utf8'),
+    ) as ValidationResults;
+    const report = JSON.parse(
+      await readFile(join(fixture.dir, 'runs', GOOD_RUN, 'results/overfitting_report.json'), 'utf8'),
+    ) as OverfittingReport;
     await page.goto(`${base}/`);
     const verdict = page.getByTestId('verdict');
     await verdict.waitFor();
     // One verdict, the report's: its level, then its headline, then the original rule as one line.
-    const label = { evidence_of_skill: 'Evidence of skill', no_evidence_of_skill: 'No evidence of skill', overfit_likely: 'Overfitting likely', inconclusive: 'Inconclusive' }[report.verdict.level];
+    const label = {
+      evidence_of_skill: 'Evidence of skill',
+      no_evidence_of_skill: 'No evidence of skill',
+      overfit_likely: 'Overfitting likely',
+      inconclusive: 'Inconclusive',
+    }[report.verdict.level];
     expect(await verdict.locator('.label').textContent()).toBe(label);
     expect(await verdict.getAttribute('class')).toContain(report.verdict.tone);
     expect(await page.getByTestId('headline').textContent()).toBe(report.verdict.headline);
@@ -89,19 +118,25 @@ describeInBrowser('the dashboard in chromium', () => {
     expect(await verdict.textContent()).toContain(results.originalRule.explanation);
     // The tests behind it sit under the verdict, each with its p-value.
     const validationTest = report.verdict.tests.find((t) => t.id === 'validation')!;
-    expect(await page.getByTestId('key-statistics').textContent()).toContain(`Out-of-sample Sharpep ${validationTest.pValue! < 0.001 ? '< 0.001' : validationTest.pValue!.toFixed(3)}`);
+    expect(await page.getByTestId('key-statistics').textContent()).toContain(
+      `Out-of-sample Sharpep ${validationTest.pValue! < 0.001 ? '< 0.001' : validationTest.pValue!.toFixed(3)}`,
+    );
     for (const chart of ['#chart-histogram', '#chart-comparison', '#chart-ratios']) {
       const pixels = await paintedPixels(chart);
       expect(pixels.width).toBeGreaterThan(200);
       expect(pixels.painted).toBeGreaterThan(1000);
     }
     // Every figure of the run is shown, and decodes as an image.
-    const widths = await page.$$eval('.figures img, figure.equity img', (images) => Promise.all(images.map(async (img) => {
-      const image = img as HTMLImageElement;
-      image.loading = 'eager';
-      await image.decode();
-      return image.naturalWidth;
-    })));
+    const widths = await page.$$eval('.figures img, figure.equity img', (images) =>
+      Promise.all(
+        images.map(async (img) => {
+          const image = img as HTMLImageElement;
+          image.loading = 'eager';
+          await image.decode();
+          return image.naturalWidth;
+        }),
+      ),
+    );
     const plots = (await readdir(join(fixture.dir, 'runs', GOOD_RUN, 'plots'))).filter((name) => name.endsWith('.png'));
     expect(plots.length).toBeGreaterThanOrEqual(3);
     expect(widths.length).toBe(plots.length);
@@ -110,13 +145,17 @@ describeInBrowser('the dashboard in chromium', () => {
   }, 300_000);
 
   test('the run page explains the overfitting report', async () => {
-    const report = JSON.parse((await fixture.store.get(`runs/${GOOD_RUN}/results/overfitting_report.json`)).toString('utf8'));
+    const report = JSON.parse(
+      (await fixture.store.get(`runs/${GOOD_RUN}/results/overfitting_report.json`)).toString('utf8'),
+    );
     await page.goto(`${base}/run.html?id=${GOOD_RUN}`);
     const section = page.getByTestId('report');
     await section.waitFor();
     const text = await section.textContent();
     expect(text).toContain(`PBO: probability of backtest overfitting${(report.pbo.pbo * 100).toFixed(1)} %`);
-    expect(text).toContain(`Deflated Sharpe ratio of the selected strategy${(report.deflatedSharpe.value * 100).toFixed(1)} %`);
+    expect(text).toContain(
+      `Deflated Sharpe ratio of the selected strategy${(report.deflatedSharpe.value * 100).toFixed(1)} %`,
+    );
     expect(text).toContain(report.verdict.findings[0]); // the original rule, with its test
     await section.screenshot({ path: join(SCREENSHOTS, 'report.png') });
   }, 300_000);
@@ -125,8 +164,12 @@ describeInBrowser('the dashboard in chromium', () => {
     await page.goto(`${base}/run.html?id=${GOOD_RUN}`);
     await page.locator('#strategies tbody tr').first().waitFor();
     const sharpeColumn = async () => {
-      const index = await page.$$eval('#strategies thead th', (cells) => cells.findIndex((c) => c.getAttribute('data-sort') === 'sharpe'));
-      return page.$$eval(`#strategies tbody tr td:nth-child(${index + 1})`, (cells) => cells.map((c) => c.textContent ?? ''));
+      const index = await page.$$eval('#strategies thead th', (cells) =>
+        cells.findIndex((c) => c.getAttribute('data-sort') === 'sharpe'),
+      );
+      return page.$$eval(`#strategies tbody tr td:nth-child(${index + 1})`, (cells) =>
+        cells.map((c) => c.textContent ?? ''),
+      );
     };
     const header = page.locator('#strategies th[data-sort="sharpe"]');
     await header.click();
@@ -156,20 +199,29 @@ describeInBrowser('the dashboard in chromium', () => {
     await page.getByTestId('progress').waitFor();
     const link = page.getByTestId('run-link');
     await link.waitFor({ timeout: 240_000 });
-    expect(await page.locator('#result [data-testid="verdict"] .label').textContent()).toMatch(/^(Evidence of skill|No evidence of skill|Overfitting likely|Inconclusive)$/);
+    expect(await page.locator('#result [data-testid="verdict"] .label').textContent()).toMatch(
+      /^(Evidence of skill|No evidence of skill|Overfitting likely|Inconclusive)$/,
+    );
     expect(await page.getByTestId('progress-text').textContent()).toBe('');
     await page.screenshot({ path: join(SCREENSHOTS, 'try-it.png'), fullPage: true });
 
     // The run is in the store, committed, with the settings from the form.
     const runId = new URL((await link.getAttribute('href'))!, base).searchParams.get('id')!;
     const manifest = JSON.parse(await readFile(join(fixture.dir, 'runs', runId, 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ status: 'succeeded', config: { strategies: 200, nullMarkets: 1 }, data: { rows: 3000, synthetic: true } });
+    expect(manifest).toMatchObject({
+      status: 'succeeded',
+      config: { strategies: 200, nullMarkets: 1 },
+      data: { rows: 3000, synthetic: true },
+    });
   }, 300_000);
 
   test('an empty store says how to make a run; a server with a token asks for it and refuses without', async () => {
     const empty = await makeEmptyFixture();
     const guarded = await buildApp({
-      store: empty.store, launcher: new InProcessLauncher(empty.store), datasets: await datasetCatalog(), runTriggerToken: 'a-long-enough-secret-token',
+      store: empty.store,
+      launcher: new InProcessLauncher(empty.store),
+      datasets: await datasetCatalog(),
+      runTriggerToken: 'a-long-enough-secret-token',
     });
     await guarded.listen({ host: '127.0.0.1', port: 0 });
     const guardedBase = `http://127.0.0.1:${(guarded.server.address() as AddressInfo).port}`;
@@ -209,10 +261,14 @@ describeInBrowser('the dashboard in chromium', () => {
 
     // The pages' copy of the metric names (they have no build step) matches the engine's.
     // (A string: compiled for jest, an import() in a function would become a require().)
-    const copied = await page.evaluate("import('/js/common.js').then((m) => ({ labels: m.METRIC_LABELS, fields: m.SELECTION_FIELDS }))");
+    const copied = await page.evaluate(
+      "import('/js/common.js').then((m) => ({ labels: m.METRIC_LABELS, fields: m.SELECTION_FIELDS }))",
+    );
     expect(copied).toEqual({ labels: METRIC_LABELS, fields: SELECTION_METRIC_FIELDS });
     // Which metrics are percentages comes from the server (/api/options), not from a copy in the pages.
-    const formatted = await page.evaluate("import('/js/metrics.js').then((m) => [m.formatMetric('winRate', 0.5), m.formatMetric('sharpe', 0.5)])");
+    const formatted = await page.evaluate(
+      "import('/js/metrics.js').then((m) => [m.formatMetric('winRate', 0.5), m.formatMetric('sharpe', 0.5)])",
+    );
     expect(formatted).toEqual(['50.0 %', '0.50']);
     // The one header, drawn by header.js, marks the section (a run's page is under Runs).
     const currentSection = () => page.locator('header.top nav a.current').allTextContents();

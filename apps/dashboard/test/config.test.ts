@@ -16,24 +16,56 @@ const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
 describe('loadConfig', () => {
   test('defaults: the local store .overfit, port 3000 on this machine only, runs in process, no token', () => {
     expect(loadConfig({})).toEqual({
-      port: 3000, host: '127.0.0.1', store: { kind: 'local', dir: '.overfit' }, stateMachineArn: undefined, runTriggerToken: undefined,
-      dataDir: undefined, rateLimitPerMinute: 600, trustProxyHops: 0, runWorkBudget: DEFAULT_RUN_WORK_BUDGET, shutdownGraceMs: 20_000, logLevel: 'info',
+      port: 3000,
+      host: '127.0.0.1',
+      store: { kind: 'local', dir: '.overfit' },
+      stateMachineArn: undefined,
+      runTriggerToken: undefined,
+      dataDir: undefined,
+      rateLimitPerMinute: 600,
+      trustProxyHops: 0,
+      runWorkBudget: DEFAULT_RUN_WORK_BUDGET,
+      shutdownGraceMs: 20_000,
+      logLevel: 'info',
     });
   });
 
   test('the AWS setting: S3, Step Functions, a token, behind one proxy', () => {
     const config = loadConfig({
-      USE_S3: 'true', S3_BUCKET: 'overfitting-lab-artifacts', S3_PREFIX: 'prod', AWS_REGION: 'eu-west-1', STATE_MACHINE_ARN: ARN,
-      RUN_TRIGGER_TOKEN: 'x'.repeat(32), PORT: '8080', TRUST_PROXY_HOPS: '1', LOG_LEVEL: 'WARN',
+      USE_S3: 'true',
+      S3_BUCKET: 'overfitting-lab-artifacts',
+      S3_PREFIX: 'prod',
+      AWS_REGION: 'eu-west-1',
+      STATE_MACHINE_ARN: ARN,
+      RUN_TRIGGER_TOKEN: 'x'.repeat(32),
+      PORT: '8080',
+      TRUST_PROXY_HOPS: '1',
+      LOG_LEVEL: 'WARN',
     });
     expect(config).toMatchObject({
-      port: 8080, stateMachineArn: ARN, runTriggerToken: 'x'.repeat(32), trustProxyHops: 1, logLevel: 'warn',
-      store: { kind: 's3', bucket: 'overfitting-lab-artifacts', prefix: 'prod', endpoint: undefined, region: 'eu-west-1' },
+      port: 8080,
+      stateMachineArn: ARN,
+      runTriggerToken: 'x'.repeat(32),
+      trustProxyHops: 1,
+      logLevel: 'warn',
+      store: {
+        kind: 's3',
+        bucket: 'overfitting-lab-artifacts',
+        prefix: 'prod',
+        endpoint: undefined,
+        region: 'eu-west-1',
+      },
     });
   });
 
   test('every problem is reported at once, naming the variable', () => {
-    const problems = problemsOf({ USE_S3: 'yes', PORT: '70000', RUN_TRIGGER_TOKEN: 'short', LOG_LEVEL: 'loud', RATE_LIMIT_PER_MINUTE: '-1' });
+    const problems = problemsOf({
+      USE_S3: 'yes',
+      PORT: '70000',
+      RUN_TRIGGER_TOKEN: 'short',
+      LOG_LEVEL: 'loud',
+      RATE_LIMIT_PER_MINUTE: '-1',
+    });
     expect(problems).toEqual([
       'USE_S3 must be true or false (got "yes")',
       'RUN_TRIGGER_TOKEN must be at least 16 characters',
@@ -45,10 +77,21 @@ describe('loadConfig', () => {
 
   test('S3 needs a bucket; Step Functions needs S3 and a state machine ARN', () => {
     expect(problemsOf({ USE_S3: 'true' })).toEqual(['S3_BUCKET must name a bucket when USE_S3 is true (got "")']);
-    expect(problemsOf({ USE_S3: 'true', S3_BUCKET: 'b-1', S3_ENDPOINT: 'localhost:4568' })).toEqual(['S3_ENDPOINT must be an http(s) URL (got "localhost:4568")']);
-    expect(problemsOf({ STATE_MACHINE_ARN: ARN })).toEqual(['STATE_MACHINE_ARN needs USE_S3=true and S3_BUCKET: the state machine writes its runs to S3']);
-    expect(problemsOf({ USE_S3: 'true', S3_BUCKET: 'bucket', STATE_MACHINE_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:x' }))
-      .toEqual(['STATE_MACHINE_ARN: is not a state machine ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME; got "arn:aws:lambda:eu-west-1:123456789012:function:x")']);
+    expect(problemsOf({ USE_S3: 'true', S3_BUCKET: 'b-1', S3_ENDPOINT: 'localhost:4568' })).toEqual([
+      'S3_ENDPOINT must be an http(s) URL (got "localhost:4568")',
+    ]);
+    expect(problemsOf({ STATE_MACHINE_ARN: ARN })).toEqual([
+      'STATE_MACHINE_ARN needs USE_S3=true and S3_BUCKET: the state machine writes its runs to S3',
+    ]);
+    expect(
+      problemsOf({
+        USE_S3: 'true',
+        S3_BUCKET: 'bucket',
+        STATE_MACHINE_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:x',
+      }),
+    ).toEqual([
+      'STATE_MACHINE_ARN: is not a state machine ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME; got "arn:aws:lambda:eu-west-1:123456789012:function:x")',
+    ]);
   });
 
   test('listening beyond this machine needs a token: the boot stops with a clear message otherwise', () => {
@@ -65,7 +108,10 @@ describe('loadConfig', () => {
   });
 
   test('the work budget and the shutdown grace are set from the environment', () => {
-    expect(loadConfig({ RUN_WORK_BUDGET: '1000000', SHUTDOWN_GRACE_SECONDS: '5' })).toMatchObject({ runWorkBudget: 1_000_000, shutdownGraceMs: 5000 });
+    expect(loadConfig({ RUN_WORK_BUDGET: '1000000', SHUTDOWN_GRACE_SECONDS: '5' })).toMatchObject({
+      runWorkBudget: 1_000_000,
+      shutdownGraceMs: 5000,
+    });
     expect(problemsOf({ RUN_WORK_BUDGET: '1e9', SHUTDOWN_GRACE_SECONDS: '-1' })).toEqual([
       'RUN_WORK_BUDGET must be an integer from 1 to 9007199254740991 (got "1e9")',
       'SHUTDOWN_GRACE_SECONDS must be an integer from 0 to 3600 (got "-1")',

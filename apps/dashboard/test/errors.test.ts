@@ -15,8 +15,18 @@ const logged: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   fixture = await makeFixture();
-  const stream = new Writable({ write(chunk, _encoding, done) { logged.push(JSON.parse(String(chunk))); done(); } });
-  app = await buildApp({ store: fixture.store, launcher: new RecordingLauncher(), datasets: await datasetCatalog(), logger: { level: 'error', stream } });
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      logged.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  app = await buildApp({
+    store: fixture.store,
+    launcher: new RecordingLauncher(),
+    datasets: await datasetCatalog(),
+    logger: { level: 'error', stream },
+  });
 }, 300_000);
 afterAll(async () => {
   await app.close();
@@ -32,7 +42,11 @@ test('an unknown run, or a file a run does not have, is 404 with a message sayin
     [`/api/runs/${GOOD_RUN}/artifacts/plots/nothing.png`, `run ${GOOD_RUN} has no plots/nothing.png`],
   ]) {
     const response = await app.inject({ method: 'GET', url });
-    expect([url, response.statusCode, response.json()]).toEqual([url, 404, { statusCode: 404, error: 'Not Found', message }]);
+    expect([url, response.statusCode, response.json()]).toEqual([
+      url,
+      404,
+      { statusCode: 404, error: 'Not Found', message },
+    ]);
   }
 });
 
@@ -40,16 +54,31 @@ test('a corrupt artifact is 500 naming it, with neither a stack nor a server pat
   const keys = runKeys(GOOD_RUN);
   // What a truncated write or a hand edit leaves: a table cut mid-row, a results document cut mid-object.
   const table = (await fixture.store.get(keys.trainingPerformance)).toString('utf8');
-  await fixture.store.put(keys.trainingPerformance, `${table.split('\n').slice(0, 3).join('\n')}\ns0099,not-a-number\n`);
+  await fixture.store.put(
+    keys.trainingPerformance,
+    `${table.split('\n').slice(0, 3).join('\n')}\ns0099,not-a-number\n`,
+  );
   await fixture.store.put(keys.validationResults, '{"strategy": {"id": "s00');
 
-  for (const [url, key] of [[`/api/runs/${GOOD_RUN}/strategies`, keys.trainingPerformance], [`/api/runs/${GOOD_RUN}`, keys.validationResults]]) {
+  for (const [url, key] of [
+    [`/api/runs/${GOOD_RUN}/strategies`, keys.trainingPerformance],
+    [`/api/runs/${GOOD_RUN}`, keys.validationResults],
+  ]) {
     logged.length = 0;
     const response = await app.inject({ method: 'GET', url });
     expect(response.statusCode).toBe(500);
-    expect(response.json()).toEqual({ statusCode: 500, error: 'Internal Server Error', message: `${key} cannot be read back; the server's log has the details.` });
+    expect(response.json()).toEqual({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: `${key} cannot be read back; the server's log has the details.`,
+    });
     expect(response.body).not.toContain(fixture.dir);
     expect(response.body).not.toMatch(/\bat \S+ \(|\.ts:\d+/);
-    expect(logged).toEqual([expect.objectContaining({ msg: 'corrupt artifact', err: expect.objectContaining({ type: 'CorruptArtifactError', message: expect.stringContaining(key) }) })]);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        msg: 'corrupt artifact',
+        err: expect.objectContaining({ type: 'CorruptArtifactError', message: expect.stringContaining(key) }),
+      }),
+    ]);
   }
 });

@@ -28,10 +28,22 @@ export async function makeEmptyFixture(): Promise<Fixture> {
 
 export async function makeFixture(): Promise<Fixture> {
   const { dir, store, dispose } = await tempStore('dashboard-test-');
-  await runLocalPipeline({ config: quickConfig({ strategies: 120, seed: 3 }), data: SMALL_MARKET, store, runId: GOOD_RUN });
+  await runLocalPipeline({
+    config: quickConfig({ strategies: 120, seed: 3 }),
+    data: SMALL_MARKET,
+    store,
+    runId: GOOD_RUN,
+  });
   const failed: RunManifest = {
-    runId: FAILED_RUN, status: 'failed', createdAt: '2026-01-02T00:00:00.000Z', finishedAt: '2026-01-02T00:00:01.000Z',
-    config: parseRunConfig({ strategies: 50 }), data: null, codeVersion: 'test', timings: {}, artifacts: [],
+    runId: FAILED_RUN,
+    status: 'failed',
+    createdAt: '2026-01-02T00:00:00.000Z',
+    finishedAt: '2026-01-02T00:00:01.000Z',
+    config: parseRunConfig({ strategies: 50 }),
+    data: null,
+    codeVersion: 'test',
+    timings: {},
+    artifacts: [],
     error: { stage: 'backtest', message: 'the disk was full' },
   };
   await commitRun(store, failed);
@@ -50,7 +62,15 @@ export class RecordingLauncher implements RunLauncher {
   }
   async status(runId: string): Promise<RunProgress | null> {
     return this.requests.length > 0 && runId.startsWith('20260301T')
-      ? { runId, state: 'running', stage: 'backtest', backtest: { done: 1, total: 2 }, error: null, startedAt: '2026-03-01T00:00:00.000Z', finishedAt: null }
+      ? {
+          runId,
+          state: 'running',
+          stage: 'backtest',
+          backtest: { done: 1, total: 2 },
+          error: null,
+          startedAt: '2026-03-01T00:00:00.000Z',
+          finishedAt: null,
+        }
       : null;
   }
   inFlight() {
@@ -58,4 +78,3 @@ export class RecordingLauncher implements RunLauncher {
   }
   async close(): Promise<void> {}
 }
-

@@ -12,8 +12,22 @@ import { buildApp, type AppOptions } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
 import { InProcessLauncher } from '../src/inProcessLauncher';
 import { RunCache } from '../src/runCache';
-import { barCounter, DEFAULT_RUN_WORK_BUDGET, estimateRunWork, NULL_MARKET_STRATEGIES, WALK_FORWARD_STRATEGIES } from '../src/workBudget';
-import { FAILED_RUN, GOOD_RUN, makeFixture, quickConfig, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
+import {
+  barCounter,
+  DEFAULT_RUN_WORK_BUDGET,
+  estimateRunWork,
+  NULL_MARKET_STRATEGIES,
+  WALK_FORWARD_STRATEGIES,
+} from '../src/workBudget';
+import {
+  FAILED_RUN,
+  GOOD_RUN,
+  makeFixture,
+  quickConfig,
+  RecordingLauncher,
+  SMALL_MARKET,
+  type Fixture,
+} from './fixtures';
 
 // The fixture runs the real pipeline once: seconds, many more on a busy machine.
 jest.setTimeout(300_000);
@@ -23,7 +37,12 @@ let outside: string;
 const apps: FastifyInstance[] = [];
 
 async function appWith(overrides: Partial<AppOptions> = {}): Promise<FastifyInstance> {
-  const app = await buildApp({ store: fixture.store, launcher: new RecordingLauncher(), datasets: await datasetCatalog(), ...overrides });
+  const app = await buildApp({
+    store: fixture.store,
+    launcher: new RecordingLauncher(),
+    datasets: await datasetCatalog(),
+    ...overrides,
+  });
   apps.push(app);
   return app;
 }
@@ -49,15 +68,26 @@ describe('symbolic links in the store (item 1)', () => {
     await symlink(join(outside, 'secrets'), join(run, 'secrets'));
     // A whole run folder that lives elsewhere: a copy of the good run, as if unpacked from someone's archive.
     await cp(run, join(outside, 'run'), { recursive: true, verbatimSymlinks: true });
-    await writeFile(join(outside, 'run', 'manifest.json'), JSON.stringify({ runId: LINKED_RUN, status: 'succeeded', createdAt: '2026-01-03T00:00:00.000Z', finishedAt: null }));
+    await writeFile(
+      join(outside, 'run', 'manifest.json'),
+      JSON.stringify({
+        runId: LINKED_RUN,
+        status: 'succeeded',
+        createdAt: '2026-01-03T00:00:00.000Z',
+        finishedAt: null,
+      }),
+    );
     await symlink(join(outside, 'run'), join(fixture.dir, 'runs', LINKED_RUN));
   });
 
   test('a linked file, a linked folder and a linked run folder are 404, and listed nowhere', async () => {
     const app = await appWith();
     for (const url of [
-      `/api/runs/${GOOD_RUN}/artifacts/plots/passwd.png`, `/api/runs/${GOOD_RUN}/artifacts/secrets/key.json`,
-      `/api/runs/${LINKED_RUN}`, `/api/runs/${LINKED_RUN}/artifacts/results/best_strategy.json`, `/api/runs/${LINKED_RUN}/artifacts/plots/passwd.png`,
+      `/api/runs/${GOOD_RUN}/artifacts/plots/passwd.png`,
+      `/api/runs/${GOOD_RUN}/artifacts/secrets/key.json`,
+      `/api/runs/${LINKED_RUN}`,
+      `/api/runs/${LINKED_RUN}/artifacts/results/best_strategy.json`,
+      `/api/runs/${LINKED_RUN}/artifacts/plots/passwd.png`,
     ]) {
       const response = await app.inject({ method: 'GET', url });
       expect([url, response.statusCode]).toEqual([url, 404]);
@@ -67,15 +97,26 @@ describe('symbolic links in the store (item 1)', () => {
     const list = (await app.inject({ method: 'GET', url: '/api/runs' })).json();
     expect(list.runs.map((r: { runId: string }) => r.runId)).toEqual([GOOD_RUN, FAILED_RUN]);
     const detail = (await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}` })).json();
-    expect(detail.files.map((f: { path: string }) => f.path).filter((p: string) => p.includes('passwd') || p.includes('secrets'))).toEqual([]);
-    expect((await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}/artifacts/plots/equity_curve.png` })).statusCode).toBe(200);
+    expect(
+      detail.files
+        .map((f: { path: string }) => f.path)
+        .filter((p: string) => p.includes('passwd') || p.includes('secrets')),
+    ).toEqual([]);
+    expect(
+      (await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}/artifacts/plots/equity_curve.png` })).statusCode,
+    ).toBe(200);
   });
 
   test('keys from a store that may hold anything (S3) are offered only when they are valid artifact paths', async () => {
     const s3Like = storeWith(fixture.store, {
       location: 's3://bucket',
-      list: async (prefix) => [...(await fixture.store.list(prefix)), `${prefix}../../latest.json`, `${prefix}plots//x.png`, `${prefix}a/%2e%2e/b.json`]
-        .filter((key) => key.startsWith(prefix)),
+      list: async (prefix) =>
+        [
+          ...(await fixture.store.list(prefix)),
+          `${prefix}../../latest.json`,
+          `${prefix}plots//x.png`,
+          `${prefix}a/%2e%2e/b.json`,
+        ].filter((key) => key.startsWith(prefix)),
     });
     const app = await appWith({ store: s3Like });
     const detail = (await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}` })).json();
@@ -86,9 +127,15 @@ describe('symbolic links in the store (item 1)', () => {
 
 describe('the work a run may take (item 2)', () => {
   test('the estimate follows the validate stage: null markets and the walk-forward use at most 1,000 strategies', () => {
-    expect([NULL_MARKET_STRATEGIES, WALK_FORWARD_STRATEGIES]).toEqual([NULL_MARKET_MAX_STRATEGIES, WALK_FORWARD_MAX_STRATEGIES]);
+    expect([NULL_MARKET_STRATEGIES, WALK_FORWARD_STRATEGIES]).toEqual([
+      NULL_MARKET_MAX_STRATEGIES,
+      WALK_FORWARD_MAX_STRATEGIES,
+    ]);
     expect(estimateRunWork({ strategies: 100_000, nullMarkets: 200 }, 17_520)).toMatchObject({
-      backtest: 1_752_000_000, nullMarketWork: 3_504_000_000, walkForward: 17_520_000, total: 5_273_520_000,
+      backtest: 1_752_000_000,
+      nullMarketWork: 3_504_000_000,
+      walkForward: 17_520_000,
+      total: 5_273_520_000,
     });
     expect(estimateRunWork({ strategies: 100, nullMarkets: 3 }, 3000).total).toBe(100 * 3000 * 5);
   });
@@ -96,14 +143,23 @@ describe('the work a run may take (item 2)', () => {
   test('a run above the budget is 400 saying the budget in words; the largest run with default settings fits', async () => {
     const recorder = new RecordingLauncher();
     const app = await appWith({ launcher: recorder });
-    const huge = await app.inject({ method: 'POST', url: '/api/runs', payload: { strategies: 100_000, nullMarkets: 200, dataset: 'synthetic-2y-hourly' } });
+    const huge = await app.inject({
+      method: 'POST',
+      url: '/api/runs',
+      payload: { strategies: 100_000, nullMarkets: 200, dataset: 'synthetic-2y-hourly' },
+    });
     expect(huge.statusCode).toBe(400);
     expect(huge.json().message).toBe(
       'this run is too big for this server: 100,000 strategies × 17,520 bars, plus 200 null markets and the walk-forward on up to 1,000 of them, ' +
-      'is about 5,273,520,000 strategy-bars of backtesting; this server\'s budget (RUN_WORK_BUDGET) is 2,500,000,000 strategy-bars per run. ' +
-      'Choose fewer strategies, fewer null markets or a shorter data set.');
+        "is about 5,273,520,000 strategy-bars of backtesting; this server's budget (RUN_WORK_BUDGET) is 2,500,000,000 strategy-bars per run. " +
+        'Choose fewer strategies, fewer null markets or a shorter data set.',
+    );
     expect(recorder.requests).toEqual([]);
-    const largest = await app.inject({ method: 'POST', url: '/api/runs', payload: { strategies: 100_000, dataset: 'synthetic-2y-hourly' } });
+    const largest = await app.inject({
+      method: 'POST',
+      url: '/api/runs',
+      payload: { strategies: 100_000, dataset: 'synthetic-2y-hourly' },
+    });
     expect(largest.statusCode).toBe(202);
     expect(DEFAULT_RUN_WORK_BUDGET).toBe(2_500_000_000);
   });
@@ -111,12 +167,27 @@ describe('the work a run may take (item 2)', () => {
   test('the operator’s budget applies, to CSV data sets too (their rows counted)', async () => {
     const folder = join(outside, 'data');
     await mkdir(folder, { recursive: true });
-    await writeFile(join(folder, 'prices.csv'), `timestamp,close\n${Array.from({ length: 2000 }, (_, i) => `${i * 3600},${100 + i}`).join('\n')}\n`);
+    await writeFile(
+      join(folder, 'prices.csv'),
+      `timestamp,close\n${Array.from({ length: 2000 }, (_, i) => `${i * 3600},${100 + i}`).join('\n')}\n`,
+    );
     const recorder = new RecordingLauncher();
-    const app = await appWith({ launcher: recorder, runWorkBudget: 1_000_000, datasets: await datasetCatalog({ dataDir: folder }) });
-    const ok = await app.inject({ method: 'POST', url: '/api/runs', payload: { strategies: 50, nullMarkets: 0, dataset: 'file:prices.csv' } });
+    const app = await appWith({
+      launcher: recorder,
+      runWorkBudget: 1_000_000,
+      datasets: await datasetCatalog({ dataDir: folder }),
+    });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/runs',
+      payload: { strategies: 50, nullMarkets: 0, dataset: 'file:prices.csv' },
+    });
     expect(ok.statusCode).toBe(202);
-    const tooMuch = await app.inject({ method: 'POST', url: '/api/runs', payload: { strategies: 500, nullMarkets: 0, dataset: 'file:prices.csv' } });
+    const tooMuch = await app.inject({
+      method: 'POST',
+      url: '/api/runs',
+      payload: { strategies: 500, nullMarkets: 0, dataset: 'file:prices.csv' },
+    });
     expect(tooMuch.statusCode).toBe(400);
     expect(tooMuch.json().message).toContain('500 strategies × 2,000 bars');
     expect(tooMuch.json().message).toContain('budget (RUN_WORK_BUDGET) is 1,000,000 strategy-bars');
@@ -130,8 +201,14 @@ describe('the run list and run details read little and cache committed runs (ite
     const gets: string[] = [];
     const lists: string[] = [];
     const store = storeWith(fixture.store, {
-      get: (key) => { gets.push(key); return fixture.store.get(key); },
-      list: (prefix) => { lists.push(prefix); return fixture.store.list(prefix); },
+      get: (key) => {
+        gets.push(key);
+        return fixture.store.get(key);
+      },
+      list: (prefix) => {
+        lists.push(prefix);
+        return fixture.store.list(prefix);
+      },
       listFolders: (prefix) => fixture.store.listFolders(prefix),
     });
     return { store, gets, lists };
@@ -149,7 +226,8 @@ describe('the run list and run details read little and cache committed runs (ite
   test('GET /api/runs/:id reads a committed run once', async () => {
     const { store, gets, lists } = countingStore();
     const app = await appWith({ store });
-    for (let i = 0; i < 3; i++) expect((await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}` })).statusCode).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}` })).statusCode).toBe(200);
     expect(gets.filter((k) => k.endsWith('validation_results.json'))).toHaveLength(1);
     expect(lists).toEqual([`runs/${GOOD_RUN}/`]);
   });
@@ -181,7 +259,11 @@ describe('the run list and run details read little and cache committed runs (ite
 describe('authentication before the body (item 4)', () => {
   test('without the token: 401 with no word about the settings, whatever the body', async () => {
     const app = await appWith({ runTriggerToken: TOKEN });
-    for (const payload of [{ strategies: 100_001, dataset: 'synthetic-quick' }, { strategies: 100, dataset: 'nope', extra: 1 }, { pad: 'x'.repeat(5000) }]) {
+    for (const payload of [
+      { strategies: 100_001, dataset: 'synthetic-quick' },
+      { strategies: 100, dataset: 'nope', extra: 1 },
+      { pad: 'x'.repeat(5000) },
+    ]) {
       const response = await app.inject({ method: 'POST', url: '/api/runs', payload });
       expect(response.statusCode).toBe(401);
       expect(response.json().message).toBe('starting a run needs the header Authorization: Bearer <token>');
@@ -191,9 +273,15 @@ describe('authentication before the body (item 4)', () => {
 
   test('wrong tokens do not use up the runs of the address; they are limited on their own', async () => {
     const recorder = new RecordingLauncher();
-    const app = await appWith({ launcher: recorder, runTriggerToken: TOKEN, runsPerMinute: 3, authFailuresPerMinute: 5 });
+    const app = await appWith({
+      launcher: recorder,
+      runTriggerToken: TOKEN,
+      runsPerMinute: 3,
+      authFailuresPerMinute: 5,
+    });
     const payload = { strategies: 100, dataset: 'synthetic-quick' };
-    const post = (authorization: string) => app.inject({ method: 'POST', url: '/api/runs', payload, headers: { authorization } });
+    const post = (authorization: string) =>
+      app.inject({ method: 'POST', url: '/api/runs', payload, headers: { authorization } });
     const bad: number[] = [];
     for (let i = 0; i < 4; i++) bad.push((await post(`Bearer wrong-${i}`)).statusCode);
     expect(bad).toEqual([401, 401, 401, 401]);
@@ -221,10 +309,22 @@ describe('damaged runs and ids (item 5)', () => {
 
   test('a corrupt manifest is left out and reported; the other runs are listed', async () => {
     await fixture.store.put(`runs/${BROKEN}/manifest.json`, '{"runId": "2026');
-    await fixture.store.put(`runs/${OTHER}/manifest.json`, JSON.stringify({ runId: GOOD_RUN, status: 'succeeded', createdAt: '2026-01-05T00:00:00Z' }));
-    await fixture.store.put(`runs/${ODD}/manifest.json`, JSON.stringify({
-      runId: ODD, status: 'failed', createdAt: '2026-01-06T00:00:00.000Z', finishedAt: 7, config: { strategies: 'many', selectBy: 3 }, summary: [], error: { stage: 1 },
-    }));
+    await fixture.store.put(
+      `runs/${OTHER}/manifest.json`,
+      JSON.stringify({ runId: GOOD_RUN, status: 'succeeded', createdAt: '2026-01-05T00:00:00Z' }),
+    );
+    await fixture.store.put(
+      `runs/${ODD}/manifest.json`,
+      JSON.stringify({
+        runId: ODD,
+        status: 'failed',
+        createdAt: '2026-01-06T00:00:00.000Z',
+        finishedAt: 7,
+        config: { strategies: 'many', selectBy: 3 },
+        summary: [],
+        error: { stage: 1 },
+      }),
+    );
     const app = await appWith();
     const response = await app.inject({ method: 'GET', url: '/api/runs' });
     expect(response.statusCode).toBe(200);
@@ -241,15 +341,37 @@ describe('damaged runs and ids (item 5)', () => {
   });
 
   test('fields of the wrong type in a manifest show as unknown, not as a 500', async () => {
-    await fixture.store.put(`runs/${ODD}/manifest.json`, JSON.stringify({
-      runId: ODD, status: 'failed', createdAt: '2026-01-06T00:00:00.000Z', finishedAt: null, config: { strategies: 'many', selectBy: 3 }, summary: [], data: 'x', error: { stage: 1 },
-    }));
+    await fixture.store.put(
+      `runs/${ODD}/manifest.json`,
+      JSON.stringify({
+        runId: ODD,
+        status: 'failed',
+        createdAt: '2026-01-06T00:00:00.000Z',
+        finishedAt: null,
+        config: { strategies: 'many', selectBy: 3 },
+        summary: [],
+        data: 'x',
+        error: { stage: 1 },
+      }),
+    );
     const app = await appWith();
     const response = await app.inject({ method: 'GET', url: '/api/runs' });
     expect(response.statusCode).toBe(200);
     expect(response.json().runs.find((r: { runId: string }) => r.runId === ODD)).toEqual({
-      runId: ODD, status: 'failed', createdAt: '2026-01-06T00:00:00.000Z', finishedAt: null, strategies: null, selectBy: null, dataSource: null,
-      synthetic: null, verdict: null, headline: null, tone: null, drop: null, bestId: null, error: 'unknown stage: no message',
+      runId: ODD,
+      status: 'failed',
+      createdAt: '2026-01-06T00:00:00.000Z',
+      finishedAt: null,
+      strategies: null,
+      selectBy: null,
+      dataSource: null,
+      synthetic: null,
+      verdict: null,
+      headline: null,
+      tone: null,
+      drop: null,
+      bestId: null,
+      error: 'unknown stage: no message',
     });
   });
 
@@ -269,7 +391,8 @@ describe('headers (item 6)', () => {
   test('HSTS only over HTTPS: from a trusted proxy’s X-Forwarded-Proto, never over plain HTTP', async () => {
     const direct = await appWith();
     const proxied = await appWith({ trustProxyHops: 1 });
-    const hsts = async (app: FastifyInstance, headers: Record<string, string>) => (await app.inject({ method: 'GET', url: '/', headers })).headers['strict-transport-security'];
+    const hsts = async (app: FastifyInstance, headers: Record<string, string>) =>
+      (await app.inject({ method: 'GET', url: '/', headers })).headers['strict-transport-security'];
     expect(await hsts(direct, {})).toBeUndefined();
     expect(await hsts(direct, { 'x-forwarded-proto': 'https' })).toBeUndefined();
     expect(await hsts(proxied, { 'x-forwarded-proto': 'http' })).toBeUndefined();
@@ -277,8 +400,13 @@ describe('headers (item 6)', () => {
   });
 
   test('the CSP allows styles from this server only', async () => {
-    const csp = (await (await appWith()).inject({ method: 'GET', url: '/' })).headers['content-security-policy'] as string;
-    const style = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('style-src'));
+    const csp = (await (await appWith()).inject({ method: 'GET', url: '/' })).headers[
+      'content-security-policy'
+    ] as string;
+    const style = csp
+      .split(';')
+      .map((d) => d.trim())
+      .find((d) => d.startsWith('style-src'));
     expect(style).toBe("style-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).not.toMatch(/https:(?!\/)/);
@@ -286,17 +414,24 @@ describe('headers (item 6)', () => {
 });
 
 describe('/readyz and a store that cannot take writes (item 13)', () => {
-  const unwritable = (code: string): ArtifactStore => storeWith(fixture.store, {
-    put: async (key) => { throw new StoreWriteError(key, 'x', 'refused', Object.assign(new Error(code), { code })); },
-  });
+  const unwritable = (code: string): ArtifactStore =>
+    storeWith(fixture.store, {
+      put: async (key) => {
+        throw new StoreWriteError(key, 'x', 'refused', Object.assign(new Error(code), { code }));
+      },
+    });
 
   test('a full or read-only store is not ready when this server writes runs; the reason is said', async () => {
     const full = await appWith({ store: unwritable('ENOSPC') });
     const response = await full.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(503);
-    expect(response.json().message).toBe('the artifact store cannot take writes: the disk is full (ENOSPC: no space left on the device)');
+    expect(response.json().message).toBe(
+      'the artifact store cannot take writes: the disk is full (ENOSPC: no space left on the device)',
+    );
     const readOnly = await appWith({ store: unwritable('EROFS') });
-    expect((await readOnly.inject({ method: 'GET', url: '/readyz' })).json().message).toBe('the artifact store cannot take writes: the store is on a read-only file system (EROFS)');
+    expect((await readOnly.inject({ method: 'GET', url: '/readyz' })).json().message).toBe(
+      'the artifact store cannot take writes: the store is on a read-only file system (EROFS)',
+    );
     // A server whose runs are written elsewhere (Step Functions) only needs to read.
     const reader = await appWith({ store: unwritable('EROFS'), storeWrites: false });
     expect((await reader.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
@@ -310,20 +445,31 @@ describe('/readyz and a store that cannot take writes (item 13)', () => {
       listFolders: (p) => local.listFolders(p),
       put: async (key, body) => {
         if (key.includes('/results/') || key.endsWith('/manifest.json')) {
-          throw new StoreWriteError(key, local.location, storeErrorReason('ENOSPC')!, Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+          throw new StoreWriteError(
+            key,
+            local.location,
+            storeErrorReason('ENOSPC')!,
+            Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }),
+          );
         }
         return local.put(key, body);
       },
     });
     const launcher = new InProcessLauncher(full);
-    const { runId } = await launcher.start({ config: quickConfig({ strategies: 20, families: ['coin_flip'] }), data: SMALL_MARKET });
+    const { runId } = await launcher.start({
+      config: quickConfig({ strategies: 20, families: ['coin_flip'] }),
+      data: SMALL_MARKET,
+    });
     await launcher.close();
     const status = await launcher.status(runId);
     expect(status?.state).toBe('failed');
     const where = local.location.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    expect(status?.error).toMatch(new RegExp(
-      `^backtest: cannot write runs/${runId}/results/[a-z_]+\\.(csv|bin) in the store ${where}: the disk is full \\(ENOSPC: no space left on the device\\) ` +
-      `\\(and run ${runId} could not be marked failed: cannot write runs/${runId}/manifest\\.json in the store ${where}: the disk is full`));
+    expect(status?.error).toMatch(
+      new RegExp(
+        `^backtest: cannot write runs/${runId}/results/[a-z_]+\\.(csv|bin) in the store ${where}: the disk is full \\(ENOSPC: no space left on the device\\) ` +
+          `\\(and run ${runId} could not be marked failed: cannot write runs/${runId}/manifest\\.json in the store ${where}: the disk is full`,
+      ),
+    );
     await dispose();
   });
 });

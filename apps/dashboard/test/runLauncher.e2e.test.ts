@@ -1,7 +1,13 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { formatPriceCsv, syntheticMarket } from '@overfit/data';
 import { getJson, LocalStore, readLatestRunId, type RunManifest, type ValidationResults } from '@overfit/store';
@@ -30,14 +36,25 @@ describe('InProcessLauncher', () => {
     const second = await launcher.start({ config: { ...config, seed: 7 }, data: SMALL_MARKET });
     expect((await launcher.status(first.runId))?.state).toBe('running');
     expect((await launcher.status(second.runId))?.state).toBe('queued');
-    expect(launcher.inFlight().map((job) => [job.runId, job.state, job.request.config.seed])).toEqual([[first.runId, 'running', 42], [second.runId, 'queued', 7]]);
+    expect(launcher.inFlight().map((job) => [job.runId, job.state, job.request.config.seed])).toEqual([
+      [first.runId, 'running', 42],
+      [second.runId, 'queued', 7],
+    ]);
     while (finished.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
     await launcher.close();
 
-    expect(finished.map((p) => [p.runId, p.state])).toEqual([[first.runId, 'succeeded'], [second.runId, 'succeeded']]);
+    expect(finished.map((p) => [p.runId, p.state])).toEqual([
+      [first.runId, 'succeeded'],
+      [second.runId, 'succeeded'],
+    ]);
     expect(launcher.inFlight()).toEqual([]);
     const status = await launcher.status(second.runId);
-    expect(status).toMatchObject({ state: 'succeeded', stage: 'visualize', backtest: { done: 40, total: 40 }, error: null });
+    expect(status).toMatchObject({
+      state: 'succeeded',
+      stage: 'visualize',
+      backtest: { done: 40, total: 40 },
+      error: null,
+    });
     for (const { runId } of [first, second]) {
       expect((await getJson<RunManifest>(store, `runs/${runId}/manifest.json`)).status).toBe('succeeded');
     }
@@ -61,7 +78,10 @@ describe('InProcessLauncher', () => {
     await expect(launcher.start({ config, data: SMALL_MARKET })).rejects.toThrow(LauncherBusyError);
     await launcher.close();
     expect((await launcher.status(running.runId))?.state).toBe('succeeded');
-    expect(await launcher.status(waiting.runId)).toMatchObject({ state: 'failed', error: 'the server shut down before the run started' });
+    expect(await launcher.status(waiting.runId)).toMatchObject({
+      state: 'failed',
+      error: 'the server shut down before the run started',
+    });
     await expect(launcher.start({ config, data: SMALL_MARKET })).rejects.toThrow('shutting down');
     expect(await launcher.status('20990101T000000Z-ffffff')).toBeNull();
   });
@@ -82,11 +102,18 @@ describe('InProcessLauncher on a worker thread', () => {
     const launcher = new InProcessLauncher(store, { worker: { script, store: { kind: 'local', dir } } });
     const { runId } = await launcher.start({ config, data: SMALL_MARKET });
     const seen = setInterval(() => {
-      void launcher.status(runId).then((s) => { if (s?.stage && stages.at(-1) !== s.stage) stages.push(s.stage); });
+      void launcher.status(runId).then((s) => {
+        if (s?.stage && stages.at(-1) !== s.stage) stages.push(s.stage);
+      });
     }, 1);
     await launcher.close();
     clearInterval(seen);
-    expect(await launcher.status(runId)).toMatchObject({ state: 'succeeded', stage: 'visualize', backtest: { done: 40, total: 40 }, error: null });
+    expect(await launcher.status(runId)).toMatchObject({
+      state: 'succeeded',
+      stage: 'visualize',
+      backtest: { done: 40, total: 40 },
+      error: null,
+    });
     expect(stages.length).toBeGreaterThan(1);
     expect((await getJson<RunManifest>(store, `runs/${runId}/manifest.json`)).status).toBe('succeeded');
     expect(await readLatestRunId(store)).toBe(runId);
@@ -101,10 +128,23 @@ describe('InProcessLauncher on a worker thread', () => {
     const launcher = new InProcessLauncher(store, { worker: { script, store: { kind: 'local', dir }, env: {} } });
     const { runId } = await launcher.start({ config, data: { kind: 'store', key: 'data/prices.csv' } });
     await launcher.close();
-    expect(await launcher.status(runId)).toMatchObject({ state: 'succeeded', error: null, backtest: { done: 40, total: 40 } });
+    expect(await launcher.status(runId)).toMatchObject({
+      state: 'succeeded',
+      error: null,
+      backtest: { done: 40, total: 40 },
+    });
     const manifest = await getJson<RunManifest>(store, `runs/${runId}/manifest.json`);
-    expect(manifest).toMatchObject({ runId, status: 'succeeded', data: { source: 'store:data/prices.csv', synthetic: false, rows: 3_000 } });
-    expect(manifest.artifacts).toEqual(expect.arrayContaining([`runs/${runId}/results/validation_results.json`, `runs/${runId}/results/training_performance.csv`]));
+    expect(manifest).toMatchObject({
+      runId,
+      status: 'succeeded',
+      data: { source: 'store:data/prices.csv', synthetic: false, rows: 3_000 },
+    });
+    expect(manifest.artifacts).toEqual(
+      expect.arrayContaining([
+        `runs/${runId}/results/validation_results.json`,
+        `runs/${runId}/results/training_performance.csv`,
+      ]),
+    );
     const results = await getJson<ValidationResults>(store, `runs/${runId}/results/validation_results.json`);
     expect(results.strategy.id).toMatch(/^s\d{4}$/);
     expect(Number.isFinite(results.selection.training)).toBe(true);
@@ -133,12 +173,18 @@ describe('InProcessLauncher at shutdown', () => {
     const launcher = new InProcessLauncher(store, { worker: { script, store: { kind: 'local', dir } } });
     // Far more than a fraction of a second of work, even on a fast machine.
     const { runId } = await launcher.start({ config: quickConfig({ strategies: 100_000 }), data: SMALL_MARKET });
-    while ((await launcher.status(runId))?.stage !== 'backtest') await new Promise((resolve) => setTimeout(resolve, 20));
+    while ((await launcher.status(runId))?.stage !== 'backtest')
+      await new Promise((resolve) => setTimeout(resolve, 20));
     await launcher.close({ graceMs: 100, reason: 'the dashboard received SIGTERM' });
     const message = 'the dashboard received SIGTERM while the run was under way; it was stopped after a grace of 0 s';
     expect(await launcher.status(runId)).toMatchObject({ state: 'failed', error: `backtest: ${message}` });
     const manifest = await getJson<RunManifest>(store, `runs/${runId}/manifest.json`);
-    expect(manifest).toMatchObject({ runId, status: 'failed', error: { stage: 'backtest', message }, config: { strategies: 100_000 } });
+    expect(manifest).toMatchObject({
+      runId,
+      status: 'failed',
+      error: { stage: 'backtest', message },
+      config: { strategies: 100_000 },
+    });
     expect(manifest.artifacts).toContain(`runs/${runId}/strategies/strategies.json`);
     expect(await readLatestRunId(store)).toBeNull();
   });
@@ -164,7 +210,9 @@ describe('InProcessLauncher when its worker thread dies', () => {
     // A stand-in for a pipeline thread killed part way (out of memory): it writes one artifact, reports the
     // backtest stage, and exits without a word.
     const script = join(dir, 'dying-worker.cjs');
-    await writeFile(script, `
+    await writeFile(
+      script,
+      `
       const { parentPort, workerData } = require('node:worker_threads');
       const { mkdirSync, writeFileSync } = require('node:fs');
       const { join } = require('node:path');
@@ -173,14 +221,22 @@ describe('InProcessLauncher when its worker thread dies', () => {
       writeFileSync(join(folder, 'strategies.json'), '{}');
       parentPort.postMessage({ kind: 'progress', event: { kind: 'stage', stage: 'backtest' } });
       setTimeout(() => process.exit(3), 50);
-    `);
+    `,
+    );
     const store = new LocalStore(join(dir, 'store'));
-    const launcher = new InProcessLauncher(store, { worker: { script, store: { kind: 'local', dir: join(dir, 'store') } } });
+    const launcher = new InProcessLauncher(store, {
+      worker: { script, store: { kind: 'local', dir: join(dir, 'store') } },
+    });
     const { runId } = await launcher.start({ config, data: SMALL_MARKET });
     await launcher.close();
-    expect(await launcher.status(runId)).toMatchObject({ state: 'failed', error: "backtest: the run's worker thread stopped (exit code 3)" });
+    expect(await launcher.status(runId)).toMatchObject({
+      state: 'failed',
+      error: "backtest: the run's worker thread stopped (exit code 3)",
+    });
     expect(await getJson<RunManifest>(store, `runs/${runId}/manifest.json`)).toMatchObject({
-      status: 'failed', error: { stage: 'backtest', message: "the run's worker thread stopped (exit code 3)" }, artifacts: [`runs/${runId}/strategies/strategies.json`],
+      status: 'failed',
+      error: { stage: 'backtest', message: "the run's worker thread stopped (exit code 3)" },
+      artifacts: [`runs/${runId}/strategies/strategies.json`],
     });
   });
 });
@@ -190,7 +246,17 @@ describe('StepFunctionsLauncher', () => {
   beforeEach(() => sfn.reset());
   const launcher = () => new StepFunctionsLauncher(new SFNClient({ region: 'eu-west-1' }), STATE_MACHINE);
   /** An execution history, newest event first, that last entered `state`. */
-  const enteredLast = (state: string) => ({ events: [{ type: 'TaskStateEntered' as const, stateEnteredEventDetails: { name: state }, timestamp: new Date(), id: 2, previousEventId: 1 }] });
+  const enteredLast = (state: string) => ({
+    events: [
+      {
+        type: 'TaskStateEntered' as const,
+        stateEnteredEventDetails: { name: state },
+        timestamp: new Date(),
+        id: 2,
+        previousEventId: 1,
+      },
+    ],
+  });
 
   test('starts an execution named after the run, with the run id, config and data as input', async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
@@ -203,7 +269,18 @@ describe('StepFunctionsLauncher', () => {
     expect(input.stateMachineArn).toBe(STATE_MACHINE);
     expect(input.name).toBe(runId);
     expect(JSON.parse(input.input!)).toEqual({ runId, config, data });
-    expect(sfnLauncher.inFlight()).toEqual([{ runId, state: 'running', stage: null, backtest: null, error: null, startedAt: expect.any(String), finishedAt: null, request: { config, data } }]);
+    expect(sfnLauncher.inFlight()).toEqual([
+      {
+        runId,
+        state: 'running',
+        stage: null,
+        backtest: null,
+        error: null,
+        startedAt: expect.any(String),
+        finishedAt: null,
+        request: { config, data },
+      },
+    ]);
   });
 
   test('reports the execution as the run state, its current state as the stage; an unknown execution is null', async () => {
@@ -211,19 +288,45 @@ describe('StepFunctionsLauncher', () => {
     const executionArn = 'arn:aws:states:eu-west-1:123456789012:execution:overfitting-pipeline:20261124T120000Z-abcdef';
     const startDate = new Date('2026-11-24T12:00:00Z');
     const stopDate = new Date('2026-11-24T12:01:00Z');
-    sfn.on(DescribeExecutionCommand, { executionArn })
+    sfn
+      .on(DescribeExecutionCommand, { executionArn })
       .resolvesOnce({ status: 'RUNNING', startDate })
       .resolvesOnce({ status: 'SUCCEEDED', startDate, stopDate })
-      .resolvesOnce({ status: 'FAILED', startDate, stopDate, error: 'States.TaskFailed', cause: 'backtest: out of memory' });
-    sfn.on(GetExecutionHistoryCommand, { executionArn })
+      .resolvesOnce({
+        status: 'FAILED',
+        startDate,
+        stopDate,
+        error: 'States.TaskFailed',
+        cause: 'backtest: out of memory',
+      });
+    sfn
+      .on(GetExecutionHistoryCommand, { executionArn })
       .resolvesOnce(enteredLast('BacktestShard'))
       .resolvesOnce(enteredLast('Commit'))
       .resolvesOnce(enteredLast('MarkRunFailed'));
-    expect(await launcher().status(runId)).toEqual({ runId, state: 'running', stage: 'backtest', backtest: null, error: null, startedAt: startDate.toISOString(), finishedAt: null });
-    expect(await launcher().status(runId)).toMatchObject({ state: 'succeeded', stage: 'visualize', finishedAt: stopDate.toISOString() });
-    expect(await launcher().status(runId)).toMatchObject({ state: 'failed', stage: null, error: 'States.TaskFailed: backtest: out of memory' });
+    expect(await launcher().status(runId)).toEqual({
+      runId,
+      state: 'running',
+      stage: 'backtest',
+      backtest: null,
+      error: null,
+      startedAt: startDate.toISOString(),
+      finishedAt: null,
+    });
+    expect(await launcher().status(runId)).toMatchObject({
+      state: 'succeeded',
+      stage: 'visualize',
+      finishedAt: stopDate.toISOString(),
+    });
+    expect(await launcher().status(runId)).toMatchObject({
+      state: 'failed',
+      stage: null,
+      error: 'States.TaskFailed: backtest: out of memory',
+    });
 
-    sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} }));
+    sfn
+      .on(DescribeExecutionCommand)
+      .rejects(new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} }));
     expect(await launcher().status('20990101T000000Z-ffffff')).toBeNull();
   });
 });

@@ -6,7 +6,15 @@ import { buildApp } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
 import { S3RVER_CREDENTIALS, startS3rver, type TestS3 } from '@overfit/testing/s3rver';
 import { InProcessLauncher } from '../src/inProcessLauncher';
-import { FAILED_RUN, GOOD_RUN, makeFixture, quickConfig, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
+import {
+  FAILED_RUN,
+  GOOD_RUN,
+  makeFixture,
+  quickConfig,
+  RecordingLauncher,
+  SMALL_MARKET,
+  type Fixture,
+} from './fixtures';
 
 // A real pipeline run and the S3 protocol on loopback: more than jest's 5 s default on a busy machine.
 jest.setTimeout(300_000);
@@ -39,14 +47,18 @@ test('lists, shows and serves the runs in the bucket', async () => {
   const detail = (await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}` })).json();
   expect(detail.validation.strategy.id).toBe(detail.best.strategy.id);
 
-  const page = (await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}/strategies?sort=sharpe&order=desc&pageSize=5` })).json();
+  const page = (
+    await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}/strategies?sort=sharpe&order=desc&pageSize=5` })
+  ).json();
   expect(page.total).toBe(120);
   expect(page.rows).toHaveLength(5);
 
   const png = await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}/artifacts/plots/equity_curve.png` });
   expect(png.statusCode).toBe(200);
   expect(png.rawPayload.equals(await fixture.store.get(`runs/${GOOD_RUN}/plots/equity_curve.png`))).toBe(true);
-  expect((await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}/artifacts/plots/missing.png` })).statusCode).toBe(404);
+  expect(
+    (await app.inject({ method: 'GET', url: `/api/runs/${GOOD_RUN}/artifacts/plots/missing.png` })).statusCode,
+  ).toBe(404);
 });
 
 test('offers the bucket’s data/*.csv as data sets the Lambdas can read', async () => {
@@ -60,7 +72,10 @@ test('a run started in process on its worker thread writes into the bucket', asy
       script: join(__dirname, '..', 'dist', 'pipeline-worker.cjs'),
       store: { kind: 's3', bucket: 'artifacts', prefix: 'lab', endpoint: s3.endpoint, region: 'us-east-1' },
       // Only the SDK's credentials come from the thread's environment; the store comes from `store` above.
-      env: { AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey },
+      env: {
+        AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      },
     },
   });
   const { runId } = await launcher.start({ config: quickConfig({ strategies: 30 }), data: SMALL_MARKET });
@@ -72,7 +87,10 @@ test('a run started in process on its worker thread writes into the bucket', asy
 }, 300_000);
 
 test('readiness follows the bucket: 200 while it answers, 503 once it is gone', async () => {
-  expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready', store: 's3://artifacts/lab' });
+  expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({
+    status: 'ready',
+    store: 's3://artifacts/lab',
+  });
   await s3.stop();
   const response = await app.inject({ method: 'GET', url: '/readyz' });
   expect(response.statusCode).toBe(503);

@@ -16,11 +16,18 @@ beforeAll(async () => {
 afterAll(() => fixture.cleanUp());
 
 function start(env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [BUNDLE], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BUNDLE], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk) => { stdout += chunk; });
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
@@ -60,7 +67,8 @@ test('serves the store on PORT, logs JSON lines, prints its URL, and exits 0 on 
 
   // A run started through the bundle computes on its worker thread and lands in the same store.
   const started = await fetch(`${url}api/runs`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ strategies: 30, dataset: 'synthetic-quick', nullMarkets: 0 }),
   });
   expect(started.status).toBe(202);
@@ -75,8 +83,14 @@ test('serves the store on PORT, logs JSON lines, prints its URL, and exits 0 on 
 
   server.child.kill('SIGTERM');
   expect(await server.exited).toBe(0);
-  const lines = server.output().stdout.trim().split('\n').map((line) => JSON.parse(line));
-  expect(lines.some((l) => l.msg === 'dashboard ready' && l.store === fixture.store.location && l.launcher === 'in-process')).toBe(true);
+  const lines = server
+    .output()
+    .stdout.trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+  expect(
+    lines.some((l) => l.msg === 'dashboard ready' && l.store === fixture.store.location && l.launcher === 'in-process'),
+  ).toBe(true);
   expect(lines.some((l) => l.msg === 'shutting down' && l.signal === 'SIGTERM')).toBe(true);
   expect(lines.some((l) => l.msg === 'run succeeded' && l.runId === runId)).toBe(true);
 }, 300_000);
@@ -86,7 +100,9 @@ test('a bad environment stops the boot with every problem and exit code 2', asyn
   expect(await server.exited).toBe(2);
   const { stderr } = server.output();
   expect(stderr).toContain('PORT must be an integer from 0 to 65535 (got "eighty")');
-  expect(stderr).toContain('STATE_MACHINE_ARN: is not a state machine ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME; got "nope")');
+  expect(stderr).toContain(
+    'STATE_MACHINE_ARN: is not a state machine ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME; got "nope")',
+  );
 }, 300_000);
 
 test('SIGTERM during a run: the run gets the grace period, then is marked failed with the reason; stale temp files go at start', async () => {
@@ -96,7 +112,8 @@ test('SIGTERM during a run: the run gets the grace period, then is marked failed
   const server = start({ STORE_DIR: fixture.dir, PORT: '0', HOST: '127.0.0.1', SHUTDOWN_GRACE_SECONDS: '0' });
   const url = await urlOf(server);
   const started = await fetch(`${url}api/runs`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ strategies: 100_000, dataset: 'synthetic-quick', nullMarkets: 0 }),
   });
   expect(started.status).toBe(202);
@@ -110,17 +127,31 @@ test('SIGTERM during a run: the run gets the grace period, then is marked failed
   expect(await server.exited).toBe(0);
   const manifest = await getJson<RunManifest>(fixture.store, `runs/${runId}/manifest.json`);
   expect(manifest).toMatchObject({
-    status: 'failed', error: { stage: 'backtest', message: 'the dashboard received SIGTERM while the run was under way; it was stopped after a grace of 0 s' },
+    status: 'failed',
+    error: {
+      stage: 'backtest',
+      message: 'the dashboard received SIGTERM while the run was under way; it was stopped after a grace of 0 s',
+    },
   });
-  const lines = server.output().stdout.trim().split('\n').map((line) => JSON.parse(line));
-  expect(lines.some((l) => l.msg === 'removed temp files of interrupted writes' && l.removed.includes('latest.json.0123456789ab.tmp'))).toBe(true);
+  const lines = server
+    .output()
+    .stdout.trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+  expect(
+    lines.some(
+      (l) => l.msg === 'removed temp files of interrupted writes' && l.removed.includes('latest.json.0123456789ab.tmp'),
+    ),
+  ).toBe(true);
   expect(lines.some((l) => l.msg === 'run failed' && l.runId === runId)).toBe(true);
 }, 300_000);
 
 test('listening beyond this machine without a token does not start', async () => {
   const server = start({ STORE_DIR: fixture.dir, PORT: '0', HOST: '0.0.0.0' });
   expect(await server.exited).toBe(2);
-  expect(server.output().stderr).toContain('HOST=0.0.0.0 listens beyond this machine, so anyone who reaches it could start runs: set RUN_TRIGGER_TOKEN');
+  expect(server.output().stderr).toContain(
+    'HOST=0.0.0.0 listens beyond this machine, so anyone who reaches it could start runs: set RUN_TRIGGER_TOKEN',
+  );
 }, 300_000);
 
 // Issue 16: a run on a data set kept in the store failed from the page ("no store was given to read it from"). Here
@@ -132,7 +163,8 @@ test('a run started from the page on a data set kept in the store succeeds, with
   const options = await (await fetch(`${url}api/options`)).json();
   expect(options.datasets.map((d: { id: string }) => d.id)).toContain('store:prices.csv');
   const started = await fetch(`${url}api/runs`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ strategies: 30, dataset: 'store:prices.csv', nullMarkets: 0 }),
   });
   expect(started.status).toBe(202);
@@ -144,7 +176,11 @@ test('a run started from the page on a data set kept in the store succeeds, with
   }
   expect(status).toMatchObject({ state: 'succeeded', error: null });
   const detail = await (await fetch(`${url}api/runs/${runId}`)).json();
-  expect(detail.manifest).toMatchObject({ runId, status: 'succeeded', data: { source: 'store:data/prices.csv', synthetic: false, rows: 3_000 } });
+  expect(detail.manifest).toMatchObject({
+    runId,
+    status: 'succeeded',
+    data: { source: 'store:data/prices.csv', synthetic: false, rows: 3_000 },
+  });
   expect(detail.validation.strategy.id).toMatch(/^s\d{4}$/);
   expect(detail.figures.length).toBeGreaterThan(0);
   server.child.kill('SIGTERM');

@@ -4,7 +4,14 @@
 // planted markets, among the runs whose selected strategy really has an edge (trueEdge: t ≥ 3 on a fresh path 4×
 // as long), "evidence of skill" is the verdict's power.
 import { costsOf, mix32, type OverfittingReport, type SelectionMetric } from '@overfit/core';
-import { generateMarket, isPlanted, PERIODS_PER_YEAR, type MarketKind, type MarketOptions, type RealSource } from './markets';
+import {
+  generateMarket,
+  isPlanted,
+  PERIODS_PER_YEAR,
+  type MarketKind,
+  type MarketOptions,
+  type RealSource,
+} from './markets';
 import { calibrationConfig, runInMemory, selectionValue, trueEdge, type TrueEdge } from './runInMemory';
 
 export const CALIBRATION_METRICS = ['win_rate', 'sharpe'] as const satisfies readonly SelectionMetric[];
@@ -65,7 +72,8 @@ export interface RunOutcome extends RunJob {
 export function deriveSeed(seed: number, ...parts: (number | string)[]): number {
   let h = mix32(seed ^ 0x1b873593);
   for (const part of parts) {
-    const value = typeof part === 'number' ? part : [...part].reduce((a, c) => (Math.imul(a, 31) + c.charCodeAt(0)) >>> 0, 7);
+    const value =
+      typeof part === 'number' ? part : [...part].reduce((a, c) => (Math.imul(a, 31) + c.charCodeAt(0)) >>> 0, 7);
     h = mix32(h ^ value);
   }
   return h;
@@ -80,12 +88,20 @@ const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
  */
 export function derivedTests(report: OverfittingReport): VerdictTest[] {
   const r = report as unknown as {
-    deflatedSharpe?: { value?: number } | null; selected?: { probabilisticSharpe?: number | null };
+    deflatedSharpe?: { value?: number } | null;
+    selected?: { probabilisticSharpe?: number | null };
     dataSnooping?: { spa?: { consistent?: number }; realityCheck?: { pValue?: number } } | null;
   };
-  const p = (value: number | null | undefined): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
-  const complement = (value: number | null | undefined): number | null => (p(value) === null ? null : 1 - (value as number));
-  const test = (id: string, label: string, pValue: number | null): VerdictTest => ({ id, label, pValue, fires: pValue === null ? null : pValue < 0.05 });
+  const p = (value: number | null | undefined): number | null =>
+    typeof value === 'number' && Number.isFinite(value) ? value : null;
+  const complement = (value: number | null | undefined): number | null =>
+    p(value) === null ? null : 1 - (value as number);
+  const test = (id: string, label: string, pValue: number | null): VerdictTest => ({
+    id,
+    label,
+    pValue,
+    fires: pValue === null ? null : pValue < 0.05,
+  });
   return [
     test('dsr*', 'DSR ≥ 0.95 (best by Sharpe)', complement(r.deflatedSharpe?.value)),
     test('psr*', 'PSR(0) ≥ 0.95 of the selected', complement(r.selected?.probabilisticSharpe)),
@@ -98,39 +114,66 @@ export function derivedTests(report: OverfittingReport): VerdictTest[] {
 export function testsOf(report: OverfittingReport): { tests: VerdictTest[]; source: RunOutcome['testsSource'] } {
   const raw = (report.verdict as unknown as { tests?: unknown }).tests;
   if (Array.isArray(raw)) {
-    const tests = raw.filter((t): t is VerdictTest => typeof t === 'object' && t !== null && typeof (t as VerdictTest).id === 'string').map((t) => ({
-      id: t.id, label: typeof t.label === 'string' ? t.label : t.id,
-      pValue: typeof t.pValue === 'number' && Number.isFinite(t.pValue) ? t.pValue : null,
-      fires: typeof t.fires === 'boolean' ? t.fires : null,
-    }));
+    const tests = raw
+      .filter((t): t is VerdictTest => typeof t === 'object' && t !== null && typeof (t as VerdictTest).id === 'string')
+      .map((t) => ({
+        id: t.id,
+        label: typeof t.label === 'string' ? t.label : t.id,
+        pValue: typeof t.pValue === 'number' && Number.isFinite(t.pValue) ? t.pValue : null,
+        fires: typeof t.fires === 'boolean' ? t.fires : null,
+      }));
     return { tests, source: 'verdict.tests' };
   }
   return { tests: derivedTests(report), source: 'derived' };
 }
 
 /** Run one job: the market, the whole selection, the ground truth on a fresh path. */
-export function runJob(job: RunJob, settings: CalibrationSettings, source: RealSource | null, marketOverrides: Pick<MarketOptions, 'trend' | 'ar'> = {}): RunOutcome {
+export function runJob(
+  job: RunJob,
+  settings: CalibrationSettings,
+  source: RealSource | null,
+  marketOverrides: Pick<MarketOptions, 'trend' | 'ar'> = {},
+): RunOutcome {
   const started = performance.now();
   const marketSeed = deriveSeed(settings.seed, job.market, job.run, 'market');
   const freshSeed = deriveSeed(settings.seed, job.market, job.run, 'fresh');
   const configSeed = deriveSeed(settings.seed, job.run, 'strategies');
   const { series } = generateMarket(job.market, { bars: settings.bars, seed: marketSeed, source, ...marketOverrides });
   const config = calibrationConfig({
-    strategies: settings.strategies, seed: configSeed, selectBy: job.selectBy, minTrades: settings.minTrades,
-    feesBps: job.feesBps, slippageBps: settings.slippageBps,
+    strategies: settings.strategies,
+    seed: configSeed,
+    selectBy: job.selectBy,
+    minTrades: settings.minTrades,
+    feesBps: job.feesBps,
+    slippageBps: settings.slippageBps,
     ...(settings.nullMarkets === undefined ? {} : { nullMarkets: settings.nullMarkets }),
   });
   const run = runInMemory(series, config);
-  const fresh = generateMarket(job.market, { bars: FRESH_PATH_FACTOR * settings.bars, seed: freshSeed, source, ...marketOverrides }).series;
+  const fresh = generateMarket(job.market, {
+    bars: FRESH_PATH_FACTOR * settings.bars,
+    seed: freshSeed,
+    source,
+    ...marketOverrides,
+  }).series;
   const truth = trueEdge(run.selected, fresh, costsOf(config));
   const { tests, source: testsSource } = testsOf(run.report);
   const rootP = Math.sqrt(run.market.periodsPerYear);
   return {
-    ...job, marketSeed, configSeed, level: run.report.verdict.level, tests, testsSource,
-    selectedId: run.selected.id, family: run.selected.family, eligible: run.eligible,
-    trainingValue: finite(selectionValue(run.training, config)), validationValue: finite(selectionValue(run.validation, config)),
-    trainingSharpe: finite(run.training.sharpe / rootP), validationSharpe: finite(run.validation.sharpe / rootP),
-    truth, seconds: (performance.now() - started) / 1000,
+    ...job,
+    marketSeed,
+    configSeed,
+    level: run.report.verdict.level,
+    tests,
+    testsSource,
+    selectedId: run.selected.id,
+    family: run.selected.family,
+    eligible: run.eligible,
+    trainingValue: finite(selectionValue(run.training, config)),
+    validationValue: finite(selectionValue(run.validation, config)),
+    trainingSharpe: finite(run.training.sharpe / rootP),
+    validationSharpe: finite(run.validation.sharpe / rootP),
+    truth,
+    seconds: (performance.now() - started) / 1000,
   };
 }
 
@@ -224,15 +267,24 @@ export function tabulate(outcomes: readonly RunOutcome[]): Tabulation {
     const skillPool = planted ? withEdge : runs;
     const testRates: Record<string, Rate> = {};
     for (const { id } of tests) {
-      const defined = runs.map((r) => r.tests.find((t) => t.id === id)).filter((t): t is VerdictTest => t !== undefined && t.fires !== null);
+      const defined = runs
+        .map((r) => r.tests.find((t) => t.id === id))
+        .filter((t): t is VerdictTest => t !== undefined && t.fires !== null);
       testRates[id] = wilson(defined.filter((t) => t.fires).length, defined.length);
     }
     cells.push({
-      market, planted, selectBy, feesBps, runs: runs.length, levels,
+      market,
+      planted,
+      selectBy,
+      feesBps,
+      runs: runs.length,
+      levels,
       trueEdge: wilson(withEdge.length, runs.length),
       skill: wilson(skillPool.filter((r) => r.level === 'evidence_of_skill').length, skillPool.length),
-      tests: testRates, medianSeconds: median(runs.map((r) => r.seconds)),
-      freshSharpeAnnual: skillPool.length === 0 ? null : median(skillPool.map((r) => r.truth.sharpe * Math.sqrt(PERIODS_PER_YEAR))),
+      tests: testRates,
+      medianSeconds: median(runs.map((r) => r.seconds)),
+      freshSharpeAnnual:
+        skillPool.length === 0 ? null : median(skillPool.map((r) => r.truth.sharpe * Math.sqrt(PERIODS_PER_YEAR))),
     });
   }
   return { cells, tests, testsSource: sources.size === 0 ? 'none' : sources.size > 1 ? 'mixed' : [...sources][0] };
@@ -242,11 +294,17 @@ export function tabulate(outcomes: readonly RunOutcome[]): Tabulation {
  * Each test's fire rate pooled over every no-edge run at one fee level (all no-edge markets and metrics together):
  * a tighter estimate of its size than any single row when runs per row are few.
  */
-export function pooledSizes(outcomes: readonly RunOutcome[], tests: readonly TestInfo[], feesBps: number): Record<string, Rate> {
+export function pooledSizes(
+  outcomes: readonly RunOutcome[],
+  tests: readonly TestInfo[],
+  feesBps: number,
+): Record<string, Rate> {
   const pool = outcomes.filter((o) => !isPlanted(o.market) && o.feesBps === feesBps);
   const rates: Record<string, Rate> = {};
   for (const { id } of tests) {
-    const defined = pool.map((o) => o.tests.find((t) => t.id === id)).filter((t): t is VerdictTest => t !== undefined && t.fires !== null);
+    const defined = pool
+      .map((o) => o.tests.find((t) => t.id === id))
+      .filter((t): t is VerdictTest => t !== undefined && t.fires !== null);
     rates[id] = wilson(defined.filter((t) => t.fires).length, defined.length);
   }
   return rates;
@@ -270,7 +328,12 @@ export function checkTargets(tab: Tabulation): TargetCheck[] {
   checks.push({
     name: `evidence_of_skill ≤ ${100 * TARGETS.maxFalseSkill} % on no-edge rows`,
     ok: noEdge.length === 0 ? null : falseSkill.length === 0,
-    detail: noEdge.length === 0 ? 'no no-edge rows' : falseSkill.length === 0 ? `max ${pct(noEdge.reduce((a, c) => ((c.skill.rate ?? 0) > (a.rate ?? 0) ? c.skill : a), noEdge[0].skill))}` : falseSkill.map((c) => `${row(c)} ${pct(c.skill)}`).join(', '),
+    detail:
+      noEdge.length === 0
+        ? 'no no-edge rows'
+        : falseSkill.length === 0
+          ? `max ${pct(noEdge.reduce((a, c) => ((c.skill.rate ?? 0) > (a.rate ?? 0) ? c.skill : a), noEdge[0].skill))}`
+          : falseSkill.map((c) => `${row(c)} ${pct(c.skill)}`).join(', '),
   });
 
   const measured = planted.filter((c) => c.skill.of > 0);
@@ -278,8 +341,15 @@ export function checkTargets(tab: Tabulation): TargetCheck[] {
   checks.push({
     name: `evidence_of_skill ≥ ${100 * TARGETS.minPower} % on planted rows (runs with a true edge)`,
     ok: measured.length === 0 ? null : weak.length === 0,
-    detail: planted.length === 0 ? 'no planted rows'
-      : planted.map((c) => `${row(c)} ${c.skill.of === 0 ? 'n/a (no run with a true edge)' : `${pct(c.skill)} of ${c.skill.of}`}`).join(', '),
+    detail:
+      planted.length === 0
+        ? 'no planted rows'
+        : planted
+            .map(
+              (c) =>
+                `${row(c)} ${c.skill.of === 0 ? 'n/a (no run with a true edge)' : `${pct(c.skill)} of ${c.skill.of}`}`,
+            )
+            .join(', '),
   });
 
   // Per test, the range of its fire rate over the no-edge rows at 0 bps, and the rows outside the target band.
@@ -292,13 +362,24 @@ export function checkTargets(tab: Tabulation): TargetCheck[] {
     const values = rates.map((x) => x.r.rate!);
     const bad = rates.filter((x) => x.r.rate! < TARGETS.sizeLow || x.r.rate! > TARGETS.sizeHigh);
     outside += bad.length;
-    perTest.push(`${t.id} ${(100 * Math.min(...values)).toFixed(1)}–${(100 * Math.max(...values)).toFixed(1)} %` +
-      (bad.length === 0 ? '' : bad.length === rates.length ? ` (outside on all ${bad.length} rows)` : ` (outside on ${bad.map((x) => `${x.c.market}/${x.c.selectBy}`).join(', ')})`));
+    perTest.push(
+      `${t.id} ${(100 * Math.min(...values)).toFixed(1)}–${(100 * Math.max(...values)).toFixed(1)} %` +
+        (bad.length === 0
+          ? ''
+          : bad.length === rates.length
+            ? ` (outside on all ${bad.length} rows)`
+            : ` (outside on ${bad.map((x) => `${x.c.market}/${x.c.selectBy}`).join(', ')})`),
+    );
   }
   checks.push({
     name: `every test's size within ${100 * TARGETS.sizeLow}–${100 * TARGETS.sizeHigh} % on no-edge rows at 0 bps`,
     ok: boundary.length === 0 || perTest.length === 0 ? null : outside === 0,
-    detail: boundary.length === 0 ? 'not measured: add 0 to --fees-bps' : perTest.length === 0 ? 'the reports list no tests' : perTest.join('; '),
+    detail:
+      boundary.length === 0
+        ? 'not measured: add 0 to --fees-bps'
+        : perTest.length === 0
+          ? 'the reports list no tests'
+          : perTest.join('; '),
   });
   return checks;
 }
@@ -306,24 +387,44 @@ export function checkTargets(tab: Tabulation): TargetCheck[] {
 // ---- the table ----------------------------------------------------------------------------------------------
 
 const LEVEL_HEADERS: Record<string, string> = {
-  evidence_of_skill: 'evidence_of_skill %', overfit_likely: 'overfit_likely %', no_evidence_of_skill: 'no_evidence %', inconclusive: 'inconclusive %', other: 'other %',
+  evidence_of_skill: 'evidence_of_skill %',
+  overfit_likely: 'overfit_likely %',
+  no_evidence_of_skill: 'no_evidence %',
+  inconclusive: 'inconclusive %',
+  other: 'other %',
 };
 
 const percent = (r: Rate | undefined): string => (!r || r.rate === null ? '–' : (100 * r.rate).toFixed(1));
-const interval = (r: Rate): string => (r.rate === null ? '–' : `${(100 * r.rate).toFixed(1)} [${(100 * r.low!).toFixed(1)}, ${(100 * r.high!).toFixed(1)}]`);
+const interval = (r: Rate): string =>
+  r.rate === null ? '–' : `${(100 * r.rate).toFixed(1)} [${(100 * r.low!).toFixed(1)}, ${(100 * r.high!).toFixed(1)}]`;
 
 /** The markdown table: one row per market × metric × fees. */
 export function markdownTable(tab: Tabulation): string {
   const showOther = tab.cells.some((c) => c.levels.other.count > 0);
   const levels = [...LEVELS, ...(showOther ? ['other'] : [])];
-  const header = ['market', 'select by', 'fees', 'runs', 'true edge', 'fresh SR/yr', 'skill rate [95 % CI]', ...levels.map((l) => LEVEL_HEADERS[l]), ...tab.tests.map((t) => `${t.id} fires %`)];
+  const header = [
+    'market',
+    'select by',
+    'fees',
+    'runs',
+    'true edge',
+    'fresh SR/yr',
+    'skill rate [95 % CI]',
+    ...levels.map((l) => LEVEL_HEADERS[l]),
+    ...tab.tests.map((t) => `${t.id} fires %`),
+  ];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i < 3 ? ' --- ' : ' ---: ')).join('|')}|`];
   for (const c of tab.cells) {
     const cells = [
-      c.market + (c.planted ? ' (planted)' : ''), c.selectBy, `${c.feesBps} bps`, String(c.runs), `${c.trueEdge.count}/${c.runs}`,
+      c.market + (c.planted ? ' (planted)' : ''),
+      c.selectBy,
+      `${c.feesBps} bps`,
+      String(c.runs),
+      `${c.trueEdge.count}/${c.runs}`,
       c.freshSharpeAnnual === null ? '–' : c.freshSharpeAnnual.toFixed(1),
       `${interval(c.skill)}${c.planted ? ` of ${c.skill.of}` : ''}`,
-      ...levels.map((l) => percent(c.levels[l])), ...tab.tests.map((t) => percent(c.tests[t.id])),
+      ...levels.map((l) => percent(c.levels[l])),
+      ...tab.tests.map((t) => percent(c.tests[t.id])),
     ];
     lines.push(`| ${cells.join(' | ')} |`);
   }
@@ -332,5 +433,10 @@ export function markdownTable(tab: Tabulation): string {
 
 /** Sort cells: market order as given, then metric, then fees descending. */
 export function sortCells(cells: CellSummary[], markets: readonly string[]): CellSummary[] {
-  return [...cells].sort((a, b) => markets.indexOf(a.market) - markets.indexOf(b.market) || CALIBRATION_METRICS.indexOf(a.selectBy as never) - CALIBRATION_METRICS.indexOf(b.selectBy as never) || b.feesBps - a.feesBps);
+  return [...cells].sort(
+    (a, b) =>
+      markets.indexOf(a.market) - markets.indexOf(b.market) ||
+      CALIBRATION_METRICS.indexOf(a.selectBy as never) - CALIBRATION_METRICS.indexOf(b.selectBy as never) ||
+      b.feesBps - a.feesBps,
+  );
 }

@@ -9,8 +9,24 @@
 // from the log return, and the bootstraps shift the real log returns by log(mean(e^r)) instead of mean(r).
 // The block bootstrap is the exception to "no strategy can have an edge": it keeps the real history's short-range
 // dependence (within blocks of ~42 bars), which some strategy might exploit; it is reported as its own row.
-import { createRng, DEFAULT_SYNTHETIC, emptyPriceColumns, InputError, YEAR_MS, type DataRef, type PriceSeries } from '@overfit/core';
-import { defaultBlockLength, fitGarch11, logReturns, standardNormal, stationaryBootstrap, syntheticMarket, type Garch11 } from '@overfit/data';
+import {
+  createRng,
+  DEFAULT_SYNTHETIC,
+  emptyPriceColumns,
+  InputError,
+  YEAR_MS,
+  type DataRef,
+  type PriceSeries,
+} from '@overfit/core';
+import {
+  defaultBlockLength,
+  fitGarch11,
+  logReturns,
+  standardNormal,
+  stationaryBootstrap,
+  syntheticMarket,
+  type Garch11,
+} from '@overfit/data';
 
 export const NO_EDGE_MARKETS = ['random_walk', 'garch', 'iid_bootstrap', 'block_bootstrap'] as const;
 export const PLANTED_MARKETS = ['trend_regimes', 'autocorrelated'] as const;
@@ -113,7 +129,11 @@ export interface GeneratedMarket {
  * Bars from per-bar (drift, σ): the log return of bar t is drift + Σ of four N(0, σ²/4) sub-steps, whose running
  * extremes give high and low. `bar(t, previous)` receives the previous bar's realised log return.
  */
-function buildBars(bars: number, seed: number, bar: (t: number, previousReturn: number) => { drift: number; sigma: number }): PriceSeries {
+function buildBars(
+  bars: number,
+  seed: number,
+  bar: (t: number, previousReturn: number) => { drift: number; sigma: number },
+): PriceSeries {
   if (!Number.isInteger(bars) || bars < 2) throw new InputError(`must be an integer ≥ 2 (got ${bars})`, 'market.bars');
   const normal = standardNormal(createRng(seed));
   const { time, open, high, low, close, volume } = emptyPriceColumns(bars);
@@ -146,7 +166,15 @@ function buildBars(bars: number, seed: number, bar: (t: number, previousReturn: 
 
 /** Zero-drift geometric Brownian motion (a martingale), 65 % annual volatility. */
 export function randomWalk(bars: number, seed: number): PriceSeries {
-  return syntheticMarket({ bars, seed, intervalMs: INTERVAL_MS, start: START_TIME, annualVolatility: ANNUAL_VOLATILITY, annualDrift: 0, startPrice: START_PRICE });
+  return syntheticMarket({
+    bars,
+    seed,
+    intervalMs: INTERVAL_MS,
+    start: START_TIME,
+    annualVolatility: ANNUAL_VOLATILITY,
+    annualDrift: 0,
+    startPrice: START_PRICE,
+  });
 }
 
 /**
@@ -156,7 +184,8 @@ export function randomWalk(bars: number, seed: number): PriceSeries {
  */
 export function garchMarket(model: Pick<Garch11, 'omega' | 'alpha' | 'beta'>, bars: number, seed: number): PriceSeries {
   const { omega, alpha, beta } = model;
-  if (!(omega > 0 && alpha >= 0 && beta >= 0 && alpha + beta < 1)) throw new InputError(`needs ω > 0, α, β ≥ 0 and α + β < 1 (got ω ${omega}, α ${alpha}, β ${beta})`, 'garch');
+  if (!(omega > 0 && alpha >= 0 && beta >= 0 && alpha + beta < 1))
+    throw new InputError(`needs ω > 0, α, β ≥ 0 and α + β < 1 (got ω ${omega}, α ${alpha}, β ${beta})`, 'garch');
   let variance = omega / (1 - alpha - beta);
   return buildBars(bars, seed, (t, previous) => {
     if (t > 0) {
@@ -172,9 +201,17 @@ export function trendParameters(overrides: Partial<TrendParameters> = {}): Trend
 }
 
 /** trend_regimes (see TREND_DRIFT): the prices and the hidden regime of each bar. */
-export function trendRegimes(bars: number, seed: number, overrides: Partial<TrendParameters> = {}): { series: PriceSeries; states: Int8Array } {
+export function trendRegimes(
+  bars: number,
+  seed: number,
+  overrides: Partial<TrendParameters> = {},
+): { series: PriceSeries; states: Int8Array } {
   const { drift, regimeBars, barVolatility: sigma } = trendParameters(overrides);
-  if (!(drift >= 0 && drift < 1 && regimeBars >= 1 && sigma > 0)) throw new InputError(`needs 0 ≤ drift < 1, regimeBars ≥ 1, σ > 0 (got ${drift}, ${regimeBars}, ${sigma})`, 'trend_regimes');
+  if (!(drift >= 0 && drift < 1 && regimeBars >= 1 && sigma > 0))
+    throw new InputError(
+      `needs 0 ≤ drift < 1, regimeBars ≥ 1, σ > 0 (got ${drift}, ${regimeBars}, ${sigma})`,
+      'trend_regimes',
+    );
   // The regime chain has its own stream so the price noise of a seed is the same for every μ and L.
   const regimeRng = createRng((seed ^ 0x5bd1e995) >>> 0);
   const states = new Int8Array(bars);
@@ -196,11 +233,14 @@ export function arParameters(overrides: Partial<ArParameters> = {}): ArParameter
 /** autocorrelated (see AR_PHI): AR(1) log returns with stationary variance σ², shifted by −σ²/2. */
 export function autocorrelated(bars: number, seed: number, overrides: Partial<ArParameters> = {}): PriceSeries {
   const { phi, barVolatility: sigma } = arParameters(overrides);
-  if (!(Math.abs(phi) < 1 && sigma > 0)) throw new InputError(`needs |φ| < 1 and σ > 0 (got ${phi}, ${sigma})`, 'autocorrelated');
+  if (!(Math.abs(phi) < 1 && sigma > 0))
+    throw new InputError(`needs |φ| < 1 and σ > 0 (got ${phi}, ${sigma})`, 'autocorrelated');
   const shift = -(sigma * sigma) / 2;
   const innovation = sigma * sqrt(1 - phi * phi);
   // The first bar starts from the stationary distribution: x_0 has variance σ² (φ·0 + e scaled up).
-  return buildBars(bars, seed, (t, previous) => (t === 0 ? { drift: shift, sigma } : { drift: shift + phi * (previous - shift), sigma: innovation }));
+  return buildBars(bars, seed, (t, previous) =>
+    t === 0 ? { drift: shift, sigma } : { drift: shift + phi * (previous - shift), sigma: innovation },
+  );
 }
 
 /**
@@ -231,11 +271,22 @@ export function prepareRealSource(series: PriceSeries, path: string): RealSource
     columns.volume[j] = series.volume[j];
   }
   const garch = fitGarch11(returns, path);
-  return { path, demeaned: { ...columns, hasOhlc: series.hasOhlc }, shift, meanLogReturn: meanLog, garch, meanBlockLength: defaultBlockLength(bars) };
+  return {
+    path,
+    demeaned: { ...columns, hasOhlc: series.hasOhlc },
+    shift,
+    meanLogReturn: meanLog,
+    garch,
+    meanBlockLength: defaultBlockLength(bars),
+  };
 }
 
 /** One line saying what a market kind is, with the parameters in force. */
-export function describeMarket(kind: MarketKind, source: RealSource | null | undefined, options: Pick<MarketOptions, 'trend' | 'ar'> = {}): string {
+export function describeMarket(
+  kind: MarketKind,
+  source: RealSource | null | undefined,
+  options: Pick<MarketOptions, 'trend' | 'ar'> = {},
+): string {
   const g = source?.garch ?? FALLBACK_GARCH;
   const pctVol = (v: number) => `${(100 * v * sqrt(PERIODS_PER_YEAR)).toFixed(0)} %`;
   switch (kind) {
@@ -244,9 +295,13 @@ export function describeMarket(kind: MarketKind, source: RealSource | null | und
     case 'garch':
       return `GARCH(1,1) ${source ? `fitted to ${source.path}` : 'with fixed BTC-like parameters (real history absent)'}: ω ${g.omega.toPrecision(3)}, α ${g.alpha.toFixed(3)}, β ${g.beta.toFixed(3)} (${pctVol(sqrt(g.omega / (1 - g.alpha - g.beta)))} a year), conditional martingale`;
     case 'iid_bootstrap':
-      return source ? `i.i.d. resampling of the de-meaned hourly bars of ${source.path}` : 'unavailable: needs the real hourly history';
+      return source
+        ? `i.i.d. resampling of the de-meaned hourly bars of ${source.path}`
+        : 'unavailable: needs the real hourly history';
     case 'block_bootstrap':
-      return source ? `stationary block bootstrap (mean block ${source.meanBlockLength} bars) of the de-meaned hourly bars of ${source.path}; keeps real short-range dependence` : 'unavailable: needs the real hourly history';
+      return source
+        ? `stationary block bootstrap (mean block ${source.meanBlockLength} bars) of the de-meaned hourly bars of ${source.path}; keeps real short-range dependence`
+        : 'unavailable: needs the real hourly history';
     case 'trend_regimes': {
       const p = trendParameters(options.trend);
       return `two-state Markov regimes, E[bar return] ±${(p.drift * 1e4).toFixed(2)} bps, mean regime ${p.regimeBars} bars, ${pctVol(p.barVolatility)} volatility (perfect follower: Sharpe ${((p.drift / p.barVolatility) * sqrt(PERIODS_PER_YEAR)).toFixed(1)} a year)`;
@@ -268,12 +323,20 @@ export function generateMarket(kind: MarketKind, options: MarketOptions): Genera
       return { series: garchMarket(source?.garch ?? FALLBACK_GARCH, bars, seed) };
     case 'iid_bootstrap':
     case 'block_bootstrap': {
-      if (!source) throw new InputError(`needs the real hourly history (pass --data, or put it in ../shared/data)`, kind);
+      if (!source)
+        throw new InputError(`needs the real hourly history (pass --data, or put it in ../shared/data)`, kind);
       const meanBlockLength = kind === 'iid_bootstrap' ? 1 : source.meanBlockLength;
-      const series = stationaryBootstrap(source.demeaned, { bars, seed, meanBlockLength, start: START_TIME, intervalMs: INTERVAL_MS });
+      const series = stationaryBootstrap(source.demeaned, {
+        bars,
+        seed,
+        meanBlockLength,
+        start: START_TIME,
+        intervalMs: INTERVAL_MS,
+      });
       // stationaryBootstrap starts from the source's first close; rescale to START_PRICE like the other markets.
       const scale = START_PRICE / source.demeaned.close[0];
-      for (const column of [series.open, series.high, series.low, series.close]) for (let t = 0; t < bars; t++) column[t] *= scale;
+      for (const column of [series.open, series.high, series.low, series.close])
+        for (let t = 0; t < bars; t++) column[t] *= scale;
       return { series };
     }
     case 'trend_regimes':

@@ -4,8 +4,23 @@
 // buildOverfittingReport (validate). The store only round-trips these tables exactly (shortest decimals, raw
 // Float64 moments), so the report is the one `overfit run` would write for the same prices and config.
 import {
-  backtestAll, costsOf, createMarket, DEFAULT_RUN_CONFIG, evaluatePositions, generateStrategies, positions, rankEligible, SELECTION_METRIC_FIELDS, splitWindows,
-  type Costs, type Market, type Metrics, type OverfittingReport, type PriceSeries, type RunConfig, type Strategy,
+  backtestAll,
+  costsOf,
+  createMarket,
+  DEFAULT_RUN_CONFIG,
+  evaluatePositions,
+  generateStrategies,
+  positions,
+  rankEligible,
+  SELECTION_METRIC_FIELDS,
+  splitWindows,
+  type Costs,
+  type Market,
+  type Metrics,
+  type OverfittingReport,
+  type PriceSeries,
+  type RunConfig,
+  type Strategy,
 } from '@overfit/core';
 import { buildOverfittingReport } from '@overfit/stage-validate';
 
@@ -35,22 +50,33 @@ export function runInMemory(series: PriceSeries, config: RunConfig): InMemoryRun
   const strategies = generateStrategies({ count: config.strategies, seed: config.seed, families: config.families });
   const windows = splitWindows(series.close.length, config.trainFraction);
   const costs = costsOf(config);
-  const results = backtestAll(strategies, market, windows, costs, { blocks: PIPELINE_BLOCKS, selectBy: config.selectBy });
+  const results = backtestAll(strategies, market, windows, costs, {
+    blocks: PIPELINE_BLOCKS,
+    selectBy: config.selectBy,
+  });
   const ranked = rankEligible(results.training, config);
-  if (ranked.length === 0) throw new Error(`none of the ${strategies.length} strategies made ${config.minTrades} training trades`);
+  if (ranked.length === 0)
+    throw new Error(`none of the ${strategies.length} strategies made ${config.minTrades} training trades`);
   const selected = strategies[ranked[0]];
   const held = positions(selected, market);
   const training = evaluatePositions(held, market, windows.training, costs);
   const validation = evaluatePositions(held, market, windows.validation, costs);
   const report = buildOverfittingReport({
-    config, market, windows, strategies, selected,
-    training: results.training, validation: results.validation, moments: results.trainingMoments,
+    config,
+    market,
+    windows,
+    strategies,
+    selected,
+    training: results.training,
+    validation: results.validation,
+    moments: results.trainingMoments,
   });
   return { config, market, windows, strategies, selected, eligible: ranked.length, training, validation, report };
 }
 
 /** The selection metric's value in a metrics record. */
-export const selectionValue = (metrics: Metrics, config: RunConfig): number => metrics[SELECTION_METRIC_FIELDS[config.selectBy]];
+export const selectionValue = (metrics: Metrics, config: RunConfig): number =>
+  metrics[SELECTION_METRIC_FIELDS[config.selectBy]];
 
 export interface TrueEdge {
   /** Per-bar Sharpe of the strategy's net returns on the fresh path, and its t-statistic SR·√T. */

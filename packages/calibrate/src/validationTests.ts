@@ -8,8 +8,19 @@
 //   hac     Newey–West: the mean's standard error from the long-run variance (Bartlett, L = ⌊4(T/100)^(2/9)⌋)
 //   trades  Student t with n − 1 degrees of freedom on the n trades' summed returns (a trade: bars held on one side)
 import {
-  backtestAll, createMarket, DEFAULT_RUN_CONFIG, generateStrategies, netReturns, NO_COSTS, normalCdf, positions, probabilisticSharpeRatio,
-  rankEligible, sampleMoments, splitWindows, type SelectionMetric,
+  backtestAll,
+  createMarket,
+  DEFAULT_RUN_CONFIG,
+  generateStrategies,
+  netReturns,
+  NO_COSTS,
+  normalCdf,
+  positions,
+  probabilisticSharpeRatio,
+  rankEligible,
+  sampleMoments,
+  splitWindows,
+  type SelectionMetric,
 } from '@overfit/core';
 import { deriveSeed } from './calibrate';
 import { generateMarket, type MarketKind, type RealSource } from './markets';
@@ -73,11 +84,24 @@ function tradesPValue(trades: number[]): number | null {
 }
 
 /** One selection on one no-edge market (0 bps, the run's other defaults) and every candidate's p-value. */
-export function validationSample(market: MarketKind, selectBy: SelectionMetric, run: number, options: { seed: number; bars: number; source: RealSource | null }): ValidationSample {
-  const { series } = generateMarket(market, { bars: options.bars, seed: deriveSeed(options.seed, market, run, 'market'), source: options.source });
+export function validationSample(
+  market: MarketKind,
+  selectBy: SelectionMetric,
+  run: number,
+  options: { seed: number; bars: number; source: RealSource | null },
+): ValidationSample {
+  const { series } = generateMarket(market, {
+    bars: options.bars,
+    seed: deriveSeed(options.seed, market, run, 'market'),
+    source: options.source,
+  });
   const m = createMarket(series);
   const windows = splitWindows(options.bars, DEFAULT_RUN_CONFIG.trainFraction);
-  const strategies = generateStrategies({ count: DEFAULT_RUN_CONFIG.strategies, seed: deriveSeed(options.seed, run, 'strategies'), families: DEFAULT_RUN_CONFIG.families });
+  const strategies = generateStrategies({
+    count: DEFAULT_RUN_CONFIG.strategies,
+    seed: deriveSeed(options.seed, run, 'strategies'),
+    families: DEFAULT_RUN_CONFIG.families,
+  });
   const results = backtestAll(strategies, m, windows, NO_COSTS, { blocks: PIPELINE_BLOCKS, selectBy });
   const ranked = rankEligible(results.training, { selectBy, minTrades: DEFAULT_RUN_CONFIG.minTrades });
   const held = positions(strategies[ranked[0]], m);
@@ -86,13 +110,25 @@ export function validationSample(market: MarketKind, selectBy: SelectionMetric, 
   const moments = sampleMoments(r);
   const defined = Number.isFinite(moments.sharpe) && Number.isFinite(moments.kurtosis);
   const psr = defined
-    ? 1 - probabilisticSharpeRatio({ sharpe: moments.sharpe, benchmarkSharpe: 0, observations: moments.observations, skewness: moments.skewness, kurtosis: moments.kurtosis })
+    ? 1 -
+      probabilisticSharpeRatio({
+        sharpe: moments.sharpe,
+        benchmarkSharpe: 0,
+        observations: moments.observations,
+        skewness: moments.skewness,
+        kurtosis: moments.kurtosis,
+      })
     : null;
   return {
-    market, selectBy, run, trades: trades.length,
+    market,
+    selectBy,
+    run,
+    trades: trades.length,
     p: {
-      psr, z: defined ? 1 - normalCdf(moments.sharpe * Math.sqrt(moments.observations)) : null,
-      hac: defined ? hacPValue(r) : null, trades: tradesPValue(trades),
+      psr,
+      z: defined ? 1 - normalCdf(moments.sharpe * Math.sqrt(moments.observations)) : null,
+      hac: defined ? hacPValue(r) : null,
+      trades: tradesPValue(trades),
     },
   };
 }

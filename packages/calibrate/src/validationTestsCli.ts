@@ -19,7 +19,9 @@ function row(label: string, samples: ValidationSample[]): string {
   const cells = VALIDATION_TESTS.map((test) => {
     const ps = samples.map((s) => s.p[test]).filter((p): p is number => p !== null);
     const r = wilson(ps.filter((p) => p <= 0.05).length, ps.length);
-    return r.rate === null ? '–' : `${(100 * r.rate).toFixed(1)} % [${(100 * r.low!).toFixed(1)}, ${(100 * r.high!).toFixed(1)}]`;
+    return r.rate === null
+      ? '–'
+      : `${(100 * r.rate).toFixed(1)} % [${(100 * r.low!).toFixed(1)}, ${(100 * r.high!).toFixed(1)}]`;
   });
   const trades = samples.map((s) => s.trades).sort((a, b) => a - b)[samples.length >> 1];
   return `| ${label} | ${samples.length} | ${trades} | ${cells.join(' | ')} |`;
@@ -36,18 +38,33 @@ async function main(): Promise<void> {
   const started = performance.now();
   for (const market of markets) {
     for (let run = 0; run < runs; run++) {
-      for (const selectBy of CALIBRATION_METRICS) samples.push(validationSample(market, selectBy, run, { seed, bars, source }));
+      for (const selectBy of CALIBRATION_METRICS)
+        samples.push(validationSample(market, selectBy, run, { seed, bars, source }));
     }
     process.stderr.write(`  ${market}: ${runs} runs, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   }
-  console.log(`Out-of-sample test candidates, no-edge markets, 0 bps, ${bars} bars, ${runs} runs per market, seed ${seed}` +
-    `${source ? '' : ' (no real history: the bootstrap markets are skipped)'}; share rejecting at 5 % [95 % CI]\n`);
+  console.log(
+    `Out-of-sample test candidates, no-edge markets, 0 bps, ${bars} bars, ${runs} runs per market, seed ${seed}` +
+      `${source ? '' : ' (no real history: the bootstrap markets are skipped)'}; share rejecting at 5 % [95 % CI]\n`,
+  );
   console.log(`| market · select by | selections | median validation trades | ${VALIDATION_TESTS.join(' | ')} |`);
   console.log(`| --- | ---: | ---: | ${VALIDATION_TESTS.map(() => '---:').join(' | ')} |`);
   for (const market of markets) {
-    for (const selectBy of CALIBRATION_METRICS) console.log(row(`${market} · ${selectBy}`, samples.filter((s) => s.market === market && s.selectBy === selectBy)));
+    for (const selectBy of CALIBRATION_METRICS)
+      console.log(
+        row(
+          `${market} · ${selectBy}`,
+          samples.filter((s) => s.market === market && s.selectBy === selectBy),
+        ),
+      );
   }
-  for (const selectBy of CALIBRATION_METRICS) console.log(row(`all · ${selectBy}`, samples.filter((s) => s.selectBy === selectBy)));
+  for (const selectBy of CALIBRATION_METRICS)
+    console.log(
+      row(
+        `all · ${selectBy}`,
+        samples.filter((s) => s.selectBy === selectBy),
+      ),
+    );
   console.log(row('**all**', samples));
 }
 

@@ -7,7 +7,12 @@ import { hacPValue, tradeReturns, validationSample } from '../src/validationTest
 describe('studentTSurvival', () => {
   it.each([
     // t table: the one-sided critical values at 5 % and 2.5 %
-    [2.015048, 5, 0.05], [2.570582, 5, 0.025], [1.812461, 10, 0.05], [2.228139, 10, 0.025], [1.644854, 1e7, 0.05], [6.313752, 1, 0.05],
+    [2.015048, 5, 0.05],
+    [2.570582, 5, 0.025],
+    [1.812461, 10, 0.05],
+    [2.228139, 10, 0.025],
+    [1.644854, 1e7, 0.05],
+    [6.313752, 1, 0.05],
   ])('P(T ≥ %f; ν = %f) = %f', (t, nu, p) => {
     expect(studentTSurvival(t, nu)).toBeCloseTo(p, 6);
     expect(studentTSurvival(-t, nu)).toBeCloseTo(1 - p, 6);
@@ -48,7 +53,9 @@ describe('hacPValue', () => {
     // independent draws: the long-run variance is the variance, up to noise in the first few autocovariances
     expect(Math.abs(hacPValue(independent)! - plainP(independent))).toBeLessThan(0.03);
     // a moving sum of 5 draws: long-run variance 5× the variance, so the plain test overstates the evidence
-    const smooth = independent.map((_, i) => (i >= 4 ? independent.slice(i - 4, i + 1).reduce((a, b) => a + b, 0) / 5 : independent[i]));
+    const smooth = independent.map((_, i) =>
+      i >= 4 ? independent.slice(i - 4, i + 1).reduce((a, b) => a + b, 0) / 5 : independent[i],
+    );
     expect(hacPValue(smooth)!).toBeGreaterThan(plainP(smooth) + 0.02);
     expect(hacPValue(new Float64Array(100).fill(0.01))).toBeNull();
   });
@@ -58,7 +65,8 @@ describe('validationSample', () => {
   it('selects one strategy on a random walk and gives every candidate a p-value in [0, 1]', () => {
     const s = validationSample('random_walk', 'sharpe', 0, { seed: 3, bars: 3000, source: null });
     expect(s.trades).toBeGreaterThan(0);
-    for (const p of Object.values(s.p)) if (p !== null) expect(p).toBeGreaterThanOrEqual(0), expect(p).toBeLessThanOrEqual(1);
+    for (const p of Object.values(s.p))
+      if (p !== null) expect(p).toBeGreaterThanOrEqual(0), expect(p).toBeLessThanOrEqual(1);
     // psr and z differ only by the higher moments, which matter little at SR ≈ 0
     expect(Math.abs(s.p.psr! - s.p.z!)).toBeLessThan(0.05);
   }, 120_000);

@@ -7,16 +7,37 @@
 // positions come from all earlier bars: a position open at close start−1 is carried in at no cost.
 import { BLOCK_SCORES, blockChange, logEquity, type BlockComponent } from './blockScores';
 import { InputError } from './errors';
-import { BacktestKernel, emptyBlockMoments, emptyResults, finishMetrics, kernelOrder, prepareColumns, type BacktestResults, type KernelJob } from './kernel';
+import {
+  BacktestKernel,
+  emptyBlockMoments,
+  emptyResults,
+  finishMetrics,
+  kernelOrder,
+  prepareColumns,
+  type BacktestResults,
+  type KernelJob,
+} from './kernel';
 import type { Market } from './market';
 import type { SelectionMetric } from './metrics';
 import { positions } from './strategies';
-import { METRIC_NAMES, type BarWindow, type BlockMoments, type Costs, type MetricName, type Metrics, type MetricsTable, type Strategy } from './types';
+import {
+  METRIC_NAMES,
+  type BarWindow,
+  type BlockMoments,
+  type Costs,
+  type MetricName,
+  type Metrics,
+  type MetricsTable,
+  type Strategy,
+} from './types';
 
 function costRate(costs: Costs): number {
   const { feesBps, slippageBps } = costs;
   if (!(Number.isFinite(feesBps) && feesBps >= 0) || !(Number.isFinite(slippageBps) && slippageBps >= 0)) {
-    throw new InputError(`fees and slippage must be finite and ≥ 0 basis points (got ${feesBps}, ${slippageBps})`, 'costs');
+    throw new InputError(
+      `fees and slippage must be finite and ≥ 0 basis points (got ${feesBps}, ${slippageBps})`,
+      'costs',
+    );
   }
   return (feesBps + slippageBps) / 10_000;
 }
@@ -43,17 +64,33 @@ interface MomentsSink {
 /** walk()'s running totals by the names of the per-block figures (blockScores.ts). */
 type RunningTotals = Record<BlockComponent, number>;
 
-function walk(pos: Int8Array, market: Market, window: BarWindow, costs: Costs, curve?: Float64Array, sink?: MomentsSink): Metrics {
+function walk(
+  pos: Int8Array,
+  market: Market,
+  window: BarWindow,
+  costs: Costs,
+  curve?: Float64Array,
+  sink?: MomentsSink,
+): Metrics {
   const close = market.series.close;
   checkWindow(window, close.length);
   const c = costRate(costs);
   const { start, end } = window;
   const n = end - start;
 
-  let equity = 1, peak = 1, maxDrawdown = 0;
-  let sum = 0, sumSquares = 0, downsideSquares = 0, negativeBars = 0;
-  let exposed = 0, hits = 0;
-  let trades = 0, wins = 0, grossWin = 0, grossLoss = 0;
+  let equity = 1,
+    peak = 1,
+    maxDrawdown = 0;
+  let sum = 0,
+    sumSquares = 0,
+    downsideSquares = 0,
+    negativeBars = 0;
+  let exposed = 0,
+    hits = 0;
+  let trades = 0,
+    wins = 0,
+    grossWin = 0,
+    grossLoss = 0;
   let tradeFactor = 1; // 1 + the open trade's net return so far
   let tradeHasBars = false;
   const blockBars = sink ? sink.moments.blockBars : 0;
@@ -64,7 +101,15 @@ function walk(pos: Int8Array, market: Market, window: BarWindow, costs: Costs, c
   // Running totals at the previous block's end: each block's figures are their changes, as in the kernel.
   let previous = { trades: 0, x: 0, y: 0 };
   const totals = (): RunningTotals => ({
-    wins, trades, grossWin, grossLoss, hits, exposed, logGrowth: logEquity(equity), sum, downsideSquares,
+    wins,
+    trades,
+    grossWin,
+    grossLoss,
+    hits,
+    exposed,
+    logGrowth: logEquity(equity),
+    sum,
+    downsideSquares,
   });
 
   for (let t = start; t < end; t++) {
@@ -128,8 +173,23 @@ function walk(pos: Int8Array, market: Market, window: BarWindow, costs: Costs, c
   }
 
   return finishMetrics(
-    { bars: n, equity, maxDrawdown, sum, sumSquares, downsideSquares, negativeBars, exposed, hits, trades, wins, grossWin, grossLoss },
-    market.periodsPerYear, market.barMs,
+    {
+      bars: n,
+      equity,
+      maxDrawdown,
+      sum,
+      sumSquares,
+      downsideSquares,
+      negativeBars,
+      exposed,
+      hits,
+      trades,
+      wins,
+      grossWin,
+      grossLoss,
+    },
+    market.periodsPerYear,
+    market.barMs,
   );
 }
 
@@ -185,7 +245,10 @@ export function backtestStrategies(
   onProgress?: (done: number, total: number) => void,
 ): MetricsTable {
   const total = strategies.length;
-  const columns = Object.fromEntries(METRIC_NAMES.map((m) => [m, new Float64Array(total)])) as Record<MetricName, Float64Array>;
+  const columns = Object.fromEntries(METRIC_NAMES.map((m) => [m, new Float64Array(total)])) as Record<
+    MetricName,
+    Float64Array
+  >;
   const every = Math.max(1, Math.floor(total / 100));
   strategies.forEach((strategy, i) => {
     const metrics = backtestStrategy(strategy, market, window, costs);
@@ -196,12 +259,19 @@ export function backtestStrategies(
 }
 
 function emptyTable(strategies: readonly Strategy[]): MetricsTable {
-  const columns = Object.fromEntries(METRIC_NAMES.map((m) => [m, new Float64Array(strategies.length)])) as Record<MetricName, Float64Array>;
+  const columns = Object.fromEntries(METRIC_NAMES.map((m) => [m, new Float64Array(strategies.length)])) as Record<
+    MetricName,
+    Float64Array
+  >;
   return { ids: strategies.map((s) => s.id), columns };
 }
 
 /** Check windows and costs before any work; what every kernel thread needs besides the prices. */
-export function backtestJob(market: Market, windows: { training: BarWindow; validation: BarWindow }, costs: Costs): KernelJob {
+export function backtestJob(
+  market: Market,
+  windows: { training: BarWindow; validation: BarWindow },
+  costs: Costs,
+): KernelJob {
   checkWindow(windows.training, market.series.close.length);
   checkWindow(windows.validation, market.series.close.length);
   return { windows, costRate: costRate(costs) };
@@ -236,7 +306,10 @@ export function backtestAll(
   const chunk = Math.max(1, Math.ceil(total / 100));
   for (let from = 0; from < total; from += chunk) {
     const rows = order.subarray(from, Math.min(total, from + chunk));
-    kernel.run(Array.from(rows, (row) => strategies[row]), rows);
+    kernel.run(
+      Array.from(rows, (row) => strategies[row]),
+      rows,
+    );
     options.onProgress?.(from + rows.length, total);
   }
   return results;
@@ -256,7 +329,13 @@ export function backtestAllReference(
   const total = strategies.length;
   const training = emptyTable(strategies);
   const validation = emptyTable(strategies);
-  const trainingMoments = emptyBlockMoments(total, options.blocks, windows.training.end - windows.training.start, undefined, options.selectBy);
+  const trainingMoments = emptyBlockMoments(
+    total,
+    options.blocks,
+    windows.training.end - windows.training.start,
+    undefined,
+    options.selectBy,
+  );
   const every = Math.max(1, Math.floor(total / 100));
   strategies.forEach((strategy, i) => {
     const pos = positions(strategy, market);
@@ -273,10 +352,14 @@ export function backtestAllReference(
 
 /** Training = the first ⌊bars × trainFraction⌋ bars, validation = the rest; both need at least 2 bars. */
 export function splitWindows(bars: number, trainFraction: number): { training: BarWindow; validation: BarWindow } {
-  if (!(trainFraction > 0 && trainFraction < 1)) throw new InputError(`must be strictly between 0 and 1 (got ${trainFraction})`, 'trainFraction');
+  if (!(trainFraction > 0 && trainFraction < 1))
+    throw new InputError(`must be strictly between 0 and 1 (got ${trainFraction})`, 'trainFraction');
   const split = Math.floor(bars * trainFraction);
   if (split < 2 || bars - split < 2) {
-    throw new InputError(`${bars} bars split at ${trainFraction} leave ${split} for training and ${bars - split} for validation; each needs at least 2`, 'trainFraction');
+    throw new InputError(
+      `${bars} bars split at ${trainFraction} leave ${split} for training and ${bars - split} for validation; each needs at least 2`,
+      'trainFraction',
+    );
   }
   return { training: { start: 0, end: split }, validation: { start: split, end: bars } };
 }

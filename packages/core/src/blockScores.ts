@@ -6,7 +6,16 @@
 import type { SelectionMetric } from './metrics';
 
 /** Per-block figures the kernel can emit: changes of its running totals over the block. */
-export type BlockComponent = 'wins' | 'trades' | 'grossWin' | 'grossLoss' | 'hits' | 'exposed' | 'logGrowth' | 'sum' | 'downsideSquares';
+export type BlockComponent =
+  | 'wins'
+  | 'trades'
+  | 'grossWin'
+  | 'grossLoss'
+  | 'hits'
+  | 'exposed'
+  | 'logGrowth'
+  | 'sum'
+  | 'downsideSquares';
 
 /**
  * A block's figure from the running totals at its start and end. Equal totals give 0, also when both are −∞ (the
@@ -38,7 +47,11 @@ const ratio = (x: number, y: number) => (y > 0 ? x / y : Number.NaN);
 export const BLOCK_SCORES: Record<SelectionMetric, BlockScore> = {
   sharpe: { components: null, score: sharpeOfSums, label: 'Sharpe ratio' },
   // Max drawdown does not add up over blocks: Calmar selections are ranked by Sharpe, and the report says so.
-  calmar: { components: null, score: sharpeOfSums, label: 'Sharpe ratio (Calmar needs a drawdown, which does not split into blocks)' },
+  calmar: {
+    components: null,
+    score: sharpeOfSums,
+    label: 'Sharpe ratio (Calmar needs a drawdown, which does not split into blocks)',
+  },
   win_rate: { components: ['wins', 'trades'], score: ratio, label: 'win rate' },
   hit_rate: { components: ['hits', 'exposed'], score: ratio, label: 'hit rate' },
   profit_factor: {

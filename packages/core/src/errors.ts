@@ -16,7 +16,10 @@ export class InputError extends Error {
   constructor(message: string, where?: string, options?: { cause?: unknown; problems?: readonly Problem[] }) {
     const problems = options?.problems ?? [{ where: where ?? '', message }];
     const rest = problems.slice(1).map((p) => (p.where ? `${p.where}: ${p.message}` : p.message));
-    super([where ? `${where}: ${message}` : message, ...rest].join('; '), options?.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      [where ? `${where}: ${message}` : message, ...rest].join('; '),
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'InputError';
     this.where = where;
     this.problems = problems;
@@ -30,7 +33,10 @@ export class InputError extends Error {
 
   /** The same problems named elsewhere (a temp copy's path → the file the user named); this error as `cause`. */
   relocated(rename: (where: string) => string): InputError {
-    return InputError.of(this.problems.map((p) => ({ where: rename(p.where), message: p.message })), this);
+    return InputError.of(
+      this.problems.map((p) => ({ where: rename(p.where), message: p.message })),
+      this,
+    );
   }
 }
 

@@ -79,8 +79,14 @@ export function rollingStdDev(values: Float64Array, period: number, middle: Floa
   const out = new Float64Array(n).fill(Number.NaN);
   let t = period - 1;
   for (; t + 3 < n; t += 4) {
-    const m0 = middle[t], m1 = middle[t + 1], m2 = middle[t + 2], m3 = middle[t + 3];
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    const m0 = middle[t],
+      m1 = middle[t + 1],
+      m2 = middle[t + 2],
+      m3 = middle[t + 3];
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (let i = t - period + 1; i <= t; i++) {
       s0 += (values[i] - m0) ** 2;
       s1 += (values[i + 1] - m1) ** 2;
@@ -174,7 +180,10 @@ export function donchian(high: Float64Array, low: Float64Array, period: number) 
   // Monotonic deques of indices give O(n) rolling max/min whatever the period.
   const maxQ = new Int32Array(high.length);
   const minQ = new Int32Array(low.length);
-  let maxHead = 0, maxTail = 0, minHead = 0, minTail = 0;
+  let maxHead = 0,
+    maxTail = 0,
+    minHead = 0,
+    minTail = 0;
   for (let t = 0; t < high.length; t++) {
     while (maxTail > maxHead && high[maxQ[maxTail - 1]] <= high[t]) maxTail--;
     maxQ[maxTail++] = t;

@@ -2,7 +2,14 @@
 import type { MetricName } from './types';
 
 /** The metrics that are shares or rates (shown as percentages); the others are ratios or counts. */
-export const PERCENT_METRICS: readonly MetricName[] = ['totalReturn', 'cagr', 'maxDrawdown', 'winRate', 'hitRate', 'exposure'];
+export const PERCENT_METRICS: readonly MetricName[] = [
+  'totalReturn',
+  'cagr',
+  'maxDrawdown',
+  'winRate',
+  'hitRate',
+  'exposure',
+];
 
 export const METRIC_LABELS: Record<MetricName, string> = {
   totalReturn: 'Total return',

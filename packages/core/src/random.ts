@@ -41,7 +41,7 @@ export function mix32(h: number): number {
  */
 export function hashToUnit(seed: number, value: number): number {
   // Timestamps in ms fit in 53 bits: hash the low and high 32-bit halves separately.
-  const low = value % 4294967296 >>> 0;
+  const low = (value % 4294967296) >>> 0;
   const high = Math.floor(value / 4294967296) >>> 0;
   let h = mix32((seed >>> 0) ^ 0x9e3779b9);
   h = mix32(h ^ low);

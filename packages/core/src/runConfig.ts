@@ -10,7 +10,10 @@ export { PRICE_FORMATS, type CsvOptions, type DataRef, type PriceFormat } from '
 
 /** A run config with every option at its default (the schema's `default`s). */
 function defaults(): RunConfig {
-  const entries = Object.entries(RUN_CONFIG_PROPERTIES).map(([name, schema]) => [name, structuredClone(schema.default)]);
+  const entries = Object.entries(RUN_CONFIG_PROPERTIES).map(([name, schema]) => [
+    name,
+    structuredClone(schema.default),
+  ]);
   return Object.fromEntries(entries) as RunConfig;
 }
 
@@ -37,7 +40,8 @@ export function parseRunConfig(input: unknown, where = 'config'): RunConfig {
     const fields = options as Partial<RunConfig>;
     const config = defaults();
     // In the schema's order, which is the order of manifest.json's "config".
-    for (const name of Object.keys(config) as (keyof RunConfig)[]) if (fields[name] !== undefined) (config[name] as unknown) = fields[name];
+    for (const name of Object.keys(config) as (keyof RunConfig)[])
+      if (fields[name] !== undefined) (config[name] as unknown) = fields[name];
     config.families = [...new Set(config.families)];
     const costs = costProblem(config.feesBps, config.slippageBps, `${where}.feesBps + slippageBps`);
     if (!costs) return config;
@@ -56,7 +60,8 @@ export function assertCosts(feesBps: number, slippageBps: number, where: string)
 export function parseDataRef(input: unknown, where = 'data'): DataRef {
   assertNoProblems(problems(DATA_REF_SCHEMA, input, where));
   const ref = input as DataRef;
-  if (ref.kind === 'synthetic') return { kind: 'synthetic', bars: ref.bars, seed: ref.seed, intervalSeconds: ref.intervalSeconds };
+  if (ref.kind === 'synthetic')
+    return { kind: 'synthetic', bars: ref.bars, seed: ref.seed, intervalSeconds: ref.intervalSeconds };
   const parsed: DataRef = ref.kind === 'file' ? { kind: 'file', path: ref.path } : { kind: 'store', key: ref.key };
   if (ref.format !== undefined) parsed.format = ref.format;
   if (ref.lenient) parsed.lenient = true;

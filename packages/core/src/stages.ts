@@ -26,30 +26,52 @@ export interface StageSpec<Name extends string = string> extends FunctionSpec<Na
 /** The five stages in the order they run. */
 export const PIPELINE_STAGES = [
   {
-    name: 'generate', state: 'Generate', taskStates: ['Generate'], resultPath: 'generate', alsoShownDuring: [],
+    name: 'generate',
+    state: 'Generate',
+    taskStates: ['Generate'],
+    resultPath: 'generate',
+    alsoShownDuring: [],
     handler: '@overfit/stage-generate/handler',
   },
   {
-    name: 'backtest', state: 'Backtest', taskStates: ['BacktestShard'], resultPath: 'shards', alsoShownDuring: [],
+    name: 'backtest',
+    state: 'Backtest',
+    taskStates: ['BacktestShard'],
+    resultPath: 'shards',
+    alsoShownDuring: [],
     handler: '@overfit/stage-backtest/handler',
   },
   {
-    name: 'select', state: 'Select', taskStates: ['Select'], resultPath: 'select', alsoShownDuring: [],
+    name: 'select',
+    state: 'Select',
+    taskStates: ['Select'],
+    resultPath: 'select',
+    alsoShownDuring: [],
     handler: '@overfit/stage-select/handler',
   },
   {
-    name: 'validate', state: 'Validate', taskStates: ['Validate'], resultPath: 'validate', alsoShownDuring: [],
+    name: 'validate',
+    state: 'Validate',
+    taskStates: ['Validate'],
+    resultPath: 'validate',
+    alsoShownDuring: [],
     handler: '@overfit/stage-validate/handler',
   },
   {
-    name: 'visualize', state: 'Visualize', taskStates: ['Visualize'], resultPath: 'visualize',
-    alsoShownDuring: ['Commit'], handler: '@overfit/stage-visualize/handler',
+    name: 'visualize',
+    state: 'Visualize',
+    taskStates: ['Visualize'],
+    resultPath: 'visualize',
+    alsoShownDuring: ['Commit'],
+    handler: '@overfit/stage-visualize/handler',
   },
 ] as const satisfies readonly StageSpec[];
 
 /** The sixth function: commits a succeeded run, or records a failed one. Orchestration, not a stage. */
 export const FINALIZE_FUNCTION = {
-  name: 'finalize', taskStates: ['Commit', 'MarkRunFailed'], handler: '@overfit/pipeline/finalize-handler',
+  name: 'finalize',
+  taskStates: ['Commit', 'MarkRunFailed'],
+  handler: '@overfit/pipeline/finalize-handler',
 } as const satisfies FunctionSpec;
 
 export type StageName = (typeof PIPELINE_STAGES)[number]['name'];
@@ -72,7 +94,11 @@ export const stageStartedBy = (state: string): StageName | undefined =>
 
 /** The stage a watcher shows while the execution is in `state`, or null (e.g. while a failure is recorded). */
 export const stageShownDuring = (state: string): StageName | null =>
-  PIPELINE_STAGES.find((stage) => stage.state === state || (stage.taskStates as readonly string[]).includes(state)
-    || (stage.alsoShownDuring as readonly string[]).includes(state))?.name ?? null;
+  PIPELINE_STAGES.find(
+    (stage) =>
+      stage.state === state ||
+      (stage.taskStates as readonly string[]).includes(state) ||
+      (stage.alsoShownDuring as readonly string[]).includes(state),
+  )?.name ?? null;
 
 export const isStageName = (name: string): name is StageName => (STAGE_NAMES as readonly string[]).includes(name);

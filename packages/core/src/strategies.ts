@@ -62,9 +62,12 @@ export function positions(strategy: Strategy, market: Market): Int8Array {
       for (let t = 0; t < n; t++) {
         const v = r[t];
         if (Number.isNaN(v)) current = 0;
-        else if (v < lower) current = 1; // oversold: enter (or flip to) long
-        else if (v > upper) current = short; // overbought: enter short, or leave a long
-        else if (current === 1 && v > 50) current = 0; // back to the middle: the reversion is done
+        else if (v < lower)
+          current = 1; // oversold: enter (or flip to) long
+        else if (v > upper)
+          current = short; // overbought: enter short, or leave a long
+        else if (current === 1 && v > 50)
+          current = 0; // back to the middle: the reversion is done
         else if (current === -1 && v < 50) current = 0;
         pos[t] = current;
       }
@@ -201,7 +204,12 @@ export function parseStrategy(value: unknown, where = 'strategy'): Strategy {
     case 'momentum':
       return { ...base, family: s.family, lookback: s.lookback, threshold: s.threshold };
     case 'seasonal':
-      return { ...base, family: s.family, hours: [...s.hours].sort((a, b) => a - b), weekdays: [...s.weekdays].sort((a, b) => a - b) };
+      return {
+        ...base,
+        family: s.family,
+        hours: [...s.hours].sort((a, b) => a - b),
+        weekdays: [...s.weekdays].sort((a, b) => a - b),
+      };
   }
 }
 
@@ -230,7 +238,11 @@ function drawParameters(family: StrategyFamily, rng: Rng) {
     case 'rsi_reversion':
       return { period: rng.int(2, 30), lower: rng.int(10, 40), upper: rng.int(60, 90) };
     case 'bollinger':
-      return { period: rng.int(10, 100), k: stepped(rng, 1, 3, 0.1), mode: rng.pick(['reversion', 'breakout'] as const) };
+      return {
+        period: rng.int(10, 100),
+        k: stepped(rng, 1, 3, 0.1),
+        mode: rng.pick(['reversion', 'breakout'] as const),
+      };
     case 'donchian_breakout':
       return { period: rng.int(10, 200) };
     case 'momentum':
@@ -254,16 +266,23 @@ export interface GenerateOptions {
 
 /** Draw `count` strategies: family uniform over `families`, direction 50/50, parameters uniform in their ranges. */
 export function generateStrategies({ count, seed, families = STRATEGY_FAMILIES }: GenerateOptions): Strategy[] {
-  if (!Number.isInteger(count) || count < 1 || count > 1_000_000) throw new InputError(`must be an integer from 1 to 1000000 (got ${count})`, 'count');
+  if (!Number.isInteger(count) || count < 1 || count > 1_000_000)
+    throw new InputError(`must be an integer from 1 to 1000000 (got ${count})`, 'count');
   if (families.length === 0) throw new InputError('must name at least one family', 'families');
-  for (const f of families) if (!STRATEGY_FAMILIES.includes(f)) throw new InputError(`unknown family "${f}"`, 'families');
+  for (const f of families)
+    if (!STRATEGY_FAMILIES.includes(f)) throw new InputError(`unknown family "${f}"`, 'families');
   const rng = createRng(seed);
   const width = Math.max(4, String(count).length);
   const strategies: Strategy[] = [];
   for (let i = 0; i < count; i++) {
     const family = rng.pick(families);
     const direction = rng.next() < 0.5 ? 'long_only' : 'long_short';
-    strategies.push({ id: `s${String(i + 1).padStart(width, '0')}`, family, direction, ...drawParameters(family, rng) } as Strategy);
+    strategies.push({
+      id: `s${String(i + 1).padStart(width, '0')}`,
+      family,
+      direction,
+      ...drawParameters(family, rng),
+    } as Strategy);
   }
   return strategies;
 }

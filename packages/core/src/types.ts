@@ -15,16 +15,31 @@ export interface PriceSeries {
 /** Zeroed columns of `bars` bars, for code that fills a PriceSeries bar by bar (synthesis, resampling). */
 export function emptyPriceColumns(bars: number): Omit<PriceSeries, 'hasOhlc'> {
   return {
-    time: new Float64Array(bars), open: new Float64Array(bars), high: new Float64Array(bars),
-    low: new Float64Array(bars), close: new Float64Array(bars), volume: new Float64Array(bars),
+    time: new Float64Array(bars),
+    open: new Float64Array(bars),
+    high: new Float64Array(bars),
+    low: new Float64Array(bars),
+    close: new Float64Array(bars),
+    volume: new Float64Array(bars),
   };
 }
 
 // The strategy records and their families are a contract (JSON in events, files and flags): see contracts/strategy.ts.
 export {
-  DIRECTIONS, STRATEGY_FAMILIES, type BollingerStrategy, type CoinFlipStrategy, type Direction, type DonchianBreakoutStrategy,
-  type EmaCrossStrategy, type MacdStrategy, type MomentumStrategy, type RsiReversionStrategy, type SeasonalStrategy,
-  type SmaCrossStrategy, type Strategy, type StrategyFamily,
+  DIRECTIONS,
+  STRATEGY_FAMILIES,
+  type BollingerStrategy,
+  type CoinFlipStrategy,
+  type Direction,
+  type DonchianBreakoutStrategy,
+  type EmaCrossStrategy,
+  type MacdStrategy,
+  type MomentumStrategy,
+  type RsiReversionStrategy,
+  type SeasonalStrategy,
+  type SmaCrossStrategy,
+  type Strategy,
+  type StrategyFamily,
 } from './contracts/strategy';
 
 /** Trading costs in basis points, charged on every position change: (fees + slippage) × |Δposition| of equity. */

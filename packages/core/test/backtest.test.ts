@@ -47,7 +47,13 @@ describe('backtest accounting, by hand', () => {
 
   it('gives the equity after every bar', () => {
     const curve = equityCurve(pos, market, { start: 0, end: 5 }, costs);
-    const expected = [0.999, 0.999 * 1.1, 0.999 * 1.1 * 0.9 * 0.999, 0.999 * 1.1 * 0.9 * 0.999, 0.999 * 1.1 * 0.9 * 0.999 * 0.999];
+    const expected = [
+      0.999,
+      0.999 * 1.1,
+      0.999 * 1.1 * 0.9 * 0.999,
+      0.999 * 1.1 * 0.9 * 0.999,
+      0.999 * 1.1 * 0.9 * 0.999 * 0.999,
+    ];
     expect(curve).toHaveLength(5);
     expected.forEach((e, i) => expect(curve[i]).toBeCloseTo(e, 14));
   });
@@ -62,9 +68,20 @@ describe('backtest accounting, by hand', () => {
 
   it('earns from a short when the price falls', () => {
     const falling = createMarket(seriesFromCloses([100, 90, 81]));
-    const m = evaluatePositions(Int8Array.from([-1, -1, 0]), falling, { start: 0, end: 3 }, { feesBps: 0, slippageBps: 0 });
+    const m = evaluatePositions(
+      Int8Array.from([-1, -1, 0]),
+      falling,
+      { start: 0, end: 3 },
+      { feesBps: 0, slippageBps: 0 },
+    );
     expect(m.totalReturn).toBeCloseTo(1.1 * 1.1 - 1, 14);
-    expect(m).toMatchObject({ trades: 1, winRate: 1, hitRate: 1, maxDrawdown: 0, profitFactor: Number.POSITIVE_INFINITY });
+    expect(m).toMatchObject({
+      trades: 1,
+      winRate: 1,
+      hitRate: 1,
+      maxDrawdown: 0,
+      profitFactor: Number.POSITIVE_INFINITY,
+    });
   });
 
   it('carries a position into a window at no cost and counts the cut trade with its bars inside', () => {
@@ -78,7 +95,8 @@ describe('backtest accounting, by hand', () => {
     const m = evaluatePositions(new Int8Array(5), market, { start: 0, end: 5 }, costs);
     expect(m.totalReturn).toBe(0);
     expect(m.trades).toBe(0);
-    for (const name of ['sharpe', 'sortino', 'calmar', 'winRate', 'hitRate', 'profitFactor'] as const) expect(m[name]).toBeNaN();
+    for (const name of ['sharpe', 'sortino', 'calmar', 'winRate', 'hitRate', 'profitFactor'] as const)
+      expect(m[name]).toBeNaN();
   });
 
   it('buy-and-hold earns close[end−1] / close[start−1] − 1', () => {
@@ -88,13 +106,18 @@ describe('backtest accounting, by hand', () => {
 
   it('refuses bad windows and costs', () => {
     expect(() => evaluatePositions(pos, market, { start: 3, end: 9 }, costs)).toThrow('window');
-    expect(() => evaluatePositions(pos, market, { start: 0, end: 5 }, { feesBps: -1, slippageBps: 0 })).toThrow('costs');
+    expect(() => evaluatePositions(pos, market, { start: 0, end: 5 }, { feesBps: -1, slippageBps: 0 })).toThrow(
+      'costs',
+    );
   });
 });
 
 describe('splitWindows', () => {
   it('gives training the first ⌊n·f⌋ bars and validation the rest', () => {
-    expect(splitWindows(71_214, 0.7)).toEqual({ training: { start: 0, end: 49_849 }, validation: { start: 49_849, end: 71_214 } });
+    expect(splitWindows(71_214, 0.7)).toEqual({
+      training: { start: 0, end: 49_849 },
+      validation: { start: 49_849, end: 71_214 },
+    });
   });
   it('refuses fractions and sizes that leave a side without 2 bars', () => {
     expect(() => splitWindows(100, 1)).toThrow('trainFraction');

@@ -24,12 +24,21 @@ describe('sideOfMean', () => {
     // A small pool of values across 2^60 of magnitude (so running sums round), repeated in runs (so windows tie).
     const value = fc.tuple(fc.bigInt({ min: 1n, max: 2n ** 53n - 1n }), fc.integer({ min: -40, max: 20 }));
     fc.assert(
-      fc.property(fc.array(value, { minLength: 1, maxLength: 6 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 12 })), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 12 }), (pool, picks, period) => {
-        const chosen = picks.flatMap(([i, run]) => Array(run).fill(pool[i % pool.length]) as [bigint, number][]);
-        const values = Float64Array.from(chosen, ([k, e]) => Number(k) * 2 ** e);
-        const expected = oracle(chosen.map(([k]) => k), chosen.map(([, e]) => e), period);
-        expect(Array.from(sideOfMean(values, period))).toEqual(expected);
-      }),
+      fc.property(
+        fc.array(value, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 12 })), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 12 }),
+        (pool, picks, period) => {
+          const chosen = picks.flatMap(([i, run]) => Array(run).fill(pool[i % pool.length]) as [bigint, number][]);
+          const values = Float64Array.from(chosen, ([k, e]) => Number(k) * 2 ** e);
+          const expected = oracle(
+            chosen.map(([k]) => k),
+            chosen.map(([, e]) => e),
+            period,
+          );
+          expect(Array.from(sideOfMean(values, period))).toEqual(expected);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -43,7 +52,14 @@ describe('sideOfMean', () => {
 
 describe('bollinger exits on a close equal to the middle (reversion: close ≥ middle)', () => {
   const closes = [119.65, 114.45, 115.07, 113.03, 101.45, 112.63, 84.42, 84.42, 84.42, 84.42, 84.42];
-  const strategy: Strategy = { id: 's', family: 'bollinger', period: 4, k: 1, mode: 'reversion', direction: 'long_only' };
+  const strategy: Strategy = {
+    id: 's',
+    family: 'bollinger',
+    period: 4,
+    k: 1,
+    mode: 'reversion',
+    direction: 'long_only',
+  };
 
   it('enters long on the drop and leaves when the window is flat at the close (reference and kernel)', () => {
     const market = createMarket(seriesFromCloses(closes));

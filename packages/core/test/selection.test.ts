@@ -4,14 +4,21 @@ import { METRIC_NAMES, rankEligible, selectedRow, type MetricName, type MetricsT
 
 /** A table with the given win rates, Sharpe ratios and trades (the other metrics 0). */
 function tableOf(rows: { winRate: number; sharpe: number; trades: number }[]): MetricsTable {
-  const column = (m: MetricName) => Float64Array.from(rows, (r) => (m === 'winRate' || m === 'sharpe' || m === 'trades' ? r[m] : 0));
-  return { ids: rows.map((_, i) => `s${i + 1}`), columns: Object.fromEntries(METRIC_NAMES.map((m) => [m, column(m)])) as Record<MetricName, Float64Array> };
+  const column = (m: MetricName) =>
+    Float64Array.from(rows, (r) => (m === 'winRate' || m === 'sharpe' || m === 'trades' ? r[m] : 0));
+  return {
+    ids: rows.map((_, i) => `s${i + 1}`),
+    columns: Object.fromEntries(METRIC_NAMES.map((m) => [m, column(m)])) as Record<MetricName, Float64Array>,
+  };
 }
 
 // s3 has the best win rate but only 4 trades; s4 has none defined; s2 and s5 tie at 0.6 (the earlier wins).
 const table = tableOf([
-  { winRate: 0.55, sharpe: 1.5, trades: 40 }, { winRate: 0.6, sharpe: 0.2, trades: 20 }, { winRate: 0.9, sharpe: 3, trades: 4 },
-  { winRate: Number.NaN, sharpe: Number.NaN, trades: 0 }, { winRate: 0.6, sharpe: 0.9, trades: 50 },
+  { winRate: 0.55, sharpe: 1.5, trades: 40 },
+  { winRate: 0.6, sharpe: 0.2, trades: 20 },
+  { winRate: 0.9, sharpe: 3, trades: 4 },
+  { winRate: Number.NaN, sharpe: Number.NaN, trades: 0 },
+  { winRate: 0.6, sharpe: 0.9, trades: 50 },
 ]);
 const ids = (rows: number[]) => rows.map((i) => table.ids[i]);
 
@@ -29,10 +36,17 @@ it('selects among the first rows only, and none when none is eligible', () => {
 });
 
 it('selects the first of the ranking for any metrics, ties, NaN and ±Infinity included', () => {
-  const value = fc.oneof(fc.constantFrom(0.5, 0.5, 1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY), fc.double());
+  const value = fc.oneof(
+    fc.constantFrom(0.5, 0.5, 1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+    fc.double(),
+  );
   const row = fc.record({ winRate: value, sharpe: value, trades: fc.integer({ min: 0, max: 20 }) });
-  fc.assert(fc.property(fc.array(row, { maxLength: 30 }), fc.integer({ min: 0, max: 20 }), (rows, minTrades) => {
-    const t = tableOf(rows);
-    for (const selectBy of ['win_rate', 'sharpe'] as const) expect(selectedRow(t, { selectBy, minTrades })).toBe(rankEligible(t, { selectBy, minTrades })[0] ?? -1);
-  }), { numRuns: 500 });
+  fc.assert(
+    fc.property(fc.array(row, { maxLength: 30 }), fc.integer({ min: 0, max: 20 }), (rows, minTrades) => {
+      const t = tableOf(rows);
+      for (const selectBy of ['win_rate', 'sharpe'] as const)
+        expect(selectedRow(t, { selectBy, minTrades })).toBe(rankEligible(t, { selectBy, minTrades })[0] ?? -1);
+    }),
+    { numRuns: 500 },
+  );
 });

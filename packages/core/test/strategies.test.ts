@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import {
-  createMarket, evaluatePositions, generateStrategies, hashToUnit, parseStrategy, positions, STRATEGY_FAMILIES, strategyLookback,
+  createMarket,
+  evaluatePositions,
+  generateStrategies,
+  hashToUnit,
+  parseStrategy,
+  positions,
+  STRATEGY_FAMILIES,
+  strategyLookback,
   type Strategy,
 } from '../src';
 import { seriesFromCloses } from './fixtures';
@@ -10,7 +17,8 @@ const walk = (steps: number[]) => {
   for (const s of steps) closes.push(closes[closes.length - 1] * Math.exp(s));
   return closes;
 };
-const steps = (n: number) => fc.array(fc.double({ min: -0.05, max: 0.05, noNaN: true }), { minLength: n, maxLength: n });
+const steps = (n: number) =>
+  fc.array(fc.double({ min: -0.05, max: 0.05, noNaN: true }), { minLength: n, maxLength: n });
 
 describe('strategy rules', () => {
   it('sma_cross: flat until both averages exist, long above, short (long_short) or flat below', () => {
@@ -45,8 +53,18 @@ describe('strategy rules', () => {
   it('coin_flip: the position at a timestamp is the same whatever slice of history it runs on', () => {
     const full = seriesFromCloses(walk(Array(199).fill(0.001)));
     const s: Strategy = { id: 's', family: 'coin_flip', seed: 7, probabilityLong: 0.5, direction: 'long_short' };
-    const late = { ...full, time: full.time.subarray(100), open: full.open.subarray(100), high: full.high.subarray(100), low: full.low.subarray(100), close: full.close.subarray(100), volume: full.volume.subarray(100) };
-    expect(Array.from(positions(s, createMarket(late)))).toEqual(Array.from(positions(s, createMarket(full)).subarray(100)));
+    const late = {
+      ...full,
+      time: full.time.subarray(100),
+      open: full.open.subarray(100),
+      high: full.high.subarray(100),
+      low: full.low.subarray(100),
+      close: full.close.subarray(100),
+      volume: full.volume.subarray(100),
+    };
+    expect(Array.from(positions(s, createMarket(late)))).toEqual(
+      Array.from(positions(s, createMarket(full)).subarray(100)),
+    );
     const longs = positions(s, createMarket(full)).filter((p) => p === 1).length;
     expect(longs).toBeGreaterThan(70); // about half of 200
     expect(longs).toBeLessThan(130);
@@ -55,7 +73,15 @@ describe('strategy rules', () => {
 });
 
 describe('properties', () => {
-  const strategies = generateStrategies({ count: 60, seed: 3 }).map((s) => ({ ...s, ...(s.family === 'sma_cross' || s.family === 'ema_cross' ? { slow: Math.min(s.slow, 40), fast: Math.min(s.fast, 20) } : {}) }) as Strategy);
+  const strategies = generateStrategies({ count: 60, seed: 3 }).map(
+    (s) =>
+      ({
+        ...s,
+        ...(s.family === 'sma_cross' || s.family === 'ema_cross'
+          ? { slow: Math.min(s.slow, 40), fast: Math.min(s.fast, 20) }
+          : {}),
+      }) as Strategy,
+  );
 
   it('no look-ahead: changing prices after bar k never changes a position at or before k', () => {
     fc.assert(
@@ -77,16 +103,23 @@ describe('properties', () => {
 
   it('a window’s metrics do not depend on bars after it, and the equity curve ends at 1 + totalReturn', () => {
     fc.assert(
-      fc.property(steps(249), fc.integer({ min: 0, max: 120 }), fc.integer({ min: 2, max: 120 }), (a, start, length) => {
-        const closes = walk(a);
-        const end = start + length;
-        const full = createMarket(seriesFromCloses(closes));
-        const cut = createMarket(seriesFromCloses(closes.slice(0, end)));
-        for (const s of strategies.slice(0, 20)) {
-          const m = evaluatePositions(positions(s, full), full, { start, end }, { feesBps: 7, slippageBps: 3 });
-          expect(evaluatePositions(positions(s, cut), cut, { start, end }, { feesBps: 7, slippageBps: 3 })).toEqual(m);
-        }
-      }),
+      fc.property(
+        steps(249),
+        fc.integer({ min: 0, max: 120 }),
+        fc.integer({ min: 2, max: 120 }),
+        (a, start, length) => {
+          const closes = walk(a);
+          const end = start + length;
+          const full = createMarket(seriesFromCloses(closes));
+          const cut = createMarket(seriesFromCloses(closes.slice(0, end)));
+          for (const s of strategies.slice(0, 20)) {
+            const m = evaluatePositions(positions(s, full), full, { start, end }, { feesBps: 7, slippageBps: 3 });
+            expect(evaluatePositions(positions(s, cut), cut, { start, end }, { feesBps: 7, slippageBps: 3 })).toEqual(
+              m,
+            );
+          }
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -106,7 +139,8 @@ describe('generateStrategies', () => {
     expect(new Set(all.map((s) => s.family))).toEqual(new Set(STRATEGY_FAMILIES));
     for (const s of all) {
       expect(parseStrategy(JSON.parse(JSON.stringify(s)))).toEqual(s); // every drawn record is valid and JSON-safe
-      if (s.family === 'sma_cross') expect(s.fast >= 2 && s.fast <= 50 && s.slow >= s.fast + 5 && s.slow <= 250).toBe(true);
+      if (s.family === 'sma_cross')
+        expect(s.fast >= 2 && s.fast <= 50 && s.slow >= s.fast + 5 && s.slow <= 250).toBe(true);
       if (s.family === 'bollinger') expect(String(s.k)).toMatch(/^[123](\.\d)?$/);
       expect(strategyLookback(s)).toBeGreaterThanOrEqual(1);
     }
@@ -114,7 +148,9 @@ describe('generateStrategies', () => {
   });
 
   it('draws only the families asked for', () => {
-    expect(new Set(generateStrategies({ count: 100, seed: 1, families: ['macd', 'coin_flip'] }).map((s) => s.family))).toEqual(new Set(['macd', 'coin_flip']));
+    expect(
+      new Set(generateStrategies({ count: 100, seed: 1, families: ['macd', 'coin_flip'] }).map((s) => s.family)),
+    ).toEqual(new Set(['macd', 'coin_flip']));
   });
 
   it.each([

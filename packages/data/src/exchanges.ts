@@ -40,11 +40,13 @@ export type ExchangeName = (typeof EXCHANGES)[number];
 /** A number sent as a JSON number or a decimal string ("0x10" and "Infinity" are not numbers an exchange sends). */
 const num = (value: unknown): number => {
   const n = typeof value === 'string' && value.trim() !== '' && isDecimal(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isFinite(n)) throw new Error(`not a number: ${printable(String(JSON.stringify(value)))}`);
+  if (typeof n !== 'number' || !Number.isFinite(n))
+    throw new Error(`not a number: ${printable(String(JSON.stringify(value)))}`);
   return n;
 };
 const rows = (body: unknown): unknown[][] => {
-  if (!Array.isArray(body) || body.some((row) => !Array.isArray(row))) throw new Error(`expected an array of candle arrays, got ${printable(String(JSON.stringify(body)))}`);
+  if (!Array.isArray(body) || body.some((row) => !Array.isArray(row)))
+    throw new Error(`expected an array of candle arrays, got ${printable(String(JSON.stringify(body)))}`);
   return body as unknown[][];
 };
 
@@ -53,14 +55,37 @@ const binance: CandleSource = {
   name: 'binance',
   defaultBaseUrl: 'https://api.binance.com',
   exampleSymbol: 'BTCUSDT',
-  intervals: { '1m': 60, '3m': 180, '5m': 300, '15m': 900, '30m': 1800, '1h': 3600, '2h': 7200, '4h': 14_400, '6h': 21_600, '8h': 28_800, '12h': 43_200, '1d': 86_400, '3d': 259_200, '1w': 604_800 },
+  intervals: {
+    '1m': 60,
+    '3m': 180,
+    '5m': 300,
+    '15m': 900,
+    '30m': 1800,
+    '1h': 3600,
+    '2h': 7200,
+    '4h': 14_400,
+    '6h': 21_600,
+    '8h': 28_800,
+    '12h': 43_200,
+    '1d': 86_400,
+    '3d': 259_200,
+    '1w': 604_800,
+  },
   limit: 1000,
   pageEnd: (_from, to) => to,
   url: (base, symbol, interval, from, end) => {
     const name = Object.entries(binance.intervals).find(([, s]) => s === interval)![0];
     return `${base}/api/v3/klines?symbol=${symbol}&interval=${name}&startTime=${from}&endTime=${end}&limit=${binance.limit}`;
   },
-  parse: (body) => rows(body).map((r) => ({ time: num(r[0]), open: num(r[1]), high: num(r[2]), low: num(r[3]), close: num(r[4]), volume: num(r[5]) })),
+  parse: (body) =>
+    rows(body).map((r) => ({
+      time: num(r[0]),
+      open: num(r[1]),
+      high: num(r[2]),
+      low: num(r[3]),
+      close: num(r[4]),
+      volume: num(r[5]),
+    })),
 };
 
 /** Coinbase Exchange `GET /products/{id}/candles`: [time s, low, high, open, close, volume], newest first. */
@@ -73,13 +98,21 @@ const coinbase: CandleSource = {
   pageEnd: (from, to, intervalMs) => Math.min(to, from + (coinbase.limit - 1) * intervalMs),
   url: (base, symbol, interval, from, end) =>
     `${base}/products/${symbol}/candles?granularity=${interval}&start=${new Date(from).toISOString()}&end=${new Date(end).toISOString()}`,
-  parse: (body) => rows(body)
-    .map((r) => ({ time: num(r[0]) * 1000, low: num(r[1]), high: num(r[2]), open: num(r[3]), close: num(r[4]), volume: num(r[5]) })),
+  parse: (body) =>
+    rows(body).map((r) => ({
+      time: num(r[0]) * 1000,
+      low: num(r[1]),
+      high: num(r[2]),
+      open: num(r[3]),
+      close: num(r[4]),
+      volume: num(r[5]),
+    })),
 };
 
 const SOURCES: Record<ExchangeName, CandleSource> = { binance, coinbase };
 
 export function candleSource(exchange: string, where = 'exchange'): CandleSource {
-  if (!(EXCHANGES as readonly string[]).includes(exchange)) throw new InputError(`must be one of ${EXCHANGES.join(', ')} (got "${printable(exchange)}")`, where);
+  if (!(EXCHANGES as readonly string[]).includes(exchange))
+    throw new InputError(`must be one of ${EXCHANGES.join(', ')} (got "${printable(exchange)}")`, where);
   return SOURCES[exchange as ExchangeName];
 }

@@ -64,8 +64,16 @@ class FatalFetchError extends Error {}
 export async function fetchPrices(options: FetchPricesOptions): Promise<FetchResult> {
   const source = candleSource(options.exchange);
   const intervalSeconds = source.intervals[options.interval];
-  if (intervalSeconds === undefined) throw new InputError(`${source.name} serves ${Object.keys(source.intervals).join(', ')} (got "${printable(options.interval)}")`, 'interval');
-  if (!SYMBOL.test(options.symbol)) throw new InputError(`must be an exchange symbol such as ${source.exampleSymbol} (got "${printable(options.symbol)}")`, 'symbol');
+  if (intervalSeconds === undefined)
+    throw new InputError(
+      `${source.name} serves ${Object.keys(source.intervals).join(', ')} (got "${printable(options.interval)}")`,
+      'interval',
+    );
+  if (!SYMBOL.test(options.symbol))
+    throw new InputError(
+      `must be an exchange symbol such as ${source.exampleSymbol} (got "${printable(options.symbol)}")`,
+      'symbol',
+    );
   const http = options.fetch ?? globalThis.fetch;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
@@ -79,23 +87,34 @@ export async function fetchPrices(options: FetchPricesOptions): Promise<FetchRes
   if (existsSync(options.out)) {
     existing = await readPriceCsv(options.out);
     if (existing.report.spacingSeconds !== intervalSeconds) {
-      throw new InputError(`holds ${formatInterval(existing.report.spacingSeconds)} bars, not the ${options.interval} bars asked for (choose another output file)`, options.out);
+      throw new InputError(
+        `holds ${formatInterval(existing.report.spacingSeconds)} bars, not the ${options.interval} bars asked for (choose another output file)`,
+        options.out,
+      );
     }
     const { time } = existing.series;
     for (let i = 0; i < time.length; i++) {
       if (!onGrid(time[i], time[0], intervalMs) || (i > 0 && (time[i] - time[i - 1]) % intervalMs !== 0)) {
-        throw new InputError(`has a bar at ${formatTimestamp(time[i])} off the ${options.interval} grid of its other bars (bars of mixed spacing or shifted times); choose another output file or repair the file`, options.out);
+        throw new InputError(
+          `has a bar at ${formatTimestamp(time[i])} off the ${options.interval} grid of its other bars (bars of mixed spacing or shifted times); choose another output file or repair the file`,
+          options.out,
+        );
       }
     }
   }
   const lastExisting = existing ? existing.series.time[existing.series.time.length - 1] : null;
-  if (options.from === undefined && lastExisting === null) throw new InputError('needs a start date, e.g. 2018-01-01 (or an existing output file to continue)', 'from');
-  const wanted = Math.max(options.from ?? Number.NEGATIVE_INFINITY, lastExisting === null ? Number.NEGATIVE_INFINITY : lastExisting + 1);
+  if (options.from === undefined && lastExisting === null)
+    throw new InputError('needs a start date, e.g. 2018-01-01 (or an existing output file to continue)', 'from');
+  const wanted = Math.max(
+    options.from ?? Number.NEGATIVE_INFINITY,
+    lastExisting === null ? Number.NEGATIVE_INFINITY : lastExisting + 1,
+  );
   const start = Math.ceil(wanted / intervalMs) * intervalMs;
   // Only complete bars: one still forming would change after it was saved.
   const lastComplete = Math.floor(now() / intervalMs) * intervalMs - intervalMs;
   const end = Math.min(options.to ?? Number.POSITIVE_INFINITY, lastComplete);
-  if (options.to !== undefined && options.from !== undefined && options.to < options.from) throw new InputError('is before the start date', 'to');
+  if (options.to !== undefined && options.from !== undefined && options.to < options.from)
+    throw new InputError('is before the start date', 'to');
   const untouched = existing ? `${options.out} was left as it was` : `nothing was written to ${options.out}`;
 
   let requests = 0;
@@ -105,11 +124,17 @@ export async function fetchPrices(options: FetchPricesOptions): Promise<FetchRes
       const backoff = Math.min(60_000, backoffMs * 2 ** (attempt - 1));
       try {
         requests++;
-        const response = await http(url, { headers: { accept: 'application/json', 'user-agent': 'overfitting-lab' }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+        const response = await http(url, {
+          headers: { accept: 'application/json', 'user-agent': 'overfitting-lab' },
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
         if (response.status === 429 || response.status === 418) {
           const wait = retryAfterMs(response.headers.get('retry-after'), now()) ?? backoff;
           await response.body?.cancel();
-          if (wait > maxRetryWaitMs) throw new FatalFetchError(`${source.name} answered HTTP ${response.status} and asks to wait ${Math.round(wait / 1000)} s${response.status === 418 ? ' (this IP is banned for that long)' : ''}; try again later`);
+          if (wait > maxRetryWaitMs)
+            throw new FatalFetchError(
+              `${source.name} answered HTTP ${response.status} and asks to wait ${Math.round(wait / 1000)} s${response.status === 418 ? ' (this IP is banned for that long)' : ''}; try again later`,
+            );
           last = `HTTP ${response.status}`;
           if (attempt < maxAttempts) await sleep(wait);
           continue;
@@ -162,9 +187,11 @@ export async function fetchPrices(options: FetchPricesOptions): Promise<FetchRes
         } else if (empty >= maxAttempts) {
           const last = bars.length ? bars[bars.length - 1].time : null;
           const next = last === null ? cursor : last + intervalMs;
-          throw new Error(`${source.name} answered ${maxAttempts} times with no ${options.interval} bars of ${options.symbol} from ${formatTimestamp(next)} to ${formatTimestamp(end)}, `
-            + `${Math.floor((end - next) / intervalMs) + 1} of the ${total} bars asked for (${last === null ? 'it sent none' : `its last bar is ${formatTimestamp(last)}`}); ${untouched}. `
-            + 'If it has no data there, end the range earlier');
+          throw new Error(
+            `${source.name} answered ${maxAttempts} times with no ${options.interval} bars of ${options.symbol} from ${formatTimestamp(next)} to ${formatTimestamp(end)}, ` +
+              `${Math.floor((end - next) / intervalMs) + 1} of the ${total} bars asked for (${last === null ? 'it sent none' : `its last bar is ${formatTimestamp(last)}`}); ${untouched}. ` +
+              'If it has no data there, end the range earlier',
+          );
         } else await sleep(Math.min(60_000, backoffMs * 2 ** (empty - 1)));
         continue;
       }
@@ -172,10 +199,15 @@ export async function fetchPrices(options: FetchPricesOptions): Promise<FetchRes
       for (const bar of page) {
         anchor ??= bar.time;
         if (!onGrid(bar.time, anchor, intervalMs)) {
-          throw new Error(`${source.name} sent a bar opening at ${formatTimestamp(bar.time)}, off the ${options.interval} grid (${formatTimestamp(anchor)} + whole ${options.interval} steps): bars of another interval or shifted times; ${untouched}`);
+          throw new Error(
+            `${source.name} sent a bar opening at ${formatTimestamp(bar.time)}, off the ${options.interval} grid (${formatTimestamp(anchor)} + whole ${options.interval} steps): bars of another interval or shifted times; ${untouched}`,
+          );
         }
         const bad = badBar(bar);
-        if (bad) throw new Error(`${source.name} sent a bar opening at ${formatTimestamp(bar.time)} with ${bad}; ${untouched}`);
+        if (bad)
+          throw new Error(
+            `${source.name} sent a bar opening at ${formatTimestamp(bar.time)} with ${bad}; ${untouched}`,
+          );
         bars.push(bar);
       }
       cursor = page[page.length - 1].time + 1;
@@ -190,22 +222,34 @@ export async function fetchPrices(options: FetchPricesOptions): Promise<FetchRes
   const resumedAfter = lastExisting === null ? null : formatTimestamp(lastExisting);
   if (bars.length === 0) {
     if (existing) return { written: existing, added: 0, missing: 0, resumedAfter, requests };
-    throw new InputError(`${source.name} has no ${options.interval} bars of ${options.symbol} from ${formatTimestamp(start)} to ${formatTimestamp(end)}`, 'from/to');
+    throw new InputError(
+      `${source.name} has no ${options.interval} bars of ${options.symbol} from ${formatTimestamp(start)} to ${formatTimestamp(end)}`,
+      'from/to',
+    );
   }
   const written = await writePriceCsv(merge(existing?.series ?? null, bars), options.out);
   // Bars the range holds that the exchange does not have (outages), between the first bar received and the end.
-  return { written, added: bars.length, missing: Math.max(0, Math.floor((end - bars[0].time) / intervalMs) + 1 - bars.length), resumedAfter, requests };
+  return {
+    written,
+    added: bars.length,
+    missing: Math.max(0, Math.floor((end - bars[0].time) / intervalMs) + 1 - bars.length),
+    resumedAfter,
+    requests,
+  };
 }
 
 /** Whether `time` opens a bar of the grid through `anchor` (bars that divide a day: through the epoch). */
 function onGrid(time: number, anchor: number, intervalMs: number): boolean {
-  return Number.isInteger(time) && (DAY_MS % intervalMs === 0 ? time % intervalMs === 0 : (time - anchor) % intervalMs === 0);
+  return (
+    Number.isInteger(time) && (DAY_MS % intervalMs === 0 ? time % intervalMs === 0 : (time - anchor) % intervalMs === 0)
+  );
 }
 
 /** What is wrong with an exchange's bar for a price file, in words, or null. */
 function badBar(bar: Bar): string | null {
   for (const name of ['open', 'high', 'low', 'close'] as const) {
-    if (!isPrice(bar[name])) return `${name} ${bar[name]}, outside the prices this project reads (${MIN_PRICE} to ${MAX_PRICE})`;
+    if (!isPrice(bar[name]))
+      return `${name} ${bar[name]}, outside the prices this project reads (${MIN_PRICE} to ${MAX_PRICE})`;
   }
   return bar.volume >= 0 ? null : `volume ${bar.volume}`;
 }
@@ -217,7 +261,13 @@ function checkPage(page: Bar[], exchange: string): Bar[] {
   for (const bar of sorted) {
     const previous = out[out.length - 1];
     if (previous && previous.time === bar.time) {
-      if (previous.open !== bar.open || previous.high !== bar.high || previous.low !== bar.low || previous.close !== bar.close || previous.volume !== bar.volume) {
+      if (
+        previous.open !== bar.open ||
+        previous.high !== bar.high ||
+        previous.low !== bar.low ||
+        previous.close !== bar.close ||
+        previous.volume !== bar.volume
+      ) {
         throw new Error(`${exchange} sent two different bars opening at ${formatTimestamp(bar.time)}`);
       }
       continue;
@@ -238,7 +288,12 @@ function merge(existing: PriceSeries | null, bars: Bar[]): PriceSeries {
     return out;
   };
   return {
-    time: column('time', existing?.time), open: column('open', existing?.open), high: column('high', existing?.high),
-    low: column('low', existing?.low), close: column('close', existing?.close), volume: column('volume', existing?.volume), hasOhlc: true,
+    time: column('time', existing?.time),
+    open: column('open', existing?.open),
+    high: column('high', existing?.high),
+    low: column('low', existing?.low),
+    close: column('close', existing?.close),
+    volume: column('volume', existing?.volume),
+    hasOhlc: true,
   };
 }

@@ -35,19 +35,47 @@ export interface Layout {
   hasOhlc: boolean;
 }
 
-const TIME_NAMES = ['timestamp', 'time', 'date', 'datetime', 'open time', 'open_time', 'opentime', 'gmt time', 'local time', 'dt'];
+const TIME_NAMES = [
+  'timestamp',
+  'time',
+  'date',
+  'datetime',
+  'open time',
+  'open_time',
+  'opentime',
+  'gmt time',
+  'local time',
+  'dt',
+];
 const DUKASCOPY_TIME_NAMES = ['gmt time', 'local time', 'dt'];
 
 export function parsePriceFormat(text: string | undefined, where: string): PriceFormat | undefined {
   if (text === undefined || text === 'auto') return undefined;
-  if (!(PRICE_FORMATS as readonly string[]).includes(text)) throw new InputError(`must be auto or one of ${PRICE_FORMATS.join(', ')} (got "${printable(text)}")`, where);
+  if (!(PRICE_FORMATS as readonly string[]).includes(text))
+    throw new InputError(`must be auto or one of ${PRICE_FORMATS.join(', ')} (got "${printable(text)}")`, where);
   return text as PriceFormat;
 }
 
 /** Binance kline columns by position: open time, open, high, low, close, volume (close time and the rest ignored). */
 function binanceLayout(first: string[], header: boolean, at: string): Layout {
-  if (first.length < 6) throw new InputError(`a Binance kline row has at least 6 fields (open time, open, high, low, close, volume); this one has ${first.length}`, at);
-  return { format: 'binance', header, extraHeaderRows: 0, width: first.length, time: 0, open: 1, high: 2, low: 3, close: 4, volume: 5, hasOhlc: true };
+  if (first.length < 6)
+    throw new InputError(
+      `a Binance kline row has at least 6 fields (open time, open, high, low, close, volume); this one has ${first.length}`,
+      at,
+    );
+  return {
+    format: 'binance',
+    header,
+    extraHeaderRows: 0,
+    width: first.length,
+    time: 0,
+    open: 1,
+    high: 2,
+    low: 3,
+    close: 4,
+    volume: 5,
+    hasOhlc: true,
+  };
 }
 
 /** Decide the layout from the file's first non-empty row (`at`: file:line of that row; `forced`: the user's --format). */
@@ -55,12 +83,19 @@ export function detectLayout(first: string[], at: string, forced?: PriceFormat):
   const headerless = !Number.isNaN(parseTimestamp(first[0]));
   if (forced === 'binance') return binanceLayout(first, !headerless, at);
   if (headerless) {
-    if (forced) throw new InputError(`has no header row (its first row is a bar); only the binance format reads columns by position`, at);
+    if (forced)
+      throw new InputError(
+        `has no header row (its first row is a bar); only the binance format reads columns by position`,
+        at,
+      );
     return binanceLayout(first, false, at);
   }
   const names = first.map((h) => h.trim().toLowerCase());
   const find = (...candidates: string[]) => names.findIndex((n) => candidates.includes(n));
-  const found = `found: ${first.slice(0, 16).map((h) => printable(h.trim(), 40)).join(', ')}${first.length > 16 ? ', …' : ''}`;
+  const found = `found: ${first
+    .slice(0, 16)
+    .map((h) => printable(h.trim(), 40))
+    .join(', ')}${first.length > 16 ? ', …' : ''}`;
   // yfinance ≥ 0.2.51 writes three header rows: `Price,Close,High,…`, `Ticker,BTC-USD,…`, `Date,,,…`; the dates
   // are then in the first column.
   const yfinance = names[0] === 'price' && names.includes('close') && names.includes('open');
@@ -69,13 +104,20 @@ export function detectLayout(first: string[], at: string, forced?: PriceFormat):
   const [open, high, low, close, volume] = ['open', 'high', 'low', 'close', 'volume'].map((c) => find(c));
   const base = { header: true, extraHeaderRows: yfinance ? 2 : 0, width: first.length, time, volume };
   if (forced !== 'close_only' && open >= 0 && high >= 0 && low >= 0 && close >= 0) {
-    const format = forced ?? (names.includes('adj close') || yfinance ? 'yahoo'
-      : names.includes('close time') || names[time].startsWith('open') ? 'binance'
-        : DUKASCOPY_TIME_NAMES.includes(names[time]) ? 'dukascopy' : 'generic');
+    const format =
+      forced ??
+      (names.includes('adj close') || yfinance
+        ? 'yahoo'
+        : names.includes('close time') || names[time].startsWith('open')
+          ? 'binance'
+          : DUKASCOPY_TIME_NAMES.includes(names[time])
+            ? 'dukascopy'
+            : 'generic');
     return { ...base, format, open, high, low, close, hasOhlc: true };
   }
   const price = close >= 0 ? close : find('price');
-  if (forced && forced !== 'close_only') throw new InputError(`the ${forced} format needs columns open, high, low and close; ${found}`, at);
+  if (forced && forced !== 'close_only')
+    throw new InputError(`the ${forced} format needs columns open, high, low and close; ${found}`, at);
   if (price >= 0 && (forced === 'close_only' || (open < 0 && high < 0 && low < 0))) {
     return { ...base, format: 'close_only', open: price, high: price, low: price, close: price, hasOhlc: false };
   }

@@ -38,13 +38,29 @@ async function openRegularFile(path: string): Promise<{ handle: FileHandle; size
     handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a CSV file' : code === 'EACCES' || code === 'EPERM' ? 'cannot be read (permission denied)' : `cannot be read (${code})`, path, { cause: error });
+    throw new InputError(
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory, not a CSV file'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'cannot be read (permission denied)'
+            : `cannot be read (${code})`,
+      path,
+      { cause: error },
+    );
   }
   try {
     const stats = await handle.stat();
     if (stats.isDirectory()) throw new InputError('is a directory, not a CSV file', path);
     if (!stats.isFile()) {
-      const kind = stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
+      const kind = stats.isFIFO()
+        ? 'a named pipe (FIFO)'
+        : stats.isSocket()
+          ? 'a socket'
+          : stats.isCharacterDevice() || stats.isBlockDevice()
+            ? 'a device'
+            : 'not a regular file';
       throw new InputError(`is ${kind}, not a CSV file: give a regular file`, path);
     }
     return { handle, size: stats.size };
@@ -61,7 +77,8 @@ async function assertTextFile(path: string, handle: FileHandle, size: number): P
   await handle.read(head, 0, head.length, 0);
   const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
   // A cut multi-byte character at the end of the sample is fine; anything else that is not UTF-8 is binary.
-  if (head.includes(0) || text.slice(0, -1).includes('\uFFFD')) throw new InputError('is a binary file, not CSV text', path);
+  if (head.includes(0) || text.slice(0, -1).includes('\uFFFD'))
+    throw new InputError('is a binary file, not CSV text', path);
 }
 
 /** Fields of one CSV line: a plain split without quotes, RFC 4180 quoting otherwise; null for an unclosed quote. */
@@ -136,7 +153,8 @@ export const MAX_PRICE = 1e9;
 export function isDecimal(raw: string): boolean {
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);
-    if ((c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45 || c === 32 || c === 9) continue;
+    if ((c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45 || c === 32 || c === 9)
+      continue;
     return false;
   }
   return true;
@@ -161,8 +179,10 @@ const cell = (raw: string): string => printable(raw.replace(/^[ \t]+|[ \t]+$/g, 
 function priceProblem(name: string, raw: string): string {
   const shown = `"${cell(raw)}"`;
   const value = Number(raw);
-  if (raw.trim() !== '' && Number.isFinite(value) && !isDecimal(raw)) return `${name} must be a decimal number such as 4308.83 (got ${shown})`;
-  if (value > 0 && isDecimal(raw)) return `${name} ${shown} is outside the accepted prices, ${MIN_PRICE} to ${MAX_PRICE}`;
+  if (raw.trim() !== '' && Number.isFinite(value) && !isDecimal(raw))
+    return `${name} must be a decimal number such as 4308.83 (got ${shown})`;
+  if (value > 0 && isDecimal(raw))
+    return `${name} ${shown} is outside the accepted prices, ${MIN_PRICE} to ${MAX_PRICE}`;
   return `${name} must be a positive number (got ${shown})`;
 }
 
@@ -179,7 +199,11 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
   const maxDropped = Math.min(options.maxDropped ?? MAX_DROPPED, MAX_DROPPED);
   const fail = (kind: DroppedRow['kind'], column: number, message: string): void => {
     if (!options.lenient) throw new InputError(message, `${path}:${line}:${column + 1}`);
-    if (dropped.length === maxDropped) throw new InputError(`makes more than ${maxDropped} bad rows (this one: ${message}); lenient reading drops a few bad rows, and this is not a price file`, `${path}:${line}:${column + 1}`);
+    if (dropped.length === maxDropped)
+      throw new InputError(
+        `makes more than ${maxDropped} bad rows (this one: ${message}); lenient reading drops a few bad rows, and this is not a price file`,
+        `${path}:${line}:${column + 1}`,
+      );
     dropped.push({ line, kind, reason: `column ${column + 1}: ${message}` });
   };
 
@@ -193,25 +217,36 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
 
   const readRow = (chunkText: string, start: number, end: number, hasQuotes: boolean): void => {
     if (line === 1 && chunkText.charCodeAt(start) === 0xfeff) start++;
-    if (end - start > MAX_LINE_CHARS) throw new InputError(`is longer than ${MAX_LINE_CHARS} characters: not a row of prices`, `${path}:${line}:1`);
+    if (end - start > MAX_LINE_CHARS)
+      throw new InputError(`is longer than ${MAX_LINE_CHARS} characters: not a row of prices`, `${path}:${line}:1`);
     if (start === end || (chunkText.charCodeAt(start) <= 32 && chunkText.slice(start, end).trim() === '')) return;
     let count: number;
     if (hasQuotes || !layout) {
       const row = chunkText.slice(start, end);
       quoted = splitCsvLine(row);
-      if (!quoted) throw new InputError('has a quoted field that is not closed on its line', `${path}:${line}:${row.lastIndexOf('"') + 1}`);
+      if (!quoted)
+        throw new InputError(
+          'has a quoted field that is not closed on its line',
+          `${path}:${line}:${row.lastIndexOf('"') + 1}`,
+        );
       count = quoted.length;
     } else {
       quoted = null;
       text = chunkText;
       count = 1;
       starts[0] = start;
-      for (let comma = chunkText.indexOf(',', start); comma !== -1 && comma < end && count <= MAX_FIELDS; comma = chunkText.indexOf(',', comma + 1)) starts[count++] = comma + 1;
+      for (
+        let comma = chunkText.indexOf(',', start);
+        comma !== -1 && comma < end && count <= MAX_FIELDS;
+        comma = chunkText.indexOf(',', comma + 1)
+      )
+        starts[count++] = comma + 1;
       starts[count] = end + 1;
     }
     if (!layout) {
       layout = detectLayout(quoted!, `${path}:${line}`, options.format);
-      if (layout.width > MAX_FIELDS) throw new InputError(`has ${layout.width} columns; at most ${MAX_FIELDS} are read`, `${path}:${line}:1`);
+      if (layout.width > MAX_FIELDS)
+        throw new InputError(`has ${layout.width} columns; at most ${MAX_FIELDS} are read`, `${path}:${line}:1`);
       headerRowsLeft = layout.extraHeaderRows;
       if (layout.header) return;
     }
@@ -220,19 +255,36 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
       return;
     }
     const L = layout;
-    if (count !== L.width) return fail('field_count', Math.min(count, L.width) - 1, `has ${count > MAX_FIELDS ? 'more' : count} field${count === 1 ? '' : 's'}, the ${L.header ? 'header' : 'first row'} has ${L.width}`);
+    if (count !== L.width)
+      return fail(
+        'field_count',
+        Math.min(count, L.width) - 1,
+        `has ${count > MAX_FIELDS ? 'more' : count} field${count === 1 ? '' : 's'}, the ${L.header ? 'header' : 'first row'} has ${L.width}`,
+      );
     const rawTime = field(L.time);
     const time = parseTimestamp(rawTime);
-    if (Number.isNaN(time)) return fail('bad_time', L.time, `"${cell(rawTime)}" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)`);
+    if (Number.isNaN(time))
+      return fail('bad_time', L.time, `"${cell(rawTime)}" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)`);
     if (time <= previous) {
-      return fail(time === previous ? 'duplicate_time' : 'out_of_order', L.time, `${cell(rawTime)} is ${time === previous ? 'a duplicate of' : 'earlier than'} the previous row's timestamp (rows must be sorted, oldest first, one per time)`);
+      return fail(
+        time === previous ? 'duplicate_time' : 'out_of_order',
+        L.time,
+        `${cell(rawTime)} is ${time === previous ? 'a duplicate of' : 'earlier than'} the previous row's timestamp (rows must be sorted, oldest first, one per time)`,
+      );
     }
     const close = price(field(L.close));
     const open = L.hasOhlc ? price(field(L.open)) : close;
     const high = L.hasOhlc ? price(field(L.high)) : close;
     const low = L.hasOhlc ? price(field(L.low)) : close;
     if (Number.isNaN(open + high + low + close)) {
-      const columns = L.hasOhlc ? ([[L.open, 'open'], [L.high, 'high'], [L.low, 'low'], [L.close, 'close']] as const) : ([[L.close, 'close']] as const);
+      const columns = L.hasOhlc
+        ? ([
+            [L.open, 'open'],
+            [L.high, 'high'],
+            [L.low, 'low'],
+            [L.close, 'close'],
+          ] as const)
+        : ([[L.close, 'close']] as const);
       for (const [column, name] of columns) {
         if (Number.isNaN(price(field(column)))) return fail('bad_price', column, priceProblem(name, field(column)));
       }
@@ -241,9 +293,14 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
     if (L.volume >= 0) {
       const raw = field(L.volume);
       volume = raw.trim() === '' ? 0 : Number(raw);
-      if (!(volume >= 0 && volume < Number.POSITIVE_INFINITY) || !isDecimal(raw)) return fail('bad_volume', L.volume, `volume must be a decimal number ≥ 0 (got "${cell(raw)}")`);
+      if (!(volume >= 0 && volume < Number.POSITIVE_INFINITY) || !isDecimal(raw))
+        return fail('bad_volume', L.volume, `volume must be a decimal number ≥ 0 (got "${cell(raw)}")`);
     }
-    if (builder.length === maxRows) throw new InputError(`holds more than ${maxRows} bars, the most one file may have; resample it to a longer bar first`, `${path}:${line}:1`);
+    if (builder.length === maxRows)
+      throw new InputError(
+        `holds more than ${maxRows} bars, the most one file may have; resample it to a longer bar first`,
+        `${path}:${line}:1`,
+      );
     previous = time;
     builder.push(time, open, high, low, close, volume);
   };
@@ -268,8 +325,16 @@ export async function readPriceCsv(path: string, options: ReadOptions = {}): Pro
         start = end + 1;
       }
       rest = chunkText.slice(start);
-      if (nul >= 0) throw new InputError('has a NUL byte: not CSV text (a binary file, or one cut short by a crash)', `${path}:${line + 1}:${rest.length + 1}`);
-      if (rest.length > MAX_LINE_CHARS) throw new InputError(`is longer than ${MAX_LINE_CHARS} characters: not a row of prices`, `${path}:${line + 1}:1`);
+      if (nul >= 0)
+        throw new InputError(
+          'has a NUL byte: not CSV text (a binary file, or one cut short by a crash)',
+          `${path}:${line + 1}:${rest.length + 1}`,
+        );
+      if (rest.length > MAX_LINE_CHARS)
+        throw new InputError(
+          `is longer than ${MAX_LINE_CHARS} characters: not a row of prices`,
+          `${path}:${line + 1}:1`,
+        );
     }
     rest += decoder.decode();
     if (rest.length > 0) {

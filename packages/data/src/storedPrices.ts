@@ -13,13 +13,18 @@ export interface ObjectReader {
   get(key: string): Promise<Uint8Array>;
 }
 
-export async function readStoredPriceCsv(store: ObjectReader, key: string, options: CsvOptions = {}): Promise<LoadedPrices> {
+export async function readStoredPriceCsv(
+  store: ObjectReader,
+  key: string,
+  options: CsvOptions = {},
+): Promise<LoadedPrices> {
   const name = `${store.location.replace(/\/+$/, '')}/${key}`;
   let bytes: Uint8Array;
   try {
     bytes = await store.get(key);
   } catch (error) {
-    if ((error as Error).name === 'ArtifactNotFoundError') throw new InputError('no such object in the store (upload the CSV there first)', name, { cause: error });
+    if ((error as Error).name === 'ArtifactNotFoundError')
+      throw new InputError('no such object in the store (upload the CSV there first)', name, { cause: error });
     throw error;
   }
   const folder = await mkdtemp(join(tmpdir(), 'overfit-prices-'));
@@ -29,7 +34,8 @@ export async function readStoredPriceCsv(store: ObjectReader, key: string, optio
     const loaded = await readPriceCsv(copy, { lenient: options.lenient, format: options.format });
     return { ...loaded, source: { ...loaded.source, path: name } };
   } catch (error) {
-    if (isInputError(error) && error.where?.startsWith(copy)) throw error.relocated((where) => (where.startsWith(copy) ? name + where.slice(copy.length) : where));
+    if (isInputError(error) && error.where?.startsWith(copy))
+      throw error.relocated((where) => (where.startsWith(copy) ? name + where.slice(copy.length) : where));
     throw error;
   } finally {
     await rm(folder, { recursive: true, force: true });

@@ -11,7 +11,8 @@ export function formatPriceCsv(series: PriceSeries): string {
   const lines = ['timestamp,open,high,low,close,volume'];
   // Numbers and ISO times never need CSV quoting. String(x) is the shortest decimal that reads back to the same
   // double: the round trip is exact.
-  for (let i = 0; i < time.length; i++) lines.push(`${formatTimestamp(time[i])},${open[i]},${high[i]},${low[i]},${close[i]},${volume[i]}`);
+  for (let i = 0; i < time.length; i++)
+    lines.push(`${formatTimestamp(time[i])},${open[i]},${high[i]},${low[i]},${close[i]},${volume[i]}`);
   lines.push('');
   return lines.join('\n');
 }
@@ -27,7 +28,11 @@ export async function writePriceCsv(series: PriceSeries, path: string): Promise<
     await writeFile(temp, formatPriceCsv(series));
     const written = await readPriceCsv(temp);
     const n = series.time.length;
-    if (written.source.rows !== n || written.series.time[n - 1] !== series.time[n - 1] || written.series.close[n - 1] !== series.close[n - 1]) {
+    if (
+      written.source.rows !== n ||
+      written.series.time[n - 1] !== series.time[n - 1] ||
+      written.series.close[n - 1] !== series.close[n - 1]
+    ) {
       throw new Error(`${path}: the written file reads back as ${written.source.rows} bars, not ${n}`);
     }
     await rename(temp, path);
@@ -35,7 +40,8 @@ export async function writePriceCsv(series: PriceSeries, path: string): Promise<
   } catch (error) {
     await rm(temp, { force: true });
     // The temp file is gone: a problem found reading it back is named as the file being written.
-    if (isInputError(error) && error.where?.startsWith(temp)) throw error.relocated((where) => (where.startsWith(temp) ? path + where.slice(temp.length) : where));
+    if (isInputError(error) && error.where?.startsWith(temp))
+      throw error.relocated((where) => (where.startsWith(temp) ? path + where.slice(temp.length) : where));
     throw error;
   }
 }
@@ -43,6 +49,9 @@ export async function writePriceCsv(series: PriceSeries, path: string): Promise<
 export function sha256File(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
-    createReadStream(path).on('data', (c) => hash.update(c)).on('error', reject).on('end', () => resolve(hash.digest('hex')));
+    createReadStream(path)
+      .on('data', (c) => hash.update(c))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
   });
 }

@@ -22,12 +22,22 @@ let sleeps: number[];
 
 const slice = (s: PriceSeries, from: number, to: number): PriceSeries => {
   const cut = (c: Float64Array) => c.slice(from, to);
-  return { time: cut(s.time), open: cut(s.open), high: cut(s.high), low: cut(s.low), close: cut(s.close), volume: cut(s.volume), hasOhlc: true };
+  return {
+    time: cut(s.time),
+    open: cut(s.open),
+    high: cut(s.high),
+    low: cut(s.low),
+    close: cut(s.close),
+    volume: cut(s.volume),
+    hasOhlc: true,
+  };
 };
 
 beforeAll(async () => {
   // The first 2,500 real hours hold three of Binance's outage gaps (2017-09-06, 2018-01-04, …): paging must step over them.
-  source = existsSync(SHARED_HOURLY) ? slice((await readPriceCsv(SHARED_HOURLY)).series, 0, BARS) : syntheticMarket({ bars: BARS, seed: 21 });
+  source = existsSync(SHARED_HOURLY)
+    ? slice((await readPriceCsv(SHARED_HOURLY)).series, 0, BARS)
+    : syntheticMarket({ bars: BARS, seed: 21 });
   server = await startFakeExchange(source);
   dir = await mkdtemp(join(tmpdir(), 'overfit-fetch-'));
 });
@@ -43,9 +53,18 @@ beforeEach(() => {
 
 let files = 0;
 const options = (extra: Partial<FetchPricesOptions> = {}): FetchPricesOptions => ({
-  exchange: 'binance', symbol: 'BTCUSDT', interval: '1h', from: source.time[0], to: source.time[BARS - 1],
-  out: join(dir, `prices-${++files}.csv`), baseUrl: server.url,
-  sleep: async (ms) => { sleeps.push(ms); }, now: () => source.time[BARS - 1] + 2 * HOUR, ...extra,
+  exchange: 'binance',
+  symbol: 'BTCUSDT',
+  interval: '1h',
+  from: source.time[0],
+  to: source.time[BARS - 1],
+  out: join(dir, `prices-${++files}.csv`),
+  baseUrl: server.url,
+  sleep: async (ms) => {
+    sleeps.push(ms);
+  },
+  now: () => source.time[BARS - 1] + 2 * HOUR,
+  ...extra,
 });
 const startTimes = () => server.requests.map((u) => Number(u.searchParams.get('startTime')));
 
@@ -65,7 +84,8 @@ describe('fetchPrices from Binance klines', () => {
   });
 
   it('waits as told by Retry-After on 429 and 418, then carries on', async () => {
-    server.fault = (n) => (n === 1 ? { status: 429, retryAfter: '2' } : n === 3 ? { status: 418, retryAfter: '1' } : undefined);
+    server.fault = (n) =>
+      n === 1 ? { status: 429, retryAfter: '2' } : n === 3 ? { status: 418, retryAfter: '1' } : undefined;
     const opts = options();
     await fetchPrices(opts);
     expect(sleeps).toEqual([2000, 1000]);
@@ -75,7 +95,9 @@ describe('fetchPrices from Binance klines', () => {
   it('refuses to wait out a long ban and fails at once with a clear message', async () => {
     server.fault = () => ({ status: 418, retryAfter: '7200' });
     const opts = options();
-    await expect(fetchPrices(opts)).rejects.toThrow('binance answered HTTP 418 and asks to wait 7200 s (this IP is banned for that long)');
+    await expect(fetchPrices(opts)).rejects.toThrow(
+      'binance answered HTTP 418 and asks to wait 7200 s (this IP is banned for that long)',
+    );
     expect(server.requests).toHaveLength(1);
     expect(existsSync(opts.out)).toBe(false);
   });
@@ -86,7 +108,12 @@ describe('fetchPrices from Binance klines', () => {
     const result = await fetchPrices(opts);
     expect(sleeps).toEqual([1000]);
     // 1: bars 0–999; 2: cut; 3: the same page again, only 10 bars; then on from bar 1010.
-    expect(startTimes().slice(0, 4)).toEqual([source.time[0], source.time[999] + 1, source.time[999] + 1, source.time[1009] + 1]);
+    expect(startTimes().slice(0, 4)).toEqual([
+      source.time[0],
+      source.time[999] + 1,
+      source.time[999] + 1,
+      source.time[1009] + 1,
+    ]);
     expect(result.added).toBe(BARS);
     expect((await readPriceCsv(opts.out)).series).toEqual(source);
   });
@@ -101,14 +128,19 @@ describe('fetchPrices from Binance klines', () => {
     // Run 2: the network is down for good: a clear failure, the file untouched, no temp file left.
     server.requests.length = 0;
     server.fault = () => ({ drop: true });
-    await expect(fetchPrices(options({ out }))).rejects.toThrow(/failed 6 times \(last: fetch failed.*\); .*resumed\.csv was left as it was/);
+    await expect(fetchPrices(options({ out }))).rejects.toThrow(
+      /failed 6 times \(last: fetch failed.*\); .*resumed\.csv was left as it was/,
+    );
     expect(await readFile(out, 'utf8')).toBe(afterFirst);
     // Run 3: the network is back: the download starts after the last bar already in the file.
     server.requests.length = 0;
     server.fault = () => undefined;
     const result = await fetchPrices(options({ out, from: undefined }));
     expect(startTimes()[0]).toBe(source.time[1199] + HOUR);
-    expect(result).toMatchObject({ added: BARS - 1200, resumedAfter: new Date(source.time[1199]).toISOString().replace('.000Z', 'Z') });
+    expect(result).toMatchObject({
+      added: BARS - 1200,
+      resumedAfter: new Date(source.time[1199]).toISOString().replace('.000Z', 'Z'),
+    });
     expect((await readPriceCsv(out)).series).toEqual(source);
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
@@ -119,7 +151,9 @@ describe('fetchPrices from Binance klines', () => {
     const before = await readFile(out);
     server.requests.length = 0;
     server.fault = (n) => (n >= 2 ? { status: 503 } : undefined);
-    await expect(fetchPrices(options({ out, from: undefined }))).rejects.toThrow(/binance: http:\/\/127\.0\.0\.1:\d+\/api\/v3\/klines\?.* failed 6 times \(last: HTTP 503\); .*storm\.csv was left as it was/);
+    await expect(fetchPrices(options({ out, from: undefined }))).rejects.toThrow(
+      /binance: http:\/\/127\.0\.0\.1:\d+\/api\/v3\/klines\?.* failed 6 times \(last: HTTP 503\); .*storm\.csv was left as it was/,
+    );
     expect(sleeps).toEqual([1000, 2000, 4000, 8000, 16000]);
     expect(await readFile(out)).toEqual(before);
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -158,12 +192,18 @@ describe('fetchPrices from Binance klines', () => {
   it('refuses to append hourly bars to a file of daily bars', async () => {
     const out = join(dir, 'daily.csv');
     await writeFile(out, 'timestamp,close\n2024-01-01,1\n2024-01-02,2\n2024-01-03,3\n');
-    await expect(fetchPrices(options({ out }))).rejects.toThrow(`${out}: holds 1d bars, not the 1h bars asked for (choose another output file)`);
+    await expect(fetchPrices(options({ out }))).rejects.toThrow(
+      `${out}: holds 1d bars, not the 1h bars asked for (choose another output file)`,
+    );
   });
 });
 
 describe('fetchPrices keeps only whole, ordered, on-grid bars (issue 14, item 7)', () => {
-  const shuffle = (rows: unknown[][]) => rows.map((r, i) => [((i * 7919) % 1009) + i / 1e6, r] as const).sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+  const shuffle = (rows: unknown[][]) =>
+    rows
+      .map((r, i) => [((i * 7919) % 1009) + i / 1e6, r] as const)
+      .sort((a, b) => a[0] - b[0])
+      .map(([, r]) => r);
   const written = async (opts: FetchPricesOptions) => (await readPriceCsv(opts.out)).series;
 
   it.each([
@@ -191,7 +231,11 @@ describe('fetchPrices keeps only whole, ordered, on-grid bars (issue 14, item 7)
     server.fault = (n) => (n >= 2 ? { rewrite: () => [] } : undefined);
     const opts = options();
     const error = await fetchPrices(opts).catch((e) => e);
-    expect(error.message).toMatch(new RegExp(`^binance answered 6 times with no 1h bars of BTCUSDT from ${new Date(source.time[999] + HOUR).toISOString().replace('.000Z', 'Z')} to .*, \\d+ of the \\d+ bars asked for \\(its last bar is .*\\); nothing was written to .*\\. If it has no data there, end the range earlier$`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^binance answered 6 times with no 1h bars of BTCUSDT from ${new Date(source.time[999] + HOUR).toISOString().replace('.000Z', 'Z')} to .*, \\d+ of the \\d+ bars asked for \\(its last bar is .*\\); nothing was written to .*\\. If it has no data there, end the range earlier$`,
+      ),
+    );
     expect(existsSync(opts.out)).toBe(false);
   });
 
@@ -204,9 +248,21 @@ describe('fetchPrices keeps only whole, ordered, on-grid bars (issue 14, item 7)
   });
 
   it.each([
-    ['a bar 1 ms late', (rows: unknown[][]) => rows.map((r, i) => (i === 5 ? [(r[0] as number) + 1, ...r.slice(1)] : r)), /^binance sent a bar opening at \S+:00\.001Z, off the 1h grid/],
-    ['30-minute bars', (rows: unknown[][]) => rows.flatMap((r) => [r, [(r[0] as number) + HOUR / 2, ...r.slice(1)]]), /^binance sent a bar opening at \S+:30:00Z, off the 1h grid/],
-    ['a close of 0', (rows: unknown[][]) => rows.map((r, i) => (i === 7 ? [r[0], r[1], r[2], r[3], '0', ...r.slice(5)] : r)), /^binance sent a bar opening at \S+ with close 0, outside the prices this project reads \(1e-8 to 1000000000\); nothing was written/],
+    [
+      'a bar 1 ms late',
+      (rows: unknown[][]) => rows.map((r, i) => (i === 5 ? [(r[0] as number) + 1, ...r.slice(1)] : r)),
+      /^binance sent a bar opening at \S+:00\.001Z, off the 1h grid/,
+    ],
+    [
+      '30-minute bars',
+      (rows: unknown[][]) => rows.flatMap((r) => [r, [(r[0] as number) + HOUR / 2, ...r.slice(1)]]),
+      /^binance sent a bar opening at \S+:30:00Z, off the 1h grid/,
+    ],
+    [
+      'a close of 0',
+      (rows: unknown[][]) => rows.map((r, i) => (i === 7 ? [r[0], r[1], r[2], r[3], '0', ...r.slice(5)] : r)),
+      /^binance sent a bar opening at \S+ with close 0, outside the prices this project reads \(1e-8 to 1000000000\); nothing was written/,
+    ],
   ])('refuses %s as the exchange’s bar, writing nothing', async (_name, rewrite, message) => {
     server.fault = () => ({ rewrite });
     const opts = options();
@@ -219,13 +275,18 @@ describe('fetchPrices keeps only whole, ordered, on-grid bars (issue 14, item 7)
 
   it('refuses a hexadecimal price and two different bars for one time after asking again', async () => {
     server.fault = () => ({ rewrite: (rows) => rows.map((r, i) => (i === 3 ? [r[0], '0x10', ...r.slice(2)] : r)) });
-    await expect(fetchPrices(options({ maxAttempts: 2 }))).rejects.toThrow(/failed 2 times \(last: not a number: "0x10"\)/);
+    await expect(fetchPrices(options({ maxAttempts: 2 }))).rejects.toThrow(
+      /failed 2 times \(last: not a number: "0x10"\)/,
+    );
     server.fault = () => ({ rewrite: (rows) => [...rows, [rows[0][0], '1', '2', '0.5', '1.5', '3']] });
-    await expect(fetchPrices(options({ maxAttempts: 2 }))).rejects.toThrow(/failed 2 times \(last: binance sent two different bars opening at /);
+    await expect(fetchPrices(options({ maxAttempts: 2 }))).rejects.toThrow(
+      /failed 2 times \(last: binance sent two different bars opening at /,
+    );
   });
 
   it('refuses to resume into a file whose bars are off the grid or of mixed spacing', async () => {
-    const rows = (times: number[]) => `timestamp,close\n${times.map((t, i) => `${new Date(t).toISOString()},${100 + i}`).join('\n')}\n`;
+    const rows = (times: number[]) =>
+      `timestamp,close\n${times.map((t, i) => `${new Date(t).toISOString()},${100 + i}`).join('\n')}\n`;
     const hours = Array.from({ length: 10 }, (_, i) => source.time[0] + i * HOUR);
     for (const [name, times, at] of [
       ['mixed', [...hours.slice(0, 5), hours[4] + HOUR / 2, ...hours.slice(5)], hours[4] + HOUR / 2],
@@ -236,7 +297,9 @@ describe('fetchPrices keeps only whole, ordered, on-grid bars (issue 14, item 7)
       const before = await readFile(out, 'utf8');
       const error = await fetchPrices(options({ out, from: undefined })).catch((e) => e);
       expect(error.name).toBe('InputError');
-      expect(error.message).toBe(`${out}: has a bar at ${new Date(at).toISOString().replace('.000Z', 'Z')} off the 1h grid of its other bars (bars of mixed spacing or shifted times); choose another output file or repair the file`);
+      expect(error.message).toBe(
+        `${out}: has a bar at ${new Date(at).toISOString().replace('.000Z', 'Z')} off the 1h grid of its other bars (bars of mixed spacing or shifted times); choose another output file or repair the file`,
+      );
       expect(await readFile(out, 'utf8')).toBe(before);
     }
   });
@@ -256,11 +319,17 @@ describe('fetchPrices from Coinbase Exchange candles', () => {
     const windows = Math.ceil(((source.time[BARS - 1] - source.time[0]) / HOUR + 1) / 300);
     expect(result.requests).toBeGreaterThanOrEqual(windows);
     expect(result.requests).toBeLessThanOrEqual(windows + 3);
-    expect(server.requests.every((u) => u.pathname === '/products/BTC-USD/candles' && u.searchParams.get('granularity') === '3600')).toBe(true);
+    expect(
+      server.requests.every(
+        (u) => u.pathname === '/products/BTC-USD/candles' && u.searchParams.get('granularity') === '3600',
+      ),
+    ).toBe(true);
     expect((await readPriceCsv(opts.out)).series).toEqual(source);
   });
 
   it('reports an unknown product as the exchange refusing it', async () => {
-    await expect(fetchPrices(options({ exchange: 'coinbase', symbol: 'DOGE-XYZ' }))).rejects.toThrow(/coinbase refused .*HTTP 404/);
+    await expect(fetchPrices(options({ exchange: 'coinbase', symbol: 'DOGE-XYZ' }))).rejects.toThrow(
+      /coinbase refused .*HTTP 404/,
+    );
   });
 });

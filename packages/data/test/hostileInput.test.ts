@@ -21,7 +21,8 @@ const file = async (content: string | Buffer) => {
   return path;
 };
 const header = 'timestamp,open,high,low,close,volume\n';
-const row = (h: number, close = '100', volume = '5') => `2024-01-01T${String(h).padStart(2, '0')}:00:00Z,100,101,99,${close},${volume}\n`;
+const row = (h: number, close = '100', volume = '5') =>
+  `2024-01-01T${String(h).padStart(2, '0')}:00:00Z,100,101,99,${close},${volume}\n`;
 const failure = async (path: string) => {
   const error = await readPriceCsv(path).catch((e: unknown) => e);
   if (!(error instanceof Error)) throw new Error(`${path} was read without an error`);
@@ -49,7 +50,15 @@ describe('prices are decimal numbers in a sane range (item 8)', () => {
 
   it('a hexadecimal volume is refused too; decimal forms people write are read', async () => {
     expect((await failure(await file(header + row(0) + row(1, '100', '0x10')))).where).toMatch(/:3:6$/);
-    const path = await file(header + row(0, ' 1e2 ') + row(1, '+100.') + row(2, '.5') + row(3, String(MAX_PRICE)) + row(4, String(MIN_PRICE)) + row(5, '100', '1E3'));
+    const path = await file(
+      header +
+        row(0, ' 1e2 ') +
+        row(1, '+100.') +
+        row(2, '.5') +
+        row(3, String(MAX_PRICE)) +
+        row(4, String(MIN_PRICE)) +
+        row(5, '100', '1E3'),
+    );
     const { series } = await readPriceCsv(path);
     expect(Array.from(series.close)).toEqual([100, 100, 0.5, MAX_PRICE, MIN_PRICE, 100]);
     expect(series.volume[5]).toBe(1000);
@@ -65,14 +74,20 @@ describe('prices are decimal numbers in a sane range (item 8)', () => {
 
 describe('echoed file content is escaped and cut (item 9)', () => {
   it('printable escapes control bytes, bidi overrides and backslashes, and cuts long text', () => {
-    expect(printable('\x1b[2Jhacked\r\n\x00\x7f\u009b\u202e\\')).toBe('\\x1b[2Jhacked\\x0d\\x0a\\x00\\x7f\\x9b\\u202e\\\\');
+    expect(printable('\x1b[2Jhacked\r\n\x00\x7f\u009b\u202e\\')).toBe(
+      '\\x1b[2Jhacked\\x0d\\x0a\\x00\\x7f\\x9b\\u202e\\\\',
+    );
     expect(printable('a'.repeat(200))).toBe(`${'a'.repeat(80)}…`);
     expect(printable('€ ok, plain text', 80)).toBe('€ ok, plain text');
     expect(printable(`${'a'.repeat(79)}😀b`)).toBe(`${'a'.repeat(79)}…`);
   });
 
   it.each([
-    ['a time', `${header}${row(0)}\x1b[2J\x1b[31mYOUR DISK IS GONE,1,1,1,1,1\n`, '"\\x1b[2J\\x1b[31mYOUR DISK IS GONE" is not a timestamp'],
+    [
+      'a time',
+      `${header}${row(0)}\x1b[2J\x1b[31mYOUR DISK IS GONE,1,1,1,1,1\n`,
+      '"\\x1b[2J\\x1b[31mYOUR DISK IS GONE" is not a timestamp',
+    ],
     ['a price', header + row(0) + row(1, '\x1b]0;title\x07'), '(got "\\x1b]0;title\\x07")'],
     ['a volume', header + row(0) + row(1, '100', '\x9b2J'), '(got "\\x9b2J")'],
     ['a header', 'when\x1b[2J,close\n1,2\n', 'found: when\\x1b[2J, close'],
@@ -105,13 +120,16 @@ describe('files that are not files, lines that never end, NULs (item 11)', () =>
     expect(error.message).toBe(`${folder}: is a directory, not a CSV file`);
   });
 
-  (process.platform === 'win32' ? it.skip : it)('a FIFO is refused at once instead of waiting for a writer', async () => {
-    const fifo = join(dir, 'pipe.csv');
-    execFileSync('mkfifo', [fifo]);
-    const error = await failure(fifo);
-    expect(error.name).toBe('InputError');
-    expect(error.message).toBe(`${fifo}: is a named pipe (FIFO), not a CSV file: give a regular file`);
-  });
+  (process.platform === 'win32' ? it.skip : it)(
+    'a FIFO is refused at once instead of waiting for a writer',
+    async () => {
+      const fifo = join(dir, 'pipe.csv');
+      execFileSync('mkfifo', [fifo]);
+      const error = await failure(fifo);
+      expect(error.name).toBe('InputError');
+      expect(error.message).toBe(`${fifo}: is a named pipe (FIFO), not a CSV file: give a regular file`);
+    },
+  );
 
   it(`a line longer than ${MAX_LINE_CHARS} characters is refused where it starts, inside a chunk or across chunks`, async () => {
     const short = await file(`${header}${row(0)}${row(1, `100${' '.repeat(MAX_LINE_CHARS)}`)}${row(2)}`);
@@ -132,14 +150,18 @@ describe('files that are not files, lines that never end, NULs (item 11)', () =>
   it(`refuses a file of more bars than it may hold (${MAX_ROWS} by default) at the first one too many`, async () => {
     const path = await file(header + Array.from({ length: 12 }, (_, h) => row(h)).join(''));
     const error = await readPriceCsv(path, { maxRows: 10 }).catch((e) => e);
-    expect(error.message).toBe(`${path}:12:1: holds more than 10 bars, the most one file may have; resample it to a longer bar first`);
+    expect(error.message).toBe(
+      `${path}:12:1: holds more than 10 bars, the most one file may have; resample it to a longer bar first`,
+    );
     expect((await readPriceCsv(path, { maxRows: 12 })).series.time).toHaveLength(12);
   });
 
   it('--lenient refuses a file of bad rows instead of listing them all (at most 100,000 by default)', async () => {
     const path = await file(header + row(0) + 'x,1,1,1,1,1\n'.repeat(5) + row(1));
     const error = await readPriceCsv(path, { lenient: true, maxDropped: 3 }).catch((e) => e);
-    expect(error.message).toBe(`${path}:6:1: makes more than 3 bad rows (this one: "x" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)); lenient reading drops a few bad rows, and this is not a price file`);
+    expect(error.message).toBe(
+      `${path}:6:1: makes more than 3 bad rows (this one: "x" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)); lenient reading drops a few bad rows, and this is not a price file`,
+    );
     expect((await readPriceCsv(path, { lenient: true, maxDropped: 5 })).report.dropped).toHaveLength(5);
     expect(MAX_DROPPED).toBe(100_000);
   });
@@ -150,6 +172,8 @@ describe('files that are not files, lines that never end, NULs (item 11)', () =>
     const path = await file(Buffer.concat([Buffer.from(`${rows}2024-01-01T05:0`), Buffer.alloc(3 << 20)]));
     const error = await failure(path);
     expect(error.name).toBe('InputError');
-    expect(error.message).toBe(`${path}:7:16: has a NUL byte: not CSV text (a binary file, or one cut short by a crash)`);
+    expect(error.message).toBe(
+      `${path}:7:16: has a NUL byte: not CSV text (a binary file, or one cut short by a crash)`,
+    );
   });
 });

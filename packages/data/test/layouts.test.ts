@@ -19,7 +19,15 @@ async function slice(name: string, intervalMs: number): Promise<PriceSeries> {
   if (!existsSync(path)) return syntheticMarket({ bars: BARS, seed: 11, intervalMs });
   const { series } = await readPriceCsv(path);
   const cut = (c: Float64Array) => c.slice(0, BARS);
-  return { time: cut(series.time), open: cut(series.open), high: cut(series.high), low: cut(series.low), close: cut(series.close), volume: cut(series.volume), hasOhlc: true };
+  return {
+    time: cut(series.time),
+    open: cut(series.open),
+    high: cut(series.high),
+    low: cut(series.low),
+    close: cut(series.close),
+    volume: cut(series.volume),
+    hasOhlc: true,
+  };
 }
 
 beforeAll(async () => {
@@ -44,22 +52,92 @@ const ohlcv = (s: PriceSeries, i: number) => `${s.open[i]},${s.high[i]},${s.low[
 /** The eleven fields after the open time in a Binance kline row (close time, quote volume, trades, taker volumes, ignore). */
 const klineTail = (s: PriceSeries, i: number, closeTime: string | number) =>
   `${ohlcv(s, i)},${closeTime},${(s.volume[i] * s.close[i]).toFixed(4)},${100 + i},${(s.volume[i] / 2).toFixed(6)},${((s.volume[i] / 2) * s.close[i]).toFixed(4)},0`;
-const KAGGLE_HEADER = 'Open time,Open,High,Low,Close,Volume,Close time,Quote asset volume,Number of trades,Taker buy base asset volume,Taker buy quote asset volume,Ignore';
+const KAGGLE_HEADER =
+  'Open time,Open,High,Low,Close,Volume,Close time,Quote asset volume,Number of trades,Taker buy base asset volume,Taker buy quote asset volume,Ignore';
 
 type Case = [name: string, source: keyof typeof originals, format: PriceFormat, write: (s: PriceSeries) => string];
 const CASES: Case[] = [
-  ['generic', 'hourly', 'generic', (s) => `timestamp,open,high,low,close,volume\n${rows(s, (i) => `${iso(s.time[i]).replace('.000Z', 'Z')},${ohlcv(s, i)}`)}\n`],
-  ['Yahoo Finance', 'daily', 'yahoo', (s) => `Date,Open,High,Low,Close,Adj Close,Volume\n${rows(s, (i) => `${iso(s.time[i]).slice(0, 10)},${s.open[i]},${s.high[i]},${s.low[i]},${s.close[i]},${s.close[i]},${s.volume[i]}`)}\n`],
-  ['yfinance download (three header rows)', 'daily', 'yahoo', (s) => `Price,Close,High,Low,Open,Volume\nTicker,BTC-USD,BTC-USD,BTC-USD,BTC-USD,BTC-USD\nDate,,,,,\n${rows(s, (i) => `${iso(s.time[i]).slice(0, 10)},${s.close[i]},${s.high[i]},${s.low[i]},${s.open[i]},${s.volume[i]}`)}\n`],
-  ['Binance klines without header, epoch ms', 'hourly', 'binance', (s) => `${rows(s, (i) => `${s.time[i]},${klineTail(s, i, s.time[i] + 3_599_999)}`)}\n`],
-  ['Binance klines without header, epoch µs (spot archives since 2025)', 'hourly', 'binance', (s) => `${rows(s, (i) => `${s.time[i]}000,${klineTail(s, i, `${s.time[i] + 3_599_999}999`)}`)}\n`],
-  ['Binance klines with header, epoch ms', 'hourly', 'binance', (s) => `open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore\n${rows(s, (i) => `${s.time[i]},${klineTail(s, i, s.time[i] + 3_599_999)}`)}\n`],
-  ['Binance klines without header, YYYY-MM-DD HH:MM:SS', 'hourly', 'binance', (s) => `${rows(s, (i) => `${spaced(s.time[i])},${klineTail(s, i, spaced(s.time[i] + 3_599_999))}`)}\n`],
-  ['Kaggle Binance export: Open time,…,Ignore, .ffffff times, trailing spaces, CRLF', 'hourly', 'binance', (s) =>
-    `${KAGGLE_HEADER.split(',').map((h) => `${h} `).join(',')}\r\n${rows(s, (i) => `${spaced(s.time[i])}.000000 ,${klineTail(s, i, `${spaced(s.time[i] + 3_599_999)}.999000`).split(',').map((f) => `${f} `).join(',')}\r`)}\n`],
-  ['Dukascopy export, dd.mm.yyyy HH:MM:SS.fff (Gmt time)', 'fiveMinute', 'dukascopy', (s) => `Gmt time,Open,High,Low,Close,Volume\n${rows(s, (i) => `${dayFirst(s.time[i])}.000,${ohlcv(s, i)}`)}\n`],
-  ["the original project's Dukascopy file (dt, dd.mm.yyyy HH:MM:SS)", 'fiveMinute', 'dukascopy', (s) => `dt,Open,High,Low,Close,Volume\n${rows(s, (i) => `${dayFirst(s.time[i])},${ohlcv(s, i)}`)}\n`],
-  ['Dukascopy local time with its GMT offset', 'fiveMinute', 'dukascopy', (s) => `Local time,Open,High,Low,Close,Volume\n${rows(s, (i) => `${dayFirst(s.time[i] + 3 * 3_600_000)}.000 GMT+0300,${ohlcv(s, i)}`)}\n`],
+  [
+    'generic',
+    'hourly',
+    'generic',
+    (s) =>
+      `timestamp,open,high,low,close,volume\n${rows(s, (i) => `${iso(s.time[i]).replace('.000Z', 'Z')},${ohlcv(s, i)}`)}\n`,
+  ],
+  [
+    'Yahoo Finance',
+    'daily',
+    'yahoo',
+    (s) =>
+      `Date,Open,High,Low,Close,Adj Close,Volume\n${rows(s, (i) => `${iso(s.time[i]).slice(0, 10)},${s.open[i]},${s.high[i]},${s.low[i]},${s.close[i]},${s.close[i]},${s.volume[i]}`)}\n`,
+  ],
+  [
+    'yfinance download (three header rows)',
+    'daily',
+    'yahoo',
+    (s) =>
+      `Price,Close,High,Low,Open,Volume\nTicker,BTC-USD,BTC-USD,BTC-USD,BTC-USD,BTC-USD\nDate,,,,,\n${rows(s, (i) => `${iso(s.time[i]).slice(0, 10)},${s.close[i]},${s.high[i]},${s.low[i]},${s.open[i]},${s.volume[i]}`)}\n`,
+  ],
+  [
+    'Binance klines without header, epoch ms',
+    'hourly',
+    'binance',
+    (s) => `${rows(s, (i) => `${s.time[i]},${klineTail(s, i, s.time[i] + 3_599_999)}`)}\n`,
+  ],
+  [
+    'Binance klines without header, epoch µs (spot archives since 2025)',
+    'hourly',
+    'binance',
+    (s) => `${rows(s, (i) => `${s.time[i]}000,${klineTail(s, i, `${s.time[i] + 3_599_999}999`)}`)}\n`,
+  ],
+  [
+    'Binance klines with header, epoch ms',
+    'hourly',
+    'binance',
+    (s) =>
+      `open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore\n${rows(s, (i) => `${s.time[i]},${klineTail(s, i, s.time[i] + 3_599_999)}`)}\n`,
+  ],
+  [
+    'Binance klines without header, YYYY-MM-DD HH:MM:SS',
+    'hourly',
+    'binance',
+    (s) => `${rows(s, (i) => `${spaced(s.time[i])},${klineTail(s, i, spaced(s.time[i] + 3_599_999))}`)}\n`,
+  ],
+  [
+    'Kaggle Binance export: Open time,…,Ignore, .ffffff times, trailing spaces, CRLF',
+    'hourly',
+    'binance',
+    (s) =>
+      `${KAGGLE_HEADER.split(',')
+        .map((h) => `${h} `)
+        .join(',')}\r\n${rows(
+        s,
+        (i) =>
+          `${spaced(s.time[i])}.000000 ,${klineTail(s, i, `${spaced(s.time[i] + 3_599_999)}.999000`)
+            .split(',')
+            .map((f) => `${f} `)
+            .join(',')}\r`,
+      )}\n`,
+  ],
+  [
+    'Dukascopy export, dd.mm.yyyy HH:MM:SS.fff (Gmt time)',
+    'fiveMinute',
+    'dukascopy',
+    (s) => `Gmt time,Open,High,Low,Close,Volume\n${rows(s, (i) => `${dayFirst(s.time[i])}.000,${ohlcv(s, i)}`)}\n`,
+  ],
+  [
+    "the original project's Dukascopy file (dt, dd.mm.yyyy HH:MM:SS)",
+    'fiveMinute',
+    'dukascopy',
+    (s) => `dt,Open,High,Low,Close,Volume\n${rows(s, (i) => `${dayFirst(s.time[i])},${ohlcv(s, i)}`)}\n`,
+  ],
+  [
+    'Dukascopy local time with its GMT offset',
+    'fiveMinute',
+    'dukascopy',
+    (s) =>
+      `Local time,Open,High,Low,Close,Volume\n${rows(s, (i) => `${dayFirst(s.time[i] + 3 * 3_600_000)}.000 GMT+0300,${ohlcv(s, i)}`)}\n`,
+  ],
 ];
 
 describe.each(CASES)('%s', (name, source, format, write) => {
@@ -80,7 +158,10 @@ describe('close-only data', () => {
     const s = originals.fiveMinute;
     const returns = (i: number) => (i === 0 ? 0 : s.close[i] / s.close[i - 1] - 1);
     const path = join(dir, 'processed.csv');
-    await writeFile(path, `timestamp,price,returns,split\n${rows(s, (i) => `${spaced(s.time[i])},${s.close[i]},${returns(i)},${i < 0.7 * BARS ? 'train' : 'test'}`)}\n`);
+    await writeFile(
+      path,
+      `timestamp,price,returns,split\n${rows(s, (i) => `${spaced(s.time[i])},${s.close[i]},${returns(i)},${i < 0.7 * BARS ? 'train' : 'test'}`)}\n`,
+    );
     const { series, source } = await readPriceCsv(path);
     expect(source.layout).toBe('close_only');
     expect(series.hasOhlc).toBe(false);
@@ -95,7 +176,10 @@ describe('close-only data', () => {
   it('--format close_only reads only the closes of a full OHLCV file', async () => {
     const s = originals.hourly;
     const path = join(dir, 'full.csv');
-    await writeFile(path, `timestamp,open,high,low,close,volume\n${rows(s, (i) => `${iso(s.time[i])},${ohlcv(s, i)}`)}\n`);
+    await writeFile(
+      path,
+      `timestamp,open,high,low,close,volume\n${rows(s, (i) => `${iso(s.time[i])},${ohlcv(s, i)}`)}\n`,
+    );
     const { series, source } = await readPriceCsv(path, { format: 'close_only' });
     expect(source.layout).toBe('close_only');
     expect(series.high).toEqual(s.close);
@@ -105,8 +189,18 @@ describe('close-only data', () => {
 
 describe('forcing a layout that does not fit', () => {
   it.each([
-    ['a headerless file as yahoo', '1502942400000,1,2,0.5,1.5,10\n1502946000000,1,2,0.5,1.5,10\n', 'yahoo', 'has no header row'],
-    ['a close-only file as generic', 'timestamp,price\n2024-01-01,1\n2024-01-02,2\n', 'generic', 'the generic format needs columns open, high, low and close'],
+    [
+      'a headerless file as yahoo',
+      '1502942400000,1,2,0.5,1.5,10\n1502946000000,1,2,0.5,1.5,10\n',
+      'yahoo',
+      'has no header row',
+    ],
+    [
+      'a close-only file as generic',
+      'timestamp,price\n2024-01-01,1\n2024-01-02,2\n',
+      'generic',
+      'the generic format needs columns open, high, low and close',
+    ],
     ['a five-field row as binance', '1502942400000,1,2,0.5,1.5\n', 'binance', 'at least 6 fields'],
   ] as const)('refuses %s, naming line 1', async (name, content, format, message) => {
     const path = join(dir, `${name.replace(/\W+/g, '_')}.csv`);

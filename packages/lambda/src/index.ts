@@ -31,7 +31,10 @@ export interface HandlerRuntime {
   publishMetrics?: boolean;
 }
 
-export type StageHandler<O> = (event: unknown, context?: { functionName?: string; awsRequestId?: string }) => Promise<O & { durationMs: number }>;
+export type StageHandler<O> = (
+  event: unknown,
+  context?: { functionName?: string; awsRequestId?: string },
+) => Promise<O & { durationMs: number }>;
 
 export const METRICS_NAMESPACE = 'OverfittingLab';
 const SERVICE = 'overfitting-lab';
@@ -42,10 +45,17 @@ function runIdOf(event: unknown): string {
   return typeof runId === 'string' ? runId.slice(0, 64) : 'unknown';
 }
 
-export function createHandler<I extends { runId: string }, O>(definition: StageDefinition<I, O>, runtime: HandlerRuntime): StageHandler<O> {
+export function createHandler<I extends { runId: string }, O>(
+  definition: StageDefinition<I, O>,
+  runtime: HandlerRuntime,
+): StageHandler<O> {
   const { stage } = definition;
   // Without a level here, POWERTOOLS_LOG_LEVEL (default INFO) decides: operators can turn on DEBUG without a deploy.
-  const logger = new Logger({ serviceName: SERVICE, ...(runtime.logLevel ? { logLevel: runtime.logLevel } : {}), persistentKeys: { stage } });
+  const logger = new Logger({
+    serviceName: SERVICE,
+    ...(runtime.logLevel ? { logLevel: runtime.logLevel } : {}),
+    persistentKeys: { stage },
+  });
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE, defaultDimensions: { stage } });
   return async (event, context) => {
     logger.resetKeys();
@@ -57,14 +67,16 @@ export function createHandler<I extends { runId: string }, O>(definition: StageD
       const output = await definition.run(input, runtime.deps());
       const durationMs = Math.round(performance.now() - started);
       metrics.addMetric('StageDuration', MetricUnit.Milliseconds, durationMs);
-      for (const [name, value] of Object.entries(definition.counts?.(input, output) ?? {})) metrics.addMetric(name, MetricUnit.Count, value);
+      for (const [name, value] of Object.entries(definition.counts?.(input, output) ?? {}))
+        metrics.addMetric(name, MetricUnit.Count, value);
       logger.info('stage finished', { durationMs });
       return { ...output, durationMs };
     } catch (error) {
       metrics.addMetric('StageFailures', MetricUnit.Count, 1);
       // The message Step Functions shows as the cause names the stage ("validate stage: S3 GET s3://…: …");
       // an InputError already names its field and is the user's to fix, so it stays as it is.
-      if (error instanceof Error && !isInputError(error) && !error.message.startsWith(`${stage} stage: `)) error.message = `${stage} stage: ${error.message}`;
+      if (error instanceof Error && !isInputError(error) && !error.message.startsWith(`${stage} stage: `))
+        error.message = `${stage} stage: ${error.message}`;
       logger.error('stage failed', { error: error as Error });
       throw error;
     } finally {

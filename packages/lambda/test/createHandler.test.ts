@@ -2,7 +2,10 @@ import { InputError } from '@overfit/core';
 import { LocalStore } from '@overfit/store';
 import { createHandler, type StageDefinition, type StageDeps } from '../src';
 
-interface Input { runId: string; n: number }
+interface Input {
+  runId: string;
+  n: number;
+}
 
 const definition: StageDefinition<Input, { doubled: number }> = {
   stage: 'generate', // any registered function: the handler only names it
@@ -15,7 +18,10 @@ const definition: StageDefinition<Input, { doubled: number }> = {
   counts: (input) => ({ Inputs: input.n }),
 };
 
-const deps = (): StageDeps => ({ store: new LocalStore('/nonexistent'), loadPrices: () => Promise.reject(new Error('no prices here')) });
+const deps = (): StageDeps => ({
+  store: new LocalStore('/nonexistent'),
+  loadPrices: () => Promise.reject(new Error('no prices here')),
+});
 
 describe('createHandler', () => {
   it('returns the stage output with its duration', async () => {
@@ -26,11 +32,26 @@ describe('createHandler', () => {
   });
 
   it('names the stage in the message of an error the stage raised (Step Functions shows it as the cause), once', async () => {
-    const failing: StageDefinition<Input, never> = { ...definition, run: async () => { throw new Error('S3 GET s3://b/runs/r1/x.json: connect ECONNREFUSED'); } };
+    const failing: StageDefinition<Input, never> = {
+      ...definition,
+      run: async () => {
+        throw new Error('S3 GET s3://b/runs/r1/x.json: connect ECONNREFUSED');
+      },
+    };
     const handler = createHandler(failing, { deps, logLevel: 'SILENT' });
-    await expect(handler({ runId: 'r1', n: 1 })).rejects.toThrow(/^generate stage: S3 GET s3:\/\/b\/runs\/r1\/x\.json: connect ECONNREFUSED$/);
+    await expect(handler({ runId: 'r1', n: 1 })).rejects.toThrow(
+      /^generate stage: S3 GET s3:\/\/b\/runs\/r1\/x\.json: connect ECONNREFUSED$/,
+    );
     const again = new Error('generate stage: already named');
-    const rethrowing = createHandler({ ...definition, run: async () => { throw again; } }, { deps, logLevel: 'SILENT' });
+    const rethrowing = createHandler(
+      {
+        ...definition,
+        run: async () => {
+          throw again;
+        },
+      },
+      { deps, logLevel: 'SILENT' },
+    );
     await expect(rethrowing({ runId: 'r1', n: 1 })).rejects.toThrow(/^generate stage: already named$/);
   });
 
@@ -43,7 +64,10 @@ describe('createHandler', () => {
 
   it('keeps a warm handler from carrying one run id into the next invocation', async () => {
     const lines: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => { lines.push(String(chunk)); return true; });
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
     try {
       const handler = createHandler(definition, { deps, logLevel: 'INFO' });
       await handler({ runId: 'first', n: 1 });
@@ -51,7 +75,11 @@ describe('createHandler', () => {
     } finally {
       spy.mockRestore();
     }
-    const runIds = lines.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l).runId);
+    const runIds = lines
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l).runId);
     expect(runIds).toEqual(['first', 'first', 'unknown', 'unknown']);
   });
 });

@@ -2,7 +2,12 @@
 // execution is named after the run, so a run id alone finds its execution. Used by `overfit cloud` and the
 // dashboard (which starts runs from the web page).
 import {
-  DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent,
+  DescribeExecutionCommand,
+  ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
+  SFNClient,
+  StartExecutionCommand,
+  type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { InputError, type DataRef, type RunConfig } from '@overfit/core';
 import { newRunId } from '@overfit/store';
@@ -34,15 +39,25 @@ export interface CloudRunStatus {
   output: unknown;
 }
 
-const STATES: Record<string, CloudRunState> = { RUNNING: 'running', PENDING_REDRIVE: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed', TIMED_OUT: 'failed', ABORTED: 'failed' };
+const STATES: Record<string, CloudRunState> = {
+  RUNNING: 'running',
+  PENDING_REDRIVE: 'running',
+  SUCCEEDED: 'succeeded',
+  FAILED: 'failed',
+  TIMED_OUT: 'failed',
+  ABORTED: 'failed',
+};
 
 /** A Step Functions client; credentials from the usual chain (environment, profile, role). */
-export const createSfnClient = (region?: string): SFNClient => new SFNClient({ region: region ?? process.env.AWS_REGION ?? 'us-east-1' });
+export const createSfnClient = (region?: string): SFNClient =>
+  new SFNClient({ region: region ?? process.env.AWS_REGION ?? 'us-east-1' });
 
 /** The execution input: what Generate and every later state read (see state-machine.asl.json). */
 export function executionInput(runId: string, request: CloudRunRequest): string {
   return JSON.stringify({
-    runId, config: request.config, data: request.data,
+    runId,
+    config: request.config,
+    data: request.data,
     ...(request.shardSize ? { shardSize: request.shardSize } : {}),
     ...(request.maxConcurrency ? { maxConcurrency: request.maxConcurrency } : {}),
   });
@@ -51,7 +66,11 @@ export function executionInput(runId: string, request: CloudRunRequest): string 
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
 
 export function assertStateMachineArn(arn: string, where = 'stateMachineArn'): void {
-  if (!STATE_MACHINE_ARN.test(arn)) throw new InputError(`is not a state machine ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME; got ${JSON.stringify(arn)})`, where);
+  if (!STATE_MACHINE_ARN.test(arn))
+    throw new InputError(
+      `is not a state machine ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME; got ${JSON.stringify(arn)})`,
+      where,
+    );
 }
 
 /** arn:…:stateMachine:NAME + run id → arn:…:execution:NAME:RUN_ID. */
@@ -63,10 +82,16 @@ export function runIdOfExecution(executionArn: string): string {
   return executionArn.slice(executionArn.lastIndexOf(':') + 1);
 }
 
-export async function startCloudRun(client: SFNClient, stateMachineArn: string, request: CloudRunRequest): Promise<{ runId: string; executionArn: string }> {
+export async function startCloudRun(
+  client: SFNClient,
+  stateMachineArn: string,
+  request: CloudRunRequest,
+): Promise<{ runId: string; executionArn: string }> {
   assertStateMachineArn(stateMachineArn);
   const runId = request.runId ?? newRunId();
-  const started = await client.send(new StartExecutionCommand({ stateMachineArn, name: runId, input: executionInput(runId, request) }));
+  const started = await client.send(
+    new StartExecutionCommand({ stateMachineArn, name: runId, input: executionInput(runId, request) }),
+  );
   return { runId, executionArn: started.executionArn ?? executionArnOf(stateMachineArn, runId) };
 }
 
@@ -88,7 +113,9 @@ export async function describeCloudRun(client: SFNClient, executionArn: string):
     if (error instanceof ExecutionDoesNotExist || (error as Error).name === 'ExecutionDoesNotExist') return null;
     throw error;
   }
-  const history = await client.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 50 }));
+  const history = await client.send(
+    new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 50 }),
+  );
   const status = execution.status ?? 'RUNNING';
   const state = STATES[status] ?? 'running';
   return {
@@ -108,7 +135,12 @@ export async function describeCloudRun(client: SFNClient, executionArn: string):
 export async function waitForCloudRun(
   client: SFNClient,
   executionArn: string,
-  options: { intervalMs?: number; timeoutMs?: number; onStatus?: (status: CloudRunStatus) => void; sleep?: (ms: number) => Promise<void> } = {},
+  options: {
+    intervalMs?: number;
+    timeoutMs?: number;
+    onStatus?: (status: CloudRunStatus) => void;
+    sleep?: (ms: number) => Promise<void>;
+  } = {},
 ): Promise<CloudRunStatus> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
   const deadline = Date.now() + (options.timeoutMs ?? 60 * 60_000);
@@ -117,7 +149,10 @@ export async function waitForCloudRun(
     if (!status) throw new InputError('no such execution', executionArn);
     options.onStatus?.(status);
     if (status.state !== 'running') return status;
-    if (Date.now() > deadline) throw new Error(`${executionArn} is still ${status.status} after ${Math.round((options.timeoutMs ?? 3_600_000) / 1000)} s`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${executionArn} is still ${status.status} after ${Math.round((options.timeoutMs ?? 3_600_000) / 1000)} s`,
+      );
     await sleep(options.intervalMs ?? 5000);
   }
 }

@@ -8,11 +8,32 @@
 // it is orchestration, not computation: it reads the state machine's accumulated state and shares the manifest
 // format and CODE_VERSION with the local orchestrator.
 import {
-  assertNoProblems, check, EXECUTION_EVENT_SCHEMA, EXECUTION_STATUS_CHANGE, FINALIZE_EVENT_SCHEMA, InputError, parseDataRef, parseRunConfig,
-  PIPELINE_STAGES, problems, type DataRef, type FinalizeEvent, type RunConfig, type StageName,
+  assertNoProblems,
+  check,
+  EXECUTION_EVENT_SCHEMA,
+  EXECUTION_STATUS_CHANGE,
+  FINALIZE_EVENT_SCHEMA,
+  InputError,
+  parseDataRef,
+  parseRunConfig,
+  PIPELINE_STAGES,
+  problems,
+  type DataRef,
+  type FinalizeEvent,
+  type RunConfig,
+  type StageName,
 } from '@overfit/core';
 import type { StageDefinition, StageDeps } from '@overfit/lambda';
-import { ArtifactNotFoundError, asRecord, commitRun, getJson, RUN_ID_PATTERN, runKeys, type RunDataDescription, type RunManifest } from '@overfit/store';
+import {
+  ArtifactNotFoundError,
+  asRecord,
+  commitRun,
+  getJson,
+  RUN_ID_PATTERN,
+  runKeys,
+  type RunDataDescription,
+  type RunManifest,
+} from '@overfit/store';
 import { CODE_VERSION, describeData, runSummary } from './manifest';
 
 type RunSummaryInputs = Parameters<typeof runSummary>;
@@ -38,7 +59,6 @@ export interface FinalizeOutput {
   verdict: string | null;
 }
 
-
 /** An EventBridge event for an execution that ended badly → a failure to record, if the run has no manifest yet. */
 function parseExecutionEvent(fields: Record<string, unknown>): FinalizeInput {
   const { status } = check(EXECUTION_EVENT_SCHEMA, fields, 'event').detail;
@@ -50,12 +70,17 @@ function parseExecutionEvent(fields: Record<string, unknown>): FinalizeInput {
     // an execution input that is not an object (or was too large to include): the run id comes from the name
   }
   const runId = typeof input.runId === 'string' ? input.runId : detail.name;
-  if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) throw new InputError(`must name a run (got ${JSON.stringify(runId)})`, 'event.detail.name');
+  if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId))
+    throw new InputError(`must name a run (got ${JSON.stringify(runId)})`, 'event.detail.name');
   const startedAt = new Date(Number(detail.startDate));
-  if (Number.isNaN(startedAt.getTime())) throw new InputError(`must be a time in ms (got ${JSON.stringify(detail.startDate)})`, 'event.detail.startDate');
+  if (Number.isNaN(startedAt.getTime()))
+    throw new InputError(`must be a time in ms (got ${JSON.stringify(detail.startDate)})`, 'event.detail.startDate');
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
   return {
-    runId, status: 'failed', startedAt: startedAt.toISOString(), run: { ...input, runId },
+    runId,
+    status: 'failed',
+    startedAt: startedAt.toISOString(),
+    run: { ...input, runId },
     executionEnded: { status, error: text(detail.error), cause: text(detail.cause) },
   };
 }
@@ -65,7 +90,8 @@ export function parseFinalizeEvent(event: unknown): FinalizeInput {
   if (fields['detail-type'] === EXECUTION_STATUS_CHANGE) return parseExecutionEvent(fields);
   const found = problems(FINALIZE_EVENT_SCHEMA, event, 'event');
   const { status, startedAt, run } = event as FinalizeEvent;
-  if (typeof startedAt === 'string' && Number.isNaN(Date.parse(startedAt))) found.push({ where: 'event.startedAt', message: `must be an ISO time (got ${JSON.stringify(startedAt)})` });
+  if (typeof startedAt === 'string' && Number.isNaN(Date.parse(startedAt)))
+    found.push({ where: 'event.startedAt', message: `must be an ISO time (got ${JSON.stringify(startedAt)})` });
   assertNoProblems(found);
   return { runId: run.runId, status, startedAt, run };
 }
@@ -86,7 +112,12 @@ type Result = { durationMs?: number } & Record<string, unknown>;
 
 /** How an execution that ended outside the state machine's error handling is described in the manifest. */
 function executionEndedMessage({ status, error, cause }: NonNullable<FinalizeInput['executionEnded']>): string {
-  const what = status === 'TIMED_OUT' ? 'the execution timed out' : status === 'ABORTED' ? 'the execution was aborted' : 'the execution failed';
+  const what =
+    status === 'TIMED_OUT'
+      ? 'the execution timed out'
+      : status === 'ABORTED'
+        ? 'the execution was aborted'
+        : 'the execution failed';
   return [`${status}: ${what}`, error, cause].filter(Boolean).join('; ');
 }
 
@@ -119,7 +150,9 @@ export async function finalizeRun(input: FinalizeInput, deps: StageDeps): Promis
   for (const { name } of PIPELINE_STAGES) {
     const value = resultOf(name);
     // The backtest is the sum of its shards' compute time (they may run in parallel).
-    const ms = Array.isArray(value) ? value.reduce((sum, shard) => sum + (shard.durationMs ?? 0), 0) : value?.durationMs;
+    const ms = Array.isArray(value)
+      ? value.reduce((sum, shard) => sum + (shard.durationMs ?? 0), 0)
+      : value?.durationMs;
     if (typeof ms === 'number') timings[name] = ms;
   }
   // Config and data as the stages accepted them; a run that failed on a bad event keeps what it was given.
@@ -133,7 +166,9 @@ export async function finalizeRun(input: FinalizeInput, deps: StageDeps): Promis
     // left as given / null: the failure is recorded below
   }
   // The shards' files are the backtest's intermediates, merged into results/ by select: not the run's artifacts.
-  const artifacts = (await deps.store.list(keys.root)).filter((key) => key !== keys.manifest && !key.startsWith(`${keys.root}shards/`));
+  const artifacts = (await deps.store.list(keys.root)).filter(
+    (key) => key !== keys.manifest && !key.startsWith(`${keys.root}shards/`),
+  );
   const select = resultOf('select') as Result | undefined;
   const validate = resultOf('validate') as Result | undefined;
   const failedStage = PIPELINE_STAGES.find((stage) => resultOf(stage.name) === undefined)?.name ?? 'finalize';
@@ -143,7 +178,14 @@ export async function finalizeRun(input: FinalizeInput, deps: StageDeps): Promis
     // Every stage accepted this config, so it parses; were it not to, the commit fails naming the field.
     const accepted = config ?? parseRunConfig(run.config);
     manifest = {
-      runId, status: 'succeeded', ...times, config: accepted, data, codeVersion: CODE_VERSION, timings, artifacts,
+      runId,
+      status: 'succeeded',
+      ...times,
+      config: accepted,
+      data,
+      codeVersion: CODE_VERSION,
+      timings,
+      artifacts,
       summary: runSummary(select as RunSummaryInputs[0], validate as RunSummaryInputs[1], accepted.selectBy),
     };
   } else {
@@ -151,16 +193,33 @@ export async function finalizeRun(input: FinalizeInput, deps: StageDeps): Promis
       ? { stage: 'execution', message: executionEndedMessage(input.executionEnded) }
       : { stage: failedStage, message: errorMessage(run.error) };
     manifest = {
-      runId, status: 'failed', ...times, config: config ?? run.config, data, codeVersion: CODE_VERSION, timings, artifacts, error,
+      runId,
+      status: 'failed',
+      ...times,
+      config: config ?? run.config,
+      data,
+      codeVersion: CODE_VERSION,
+      timings,
+      artifacts,
+      error,
     };
   }
   await commitRun(deps.store, manifest);
   // Only after the commit: until then a retried select could still need them.
   if (input.status === 'succeeded') await deleteShardFiles(deps, keys.root);
-  return { runId, status: input.status, manifestKey: keys.manifest, verdict: input.status === 'succeeded' ? String(validate?.verdict ?? '') : null };
+  return {
+    runId,
+    status: input.status,
+    manifestKey: keys.manifest,
+    verdict: input.status === 'succeeded' ? String(validate?.verdict ?? '') : null,
+  };
 }
 
-export const finalizeStage: StageDefinition<FinalizeInput, FinalizeOutput> = { stage: 'finalize', parseEvent: parseFinalizeEvent, run: finalizeRun };
+export const finalizeStage: StageDefinition<FinalizeInput, FinalizeOutput> = {
+  stage: 'finalize',
+  parseEvent: parseFinalizeEvent,
+  run: finalizeRun,
+};
 
 /** The backtest shards' intermediates under runs/<runId>/shards/, merged into results/ by select. */
 async function deleteShardFiles(deps: StageDeps, runRoot: string): Promise<void> {

@@ -1,10 +1,25 @@
 // The local orchestrator: the five stages in order on one machine, with the same events the Lambdas get.
 // Input problems are found before the run exists (nothing is written); a failure after that leaves the run
 // marked failed in its manifest and latest.json untouched.
-import { generateStrategies, splitWindows, type DataRef, type OverfittingReport, type RunConfig, type StageName } from '@overfit/core';
+import {
+  generateStrategies,
+  splitWindows,
+  type DataRef,
+  type OverfittingReport,
+  type RunConfig,
+  type StageName,
+} from '@overfit/core';
 import { assertTradablePrices, cachedPriceLoader, type LoadedPrices } from '@overfit/data';
 import {
-  commitRun, getJson, newRunId, runKeys, type ArtifactStore, type RunDataDescription, type RunStatus, type SucceededRunManifest, type ValidationResults,
+  commitRun,
+  getJson,
+  newRunId,
+  runKeys,
+  type ArtifactStore,
+  type RunDataDescription,
+  type RunStatus,
+  type SucceededRunManifest,
+  type ValidationResults,
 } from '@overfit/store';
 import * as generate from '@overfit/stage-generate';
 import * as backtest from '@overfit/stage-backtest';
@@ -16,9 +31,7 @@ import { CODE_VERSION, describeData, runSummary } from './manifest';
 /** The stage registry's names (@overfit/core), as the progress events and failed manifests name them. */
 export type { StageName };
 
-export type ProgressEvent =
-  | { kind: 'stage'; stage: StageName }
-  | { kind: 'backtest'; done: number; total: number };
+export type ProgressEvent = { kind: 'stage'; stage: StageName } | { kind: 'backtest'; done: number; total: number };
 
 export interface LocalRunOptions {
   config: RunConfig;
@@ -52,17 +65,31 @@ export async function readRunSummary(store: ArtifactStore, manifest: SucceededRu
   // The finalize function describes the data unless it cannot load it again (then the manifest's data is null).
   if (!manifest.data) throw new Error(`run ${runId} succeeded, but its manifest does not describe its data`);
   return {
-    runId, store: store.location, data: manifest.data, config: manifest.config, eligible: manifest.summary.eligible, results, overfitting,
-    artifacts: manifest.artifacts, timings: manifest.timings,
+    runId,
+    store: store.location,
+    data: manifest.data,
+    config: manifest.config,
+    eligible: manifest.summary.eligible,
+    results,
+    overfitting,
+    artifacts: manifest.artifacts,
+    timings: manifest.timings,
   };
 }
 
 /** Pre-flight: bad data or a config the data cannot support fails here, before the run folder exists. */
-export async function assertRunnable(config: RunConfig, data: DataRef, loadPrices: (ref: DataRef) => Promise<LoadedPrices>): Promise<LoadedPrices> {
+export async function assertRunnable(
+  config: RunConfig,
+  data: DataRef,
+  loadPrices: (ref: DataRef) => Promise<LoadedPrices>,
+): Promise<LoadedPrices> {
   const prices = await loadPrices(data);
   const windows = splitWindows(prices.series.close.length, config.trainFraction);
-  backtest.assertEnoughBars(generateStrategies({ count: config.strategies, seed: config.seed, families: config.families }),
-    windows.training.end - windows.training.start, prices.source.path);
+  backtest.assertEnoughBars(
+    generateStrategies({ count: config.strategies, seed: config.seed, families: config.families }),
+    windows.training.end - windows.training.start,
+    prices.source.path,
+  );
   if (data.kind !== 'synthetic') assertTradablePrices(prices);
   return prices;
 }
@@ -81,8 +108,15 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
   const artifacts: string[] = [];
   const base = { runId, config, data };
   const manifest = <S extends RunStatus>(status: S) => ({
-    runId, status, createdAt, finishedAt: new Date().toISOString(), config, data: describeData(data, prices),
-    codeVersion: CODE_VERSION, timings, artifacts: [...artifacts].sort(),
+    runId,
+    status,
+    createdAt,
+    finishedAt: new Date().toISOString(),
+    config,
+    data: describeData(data, prices),
+    codeVersion: CODE_VERSION,
+    timings,
+    artifacts: [...artifacts].sort(),
   });
 
   let current: StageName = 'generate';
@@ -98,18 +132,37 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
   try {
     const generated = await step('generate', () => generate.run(base, { store }));
     artifacts.push(generated.strategiesKey);
-    const backtested = await step('backtest', () => backtest.run({ ...base, strategiesKey: generated.strategiesKey }, {
-      store, loadPrices, onProgress: (done, total) => progress({ kind: 'backtest', done, total }),
-    }));
+    const backtested = await step('backtest', () =>
+      backtest.run(
+        { ...base, strategiesKey: generated.strategiesKey },
+        {
+          store,
+          loadPrices,
+          onProgress: (done, total) => progress({ kind: 'backtest', done, total }),
+        },
+      ),
+    );
     artifacts.push(backtested.trainingPerformanceKey, backtested.validationPerformanceKey, backtested.blockMomentsKey);
-    const selected = await step('select', () => select.run({ ...base, strategiesKey: generated.strategiesKey, trainingPerformanceKey: backtested.trainingPerformanceKey }, { store }));
+    const selected = await step('select', () =>
+      select.run(
+        { ...base, strategiesKey: generated.strategiesKey, trainingPerformanceKey: backtested.trainingPerformanceKey },
+        { store },
+      ),
+    );
     artifacts.push(selected.bestStrategyKey);
-    const validated = await step('validate', () => validate.run({ ...base, ...generated, ...backtested, ...selected }, { store, loadPrices }));
+    const validated = await step('validate', () =>
+      validate.run({ ...base, ...generated, ...backtested, ...selected }, { store, loadPrices }),
+    );
     artifacts.push(validated.validationResultsKey, validated.overfittingReportKey);
-    const visualized = await step('visualize', () => visualize.run({ ...base, ...backtested, ...validated }, { store, loadPrices }));
+    const visualized = await step('visualize', () =>
+      visualize.run({ ...base, ...backtested, ...validated }, { store, loadPrices }),
+    );
     artifacts.push(...visualized.plotKeys);
 
-    const succeeded: SucceededRunManifest = { ...manifest('succeeded'), summary: runSummary(selected, validated, config.selectBy) };
+    const succeeded: SucceededRunManifest = {
+      ...manifest('succeeded'),
+      summary: runSummary(selected, validated, config.selectBy),
+    };
     const summary = await readRunSummary(store, succeeded);
     await commitRun(store, succeeded);
     return summary;

@@ -25,10 +25,17 @@ export function describeData(ref: DataRef, prices: LoadedPrices): RunDataDescrip
 
 /** The manifest's summary of a succeeded run, from the select and validate stages' outputs (local or on AWS). */
 export function runSummary(
-  selected: { bestId: string; eligible: number }, validated: { verdict: string; headline: string; tone: string; drop: number | null }, selectBy: string,
+  selected: { bestId: string; eligible: number },
+  validated: { verdict: string; headline: string; tone: string; drop: number | null },
+  selectBy: string,
 ): RunSummaryRecord {
   return {
-    bestId: selected.bestId, eligible: selected.eligible, selectBy,
-    verdict: validated.verdict, headline: validated.headline, tone: validated.tone, drop: validated.drop,
+    bestId: selected.bestId,
+    eligible: selected.eligible,
+    selectBy,
+    verdict: validated.verdict,
+    headline: validated.headline,
+    tone: validated.tone,
+    drop: validated.drop,
   };
 }

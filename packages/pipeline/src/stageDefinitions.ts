@@ -14,5 +14,12 @@ export type AnyStageDefinition = StageDefinition<{ runId: string }, unknown>;
 
 /** Every function of the registry, by name (the compiler checks none is missing). */
 export const STAGE_DEFINITIONS = {
-  generate, backtest, select, validate, visualize, finalize,
-} satisfies Record<FunctionName, { stage: FunctionName }> as unknown as Readonly<Record<FunctionName, AnyStageDefinition>>;
+  generate,
+  backtest,
+  select,
+  validate,
+  visualize,
+  finalize,
+} satisfies Record<FunctionName, { stage: FunctionName }> as unknown as Readonly<
+  Record<FunctionName, AnyStageDefinition>
+>;

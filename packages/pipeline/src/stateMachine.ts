@@ -21,4 +21,6 @@ export function stateMachineDefinition(arns: Record<FunctionName, string>): Reco
 
 /** Stand-in ARNs for the in-process engine and the tests (nothing is invoked at them). */
 export const localFunctionArns = (): Record<FunctionName, string> =>
-  Object.fromEntries(FUNCTION_NAMES.map((name) => [name, `arn:aws:lambda:us-east-1:000000000000:function:overfit-${name}`])) as Record<FunctionName, string>;
+  Object.fromEntries(
+    FUNCTION_NAMES.map((name) => [name, `arn:aws:lambda:us-east-1:000000000000:function:overfit-${name}`]),
+  ) as Record<FunctionName, string>;

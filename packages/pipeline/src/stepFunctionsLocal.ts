@@ -5,7 +5,14 @@
 import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
 
 type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
-import { InputError, isRemoteInputError, stageStartedBy, TASK_FUNCTIONS, type DataRef, type RunConfig } from '@overfit/core';
+import {
+  InputError,
+  isRemoteInputError,
+  stageStartedBy,
+  TASK_FUNCTIONS,
+  type DataRef,
+  type RunConfig,
+} from '@overfit/core';
 import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
 import { createHandler, type HandlerRuntime, type StageDeps } from '@overfit/lambda';
 import { DEFAULT_SHARD_SIZE, getJson, newRunId, runKeys, type ArtifactStore, type RunManifest } from '@overfit/store';
@@ -18,7 +25,10 @@ const promiseStatics = Promise as unknown as { withResolvers?: unknown };
 promiseStatics.withResolvers ??= <T>() => {
   let resolve!: (value: T) => void;
   let reject!: (reason?: unknown) => void;
-  const promise = new Promise<T>((a, b) => { resolve = a; reject = b; });
+  const promise = new Promise<T>((a, b) => {
+    resolve = a;
+    reject = b;
+  });
   return { promise, resolve, reject };
 };
 
@@ -58,16 +68,34 @@ export async function runStateMachineLocally(options: StateMachineRunOptions): P
 
   const deps: StageDeps = { store, loadPrices };
   const runtime: HandlerRuntime = { deps: () => deps, logLevel: options.logLevel ?? 'SILENT', publishMetrics: false };
-  const handlers = Object.fromEntries(Object.entries(STAGE_DEFINITIONS).map(([name, definition]) => [name, createHandler(definition, runtime)]));
+  const handlers = Object.fromEntries(
+    Object.entries(STAGE_DEFINITIONS).map(([name, definition]) => [name, createHandler(definition, runtime)]),
+  );
   // A lambda:invoke Task gets {FunctionName, Payload} and returns what the integration returns.
-  const taskHandlers = Object.fromEntries(Object.entries(TASK_FUNCTIONS).map(([state, fn]) => {
-    const invoke: Invoke = (payload) => handlers[fn](payload);
-    const wrapped = options.wrapTask ? options.wrapTask(state, invoke) : invoke;
-    return [state, async (input: unknown) => ({ StatusCode: 200, Payload: await wrapped((input as { Payload: unknown }).Payload) })];
-  }));
+  const taskHandlers = Object.fromEntries(
+    Object.entries(TASK_FUNCTIONS).map(([state, fn]) => {
+      const invoke: Invoke = (payload) => handlers[fn](payload);
+      const wrapped = options.wrapTask ? options.wrapTask(state, invoke) : invoke;
+      return [
+        state,
+        async (input: unknown) => ({
+          StatusCode: 200,
+          Payload: await wrapped((input as { Payload: unknown }).Payload),
+        }),
+      ];
+    }),
+  );
 
-  const machine = new StateMachine(stateMachineDefinition(localFunctionArns()) as unknown as ConstructorParameters<typeof StateMachine>[0]);
-  const input = { runId, config, data, ...(options.shardSize ? { shardSize: options.shardSize } : {}), ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}) };
+  const machine = new StateMachine(
+    stateMachineDefinition(localFunctionArns()) as unknown as ConstructorParameters<typeof StateMachine>[0],
+  );
+  const input = {
+    runId,
+    config,
+    data,
+    ...(options.shardSize ? { shardSize: options.shardSize } : {}),
+    ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
+  };
   const execution = machine.run(input as never, {
     overrides: {
       taskResourceLocalHandlers: taskHandlers as NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers'],
@@ -75,29 +103,40 @@ export async function runStateMachineLocally(options: StateMachineRunOptions): P
     },
   });
   const progress = options.onProgress;
-  const following = progress ? followProgress(execution.eventLogs, config.strategies, options.shardSize ?? DEFAULT_SHARD_SIZE, progress) : Promise.resolve();
+  const following = progress
+    ? followProgress(execution.eventLogs, config.strategies, options.shardSize ?? DEFAULT_SHARD_SIZE, progress)
+    : Promise.resolve();
   try {
     await execution.result;
   } catch (error) {
     const cause = (error as Error).cause as Error | undefined;
     const [name, message] = [cause?.name ?? 'Error', cause?.message ?? (error as Error).message];
     // A bad input found by a stage is still the user's to fix (exit 2); anything else is a failed run.
-    throw isRemoteInputError(name) ? new InputError(message, undefined, { cause: error }) : new StateMachineRunError(name, `run ${runId} failed: ${name}: ${message}`);
+    throw isRemoteInputError(name)
+      ? new InputError(message, undefined, { cause: error })
+      : new StateMachineRunError(name, `run ${runId} failed: ${name}: ${message}`);
   } finally {
     await following;
   }
   // The committed run, read back from the store like any reader would (a run that ended well has committed it).
   const manifest = await getJson<RunManifest>(store, runKeys(runId).manifest);
-  if (manifest.status !== 'succeeded') throw new StateMachineRunError('RunFailed', `run ${runId} ended without committing a succeeded manifest`);
+  if (manifest.status !== 'succeeded')
+    throw new StateMachineRunError('RunFailed', `run ${runId} ended without committing a succeeded manifest`);
   return readRunSummary(store, manifest);
 }
 
 /** Stage changes from the execution's events; backtest progress counts the strategies of finished shards. */
-async function followProgress(events: AsyncGenerator<EventLog>, strategies: number, shardSize: number, progress: (event: ProgressEvent) => void) {
+async function followProgress(
+  events: AsyncGenerator<EventLog>,
+  strategies: number,
+  shardSize: number,
+  progress: (event: ProgressEvent) => void,
+) {
   let done = 0;
   for await (const event of events) {
     const started = event.type === 'StateEntered' ? stageStartedBy(event.state.name) : undefined;
     if (started) progress({ kind: 'stage', stage: started });
-    if (event.type === 'MapIterationSucceeded') progress({ kind: 'backtest', done: (done = Math.min(strategies, done + shardSize)), total: strategies });
+    if (event.type === 'MapIterationSucceeded')
+      progress({ kind: 'backtest', done: (done = Math.min(strategies, done + shardSize)), total: strategies });
   }
 }

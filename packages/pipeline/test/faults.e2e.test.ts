@@ -6,12 +6,28 @@ import { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { parseRunConfig, type DataRef } from '@overfit/core';
 import { createHandler } from '@overfit/lambda';
-import { getJson, LocalStore, putJson, readLatestRunId, runKeys, s3ClientConfig, S3Store, shardKeys, type RunManifest } from '@overfit/store';
+import {
+  getJson,
+  LocalStore,
+  putJson,
+  readLatestRunId,
+  runKeys,
+  s3ClientConfig,
+  S3Store,
+  shardKeys,
+  type RunManifest,
+} from '@overfit/store';
 import { S3RVER_CREDENTIALS, startS3rver, type TestS3 } from '@overfit/testing/s3rver';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { finalizeStage, localFunctionArns, runStateMachineLocally, stateMachineDefinition, StateMachineRunError } from '../src';
+import {
+  finalizeStage,
+  localFunctionArns,
+  runStateMachineLocally,
+  stateMachineDefinition,
+  StateMachineRunError,
+} from '../src';
 
 const small = parseRunConfig({ strategies: 60, seed: 5, nullMarkets: 0 });
 const synthetic: DataRef = { kind: 'synthetic', bars: 3000, seed: 11, intervalSeconds: 3600 };
@@ -31,7 +47,10 @@ afterAll(() => s3.dispose());
 describe('the commit protocol', () => {
   it('a Commit that writes the run and then times out leaves the run committed: manifest succeeded, latest.json on it', async () => {
     const run = await runStateMachineLocally({
-      config: small, data: synthetic, store, runId: 'commit-then-timeout',
+      config: small,
+      data: synthetic,
+      store,
+      runId: 'commit-then-timeout',
       wrapTask: (state, invoke) => async (payload) => {
         if (state !== 'Commit') return invoke(payload);
         await invoke(payload);
@@ -48,23 +67,31 @@ describe('the commit protocol', () => {
 
   it('a failure before the commit never moves latest.json, and the failed manifest names the stage', async () => {
     const good = await runStateMachineLocally({ config: small, data: synthetic, store });
-    await expect(runStateMachineLocally({
-      config: small, data: synthetic, store, runId: 'visualize-fails',
-      wrapTask: (state, invoke) => async (payload) => {
-        if (state === 'Visualize') throw named('Error', 'canvas gone');
-        return invoke(payload);
-      },
-    })).rejects.toThrow('run visualize-fails failed: Error: canvas gone');
+    await expect(
+      runStateMachineLocally({
+        config: small,
+        data: synthetic,
+        store,
+        runId: 'visualize-fails',
+        wrapTask: (state, invoke) => async (payload) => {
+          if (state === 'Visualize') throw named('Error', 'canvas gone');
+          return invoke(payload);
+        },
+      }),
+    ).rejects.toThrow('run visualize-fails failed: Error: canvas gone');
     const manifest = await getJson<RunManifest>(store, runKeys('visualize-fails').manifest);
     expect(manifest.status).toBe('failed');
     expect(manifest.error).toEqual({ stage: 'visualize', message: 'Error: canvas gone' });
     expect(await readLatestRunId(store)).toBe(good.runId);
   });
 
-  it('when MarkRunFailed itself keeps failing, the run fails with the original error, not the handler\'s', async () => {
+  it("when MarkRunFailed itself keeps failing, the run fails with the original error, not the handler's", async () => {
     let markAttempts = 0;
     const failing = runStateMachineLocally({
-      config: small, data: synthetic, store, runId: 'mark-fails-too',
+      config: small,
+      data: synthetic,
+      store,
+      runId: 'mark-fails-too',
       wrapTask: (state, invoke) => async (payload) => {
         if (state === 'Select') throw named('Lambda.Unknown', 'out of memory');
         if (state === 'MarkRunFailed') {
@@ -79,18 +106,32 @@ describe('the commit protocol', () => {
     expect(await store.exists(runKeys('mark-fails-too').manifest)).toBe(false); // EventBridge → finalize records it (below)
   });
 
-  it('deletes the backtest shards\' intermediates once the run is committed, and only then', async () => {
-    const run = await runStateMachineLocally({ config: small, data: synthetic, store, runId: 'shards-cleaned', shardSize: 20 });
+  it("deletes the backtest shards' intermediates once the run is committed, and only then", async () => {
+    const run = await runStateMachineLocally({
+      config: small,
+      data: synthetic,
+      store,
+      runId: 'shards-cleaned',
+      shardSize: 20,
+    });
     expect(await store.list(`${runKeys(run.runId).root}shards/`)).toEqual([]);
-    await expect(runStateMachineLocally({
-      config: small, data: synthetic, store, runId: 'shards-kept', shardSize: 20,
-      wrapTask: (state, invoke) => async (payload) => {
-        if (state === 'Validate') throw named('Error', 'statistics failed');
-        return invoke(payload);
-      },
-    })).rejects.toThrow(StateMachineRunError);
+    await expect(
+      runStateMachineLocally({
+        config: small,
+        data: synthetic,
+        store,
+        runId: 'shards-kept',
+        shardSize: 20,
+        wrapTask: (state, invoke) => async (payload) => {
+          if (state === 'Validate') throw named('Error', 'statistics failed');
+          return invoke(payload);
+        },
+      }),
+    ).rejects.toThrow(StateMachineRunError);
     // A failed run keeps them: they are what a person debugging it reads.
-    expect(await store.list(`${runKeys('shards-kept').root}shards/`)).toEqual([0, 1, 2].flatMap((i) => Object.values(shardKeys('shards-kept', i))).sort());
+    expect(await store.list(`${runKeys('shards-kept').root}shards/`)).toEqual(
+      [0, 1, 2].flatMap((i) => Object.values(shardKeys('shards-kept', i))).sort(),
+    );
   });
 });
 
@@ -102,13 +143,28 @@ describe('an execution that ends outside the state machine (EventBridge → fina
     local = new LocalStore(folder);
   });
   afterEach(() => rm(folder, { recursive: true, force: true }));
-  const finalize = () => createHandler(finalizeStage, { deps: () => ({ store: local, loadPrices: async () => { throw new Error('no data here'); } }), logLevel: 'SILENT' });
+  const finalize = () =>
+    createHandler(finalizeStage, {
+      deps: () => ({
+        store: local,
+        loadPrices: async () => {
+          throw new Error('no data here');
+        },
+      }),
+      logLevel: 'SILENT',
+    });
   const statusChange = (status: string, runId: string, extra: Record<string, unknown> = {}) => ({
-    version: '0', source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change',
+    version: '0',
+    source: 'aws.states',
+    'detail-type': 'Step Functions Execution Status Change',
     detail: {
       executionArn: `arn:aws:states:eu-west-1:123456789012:execution:overfitting-lab-production-pipeline:${runId}`,
-      name: runId, status, startDate: Date.parse('2026-12-06T10:00:00Z'), stopDate: Date.parse('2026-12-06T22:00:00Z'),
-      input: JSON.stringify({ runId, config: { strategies: 500 }, data: { kind: 'store', key: 'data/btc.csv' } }), ...extra,
+      name: runId,
+      status,
+      startDate: Date.parse('2026-12-06T10:00:00Z'),
+      stopDate: Date.parse('2026-12-06T22:00:00Z'),
+      input: JSON.stringify({ runId, config: { strategies: 500 }, data: { kind: 'store', key: 'data/btc.csv' } }),
+      ...extra,
     },
   });
 
@@ -117,14 +173,26 @@ describe('an execution that ends outside the state machine (EventBridge → fina
     ['ABORTED', 'ABORTED: the execution was aborted'],
   ])('%s writes a failed manifest for a run that has none', async (status, message) => {
     const result = await finalize()(statusChange(status, 'ended-early'));
-    expect(result).toMatchObject({ runId: 'ended-early', status: 'failed', manifestKey: runKeys('ended-early').manifest });
+    expect(result).toMatchObject({
+      runId: 'ended-early',
+      status: 'failed',
+      manifestKey: runKeys('ended-early').manifest,
+    });
     const manifest = await getJson<RunManifest>(local, runKeys('ended-early').manifest);
-    expect(manifest).toMatchObject({ status: 'failed', createdAt: '2026-12-06T10:00:00.000Z', error: { stage: 'execution', message } });
+    expect(manifest).toMatchObject({
+      status: 'failed',
+      createdAt: '2026-12-06T10:00:00.000Z',
+      error: { stage: 'execution', message },
+    });
     expect(await readLatestRunId(local)).toBeNull();
   });
 
   it('a FAILED event keeps the manifest MarkRunFailed already wrote, and never touches a committed success', async () => {
-    const recorded = { runId: 'r-failed', status: 'failed', error: { stage: 'select', message: 'Lambda.Unknown: out of memory' } };
+    const recorded = {
+      runId: 'r-failed',
+      status: 'failed',
+      error: { stage: 'select', message: 'Lambda.Unknown: out of memory' },
+    };
     await putJson(local, runKeys('r-failed').manifest, recorded);
     await finalize()(statusChange('FAILED', 'r-failed', { error: 'Lambda.Unknown', cause: 'out of memory' }));
     expect(await getJson(local, runKeys('r-failed').manifest)).toEqual(recorded);
@@ -132,19 +200,26 @@ describe('an execution that ends outside the state machine (EventBridge → fina
     const committed = { runId: 'r-ok', status: 'succeeded', summary: { verdict: 'overfit' } };
     await putJson(local, runKeys('r-ok').manifest, committed);
     await putJson(local, 'latest.json', { runId: 'r-ok' });
-    expect(await finalize()(statusChange('TIMED_OUT', 'r-ok'))).toMatchObject({ status: 'succeeded', verdict: 'overfit' });
+    expect(await finalize()(statusChange('TIMED_OUT', 'r-ok'))).toMatchObject({
+      status: 'succeeded',
+      verdict: 'overfit',
+    });
     expect(await getJson(local, runKeys('r-ok').manifest)).toEqual(committed);
     expect(await readLatestRunId(local)).toBe('r-ok');
   });
 
-  it('a FAILED event for a run MarkRunFailed could not record writes it, with the execution\'s error', async () => {
+  it("a FAILED event for a run MarkRunFailed could not record writes it, with the execution's error", async () => {
     await finalize()(statusChange('FAILED', 'unrecorded', { error: 'Lambda.Unknown', cause: 'out of memory' }));
-    expect((await getJson<RunManifest>(local, runKeys('unrecorded').manifest)).error)
-      .toEqual({ stage: 'execution', message: 'FAILED: the execution failed; Lambda.Unknown; out of memory' });
+    expect((await getJson<RunManifest>(local, runKeys('unrecorded').manifest)).error).toEqual({
+      stage: 'execution',
+      message: 'FAILED: the execution failed; Lambda.Unknown; out of memory',
+    });
   });
 
   it('refuses an event of another kind, naming the field', async () => {
-    await expect(finalize()(statusChange('SUCCEEDED', 'r1'))).rejects.toThrow('event.detail.status: must be FAILED, TIMED_OUT or ABORTED (got "SUCCEEDED")');
+    await expect(finalize()(statusChange('SUCCEEDED', 'r1'))).rejects.toThrow(
+      'event.detail.status: must be FAILED, TIMED_OUT or ABORTED (got "SUCCEEDED")',
+    );
   });
 });
 
@@ -152,7 +227,9 @@ describe('retries and limits', () => {
   it('retries Lambda.AWSLambdaException, and never retries a task that timed out', async () => {
     let selectCalls = 0;
     const run = await runStateMachineLocally({
-      config: small, data: synthetic, store,
+      config: small,
+      data: synthetic,
+      store,
       wrapTask: (state, invoke) => async (payload) => {
         if (state === 'Select' && ++selectCalls <= 2) throw named('Lambda.AWSLambdaException', 'Internal error');
         return invoke(payload);
@@ -162,16 +239,22 @@ describe('retries and limits', () => {
     expect((await getJson<RunManifest>(store, runKeys(run.runId).manifest)).status).toBe('succeeded');
 
     let shardCalls = 0;
-    await expect(runStateMachineLocally({
-      config: small, data: synthetic, store, runId: 'shard-timed-out', shardSize: 60,
-      wrapTask: (state, invoke) => async (payload) => {
-        if (state === 'BacktestShard') {
-          shardCalls++;
-          throw named('States.Timeout', 'the task timed out');
-        }
-        return invoke(payload);
-      },
-    })).rejects.toThrow('run shard-timed-out failed: States.Timeout');
+    await expect(
+      runStateMachineLocally({
+        config: small,
+        data: synthetic,
+        store,
+        runId: 'shard-timed-out',
+        shardSize: 60,
+        wrapTask: (state, invoke) => async (payload) => {
+          if (state === 'BacktestShard') {
+            shardCalls++;
+            throw named('States.Timeout', 'the task timed out');
+          }
+          return invoke(payload);
+        },
+      }),
+    ).rejects.toThrow('run shard-timed-out failed: States.Timeout');
     expect(shardCalls).toBe(1);
     expect((await getJson<RunManifest>(store, runKeys('shard-timed-out').manifest)).error?.stage).toBe('backtest');
   });
@@ -184,7 +267,11 @@ describe('retries and limits', () => {
     const forty = new Promise<void>((done) => (fortyStarted = done));
     const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
     await runStateMachineLocally({
-      config: parseRunConfig({ strategies: 120, seed: 5, nullMarkets: 0 }), data: synthetic, store, shardSize: 2, maxConcurrency: 200,
+      config: parseRunConfig({ strategies: 120, seed: 5, nullMarkets: 0 }),
+      data: synthetic,
+      store,
+      shardSize: 2,
+      maxConcurrency: 200,
       wrapTask: (state, invoke) => async (payload) => {
         if (state !== 'BacktestShard') return invoke(payload);
         most = Math.max(most, ++running);
@@ -204,16 +291,33 @@ describe('retries and limits', () => {
     expect(most).toBe(40);
   });
 
-  it('gives every task more time than its Lambda has, so the Lambda\'s own timeout error is the one reported', () => {
+  it("gives every task more time than its Lambda has, so the Lambda's own timeout error is the one reported", () => {
     // The Lambda timeouts of infrastructure/terraform/main.tf; Terraform checks the same margin on every plan.
-    const lambdaTimeouts: Record<string, number> = { generate: 120, backtest: 900, select: 300, validate: 900, visualize: 300, finalize: 120 };
+    const lambdaTimeouts: Record<string, number> = {
+      generate: 120,
+      backtest: 900,
+      select: 300,
+      validate: 900,
+      visualize: 300,
+      finalize: 120,
+    };
     const { States } = stateMachineDefinition(localFunctionArns()) as { States: Record<string, any> };
     const tasks: Record<string, any> = { ...States, ...States.Backtest.ItemProcessor.States };
-    const margins = Object.entries(tasks).filter(([, state]) => state.Type === 'Task').map(([name, state]) => {
-      const fn = /function:overfit-(\w+)$/.exec(state.Parameters.FunctionName)![1];
-      return [name, state.TimeoutSeconds - lambdaTimeouts[fn]];
+    const margins = Object.entries(tasks)
+      .filter(([, state]) => state.Type === 'Task')
+      .map(([name, state]) => {
+        const fn = /function:overfit-(\w+)$/.exec(state.Parameters.FunctionName)![1];
+        return [name, state.TimeoutSeconds - lambdaTimeouts[fn]];
+      });
+    expect(Object.fromEntries(margins)).toEqual({
+      Generate: 60,
+      BacktestShard: 60,
+      Select: 60,
+      Validate: 60,
+      Visualize: 60,
+      Commit: 60,
+      MarkRunFailed: 60,
     });
-    expect(Object.fromEntries(margins)).toEqual({ Generate: 60, BacktestShard: 60, Select: 60, Validate: 60, Visualize: 60, Commit: 60, MarkRunFailed: 60 });
   });
 });
 
@@ -222,30 +326,46 @@ describe('S3 failing mid-run', () => {
     const first = await startS3rver(['artifacts']);
     const port = Number(new URL(first.endpoint).port);
     // Its own client (first.stop() destroys the helper's), short timeouts so a dead server fails fast.
-    const client = new S3Client({ ...s3ClientConfig('us-east-1', first.endpoint, { connectionTimeoutMs: 500, requestIdleTimeoutMs: 2000 }), credentials: S3RVER_CREDENTIALS });
+    const client = new S3Client({
+      ...s3ClientConfig('us-east-1', first.endpoint, { connectionTimeoutMs: 500, requestIdleTimeoutMs: 2000 }),
+      credentials: S3RVER_CREDENTIALS,
+    });
     const flaky = new S3Store({ bucket: 'artifacts', client });
     let revived: S3rver | undefined;
     try {
       const good = await runStateMachineLocally({ config: small, data: synthetic, store: flaky });
       let markAttempts = 0;
       const run = runStateMachineLocally({
-        config: small, data: synthetic, store: flaky, runId: 's3-gone',
+        config: small,
+        data: synthetic,
+        store: flaky,
+        runId: 's3-gone',
         wrapTask: (state, invoke) => async (payload) => {
           if (state === 'Validate') await first.stop();
           if (state === 'MarkRunFailed' && ++markAttempts === 2) {
             // S3 answers again before the first retry, on the same address, with the same files.
-            revived = new S3rver({ address: '127.0.0.1', port, silent: true, directory: first.directory, configureBuckets: [{ name: 'artifacts' }] });
+            revived = new S3rver({
+              address: '127.0.0.1',
+              port,
+              silent: true,
+              directory: first.directory,
+              configureBuckets: [{ name: 'artifacts' }],
+            });
             await revived.run();
           }
           return invoke(payload);
         },
       });
-      await expect(run).rejects.toThrow(/^run s3-gone failed: S3RequestError: validate stage: S3 (GET|HEAD|LIST) s3:\/\/artifacts\/runs\/s3-gone\/\S+: .*ECONNREFUSED/);
+      await expect(run).rejects.toThrow(
+        /^run s3-gone failed: S3RequestError: validate stage: S3 (GET|HEAD|LIST) s3:\/\/artifacts\/runs\/s3-gone\/\S+: .*ECONNREFUSED/,
+      );
       expect(markAttempts).toBe(2);
       const manifest = await getJson<RunManifest>(flaky, runKeys('s3-gone').manifest);
       expect(manifest.status).toBe('failed');
       expect(manifest.error?.stage).toBe('validate');
-      expect(manifest.error?.message).toMatch(/^S3RequestError: validate stage: S3 \w+ s3:\/\/artifacts\/runs\/s3-gone\//);
+      expect(manifest.error?.message).toMatch(
+        /^S3RequestError: validate stage: S3 \w+ s3:\/\/artifacts\/runs\/s3-gone\//,
+      );
       expect(await readLatestRunId(flaky)).toBe(good.runId);
     } finally {
       client.destroy();

@@ -27,13 +27,23 @@ const good = { runId: 'r1', config: { strategies: 20 }, data };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the six definitions have different event types
 type AnyDefinition = StageDefinition<any, any>;
 const handlerFor = (definition: AnyDefinition, logLevel: 'SILENT' | 'INFO' = 'SILENT', publishMetrics = false) =>
-  createHandler(definition, { deps: () => ({ store, loadPrices: cachedPriceLoader(store) }), logLevel, publishMetrics });
+  createHandler(definition, {
+    deps: () => ({ store, loadPrices: cachedPriceLoader(store) }),
+    logLevel,
+    publishMetrics,
+  });
 
 /** Lines written while `work` runs: logs (errors on stderr) and EMF, all of which a Lambda's log group receives. */
 async function outputOf(work: () => Promise<unknown>): Promise<{ lines: Record<string, unknown>[]; error?: unknown }> {
   const written: string[] = [];
-  const capture = (chunk: unknown) => { written.push(String(chunk)); return true; };
-  const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  const capture = (chunk: unknown) => {
+    written.push(String(chunk));
+    return true;
+  };
+  const spies = [
+    jest.spyOn(process.stdout, 'write').mockImplementation(capture),
+    jest.spyOn(process.stderr, 'write').mockImplementation(capture),
+  ];
   let error: unknown;
   try {
     await work();
@@ -42,20 +52,52 @@ async function outputOf(work: () => Promise<unknown>): Promise<{ lines: Record<s
   } finally {
     for (const spy of spies) spy.mockRestore();
   }
-  return { lines: written.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>), error };
+  return {
+    lines: written
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>),
+    error,
+  };
 }
 
 describe('a malformed event', () => {
   it.each([
-    ['generate', generate, { ...good, config: { strategies: 0 } }, 'event.config.strategies: must be an integer from 1 to'],
+    [
+      'generate',
+      generate,
+      { ...good, config: { strategies: 0 } },
+      'event.config.strategies: must be an integer from 1 to',
+    ],
     ['generate', generate, { ...good, shardSize: 'big' }, 'event.shardSize: must be an integer'],
     ['backtest', backtest, good, 'event.strategiesKey: must be a key under runs/r1/'],
-    ['backtest', backtest, { ...good, strategiesKey: 'runs/r1/strategies/strategies.json', shard: { index: 0, start: 5, end: 2 } }, 'event.shard: is empty'],
-    ['select', select, { ...good, strategiesKey: 'runs/r1/s.json', shards: [] }, 'event.shards: must be a non-empty list'],
+    [
+      'backtest',
+      backtest,
+      { ...good, strategiesKey: 'runs/r1/strategies/strategies.json', shard: { index: 0, start: 5, end: 2 } },
+      'event.shard: is empty',
+    ],
+    [
+      'select',
+      select,
+      { ...good, strategiesKey: 'runs/r1/s.json', shards: [] },
+      'event.shards: must be a non-empty list',
+    ],
     ['validate', validate, { ...good, runId: '../etc' }, 'event.runId: must be a run id'],
     ['visualize', visualize, { ...good, data: { kind: 'file' } }, 'event.data.path: must be a file path'],
-    ['finalize', finalizeStage, { status: 'done', startedAt: '2026-11-24T10:00:00Z', run: good }, 'event.status: must be "succeeded" or "failed"'],
-    ['finalize', finalizeStage, { status: 'failed', startedAt: '2026-11-24T10:00:00Z', run: { runId: '' } }, 'event.run.runId: must be a run id'],
+    [
+      'finalize',
+      finalizeStage,
+      { status: 'done', startedAt: '2026-11-24T10:00:00Z', run: good },
+      'event.status: must be "succeeded" or "failed"',
+    ],
+    [
+      'finalize',
+      finalizeStage,
+      { status: 'failed', startedAt: '2026-11-24T10:00:00Z', run: { runId: '' } },
+      'event.run.runId: must be a run id',
+    ],
   ])('%s: %j is refused naming the field', async (_name, definition, event, message) => {
     const handler = handlerFor(definition);
     const failure = handler(event);
@@ -78,10 +120,17 @@ describe('logs and metrics', () => {
     expect(error).toBeUndefined();
     const logs = lines.filter((l) => 'message' in l);
     expect(logs.map((l) => l.message)).toEqual(['stage started', 'stage finished']);
-    for (const line of logs) expect(line).toMatchObject({ runId: 'r1', stage: 'generate', level: 'INFO', service: 'overfitting-lab' });
-    const emf = lines.find((l) => '_aws' in l) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] } };
+    for (const line of logs)
+      expect(line).toMatchObject({ runId: 'r1', stage: 'generate', level: 'INFO', service: 'overfitting-lab' });
+    const emf = lines.find((l) => '_aws' in l) as Record<string, unknown> & {
+      _aws: { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] };
+    };
     expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe(METRICS_NAMESPACE);
-    expect(emf._aws.CloudWatchMetrics[0].Metrics.map((m) => m.Name).sort()).toEqual(['BacktestShards', 'StageDuration', 'StrategiesGenerated']);
+    expect(emf._aws.CloudWatchMetrics[0].Metrics.map((m) => m.Name).sort()).toEqual([
+      'BacktestShards',
+      'StageDuration',
+      'StrategiesGenerated',
+    ]);
     expect(emf).toMatchObject({ stage: 'generate', StrategiesGenerated: 20, BacktestShards: 3 });
   });
 
@@ -89,7 +138,12 @@ describe('logs and metrics', () => {
     const handler = handlerFor(backtest, 'INFO', true);
     const { lines, error } = await outputOf(() => handler({ ...good, strategiesKey: 'runs/r1/strategies/none.json' }));
     expect((error as Error).name).toBe('ArtifactNotFoundError');
-    const failure = lines.find((l) => l.message === 'stage failed') as { runId: string; stage: string; level: string; error: { message: string } };
+    const failure = lines.find((l) => l.message === 'stage failed') as {
+      runId: string;
+      stage: string;
+      level: string;
+      error: { message: string };
+    };
     expect(failure).toMatchObject({ runId: 'r1', stage: 'backtest', level: 'ERROR' });
     expect(failure.error.message).toContain('runs/r1/strategies/none.json');
     expect(lines.find((l) => '_aws' in l)).toMatchObject({ StageFailures: 1 });

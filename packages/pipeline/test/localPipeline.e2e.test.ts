@@ -21,8 +21,20 @@ afterEach(() => rm(root, { recursive: true, force: true }));
 const ARTIFACTS = (runId: string) => {
   const k = runKeys(runId);
   return [
-    k.strategies, k.trainingPerformance, k.validationPerformance, k.blockMoments, k.bestStrategy, k.validationResults, k.overfittingReport,
-    k.winRateHistogram, k.performanceComparison, k.equityCurve, k.isVsOosScatter, k.pboLogits, k.expectedMaxSharpe, k.walkForwardEquity,
+    k.strategies,
+    k.trainingPerformance,
+    k.validationPerformance,
+    k.blockMoments,
+    k.bestStrategy,
+    k.validationResults,
+    k.overfittingReport,
+    k.winRateHistogram,
+    k.performanceComparison,
+    k.equityCurve,
+    k.isVsOosScatter,
+    k.pboLogits,
+    k.expectedMaxSharpe,
+    k.walkForwardEquity,
   ];
 };
 
@@ -30,16 +42,29 @@ describe('runLocalPipeline', () => {
   it('runs all five stages, writes every artifact, and commits the run', async () => {
     const store = new LocalStore(join(root, 'store'));
     const stages: string[] = [];
-    const summary = await runLocalPipeline({ config, data: synthetic, store, onProgress: (e) => e.kind === 'stage' && stages.push(e.stage) });
+    const summary = await runLocalPipeline({
+      config,
+      data: synthetic,
+      store,
+      onProgress: (e) => e.kind === 'stage' && stages.push(e.stage),
+    });
     expect(stages).toEqual(['generate', 'backtest', 'select', 'validate', 'visualize']);
     for (const key of ARTIFACTS(summary.runId)) expect(await store.exists(key)).toBe(true);
     const manifest = await getJson<RunManifest>(store, runKeys(summary.runId).manifest);
-    expect(manifest).toMatchObject({ status: 'succeeded', runId: summary.runId, data: { synthetic: true, rows: 3000 } });
+    expect(manifest).toMatchObject({
+      status: 'succeeded',
+      runId: summary.runId,
+      data: { synthetic: true, rows: 3000 },
+    });
     expect(manifest.artifacts).toEqual([...ARTIFACTS(summary.runId)].sort());
     expect(Object.keys(manifest.timings)).toEqual(['generate', 'backtest', 'select', 'validate', 'visualize']);
     expect(await readLatestRunId(store)).toBe(summary.runId);
     expect(['overfit', 'held_up', 'inconclusive']).toContain(summary.results.originalRule.verdict);
-    expect(manifest.summary).toMatchObject({ verdict: summary.overfitting!.verdict.level, headline: summary.overfitting!.verdict.headline, selectBy: 'win_rate' });
+    expect(manifest.summary).toMatchObject({
+      verdict: summary.overfitting!.verdict.level,
+      headline: summary.overfitting!.verdict.headline,
+      selectBy: 'win_rate',
+    });
     expect(summary.results.windows.training.bars).toBe(2100);
     expect(summary.results.windows.validation).toMatchObject({ start: 2100, end: 3000, bars: 900 });
   });
@@ -61,9 +86,14 @@ describe('runLocalPipeline', () => {
 
   it('refuses bad data before the run exists', async () => {
     const file = join(root, 'bad.csv');
-    await writeFile(file, 'timestamp,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,1,1,abc,1\n2024-01-01T01:00:00Z,1,1,1,1,1\n');
+    await writeFile(
+      file,
+      'timestamp,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,1,1,abc,1\n2024-01-01T01:00:00Z,1,1,1,1,1\n',
+    );
     const store = new LocalStore(join(root, 'store'));
-    await expect(runLocalPipeline({ config, data: { kind: 'file', path: file }, store })).rejects.toBeInstanceOf(InputError);
+    await expect(runLocalPipeline({ config, data: { kind: 'file', path: file }, store })).rejects.toBeInstanceOf(
+      InputError,
+    );
     expect(existsSync(join(root, 'store'))).toBe(false);
   });
 
@@ -83,16 +113,22 @@ describe('runLocalPipeline', () => {
         return inner.put(key, body);
       },
     });
-    await expect(runLocalPipeline({ config, data: synthetic, store: failing, runId: 'broken' })).rejects.toThrow('disk full');
-    expect(await getJson<RunManifest>(inner, runKeys('broken').manifest)).toMatchObject({ status: 'failed', error: { stage: 'validate', message: 'disk full' } });
+    await expect(runLocalPipeline({ config, data: synthetic, store: failing, runId: 'broken' })).rejects.toThrow(
+      'disk full',
+    );
+    expect(await getJson<RunManifest>(inner, runKeys('broken').manifest)).toMatchObject({
+      status: 'failed',
+      error: { stage: 'validate', message: 'disk full' },
+    });
     expect(await readLatestRunId(inner)).toBe(good.runId);
     expect(await inner.exists(runKeys('broken').validationResults)).toBe(false);
   });
 
   it('fails clearly when no strategy has enough trades', async () => {
     const store = new LocalStore(join(root, 'store'));
-    await expect(runLocalPipeline({ config: { ...config, minTrades: 1_000_000 }, data: synthetic, store, runId: 'few' }))
-      .rejects.toThrow(/none of the 60 strategies made at least 1000000 trades/);
+    await expect(
+      runLocalPipeline({ config: { ...config, minTrades: 1_000_000 }, data: synthetic, store, runId: 'few' }),
+    ).rejects.toThrow(/none of the 60 strategies made at least 1000000 trades/);
     expect((await getJson<RunManifest>(store, runKeys('few').manifest)).status).toBe('failed');
     expect(await readLatestRunId(store)).toBeNull();
   });

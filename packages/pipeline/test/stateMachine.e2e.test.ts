@@ -9,11 +9,24 @@ import aslValidator from 'asl-validator';
 import { parseRunConfig, type DataRef } from '@overfit/core';
 import { formatPriceCsv, syntheticMarket } from '@overfit/data';
 import {
-  getJson, LocalStore, readLatestRunId, runKeys, S3Store, shardKeys, type ArtifactStore, type RunManifest,
+  getJson,
+  LocalStore,
+  readLatestRunId,
+  runKeys,
+  S3Store,
+  shardKeys,
+  type ArtifactStore,
+  type RunManifest,
 } from '@overfit/store';
 import { startS3rver, type TestS3 } from '@overfit/testing/s3rver';
 import {
-  ASL_PLACEHOLDERS, localFunctionArns, runLocalPipeline, runStateMachineLocally, stateMachineDefinition, stateMachineTemplate, StateMachineRunError,
+  ASL_PLACEHOLDERS,
+  localFunctionArns,
+  runLocalPipeline,
+  runStateMachineLocally,
+  stateMachineDefinition,
+  stateMachineTemplate,
+  StateMachineRunError,
 } from '../src';
 
 const SHARED_HOURLY = resolve(__dirname, '../../../../shared/data/btc_usd_1h.csv');
@@ -42,16 +55,26 @@ describe('the state machine definition', () => {
   it('has exactly the six function placeholders Terraform fills, and is valid ASL once filled', () => {
     const template = stateMachineTemplate();
     expect([...new Set(template.match(/\$\{[^}]+\}/g))].sort()).toEqual(ASL_PLACEHOLDERS.map((p) => `\${${p}}`).sort());
-    const { isValid, errorsText } = aslValidator(stateMachineDefinition(localFunctionArns()) as never, { checkArn: true, checkPaths: true });
+    const { isValid, errorsText } = aslValidator(stateMachineDefinition(localFunctionArns()) as never, {
+      checkArn: true,
+      checkPaths: true,
+    });
     expect(errorsText()).toBe('');
     expect(isValid).toBe(true);
   });
 
   it('retries transient Lambda service errors (never a timeout) with backoff and routes every failure to MarkRunFailed', () => {
-    const { States } = stateMachineDefinition(localFunctionArns()) as { States: Record<string, Record<string, unknown>> };
+    const { States } = stateMachineDefinition(localFunctionArns()) as {
+      States: Record<string, Record<string, unknown>>;
+    };
     for (const name of ['Generate', 'Select', 'Validate', 'Visualize', 'Commit']) {
       const [retry] = States[name].Retry as { ErrorEquals: string[]; BackoffRate: number }[];
-      expect(retry.ErrorEquals).toEqual(['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.TooManyRequestsException', 'Lambda.SdkClientException']);
+      expect(retry.ErrorEquals).toEqual([
+        'Lambda.ServiceException',
+        'Lambda.AWSLambdaException',
+        'Lambda.TooManyRequestsException',
+        'Lambda.SdkClientException',
+      ]);
       expect(retry.BackoffRate).toBeGreaterThan(1);
       expect((States[name].Catch as { Next: string }[])[0].Next).toBe('MarkRunFailed');
     }
@@ -65,15 +88,39 @@ describe('runStateMachineLocally on s3rver', () => {
   it('writes byte for byte what the local orchestrator writes, with the backtest in uneven shards', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'overfit-sfn-'));
     try {
-      const local = await runLocalPipeline({ config: small, data: synthetic, store: new LocalStore(folder), runId: 'same-run' });
-      const cloud = await runStateMachineLocally({ config: small, data: synthetic, store: new S3Store({ bucket: 'artifacts', prefix: 'bytes', client: s3.client }), runId: 'same-run', shardSize: 17, maxConcurrency: 2 });
+      const local = await runLocalPipeline({
+        config: small,
+        data: synthetic,
+        store: new LocalStore(folder),
+        runId: 'same-run',
+      });
+      const cloud = await runStateMachineLocally({
+        config: small,
+        data: synthetic,
+        store: new S3Store({ bucket: 'artifacts', prefix: 'bytes', client: s3.client }),
+        runId: 'same-run',
+        shardSize: 17,
+        maxConcurrency: 2,
+      });
       const keys = runKeys('same-run');
-      for (const key of [keys.strategies, keys.trainingPerformance, keys.validationPerformance, keys.blockMoments, keys.bestStrategy, keys.validationResults]) {
-        expect({ key, equal: (await readBack(`bytes/${key}`)).equals(await readFile(join(folder, key))) }).toEqual({ key, equal: true });
+      for (const key of [
+        keys.strategies,
+        keys.trainingPerformance,
+        keys.validationPerformance,
+        keys.blockMoments,
+        keys.bestStrategy,
+        keys.validationResults,
+      ]) {
+        expect({ key, equal: (await readBack(`bytes/${key}`)).equals(await readFile(join(folder, key))) }).toEqual({
+          key,
+          equal: true,
+        });
       }
       expect(cloud.results).toEqual(local.results);
       // 60 = 17+17+17+9: four shards, merged by select and deleted by the commit.
-      await expect(readBack(`bytes/${shardKeys('same-run', 0).trainingPerformance}`)).rejects.toMatchObject({ name: 'NoSuchKey' });
+      await expect(readBack(`bytes/${shardKeys('same-run', 0).trainingPerformance}`)).rejects.toMatchObject({
+        name: 'NoSuchKey',
+      });
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
@@ -82,9 +129,13 @@ describe('runStateMachineLocally on s3rver', () => {
   it('retries a throttled stage and completes', async () => {
     let calls = 0;
     const summary = await runStateMachineLocally({
-      config: small, data: synthetic, store, shardSize: 30,
+      config: small,
+      data: synthetic,
+      store,
+      shardSize: 30,
       wrapTask: (state, invoke) => async (payload) => {
-        if (state === 'Select' && ++calls <= 2) throw Object.assign(new Error('Rate exceeded'), { name: 'Lambda.TooManyRequestsException' });
+        if (state === 'Select' && ++calls <= 2)
+          throw Object.assign(new Error('Rate exceeded'), { name: 'Lambda.TooManyRequestsException' });
         return invoke(payload);
       },
     });
@@ -97,7 +148,10 @@ describe('runStateMachineLocally on s3rver', () => {
     const good = await runStateMachineLocally({ config: small, data: synthetic, store });
     let attempts = 0;
     const failing = runStateMachineLocally({
-      config: small, data: synthetic, store, runId: 'validate-fails',
+      config: small,
+      data: synthetic,
+      store,
+      runId: 'validate-fails',
       wrapTask: (state, invoke) => async (payload) => {
         if (state === 'Validate') {
           attempts++;
@@ -118,10 +172,17 @@ describe('runStateMachineLocally on s3rver', () => {
 
   it('refuses bad input before the run exists', async () => {
     const config = parseRunConfig({ strategies: 10, families: ['sma_cross'] });
-    await expect(runStateMachineLocally({ config, data: { kind: 'synthetic', bars: 150, seed: 1, intervalSeconds: 3600 }, store, runId: 'too-short' }))
-      .rejects.toThrow(/training window has 105 bars/);
-    await expect(runStateMachineLocally({ config, data: { kind: 'store', key: 'data/missing.csv' }, store, runId: 'no-data' }))
-      .rejects.toThrow('s3://artifacts/data/missing.csv: no such object in the store');
+    await expect(
+      runStateMachineLocally({
+        config,
+        data: { kind: 'synthetic', bars: 150, seed: 1, intervalSeconds: 3600 },
+        store,
+        runId: 'too-short',
+      }),
+    ).rejects.toThrow(/training window has 105 bars/);
+    await expect(
+      runStateMachineLocally({ config, data: { kind: 'store', key: 'data/missing.csv' }, store, runId: 'no-data' }),
+    ).rejects.toThrow('s3://artifacts/data/missing.csv: no such object in the store');
     expect(await store.list('runs/too-short/')).toEqual([]);
     expect(await store.list('runs/no-data/')).toEqual([]);
   });
@@ -136,26 +197,59 @@ describe('runStateMachineLocally on s3rver', () => {
     // Real generate and finalize; the compute stages answer with outputs of their real shape, instantly.
     const windows = { training: { start: 0, end: 14_000 }, validation: { start: 14_000, end: 20_000 } };
     const stubs: Record<string, (payload: { runId: string; shard?: { start: number; end: number } }) => unknown> = {
-      BacktestShard: (p) => ({ ...shardKeys(p.runId, 0), count: p.shard!.end - p.shard!.start, windows, shard: p.shard, durationMs: 1234 }),
-      Select: (p) => ({
-        bestStrategyKey: runKeys(p.runId).bestStrategy, bestId: 's012345', eligible: 99999, trainingPerformanceKey: runKeys(p.runId).trainingPerformance,
-        validationPerformanceKey: runKeys(p.runId).validationPerformance, blockMomentsKey: runKeys(p.runId).blockMoments, durationMs: 1,
+      BacktestShard: (p) => ({
+        ...shardKeys(p.runId, 0),
+        count: p.shard!.end - p.shard!.start,
+        windows,
+        shard: p.shard,
+        durationMs: 1234,
       }),
-      Validate: (p) => ({ validationResultsKey: runKeys(p.runId).validationResults, overfittingReportKey: runKeys(p.runId).overfittingReport, verdict: 'overfit', drop: 0.31, durationMs: 1 }),
-      Visualize: (p) => ({ plotKeys: [runKeys(p.runId).winRateHistogram, runKeys(p.runId).performanceComparison, runKeys(p.runId).equityCurve], durationMs: 1 }),
+      Select: (p) => ({
+        bestStrategyKey: runKeys(p.runId).bestStrategy,
+        bestId: 's012345',
+        eligible: 99999,
+        trainingPerformanceKey: runKeys(p.runId).trainingPerformance,
+        validationPerformanceKey: runKeys(p.runId).validationPerformance,
+        blockMomentsKey: runKeys(p.runId).blockMoments,
+        durationMs: 1,
+      }),
+      Validate: (p) => ({
+        validationResultsKey: runKeys(p.runId).validationResults,
+        overfittingReportKey: runKeys(p.runId).overfittingReport,
+        verdict: 'overfit',
+        drop: 0.31,
+        durationMs: 1,
+      }),
+      Visualize: (p) => ({
+        plotKeys: [
+          runKeys(p.runId).winRateHistogram,
+          runKeys(p.runId).performanceComparison,
+          runKeys(p.runId).equityCurve,
+        ],
+        durationMs: 1,
+      }),
     };
     const localStore = new LocalStore(folder);
     try {
       const config = parseRunConfig({ strategies: 100_000, seed: 3 });
-      await expect(runStateMachineLocally({
-        config, data: longer, store: localStore, runId: 'wide', shardSize: 100, maxConcurrency: 40,
-        wrapTask: (state, invoke) => async (payload) => {
-          measure(state, payload);
-          const result = stubs[state] ? stubs[state](payload as never) : await invoke(payload);
-          measure(state, result);
-          return result;
-        },
-      })).rejects.toThrow(`no artifact "${runKeys('wide').manifest.replace('manifest.json', 'results/validation_results.json')}"`); // stubs wrote none; the commit happened
+      await expect(
+        runStateMachineLocally({
+          config,
+          data: longer,
+          store: localStore,
+          runId: 'wide',
+          shardSize: 100,
+          maxConcurrency: 40,
+          wrapTask: (state, invoke) => async (payload) => {
+            measure(state, payload);
+            const result = stubs[state] ? stubs[state](payload as never) : await invoke(payload);
+            measure(state, result);
+            return result;
+          },
+        }),
+      ).rejects.toThrow(
+        `no artifact "${runKeys('wide').manifest.replace('manifest.json', 'results/validation_results.json')}"`,
+      ); // stubs wrote none; the commit happened
       const manifest = await getJson<RunManifest>(localStore, runKeys('wide').manifest);
       expect(manifest.status).toBe('succeeded');
       expect(largest.state).toBe('Commit'); // the whole state: input, plan, every shard's summary
@@ -173,31 +267,53 @@ describe('the end-to-end cloud-local run', () => {
   // the kernel on threads, as the Lambda runs it, instead of the far slower in-thread path under ts-jest.
   const worker = resolve(__dirname, '../../../dist/lambda/backtest/backtest-worker.cjs');
   const previousWorker = process.env.OVERFIT_BACKTEST_WORKER;
-  beforeAll(() => { if (existsSync(worker)) process.env.OVERFIT_BACKTEST_WORKER = worker; });
+  beforeAll(() => {
+    if (existsSync(worker)) process.env.OVERFIT_BACKTEST_WORKER = worker;
+  });
   afterAll(() => {
     if (previousWorker === undefined) delete process.env.OVERFIT_BACKTEST_WORKER;
     else process.env.OVERFIT_BACKTEST_WORKER = previousWorker;
   });
   it(`runs 400 strategies on ${real ? 'the real hourly BTC history' : 'a synthetic hourly series (../shared/data is absent)'} in 4 shards and reads every artifact back over S3`, async () => {
-    const csv = real ? await readFile(SHARED_HOURLY) : Buffer.from(formatPriceCsv(syntheticMarket({ bars: 20_000, seed: 7, intervalMs: 3_600_000 })));
+    const csv = real
+      ? await readFile(SHARED_HOURLY)
+      : Buffer.from(formatPriceCsv(syntheticMarket({ bars: 20_000, seed: 7, intervalMs: 3_600_000 })));
     await s3.client.send(new PutObjectCommand({ Bucket: 'artifacts', Key: 'e2e/data/btc_usd_1h.csv', Body: csv }));
     const e2e: ArtifactStore = new S3Store({ bucket: 'artifacts', prefix: 'e2e', client: s3.client });
     const stages: string[] = [];
     const summary = await runStateMachineLocally({
       // No null-market repeats (tested elsewhere). 400 strategies in 4 shards: the orchestration, the shards and the
       // long real history are the point here, not the number of strategies (2,000 took 705 s at load 25).
-      config: parseRunConfig({ strategies: 400, seed: 42, nullMarkets: 0 }), data: { kind: 'store', key: 'data/btc_usd_1h.csv' }, store: e2e,
-      shardSize: 100, maxConcurrency: 4, onProgress: (e) => e.kind === 'stage' && stages.push(e.stage),
+      config: parseRunConfig({ strategies: 400, seed: 42, nullMarkets: 0 }),
+      data: { kind: 'store', key: 'data/btc_usd_1h.csv' },
+      store: e2e,
+      shardSize: 100,
+      maxConcurrency: 4,
+      onProgress: (e) => e.kind === 'stage' && stages.push(e.stage),
     });
     expect(stages).toEqual(['generate', 'backtest', 'select', 'validate', 'visualize']);
     const keys = runKeys(summary.runId);
     const manifest = JSON.parse((await readBack(`e2e/${keys.manifest}`)).toString()) as RunManifest;
     expect(manifest.status).toBe('succeeded');
-    expect(manifest.data).toMatchObject({ source: 'store:data/btc_usd_1h.csv', rows: real ? 71_214 : 20_000, synthetic: false });
+    expect(manifest.data).toMatchObject({
+      source: 'store:data/btc_usd_1h.csv',
+      rows: real ? 71_214 : 20_000,
+      synthetic: false,
+    });
     expect(Object.keys(manifest.timings)).toEqual(['generate', 'backtest', 'select', 'validate', 'visualize']);
     expect(JSON.parse((await readBack('e2e/latest.json')).toString())).toEqual({ runId: summary.runId });
-    for (const key of [keys.strategies, keys.trainingPerformance, keys.validationPerformance, keys.blockMoments, keys.bestStrategy, keys.validationResults,
-      keys.overfittingReport, keys.winRateHistogram, keys.performanceComparison, keys.equityCurve]) {
+    for (const key of [
+      keys.strategies,
+      keys.trainingPerformance,
+      keys.validationPerformance,
+      keys.blockMoments,
+      keys.bestStrategy,
+      keys.validationResults,
+      keys.overfittingReport,
+      keys.winRateHistogram,
+      keys.performanceComparison,
+      keys.equityCurve,
+    ]) {
       expect(manifest.artifacts).toContain(key);
     }
     // The four shards' intermediates were merged by select and deleted once the run was committed.

@@ -1,13 +1,27 @@
 // Stage 2 — backtest: every strategy on both windows. Selection reads only the training table; the validation
 // table and the training window's block moments are for the statistics of the whole selection process.
 import {
-  costsOf, createMarket, InputError, splitWindows, strategyLookback, type BacktestEvent, type BarWindow, type DataRef, 
+  costsOf,
+  createMarket,
+  InputError,
+  splitWindows,
+  strategyLookback,
+  type BacktestEvent,
+  type BarWindow,
+  type DataRef,
   type Strategy,
 } from '@overfit/core';
 import type { LoadedPrices } from '@overfit/data';
 import {
-  getJson, parseShardRange, parseStageEvent, runKeys, shardKeys, writeBlockMoments, writePerformanceTable,
-  type ArtifactStore, type ShardRange,
+  getJson,
+  parseShardRange,
+  parseStageEvent,
+  runKeys,
+  shardKeys,
+  writeBlockMoments,
+  writePerformanceTable,
+  type ArtifactStore,
+  type ShardRange,
 } from '@overfit/store';
 import { backtestInParallel } from './parallel';
 
@@ -66,7 +80,8 @@ export async function run(input: BacktestInput, deps: BacktestDeps): Promise<Bac
     deps.loadPrices(input.data),
   ]);
   const { shard } = input;
-  if (shard && shard.end > all.length) throw new InputError(`ends at strategy ${shard.end}, but the run has ${all.length}`, 'event.shard');
+  if (shard && shard.end > all.length)
+    throw new InputError(`ends at strategy ${shard.end}, but the run has ${all.length}`, 'event.shard');
   const strategies = shard ? all.slice(shard.start, shard.end) : all;
   const market = createMarket(prices.series);
   const windows = splitWindows(prices.series.close.length, config.trainFraction);
@@ -75,14 +90,21 @@ export async function run(input: BacktestInput, deps: BacktestDeps): Promise<Bac
   const costs = costsOf(config);
   const trainingBars = windows.training.end - windows.training.start;
   const results = await backtestInParallel(strategies, market, windows, costs, {
-    blocks: Math.min(MOMENT_BLOCKS, trainingBars), selectBy: config.selectBy, workers: deps.workers, onProgress: deps.onProgress,
+    blocks: Math.min(MOMENT_BLOCKS, trainingBars),
+    selectBy: config.selectBy,
+    workers: deps.workers,
+    onProgress: deps.onProgress,
   });
   const keys = shard ? shardKeys(input.runId, shard.index) : runKeys(input.runId);
   await writePerformanceTable(deps.store, keys.trainingPerformance, strategies, results.training);
   await writePerformanceTable(deps.store, keys.validationPerformance, strategies, results.validation);
   await writeBlockMoments(deps.store, keys.blockMoments, results.trainingMoments);
   return {
-    trainingPerformanceKey: keys.trainingPerformance, validationPerformanceKey: keys.validationPerformance,
-    blockMomentsKey: keys.blockMoments, count: strategies.length, windows, ...(shard ? { shard } : {}),
+    trainingPerformanceKey: keys.trainingPerformance,
+    validationPerformanceKey: keys.validationPerformance,
+    blockMomentsKey: keys.blockMoments,
+    count: strategies.length,
+    windows,
+    ...(shard ? { shard } : {}),
   };
 }

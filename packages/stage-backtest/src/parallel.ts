@@ -13,8 +13,20 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
-  BacktestKernel, backtestJob, emptyResults, kernelOrder, prepareColumns, shared,
-  type BacktestResults, type BarWindow, type Costs, type KernelColumns, type KernelJob, type Market, type SelectionMetric, type Strategy,
+  BacktestKernel,
+  backtestJob,
+  emptyResults,
+  kernelOrder,
+  prepareColumns,
+  shared,
+  type BacktestResults,
+  type BarWindow,
+  type Costs,
+  type KernelColumns,
+  type KernelJob,
+  type Market,
+  type SelectionMetric,
+  type Strategy,
 } from '@overfit/core';
 
 export const WORKER_BUNDLE = 'backtest-worker.cjs';
@@ -99,7 +111,22 @@ export async function backtestInParallel(
     }
     return results;
   }
-  await runOnWorkers(script!, threads, { columns, job, results: { ...results, training: { ...results.training, ids: [] }, validation: { ...results.validation, ids: [] } } }, chunks, total, options.onProgress);
+  await runOnWorkers(
+    script!,
+    threads,
+    {
+      columns,
+      job,
+      results: {
+        ...results,
+        training: { ...results.training, ids: [] },
+        validation: { ...results.validation, ids: [] },
+      },
+    },
+    chunks,
+    total,
+    options.onProgress,
+  );
   return results;
 }
 
@@ -131,15 +158,27 @@ function discardPool(): void {
 }
 
 function runOnWorkers(
-  script: string, threads: number, init: WorkerInit, chunks: WorkerChunk[], total: number,
+  script: string,
+  threads: number,
+  init: WorkerInit,
+  chunks: WorkerChunk[],
+  total: number,
   onProgress?: (done: number, total: number) => void,
 ): Promise<void> {
-  const run = poolQueue.then(() => runJob(workersFor(script, Math.min(threads, chunks.length)), init, chunks, total, onProgress));
+  const run = poolQueue.then(() =>
+    runJob(workersFor(script, Math.min(threads, chunks.length)), init, chunks, total, onProgress),
+  );
   poolQueue = run.catch(() => undefined);
   return run;
 }
 
-function runJob(workers: Worker[], init: WorkerInit, chunks: WorkerChunk[], total: number, onProgress?: (done: number, total: number) => void): Promise<void> {
+function runJob(
+  workers: Worker[],
+  init: WorkerInit,
+  chunks: WorkerChunk[],
+  total: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let next = 0;
     let done = 0;

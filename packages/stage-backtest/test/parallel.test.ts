@@ -4,7 +4,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { backtestAllReference, createMarket, generateStrategies, METRIC_NAMES, splitWindows, type BacktestResults } from '@overfit/core';
+import {
+  backtestAllReference,
+  createMarket,
+  generateStrategies,
+  METRIC_NAMES,
+  splitWindows,
+  type BacktestResults,
+} from '@overfit/core';
 import { syntheticMarket } from '@overfit/data';
 import { backtestInParallel, WORKER_BUNDLE } from '../src';
 
@@ -18,8 +25,14 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'overfit-worker-'));
   workerScript = join(dir, WORKER_BUNDLE);
   await build({
-    entryPoints: [join(__dirname, '../src/worker.ts')], outfile: workerScript, bundle: true, platform: 'node', format: 'cjs',
-    target: 'node20', logLevel: 'warning', external: ['@napi-rs/canvas'],
+    entryPoints: [join(__dirname, '../src/worker.ts')],
+    outfile: workerScript,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+    external: ['@napi-rs/canvas'],
   });
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -48,7 +61,11 @@ it.each([
 ])('gives the reference results on %i worker threads with chunks of %i', async (workers, chunkSize) => {
   const progress: number[] = [];
   const results = await backtestInParallel(strategies, market, windows, costs, {
-    blocks: 16, workers, chunkSize, workerScript, onProgress: (done) => progress.push(done),
+    blocks: 16,
+    workers,
+    chunkSize,
+    workerScript,
+    onProgress: (done) => progress.push(done),
   });
   expect(fingerprint(results)).toEqual(reference);
   expect(progress[progress.length - 1]).toBe(120);
@@ -56,18 +73,34 @@ it.each([
 });
 
 it('runs the same kernel in this thread when there is no worker bundle (unbundled runs, ts-jest)', async () => {
-  const results = await backtestInParallel(strategies, market, windows, costs, { blocks: 16, workers: 4, chunkSize: 9 });
+  const results = await backtestInParallel(strategies, market, windows, costs, {
+    blocks: 16,
+    workers: 4,
+    chunkSize: 9,
+  });
   expect(fingerprint(results)).toEqual(reference);
   expect(results.training.columns.trades.buffer).toBeInstanceOf(ArrayBuffer);
 });
 
 it('rejects, and leaves no worker running, when a worker fails', async () => {
   const broken = join(dir, 'broken-worker.cjs');
-  await writeFile(broken, "require('node:worker_threads').parentPort.on('message', () => { throw new Error('kernel exploded'); });\n");
-  await expect(backtestInParallel(strategies, market, windows, costs, { blocks: 16, workers: 2, workerScript: broken })).rejects.toThrow('kernel exploded');
+  await writeFile(
+    broken,
+    "require('node:worker_threads').parentPort.on('message', () => { throw new Error('kernel exploded'); });\n",
+  );
+  await expect(
+    backtestInParallel(strategies, market, windows, costs, { blocks: 16, workers: 2, workerScript: broken }),
+  ).rejects.toThrow('kernel exploded');
 });
 
 it('checks costs and windows before starting any thread', async () => {
-  await expect(backtestInParallel(strategies, market, windows, { feesBps: Number.NaN, slippageBps: 0 }, { blocks: 16, workers: 2, workerScript }))
-    .rejects.toThrow(/costs/);
+  await expect(
+    backtestInParallel(
+      strategies,
+      market,
+      windows,
+      { feesBps: Number.NaN, slippageBps: 0 },
+      { blocks: 16, workers: 2, workerScript },
+    ),
+  ).rejects.toThrow(/costs/);
 });

@@ -2,8 +2,14 @@
 // fans out: contiguous shards of strategies, run at most `maxConcurrency` at a time (the state machine's Map).
 import { generateStrategies, type GenerateEvent } from '@overfit/core';
 import {
-  DEFAULT_SHARD_SIZE, parseStageEvent, planShards, putJson, runKeys,
-  type ArtifactStore, type ShardRange, type StrategiesDocument,
+  DEFAULT_SHARD_SIZE,
+  parseStageEvent,
+  planShards,
+  putJson,
+  runKeys,
+  type ArtifactStore,
+  type ShardRange,
+  type StrategiesDocument,
 } from '@overfit/store';
 
 export type GenerateInput = GenerateEvent;

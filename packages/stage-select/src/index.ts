@@ -2,8 +2,17 @@
 // researcher who tried them all would. Strategies with too few trades are not eligible: their metrics are noise.
 import { InputError, rankEligible, SELECTION_METRIC_FIELDS, type Metrics, type SelectEvent } from '@overfit/core';
 import {
-  assertShardsCover, getJson, mergeShardResults, parseShardRange, parseStageEvent, putJson, readPerformanceTable, runKeys,
-  type ArtifactStore, type BestStrategyDocument, type StrategiesDocument,
+  assertShardsCover,
+  getJson,
+  mergeShardResults,
+  parseShardRange,
+  parseStageEvent,
+  putJson,
+  readPerformanceTable,
+  runKeys,
+  type ArtifactStore,
+  type BestStrategyDocument,
+  type StrategiesDocument,
 } from '@overfit/store';
 
 /** Either the run-level training table of an unsharded backtest, or the shards to merge into it first. */
@@ -21,9 +30,14 @@ export interface SelectOutput {
 
 export function parseEvent(event: unknown): SelectInput {
   const base = parseStageEvent(event, 'select');
-  const { strategiesKey, trainingPerformanceKey, shards } = event as SelectEvent & { trainingPerformanceKey?: string; shards?: unknown[] };
-  if (shards !== undefined) return { ...base, strategiesKey, shards: shards.map((s, i) => parseShardRange(s, `event.shards[${i}]`)) };
-  if (trainingPerformanceKey === undefined) throw new InputError('is needed when the event has no shards to merge', 'event.trainingPerformanceKey');
+  const { strategiesKey, trainingPerformanceKey, shards } = event as SelectEvent & {
+    trainingPerformanceKey?: string;
+    shards?: unknown[];
+  };
+  if (shards !== undefined)
+    return { ...base, strategiesKey, shards: shards.map((s, i) => parseShardRange(s, `event.shards[${i}]`)) };
+  if (trainingPerformanceKey === undefined)
+    throw new InputError('is needed when the event has no shards to merge', 'event.trainingPerformanceKey');
   return { ...base, strategiesKey, trainingPerformanceKey };
 }
 
@@ -31,7 +45,11 @@ export async function run(input: SelectInput, deps: { store: ArtifactStore }): P
   const { selectBy, minTrades } = input.config;
   const { strategies } = await getJson<StrategiesDocument>(deps.store, input.strategiesKey);
   const runLevel = runKeys(input.runId);
-  let backtested = { trainingPerformanceKey: runLevel.trainingPerformance, validationPerformanceKey: runLevel.validationPerformance, blockMomentsKey: runLevel.blockMoments };
+  let backtested = {
+    trainingPerformanceKey: runLevel.trainingPerformance,
+    validationPerformanceKey: runLevel.validationPerformance,
+    blockMomentsKey: runLevel.blockMoments,
+  };
   if ('shards' in input) {
     assertShardsCover(input.shards, strategies.length);
     backtested = await mergeShardResults(deps.store, input.runId, input.shards);
@@ -41,11 +59,15 @@ export async function run(input: SelectInput, deps: { store: ArtifactStore }): P
   const table = await readPerformanceTable(deps.store, backtested.trainingPerformanceKey);
   const ranked = rankEligible(table, input.config);
   if (ranked.length === 0) {
-    throw new InputError(`none of the ${table.ids.length} strategies made at least ${minTrades} trades on the training window; lower minTrades or use more data`, 'select');
+    throw new InputError(
+      `none of the ${table.ids.length} strategies made at least ${minTrades} trades on the training window; lower minTrades or use more data`,
+      'select',
+    );
   }
   const best = ranked[0];
   const strategy = strategies.find((s) => s.id === table.ids[best]);
-  if (!strategy) throw new Error(`strategy ${table.ids[best]} is in training_performance.csv but not in ${input.strategiesKey}`);
+  if (!strategy)
+    throw new Error(`strategy ${table.ids[best]} is in training_performance.csv but not in ${input.strategiesKey}`);
   const field = SELECTION_METRIC_FIELDS[selectBy];
   const document: BestStrategyDocument = {
     strategy,

@@ -4,15 +4,37 @@
 // (deflated Sharpe, null markets, PBO, SPA, walk-forward; see overfitting.ts and verdict.ts) and writes the one
 // verdict of the run into overfitting_report.json.
 import {
-  buyAndHold, createMarket, evaluatePositions, METRIC_NAMES, positions, SELECTION_METRIC_FIELDS, splitWindows,
-  type BarWindow, type DataRef, type MetricName, type OverfittingReport, type PriceSeries, type SelectionMetric, type Strategy, type ValidateEvent,
+  buyAndHold,
+  createMarket,
+  evaluatePositions,
+  METRIC_NAMES,
+  positions,
+  SELECTION_METRIC_FIELDS,
+  splitWindows,
+  type BarWindow,
+  type DataRef,
+  type MetricName,
+  type OverfittingReport,
+  type PriceSeries,
+  type SelectionMetric,
+  type Strategy,
+  type ValidateEvent,
   type VerdictLevel,
 } from '@overfit/core';
 import { buildOverfittingReport } from './overfitting';
 import type { LoadedPrices } from '@overfit/data';
 import {
-  getJson, parseStageEvent, putJson, readBlockMoments, readPerformanceTable, runKeys,
-  type ArtifactStore, type OriginalRuleVerdict, type StrategiesDocument, type ValidationResults, type WindowInfo,
+  getJson,
+  parseStageEvent,
+  putJson,
+  readBlockMoments,
+  readPerformanceTable,
+  runKeys,
+  type ArtifactStore,
+  type OriginalRuleVerdict,
+  type StrategiesDocument,
+  type ValidationResults,
+  type WindowInfo,
 } from '@overfit/store';
 
 export { buildOverfittingReport } from './overfitting';
@@ -34,8 +56,16 @@ export interface ValidateOutput {
 }
 
 export function parseEvent(event: unknown): ValidateInput {
-  const { bestStrategyKey, strategiesKey, trainingPerformanceKey, validationPerformanceKey, blockMomentsKey } = event as ValidateEvent;
-  return { ...parseStageEvent(event, 'validate'), bestStrategyKey, strategiesKey, trainingPerformanceKey, validationPerformanceKey, blockMomentsKey };
+  const { bestStrategyKey, strategiesKey, trainingPerformanceKey, validationPerformanceKey, blockMomentsKey } =
+    event as ValidateEvent;
+  return {
+    ...parseStageEvent(event, 'validate'),
+    bestStrategyKey,
+    strategiesKey,
+    trainingPerformanceKey,
+    validationPerformanceKey,
+    blockMomentsKey,
+  };
 }
 
 const relative = (from: number, to: number): number | null => {
@@ -51,16 +81,25 @@ export function judge(metric: SelectionMetric, training: number, validation: num
   const drop = change === null ? null : -change;
   if (drop === null) {
     const window = Number.isFinite(validation) ? 'training' : 'validation';
-    const why = Number.isNaN(window === 'validation' ? validation : training) ? 'undefined (no trades or no variation)' : 'unbounded (no losing trade)';
-    return { drop, verdict: 'inconclusive' as OriginalRuleVerdict, explanation: `${metric} is ${why} on ${window}, so the fall cannot be measured.` };
+    const why = Number.isNaN(window === 'validation' ? validation : training)
+      ? 'undefined (no trades or no variation)'
+      : 'unbounded (no losing trade)';
+    return {
+      drop,
+      verdict: 'inconclusive' as OriginalRuleVerdict,
+      explanation: `${metric} is ${why} on ${window}, so the fall cannot be measured.`,
+    };
   }
   const overfit = drop > threshold;
   const moved = drop >= 0 ? `fell ${percent(drop)}` : `rose ${percent(-drop)}`;
   return {
     drop,
     verdict: (overfit ? 'overfit' : 'held_up') as OriginalRuleVerdict,
-    explanation: `${metric} ${moved} from training (${training.toPrecision(4)}) to validation (${validation.toPrecision(4)}); ` +
-      (overfit ? `more than the ${percent(threshold)} threshold: the training result was mostly selection luck.` : `within the ${percent(threshold)} threshold.`),
+    explanation:
+      `${metric} ${moved} from training (${training.toPrecision(4)}) to validation (${validation.toPrecision(4)}); ` +
+      (overfit
+        ? `more than the ${percent(threshold)} threshold: the training result was mostly selection luck.`
+        : `within the ${percent(threshold)} threshold.`),
   };
 }
 
@@ -69,7 +108,10 @@ function windowInfo(series: PriceSeries, window: BarWindow): WindowInfo {
   return { ...window, bars: window.end - window.start, first: iso(window.start), last: iso(window.end - 1) };
 }
 
-export async function run(input: ValidateInput, deps: { store: ArtifactStore; loadPrices: (ref: DataRef) => Promise<LoadedPrices> }): Promise<ValidateOutput> {
+export async function run(
+  input: ValidateInput,
+  deps: { store: ArtifactStore; loadPrices: (ref: DataRef) => Promise<LoadedPrices> },
+): Promise<ValidateOutput> {
   const { config } = input;
   const [{ strategy }, prices, { strategies }, trainingTable, validationTable, moments] = await Promise.all([
     getJson<{ strategy: Strategy }>(deps.store, input.bestStrategyKey),
@@ -92,16 +134,31 @@ export async function run(input: ValidateInput, deps: { store: ArtifactStore; lo
     strategy,
     selectBy: config.selectBy,
     overfitThreshold: config.overfitThreshold,
-    windows: { training: windowInfo(prices.series, windows.training), validation: windowInfo(prices.series, windows.validation) },
+    windows: {
+      training: windowInfo(prices.series, windows.training),
+      validation: windowInfo(prices.series, windows.validation),
+    },
     training,
     validation,
     buyAndHold: { training: buyAndHold(market, windows.training), validation: buyAndHold(market, windows.validation) },
-    relativeChange: Object.fromEntries(METRIC_NAMES.map((m) => [m, relative(training[m], validation[m])])) as Record<MetricName, number | null>,
-    selection: { metric: config.selectBy, training: training[field], validation: validation[field], drop: verdict.drop },
+    relativeChange: Object.fromEntries(METRIC_NAMES.map((m) => [m, relative(training[m], validation[m])])) as Record<
+      MetricName,
+      number | null
+    >,
+    selection: {
+      metric: config.selectBy,
+      training: training[field],
+      validation: validation[field],
+      drop: verdict.drop,
+    },
     originalRule: { verdict: verdict.verdict, explanation: verdict.explanation },
   };
   const report = buildOverfittingReport({
-    config, market, windows, strategies, selected: strategy,
+    config,
+    market,
+    windows,
+    strategies,
+    selected: strategy,
     training: trainingTable,
     validation: validationTable,
     moments,
@@ -110,7 +167,11 @@ export async function run(input: ValidateInput, deps: { store: ArtifactStore; lo
   await putJson(deps.store, keys.validationResults, results);
   await putJson(deps.store, keys.overfittingReport, report);
   return {
-    validationResultsKey: keys.validationResults, overfittingReportKey: keys.overfittingReport,
-    verdict: report.verdict.level, headline: report.verdict.headline, tone: report.verdict.tone, drop: verdict.drop,
+    validationResultsKey: keys.validationResults,
+    overfittingReportKey: keys.overfittingReport,
+    verdict: report.verdict.level,
+    headline: report.verdict.headline,
+    tone: report.verdict.tone,
+    drop: verdict.drop,
   };
 }

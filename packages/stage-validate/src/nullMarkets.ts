@@ -4,8 +4,16 @@
 // is exact when the real market, too, had no edge; it cannot go below 1/(K + 1), so K = 19 is the fewest that can
 // reject at 5 %. Only the training window is simulated and backtested: selection never sees the rest.
 import {
-  backtestAll, createMarket, finiteOrNull, SELECTION_METRIC_FIELDS,
-  type BarWindow, type Market, type MetricsTable, type OverfittingReport, type RunConfig, type Strategy,
+  backtestAll,
+  createMarket,
+  finiteOrNull,
+  SELECTION_METRIC_FIELDS,
+  type BarWindow,
+  type Market,
+  type MetricsTable,
+  type OverfittingReport,
+  type RunConfig,
+  type Strategy,
 } from '@overfit/core';
 import { fitGarch11, logReturns, simulateGarch11 } from '@overfit/data';
 import { selectedRow, selectionPbo } from './selectionProcess';
@@ -18,7 +26,11 @@ const NULL_PBO_SPLITS = 1_000;
 const nullSeed = (seed: number, j: number) => (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + j * 0x27d4eb2d) >>> 0;
 
 /** (1 + #{nulls at least as extreme}) / (K + 1); undefined nulls (nothing eligible) are never as extreme. */
-export function monteCarloPValue(real: number | null, nulls: readonly (number | null)[], direction: 'higher' | 'lower'): number | null {
+export function monteCarloPValue(
+  real: number | null,
+  nulls: readonly (number | null)[],
+  direction: 'higher' | 'lower',
+): number | null {
   if (real === null || !Number.isFinite(real) || nulls.length === 0) return null;
   const asExtreme = nulls.filter((v) => v !== null && (direction === 'higher' ? v >= real : v <= real)).length;
   return (1 + asExtreme) / (1 + nulls.length);
@@ -34,15 +46,37 @@ export interface NullMarketInputs {
   realPbo: number | null;
 }
 
-export function nullMarketControl({ config, market, windows, strategies, training, realPbo }: NullMarketInputs): OverfittingReport['nullMarkets'] {
+export function nullMarketControl({
+  config,
+  market,
+  windows,
+  strategies,
+  training,
+  realPbo,
+}: NullMarketInputs): OverfittingReport['nullMarkets'] {
   const metric = config.selectBy;
   const used = strategies.slice(0, NULL_MARKET_MAX_STRATEGIES);
   const field = SELECTION_METRIC_FIELDS[metric];
   const real = selectedRow(training, config, used.length);
   const realSharpe = real < 0 ? null : finiteOrNull(training.columns.sharpe[real]);
   const realBest = real < 0 ? null : finiteOrNull(training.columns[field][real]);
-  const empty = { markets: 0, model: 'none', metric, strategiesUsed: used.length, realSelectedId: real < 0 ? null : training.ids[real] };
-  const none = { realSelectedSharpeAnnual: realSharpe, nullSelectedSharpesAnnual: [], sharpePValue: null, realBest, nullBests: [], metricPValue: null, nullPbos: [], pboPValue: null };
+  const empty = {
+    markets: 0,
+    model: 'none',
+    metric,
+    strategiesUsed: used.length,
+    realSelectedId: real < 0 ? null : training.ids[real],
+  };
+  const none = {
+    realSelectedSharpeAnnual: realSharpe,
+    nullSelectedSharpesAnnual: [],
+    sharpePValue: null,
+    realBest,
+    nullBests: [],
+    metricPValue: null,
+    nullPbos: [],
+    pboPValue: null,
+  };
   if (config.nullMarkets === 0) return { ...empty, ...none };
 
   const { series } = market;
@@ -52,12 +86,21 @@ export function nullMarketControl({ config, market, windows, strategies, trainin
   const bars = windows.training.end + 1;
   const nullWindows = { training: windows.training, validation: { start: windows.training.end, end: bars } };
   const costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
-  const sharpes: (number | null)[] = [], bests: (number | null)[] = [], pbos: (number | null)[] = [];
+  const sharpes: (number | null)[] = [],
+    bests: (number | null)[] = [],
+    pbos: (number | null)[] = [];
   for (let j = 0; j < config.nullMarkets; j++) {
     const synthetic = simulateGarch11(fitted, {
-      bars, seed: nullSeed(config.seed, j), start: series.time[0], intervalMs: Math.round(market.barMs), startPrice: series.close[0],
+      bars,
+      seed: nullSeed(config.seed, j),
+      start: series.time[0],
+      intervalMs: Math.round(market.barMs),
+      startPrice: series.close[0],
     });
-    const results = backtestAll(used, createMarket(synthetic), nullWindows, costs, { blocks: Math.min(64, windows.training.end - windows.training.start), selectBy: metric });
+    const results = backtestAll(used, createMarket(synthetic), nullWindows, costs, {
+      blocks: Math.min(64, windows.training.end - windows.training.start),
+      selectBy: metric,
+    });
     const chosen = selectedRow(results.training, config);
     sharpes.push(chosen < 0 ? null : finiteOrNull(results.training.columns.sharpe[chosen]));
     bests.push(chosen < 0 ? null : finiteOrNull(results.training.columns[field][chosen]));
@@ -70,7 +113,10 @@ export function nullMarketControl({ config, market, windows, strategies, trainin
     realSelectedSharpeAnnual: realSharpe, // the tables' Sharpe ratios are annual
     nullSelectedSharpesAnnual: sharpes,
     sharpePValue: monteCarloPValue(realSharpe, sharpes, 'higher'),
-    realBest, nullBests: bests, metricPValue: monteCarloPValue(realBest, bests, 'higher'),
-    nullPbos: pbos, pboPValue: monteCarloPValue(realPbo, pbos, 'lower'),
+    realBest,
+    nullBests: bests,
+    metricPValue: monteCarloPValue(realBest, bests, 'higher'),
+    nullPbos: pbos,
+    pboPValue: monteCarloPValue(realPbo, pbos, 'lower'),
   };
 }

@@ -2,9 +2,24 @@
 // more than noise?), the selected strategy's validation Sharpe tested alone (one strategy, chosen before these
 // bars were seen: no correction for the search is needed), and walk-forward.
 import {
-  backtestAll, finiteOrNull, foldWindows, netReturns, normalCdf, positions, probabilisticSharpeRatio, sampleMoments,
-  SELECTION_METRIC_FIELDS, walkForward,
-  type BarWindow, type Costs, type Market, type Metrics, type OverfittingReport, type RunConfig, type SelectionMetric, type Strategy,
+  backtestAll,
+  finiteOrNull,
+  foldWindows,
+  netReturns,
+  normalCdf,
+  positions,
+  probabilisticSharpeRatio,
+  sampleMoments,
+  SELECTION_METRIC_FIELDS,
+  walkForward,
+  type BarWindow,
+  type Costs,
+  type Market,
+  type Metrics,
+  type OverfittingReport,
+  type RunConfig,
+  type SelectionMetric,
+  type Strategy,
 } from '@overfit/core';
 
 export const WALK_FORWARD_FOLDS = 5;
@@ -38,7 +53,11 @@ export const minimumValidationTrades = (config: RunConfig, trainingBars: number,
   Math.max(5, Math.ceil((config.minTrades * validationBars) / trainingBars));
 
 export function selectionDrop(
-  config: RunConfig, training: Metrics, validation: Metrics, bars: { training: number; validation: number }, periodsPerYear: number,
+  config: RunConfig,
+  training: Metrics,
+  validation: Metrics,
+  bars: { training: number; validation: number },
+  periodsPerYear: number,
 ): OverfittingReport['selectionDrop'] {
   const metric: SelectionMetric = config.selectBy;
   const field = SELECTION_METRIC_FIELDS[metric];
@@ -50,10 +69,16 @@ export function selectionDrop(
   if (metric === 'win_rate' || metric === 'profit_factor') {
     samples = { training: training.trades, validation: validation.trades, unit: 'trades' };
     if (metric === 'win_rate') {
-      test = proportionDrop(Math.round(training.winRate * training.trades), training.trades, Math.round(validation.winRate * validation.trades), validation.trades);
+      test = proportionDrop(
+        Math.round(training.winRate * training.trades),
+        training.trades,
+        Math.round(validation.winRate * validation.trades),
+        validation.trades,
+      );
     }
   } else if (metric === 'hit_rate') {
-    const n1 = exposed(training, bars.training), n2 = exposed(validation, bars.validation);
+    const n1 = exposed(training, bars.training),
+      n2 = exposed(validation, bars.validation);
     samples = { training: n1, validation: n2, unit: 'exposed bars' };
     test = proportionDrop(Math.round(training.hitRate * n1), n1, Math.round(validation.hitRate * n2), n2);
   } else {
@@ -64,8 +89,14 @@ export function selectionDrop(
     }
   }
   return {
-    metric, training: finiteOrNull(training[field]), validation: finiteOrNull(validation[field]), drop, threshold: config.overfitThreshold,
-    exceedsThreshold: drop === null ? null : drop > config.overfitThreshold, samples, test,
+    metric,
+    training: finiteOrNull(training[field]),
+    validation: finiteOrNull(validation[field]),
+    drop,
+    threshold: config.overfitThreshold,
+    exceedsThreshold: drop === null ? null : drop > config.overfitThreshold,
+    samples,
+    test,
     minimumValidationTrades: minimumValidationTrades(config, bars.training, bars.validation),
   };
 }
@@ -76,13 +107,27 @@ export function probabilityPositiveSharpe(returns: ArrayLike<number>): { sharpe:
   const m = sampleMoments(returns);
   if (!Number.isFinite(m.sharpe)) return null;
   try {
-    return { sharpe: m.sharpe, psr: probabilisticSharpeRatio({ sharpe: m.sharpe, benchmarkSharpe: 0, observations: m.observations, skewness: m.skewness, kurtosis: m.kurtosis }) };
+    return {
+      sharpe: m.sharpe,
+      psr: probabilisticSharpeRatio({
+        sharpe: m.sharpe,
+        benchmarkSharpe: 0,
+        observations: m.observations,
+        skewness: m.skewness,
+        kurtosis: m.kurtosis,
+      }),
+    };
   } catch {
     return null;
   }
 }
 
-export function walkForwardSection(config: RunConfig, market: Market, strategies: Strategy[], windows: { training: BarWindow }): OverfittingReport['walkForward'] {
+export function walkForwardSection(
+  config: RunConfig,
+  market: Market,
+  strategies: Strategy[],
+  windows: { training: BarWindow },
+): OverfittingReport['walkForward'] {
   const bars = market.series.close.length;
   const all = { start: 0, end: bars };
   if (bars < 2 * WALK_FORWARD_FOLDS * 2) return null;
@@ -104,7 +149,8 @@ export function walkForwardSection(config: RunConfig, market: Market, strategies
   }
   const held: Float64Array[] = [];
   const result = walkForward({
-    window: all, folds: WALK_FORWARD_FOLDS,
+    window: all,
+    folds: WALK_FORWARD_FOLDS,
     scores: (w) => scores[folds.findIndex((f) => f.start === w.start)],
     returns: (k, w) => {
       const r = netReturns(positions(used[k], market), market, w, costs);
@@ -114,7 +160,8 @@ export function walkForwardSection(config: RunConfig, market: Market, strategies
   });
   // The chained out-of-sample returns: a fold where nothing was eligible is held flat.
   const chained = new Float64Array(bars - folds[1].start);
-  let at = 0, next = 0;
+  let at = 0,
+    next = 0;
   for (const fold of result.folds) {
     const length = fold.heldOn.end - fold.heldOn.start;
     if (fold.selected !== null) chained.set(held[next++], at);
@@ -123,12 +170,20 @@ export function walkForwardSection(config: RunConfig, market: Market, strategies
   const inference = probabilityPositiveSharpe(chained);
   const close = market.series.close;
   return {
-    folds: WALK_FORWARD_FOLDS, strategiesUsed: used.length, minTradesPerFold: minTrades, totalReturn: result.totalReturn,
+    folds: WALK_FORWARD_FOLDS,
+    strategiesUsed: used.length,
+    minTradesPerFold: minTrades,
+    totalReturn: result.totalReturn,
     buyAndHoldReturn: close[bars - 1] / close[folds[1].start - 1] - 1,
-    sharpeAnnual: inference ? inference.sharpe * Math.sqrt(market.periodsPerYear) : null, probabilisticSharpe: inference?.psr ?? null,
+    sharpeAnnual: inference ? inference.sharpe * Math.sqrt(market.periodsPerYear) : null,
+    probabilisticSharpe: inference?.psr ?? null,
     table: result.folds.map((f) => ({
-      selectedOn: f.selectedOn, heldOn: f.heldOn, strategy: f.selected === null ? null : used[f.selected],
-      inSample: f.inSample, outOfSample: f.outOfSample, heldReturn: f.heldReturn,
+      selectedOn: f.selectedOn,
+      heldOn: f.heldOn,
+      strategy: f.selected === null ? null : used[f.selected],
+      inSample: f.inSample,
+      outOfSample: f.outOfSample,
+      heldReturn: f.heldReturn,
     })),
   };
 }

@@ -13,9 +13,24 @@
 //   random. The report says how many were tested.
 // - Walk-forward and the null markets re-backtest at most 1,000 strategies (the first ones).
 import {
-  buyAndHold, dataSnoopingTests, finiteOrNull, luckOfTheBest, positions, finiteVariance, OVERFITTING_REPORT_FORMAT, robustVariance,
-  SELECTION_METRIC_FIELDS, spearmanCorrelation,
-  type BarWindow, type BlockMoments, type Market, type Metrics, type MetricsTable, type OverfittingReport, type RunConfig, type Strategy,
+  buyAndHold,
+  dataSnoopingTests,
+  finiteOrNull,
+  luckOfTheBest,
+  positions,
+  finiteVariance,
+  OVERFITTING_REPORT_FORMAT,
+  robustVariance,
+  SELECTION_METRIC_FIELDS,
+  spearmanCorrelation,
+  type BarWindow,
+  type BlockMoments,
+  type Market,
+  type Metrics,
+  type MetricsTable,
+  type OverfittingReport,
+  type RunConfig,
+  type Strategy,
   type WindowComparison,
 } from '@overfit/core';
 import { nullMarketControl } from './nullMarkets';
@@ -52,21 +67,42 @@ function benchmarkBlockSums(market: Market, training: BarWindow, moments: BlockM
   return sums;
 }
 
-function dataSnooping({ market, windows, moments, training, config }: OverfittingInputs): OverfittingReport['dataSnooping'] {
+function dataSnooping({
+  market,
+  windows,
+  moments,
+  training,
+  config,
+}: OverfittingInputs): OverfittingReport['dataSnooping'] {
   if (moments.blocks < 8) return null;
   const tested = Math.min(moments.strategies, SNOOPING_MAX_STRATEGIES);
-  const returns = Array.from({ length: tested }, (_, i) => moments.sum.subarray(i * moments.blocks, (i + 1) * moments.blocks));
+  const returns = Array.from({ length: tested }, (_, i) =>
+    moments.sum.subarray(i * moments.blocks, (i + 1) * moments.blocks),
+  );
   const input = {
-    returns, benchmark: benchmarkBlockSums(market, windows.training, moments),
-    meanBlockLength: SNOOPING_MEAN_BLOCK_LENGTH, replicates: SNOOPING_REPLICATES, seed: config.seed,
+    returns,
+    benchmark: benchmarkBlockSums(market, windows.training, moments),
+    meanBlockLength: SNOOPING_MEAN_BLOCK_LENGTH,
+    replicates: SNOOPING_REPLICATES,
+    seed: config.seed,
   };
   const { realityCheck: rc, spa } = dataSnoopingTests(input);
   return {
-    benchmark: 'buy_and_hold', observation: `the sum of net returns over one block of ${moments.blockBars} training bars`,
-    observations: moments.blocks, meanBlockLength: SNOOPING_MEAN_BLOCK_LENGTH, replicates: SNOOPING_REPLICATES, seed: config.seed,
+    benchmark: 'buy_and_hold',
+    observation: `the sum of net returns over one block of ${moments.blockBars} training bars`,
+    observations: moments.blocks,
+    meanBlockLength: SNOOPING_MEAN_BLOCK_LENGTH,
+    replicates: SNOOPING_REPLICATES,
+    seed: config.seed,
     strategiesTested: tested,
     realityCheck: { statistic: rc.statistic, pValue: rc.pValue, bestId: training.ids[rc.best] },
-    spa: { statistic: spa.statistic, lower: spa.lower, consistent: spa.consistent, upper: spa.upper, bestId: training.ids[spa.best] },
+    spa: {
+      statistic: spa.statistic,
+      lower: spa.lower,
+      consistent: spa.consistent,
+      upper: spa.upper,
+      bestId: training.ids[spa.best],
+    },
   };
 }
 
@@ -80,8 +116,12 @@ function rowOf(table: MetricsTable, id: string): Metrics {
 function comparison(metrics: Metrics, market: Market, window: BarWindow): WindowComparison {
   const hold = buyAndHold(market, window);
   return {
-    bars: window.end - window.start, trades: metrics.trades, totalReturn: metrics.totalReturn, sharpeAnnual: finiteOrNull(metrics.sharpe),
-    buyAndHoldReturn: hold.totalReturn, buyAndHoldSharpeAnnual: finiteOrNull(hold.sharpe),
+    bars: window.end - window.start,
+    trades: metrics.trades,
+    totalReturn: metrics.totalReturn,
+    sharpeAnnual: finiteOrNull(metrics.sharpe),
+    buyAndHoldReturn: hold.totalReturn,
+    buyAndHoldSharpeAnnual: finiteOrNull(hold.sharpe),
   };
 }
 
@@ -97,14 +137,17 @@ export function buildOverfittingReport(inputs: OverfittingInputs): OverfittingRe
   perBar.forEach((s, i) => {
     if (Number.isFinite(s) && (best < 0 || s > perBar[best])) best = i;
   });
-  const bestStrategy = best >= 0 ? strategies.find((s) => s.id === training.ids[best]) ?? null : null;
+  const bestStrategy = best >= 0 ? (strategies.find((s) => s.id === training.ids[best]) ?? null) : null;
 
   const selectedTraining = rowOf(training, selected.id);
   const selectedValidation = rowOf(validation, selected.id);
   const held = positions(selected, market);
   const inference = sharpeInference(selected.id, held, market, windows.training, costs);
   const validationInference = sharpeInference(selected.id, held, market, windows.validation, costs);
-  const luck = luckOfTheBest(moments.sum, moments.strategies, moments.blocks, { seed: config.seed, draws: n > 20_000 ? 400 : 2000 });
+  const luck = luckOfTheBest(moments.sum, moments.strategies, moments.blocks, {
+    seed: config.seed,
+    draws: n > 20_000 ? 400 : 2000,
+  });
   const pbo = selectionPbo(moments, config);
 
   // Every strategy with the metric defined on both windows; validation rows matched by id, not by position.
@@ -118,21 +161,52 @@ export function buildOverfittingReport(inputs: OverfittingInputs): OverfittingRe
   const report: Omit<OverfittingReport, 'verdict'> = {
     format: OVERFITTING_REPORT_FORMAT,
     inputs: {
-      strategies: n, trainingBars: T, validationBars: windows.validation.end - windows.validation.start, periodsPerYear: market.periodsPerYear,
-      selectBy: config.selectBy, selectedId: selected.id, seed: config.seed, costsBps: config.feesBps + config.slippageBps, alpha: ALPHA,
+      strategies: n,
+      trainingBars: T,
+      validationBars: windows.validation.end - windows.validation.start,
+      periodsPerYear: market.periodsPerYear,
+      selectBy: config.selectBy,
+      selectedId: selected.id,
+      seed: config.seed,
+      costsBps: config.feesBps + config.slippageBps,
+      alpha: ALPHA,
     },
     selected: {
-      strategyId: selected.id, training: inference, validation: validationInference,
-      comparison: { training: comparison(selectedTraining, market, windows.training), validation: comparison(selectedValidation, market, windows.validation) },
+      strategyId: selected.id,
+      training: inference,
+      validation: validationInference,
+      comparison: {
+        training: comparison(selectedTraining, market, windows.training),
+        validation: comparison(selectedValidation, market, windows.validation),
+      },
     },
-    selectionDrop: selectionDrop(config, selectedTraining, selectedValidation, { training: T, validation: windows.validation.end - windows.validation.start }, market.periodsPerYear),
+    selectionDrop: selectionDrop(
+      config,
+      selectedTraining,
+      selectedValidation,
+      { training: T, validation: windows.validation.end - windows.validation.start },
+      market.periodsPerYear,
+    ),
     sharpeAcrossTrials: {
-      defined: across.count, variance: finiteOrNull(across.variance), robustVariance: finiteOrNull(robustVariance(perBar)),
-      best: best >= 0 ? { id: training.ids[best], sharpe: perBar[best], sharpeAnnual: training.columns.sharpe[best] } : null,
+      defined: across.count,
+      variance: finiteOrNull(across.variance),
+      robustVariance: finiteOrNull(robustVariance(perBar)),
+      best:
+        best >= 0
+          ? { id: training.ids[best], sharpe: perBar[best], sharpeAnnual: training.columns.sharpe[best] }
+          : null,
     },
-    effectiveTrials: { strategies: n, varying: luck.strategies, draws: luck.draws, expectedMaxZ: luck.expectedMax, trials: luck.effectiveTrials },
+    effectiveTrials: {
+      strategies: n,
+      varying: luck.strategies,
+      draws: luck.draws,
+      expectedMaxZ: luck.expectedMax,
+      trials: luck.effectiveTrials,
+    },
     deflatedSharpe: deflatedSharpe(inference, n, luck, market.periodsPerYear),
-    bestBySharpe: bestStrategy ? sharpeInference(bestStrategy.id, positions(bestStrategy, market), market, windows.training, costs) : null,
+    bestBySharpe: bestStrategy
+      ? sharpeInference(bestStrategy.id, positions(bestStrategy, market), market, windows.training, costs)
+      : null,
     minimumBacktestLength: backtestLength(inference, luck.effectiveTrials, T, market.barMs),
     haircut: haircuts(inference, perBar, market.periodsPerYear),
     pbo,

@@ -1,8 +1,14 @@
 // The selection as the run makes it, and PBO of that selection: shared by the real market and the null markets,
 // so both are judged by exactly the same rule.
 import {
-  BLOCK_SCORES, finiteOrNull, probabilityOfBacktestOverfitting, sharpeOfSums,
-  type BlockMoments, type BlockScores, type OverfittingReport, type RunConfig,
+  BLOCK_SCORES,
+  finiteOrNull,
+  probabilityOfBacktestOverfitting,
+  sharpeOfSums,
+  type BlockMoments,
+  type BlockScores,
+  type OverfittingReport,
+  type RunConfig,
 } from '@overfit/core';
 
 export const PBO_PARTITIONS = 16;
@@ -25,8 +31,13 @@ export function selectionScores(moments: BlockMoments, config: RunConfig): Block
   const spec = BLOCK_SCORES[config.selectBy];
   const perBlock = moments.selection && spec.components ? moments.selection : { x: moments.sum, y: moments.sumSquares };
   return {
-    strategies: moments.strategies, blocks: moments.blocks, blockBars: moments.blockBars, x: perBlock.x, y: perBlock.y,
-    score: spec.components ? spec.score : sharpeOfSums, label: spec.label,
+    strategies: moments.strategies,
+    blocks: moments.blocks,
+    blockBars: moments.blockBars,
+    x: perBlock.x,
+    y: perBlock.y,
+    score: spec.components ? spec.score : sharpeOfSums,
+    label: spec.label,
     eligibility: { counts: moments.trades, minimum: Math.ceil(config.minTrades / 2) },
   };
 }
@@ -35,15 +46,28 @@ export function selectionScores(moments: BlockMoments, config: RunConfig): Block
 export function selectionPbo(moments: BlockMoments, config: RunConfig, maxSplits?: number): OverfittingReport['pbo'] {
   const partitions = partitionsFor(moments.blocks);
   const n = moments.strategies;
-  if (partitions === null || n < 2 || (moments.blocks / partitions) * moments.blockBars * (partitions / 2) < 2) return null;
+  if (partitions === null || n < 2 || (moments.blocks / partitions) * moments.blockBars * (partitions / 2) < 2)
+    return null;
   const scores = selectionScores(moments, config);
   const splits = maxSplits ?? (n > PBO_FULL_STRATEGIES ? PBO_SAMPLED_SPLITS : undefined);
   const r = probabilityOfBacktestOverfitting(scores, { partitions, maxSplits: splits, seed: config.seed });
   return {
-    source: 'training block moments', blocks: moments.blocks, blockBars: moments.blockBars, partitions, barsPerPartition: r.barsPerPartition,
-    rankedBy: scores.label ?? config.selectBy, minimumTradesPerHalf: scores.eligibility!.minimum,
-    combinations: r.combinations, allCombinations: r.allCombinations, pbo: r.pbo, probabilityOfLoss: finiteOrNull(r.probabilityOfLoss),
-    degradation: { slope: finiteOrNull(r.degradation.slope), intercept: finiteOrNull(r.degradation.intercept), r2: finiteOrNull(r.degradation.r2) },
+    source: 'training block moments',
+    blocks: moments.blocks,
+    blockBars: moments.blockBars,
+    partitions,
+    barsPerPartition: r.barsPerPartition,
+    rankedBy: scores.label ?? config.selectBy,
+    minimumTradesPerHalf: scores.eligibility!.minimum,
+    combinations: r.combinations,
+    allCombinations: r.allCombinations,
+    pbo: r.pbo,
+    probabilityOfLoss: finiteOrNull(r.probabilityOfLoss),
+    degradation: {
+      slope: finiteOrNull(r.degradation.slope),
+      intercept: finiteOrNull(r.degradation.intercept),
+      r2: finiteOrNull(r.degradation.r2),
+    },
     logits: Array.from(r.logits, (l) => Math.round(l * 1e6) / 1e6),
   };
 }

@@ -2,7 +2,17 @@
 // from hundreds of lucky draws; the comparison and the equity curve show what happens after the split. The four
 // figures of overfitting_report.json measure the whole selection process (see overfittingFigures.ts).
 import {
-  costsOf, createMarket, equityCurve, METRIC_LABELS, PERCENT_METRICS, NO_COSTS, positions, SELECTION_METRIC_FIELDS, type DataRef, type MetricName, type OverfittingReport,
+  costsOf,
+  createMarket,
+  equityCurve,
+  METRIC_LABELS,
+  PERCENT_METRICS,
+  NO_COSTS,
+  positions,
+  SELECTION_METRIC_FIELDS,
+  type DataRef,
+  type MetricName,
+  type OverfittingReport,
   type VisualizeEvent,
 } from '@overfit/core';
 import { renderEquityCurve, renderMetricHistogram, renderPerformanceComparison } from '@overfit/charts';
@@ -10,7 +20,12 @@ import { renderOverfittingFigures } from './overfittingFigures';
 import { comparedMetrics } from './comparedMetrics';
 import type { LoadedPrices } from '@overfit/data';
 import {
-  getJson, parseStageEvent, readPerformanceTable, runKeys, type ArtifactStore, type ValidationResults,
+  getJson,
+  parseStageEvent,
+  readPerformanceTable,
+  runKeys,
+  type ArtifactStore,
+  type ValidationResults,
 } from '@overfit/store';
 
 /** Metrics that are shares of something: a histogram of them never extends below 0 % or above 100 %. */
@@ -25,8 +40,15 @@ export interface VisualizeOutput {
 const PERCENT = new Set<MetricName>(PERCENT_METRICS);
 
 export function parseEvent(event: unknown): VisualizeInput {
-  const { trainingPerformanceKey, validationPerformanceKey, validationResultsKey, overfittingReportKey } = event as VisualizeEvent;
-  return { ...parseStageEvent(event, 'visualize'), trainingPerformanceKey, validationPerformanceKey, validationResultsKey, overfittingReportKey };
+  const { trainingPerformanceKey, validationPerformanceKey, validationResultsKey, overfittingReportKey } =
+    event as VisualizeEvent;
+  return {
+    ...parseStageEvent(event, 'visualize'),
+    trainingPerformanceKey,
+    validationPerformanceKey,
+    validationResultsKey,
+    overfittingReportKey,
+  };
 }
 
 const formatOf = (metric: MetricName) => (PERCENT.has(metric) ? 'percent' : 'number') as 'percent' | 'number';
@@ -80,8 +102,15 @@ export async function run(
   });
 
   const figures = await renderOverfittingFigures({
-    config, keys, market, report, training: table, validation: validationTable, selectedId: id,
-    metricLabel: METRIC_LABELS[field], format: formatOf(field),
+    config,
+    keys,
+    market,
+    report,
+    training: table,
+    validation: validationTable,
+    selectedId: id,
+    metricLabel: METRIC_LABELS[field],
+    format: formatOf(field),
   });
 
   await deps.store.put(keys.winRateHistogram, histogram, 'image/png');

@@ -1,6 +1,15 @@
 // The four figures of the overfitting report. A figure whose statistic is undefined for the run (e.g. no PBO on a
 // window too short for CSCV) is left out rather than drawn empty; the keys returned say which were made.
-import { costsOf, equityCurve, expectedMaxStandardNormal, positions, SELECTION_METRIC_FIELDS, type Market, type OverfittingReport, type RunConfig } from '@overfit/core';
+import {
+  costsOf,
+  equityCurve,
+  expectedMaxStandardNormal,
+  positions,
+  SELECTION_METRIC_FIELDS,
+  type Market,
+  type OverfittingReport,
+  type RunConfig,
+} from '@overfit/core';
 import { renderExpectedMaxSharpe, renderIsOosScatter, renderPboLogits, renderWalkForwardEquity } from '@overfit/charts';
 import type { PerformanceTable, RunKeys } from '@overfit/store';
 
@@ -38,13 +47,17 @@ function walkForwardCurves(report: NonNullable<OverfittingReport['walkForward']>
   let level = 1;
   for (const fold of report.table) {
     const { start, end } = fold.heldOn;
-    const curve = fold.strategy ? equityCurve(positions(fold.strategy, market), market, fold.heldOn, costs) : new Float64Array(end - start).fill(1);
+    const curve = fold.strategy
+      ? equityCurve(positions(fold.strategy, market), market, fold.heldOn, costs)
+      : new Float64Array(end - start).fill(1);
     for (let t = start; t < end; t++) equity[t - first] = level * curve[t - start];
     level = equity[end - 1 - first];
   }
   for (let t = first; t < last; t++) buyAndHold[t - first] = close[t] / close[first - 1];
   return {
-    time: market.series.time.subarray(first, last), equity, buyAndHold,
+    time: market.series.time.subarray(first, last),
+    equity,
+    buyAndHold,
     foldStarts: report.table.map((f) => f.heldOn.start - first),
     foldLabels: report.table.map((f) => (f.strategy ? `${f.strategy.id} ${f.strategy.family}` : 'flat')),
   };
@@ -60,16 +73,30 @@ export async function renderOverfittingFigures(inputs: OverfittingFigureInputs):
   const selected = training.ids.indexOf(inputs.selectedId);
   const rows = Array.from({ length: Math.min(training.ids.length, SCATTER_MAX_POINTS) }, (_, i) => i);
   if (selected >= rows.length) rows.push(selected);
-  figures.set(keys.isVsOosScatter, await renderIsOosScatter({
-    training: rows.map((i) => training.columns[field][i]),
-    validation: rows.map((i) => validationById.get(training.ids[i]) ?? Number.NaN),
-    eligible: rows.map((i) => training.columns.trades[i] >= config.minTrades),
-    selected: rows.indexOf(selected),
-    total: training.ids.length,
-    metricLabel: inputs.metricLabel, format: inputs.format, rho: report.rankCorrelation.rho,
-  }));
+  figures.set(
+    keys.isVsOosScatter,
+    await renderIsOosScatter({
+      training: rows.map((i) => training.columns[field][i]),
+      validation: rows.map((i) => validationById.get(training.ids[i]) ?? Number.NaN),
+      eligible: rows.map((i) => training.columns.trades[i] >= config.minTrades),
+      selected: rows.indexOf(selected),
+      total: training.ids.length,
+      metricLabel: inputs.metricLabel,
+      format: inputs.format,
+      rho: report.rankCorrelation.rho,
+    }),
+  );
 
-  if (report.pbo) figures.set(keys.pboLogits, await renderPboLogits({ logits: report.pbo.logits, pbo: report.pbo.pbo, partitions: report.pbo.partitions, rankedBy: report.pbo.rankedBy }));
+  if (report.pbo)
+    figures.set(
+      keys.pboLogits,
+      await renderPboLogits({
+        logits: report.pbo.logits,
+        pbo: report.pbo.pbo,
+        partitions: report.pbo.partitions,
+        rankedBy: report.pbo.rankedBy,
+      }),
+    );
 
   // Luck's curve with the null variance of a Sharpe estimate on T bars, as the deflated Sharpe uses it; the point is
   // the selected strategy's training Sharpe at the run's number of independent trials.
@@ -77,17 +104,29 @@ export async function renderOverfittingFigures(inputs: OverfittingFigureInputs):
   if (dsr) {
     const trials = trialGrid(report.inputs.strategies);
     const sdAnnual = Math.sqrt(dsr.sharpeVariance * report.inputs.periodsPerYear);
-    figures.set(keys.expectedMaxSharpe, await renderExpectedMaxSharpe({
-      trials, expectedMax: trials.map((n) => sdAnnual * expectedMaxStandardNormal(n)), bars: report.inputs.trainingBars,
-      observed: {
-        trials: Math.max(1, Math.round(dsr.effectiveTrials)), sharpeAnnual: dsr.sharpe * Math.sqrt(report.inputs.periodsPerYear),
-        label: `selected strategy ${dsr.strategyId} (chosen by ${inputs.metricLabel.toLowerCase()}): its training Sharpe`,
-      },
-    }));
+    figures.set(
+      keys.expectedMaxSharpe,
+      await renderExpectedMaxSharpe({
+        trials,
+        expectedMax: trials.map((n) => sdAnnual * expectedMaxStandardNormal(n)),
+        bars: report.inputs.trainingBars,
+        observed: {
+          trials: Math.max(1, Math.round(dsr.effectiveTrials)),
+          sharpeAnnual: dsr.sharpe * Math.sqrt(report.inputs.periodsPerYear),
+          label: `selected strategy ${dsr.strategyId} (chosen by ${inputs.metricLabel.toLowerCase()}): its training Sharpe`,
+        },
+      }),
+    );
   }
 
   if (report.walkForward) {
-    figures.set(keys.walkForwardEquity, await renderWalkForwardEquity({ ...walkForwardCurves(report.walkForward, market, config), totalReturn: report.walkForward.totalReturn }));
+    figures.set(
+      keys.walkForwardEquity,
+      await renderWalkForwardEquity({
+        ...walkForwardCurves(report.walkForward, market, config),
+        totalReturn: report.walkForward.totalReturn,
+      }),
+    );
   }
   return figures;
 }

@@ -40,7 +40,13 @@ export class StoreWriteError extends Error {
   readonly key: string;
   /** The reason's errno code: the cause's, or what a diagnosis found behind it (EROFS behind an ENOENT). */
   readonly code: string | undefined;
-  constructor(key: string, location: string, reason: string, cause: unknown, code = (cause as NodeJS.ErrnoException | undefined)?.code) {
+  constructor(
+    key: string,
+    location: string,
+    reason: string,
+    cause: unknown,
+    code = (cause as NodeJS.ErrnoException | undefined)?.code,
+  ) {
     super(`cannot write ${key} in the store ${location}: ${reason}`, { cause });
     this.name = 'StoreWriteError';
     this.key = key;
@@ -51,12 +57,17 @@ export class StoreWriteError extends Error {
 /** What an errno code means for a store, said plainly; null when the code has no plainer wording. */
 export function storeErrorReason(code: string | undefined): string | null {
   switch (code) {
-    case 'EROFS': return 'the store is on a read-only file system (EROFS)';
+    case 'EROFS':
+      return 'the store is on a read-only file system (EROFS)';
     case 'EACCES':
-    case 'EPERM': return `permission denied: this user may not write in the store's folder (${code})`;
-    case 'ENOSPC': return 'the disk is full (ENOSPC: no space left on the device)';
-    case 'EDQUOT': return 'the disk quota is exceeded (EDQUOT)';
-    default: return null;
+    case 'EPERM':
+      return `permission denied: this user may not write in the store's folder (${code})`;
+    case 'ENOSPC':
+      return 'the disk is full (ENOSPC: no space left on the device)';
+    case 'EDQUOT':
+      return 'the disk quota is exceeded (EDQUOT)';
+    default:
+      return null;
   }
 }
 
@@ -75,14 +86,20 @@ export function assertValidKey(key: string): void {
 // JSON has no Infinity: JSON.stringify writes null, which reads as "undefined" — a profit factor with no losing trade
 // would show as "—". Documents write ±Infinity as the strings "Infinity" and "-Infinity" and read them back as
 // numbers (NaN, a metric that is undefined, stays null).
-const INFINITIES: Record<string, number> = { Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY };
+const INFINITIES: Record<string, number> = {
+  Infinity: Number.POSITIVE_INFINITY,
+  '-Infinity': Number.NEGATIVE_INFINITY,
+};
 
 export function parseJsonDocument<T>(text: string): T {
-  return JSON.parse(text, (_key, value) => (typeof value === 'string' && value in INFINITIES ? INFINITIES[value] : value)) as T;
+  return JSON.parse(text, (_key, value) =>
+    typeof value === 'string' && value in INFINITIES ? INFINITIES[value] : value,
+  ) as T;
 }
 
 export function formatJsonDocument(value: unknown): string {
-  const replacer = (_key: string, v: unknown) => (v === Number.POSITIVE_INFINITY ? 'Infinity' : v === Number.NEGATIVE_INFINITY ? '-Infinity' : v);
+  const replacer = (_key: string, v: unknown) =>
+    v === Number.POSITIVE_INFINITY ? 'Infinity' : v === Number.NEGATIVE_INFINITY ? '-Infinity' : v;
   return `${JSON.stringify(value, replacer, 2)}\n`;
 }
 

@@ -20,7 +20,8 @@ export interface BlockMomentsHeader {
   selection: string | null;
 }
 
-const arrayNames = (selection: string | null): ArrayName[] => (selection === null ? ['sum', 'sumSquares', 'trades'] : ['sum', 'sumSquares', 'trades', 'x', 'y']);
+const arrayNames = (selection: string | null): ArrayName[] =>
+  selection === null ? ['sum', 'sumSquares', 'trades'] : ['sum', 'sumSquares', 'trades', 'x', 'y'];
 
 function arraysOf(moments: BlockMoments): Float64Array[] {
   const { sum, sumSquares, trades, selection } = moments;
@@ -28,17 +29,28 @@ function arraysOf(moments: BlockMoments): Float64Array[] {
 }
 
 function assertLittleEndian(): void {
-  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('block moments need a little-endian machine');
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1)
+    throw new Error('block moments need a little-endian machine');
 }
 
 /** The header line, padded with spaces so that with its newline it is a multiple of 8 bytes long. */
 export function blockMomentsHeader({ strategies, blocks, blockBars, selection }: BlockMomentsHeader): string {
-  const header = JSON.stringify({ format: FORMAT, strategies, blocks, blockBars, selection, arrays: arrayNames(selection) });
+  const header = JSON.stringify({
+    format: FORMAT,
+    strategies,
+    blocks,
+    blockBars,
+    selection,
+    arrays: arrayNames(selection),
+  });
   return `${header.padEnd(Math.ceil((header.length + 1) / 8) * 8 - 1, ' ')}\n`;
 }
 
 const headerOf = (moments: BlockMoments): BlockMomentsHeader => ({
-  strategies: moments.strategies, blocks: moments.blocks, blockBars: moments.blockBars, selection: moments.selection?.metric ?? null,
+  strategies: moments.strategies,
+  blocks: moments.blocks,
+  blockBars: moments.blockBars,
+  selection: moments.selection?.metric ?? null,
 });
 
 /** The file's bytes, streamed 8 MB at a time (100 MB and more at 100,000 strategies is never copied whole). */
@@ -70,7 +82,9 @@ export function formatBlockMoments(moments: BlockMoments): Buffer {
   const count = moments.strategies * moments.blocks;
   const arrays = arraysOf(moments);
   if (arrays.some((a) => a.length !== count)) {
-    throw new Error(`block moments hold ${arrays.map((a) => a.length).join(', ')} values, expected ${moments.strategies} × ${moments.blocks} each`);
+    throw new Error(
+      `block moments hold ${arrays.map((a) => a.length).join(', ')} values, expected ${moments.strategies} × ${moments.blocks} each`,
+    );
   }
   assertLittleEndian();
   const header = blockMomentsHeader(headerOf(moments));
@@ -82,9 +96,19 @@ export function formatBlockMoments(moments: BlockMoments): Buffer {
 }
 
 /** The header and each array's bytes (views, not copies) of the block_moments.bin at `key` (named in errors). */
-function blockMomentsParts(bytes: Uint8Array, key: string): { header: BlockMomentsHeader; arrays: Record<string, Uint8Array> } {
+function blockMomentsParts(
+  bytes: Uint8Array,
+  key: string,
+): { header: BlockMomentsHeader; arrays: Record<string, Uint8Array> } {
   const newline = bytes.indexOf(0x0a);
-  let parsed: { format?: unknown; strategies?: unknown; blocks?: unknown; blockBars?: unknown; selection?: unknown; arrays?: unknown };
+  let parsed: {
+    format?: unknown;
+    strategies?: unknown;
+    blocks?: unknown;
+    blockBars?: unknown;
+    selection?: unknown;
+    arrays?: unknown;
+  };
   try {
     parsed = JSON.parse(Buffer.from(bytes.subarray(0, Math.max(0, newline))).toString('latin1'));
   } catch (error) {
@@ -92,15 +116,30 @@ function blockMomentsParts(bytes: Uint8Array, key: string): { header: BlockMomen
   }
   const { format, strategies, blocks, blockBars, selection } = parsed ?? {};
   const count = Number(strategies) * Number(blocks);
-  const valid = format === FORMAT && Number.isInteger(count) && count >= 0 && Number.isInteger(blockBars) && (selection === null || typeof selection === 'string');
+  const valid =
+    format === FORMAT &&
+    Number.isInteger(count) &&
+    count >= 0 &&
+    Number.isInteger(blockBars) &&
+    (selection === null || typeof selection === 'string');
   if (!valid) throw new CorruptArtifactError(key, `its header is not ${FORMAT}: ${JSON.stringify(parsed)}`);
-  const header = { strategies: strategies as number, blocks: blocks as number, blockBars: blockBars as number, selection: selection as string | null };
+  const header = {
+    strategies: strategies as number,
+    blocks: blocks as number,
+    blockBars: blockBars as number,
+    selection: selection as string | null,
+  };
   const names = arrayNames(header.selection);
   const size = 8 * count;
   if (bytes.length !== newline + 1 + size * names.length) {
-    throw new CorruptArtifactError(key, `it has ${bytes.length - newline - 1} data bytes, expected ${size * names.length}`);
+    throw new CorruptArtifactError(
+      key,
+      `it has ${bytes.length - newline - 1} data bytes, expected ${size * names.length}`,
+    );
   }
-  const arrays = Object.fromEntries(names.map((n, i) => [n, bytes.subarray(newline + 1 + i * size, newline + 1 + (i + 1) * size)]));
+  const arrays = Object.fromEntries(
+    names.map((n, i) => [n, bytes.subarray(newline + 1 + i * size, newline + 1 + (i + 1) * size)]),
+  );
   return { header, arrays };
 }
 
@@ -111,8 +150,12 @@ export function parseBlockMoments(bytes: Uint8Array, key: string): BlockMoments 
   // Buffer's slice is a view of the whole underlying memory, not a copy.
   const read = (name: ArrayName) => new Float64Array(Uint8Array.prototype.slice.call(arrays[name]).buffer);
   return {
-    strategies: header.strategies, blocks: header.blocks, blockBars: header.blockBars,
-    sum: read('sum'), sumSquares: read('sumSquares'), trades: read('trades'),
+    strategies: header.strategies,
+    blocks: header.blocks,
+    blockBars: header.blockBars,
+    sum: read('sum'),
+    sumSquares: read('sumSquares'),
+    trades: read('trades'),
     selection: header.selection === null ? null : { metric: header.selection, x: read('x'), y: read('y') },
   };
 }
@@ -124,8 +167,15 @@ export async function* concatBlockMoments(store: ArtifactStore, keys: readonly s
   for (const key of keys) {
     const { header } = blockMomentsParts(await store.get(key), key);
     first ??= header;
-    if (header.blocks !== first.blocks || header.blockBars !== first.blockBars || header.selection !== first.selection) {
-      throw new CorruptArtifactError(key, `it has ${header.blocks} blocks of ${header.blockBars} bars (selection figures: ${header.selection}), the first part ${first.blocks} of ${first.blockBars} (${first.selection})`);
+    if (
+      header.blocks !== first.blocks ||
+      header.blockBars !== first.blockBars ||
+      header.selection !== first.selection
+    ) {
+      throw new CorruptArtifactError(
+        key,
+        `it has ${header.blocks} blocks of ${header.blockBars} bars (selection figures: ${header.selection}), the first part ${first.blocks} of ${first.blockBars} (${first.selection})`,
+      );
     }
     strategies += header.strategies;
   }

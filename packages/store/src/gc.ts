@@ -5,7 +5,7 @@
 // --apply; the dashboard removes stale temp files when it starts.
 import { lstat, readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LocalStore } from './localStore';
+import type { LocalStore } from './localStore';
 import { RUN_ID_PATTERN, type RunManifest } from './runLayout';
 
 export type GcKind = 'orphan-run' | 'failed-run-files' | 'temp-file';
@@ -42,7 +42,11 @@ export interface GcOptions {
 
 export const DEFAULT_GC_MIN_AGE_MS = 24 * 3600 * 1000;
 
-interface FileInfo { path: string; bytes: number; mtimeMs: number }
+interface FileInfo {
+  path: string;
+  bytes: number;
+  mtimeMs: number;
+}
 
 /** Every regular file below a folder, never through a link (a link is not followed, listed or removed). */
 async function filesBelow(dir: string): Promise<{ files: FileInfo[]; newestMs: number }> {
@@ -65,7 +69,11 @@ async function filesBelow(dir: string): Promise<{ files: FileInfo[]; newestMs: n
   return { files, newestMs };
 }
 
-const keyOf = (store: LocalStore, path: string): string => path.slice(store.location.length + 1).split(/[\\/]/).join('/');
+const keyOf = (store: LocalStore, path: string): string =>
+  path
+    .slice(store.location.length + 1)
+    .split(/[\\/]/)
+    .join('/');
 
 export async function planGc(store: LocalStore, options: GcOptions = {}): Promise<GcPlan> {
   const now = options.now ?? Date.now();
@@ -79,7 +87,10 @@ export async function planGc(store: LocalStore, options: GcOptions = {}): Promis
   const runsDir = join(store.location, 'runs');
   let runFolders: string[] = [];
   try {
-    runFolders = (await readdir(runsDir, { withFileTypes: true })).filter((e) => e.isDirectory() && RUN_ID_PATTERN.test(e.name)).map((e) => e.name).sort();
+    runFolders = (await readdir(runsDir, { withFileTypes: true }))
+      .filter((e) => e.isDirectory() && RUN_ID_PATTERN.test(e.name))
+      .map((e) => e.name)
+      .sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
@@ -92,7 +103,13 @@ export async function planGc(store: LocalStore, options: GcOptions = {}): Promis
     const ageMs = now - newestMs;
     if (!hasManifest) {
       if (!kinds.has('orphan-run') || ageMs < minAgeMs) continue;
-      items.push({ kind: 'orphan-run', key: `runs/${runId}/`, files: files.length, bytes: files.reduce((n, f) => n + f.bytes, 0), ageMs });
+      items.push({
+        kind: 'orphan-run',
+        key: `runs/${runId}/`,
+        files: files.length,
+        bytes: files.reduce((n, f) => n + f.bytes, 0),
+        ageMs,
+      });
       for (const f of files) covered.add(f.path);
       continue;
     }
@@ -107,7 +124,11 @@ export async function planGc(store: LocalStore, options: GcOptions = {}): Promis
     const leftovers = files.filter((f) => f.path !== manifestPath);
     if (leftovers.length === 0) continue;
     items.push({
-      kind: 'failed-run-files', key: `runs/${runId}/`, files: leftovers.length, bytes: leftovers.reduce((n, f) => n + f.bytes, 0), ageMs,
+      kind: 'failed-run-files',
+      key: `runs/${runId}/`,
+      files: leftovers.length,
+      bytes: leftovers.reduce((n, f) => n + f.bytes, 0),
+      ageMs,
       keys: leftovers.map((f) => keyOf(store, f.path)).sort(),
     });
     for (const f of leftovers) covered.add(f.path);
@@ -128,7 +149,12 @@ export async function planGc(store: LocalStore, options: GcOptions = {}): Promis
       items.push({ kind: 'temp-file', key, files: 1, bytes: file.bytes, ageMs: now - file.mtimeMs });
     }
   }
-  return { store: store.location, items, files: items.reduce((n, i) => n + i.files, 0), bytes: items.reduce((n, i) => n + i.bytes, 0) };
+  return {
+    store: store.location,
+    items,
+    files: items.reduce((n, i) => n + i.files, 0),
+    bytes: items.reduce((n, i) => n + i.bytes, 0),
+  };
 }
 
 /** Remove what the plan lists. An orphan that gained a manifest since the plan was made is left alone. */

@@ -21,14 +21,21 @@ export async function probeWritable(store: ArtifactStore, minFreeBytes = MIN_FRE
     }
     if (free !== null && free < minFreeBytes) {
       const error = Object.assign(new Error(`only ${Math.floor(free / 1024 / 1024)} MB free`), { code: 'ENOSPC' });
-      throw new StoreWriteError(WRITE_PROBE_KEY, store.location, `${storeErrorReason('ENOSPC')}: ${error.message}, a run needs at least ${minFreeBytes / 1024 / 1024} MB`, error);
+      throw new StoreWriteError(
+        WRITE_PROBE_KEY,
+        store.location,
+        `${storeErrorReason('ENOSPC')}: ${error.message}, a run needs at least ${minFreeBytes / 1024 / 1024} MB`,
+        error,
+      );
     }
   }
   try {
     await store.put(WRITE_PROBE_KEY, new Date().toISOString(), 'text/plain');
   } catch (error) {
     if (error instanceof StoreWriteError) throw error;
-    const reason = storeErrorReason((error as NodeJS.ErrnoException).code) ?? (error instanceof Error ? error.message : String(error));
+    const reason =
+      storeErrorReason((error as NodeJS.ErrnoException).code) ??
+      (error instanceof Error ? error.message : String(error));
     throw new StoreWriteError(WRITE_PROBE_KEY, store.location, reason, error);
   }
 }

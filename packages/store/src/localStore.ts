@@ -3,7 +3,12 @@ import { access, mkdir, open, readFile, readdir, realpath, rename, rm, stat, wri
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
-  ArtifactNotFoundError, assertValidKey, StoreWriteError, storeErrorReason, type ArtifactBody, type ArtifactStore,
+  ArtifactNotFoundError,
+  assertValidKey,
+  StoreWriteError,
+  storeErrorReason,
+  type ArtifactBody,
+  type ArtifactStore,
 } from './artifactStore';
 
 export interface LocalStoreOptions {
@@ -117,7 +122,8 @@ export class LocalStore implements ArtifactStore {
       }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ELOOP' || code === 'EISDIR' || code === 'ENOTDIR') throw new ArtifactNotFoundError(key, this.location);
+      if (code === 'ENOENT' || code === 'ELOOP' || code === 'EISDIR' || code === 'ENOTDIR')
+        throw new ArtifactNotFoundError(key, this.location);
       throw error;
     }
   }
@@ -150,7 +156,8 @@ export class LocalStore implements ArtifactStore {
       for (const entry of entries) {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) await walk(path);
-        else if (entry.isFile() && !entry.name.endsWith('.tmp')) keys.push(relative(this.location, path).split(sep).join('/'));
+        else if (entry.isFile() && !entry.name.endsWith('.tmp'))
+          keys.push(relative(this.location, path).split(sep).join('/'));
       }
     };
     // Walk only the folder the prefix lives in, not the whole store.
@@ -170,7 +177,10 @@ export class LocalStore implements ArtifactStore {
     if (!(await this.contained(path))) return [];
     try {
       const entries = await readdir(path, { withFileTypes: true });
-      return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+      return entries
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return [];

@@ -37,5 +37,10 @@ export function storeFromEnv(env: Record<string, string | undefined>): ArtifactS
   const bucket = env.S3_BUCKET;
   if (!bucket) throw new InputError('must name the bucket when USE_S3=true', 'S3_BUCKET');
   const s3 = parseS3Location(`s3://${bucket}`, 'S3_BUCKET')!;
-  return new S3Store({ bucket: s3.bucket, prefix: env.S3_PREFIX ?? '', endpoint: env.S3_ENDPOINT || undefined, region: env.AWS_REGION || undefined });
+  return new S3Store({
+    bucket: s3.bucket,
+    prefix: env.S3_PREFIX ?? '',
+    endpoint: env.S3_ENDPOINT || undefined,
+    region: env.AWS_REGION || undefined,
+  });
 }

@@ -41,12 +41,18 @@ export function formatPerformanceTable(strategies: readonly Strategy[], table: M
  * formatPerformanceTable's bytes, streamed a few thousand rows at a time: 100,000 rows never exist as one string
  * (nor as csv-stringify's 1.5 M cells at once).
  */
-export async function* performanceTableChunks(strategies: readonly Strategy[], table: MetricsTable, rowsPerChunk = 4000): AsyncGenerator<Buffer> {
+export async function* performanceTableChunks(
+  strategies: readonly Strategy[],
+  table: MetricsTable,
+  rowsPerChunk = 4000,
+): AsyncGenerator<Buffer> {
   for (let from = 0; from === 0 || from < strategies.length; from += rowsPerChunk) {
     const to = Math.min(strategies.length, from + rowsPerChunk);
     const slice: MetricsTable = {
       ids: table.ids.slice(from, to),
-      columns: Object.fromEntries(METRIC_NAMES.map((m) => [m, table.columns[m].subarray(from, to)])) as MetricsTable['columns'],
+      columns: Object.fromEntries(
+        METRIC_NAMES.map((m) => [m, table.columns[m].subarray(from, to)]),
+      ) as MetricsTable['columns'],
     };
     const text = formatPerformanceTable(strategies.slice(from, to), slice);
     yield Buffer.from(from === 0 ? text : text.slice(text.indexOf('\n') + 1)); // the header once
@@ -54,7 +60,12 @@ export async function* performanceTableChunks(strategies: readonly Strategy[], t
 }
 
 /** Write a window's table under `key` (a run's or a shard's training_performance.csv or validation_performance.csv). */
-export async function writePerformanceTable(store: ArtifactStore, key: string, strategies: readonly Strategy[], table: MetricsTable): Promise<void> {
+export async function writePerformanceTable(
+  store: ArtifactStore,
+  key: string,
+  strategies: readonly Strategy[],
+  table: MetricsTable,
+): Promise<void> {
   await store.put(key, performanceTableChunks(strategies, table), 'text/csv');
 }
 
@@ -69,7 +80,10 @@ export async function* concatPerformanceTables(store: ArtifactStore, keys: reado
       header = partHeader;
       yield part;
     } else if (!partHeader.equals(header)) {
-      throw new CorruptArtifactError(key, `it has the header ${JSON.stringify(partHeader.toString())}, the first part ${JSON.stringify(header.toString())}`);
+      throw new CorruptArtifactError(
+        key,
+        `it has the header ${JSON.stringify(partHeader.toString())}, the first part ${JSON.stringify(header.toString())}`,
+      );
     } else {
       yield part.subarray(newline);
     }
@@ -126,11 +140,15 @@ export function parsePerformanceTable(text: string, key: string): PerformanceTab
       const to = fields.ends[index];
       if (from === to) return void values[m].push(Number.NaN); // an undefined metric
       const value = Number(text.slice(from, to));
-      if (Number.isNaN(value)) fail(`${header[index]} is not a number: ${JSON.stringify(fields.value(text, index))}`, start);
+      if (Number.isNaN(value))
+        fail(`${header[index]} is not a number: ${JSON.stringify(fields.value(text, index))}`, start);
       values[m].push(value);
     });
   }
-  const columns = Object.fromEntries(METRIC_NAMES.map((m, i) => [m, Float64Array.from(values[i])])) as Record<MetricName, Float64Array>;
+  const columns = Object.fromEntries(METRIC_NAMES.map((m, i) => [m, Float64Array.from(values[i])])) as Record<
+    MetricName,
+    Float64Array
+  >;
   return { ids, families, columns };
 }
 
@@ -169,7 +187,12 @@ function skipEmptyLines(text: string, pos: number): number {
 }
 
 /** Reads the record at pos into fields (LF or CRLF ends it) and returns the position after it. */
-function readRecord(text: string, pos: number, fields: FieldBounds, fail: (message: string, at: number) => never): number {
+function readRecord(
+  text: string,
+  pos: number,
+  fields: FieldBounds,
+  fail: (message: string, at: number) => never,
+): number {
   fields.count = 0;
   for (;;) {
     let end: number;
@@ -182,7 +205,11 @@ function readRecord(text: string, pos: number, fields: FieldBounds, fail: (messa
       end = close + 1;
     } else {
       end = pos;
-      for (let c = text.charCodeAt(end); c !== COMMA && c !== LF && c !== CR && end < text.length; c = text.charCodeAt(++end)) {
+      for (
+        let c = text.charCodeAt(end);
+        c !== COMMA && c !== LF && c !== CR && end < text.length;
+        c = text.charCodeAt(++end)
+      ) {
         if (c === QUOTE) fail('a quote inside an unquoted field', end);
       }
       fields.push(pos, end, false);

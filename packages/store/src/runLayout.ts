@@ -9,12 +9,16 @@ export const LATEST_KEY = 'latest.json';
 export const RUN_ID_PATTERN = new RegExp(RUN_ID_SCHEMA.pattern as string);
 
 export function assertValidRunId(runId: string): void {
-  if (!RUN_ID_PATTERN.test(runId)) throw new Error(`invalid run id "${runId}": letters, digits, "_" and "-", at most 64`);
+  if (!RUN_ID_PATTERN.test(runId))
+    throw new Error(`invalid run id "${runId}": letters, digits, "_" and "-", at most 64`);
 }
 
 /** A sortable, unique id: UTC time to the second plus 6 random hex digits, e.g. 20261124T031500Z-a1b2c3. */
 export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -122,7 +126,11 @@ export async function commitRun(store: ArtifactStore, manifest: RunManifest): Pr
 
 /** A run failed, and its failed manifest could not be written either. */
 export class RunFailedError extends Error {
-  constructor(message: string, readonly writeError: unknown, cause: unknown) {
+  constructor(
+    message: string,
+    readonly writeError: unknown,
+    cause: unknown,
+  ) {
     super(message, { cause });
     this.name = 'RunFailedError';
   }
@@ -131,7 +139,11 @@ export class RunFailedError extends Error {
 function runFailedError(manifest: RunManifest, said: string, writeError: unknown, cause: unknown): RunFailedError {
   const stage = manifest.error?.stage ? `${manifest.error.stage}: ` : '';
   const write = writeError instanceof Error ? writeError.message : String(writeError);
-  return new RunFailedError(`${stage}${said} (and run ${manifest.runId} could not be marked failed: ${write})`, writeError, cause);
+  return new RunFailedError(
+    `${stage}${said} (and run ${manifest.runId} could not be marked failed: ${write})`,
+    writeError,
+    cause,
+  );
 }
 
 /**
@@ -164,12 +176,15 @@ export async function readLatestRunId(store: ArtifactStore): Promise<string | nu
   try {
     value = await getJson<unknown>(store, LATEST_KEY);
   } catch (error) {
-    if (error instanceof CorruptArtifactError) throw new LatestRunError(`${LATEST_KEY} in ${store.location} is not valid JSON`);
+    if (error instanceof CorruptArtifactError)
+      throw new LatestRunError(`${LATEST_KEY} in ${store.location} is not valid JSON`);
     throw error;
   }
   const runId = (value as { runId?: unknown } | null)?.runId;
   if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) {
-    throw new LatestRunError(`${LATEST_KEY} in ${store.location} does not name a run (runId is ${JSON.stringify(runId)?.slice(0, 80)})`);
+    throw new LatestRunError(
+      `${LATEST_KEY} in ${store.location} does not name a run (runId is ${JSON.stringify(runId)?.slice(0, 80)})`,
+    );
   }
   return runId;
 }

@@ -4,12 +4,24 @@
 // Every request has a connection and a request timeout (a frozen S3 fails the call instead of hanging it), and
 // every failure names the operation and the s3:// key it was about.
 import {
-  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client,
-  S3ServiceException, type S3ClientConfig,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  type S3ServiceException,
+  type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
-import { ArtifactNotFoundError, assertValidKey, contentTypeOf, type ArtifactBody, type ArtifactStore } from './artifactStore';
+import {
+  ArtifactNotFoundError,
+  assertValidKey,
+  contentTypeOf,
+  type ArtifactBody,
+  type ArtifactStore,
+} from './artifactStore';
 
 /** Above this size a put goes up as a multipart upload: one PUT body is held in memory and retried whole. */
 const MULTIPART_FROM_BYTES = 16 * 1024 * 1024;
@@ -42,7 +54,11 @@ export interface S3Timeouts {
 export const DEFAULT_S3_TIMEOUTS: S3Timeouts = { connectionTimeoutMs: 3000, requestIdleTimeoutMs: 15_000 };
 
 /** The client settings every S3 use in the project shares: SDK retries on, checksums only when S3 requires them. */
-export function s3ClientConfig(region: string | undefined, endpoint: string | undefined, timeouts: S3Timeouts = DEFAULT_S3_TIMEOUTS): S3ClientConfig {
+export function s3ClientConfig(
+  region: string | undefined,
+  endpoint: string | undefined,
+  timeouts: S3Timeouts = DEFAULT_S3_TIMEOUTS,
+): S3ClientConfig {
   return {
     region: region ?? 'us-east-1',
     maxAttempts: 5,
@@ -57,7 +73,8 @@ export function s3ClientConfig(region: string | undefined, endpoint: string | un
   };
 }
 
-const statusOf = (error: unknown): number | undefined => (error as S3ServiceException | undefined)?.$metadata?.httpStatusCode;
+const statusOf = (error: unknown): number | undefined =>
+  (error as S3ServiceException | undefined)?.$metadata?.httpStatusCode;
 
 /**
  * An S3 call that failed, named by operation and s3:// location ("S3 GET s3://bucket/runs/r1/x.json: connect
@@ -124,7 +141,12 @@ export class S3Store implements ArtifactStore {
     }
     // Large or streamed: multipart, 8 MB parts; S3 shows the object only when the upload completes.
     const stream = typeof body === 'string' || body instanceof Uint8Array ? body : Readable.from(body);
-    await new Upload({ client: this.client, params: { ...params, Body: stream }, partSize: 8 * 1024 * 1024, queueSize: 4 }).done();
+    await new Upload({
+      client: this.client,
+      params: { ...params, Body: stream },
+      partSize: 8 * 1024 * 1024,
+      queueSize: 4,
+    }).done();
   }
 
   async get(key: string): Promise<Buffer> {
@@ -157,7 +179,11 @@ export class S3Store implements ArtifactStore {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.call('LIST', prefix, () => this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: root + prefix, ContinuationToken: token })));
+      const page = await this.call('LIST', prefix, () =>
+        this.client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: root + prefix, ContinuationToken: token }),
+        ),
+      );
       for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key.slice(root.length));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -170,7 +196,9 @@ export class S3Store implements ArtifactStore {
     const worker = async () => {
       for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
         const objectKey = this.objectKey(key);
-        await this.call('DELETE', key, () => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey })));
+        await this.call('DELETE', key, () =>
+          this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey })),
+        );
       }
     };
     await Promise.all(Array.from({ length: Math.min(16, keys.length) }, worker));

@@ -26,20 +26,29 @@ export const DEFAULT_SHARD_SIZE = 1000;
 export function planShards(count: number, shardSize: number): ShardRange[] {
   const shards = Math.ceil(count / shardSize);
   if (shards > MAX_SHARDS) {
-    throw new InputError(`${count} strategies in shards of ${shardSize} make ${shards} shards; at most ${MAX_SHARDS} (use a shard size of at least ${Math.ceil(count / MAX_SHARDS)})`, 'shardSize');
+    throw new InputError(
+      `${count} strategies in shards of ${shardSize} make ${shards} shards; at most ${MAX_SHARDS} (use a shard size of at least ${Math.ceil(count / MAX_SHARDS)})`,
+      'shardSize',
+    );
   }
-  return Array.from({ length: shards }, (_, index) => ({ index, start: index * shardSize, end: Math.min(count, (index + 1) * shardSize) }));
+  return Array.from({ length: shards }, (_, index) => ({
+    index,
+    start: index * shardSize,
+    end: Math.min(count, (index + 1) * shardSize),
+  }));
 }
 
 export function parseShardRange(value: unknown, where: string): ShardRange {
   const fields = asRecord(value, where);
   const int = (name: keyof ShardRange, min: number) => {
     const v = fields[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new InputError(`must be an integer ≥ ${min} (got ${JSON.stringify(v)})`, `${where}.${name}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+      throw new InputError(`must be an integer ≥ ${min} (got ${JSON.stringify(v)})`, `${where}.${name}`);
     return v;
   };
   const shard = { index: int('index', 0), start: int('start', 0), end: int('end', 1) };
-  if (shard.end <= shard.start) throw new InputError(`is empty: end ${shard.end} must be greater than start ${shard.start}`, where);
+  if (shard.end <= shard.start)
+    throw new InputError(`is empty: end ${shard.end} must be greater than start ${shard.start}`, where);
   return shard;
 }
 
@@ -47,7 +56,8 @@ export function parseShardRange(value: unknown, where: string): ShardRange {
 export function assertShardsCover(shards: readonly ShardRange[], count: number, where = 'event.shards'): void {
   let next = 0;
   shards.forEach((shard, i) => {
-    if (shard.index !== i || shard.start !== next) throw new InputError(`shard ${i} is ${JSON.stringify(shard)}; expected index ${i} starting at ${next}`, where);
+    if (shard.index !== i || shard.start !== next)
+      throw new InputError(`shard ${i} is ${JSON.stringify(shard)}; expected index ${i} starting at ${next}`, where);
     next = shard.end;
   });
   if (next !== count) throw new InputError(`cover strategies 0 to ${next - 1}, but the run has ${count}`, where);
@@ -66,8 +76,33 @@ export function shardKeys(runId: string, index: number) {
 export async function mergeShardResults(store: ArtifactStore, runId: string, shards: readonly ShardRange[]) {
   const keys = runKeys(runId);
   const parts = shards.map((s) => shardKeys(runId, s.index));
-  await store.put(keys.trainingPerformance, concatPerformanceTables(store, parts.map((p) => p.trainingPerformance)), 'text/csv');
-  await store.put(keys.validationPerformance, concatPerformanceTables(store, parts.map((p) => p.validationPerformance)), 'text/csv');
-  await store.put(keys.blockMoments, concatBlockMoments(store, parts.map((p) => p.blockMoments)), 'application/octet-stream');
-  return { trainingPerformanceKey: keys.trainingPerformance, validationPerformanceKey: keys.validationPerformance, blockMomentsKey: keys.blockMoments };
+  await store.put(
+    keys.trainingPerformance,
+    concatPerformanceTables(
+      store,
+      parts.map((p) => p.trainingPerformance),
+    ),
+    'text/csv',
+  );
+  await store.put(
+    keys.validationPerformance,
+    concatPerformanceTables(
+      store,
+      parts.map((p) => p.validationPerformance),
+    ),
+    'text/csv',
+  );
+  await store.put(
+    keys.blockMoments,
+    concatBlockMoments(
+      store,
+      parts.map((p) => p.blockMoments),
+    ),
+    'application/octet-stream',
+  );
+  return {
+    trainingPerformanceKey: keys.trainingPerformance,
+    validationPerformanceKey: keys.validationPerformance,
+    blockMomentsKey: keys.blockMoments,
+  };
 }

@@ -2,21 +2,37 @@
 // Lambda events and `overfit stage --event` files are untrusted JSON: each is checked here once, against its
 // stage's schema (@overfit/core's contracts), and every problem is listed in one InputError.
 import {
-  assertNoProblems, InputError, parseDataRef, parseRunConfig, problems, STAGE_EVENT_SCHEMAS, type Problem, type StageEvent,
+  assertNoProblems,
+  InputError,
+  parseDataRef,
+  parseRunConfig,
+  problems,
+  STAGE_EVENT_SCHEMAS,
+  type Problem,
+  type StageEvent,
 } from '@overfit/core';
 import { RUN_ID_PATTERN } from './runLayout';
 
 export type { StageEvent } from '@overfit/core';
 
 export function asRecord(event: unknown, where = 'event'): Record<string, unknown> {
-  if (typeof event !== 'object' || event === null || Array.isArray(event)) throw new InputError('must be a JSON object', where);
+  if (typeof event !== 'object' || event === null || Array.isArray(event))
+    throw new InputError('must be a JSON object', where);
   return event as Record<string, unknown>;
 }
 
 /** A key named by the event must stay inside its own run's folder. */
 function keyProblem(key: unknown, name: string, runId: string): Problem | undefined {
-  if (typeof key === 'string' && key.startsWith(`runs/${runId}/`) && !key.split('/').some((s) => s === '..' || s === '.' || s === '')) return undefined;
-  return { where: `event.${name}`, message: `must be a key under runs/${runId}/ (${key === undefined ? 'missing' : `got ${JSON.stringify(key)}`})` };
+  if (
+    typeof key === 'string' &&
+    key.startsWith(`runs/${runId}/`) &&
+    !key.split('/').some((s) => s === '..' || s === '.' || s === '')
+  )
+    return undefined;
+  return {
+    where: `event.${name}`,
+    message: `must be a key under runs/${runId}/ (${key === undefined ? 'missing' : `got ${JSON.stringify(key)}`})`,
+  };
 }
 
 /**
@@ -39,5 +55,9 @@ export function parseStageEvent(event: unknown, stage: keyof typeof STAGE_EVENT_
     }
   }
   assertNoProblems(found);
-  return { runId: runId as string, config: parseRunConfig(fields.config, 'event.config'), data: parseDataRef(fields.data, 'event.data') };
+  return {
+    runId: runId as string,
+    config: parseRunConfig(fields.config, 'event.config'),
+    data: parseDataRef(fields.data, 'event.data'),
+  };
 }

@@ -37,8 +37,17 @@ test('finds orphan run folders, old temp files and a failed run’s intermediate
   await store.put('runs/active/strategies/strategies.json', '{}');
   await writeFile(join(root, 'runs/good/results/r.json.aaaaaaaaaaaa.tmp'), 'half a write');
   await writeFile(join(root, 'latest.json.bbbbbbbbbbbb.tmp'), 'new');
-  for (const path of ['runs/orphan/strategies/strategies.json', 'runs/orphan/strategies/strategies.json.0123456789ab.tmp', 'runs/orphan/strategies', 'runs/orphan',
-    'runs/active/strategies/strategies.json', 'runs/active/strategies', 'runs/active', 'runs/good/results/r.json.aaaaaaaaaaaa.tmp']) await age(path, 2 * DAY);
+  for (const path of [
+    'runs/orphan/strategies/strategies.json',
+    'runs/orphan/strategies/strategies.json.0123456789ab.tmp',
+    'runs/orphan/strategies',
+    'runs/orphan',
+    'runs/active/strategies/strategies.json',
+    'runs/active/strategies',
+    'runs/active',
+    'runs/good/results/r.json.aaaaaaaaaaaa.tmp',
+  ])
+    await age(path, 2 * DAY);
 
   const before = await tree();
   const plan = await planGc(store, { activeRunIds: ['active'] });
@@ -47,7 +56,10 @@ test('finds orphan run folders, old temp files and a failed run’s intermediate
     ['orphan-run', 'runs/orphan/', 2],
     ['temp-file', 'runs/good/results/r.json.aaaaaaaaaaaa.tmp', 1],
   ]);
-  expect(plan.items[0].keys).toEqual(['runs/bad/results/training_performance.csv', 'runs/bad/shards/0000/block_moments.bin']);
+  expect(plan.items[0].keys).toEqual([
+    'runs/bad/results/training_performance.csv',
+    'runs/bad/shards/0000/block_moments.bin',
+  ]);
   expect(await tree()).toEqual(before);
 
   await applyGc(store, plan);
@@ -55,7 +67,14 @@ test('finds orphan run folders, old temp files and a failed run’s intermediate
   expect(after).toContain('runs/bad/manifest.json');
   expect(after.filter((p) => p.startsWith('runs/bad/'))).toEqual(['runs/bad/manifest.json']);
   expect(after.some((p) => p.startsWith('runs/orphan'))).toBe(false);
-  expect(after).toEqual(expect.arrayContaining(['runs/fresh/strategies/strategies.json', 'runs/active/strategies/strategies.json', 'runs/good/results/r.json', 'latest.json.bbbbbbbbbbbb.tmp']));
+  expect(after).toEqual(
+    expect.arrayContaining([
+      'runs/fresh/strategies/strategies.json',
+      'runs/active/strategies/strategies.json',
+      'runs/good/results/r.json',
+      'latest.json.bbbbbbbbbbbb.tmp',
+    ]),
+  );
   expect(after.some((p) => p.endsWith('aaaaaaaaaaaa.tmp'))).toBe(false);
   expect((await planGc(store, { activeRunIds: ['active'] })).items).toEqual([]);
 });

@@ -30,7 +30,13 @@ test('a linked file, a linked folder and a linked run folder do not exist for a 
   await symlink(join(outside, 'run'), join(root, 'runs/linked'));
   // A link to a file inside the store is refused too: the path must be the real one.
   await symlink(join(root, 'runs/good/plots/real.png'), join(root, 'runs/good/plots/alias.png'));
-  for (const key of ['runs/good/plots/passwd.png', 'runs/good/results/x.json', 'runs/linked/manifest.json', 'runs/linked/results/x.json', 'runs/good/plots/alias.png']) {
+  for (const key of [
+    'runs/good/plots/passwd.png',
+    'runs/good/results/x.json',
+    'runs/linked/manifest.json',
+    'runs/linked/results/x.json',
+    'runs/good/plots/alias.png',
+  ]) {
     await expect(store.get(key)).rejects.toBeInstanceOf(ArtifactNotFoundError);
     expect([key, await store.exists(key)]).toEqual([key, false]);
   }

@@ -1,7 +1,17 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArtifactNotFoundError, commitRun, getJson, LATEST_KEY, LocalStore, newRunId, readLatestRunId, runKeys, type RunManifest } from '../src';
+import {
+  ArtifactNotFoundError,
+  commitRun,
+  getJson,
+  LATEST_KEY,
+  LocalStore,
+  newRunId,
+  readLatestRunId,
+  runKeys,
+  type RunManifest,
+} from '../src';
 import { testManifest } from './manifests';
 
 let root: string;
@@ -27,11 +37,12 @@ describe('LocalStore', () => {
   it('overwrites a key whole', async () => {
     await store.put('k.txt', 'a much longer first version');
     await store.put('k.txt', 'short');
-    expect((await readFile(join(root, 'k.txt'), 'utf8'))).toBe('short');
+    expect(await readFile(join(root, 'k.txt'), 'utf8')).toBe('short');
   });
 
   it('lists keys under a prefix, sorted, and nothing outside it', async () => {
-    for (const key of ['runs/b/2.json', 'runs/a/1.json', 'runs/b/1.json', 'runs/bb/1.json', 'latest.json']) await store.put(key, 'x');
+    for (const key of ['runs/b/2.json', 'runs/a/1.json', 'runs/b/1.json', 'runs/bb/1.json', 'latest.json'])
+      await store.put(key, 'x');
     expect(await store.list('runs/b/')).toEqual(['runs/b/1.json', 'runs/b/2.json']);
     expect(await store.list('runs/b')).toEqual(['runs/b/1.json', 'runs/b/2.json', 'runs/bb/1.json']);
     expect(await store.list('runs/zzz/')).toEqual([]);
@@ -44,10 +55,13 @@ describe('LocalStore', () => {
     expect(await store.exists('runs/none/manifest.json')).toBe(false);
   });
 
-  it.each(['../escape.json', 'runs/../../x', '/etc/passwd', 'runs//x', 'a\\b', ''])('refuses the key %j', async (key) => {
-    await expect(store.put(key, 'x')).rejects.toThrow('invalid artifact key');
-    await expect(store.get(key)).rejects.toThrow('invalid artifact key');
-  });
+  it.each(['../escape.json', 'runs/../../x', '/etc/passwd', 'runs//x', 'a\\b', ''])(
+    'refuses the key %j',
+    async (key) => {
+      await expect(store.put(key, 'x')).rejects.toThrow('invalid artifact key');
+      await expect(store.get(key)).rejects.toThrow('invalid artifact key');
+    },
+  );
 });
 
 describe('run layout and commit', () => {

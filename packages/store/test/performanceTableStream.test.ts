@@ -4,8 +4,14 @@ import { formatPerformanceTable, performanceTableChunks } from '../src';
 
 /** Metrics of every kind a backtest writes: fractions, an undefined one (NaN) and an infinite profit factor. */
 function tableOf(ids: string[]): MetricsTable {
-  const value = (i: number, m: number) => (m === 1 && i % 5 === 0 ? Number.NaN : m === 2 && i % 7 === 0 ? Infinity : (i * 31 + m) / 17);
-  return { ids, columns: Object.fromEntries(METRIC_NAMES.map((m, j) => [m, Float64Array.from(ids, (_, i) => value(i, j))])) as Record<MetricName, Float64Array> };
+  const value = (i: number, m: number) =>
+    m === 1 && i % 5 === 0 ? Number.NaN : m === 2 && i % 7 === 0 ? Infinity : (i * 31 + m) / 17;
+  return {
+    ids,
+    columns: Object.fromEntries(
+      METRIC_NAMES.map((m, j) => [m, Float64Array.from(ids, (_, i) => value(i, j))]),
+    ) as Record<MetricName, Float64Array>,
+  };
 }
 
 it.each([

@@ -2,14 +2,27 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InputError } from '@overfit/core';
 import {
-  ArtifactNotFoundError, commitRun, DEFAULT_S3_TIMEOUTS, s3ClientConfig, getJson, LATEST_KEY, LocalStore, openStore, readLatestRunId, runKeys, S3Store, storeFromEnv,
+  ArtifactNotFoundError,
+  commitRun,
+  DEFAULT_S3_TIMEOUTS,
+  s3ClientConfig,
+  getJson,
+  LATEST_KEY,
+  LocalStore,
+  openStore,
+  readLatestRunId,
+  runKeys,
+  S3Store,
+  storeFromEnv,
   type RunManifest,
 } from '../src';
 import { testManifest } from './manifests';
 import { S3RVER_CREDENTIALS, startS3rver, type TestS3 } from '@overfit/testing/s3rver';
 
 let s3: TestS3;
-beforeAll(async () => { s3 = await startS3rver(['artifacts', 'other']); });
+beforeAll(async () => {
+  s3 = await startS3rver(['artifacts', 'other']);
+});
 afterAll(() => s3.dispose());
 
 const store = (prefix = '') => new S3Store({ bucket: 'artifacts', prefix, client: s3.client });
@@ -36,7 +49,9 @@ describe('S3Store on s3rver', () => {
 
   it('says which key is missing, and exists() is false for it', async () => {
     await expect(store().get('runs/none/manifest.json')).rejects.toBeInstanceOf(ArtifactNotFoundError);
-    await expect(store().get('runs/none/manifest.json')).rejects.toThrow('no artifact "runs/none/manifest.json" in s3://artifacts');
+    await expect(store().get('runs/none/manifest.json')).rejects.toThrow(
+      'no artifact "runs/none/manifest.json" in s3://artifacts',
+    );
     expect(await store().exists('runs/none/manifest.json')).toBe(false);
   });
 
@@ -71,8 +86,14 @@ describe('S3Store on s3rver', () => {
 
   it('passes S3 errors other than "not found" through, naming the operation and the key', async () => {
     const missingBucket = new S3Store({ bucket: 'no-such-bucket', client: s3.client });
-    await expect(missingBucket.put('k', 'x')).rejects.toMatchObject({ name: 'NoSuchBucket', message: expect.stringMatching(/^S3 PUT s3:\/\/no-such-bucket\/k: /) });
-    await expect(missingBucket.get('k')).rejects.toMatchObject({ name: 'NoSuchBucket', message: expect.stringMatching(/^S3 GET s3:\/\/no-such-bucket\/k: /) });
+    await expect(missingBucket.put('k', 'x')).rejects.toMatchObject({
+      name: 'NoSuchBucket',
+      message: expect.stringMatching(/^S3 PUT s3:\/\/no-such-bucket\/k: /),
+    });
+    await expect(missingBucket.get('k')).rejects.toMatchObject({
+      name: 'NoSuchBucket',
+      message: expect.stringMatching(/^S3 GET s3:\/\/no-such-bucket\/k: /),
+    });
   });
 
   it('deletes keys, missing ones included', async () => {
@@ -97,17 +118,23 @@ describe('S3 that stops answering', () => {
     await new Promise((done) => frozen.close(done));
   });
 
-  const storeAt = (endpoint: string) => new S3Store({
-    bucket: 'artifacts',
-    client: new S3Client({ ...s3ClientConfig('us-east-1', endpoint, { connectionTimeoutMs: 500, requestIdleTimeoutMs: 300 }), credentials: S3RVER_CREDENTIALS }),
-  });
+  const storeAt = (endpoint: string) =>
+    new S3Store({
+      bucket: 'artifacts',
+      client: new S3Client({
+        ...s3ClientConfig('us-east-1', endpoint, { connectionTimeoutMs: 500, requestIdleTimeoutMs: 300 }),
+        credentials: S3RVER_CREDENTIALS,
+      }),
+    });
 
-  it('fails each call after its request timeout (and the SDK\'s retries) instead of hanging, naming the key', async () => {
+  it("fails each call after its request timeout (and the SDK's retries) instead of hanging, naming the key", async () => {
     const { port } = frozen.address() as AddressInfo;
     const s = storeAt(`http://127.0.0.1:${port}`);
     try {
       // Without a request timeout this call never returns, and jest's timeout fails the test.
-      await expect(s.get('runs/r1/results/best_strategy.json')).rejects.toThrow(/^S3 GET s3:\/\/artifacts\/runs\/r1\/results\/best_strategy\.json: .*time/i);
+      await expect(s.get('runs/r1/results/best_strategy.json')).rejects.toThrow(
+        /^S3 GET s3:\/\/artifacts\/runs\/r1\/results\/best_strategy\.json: .*time/i,
+      );
     } finally {
       s.client.destroy();
     }
@@ -116,7 +143,9 @@ describe('S3 that stops answering', () => {
   it('refuses a dead endpoint quickly too, naming the key', async () => {
     const s = storeAt('http://127.0.0.1:9'); // the discard port: nothing listens
     try {
-      await expect(s.put('runs/r1/manifest.json', '{}')).rejects.toThrow(/^S3 PUT s3:\/\/artifacts\/runs\/r1\/manifest\.json: .*ECONNREFUSED/);
+      await expect(s.put('runs/r1/manifest.json', '{}')).rejects.toThrow(
+        /^S3 PUT s3:\/\/artifacts\/runs\/r1\/manifest\.json: .*ECONNREFUSED/,
+      );
     } finally {
       s.client.destroy();
     }
@@ -124,7 +153,10 @@ describe('S3 that stops answering', () => {
 
   it('the default timeouts are a few seconds to connect and 15 s of silence', () => {
     expect(DEFAULT_S3_TIMEOUTS).toEqual({ connectionTimeoutMs: 3000, requestIdleTimeoutMs: 15_000 });
-    expect(s3ClientConfig('eu-west-1', undefined).requestHandler).toEqual({ connectionTimeout: 3000, socketTimeout: 15_000 });
+    expect(s3ClientConfig('eu-west-1', undefined).requestHandler).toEqual({
+      connectionTimeout: 3000,
+      socketTimeout: 15_000,
+    });
   });
 });
 
@@ -139,13 +171,20 @@ describe('choosing a store', () => {
   it('names the flag when the location is wrong', () => {
     expect(() => openStore('s3://Bad_Bucket')).toThrow(InputError);
     expect(() => openStore('s3://Bad_Bucket')).toThrow('store: "Bad_Bucket" is not an S3 bucket name');
-    expect(() => openStore('folder', { s3Endpoint: 'http://x' })).toThrow('s3Endpoint: only applies to an s3://bucket store');
+    expect(() => openStore('folder', { s3Endpoint: 'http://x' })).toThrow(
+      's3Endpoint: only applies to an s3://bucket store',
+    );
   });
 
   it('reads the original environment variables', () => {
     expect(storeFromEnv({}).location).toMatch(/\.overfit$/);
     expect(storeFromEnv({ STORE_DIR: '/tmp/runs' }).location).toBe('/tmp/runs');
-    const s = storeFromEnv({ USE_S3: 'true', S3_BUCKET: 'overfit-results', S3_PREFIX: 'lab', AWS_REGION: 'eu-west-1' }) as S3Store;
+    const s = storeFromEnv({
+      USE_S3: 'true',
+      S3_BUCKET: 'overfit-results',
+      S3_PREFIX: 'lab',
+      AWS_REGION: 'eu-west-1',
+    }) as S3Store;
     expect([s.location, s.prefix]).toEqual(['s3://overfit-results/lab', 'lab']);
     expect(() => storeFromEnv({ USE_S3: 'true' })).toThrow('S3_BUCKET: must name the bucket when USE_S3=true');
   });

@@ -25,12 +25,19 @@ describe('stage events', () => {
     const event = { runId: 'r1', data, strategiesKey: 'runs/r1/results/strategies.json' };
     expect(parseStageEvent(event, 'backtest')).toEqual({ runId: 'r1', config: DEFAULT_RUN_CONFIG, data });
     for (const bad of ['runs/r2/x.csv', 'runs/r1/../r2/x.csv', 'latest.json', 42]) {
-      expect(() => parseStageEvent({ ...event, strategiesKey: bad }, 'backtest')).toThrow(expect.objectContaining({ where: 'event.strategiesKey' }));
+      expect(() => parseStageEvent({ ...event, strategiesKey: bad }, 'backtest')).toThrow(
+        expect.objectContaining({ where: 'event.strategiesKey' }),
+      );
     }
   });
 
   it('lists every problem of an event in one error, the first as its where', () => {
-    const event = { runId: 'r1', config: { strategies: 0, trainFraction: 1 }, data: { kind: 'synthetic', bars: 5, seed: 1, intervalSeconds: 60 }, blockMomentsKey: 'runs/r2/m.bin' };
+    const event = {
+      runId: 'r1',
+      config: { strategies: 0, trainFraction: 1 },
+      data: { kind: 'synthetic', bars: 5, seed: 1, intervalSeconds: 60 },
+      blockMomentsKey: 'runs/r2/m.bin',
+    };
     let error: unknown;
     try {
       parseStageEvent(event, 'validate');
@@ -41,8 +48,14 @@ describe('stage events', () => {
     const { where, problems, message } = error as InputError;
     expect(where).toBe(problems[0].where);
     expect(problems.map((p) => p.where).sort()).toEqual([
-      'event.bestStrategyKey', 'event.blockMomentsKey', 'event.config.strategies', 'event.config.trainFraction', 'event.data.bars',
-      'event.strategiesKey', 'event.trainingPerformanceKey', 'event.validationPerformanceKey',
+      'event.bestStrategyKey',
+      'event.blockMomentsKey',
+      'event.config.strategies',
+      'event.config.trainFraction',
+      'event.data.bars',
+      'event.strategiesKey',
+      'event.trainingPerformanceKey',
+      'event.validationPerformanceKey',
     ]);
     expect(message).toContain('event.config.trainFraction: must be a number greater than 0 and less than 1 (got 1)');
     expect(message).toContain('event.blockMomentsKey: must be a key under runs/r1/ (got "runs/r2/m.bin")');

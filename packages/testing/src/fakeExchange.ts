@@ -52,13 +52,27 @@ export async function startFakeExchange(series: PriceSeries): Promise<FakeExchan
       if (q('symbol') !== 'BTCUSDT') return json(res, 400, { code: -1121, msg: 'Invalid symbol.' });
       const limit = Math.min(1000, Number(q('limit') || 500));
       body = between(Number(q('startTime')), Number(q('endTime') || Infinity), limit).map((i) => [
-        time[i], String(open[i]), String(high[i]), String(low[i]), String(close[i]), String(volume[i]), time[i] + 3_599_999, '0', 1, '0', '0', '0',
+        time[i],
+        String(open[i]),
+        String(high[i]),
+        String(low[i]),
+        String(close[i]),
+        String(volume[i]),
+        time[i] + 3_599_999,
+        '0',
+        1,
+        '0',
+        '0',
+        '0',
       ]);
     } else if (url.pathname === '/products/BTC-USD/candles') {
       const from = Date.parse(q('start'));
       const to = Date.parse(q('end'));
-      if ((to - from) / (Number(q('granularity')) * 1000) >= 300) return json(res, 400, { message: 'granularity too small for the requested time range' });
-      body = between(from, to, 300).reverse().map((i) => [time[i] / 1000, low[i], high[i], open[i], close[i], volume[i]]);
+      if ((to - from) / (Number(q('granularity')) * 1000) >= 300)
+        return json(res, 400, { message: 'granularity too small for the requested time range' });
+      body = between(from, to, 300)
+        .reverse()
+        .map((i) => [time[i] / 1000, low[i], high[i], open[i], close[i], volume[i]]);
     } else if (url.pathname.startsWith('/products/')) {
       return json(res, 404, { message: 'NotFound' });
     } else return json(res, 404, {});
@@ -74,9 +88,10 @@ export async function startFakeExchange(series: PriceSeries): Promise<FakeExchan
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   exchange.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  exchange.close = () => new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  exchange.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return exchange;
 }

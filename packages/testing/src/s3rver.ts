@@ -26,12 +26,21 @@ export interface TestS3 {
 
 export async function startS3rver(buckets: string[] = ['artifacts'], directory?: string): Promise<TestS3> {
   directory ??= await mkdtemp(join(tmpdir(), 's3rver-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: buckets.map((name) => ({ name })),
+  });
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   // s3rver answers from the test's own event loop: a stage computing on that loop (tests run stages in-process)
   // holds its replies far longer than S3 ever would, so the idle timeout here is long; the production one is short.
-  const client = new S3Client({ ...s3ClientConfig('us-east-1', endpoint, { ...DEFAULT_S3_TIMEOUTS, requestIdleTimeoutMs: 600_000 }), credentials: S3RVER_CREDENTIALS });
+  const client = new S3Client({
+    ...s3ClientConfig('us-east-1', endpoint, { ...DEFAULT_S3_TIMEOUTS, requestIdleTimeoutMs: 600_000 }),
+    credentials: S3RVER_CREDENTIALS,
+  });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

@@ -41,7 +41,11 @@ function markersPlugin(markers, bins) {
         ctx.fillStyle = marker.color;
         ctx.font = '600 12px system-ui, sans-serif';
         ctx.textAlign = x > (chartArea.left + chartArea.right) / 2 ? 'right' : 'left';
-        ctx.fillText(marker.label, x + (ctx.textAlign === 'left' ? 5 : -5), chartArea.top + 14 + (marker.row ?? 0) * 16);
+        ctx.fillText(
+          marker.label,
+          x + (ctx.textAlign === 'left' ? 5 : -5),
+          chartArea.top + 14 + (marker.row ?? 0) * 16,
+        );
         ctx.restore();
       }
     },
@@ -54,15 +58,31 @@ export function histogramChart(canvas, histogram, best) {
   const labels = bins.map((b) => formatMetric(metric, (b.from + b.to) / 2));
   const markers = [
     { value: best.training, label: `selected, training: ${formatMetric(metric, best.training)}`, color: TRAINING },
-    { value: best.validation, label: `selected, validation: ${formatMetric(metric, best.validation)}`, color: VALIDATION, dashed: true, row: 1 },
+    {
+      value: best.validation,
+      label: `selected, validation: ${formatMetric(metric, best.validation)}`,
+      color: VALIDATION,
+      dashed: true,
+      row: 1,
+    },
   ];
   return draw(canvas, {
     type: 'bar',
     data: {
       labels,
       datasets: [
-        { label: `Eligible (≥ ${histogram.minTrades} trades)`, data: bins.map((b) => b.eligible), backgroundColor: '#94a3b8', stack: 's' },
-        { label: 'Too few trades to be selected', data: bins.map((b) => b.ineligible), backgroundColor: '#e2e8f0', stack: 's' },
+        {
+          label: `Eligible (≥ ${histogram.minTrades} trades)`,
+          data: bins.map((b) => b.eligible),
+          backgroundColor: '#94a3b8',
+          stack: 's',
+        },
+        {
+          label: 'Too few trades to be selected',
+          data: bins.map((b) => b.ineligible),
+          backgroundColor: '#e2e8f0',
+          stack: 's',
+        },
       ],
     },
     options: {
@@ -71,9 +91,16 @@ export function histogramChart(canvas, histogram, best) {
       animation: false,
       categoryPercentage: 1,
       barPercentage: 0.95,
-      plugins: { legend: { position: 'bottom' }, tooltip: { callbacks: { title: (items) => `${METRIC_LABELS[metric]} ≈ ${items[0].label}` } } },
+      plugins: {
+        legend: { position: 'bottom' },
+        tooltip: { callbacks: { title: (items) => `${METRIC_LABELS[metric]} ≈ ${items[0].label}` } },
+      },
       scales: {
-        x: { stacked: true, title: { display: true, text: `${METRIC_LABELS[metric]} on the training window` }, ticks: { maxTicksLimit: 10 } },
+        x: {
+          stacked: true,
+          title: { display: true, text: `${METRIC_LABELS[metric]} on the training window` },
+          ticks: { maxTicksLimit: 10 },
+        },
         y: { stacked: true, title: { display: true, text: 'Strategies' }, beginAtZero: true },
       },
     },
@@ -90,9 +117,21 @@ export function comparisonChart(canvas, validation, metrics, title) {
     data: {
       labels: metrics.map((m) => METRIC_LABELS[m]),
       datasets: [
-        { label: 'Selected strategy, training', data: metrics.map((m) => scale(validation.training[m])), backgroundColor: TRAINING },
-        { label: 'Selected strategy, validation', data: metrics.map((m) => scale(validation.validation[m])), backgroundColor: VALIDATION },
-        { label: 'Buy and hold, validation', data: metrics.map((m) => scale(validation.buyAndHold.validation[m])), backgroundColor: BUY_AND_HOLD },
+        {
+          label: 'Selected strategy, training',
+          data: metrics.map((m) => scale(validation.training[m])),
+          backgroundColor: TRAINING,
+        },
+        {
+          label: 'Selected strategy, validation',
+          data: metrics.map((m) => scale(validation.validation[m])),
+          backgroundColor: VALIDATION,
+        },
+        {
+          label: 'Buy and hold, validation',
+          data: metrics.map((m) => scale(validation.buyAndHold.validation[m])),
+          backgroundColor: BUY_AND_HOLD,
+        },
       ],
     },
     options: {
@@ -102,7 +141,12 @@ export function comparisonChart(canvas, validation, metrics, title) {
       plugins: {
         legend: { position: 'bottom' },
         title: { display: true, text: title },
-        tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${item.raw === null ? '—' : percent ? `${item.raw.toFixed(1)} %` : item.raw.toFixed(2)}` } },
+        tooltip: {
+          callbacks: {
+            label: (item) =>
+              `${item.dataset.label}: ${item.raw === null ? '—' : percent ? `${item.raw.toFixed(1)} %` : item.raw.toFixed(2)}`,
+          },
+        },
       },
       scales: { y: { title: { display: true, text: percent ? 'percent' : 'ratio' } } },
     },
@@ -113,7 +157,16 @@ export function comparisonChart(canvas, validation, metrics, title) {
 export function lineChart(canvas, { series, xTitle, yTitle, logX = false }) {
   return draw(canvas, {
     type: 'line',
-    data: { datasets: series.map((s) => ({ label: s.label, data: s.data, borderColor: s.color, backgroundColor: s.color, pointRadius: 0, borderWidth: 2.5 })) },
+    data: {
+      datasets: series.map((s) => ({
+        label: s.label,
+        data: s.data,
+        borderColor: s.color,
+        backgroundColor: s.color,
+        pointRadius: 0,
+        borderWidth: 2.5,
+      })),
+    },
     options: {
       responsive: true,
       maintainAspectRatio: false,
@@ -124,7 +177,13 @@ export function lineChart(canvas, { series, xTitle, yTitle, logX = false }) {
           type: logX ? 'logarithmic' : 'linear',
           title: { display: true, text: xTitle },
           // On a log axis label the powers of ten only; Chart.js would label every 1-2-5 step.
-          ticks: logX ? { autoSkip: false, maxRotation: 0, callback: (value) => (Number.isInteger(Math.log10(value)) ? Number(value).toLocaleString() : '') } : {},
+          ticks: logX
+            ? {
+                autoSkip: false,
+                maxRotation: 0,
+                callback: (value) => (Number.isInteger(Math.log10(value)) ? Number(value).toLocaleString() : ''),
+              }
+            : {},
         },
         y: { title: { display: true, text: yTitle } },
       },

@@ -3,7 +3,10 @@
 
 /** GET (or send) JSON; a non-2xx answer throws an Error carrying the server's message and status. */
 export async function api(path, options = {}) {
-  const response = await fetch(path, { headers: { accept: 'application/json', ...(options.headers ?? {}) }, ...options });
+  const response = await fetch(path, {
+    headers: { accept: 'application/json', ...(options.headers ?? {}) },
+    ...options,
+  });
   const body = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
     const error = new Error(body?.message ?? `${response.status} ${response.statusText}`);
@@ -42,13 +45,28 @@ export function clear(element) {
 
 // The same names as METRIC_LABELS and SELECTION_METRIC_FIELDS in @overfit/core (the pages have no build step).
 export const METRIC_LABELS = {
-  totalReturn: 'Total return', cagr: 'CAGR', sharpe: 'Sharpe ratio', sortino: 'Sortino ratio', maxDrawdown: 'Max drawdown',
-  calmar: 'Calmar ratio', winRate: 'Win rate', hitRate: 'Hit rate', trades: 'Trades', exposure: 'Exposure', profitFactor: 'Profit factor',
+  totalReturn: 'Total return',
+  cagr: 'CAGR',
+  sharpe: 'Sharpe ratio',
+  sortino: 'Sortino ratio',
+  maxDrawdown: 'Max drawdown',
+  calmar: 'Calmar ratio',
+  winRate: 'Win rate',
+  hitRate: 'Hit rate',
+  trades: 'Trades',
+  exposure: 'Exposure',
+  profitFactor: 'Profit factor',
 };
 export const METRICS = Object.keys(METRIC_LABELS);
 export const SELECTION_FIELDS = {
-  win_rate: 'winRate', sharpe: 'sharpe', total_return: 'totalReturn', sortino: 'sortino', calmar: 'calmar', cagr: 'cagr',
-  profit_factor: 'profitFactor', hit_rate: 'hitRate',
+  win_rate: 'winRate',
+  sharpe: 'sharpe',
+  total_return: 'totalReturn',
+  sortino: 'sortino',
+  calmar: 'calmar',
+  cagr: 'cagr',
+  profit_factor: 'profitFactor',
+  hit_rate: 'hitRate',
 };
 
 export function formatChange(value) {
@@ -58,13 +76,20 @@ export function formatChange(value) {
 
 export function formatDate(iso) {
   if (!iso) return '—';
-  return new Date(iso).toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+  return new Date(iso)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:\d\d\.\d+Z$/, ' UTC');
 }
 
 /** The run's verdict (overfitting_report.json), and the original rule's words for runs made before it existed. */
 export const VERDICT_LABELS = {
-  evidence_of_skill: 'Evidence of skill', no_evidence_of_skill: 'No evidence of skill', overfit_likely: 'Overfitting likely', inconclusive: 'Inconclusive',
-  overfit: 'Overfit', held_up: 'Held up',
+  evidence_of_skill: 'Evidence of skill',
+  no_evidence_of_skill: 'No evidence of skill',
+  overfit_likely: 'Overfitting likely',
+  inconclusive: 'Inconclusive',
+  overfit: 'Overfit',
+  held_up: 'Held up',
 };
 
 /** The colour a verdict carries: green only for skill that made money and kept up with buy-and-hold. */

@@ -8,14 +8,17 @@ function describe(status) {
   if (status.state !== 'running') return '';
   if (!status.stage) return 'Running…';
   const step = `Stage ${STAGES.indexOf(status.stage) + 1} of ${STAGES.length}: ${status.stage}`;
-  return status.stage === 'backtest' && status.backtest ? `${step} (${status.backtest.done.toLocaleString()} of ${status.backtest.total.toLocaleString()} strategies)` : step;
+  return status.stage === 'backtest' && status.backtest
+    ? `${step} (${status.backtest.done.toLocaleString()} of ${status.backtest.total.toLocaleString()} strategies)`
+    : step;
 }
 
 function fraction(status) {
   if (status.state === 'succeeded') return 1;
   if (!status.stage) return 0;
   const index = STAGES.indexOf(status.stage);
-  const within = status.stage === 'backtest' && status.backtest?.total ? status.backtest.done / status.backtest.total : 0;
+  const within =
+    status.stage === 'backtest' && status.backtest?.total ? status.backtest.done / status.backtest.total : 0;
   return (index + within) / STAGES.length;
 }
 
@@ -24,7 +27,15 @@ export async function watchRun(runId, container, { intervalMs = 400 } = {}) {
   const bar = h('progress', { max: '1', value: '0', 'aria-label': 'run progress' });
   const state = h('span', {});
   const text = h('p', { class: 'small', 'data-testid': 'progress-text' });
-  clear(container).append(h('div', { class: 'card', 'data-testid': 'progress' }, h('p', {}, 'Run ', h('code', {}, runId), ' ', state), bar, text));
+  clear(container).append(
+    h(
+      'div',
+      { class: 'card', 'data-testid': 'progress' },
+      h('p', {}, 'Run ', h('code', {}, runId), ' ', state),
+      bar,
+      text,
+    ),
+  );
   for (;;) {
     let status;
     try {

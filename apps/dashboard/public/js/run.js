@@ -11,11 +11,25 @@ const caption = document.getElementById('run-caption');
 const container = document.getElementById('run');
 const progress = document.getElementById('progress');
 
-const TABLE_METRICS = ['winRate', 'sharpe', 'totalReturn', 'maxDrawdown', 'trades', 'hitRate', 'profitFactor', 'exposure'];
+const TABLE_METRICS = [
+  'winRate',
+  'sharpe',
+  'totalReturn',
+  'maxDrawdown',
+  'trades',
+  'hitRate',
+  'profitFactor',
+  'exposure',
+];
 const table = { sort: 'id', order: 'asc', page: 1, pageSize: 50, family: '', direction: '', minTrades: '' };
 
 async function loadStrategies() {
-  const params = new URLSearchParams({ sort: table.sort, order: table.order, page: String(table.page), pageSize: String(table.pageSize) });
+  const params = new URLSearchParams({
+    sort: table.sort,
+    order: table.order,
+    page: String(table.page),
+    pageSize: String(table.pageSize),
+  });
   if (table.family) params.set('family', table.family);
   if (table.direction) params.set('direction', table.direction);
   if (table.minTrades !== '') params.set('minTrades', table.minTrades);
@@ -33,36 +47,65 @@ function header(key, label, numeric) {
     table.page = 1;
     loadStrategies().catch(showTableError);
   };
-  return h('th', {
-    class: `sortable ${numeric ? 'num' : ''}`, 'data-sort': key, 'aria-sort': sorted, tabindex: '0', title: 'Sort by this column',
-    onclick: sortBy,
-    onkeydown: (event) => {
-      if (event.key === 'Enter' || event.key === ' ') {
-        event.preventDefault();
-        sortBy();
-      }
+  return h(
+    'th',
+    {
+      class: `sortable ${numeric ? 'num' : ''}`,
+      'data-sort': key,
+      'aria-sort': sorted,
+      tabindex: '0',
+      title: 'Sort by this column',
+      onclick: sortBy,
+      onkeydown: (event) => {
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          sortBy();
+        }
+      },
     },
-  }, label);
+    label,
+  );
 }
 
 function renderStrategies(page) {
   const element = document.getElementById('strategies');
-  const headRow = h('tr', {}, header('id', 'Strategy', false), header('family', 'Family', false), header('direction', 'Direction', false), h('th', {}, 'Parameters'),
+  const headRow = h(
+    'tr',
+    {},
+    header('id', 'Strategy', false),
+    header('family', 'Family', false),
+    header('direction', 'Direction', false),
+    h('th', {}, 'Parameters'),
     TABLE_METRICS.map((m) => header(m, METRIC_LABELS[m], true)),
     page.hasValidation ? h('th', { class: 'num' }, 'Win rate, validation') : null,
-    page.hasValidation ? h('th', { class: 'num' }, 'Sharpe, validation') : null);
-  const rows = page.rows.map((row) => h('tr', {
-    class: row.id === page.bestId ? 'best' : (row.training.trades ?? 0) < page.minTrades ? 'ineligible' : '',
-    title: (row.training.trades ?? 0) < page.minTrades ? `fewer than ${page.minTrades} trades on training: not eligible for selection` : null,
-    'data-id': row.id,
-  },
-    h('td', {}, row.id, row.id === page.bestId ? ' ★' : ''),
-    h('td', { class: 'nowrap' }, row.family.replace(/_/g, ' ')),
-    h('td', { class: 'nowrap' }, row.direction.replace('_', '-')),
-    h('td', { class: 'small params' }, Object.entries(row.params).map(([k, v]) => `${k} ${v}`).join(', ')),
-    TABLE_METRICS.map((m) => h('td', { class: 'num' }, formatMetric(m, row.training[m]))),
-    page.hasValidation ? h('td', { class: 'num' }, formatMetric('winRate', row.validation?.winRate)) : null,
-    page.hasValidation ? h('td', { class: 'num' }, formatMetric('sharpe', row.validation?.sharpe)) : null));
+    page.hasValidation ? h('th', { class: 'num' }, 'Sharpe, validation') : null,
+  );
+  const rows = page.rows.map((row) =>
+    h(
+      'tr',
+      {
+        class: row.id === page.bestId ? 'best' : (row.training.trades ?? 0) < page.minTrades ? 'ineligible' : '',
+        title:
+          (row.training.trades ?? 0) < page.minTrades
+            ? `fewer than ${page.minTrades} trades on training: not eligible for selection`
+            : null,
+        'data-id': row.id,
+      },
+      h('td', {}, row.id, row.id === page.bestId ? ' ★' : ''),
+      h('td', { class: 'nowrap' }, row.family.replace(/_/g, ' ')),
+      h('td', { class: 'nowrap' }, row.direction.replace('_', '-')),
+      h(
+        'td',
+        { class: 'small params' },
+        Object.entries(row.params)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
+      ),
+      TABLE_METRICS.map((m) => h('td', { class: 'num' }, formatMetric(m, row.training[m]))),
+      page.hasValidation ? h('td', { class: 'num' }, formatMetric('winRate', row.validation?.winRate)) : null,
+      page.hasValidation ? h('td', { class: 'num' }, formatMetric('sharpe', row.validation?.sharpe)) : null,
+    ),
+  );
   element.replaceChildren(h('thead', {}, headRow), h('tbody', {}, rows));
   document.getElementById('page-info').textContent =
     `Page ${page.page} of ${page.pages} · ${page.matching.toLocaleString()} of ${page.total.toLocaleString()} strategies`;
@@ -81,35 +124,72 @@ function wireTable(families) {
     table.page = 1;
     loadStrategies().catch(showTableError);
   };
-  family.addEventListener('change', () => { table.family = family.value; reload(); });
+  family.addEventListener('change', () => {
+    table.family = family.value;
+    reload();
+  });
   const direction = document.getElementById('filter-direction');
-  direction.addEventListener('change', () => { table.direction = direction.value; reload(); });
+  direction.addEventListener('change', () => {
+    table.direction = direction.value;
+    reload();
+  });
   const trades = document.getElementById('filter-trades');
-  trades.addEventListener('change', () => { table.minTrades = trades.value === '' ? '' : String(Math.max(0, Math.floor(Number(trades.value)))); reload(); });
+  trades.addEventListener('change', () => {
+    table.minTrades = trades.value === '' ? '' : String(Math.max(0, Math.floor(Number(trades.value))));
+    reload();
+  });
   const size = document.getElementById('page-size');
-  size.addEventListener('change', () => { table.pageSize = Number(size.value); reload(); });
-  document.getElementById('prev').addEventListener('click', () => { table.page -= 1; loadStrategies().catch(showTableError); });
-  document.getElementById('next').addEventListener('click', () => { table.page += 1; loadStrategies().catch(showTableError); });
+  size.addEventListener('change', () => {
+    table.pageSize = Number(size.value);
+    reload();
+  });
+  document.getElementById('prev').addEventListener('click', () => {
+    table.page -= 1;
+    loadStrategies().catch(showTableError);
+  });
+  document.getElementById('next').addEventListener('click', () => {
+    table.page += 1;
+    loadStrategies().catch(showTableError);
+  });
 }
 
 /** Where the numbers come from: the data's fingerprint, the code version, and how long each stage took. */
 function provenance(manifest) {
   const { data } = manifest;
   const rows = [
-    ['Data', data ? `${data.source}: ${data.rows.toLocaleString()} bars, ${formatDate(data.first)} – ${formatDate(data.last)}, one every ${data.barSeconds.toLocaleString()} s` : '—'],
+    [
+      'Data',
+      data
+        ? `${data.source}: ${data.rows.toLocaleString()} bars, ${formatDate(data.first)} – ${formatDate(data.last)}, one every ${data.barSeconds.toLocaleString()} s`
+        : '—',
+    ],
     ['Data SHA-256', manifest.data?.sha256 ?? '—'],
     ['Code version', manifest.codeVersion],
     ['Started, finished', `${formatDate(manifest.createdAt)}, ${formatDate(manifest.finishedAt)}`],
-    ['Stage times', Object.entries(manifest.timings ?? {}).map(([stage, ms]) => `${stage} ${(ms / 1000).toFixed(2)} s`).join(' · ') || '—'],
+    [
+      'Stage times',
+      Object.entries(manifest.timings ?? {})
+        .map(([stage, ms]) => `${stage} ${(ms / 1000).toFixed(2)} s`)
+        .join(' · ') || '—',
+    ],
   ];
-  return h('table', {}, h('tbody', {}, rows.map(([label, value]) => h('tr', {}, h('th', {}, label), h('td', { class: 'small' }, value)))));
+  return h(
+    'table',
+    {},
+    h(
+      'tbody',
+      {},
+      rows.map(([label, value]) => h('tr', {}, h('th', {}, label), h('td', { class: 'small' }, value))),
+    ),
+  );
 }
 
 async function showRun() {
   const detail = await api(`/api/runs/${encodeURIComponent(runId)}`);
   const { manifest } = detail;
   const config = manifest.config ?? {};
-  caption.textContent = `${manifest.status === 'failed' ? 'Failed' : 'Finished'} ${formatDate(manifest.finishedAt)} · ${config.strategies ?? '?'} strategies ` +
+  caption.textContent =
+    `${manifest.status === 'failed' ? 'Failed' : 'Finished'} ${formatDate(manifest.finishedAt)} · ${config.strategies ?? '?'} strategies ` +
     `(${(config.families ?? []).join(', ')}) · ${manifest.data?.source ?? 'unknown data'} · training share ${config.trainFraction ?? '?'} · ` +
     `selected by ${config.selectBy ?? '?'} (at least ${config.minTrades ?? '?'} trades) · fees ${config.feesBps ?? '?'} bps, slippage ${config.slippageBps ?? '?'} bps · seed ${config.seed ?? '?'}`;
   await renderRun(container, detail);
@@ -123,7 +203,11 @@ async function showRun() {
   }
   document.getElementById('provenance').replaceChildren(provenance(manifest));
   const files = document.getElementById('files');
-  files.replaceChildren(...detail.files.map((f) => h('li', {}, h('a', { href: f.url }, f.path), h('span', { class: 'small muted' }, ` ${f.contentType}`))));
+  files.replaceChildren(
+    ...detail.files.map((f) =>
+      h('li', {}, h('a', { href: f.url }, f.path), h('span', { class: 'small muted' }, ` ${f.contentType}`)),
+    ),
+  );
   document.getElementById('files-section').hidden = false;
 }
 
@@ -138,5 +222,7 @@ try {
   clear(progress);
   await showRun();
 } catch (error) {
-  container.append(errorBox(error.status === 404 ? `There is no run ${runId}.` : `The run could not be loaded: ${error.message}`));
+  container.append(
+    errorBox(error.status === 404 ? `There is no run ${runId}.` : `The run could not be loaded: ${error.message}`),
+  );
 }

@@ -31,15 +31,18 @@ function fillForm(options) {
     field('families').append(h('label', {}, box, family.replace(/_/g, ' ')));
   }
   field('token-fieldset').hidden = !options.tokenRequired;
-  field('where').textContent = options.launcher === 'step-functions'
-    ? 'Runs start as executions of the pipeline’s AWS Step Functions state machine; the Lambdas write the results to S3.'
-    : 'Runs compute on this server, one at a time, and are written to its artifact store.';
+  field('where').textContent =
+    options.launcher === 'step-functions'
+      ? 'Runs start as executions of the pipeline’s AWS Step Functions state machine; the Lambdas write the results to S3.'
+      : 'Runs compute on this server, one at a time, and are written to its artifact store.';
 }
 
 function readForm(limits) {
   const strategies = Number(field('strategies').value);
   if (!Number.isInteger(strategies) || strategies < limits.minStrategies || strategies > limits.maxStrategies) {
-    throw new Error(`The number of strategies must be a whole number from ${limits.minStrategies} to ${limits.maxStrategies.toLocaleString()}.`);
+    throw new Error(
+      `The number of strategies must be a whole number from ${limits.minStrategies} to ${limits.maxStrategies.toLocaleString()}.`,
+    );
   }
   const families = [...form.querySelectorAll('input[name="families"]:checked')].map((box) => box.value);
   if (families.length === 0) throw new Error('Choose at least one strategy family.');
@@ -74,7 +77,16 @@ async function start(options) {
       h('h2', {}, 'Result'),
       verdictCard(detail),
       keyStatistics(detail.report),
-      h('p', {}, h('a', { href: `/run.html?id=${encodeURIComponent(runId)}`, 'data-testid': 'run-link' }, 'See every chart, figure and strategy of this run →')));
+      h(
+        'p',
+        {},
+        h(
+          'a',
+          { href: `/run.html?id=${encodeURIComponent(runId)}`, 'data-testid': 'run-link' },
+          'See every chart, figure and strategy of this run →',
+        ),
+      ),
+    );
   } finally {
     startButton.disabled = false;
   }
@@ -86,7 +98,9 @@ try {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     start(options).catch((error) => {
-      result.append(errorBox(error.status === 401 ? 'This server needs the right run token to start a run.' : error.message));
+      result.append(
+        errorBox(error.status === 401 ? 'This server needs the right run token to start a run.' : error.message),
+      );
     });
   });
 } catch (error) {

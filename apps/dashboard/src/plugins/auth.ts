@@ -7,7 +7,11 @@ import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 /** Failed authentications per client address in fixed one-minute windows; bounded, oldest windows dropped first. */
 class FailureCounter {
   private readonly windows = new Map<string, { start: number; failures: number }>();
-  constructor(private readonly max: number, private readonly windowMs = 60_000, private readonly maxClients = 10_000) {}
+  constructor(
+    private readonly max: number,
+    private readonly windowMs = 60_000,
+    private readonly maxClients = 10_000,
+  ) {}
   /** Seconds until this client may try again, or 0 when it may now. */
   blockedFor(client: string, now = Date.now()): number {
     const window = this.windows.get(client);

@@ -52,17 +52,22 @@ declare module 'fastify' {
   }
 }
 
-export default fp<AppOptions>(async (app, options) => {
-  const { store, launcher, datasets } = options;
-  app.decorate('dashboard', {
-    store, launcher, datasets,
-    reader: new RunReader(store),
-    barsOf: barCounter(store),
-    runWorkBudget: options.runWorkBudget ?? DEFAULT_RUN_WORK_BUDGET,
-    storeWrites: options.storeWrites ?? launcher.kind === 'in-process',
-    runTriggerToken: options.runTriggerToken,
-    runsPerMinute: options.runsPerMinute ?? 10,
-    authFailuresPerMinute: options.authFailuresPerMinute ?? 10,
-  });
-  app.addHook('onClose', async () => launcher.close());
-}, { name: 'dashboard-config' });
+export default fp<AppOptions>(
+  async (app, options) => {
+    const { store, launcher, datasets } = options;
+    app.decorate('dashboard', {
+      store,
+      launcher,
+      datasets,
+      reader: new RunReader(store),
+      barsOf: barCounter(store),
+      runWorkBudget: options.runWorkBudget ?? DEFAULT_RUN_WORK_BUDGET,
+      storeWrites: options.storeWrites ?? launcher.kind === 'in-process',
+      runTriggerToken: options.runTriggerToken,
+      runsPerMinute: options.runsPerMinute ?? 10,
+      authFailuresPerMinute: options.authFailuresPerMinute ?? 10,
+    });
+    app.addHook('onClose', async () => launcher.close());
+  },
+  { name: 'dashboard-config' },
+);

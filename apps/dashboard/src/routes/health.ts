@@ -8,14 +8,18 @@ const READY_TIMEOUT_MS = 3000;
 
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
   const { store, storeWrites } = app.dashboard;
-  app.get('/healthz', { schema: { querystring: noQuery, response: { 200: healthResponse } } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { querystring: noQuery, response: { 200: healthResponse } } }, async () => ({
+    status: 'ok',
+  }));
 
   app.get('/readyz', { schema: { querystring: noQuery } }, async (request) => {
     try {
       // A round trip to the store: a folder that can be read, or a bucket these credentials reach, in time for
       // the load balancer's health check.
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('store check timed out')), READY_TIMEOUT_MS); });
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('store check timed out')), READY_TIMEOUT_MS);
+      });
       // A server that writes runs needs a store that takes writes: a full or read-only disk is not ready.
       const check = async () => {
         await store.exists(LATEST_KEY);

@@ -3,7 +3,14 @@
 // `startRunBody` and what GET /api/options offers is `runOptions`, both read off the shared contracts in
 // @overfit/core (RUN_REQUEST_SCHEMA, OPTION_LIMITS), so the page, the API and the CLI accept the same settings.
 import {
-  DEFAULT_RUN_CONFIG, MAX_NULL_MARKETS, METRIC_NAMES, OPTION_LIMITS, PERCENT_METRICS, RUN_REQUEST_SCHEMA, SELECTION_METRICS, STRATEGY_FAMILIES,
+  DEFAULT_RUN_CONFIG,
+  MAX_NULL_MARKETS,
+  METRIC_NAMES,
+  OPTION_LIMITS,
+  PERCENT_METRICS,
+  RUN_REQUEST_SCHEMA,
+  SELECTION_METRICS,
+  STRATEGY_FAMILIES,
 } from '@overfit/core';
 import { RUN_ID_PATTERN } from '@overfit/store';
 import { ARTIFACT_PATH } from '../runManifest';
@@ -18,7 +25,9 @@ export function runOptions(limits: { workBudget: number }) {
     // Every option's bounds, read off the run config's schema: the page sets its inputs' min/max from them.
     optionLimits: OPTION_LIMITS,
     limits: {
-      minStrategies: OPTION_LIMITS.strategies.min, maxStrategies: OPTION_LIMITS.strategies.max, maxNullMarkets: MAX_NULL_MARKETS,
+      minStrategies: OPTION_LIMITS.strategies.min,
+      maxStrategies: OPTION_LIMITS.strategies.max,
+      maxNullMarkets: MAX_NULL_MARKETS,
       workBudget: limits.workBudget,
     },
     percentMetrics: PERCENT_METRICS,
@@ -36,7 +45,10 @@ export function startRunBody(datasetIds: string[]) {
   };
 }
 
-export const startRunResponse = { type: 'object', properties: { runId: { type: 'string' }, statusUrl: { type: 'string' }, runUrl: { type: 'string' } } } as const;
+export const startRunResponse = {
+  type: 'object',
+  properties: { runId: { type: 'string' }, statusUrl: { type: 'string' }, runUrl: { type: 'string' } },
+} as const;
 
 const RUN_ID = RUN_ID_PATTERN.source;
 
@@ -63,9 +75,20 @@ export const runListResponse = {
       items: {
         type: 'object',
         properties: {
-          runId: { type: 'string' }, status: { type: 'string' }, createdAt: { type: 'string' }, finishedAt: nullable('string'),
-          strategies: nullable('integer'), selectBy: nullable('string'), dataSource: nullable('string'), synthetic: nullable('boolean'),
-          verdict: nullable('string'), headline: nullable('string'), tone: nullable('string'), drop: nullable('number'), bestId: nullable('string'), error: nullable('string'),
+          runId: { type: 'string' },
+          status: { type: 'string' },
+          createdAt: { type: 'string' },
+          finishedAt: nullable('string'),
+          strategies: nullable('integer'),
+          selectBy: nullable('string'),
+          dataSource: nullable('string'),
+          synthetic: nullable('boolean'),
+          verdict: nullable('string'),
+          headline: nullable('string'),
+          tone: nullable('string'),
+          drop: nullable('number'),
+          bestId: nullable('string'),
+          error: nullable('string'),
         },
       },
     },
@@ -104,5 +127,8 @@ export const artifactParams = {
   type: 'object',
   required: ['id', '*'],
   additionalProperties: false,
-  properties: { id: { type: 'string', pattern: RUN_ID }, '*': { type: 'string', maxLength: 256, pattern: ARTIFACT_PATH } },
+  properties: {
+    id: { type: 'string', pattern: RUN_ID },
+    '*': { type: 'string', maxLength: 256, pattern: ARTIFACT_PATH },
+  },
 } as const;

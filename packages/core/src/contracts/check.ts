@@ -6,8 +6,14 @@ import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value'
 import { InputError, type Problem } from '../errors';
 
 /** A string enum as JSON Schema `anyOf` of constants, which TypeBox checks and every JSON Schema validator reads. */
-export function choiceOf<const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) {
-  return Type.Union(values.map((v) => Type.Literal(v)), options) as unknown as TUnion<{ [K in keyof T]: TLiteral<T[K]> }[number][]>;
+export function choiceOf<const T extends readonly string[]>(
+  values: T,
+  options: { description?: string; default?: T[number] } = {},
+) {
+  return Type.Union(
+    values.map((v) => Type.Literal(v)),
+    options,
+  ) as unknown as TUnion<{ [K in keyof T]: TLiteral<T[K]> }[number][]>;
 }
 
 const list = (values: readonly unknown[]) => values.map((v) => String(v)).join(', ');
@@ -18,7 +24,12 @@ export function rule(schema: Record<string, unknown>): string {
   const variants = schema.anyOf as Record<string, unknown>[] | undefined;
   if (variants?.every((v) => 'const' in v)) return `one of ${list(variants.map((v) => v.const))}`;
   if ('const' in schema) return JSON.stringify(schema.const);
-  const { minimum: min, maximum: max, exclusiveMinimum: above, exclusiveMaximum: below } = schema as Record<string, number | undefined>;
+  const {
+    minimum: min,
+    maximum: max,
+    exclusiveMinimum: above,
+    exclusiveMaximum: below,
+  } = schema as Record<string, number | undefined>;
   switch (schema.type) {
     case 'integer':
       if (min !== undefined && max !== undefined) return `an integer from ${min} to ${max}`;
@@ -50,7 +61,10 @@ export function rule(schema: Record<string, unknown>): string {
  */
 function fieldName(where: string, pointer: string): string {
   let name = where;
-  const parts = pointer.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (/^\d+$/.test(parts[parts.length - 1] ?? '')) parts.pop();
   for (const key of parts) name = /^\d+$/.test(key) ? `${name}[${key}]` : name ? `${name}.${key}` : key;
   return name;
@@ -69,16 +83,25 @@ function got(value: unknown): string {
  */
 function unionProblems(error: ValueError, where: string): Problem[] | undefined {
   const variants = (error.schema.anyOf ?? []) as TSchema[];
-  const tag = variants[0]?.properties && Object.keys(variants[0].properties).find((k) => variants.every((v) => 'const' in (v.properties?.[k] ?? {})));
+  const tag =
+    variants[0]?.properties &&
+    Object.keys(variants[0].properties).find((k) => variants.every((v) => 'const' in (v.properties?.[k] ?? {})));
   if (!tag) return undefined;
   const value = error.value as Record<string, unknown> | null;
-  const variant = typeof value === 'object' && value !== null ? variants.find((v) => v.properties[tag].const === value[tag]) : undefined;
+  const variant =
+    typeof value === 'object' && value !== null
+      ? variants.find((v) => v.properties[tag].const === value[tag])
+      : undefined;
   if (variant) return problems(variant, value, fieldName(where, error.path));
   const field = fieldName(where, error.path);
-  if (typeof error.schema.description === 'string') return [{ where: field, message: `must be ${error.schema.description} (${got(value)})` }];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [{ where: field, message: `must be a JSON object (${got(value)})` }];
+  if (typeof error.schema.description === 'string')
+    return [{ where: field, message: `must be ${error.schema.description} (${got(value)})` }];
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return [{ where: field, message: `must be a JSON object (${got(value)})` }];
   const tags = variants.map((v) => v.properties[tag].const);
-  return [{ where: fieldName(where, `${error.path}/${tag}`), message: `must be one of ${list(tags)} (${got(value[tag])})` }];
+  return [
+    { where: fieldName(where, `${error.path}/${tag}`), message: `must be one of ${list(tags)} (${got(value[tag])})` },
+  ];
 }
 
 /** Every problem of `value` against `schema`, one per field, in the user's words; [] when it is valid. */
@@ -91,9 +114,16 @@ export function problems(schema: TSchema, value: unknown, where: string): Proble
     seen.add(error.path);
     const field = fieldName(where, error.path);
     if (error.type === ValueErrorType.ObjectAdditionalProperties) {
-      found.push({ where: field, message: `unknown field (known: ${list(Object.keys(error.schema.properties ?? {}))})` });
+      found.push({
+        where: field,
+        message: `unknown field (known: ${list(Object.keys(error.schema.properties ?? {}))})`,
+      });
     } else if (error.type === ValueErrorType.Union) {
-      found.push(...(unionProblems(error, where) ?? [{ where: field, message: `must be ${rule(error.schema)} (${got(error.value)})` }]));
+      found.push(
+        ...(unionProblems(error, where) ?? [
+          { where: field, message: `must be ${rule(error.schema)} (${got(error.value)})` },
+        ]),
+      );
     } else {
       found.push({ where: field, message: `must be ${rule(error.schema)} (${got(error.value)})` });
     }

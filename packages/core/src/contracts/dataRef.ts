@@ -20,12 +20,17 @@ const CSV_OPTIONS_SCHEMA = Type.Object({
 export type CsvOptions = Static<typeof CSV_OPTIONS_SCHEMA>;
 const CSV_OPTIONS = CSV_OPTIONS_SCHEMA.properties;
 
-const FILE_DATA = Type.Object({ kind: Type.Literal('file'), path: Type.String({ minLength: 1, description: 'a file path' }), ...CSV_OPTIONS });
+const FILE_DATA = Type.Object({
+  kind: Type.Literal('file'),
+  path: Type.String({ minLength: 1, description: 'a file path' }),
+  ...CSV_OPTIONS,
+});
 
 const STORE_DATA = Type.Object({
   kind: Type.Literal('store'),
   key: Type.String({
-    maxLength: 1024, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$',
+    maxLength: 1024,
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$',
     description: 'a key in the store such as "data/btc_usd_1h.csv"',
   }),
   ...CSV_OPTIONS,
@@ -39,6 +44,7 @@ const SYNTHETIC_DATA = Type.Object({
 });
 
 export const DATA_REF_SCHEMA = Type.Union([FILE_DATA, STORE_DATA, SYNTHETIC_DATA], {
-  description: '{"kind":"file","path":…}, {"kind":"store","key":…} or {"kind":"synthetic","bars":…,"seed":…,"intervalSeconds":…}',
+  description:
+    '{"kind":"file","path":…}, {"kind":"store","key":…} or {"kind":"synthetic","bars":…,"seed":…,"intervalSeconds":…}',
 });
 export type DataRef = Static<typeof DATA_REF_SCHEMA>;

@@ -18,5 +18,7 @@ export const EXECUTION_STATUS_CHANGE = 'Step Functions Execution Status Change';
 
 /** Only the executions that ended badly are EventBridge's to report; a success is committed by the state machine. */
 export const EXECUTION_EVENT_SCHEMA = Type.Object({
-  detail: Type.Object({ status: choiceOf(['FAILED', 'TIMED_OUT', 'ABORTED'] as const, { description: 'FAILED, TIMED_OUT or ABORTED' }) }),
+  detail: Type.Object({
+    status: choiceOf(['FAILED', 'TIMED_OUT', 'ABORTED'] as const, { description: 'FAILED, TIMED_OUT or ABORTED' }),
+  }),
 });

@@ -11,7 +11,12 @@ const { default: _default, ...strategies } = strategiesWithDefault;
 export const RUN_REQUEST_SCHEMA = Type.Object(
   {
     strategies,
-    dataset: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'the id of a data set' }),
+    dataset: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+      description: 'the id of a data set',
+    }),
     ...Type.Partial(Type.Object(optional)).properties,
   },
   { additionalProperties: false },

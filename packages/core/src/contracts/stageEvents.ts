@@ -5,7 +5,10 @@ import { Type, type Static, type TProperties } from '@sinclair/typebox';
 import { DATA_REF_SCHEMA } from './dataRef';
 import { RUN_CONFIG_SCHEMA, RUN_OPTIONS_SCHEMA } from './runConfig';
 
-export const RUN_ID_SCHEMA = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$', description: 'a run id of letters, digits, "_" and "-"' });
+export const RUN_ID_SCHEMA = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$',
+  description: 'a run id of letters, digits, "_" and "-"',
+});
 
 /** A key of one of the run's artifacts, e.g. "runs/<runId>/results/strategies.json". */
 const key = Type.String({ minLength: 1, description: 'a key under runs/<runId>/' });
@@ -19,7 +22,12 @@ const SHARD_RANGE_SCHEMA = Type.Object({
 
 /** An event as it arrives: the common fields plus the stage's own (unknown extra fields are the state's, allowed). */
 const event = <P extends TProperties>(properties: P) =>
-  Type.Object({ runId: RUN_ID_SCHEMA, config: Type.Optional(RUN_OPTIONS_SCHEMA), data: DATA_REF_SCHEMA, ...properties });
+  Type.Object({
+    runId: RUN_ID_SCHEMA,
+    config: Type.Optional(RUN_OPTIONS_SCHEMA),
+    data: DATA_REF_SCHEMA,
+    ...properties,
+  });
 
 /** What every parsed stage event holds: the config is complete, its defaults filled in. */
 const STAGE_EVENT = Type.Object({ runId: RUN_ID_SCHEMA, config: RUN_CONFIG_SCHEMA, data: DATA_REF_SCHEMA });
@@ -38,8 +46,19 @@ const SELECT = {
   trainingPerformanceKey: Type.Optional(key),
   shards: Type.Optional(Type.Array(SHARD_RANGE_SCHEMA, { minItems: 1, description: 'a non-empty list of shards' })),
 };
-const VALIDATE = { bestStrategyKey: key, strategiesKey: key, trainingPerformanceKey: key, validationPerformanceKey: key, blockMomentsKey: key };
-const VISUALIZE = { trainingPerformanceKey: key, validationPerformanceKey: key, validationResultsKey: key, overfittingReportKey: key };
+const VALIDATE = {
+  bestStrategyKey: key,
+  strategiesKey: key,
+  trainingPerformanceKey: key,
+  validationPerformanceKey: key,
+  blockMomentsKey: key,
+};
+const VISUALIZE = {
+  trainingPerformanceKey: key,
+  validationPerformanceKey: key,
+  validationResultsKey: key,
+  overfittingReportKey: key,
+};
 
 export const STAGE_EVENT_SCHEMAS = {
   stage: event({}),
@@ -58,6 +77,9 @@ const VISUALIZE_EVENT = parsed(VISUALIZE);
 export type GenerateEvent = Static<typeof GENERATE_EVENT>;
 export type BacktestEvent = Static<typeof BACKTEST_EVENT>;
 type ShardRangeEvent = Static<typeof SHARD_RANGE_SCHEMA>;
-export type SelectEvent = StageEvent & { strategiesKey: string } & ({ trainingPerformanceKey: string } | { shards: ShardRangeEvent[] });
+export type SelectEvent = StageEvent & { strategiesKey: string } & (
+    | { trainingPerformanceKey: string }
+    | { shards: ShardRangeEvent[] }
+  );
 export type ValidateEvent = Static<typeof VALIDATE_EVENT>;
 export type VisualizeEvent = Static<typeof VISUALIZE_EVENT>;

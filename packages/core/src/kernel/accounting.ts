@@ -15,9 +15,23 @@ import type { Metrics } from '../types';
 import type { KernelColumns } from './columns';
 
 /** Slots of the per-window accounting state (a Float64Array, so a segment loop keeps it in locals). */
-const EQUITY = 0, PEAK = 1, TROUGH = 2, MAX_DRAWDOWN = 3, SUM = 4, SUM_SQUARES = 5, DOWNSIDE_SQUARES = 6,
-  EXPOSED = 7, HITS = 8, TRADES = 9, WINS = 10, GROSS_WIN = 11, GROSS_LOSS = 12, TRADE_FACTOR = 13,
-  HELD = 14, SEGMENT_SUM = 15, SEGMENT_SQUARES = 16;
+const EQUITY = 0,
+  PEAK = 1,
+  TROUGH = 2,
+  MAX_DRAWDOWN = 3,
+  SUM = 4,
+  SUM_SQUARES = 5,
+  DOWNSIDE_SQUARES = 6,
+  EXPOSED = 7,
+  HITS = 8,
+  TRADES = 9,
+  WINS = 10,
+  GROSS_WIN = 11,
+  GROSS_LOSS = 12,
+  TRADE_FACTOR = 13,
+  HELD = 14,
+  SEGMENT_SUM = 15,
+  SEGMENT_SQUARES = 16;
 export const STATE_SLOTS = 17;
 
 /** What walk() accumulates over a window, from which every metric follows. */
@@ -58,7 +72,14 @@ export function finishMetrics(w: WindowTotals, periodsPerYear: number, barMs: nu
     hitRate: w.exposed > 0 ? w.hits / w.exposed : Number.NaN,
     trades,
     exposure: w.exposed / n,
-    profitFactor: trades === 0 ? Number.NaN : grossLoss > 0 ? grossWin / grossLoss : grossWin > 0 ? Number.POSITIVE_INFINITY : Number.NaN,
+    profitFactor:
+      trades === 0
+        ? Number.NaN
+        : grossLoss > 0
+          ? grossWin / grossLoss
+          : grossWin > 0
+            ? Number.POSITIVE_INFINITY
+            : Number.NaN,
   };
 }
 
@@ -69,7 +90,15 @@ export function finishMetrics(w: WindowTotals, periodsPerYear: number, barMs: nu
  * state in `s` (1–9 % of bars). Exposed bars and hits of a run are counted at its end from the market's prefix
  * counts, which is exact: a held bar's net return is (1 ± ret) − 1 whatever the strategy.
  */
-function accountSegment(pos: Int8Array, k: KernelColumns, from: number, to: number, cost1: number, cost2: number, s: Float64Array): void {
+function accountSegment(
+  pos: Int8Array,
+  k: KernelColumns,
+  from: number,
+  to: number,
+  cost1: number,
+  cost2: number,
+  s: Float64Array,
+): void {
   const ret = k.ret;
   s[SEGMENT_SUM] = 0;
   s[SEGMENT_SQUARES] = 0;
@@ -133,9 +162,15 @@ function accountSegment(pos: Int8Array, k: KernelColumns, from: number, to: numb
  * arithmetic.
  */
 function holdLong(pos: Int8Array, ret: Float64Array, t: number, to: number, s: Float64Array): number {
-  let equity = s[EQUITY], peak = s[PEAK], trough = s[TROUGH];
-  let sum = s[SUM], sumSquares = s[SUM_SQUARES], downsideSquares = s[DOWNSIDE_SQUARES], tradeFactor = s[TRADE_FACTOR];
-  let segmentSum = s[SEGMENT_SUM], segmentSquares = s[SEGMENT_SQUARES];
+  let equity = s[EQUITY],
+    peak = s[PEAK],
+    trough = s[TROUGH];
+  let sum = s[SUM],
+    sumSquares = s[SUM_SQUARES],
+    downsideSquares = s[DOWNSIDE_SQUARES],
+    tradeFactor = s[TRADE_FACTOR];
+  let segmentSum = s[SEGMENT_SUM],
+    segmentSquares = s[SEGMENT_SQUARES];
   for (; t < to && pos[t] === 1; t++) {
     const gross = 1 + ret[t];
     const net = gross - 1; // walk(): gross · (1 − c·0) − 1
@@ -157,17 +192,29 @@ function holdLong(pos: Int8Array, ret: Float64Array, t: number, to: number, s: F
     downsideSquares += below * below;
     tradeFactor *= gross;
   }
-  s[EQUITY] = equity; s[PEAK] = peak; s[TROUGH] = trough;
-  s[SUM] = sum; s[SUM_SQUARES] = sumSquares; s[DOWNSIDE_SQUARES] = downsideSquares; s[TRADE_FACTOR] = tradeFactor;
-  s[SEGMENT_SUM] = segmentSum; s[SEGMENT_SQUARES] = segmentSquares;
+  s[EQUITY] = equity;
+  s[PEAK] = peak;
+  s[TROUGH] = trough;
+  s[SUM] = sum;
+  s[SUM_SQUARES] = sumSquares;
+  s[DOWNSIDE_SQUARES] = downsideSquares;
+  s[TRADE_FACTOR] = tradeFactor;
+  s[SEGMENT_SUM] = segmentSum;
+  s[SEGMENT_SQUARES] = segmentSquares;
   return t;
 }
 
 /** holdLong for a short run (pos stays −1): gross = 1 − ret, which is walk()'s 1 + (−1)·ret exactly. */
 function holdShort(pos: Int8Array, ret: Float64Array, t: number, to: number, s: Float64Array): number {
-  let equity = s[EQUITY], peak = s[PEAK], trough = s[TROUGH];
-  let sum = s[SUM], sumSquares = s[SUM_SQUARES], downsideSquares = s[DOWNSIDE_SQUARES], tradeFactor = s[TRADE_FACTOR];
-  let segmentSum = s[SEGMENT_SUM], segmentSquares = s[SEGMENT_SQUARES];
+  let equity = s[EQUITY],
+    peak = s[PEAK],
+    trough = s[TROUGH];
+  let sum = s[SUM],
+    sumSquares = s[SUM_SQUARES],
+    downsideSquares = s[DOWNSIDE_SQUARES],
+    tradeFactor = s[TRADE_FACTOR];
+  let segmentSum = s[SEGMENT_SUM],
+    segmentSquares = s[SEGMENT_SQUARES];
   for (; t < to && pos[t] === -1; t++) {
     const gross = 1 - ret[t];
     const net = gross - 1;
@@ -189,9 +236,15 @@ function holdShort(pos: Int8Array, ret: Float64Array, t: number, to: number, s: 
     downsideSquares += below * below;
     tradeFactor *= gross;
   }
-  s[EQUITY] = equity; s[PEAK] = peak; s[TROUGH] = trough;
-  s[SUM] = sum; s[SUM_SQUARES] = sumSquares; s[DOWNSIDE_SQUARES] = downsideSquares; s[TRADE_FACTOR] = tradeFactor;
-  s[SEGMENT_SUM] = segmentSum; s[SEGMENT_SQUARES] = segmentSquares;
+  s[EQUITY] = equity;
+  s[PEAK] = peak;
+  s[TROUGH] = trough;
+  s[SUM] = sum;
+  s[SUM_SQUARES] = sumSquares;
+  s[DOWNSIDE_SQUARES] = downsideSquares;
+  s[TRADE_FACTOR] = tradeFactor;
+  s[SEGMENT_SUM] = segmentSum;
+  s[SEGMENT_SQUARES] = segmentSquares;
   return t;
 }
 
@@ -202,19 +255,42 @@ function holdShort(pos: Int8Array, ret: Float64Array, t: number, to: number, s: 
  * trade bookkeeping is selected by 0/1 factors instead of branches. (×0 leaves a sum unchanged for finite values;
  * a trade's factor would have to overflow past 1e308 for that to differ from walk().)
  */
-function accountSegmentDense(pos: Int8Array, k: KernelColumns, from: number, to: number, cost1: number, cost2: number, s: Float64Array): void {
+function accountSegmentDense(
+  pos: Int8Array,
+  k: KernelColumns,
+  from: number,
+  to: number,
+  cost1: number,
+  cost2: number,
+  s: Float64Array,
+): void {
   const ret = k.ret;
   const costByChange = DENSE_COSTS; // index next − held + 2: the factor (1 − c·|Δ|) of walk()
-  costByChange[0] = cost2; costByChange[1] = cost1; costByChange[2] = 1; costByChange[3] = cost1; costByChange[4] = cost2;
+  costByChange[0] = cost2;
+  costByChange[1] = cost1;
+  costByChange[2] = 1;
+  costByChange[3] = cost1;
+  costByChange[4] = cost2;
   const entryFactor = DENSE_ENTRY; // tradeFactor after a change: [to flat, to a position]
-  entryFactor[0] = 1; entryFactor[1] = cost1;
+  entryFactor[0] = 1;
+  entryFactor[1] = cost1;
   const pick = DENSE_PICK;
-  let equity = s[EQUITY], peak = s[PEAK], trough = s[TROUGH];
-  let sum = s[SUM], sumSquares = s[SUM_SQUARES], downsideSquares = s[DOWNSIDE_SQUARES], tradeFactor = s[TRADE_FACTOR];
-  let grossWin = s[GROSS_WIN], grossLoss = s[GROSS_LOSS];
-  let exposed = s[EXPOSED] | 0, hits = s[HITS] | 0, trades = s[TRADES] | 0, wins = s[WINS] | 0;
+  let equity = s[EQUITY],
+    peak = s[PEAK],
+    trough = s[TROUGH];
+  let sum = s[SUM],
+    sumSquares = s[SUM_SQUARES],
+    downsideSquares = s[DOWNSIDE_SQUARES],
+    tradeFactor = s[TRADE_FACTOR];
+  let grossWin = s[GROSS_WIN],
+    grossLoss = s[GROSS_LOSS];
+  let exposed = s[EXPOSED] | 0,
+    hits = s[HITS] | 0,
+    trades = s[TRADES] | 0,
+    wins = s[WINS] | 0;
   let held = s[HELD] | 0;
-  let segmentSum = 0, segmentSquares = 0;
+  let segmentSum = 0,
+    segmentSquares = 0;
   for (let t = from; t < to; t++) {
     const next = pos[t];
     const gross = 1 + held * ret[t];
@@ -252,10 +328,22 @@ function accountSegmentDense(pos: Int8Array, k: KernelColumns, from: number, to:
     tradeFactor = pick[changed];
     held = next;
   }
-  s[EQUITY] = equity; s[PEAK] = peak; s[TROUGH] = trough;
-  s[SUM] = sum; s[SUM_SQUARES] = sumSquares; s[DOWNSIDE_SQUARES] = downsideSquares; s[TRADE_FACTOR] = tradeFactor; s[HELD] = held;
-  s[GROSS_WIN] = grossWin; s[GROSS_LOSS] = grossLoss; s[EXPOSED] = exposed; s[HITS] = hits; s[TRADES] = trades; s[WINS] = wins;
-  s[SEGMENT_SUM] = segmentSum; s[SEGMENT_SQUARES] = segmentSquares;
+  s[EQUITY] = equity;
+  s[PEAK] = peak;
+  s[TROUGH] = trough;
+  s[SUM] = sum;
+  s[SUM_SQUARES] = sumSquares;
+  s[DOWNSIDE_SQUARES] = downsideSquares;
+  s[TRADE_FACTOR] = tradeFactor;
+  s[HELD] = held;
+  s[GROSS_WIN] = grossWin;
+  s[GROSS_LOSS] = grossLoss;
+  s[EXPOSED] = exposed;
+  s[HITS] = hits;
+  s[TRADES] = trades;
+  s[WINS] = wins;
+  s[SEGMENT_SUM] = segmentSum;
+  s[SEGMENT_SQUARES] = segmentSquares;
 }
 const DENSE_COSTS = new Float64Array(5);
 const DENSE_ENTRY = new Float64Array(2);
@@ -265,15 +353,23 @@ const DENSE_PICK = new Float64Array(2);
 const LOG_GROWTH = -1;
 
 const COMPONENT_SLOTS: Record<BlockComponent, number> = {
-  wins: WINS, trades: TRADES, grossWin: GROSS_WIN, grossLoss: GROSS_LOSS, hits: HITS, exposed: EXPOSED,
-  logGrowth: LOG_GROWTH, sum: SUM, downsideSquares: DOWNSIDE_SQUARES,
+  wins: WINS,
+  trades: TRADES,
+  grossWin: GROSS_WIN,
+  grossLoss: GROSS_LOSS,
+  hits: HITS,
+  exposed: EXPOSED,
+  logGrowth: LOG_GROWTH,
+  sum: SUM,
+  downsideSquares: DOWNSIDE_SQUARES,
 };
 
 /** Where the kernel reads a per-block figure: the running total whose change over the block it is. */
 export const componentSlot = (component: BlockComponent): number => COMPONENT_SLOTS[component];
 
 /** A running total at a block's end; per-block figures are differences of these (walk() takes the same ones). */
-const runningTotal = (state: Float64Array, slot: number): number => (slot === LOG_GROWTH ? logEquity(state[EQUITY]) : state[slot]);
+const runningTotal = (state: Float64Array, slot: number): number =>
+  slot === LOG_GROWTH ? logEquity(state[EQUITY]) : state[slot];
 
 /** Where a window's per-block moments go: row `row` of the BlockMoments arrays. */
 export interface MomentsTarget {
@@ -292,7 +388,14 @@ export interface MomentsTarget {
  * the position changes often (see accountSegmentDense); both ways give the same bits.
  */
 export function accountWindow(
-  pos: Int8Array, k: KernelColumns, start: number, end: number, costRate: number, state: Float64Array, moments?: MomentsTarget, dense = false,
+  pos: Int8Array,
+  k: KernelColumns,
+  start: number,
+  end: number,
+  costRate: number,
+  state: Float64Array,
+  moments?: MomentsTarget,
+  dense = false,
 ): Metrics {
   const segment = dense ? accountSegmentDense : accountSegment;
   state.fill(0);
@@ -307,7 +410,9 @@ export function accountWindow(
   if (moments) {
     const base = moments.row * moments.blocks;
     const selection = moments.selection;
-    let trades = 0, x = 0, y = 0; // running totals at the previous block's end (ln 1 = 0 for log growth)
+    let trades = 0,
+      x = 0,
+      y = 0; // running totals at the previous block's end (ln 1 = 0 for log growth)
     for (let b = 0; b < moments.blocks; b++, t += moments.blockBars) {
       segment(pos, k, t, t + moments.blockBars, cost1, cost2, state);
       moments.sum[base + b] = state[SEGMENT_SUM];
@@ -315,7 +420,8 @@ export function accountWindow(
       moments.trades[base + b] = state[TRADES] - trades;
       trades = state[TRADES];
       if (selection) {
-        const nextX = runningTotal(state, selection.slots[0]), nextY = runningTotal(state, selection.slots[1]);
+        const nextX = runningTotal(state, selection.slots[0]),
+          nextY = runningTotal(state, selection.slots[1]);
         selection.x[base + b] = blockChange(nextX, x);
         selection.y[base + b] = blockChange(nextY, y);
         [x, y] = [nextX, nextY];
@@ -323,7 +429,10 @@ export function accountWindow(
     }
   }
   segment(pos, k, t, end, cost1, cost2, state);
-  let trades = state[TRADES], wins = state[WINS], grossWin = state[GROSS_WIN], grossLoss = state[GROSS_LOSS];
+  let trades = state[TRADES],
+    wins = state[WINS],
+    grossWin = state[GROSS_WIN],
+    grossLoss = state[GROSS_LOSS];
   // walk() counts a trade still open at the window's edge if it has a bar inside: if the position did not change at
   // the last bar (then that bar was held), whatever happened before.
   const last = pos[end - 1];
@@ -335,9 +444,23 @@ export function accountWindow(
       grossWin += result;
     } else grossLoss -= result;
   }
-  return finishMetrics({
-    bars: end - start, equity: state[EQUITY], maxDrawdown: state[MAX_DRAWDOWN], sum: state[SUM], sumSquares: state[SUM_SQUARES],
-    downsideSquares: state[DOWNSIDE_SQUARES], negativeBars: state[DOWNSIDE_SQUARES] > 0 ? 1 : 0, exposed: state[EXPOSED], hits: state[HITS],
-    trades, wins, grossWin, grossLoss,
-  }, k.periodsPerYear, k.barMs);
+  return finishMetrics(
+    {
+      bars: end - start,
+      equity: state[EQUITY],
+      maxDrawdown: state[MAX_DRAWDOWN],
+      sum: state[SUM],
+      sumSquares: state[SUM_SQUARES],
+      downsideSquares: state[DOWNSIDE_SQUARES],
+      negativeBars: state[DOWNSIDE_SQUARES] > 0 ? 1 : 0,
+      exposed: state[EXPOSED],
+      hits: state[HITS],
+      trades,
+      wins,
+      grossWin,
+      grossLoss,
+    },
+    k.periodsPerYear,
+    k.barMs,
+  );
 }

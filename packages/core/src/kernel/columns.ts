@@ -40,10 +40,17 @@ export function prepareColumns(market: Market, allocate: Allocate = inHeap): Ker
     return column;
   };
   const columns: KernelColumns = {
-    close: f64(close), high: f64(high), low: f64(low), ret: f64(),
-    longHitsBefore: new Int32Array(allocate(4 * (n + 1))), shortHitsBefore: new Int32Array(allocate(4 * (n + 1))),
-    timeLow: new Int32Array(allocate(4 * n)), timeHighMixed: new Int32Array(allocate(4 * n)), slot: new Uint8Array(allocate(n)),
-    barMs: market.barMs, periodsPerYear: market.periodsPerYear,
+    close: f64(close),
+    high: f64(high),
+    low: f64(low),
+    ret: f64(),
+    longHitsBefore: new Int32Array(allocate(4 * (n + 1))),
+    shortHitsBefore: new Int32Array(allocate(4 * (n + 1))),
+    timeLow: new Int32Array(allocate(4 * n)),
+    timeHighMixed: new Int32Array(allocate(4 * n)),
+    slot: new Uint8Array(allocate(n)),
+    barMs: market.barMs,
+    periodsPerYear: market.periodsPerYear,
   };
   for (let t = 1; t < n; t++) columns.ret[t] = close[t] / close[t - 1] - 1;
   for (let t = 0; t < n; t++) {
@@ -53,7 +60,7 @@ export function prepareColumns(market: Market, allocate: Allocate = inHeap): Ker
   }
   for (let t = 0; t < n; t++) {
     const value = time[t];
-    columns.timeLow[t] = value % 4294967296 >>> 0;
+    columns.timeLow[t] = (value % 4294967296) >>> 0;
     columns.timeHighMixed[t] = Math.imul(Math.floor(value / 4294967296) >>> 0, 0x27d4eb2d);
     const next = value + market.barMs;
     const hour = Math.floor(next / 3_600_000) % 24;

@@ -6,7 +6,14 @@
 import { BLOCK_SCORES } from '../blockScores';
 import { InputError } from '../errors';
 import type { SelectionMetric } from '../metrics';
-import { METRIC_NAMES, type BarWindow, type BlockMoments, type MetricName, type MetricsTable, type Strategy } from '../types';
+import {
+  METRIC_NAMES,
+  type BarWindow,
+  type BlockMoments,
+  type MetricName,
+  type MetricsTable,
+  type Strategy,
+} from '../types';
 import { accountWindow, componentSlot, STATE_SLOTS } from './accounting';
 import type { KernelColumns } from './columns';
 import { ColumnCache, fillPositions, kernelOrderKey } from './positions';
@@ -36,32 +43,53 @@ type Allocate = (bytes: number) => ArrayBufferLike;
  * for the per-block figures of `selectBy` when it is not Sharpe-based.
  */
 export function emptyBlockMoments(
-  strategies: number, blocks: number, bars: number, allocate: Allocate = (b) => new ArrayBuffer(b), selectBy?: SelectionMetric,
+  strategies: number,
+  blocks: number,
+  bars: number,
+  allocate: Allocate = (b) => new ArrayBuffer(b),
+  selectBy?: SelectionMetric,
 ): BlockMoments {
   if (!Number.isInteger(blocks) || blocks < 1 || blocks > bars) {
     throw new InputError(`must be a whole number between 1 and the window's ${bars} bars (got ${blocks})`, 'blocks');
   }
   const column = () => new Float64Array(allocate(8 * strategies * blocks));
   return {
-    strategies, blocks, blockBars: Math.floor(bars / blocks), sum: column(), sumSquares: column(), trades: column(),
+    strategies,
+    blocks,
+    blockBars: Math.floor(bars / blocks),
+    sum: column(),
+    sumSquares: column(),
+    trades: column(),
     selection: selectBy && BLOCK_SCORES[selectBy].components ? { metric: selectBy, x: column(), y: column() } : null,
   };
 }
 
 function emptyTable(ids: string[], allocate: Allocate): MetricsTable {
-  const columns = Object.fromEntries(METRIC_NAMES.map((m) => [m, new Float64Array(allocate(8 * ids.length))])) as Record<MetricName, Float64Array>;
+  const columns = Object.fromEntries(
+    METRIC_NAMES.map((m) => [m, new Float64Array(allocate(8 * ids.length))]),
+  ) as Record<MetricName, Float64Array>;
   return { ids, columns };
 }
 
 /** Result columns for `strategies`, zeroed; with `allocate = shared` every thread can write its rows in place. */
 export function emptyResults(
-  strategies: readonly Strategy[], windows: KernelJob['windows'], blocks: number, allocate: Allocate = (b) => new ArrayBuffer(b), selectBy?: SelectionMetric,
+  strategies: readonly Strategy[],
+  windows: KernelJob['windows'],
+  blocks: number,
+  allocate: Allocate = (b) => new ArrayBuffer(b),
+  selectBy?: SelectionMetric,
 ): BacktestResults {
   const ids = strategies.map((s) => s.id);
   return {
     training: emptyTable(ids, allocate),
     validation: emptyTable([...ids], allocate),
-    trainingMoments: emptyBlockMoments(strategies.length, blocks, windows.training.end - windows.training.start, allocate, selectBy),
+    trainingMoments: emptyBlockMoments(
+      strategies.length,
+      blocks,
+      windows.training.end - windows.training.start,
+      allocate,
+      selectBy,
+    ),
   };
 }
 
@@ -108,18 +136,47 @@ export class BacktestKernel {
     const { training, validation } = job.windows;
     const moments = results.trainingMoments;
     const components = moments.selection && BLOCK_SCORES[moments.selection.metric as SelectionMetric].components;
-    const selection = moments.selection && components
-      ? { x: moments.selection.x, y: moments.selection.y, slots: [componentSlot(components[0]), componentSlot(components[1])] as const }
-      : null;
+    const selection =
+      moments.selection && components
+        ? {
+            x: moments.selection.x,
+            y: moments.selection.y,
+            slots: [componentSlot(components[0]), componentSlot(components[1])] as const,
+          }
+        : null;
     for (let i = 0; i < strategies.length; i++) {
       const row = rows[i];
       const strategy = strategies[i];
       fillPositions(strategy, k, this.cache, pos);
       const dense = changesOften(pos);
-      const inSample = accountWindow(pos, k, training.start, training.end, job.costRate, state, {
-        blocks: moments.blocks, blockBars: moments.blockBars, sum: moments.sum, sumSquares: moments.sumSquares, trades: moments.trades, selection, row,
-      }, dense);
-      const outOfSample = accountWindow(pos, k, validation.start, validation.end, job.costRate, state, undefined, dense);
+      const inSample = accountWindow(
+        pos,
+        k,
+        training.start,
+        training.end,
+        job.costRate,
+        state,
+        {
+          blocks: moments.blocks,
+          blockBars: moments.blockBars,
+          sum: moments.sum,
+          sumSquares: moments.sumSquares,
+          trades: moments.trades,
+          selection,
+          row,
+        },
+        dense,
+      );
+      const outOfSample = accountWindow(
+        pos,
+        k,
+        validation.start,
+        validation.end,
+        job.costRate,
+        state,
+        undefined,
+        dense,
+      );
       for (const m of METRIC_NAMES) {
         results.training.columns[m][row] = inSample[m];
         results.validation.columns[m][row] = outOfSample[m];

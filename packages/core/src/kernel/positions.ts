@@ -65,7 +65,8 @@ export function fillPositions(s: Strategy, k: KernelColumns, cache: ColumnCache,
       return momentum(k.close, s.lookback, s.threshold, short, pos);
     case 'seasonal': {
       const mask = new Uint8Array(256); // 24 hours × 7 weekdays; NO_SLOT (255) stays 0
-      for (const d of s.weekdays) for (const h of s.hours) if (h >= 0 && h < 24 && d >= 0 && d < 7) mask[h + 24 * d] = 1;
+      for (const d of s.weekdays)
+        for (const h of s.hours) if (h >= 0 && h < 24 && d >= 0 && d < 7) mask[h + 24 * d] = 1;
       return seasonal(k.slot, mask, short, pos);
     }
     case 'rsi_reversion': {
@@ -76,7 +77,9 @@ export function fillPositions(s: Strategy, k: KernelColumns, cache: ColumnCache,
       const middle = cache.get(`sma:${s.period}`, () => sma(k.close, s.period));
       const sd = cache.get(`sd:${s.period}`, () => rollingStdDev(k.close, s.period, middle));
       const side = cache.get(`side:${s.period}`, () => sideOfMean(k.close, s.period));
-      return s.mode === 'reversion' ? bollingerReversion(k.close, middle, sd, side, s.k, short, pos) : bollingerBreakout(k.close, middle, sd, side, s.k, short, pos);
+      return s.mode === 'reversion'
+        ? bollingerReversion(k.close, middle, sd, side, s.k, short, pos)
+        : bollingerBreakout(k.close, middle, sd, side, s.k, short, pos);
     }
     case 'donchian_breakout': {
       const n = k.close.length;
@@ -101,7 +104,7 @@ function coinFlip(k: KernelColumns, seedMixed: number, probabilityLong: number, 
     let h = seedMixed ^ timeLow[t];
     h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h = (h ^ (h >>> 16)) ^ timeHighMixed[t];
+    h = h ^ (h >>> 16) ^ timeHighMixed[t];
     h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
     // Arithmetic, not `? 1 : short`: a coin flip is the worst case for the branch predictor (4× slower).
@@ -119,7 +122,9 @@ function crossExact(fast: number, slow: number, current: number, short: number):
 function smaCross(close: Float64Array, fast: number, slow: number, short: number, pos: Int8Array): void {
   const n = pos.length;
   const warm = Math.min(n, Math.max(fast, slow) - 1); // first bar with both averages defined
-  let sumFast = 0, sumSlow = 0, current = 0;
+  let sumFast = 0,
+    sumSlow = 0,
+    current = 0;
   let t = 0;
   for (; t <= warm && t < n; t++) {
     const c = close[t];
@@ -150,7 +155,9 @@ function emaCross(close: Float64Array, fast: number, slow: number, short: number
   const alphaFast = 2 / (fast + 1);
   const alphaSlow = 2 / (slow + 1);
   const warm = Math.max(fast, slow) - 1;
-  let emaFast = 0, emaSlow = 0, current = 0;
+  let emaFast = 0,
+    emaSlow = 0,
+    current = 0;
   for (let t = 0; t < n; t++) {
     const c = close[t];
     // ema(): the mean of the first `period` values seeds it, then value += α (x − value).
@@ -167,14 +174,24 @@ function emaCross(close: Float64Array, fast: number, slow: number, short: number
   }
 }
 
-function macdCross(close: Float64Array, fast: number, slow: number, signal: number, short: number, pos: Int8Array): void {
+function macdCross(
+  close: Float64Array,
+  fast: number,
+  slow: number,
+  signal: number,
+  short: number,
+  pos: Int8Array,
+): void {
   const n = pos.length;
   const alphaFast = 2 / (fast + 1);
   const alphaSlow = 2 / (slow + 1);
   const alphaSignal = 2 / (signal + 1);
   const lineStart = Math.max(fast, slow) - 1; // first bar of the MACD line
   const signalStart = lineStart + signal - 1; // first bar of its signal EMA
-  let emaFast = 0, emaSlow = 0, emaSignal = 0, current = 0;
+  let emaFast = 0,
+    emaSlow = 0,
+    emaSignal = 0,
+    current = 0;
   for (let t = 0; t < n; t++) {
     const c = close[t];
     if (t < fast) {
@@ -224,7 +241,15 @@ function rsiReversion(r: Float64Array, lower: number, upper: number, short: numb
 }
 
 /** `side`: sideOfMean's exact sign of close − middle, for the exits (a close equal to the mean is equal to the middle). */
-function bollingerReversion(close: Float64Array, middle: Float64Array, sd: Float64Array, side: Float64Array, k: number, short: number, pos: Int8Array): void {
+function bollingerReversion(
+  close: Float64Array,
+  middle: Float64Array,
+  sd: Float64Array,
+  side: Float64Array,
+  k: number,
+  short: number,
+  pos: Int8Array,
+): void {
   let current = 0;
   for (let t = 0; t < pos.length; t++) {
     const mean = middle[t];
@@ -240,7 +265,15 @@ function bollingerReversion(close: Float64Array, middle: Float64Array, sd: Float
   }
 }
 
-function bollingerBreakout(close: Float64Array, middle: Float64Array, sd: Float64Array, side: Float64Array, k: number, short: number, pos: Int8Array): void {
+function bollingerBreakout(
+  close: Float64Array,
+  middle: Float64Array,
+  sd: Float64Array,
+  side: Float64Array,
+  k: number,
+  short: number,
+  pos: Int8Array,
+): void {
   let current = 0;
   for (let t = 0; t < pos.length; t++) {
     const mean = middle[t];

@@ -46,7 +46,11 @@ export const DEFAULT_REPLICATES = 1000;
  * reused between calls.
  */
 export function stationaryBootstrapCounts(
-  length: number, meanBlockLength: number, replicates: number, seed: number, visit: (counts: Float64Array, replicate: number) => void,
+  length: number,
+  meanBlockLength: number,
+  replicates: number,
+  seed: number,
+  visit: (counts: Float64Array, replicate: number) => void,
 ): void {
   const rng = createRng(seed);
   const restart = 1 / meanBlockLength;
@@ -92,16 +96,20 @@ function excessReturns(input: SnoopingInput): { d: Float64Array[]; means: Float6
   const T = benchmark.length;
   if (returns.length < 1) throw new InputError('needs at least one strategy', 'returns');
   if (T < 2) throw new InputError(`needs at least 2 observations (got ${T})`, 'benchmark');
-  if (!(meanBlockLength >= 1 && meanBlockLength <= T)) throw new InputError(`must be between 1 and the ${T} observations (got ${meanBlockLength})`, 'meanBlockLength');
+  if (!(meanBlockLength >= 1 && meanBlockLength <= T))
+    throw new InputError(`must be between 1 and the ${T} observations (got ${meanBlockLength})`, 'meanBlockLength');
   const replicates = input.replicates ?? DEFAULT_REPLICATES;
-  if (!Number.isInteger(replicates) || replicates < 1) throw new InputError(`must be a whole number ≥ 1 (got ${replicates})`, 'replicates');
+  if (!Number.isInteger(replicates) || replicates < 1)
+    throw new InputError(`must be a whole number ≥ 1 (got ${replicates})`, 'replicates');
   const means = new Float64Array(returns.length);
   const d = Array.from(returns, (series, k) => {
-    if (series.length !== T) throw new InputError(`series ${k} has ${series.length} observations, the benchmark ${T}`, 'returns');
+    if (series.length !== T)
+      throw new InputError(`series ${k} has ${series.length} observations, the benchmark ${T}`, 'returns');
     const row = new Float64Array(T);
     for (let t = 0; t < T; t++) {
       row[t] = series[t] - benchmark[t];
-      if (!Number.isFinite(row[t])) throw new InputError(`must be finite numbers (series ${k}, observation ${t})`, 'returns');
+      if (!Number.isFinite(row[t]))
+        throw new InputError(`must be finite numbers (series ${k}, observation ${t})`, 'returns');
       means[k] += row[t] / T;
     }
     return row;
@@ -129,7 +137,8 @@ export function dataSnoopingTests(input: SnoopingInput): { realityCheck: Reality
   const replicates = input.replicates ?? DEFAULT_REPLICATES;
 
   // Reality Check: max over strategies of √T · mean, re-centred at each strategy's own mean in the bootstrap.
-  let rcStatistic = Number.NEGATIVE_INFINITY, rcBest = 0;
+  let rcStatistic = Number.NEGATIVE_INFINITY,
+    rcBest = 0;
   for (let k = 0; k < n; k++) if (root * means[k] > rcStatistic) [rcStatistic, rcBest] = [root * means[k], k];
 
   // SPA: a strategy whose excess does not vary (a copy of the benchmark, σ̂ = 0) says nothing and is left out.
@@ -138,10 +147,13 @@ export function dataSnoopingTests(input: SnoopingInput): { realityCheck: Reality
   // three statistics read the same replicates and scales, so the p-values are ordered replicate by replicate.
   const threshold = sqrt(2 * max(0, Math.log(Math.log(T))));
   const used = new Uint8Array(n);
-  const lowerCentre = new Float64Array(n), consistentCentre = new Float64Array(n);
-  let spaStatistic = 0, spaBest = -1;
+  const lowerCentre = new Float64Array(n),
+    consistentCentre = new Float64Array(n);
+  let spaStatistic = 0,
+    spaBest = -1;
   for (let k = 0; k < n; k++) {
-    const row = d[k], m = means[k];
+    const row = d[k],
+      m = means[k];
     let v = 0;
     for (let t = 0; t < T; t++) v += (row[t] - m) * (row[t] - m);
     const sigma = sqrt(v / T);
@@ -155,12 +167,19 @@ export function dataSnoopingTests(input: SnoopingInput): { realityCheck: Reality
     spaStatistic = max(spaStatistic, statistic);
   }
 
-  let rcExceed = 0, lowerExceed = 0, consistentExceed = 0, upperExceed = 0;
+  let rcExceed = 0,
+    lowerExceed = 0,
+    consistentExceed = 0,
+    upperExceed = 0;
   stationaryBootstrapCounts(T, input.meanBlockLength, replicates, input.seed, (counts) => {
-    let rc = Number.NEGATIVE_INFINITY, lower = 0, consistent = 0, upper = 0;
+    let rc = Number.NEGATIVE_INFINITY,
+      lower = 0,
+      consistent = 0,
+      upper = 0;
     for (let k = 0; k < n; k++) {
       const row = d[k];
-      let s = 0, q = 0;
+      let s = 0,
+        q = 0;
       for (let t = 0; t < T; t++) {
         const c = counts[t] * row[t];
         s += c;
@@ -185,8 +204,11 @@ export function dataSnoopingTests(input: SnoopingInput): { realityCheck: Reality
   return {
     realityCheck: { statistic: rcStatistic, pValue: rcExceed / replicates, best: rcBest },
     spa: {
-      statistic: spaStatistic, best: max(spaBest, 0),
-      lower: lowerExceed / replicates, consistent: consistentExceed / replicates, upper: upperExceed / replicates,
+      statistic: spaStatistic,
+      best: max(spaBest, 0),
+      lower: lowerExceed / replicates,
+      consistent: consistentExceed / replicates,
+      upper: upperExceed / replicates,
     },
   };
 }

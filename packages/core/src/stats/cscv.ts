@@ -105,17 +105,21 @@ function sumsOfReturns(returns: ArrayLike<ArrayLike<number>>, partitions: number
   const n = returns.length;
   const bars = n > 0 ? returns[0].length : 0;
   const size = Math.floor(bars / partitions);
-  if (size * (partitions / 2) < 2) throw new InputError(`${bars} bars cannot fill ${partitions} partitions with at least 2 bars per half`, 'returns');
+  if (size * (partitions / 2) < 2)
+    throw new InputError(`${bars} bars cannot fill ${partitions} partitions with at least 2 bars per half`, 'returns');
   const x = new Float64Array(partitions * n);
   const y = new Float64Array(partitions * n);
   for (let i = 0; i < n; i++) {
     const series = returns[i];
-    if (series.length !== bars) throw new InputError(`every series needs the same length (${bars}); series ${i} has ${series.length}`, 'returns');
+    if (series.length !== bars)
+      throw new InputError(`every series needs the same length (${bars}); series ${i} has ${series.length}`, 'returns');
     for (let p = 0; p < partitions; p++) {
-      let s = 0, q = 0;
+      let s = 0,
+        q = 0;
       for (let t = p * size; t < (p + 1) * size; t++) {
         const r = series[t];
-        if (!Number.isFinite(r)) throw new InputError(`must be finite numbers (series ${i}, bar ${t} is ${r})`, 'returns');
+        if (!Number.isFinite(r))
+          throw new InputError(`must be finite numbers (series ${i}, bar ${t} is ${r})`, 'returns');
         s += r;
         q += r * r;
       }
@@ -130,15 +134,23 @@ function sumsOfReturns(returns: ArrayLike<ArrayLike<number>>, partitions: number
  * Per-block components [i · blocks + b] summed into S partitions of blocks/S consecutive blocks (S must divide the
  * block count), each in block order, so equal blocks give bit-identical partition sums.
  */
-function partitionSums(strategies: number, blocks: number, partitions: number, field: string, ...components: ArrayLike<number>[]): Float64Array[] {
+function partitionSums(
+  strategies: number,
+  blocks: number,
+  partitions: number,
+  field: string,
+  ...components: ArrayLike<number>[]
+): Float64Array[] {
   const per = blocks / partitions;
   return components.map((values) => {
-    if (values.length < strategies * blocks) throw new InputError(`needs ${strategies} × ${blocks} values (got ${values.length})`, field);
+    if (values.length < strategies * blocks)
+      throw new InputError(`needs ${strategies} × ${blocks} values (got ${values.length})`, field);
     const out = new Float64Array(partitions * strategies);
     for (let i = 0; i < strategies; i++) {
       for (let b = 0; b < blocks; b++) {
         const v = values[i * blocks + b];
-        if (!Number.isFinite(v)) throw new InputError(`must be finite numbers (strategy ${i}, block ${b} is ${v})`, field);
+        if (!Number.isFinite(v))
+          throw new InputError(`must be finite numbers (strategy ${i}, block ${b} is ${v})`, field);
         out[i * partitions + Math.floor(b / per)] += v;
       }
     }
@@ -148,8 +160,10 @@ function partitionSums(strategies: number, blocks: number, partitions: number, f
 
 /** Partitions must be whole runs of blocks, and each half must hold at least 2 bars. */
 function checkBlocks(blocks: number, blockBars: number, partitions: number, field: string): void {
-  if (blocks % partitions !== 0) throw new InputError(`must divide the ${blocks} blocks of the ${field} (got ${partitions})`, 'partitions');
-  if ((blocks / partitions) * blockBars * (partitions / 2) < 2) throw new InputError(`${blocks} blocks of ${blockBars} bars are too few for ${partitions} partitions`, field);
+  if (blocks % partitions !== 0)
+    throw new InputError(`must divide the ${blocks} blocks of the ${field} (got ${partitions})`, 'partitions');
+  if ((blocks / partitions) * blockBars * (partitions / 2) < 2)
+    throw new InputError(`${blocks} blocks of ${blockBars} bars are too few for ${partitions} partitions`, field);
 }
 
 /** From block moments: each partition is blocks/S consecutive blocks, so S must divide the block count. */
@@ -194,7 +208,8 @@ function splitMasks(S: number, maxSplits: number, seed: number): Int32Array {
   for (let c = 1; c < all.length; c++) all[c] = nextCombination(all[c - 1]);
   if (maxSplits >= all.length) return all;
   const rng = createRng(seed);
-  for (let i = 0; i < maxSplits; i++) { // partial Fisher–Yates: the first maxSplits become the sample
+  for (let i = 0; i < maxSplits; i++) {
+    // partial Fisher–Yates: the first maxSplits become the sample
     const j = i + Math.floor(rng.next() * (all.length - i));
     [all[i], all[j]] = [all[j], all[i]];
   }
@@ -227,7 +242,8 @@ function fillSubsetSums(values: Float64Array, base: number, bits: number, table:
 
 /** The same sum as the tables give, added directly: low partitions in order, high partitions in order, then both. */
 function directSum(values: Float64Array, base: number, bits: number, low: number, high: number): number {
-  let l = 0, h = 0;
+  let l = 0,
+    h = 0;
   for (let p = 0; p < bits; p++) if (low & (1 << p)) l += values[base + p];
   for (let p = 0; p < bits; p++) if (high & (1 << p)) h += values[base + bits + p];
   return l + h;
@@ -253,20 +269,25 @@ function cscv(sums: PartitionSums, masks: Int32Array, allCombinations: number, r
   const lowAll = (1 << bits) - 1;
   const size = 1 << bits;
   // Per split, the in-sample and out-of-sample sets as (low subset, high subset), packed low | high << 16 (≤ 15 bits each).
-  const inSet = new Int32Array(combinations), outSet = new Int32Array(combinations);
+  const inSet = new Int32Array(combinations),
+    outSet = new Int32Array(combinations);
   for (let c = 0; c < combinations; c++) {
     inSet[c] = (masks[c] & lowAll) | (((masks[c] >>> bits) & lowAll) << 16);
     outSet[c] = (~masks[c] & lowAll) | (((~masks[c] >>> bits) & lowAll) << 16);
   }
   // Tables of 2 · 2^(S/2) sums per component; when fewer splits are evaluated than that, sum each split directly.
   const useTables = combinations >= size;
-  const tx = new Float64Array(useTables ? 2 * size : 0), ty = new Float64Array(tx.length), tc = new Float64Array(counts ? tx.length : 0);
+  const tx = new Float64Array(useTables ? 2 * size : 0),
+    ty = new Float64Array(tx.length),
+    tc = new Float64Array(counts ? tx.length : 0);
   const fill = (values: Float64Array, table: Float64Array, i: number) => {
     fillSubsetSums(values, i * S, bits, table, 0);
     fillSubsetSums(values, i * S + bits, bits, table, size);
   };
   const sumOf = (values: Float64Array, table: Float64Array, i: number, set: number) =>
-    useTables ? table[set & 0xffff] + table[size + (set >>> 16)] : directSum(values, i * S, bits, set & 0xffff, set >>> 16);
+    useTables
+      ? table[set & 0xffff] + table[size + (set >>> 16)]
+      : directSum(values, i * S, bits, set & 0xffff, set >>> 16);
 
   // Pass 1: the in-sample winner of every split.
   const winners = new Int32Array(combinations).fill(-1);
@@ -280,7 +301,10 @@ function cscv(sums: PartitionSums, masks: Int32Array, allCombinations: number, r
     for (let c = 0; c < combinations; c++) {
       const set = inSet[c];
       const v = score(sumOf(x, tx, i, set), sumOf(y, ty, i, set), bars);
-      if ((v > inSampleScore[c] || (v === inSampleScore[c] && winners[c] < 0)) && (counts === undefined || sumOf(counts, tc, i, set) >= minimum)) {
+      if (
+        (v > inSampleScore[c] || (v === inSampleScore[c] && winners[c] < 0)) &&
+        (counts === undefined || sumOf(counts, tc, i, set) >= minimum)
+      ) {
         inSampleScore[c] = v;
         winners[c] = i;
       }
@@ -290,7 +314,8 @@ function cscv(sums: PartitionSums, masks: Int32Array, allCombinations: number, r
   // The winners' out-of-sample figures, by the same arithmetic as the tables.
   const outOfSampleScore = new Float64Array(combinations);
   const chosen = new Float64Array(combinations);
-  let losses = 0, undecided = 0;
+  let losses = 0,
+    undecided = 0;
   for (let c = 0; c < combinations; c++) {
     const w = winners[c];
     if (w < 0) {
@@ -298,7 +323,8 @@ function cscv(sums: PartitionSums, masks: Int32Array, allCombinations: number, r
       inSampleScore[c] = outOfSampleScore[c] = Number.NaN;
       continue;
     }
-    const xo = directSum(x, w * S, bits, outSet[c] & 0xffff, outSet[c] >>> 16), yo = directSum(y, w * S, bits, outSet[c] & 0xffff, outSet[c] >>> 16);
+    const xo = directSum(x, w * S, bits, outSet[c] & 0xffff, outSet[c] >>> 16),
+      yo = directSum(y, w * S, bits, outSet[c] & 0xffff, outSet[c] >>> 16);
     const v = score(xo, yo, bars);
     outOfSampleScore[c] = v;
     chosen[c] = v === v ? v : Number.NEGATIVE_INFINITY; // NaN ranks below every defined value
@@ -336,10 +362,22 @@ function cscv(sums: PartitionSums, masks: Int32Array, allCombinations: number, r
   }
   const decided = combinations - undecided;
   return {
-    strategies: n, partitions: S, barsPerPartition, combinations, allCombinations, metric: ranking.metric, undecided,
+    strategies: n,
+    partitions: S,
+    barsPerPartition,
+    combinations,
+    allCombinations,
+    metric: ranking.metric,
+    undecided,
     pbo: decided > 0 ? overfit / decided : Number.NaN,
     probabilityOfLoss: loss !== undefined && decided > 0 ? losses / decided : Number.NaN,
-    logits, splits: masks, winners, inSampleScore, outOfSampleScore, inSampleSharpe: inSampleScore, outOfSampleSharpe: outOfSampleScore,
+    logits,
+    splits: masks,
+    winners,
+    inSampleScore,
+    outOfSampleScore,
+    inSampleSharpe: inSampleScore,
+    outOfSampleSharpe: outOfSampleScore,
     degradation: leastSquares(...finitePairs(inSampleScore, outOfSampleScore)),
   };
 }
@@ -353,18 +391,25 @@ function finitePairs(a: Float64Array, b: Float64Array): [Float64Array, Float64Ar
 }
 
 /** y = slope·x + intercept by least squares, with r²; NaN slope when x does not vary. */
-export function leastSquares(x: ArrayLike<number>, y: ArrayLike<number>): { slope: number; intercept: number; r2: number } {
+export function leastSquares(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+): { slope: number; intercept: number; r2: number } {
   const n = x.length;
-  let mx = 0, my = 0;
+  let mx = 0,
+    my = 0;
   for (let i = 0; i < n; i++) {
     mx += x[i];
     my += y[i];
   }
   mx /= n;
   my /= n;
-  let sxx = 0, syy = 0, sxy = 0;
+  let sxx = 0,
+    syy = 0,
+    sxy = 0;
   for (let i = 0; i < n; i++) {
-    const dx = x[i] - mx, dy = y[i] - my;
+    const dx = x[i] - mx,
+      dy = y[i] - my;
     sxx += dx * dx;
     syy += dy * dy;
     sxy += dx * dy;
@@ -385,19 +430,36 @@ const sharpeLoss = (sum: number, sumSquares: number, bars: number) => sharpeScor
 /** BlockScores summed into partitions, with the eligibility counts. */
 function rankingOfScores(input: BlockScores, partitions: number): { sums: PartitionSums; ranking: Ranking } {
   const { strategies: n, blocks, blockBars, eligibility } = input;
-  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(blocks) || blocks < 1 || !Number.isInteger(blockBars) || blockBars < 1) {
-    throw new InputError(`needs whole numbers of strategies, blocks ≥ 1 and blockBars ≥ 1 (got ${n}, ${blocks}, ${blockBars})`, 'scores');
+  if (
+    !Number.isInteger(n) ||
+    n < 0 ||
+    !Number.isInteger(blocks) ||
+    blocks < 1 ||
+    !Number.isInteger(blockBars) ||
+    blockBars < 1
+  ) {
+    throw new InputError(
+      `needs whole numbers of strategies, blocks ≥ 1 and blockBars ≥ 1 (got ${n}, ${blocks}, ${blockBars})`,
+      'scores',
+    );
   }
   checkBlocks(blocks, blockBars, partitions, 'scores');
   const [x, y] = partitionSums(n, blocks, partitions, 'scores', input.x, input.y);
   let counts: Float64Array | undefined;
   if (eligibility) {
-    if (!Number.isFinite(eligibility.minimum)) throw new InputError(`must be a finite number (got ${eligibility.minimum})`, 'eligibility.minimum');
+    if (!Number.isFinite(eligibility.minimum))
+      throw new InputError(`must be a finite number (got ${eligibility.minimum})`, 'eligibility.minimum');
     [counts] = partitionSums(n, blocks, partitions, 'eligibility.counts', eligibility.counts);
   }
   return {
     sums: { strategies: n, partitions, barsPerPartition: (blocks / partitions) * blockBars, x, y },
-    ranking: { score: input.score, counts, minimum: eligibility?.minimum ?? 0, loss: input.loss, metric: input.label ?? 'score' },
+    ranking: {
+      score: input.score,
+      counts,
+      minimum: eligibility?.minimum ?? 0,
+      loss: input.loss,
+      metric: input.label ?? 'score',
+    },
   };
 }
 
@@ -408,11 +470,15 @@ function rankingOfScores(input: BlockScores, partitions: number): { sums: Partit
  * differ only in the bars dropped at the end: ⌊T/S⌋·S bars are used from series, blocks·blockBars
  * (blockBars = ⌊T/blocks⌋) from moments and scores; when both divide T exactly the results are the same.
  */
-export function probabilityOfBacktestOverfitting(input: ArrayLike<ArrayLike<number>> | BlockMoments | BlockScores, options: CscvOptions = {}): CscvResult {
+export function probabilityOfBacktestOverfitting(
+  input: ArrayLike<ArrayLike<number>> | BlockMoments | BlockScores,
+  options: CscvOptions = {},
+): CscvResult {
   const partitions = options.partitions ?? 16;
   checkPartitions(partitions);
   const maxSplits = options.maxSplits ?? Number.POSITIVE_INFINITY;
-  if (!(maxSplits >= 1) || (Number.isFinite(maxSplits) && !Number.isInteger(maxSplits))) throw new InputError(`must be a whole number ≥ 1 (got ${maxSplits})`, 'maxSplits');
+  if (!(maxSplits >= 1) || (Number.isFinite(maxSplits) && !Number.isInteger(maxSplits)))
+    throw new InputError(`must be a whole number ≥ 1 (got ${maxSplits})`, 'maxSplits');
   const masks = splitMasks(partitions, maxSplits, options.seed ?? 0);
   const all = binomial(partitions, partitions / 2);
   if (isScores(input)) {

@@ -45,7 +45,8 @@ function standardNormal(rng: { next(): number }): () => number {
 export function independentTrialsFor(target: number): number {
   if (!(target > 0)) return 1;
   const expected = (n: number) => (n <= 1 ? 0 : expectedMaxStandardNormal(Math.round(n)));
-  let lo = 1, hi = 2;
+  let lo = 1,
+    hi = 2;
   while (expected(hi) < target && hi < 1e15) hi *= 2;
   while (hi - lo > 0.5) {
     const mid = (lo + hi) / 2;
@@ -60,13 +61,19 @@ export function independentTrialsFor(target: number): number {
  * sums, [i · blocks + b]). Cost N · B per draw; `draws` 2,000 by default (the 95 % point to about ±0.05).
  */
 export function luckOfTheBest(
-  sums: ArrayLike<number>, strategies: number, blocks: number, options: { draws?: number; seed?: number; independentShare?: number } = {},
+  sums: ArrayLike<number>,
+  strategies: number,
+  blocks: number,
+  options: { draws?: number; seed?: number; independentShare?: number } = {},
 ): LuckOfTheBest {
   const draws = options.draws ?? 2000;
   const own = options.independentShare ?? INDEPENDENT_SHARE;
-  const shared = Math.sqrt(1 - own), alone = Math.sqrt(own);
-  if (!Number.isInteger(blocks) || blocks < 3) throw new InputError(`needs at least 3 observations per strategy (got ${blocks})`, 'blocks');
-  if (sums.length !== strategies * blocks) throw new InputError(`holds ${sums.length} values, expected ${strategies} × ${blocks}`, 'sums');
+  const shared = Math.sqrt(1 - own),
+    alone = Math.sqrt(own);
+  if (!Number.isInteger(blocks) || blocks < 3)
+    throw new InputError(`needs at least 3 observations per strategy (got ${blocks})`, 'blocks');
+  if (sums.length !== strategies * blocks)
+    throw new InputError(`holds ${sums.length} values, expected ${strategies} × ${blocks}`, 'sums');
   if (!Number.isInteger(draws) || draws < 1) throw new InputError(`must be a whole number ≥ 1 (got ${draws})`, 'draws');
   const rows: number[] = [];
   const z = new Float64Array(strategies * blocks);
@@ -111,7 +118,8 @@ export function luckOfTheBest(
 /** P(max z ≥ observed) from the draws, as (1 + #{draws ≥ observed}) / (draws + 1). */
 export function luckPValue(luck: LuckOfTheBest, observed: number): number {
   if (Number.isNaN(observed)) return Number.NaN;
-  let lo = 0, hi = luck.maxima.length; // first index with maxima[i] ≥ observed
+  let lo = 0,
+    hi = luck.maxima.length; // first index with maxima[i] ≥ observed
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (luck.maxima[mid] < observed) lo = mid + 1;

@@ -27,14 +27,17 @@ export function sampleMoments(returns: ArrayLike<number>): SampleMoments {
   if (n < 2) throw new InputError(`needs at least 2 observations (got ${n})`, 'returns');
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(returns[i])) throw new InputError(`must be finite numbers (observation ${i} is ${returns[i]})`, 'returns');
+    if (!Number.isFinite(returns[i]))
+      throw new InputError(`must be finite numbers (observation ${i} is ${returns[i]})`, 'returns');
     sum += returns[i];
   }
   let mean = sum / n;
   let correction = 0;
   for (let i = 0; i < n; i++) correction += returns[i] - mean;
   mean += correction / n;
-  let m2 = 0, m3 = 0, m4 = 0;
+  let m2 = 0,
+    m3 = 0,
+    m4 = 0;
   for (let i = 0; i < n; i++) {
     const d = returns[i] - mean;
     const d2 = d * d;
@@ -47,7 +50,9 @@ export function sampleMoments(returns: ArrayLike<number>): SampleMoments {
   const std = varies ? Math.sqrt(m2 / (n - 1)) : 0;
   [m2, m3, m4] = [m2 / n, m3 / n, m4 / n];
   return {
-    observations: n, mean, std,
+    observations: n,
+    mean,
+    std,
     sharpe: varies ? mean / std : Number.NaN,
     skewness: varies ? m3 / m2 ** 1.5 : Number.NaN,
     kurtosis: varies ? m4 / (m2 * m2) : Number.NaN,
@@ -56,7 +61,9 @@ export function sampleMoments(returns: ArrayLike<number>): SampleMoments {
 
 /** Sample variance (n − 1) of the finite values; NaN with fewer than two. */
 export function finiteVariance(values: ArrayLike<number>): { variance: number; count: number } {
-  let n = 0, sum = 0, sumSquares = 0;
+  let n = 0,
+    sum = 0,
+    sumSquares = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!Number.isFinite(v)) continue;

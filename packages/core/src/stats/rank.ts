@@ -20,7 +20,8 @@ export function averageRanks(values: ArrayLike<number>): Float64Array {
 
 /** Spearman's ρ over the pairs where both values are defined (finite); NaN when either side has no variation. */
 export function spearmanCorrelation(x: ArrayLike<number>, y: ArrayLike<number>): { rho: number; pairs: number } {
-  if (x.length !== y.length) throw new InputError(`needs two series of equal length (got ${x.length} and ${y.length})`, 'spearman');
+  if (x.length !== y.length)
+    throw new InputError(`needs two series of equal length (got ${x.length} and ${y.length})`, 'spearman');
   const kept: number[] = [];
   for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i]) && Number.isFinite(y[i])) kept.push(i);
   const n = kept.length;
@@ -28,9 +29,12 @@ export function spearmanCorrelation(x: ArrayLike<number>, y: ArrayLike<number>):
   const rx = averageRanks(kept.map((i) => x[i]));
   const ry = averageRanks(kept.map((i) => y[i]));
   const mean = (n + 1) / 2;
-  let sxy = 0, sxx = 0, syy = 0;
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
   for (let i = 0; i < n; i++) {
-    const dx = rx[i] - mean, dy = ry[i] - mean;
+    const dx = rx[i] - mean,
+      dy = ry[i] - mean;
     sxy += dx * dy;
     sxx += dx * dx;
     syy += dy * dy;

@@ -74,7 +74,11 @@ export interface OverfittingReport {
    * the sample sizes behind both values and a one-sided test that the fall is more than noise.
    */
   selectionDrop: {
-    metric: SelectionMetric; training: number | null; validation: number | null; drop: number | null; threshold: number;
+    metric: SelectionMetric;
+    training: number | null;
+    validation: number | null;
+    drop: number | null;
+    threshold: number;
     exceedsThreshold: boolean | null;
     /** Trades (win rate, profit factor), exposed bars (hit rate) or bars (the rest) behind each value. */
     samples: { training: number; validation: number; unit: 'trades' | 'exposed bars' | 'bars' };
@@ -84,7 +88,9 @@ export interface OverfittingReport {
   };
   /** Per-bar Sharpe ratios of all trials (for the figures); `best` is the best by Sharpe, whatever the run selects by. */
   sharpeAcrossTrials: {
-    defined: number; variance: number | null; robustVariance: number | null;
+    defined: number;
+    variance: number | null;
+    robustVariance: number | null;
     best: { id: string; sharpe: number; sharpeAnnual: number } | null;
   };
   /**
@@ -99,37 +105,82 @@ export interface OverfittingReport {
    * P(the best of the N trials shows this Sharpe by luck), the family-wise test the verdict reads.
    */
   deflatedSharpe: {
-    strategyId: string; trials: number; effectiveTrials: number; sharpeVariance: number; expectedMaxSharpe: number;
-    expectedMaxSharpeAnnual: number; sharpe: number; observations: number; skewness: number; kurtosis: number; value: number; pValue: number;
+    strategyId: string;
+    trials: number;
+    effectiveTrials: number;
+    sharpeVariance: number;
+    expectedMaxSharpe: number;
+    expectedMaxSharpeAnnual: number;
+    sharpe: number;
+    observations: number;
+    skewness: number;
+    kurtosis: number;
+    value: number;
+    pValue: number;
   } | null;
   /** The best strategy by training Sharpe, tested alone (labelled: the run may select by another metric). */
   bestBySharpe: SharpeInference | null;
-  minimumBacktestLength: { strategyId: string; trials: number; targetSharpeAnnual: number; years: number; availableYears: number } | null;
-  haircut: { strategyId: string; sharpeAnnual: number; observations: number; trials: number; methods: Record<'bonferroni' | 'holm' | 'bhy', HaircutResult & { haircutSharpeAnnual: number }> } | null;
+  minimumBacktestLength: {
+    strategyId: string;
+    trials: number;
+    targetSharpeAnnual: number;
+    years: number;
+    availableYears: number;
+  } | null;
+  haircut: {
+    strategyId: string;
+    sharpeAnnual: number;
+    observations: number;
+    trials: number;
+    methods: Record<'bonferroni' | 'holm' | 'bhy', HaircutResult & { haircutSharpeAnnual: number }>;
+  } | null;
   pbo: {
-    source: 'training block moments'; blocks: number; blockBars: number; partitions: number; barsPerPartition: number;
+    source: 'training block moments';
+    blocks: number;
+    blockBars: number;
+    partitions: number;
+    barsPerPartition: number;
     /** What CSCV ranks strategies by: the run's selection metric where it splits into blocks. */
     rankedBy: string;
     /** Strategies eligible in a half need this many trades there (min-trades for half the window). */
     minimumTradesPerHalf: number;
     /** Splits evaluated: all of them, or a seeded sample above 20,000 strategies. */
-    combinations: number; allCombinations: number;
-    pbo: number; probabilityOfLoss: number | null;
+    combinations: number;
+    allCombinations: number;
+    pbo: number;
+    probabilityOfLoss: number | null;
     degradation: { slope: number | null; intercept: number | null; r2: number | null };
     logits: number[];
   } | null;
   dataSnooping: {
-    benchmark: 'buy_and_hold'; observation: string; observations: number; meanBlockLength: number; replicates: number; seed: number;
+    benchmark: 'buy_and_hold';
+    observation: string;
+    observations: number;
+    meanBlockLength: number;
+    replicates: number;
+    seed: number;
     strategiesTested: number;
     realityCheck: { statistic: number; pValue: number; bestId: string };
     spa: { statistic: number; lower: number; consistent: number; upper: number; bestId: string };
   } | null;
   rankCorrelation: { metric: SelectionMetric; rho: number | null; pairs: number };
   walkForward: {
-    folds: number; strategiesUsed: number; minTradesPerFold: number; totalReturn: number; buyAndHoldReturn: number;
+    folds: number;
+    strategiesUsed: number;
+    minTradesPerFold: number;
+    totalReturn: number;
+    buyAndHoldReturn: number;
     /** PSR of the chained held-out returns: P(the rule's out-of-sample Sharpe > 0). */
-    sharpeAnnual: number | null; probabilisticSharpe: number | null;
-    table: { selectedOn: BarWindow; heldOn: BarWindow; strategy: Strategy | null; inSample: number | null; outOfSample: number | null; heldReturn: number }[];
+    sharpeAnnual: number | null;
+    probabilisticSharpe: number | null;
+    table: {
+      selectedOn: BarWindow;
+      heldOn: BarWindow;
+      strategy: Strategy | null;
+      inSample: number | null;
+      outOfSample: number | null;
+      heldReturn: number;
+    }[];
   } | null;
   /**
    * The whole selection repeated on K synthetic markets with the run's volatility and drift but no edge; Monte
@@ -137,13 +188,20 @@ export interface OverfittingReport {
    * metric, and of PBO (#{null ≤ real}: a low PBO is evidence of skill).
    */
   nullMarkets: {
-    markets: number; model: string; metric: SelectionMetric;
+    markets: number;
+    model: string;
+    metric: SelectionMetric;
     /** The first strategies (all of them up to 1,000): the real selection is repeated among the same ones. */
     strategiesUsed: number;
     realSelectedId: string | null;
-    realSelectedSharpeAnnual: number | null; nullSelectedSharpesAnnual: (number | null)[]; sharpePValue: number | null;
-    realBest: number | null; nullBests: (number | null)[]; metricPValue: number | null;
-    nullPbos: (number | null)[]; pboPValue: number | null;
+    realSelectedSharpeAnnual: number | null;
+    nullSelectedSharpesAnnual: (number | null)[];
+    sharpePValue: number | null;
+    realBest: number | null;
+    nullBests: (number | null)[];
+    metricPValue: number | null;
+    nullPbos: (number | null)[];
+    pboPValue: number | null;
   };
   verdict: {
     level: VerdictLevel;

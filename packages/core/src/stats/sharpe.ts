@@ -15,7 +15,11 @@ function sharpeVarianceFactor(sharpe: number, skewness: number, kurtosis: number
   check(Number.isFinite(skewness), 'skewness', 'finite', skewness);
   check(Number.isFinite(kurtosis) && kurtosis >= 1, 'kurtosis', 'Pearson kurtosis ≥ 1 (3 for a normal)', kurtosis);
   const factor = 1 - skewness * sharpe + ((kurtosis - 1) / 4) * sharpe * sharpe;
-  if (!(factor > 0)) throw new InputError(`1 − skewness·SR + (kurtosis − 1)/4·SR² is ${factor}, not positive: these moments cannot come from one series`, 'skewness');
+  if (!(factor > 0))
+    throw new InputError(
+      `1 − skewness·SR + (kurtosis − 1)/4·SR² is ${factor}, not positive: these moments cannot come from one series`,
+      'skewness',
+    );
   return factor;
 }
 
@@ -28,7 +32,13 @@ export interface PsrInput {
 }
 
 /** PSR: the probability that the true Sharpe exceeds the benchmark, given T observations and their moments. */
-export function probabilisticSharpeRatio({ sharpe, benchmarkSharpe, observations, skewness, kurtosis }: PsrInput): number {
+export function probabilisticSharpeRatio({
+  sharpe,
+  benchmarkSharpe,
+  observations,
+  skewness,
+  kurtosis,
+}: PsrInput): number {
   check(Number.isFinite(sharpe), 'sharpe', 'finite', sharpe);
   check(Number.isFinite(benchmarkSharpe), 'benchmarkSharpe', 'finite', benchmarkSharpe);
   check(Number.isInteger(observations) && observations >= 2, 'observations', 'an integer ≥ 2', observations);
@@ -56,7 +66,9 @@ export function minimumTrackRecordLength(input: Omit<PsrInput, 'observations'> &
 export function expectedMaxStandardNormal(trials: number): number {
   check(Number.isInteger(trials) && trials >= 1, 'trials', 'an integer ≥ 1', trials);
   if (trials === 1) return 0; // one draw: its expectation; the approximation's Φ⁻¹(0) has no meaning there
-  return -(1 - EULER_MASCHERONI) * normalQuantile(1 / trials) - EULER_MASCHERONI * normalQuantile(1 / (trials * Math.E));
+  return (
+    -(1 - EULER_MASCHERONI) * normalQuantile(1 / trials) - EULER_MASCHERONI * normalQuantile(1 / (trials * Math.E))
+  );
 }
 
 /** E[max SR] of N unskilled trials whose Sharpe ratios vary with variance V across trials. */
@@ -66,14 +78,21 @@ export function expectedMaxSharpe({ trials, sharpeVariance }: { trials: number; 
 }
 
 /** DSR: PSR against the Sharpe the best of N unskilled trials would show: is the best better than luck? */
-export function deflatedSharpeRatio(input: Omit<PsrInput, 'benchmarkSharpe'> & { trials: number; sharpeVariance: number }): number {
+export function deflatedSharpeRatio(
+  input: Omit<PsrInput, 'benchmarkSharpe'> & { trials: number; sharpeVariance: number },
+): number {
   const benchmarkSharpe = expectedMaxSharpe(input);
   return probabilisticSharpeRatio({ ...input, benchmarkSharpe });
 }
 
 /** MinBTL in years: below it, N trials can be expected to show an annual Sharpe of `targetSharpe` from noise. */
 export function minimumBacktestLength({ trials, targetSharpe }: { trials: number; targetSharpe: number }): number {
-  check(Number.isFinite(targetSharpe) && targetSharpe > 0, 'targetSharpe', 'a positive annual Sharpe ratio', targetSharpe);
+  check(
+    Number.isFinite(targetSharpe) && targetSharpe > 0,
+    'targetSharpe',
+    'a positive annual Sharpe ratio',
+    targetSharpe,
+  );
   return (expectedMaxStandardNormal(trials) / targetSharpe) ** 2;
 }
 
@@ -129,7 +148,8 @@ function adjustedP(method: HaircutMethod, p: number, trials: number, all: number
   let c = 0;
   for (let k = 1; k <= trials; k++) c += 1 / k;
   let adjusted = 1;
-  for (let j = Math.max(position, 1); j <= sorted.length; j++) adjusted = Math.min(adjusted, (trials * c * sorted[j - 1]) / j);
+  for (let j = Math.max(position, 1); j <= sorted.length; j++)
+    adjusted = Math.min(adjusted, (trials * c * sorted[j - 1]) / j);
   return Math.min(1, adjusted);
 }
 
@@ -138,9 +158,12 @@ export function haircutSharpe({ sharpe, observations, trials, method, allSharpes
   check(Number.isInteger(observations) && observations >= 2, 'observations', 'an integer ≥ 2', observations);
   check(Number.isInteger(trials) && trials >= 1, 'trials', 'an integer ≥ 1', trials);
   check(['bonferroni', 'holm', 'bhy'].includes(method), 'method', 'bonferroni, holm or bhy', method);
-  if (allSharpes && allSharpes.length !== trials) throw new InputError(`has ${allSharpes.length} values but trials is ${trials}`, 'allSharpes');
+  if (allSharpes && allSharpes.length !== trials)
+    throw new InputError(`has ${allSharpes.length} values but trials is ${trials}`, 'allSharpes');
   const pValue = oneSidedP(sharpe, observations);
-  const all = allSharpes ? Array.from(allSharpes, (s) => (Number.isFinite(s) ? oneSidedP(s, observations) : 1)) : undefined;
+  const all = allSharpes
+    ? Array.from(allSharpes, (s) => (Number.isFinite(s) ? oneSidedP(s, observations) : 1))
+    : undefined;
   const adjustedPValue = adjustedP(method, pValue, trials, all);
   if (!(sharpe > 0) || adjustedPValue === pValue) return { pValue, adjustedPValue, haircutSharpe: sharpe, haircut: 0 };
   // t* = −Φ⁻¹(p*) from the small tail: Φ⁻¹(1 − p*) loses digits as p* → 0 and is ∞ once 1 − p* rounds to 1 (t ≳ 8).

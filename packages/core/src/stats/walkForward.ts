@@ -36,7 +36,8 @@ export interface WalkForwardResult {
 
 export function foldWindows(window: BarWindow, folds: number): BarWindow[] {
   const bars = window.end - window.start;
-  if (!Number.isInteger(folds) || folds < 2 || folds > bars / 2) throw new InputError(`must be a whole number from 2 to ${Math.floor(bars / 2)} (got ${folds})`, 'folds');
+  if (!Number.isInteger(folds) || folds < 2 || folds > bars / 2)
+    throw new InputError(`must be a whole number from 2 to ${Math.floor(bars / 2)} (got ${folds})`, 'folds');
   const size = Math.floor(bars / folds);
   return Array.from({ length: folds }, (_, i) => ({
     start: window.start + i * size,
@@ -47,7 +48,8 @@ export function foldWindows(window: BarWindow, folds: number): BarWindow[] {
 /** Highest finite score, the earliest strategy on ties (as the select stage breaks them). */
 function argmax(scores: ArrayLike<number>): number | null {
   let best: number | null = null;
-  for (let i = 0; i < scores.length; i++) if (Number.isFinite(scores[i]) && (best === null || scores[i] > scores[best])) best = i;
+  for (let i = 0; i < scores.length; i++)
+    if (Number.isFinite(scores[i]) && (best === null || scores[i] > scores[best])) best = i;
   return best;
 }
 
@@ -55,7 +57,8 @@ export function walkForward(input: WalkForwardInput): WalkForwardResult {
   const windows = foldWindows(input.window, input.folds);
   const heldBars = input.window.end - windows[1].start;
   const equity = new Float64Array(heldBars);
-  let level = 1, at = 0;
+  let level = 1,
+    at = 0;
   let scores = input.scores(windows[0]);
   const folds: WalkForwardFold[] = [];
   for (let i = 0; i + 1 < windows.length; i++) {
@@ -72,7 +75,9 @@ export function walkForward(input: WalkForwardInput): WalkForwardResult {
     }
     const value = (x: number) => (Number.isFinite(x) ? x : null);
     folds.push({
-      selectedOn: windows[i], heldOn: held, selected,
+      selectedOn: windows[i],
+      heldOn: held,
+      selected,
       inSample: selected === null ? null : value(scores[selected]),
       outOfSample: selected === null ? null : value(next[selected]),
       heldReturn: level / start - 1,

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import {
-  dataSnoopingTests, InputError, realityCheck, stationaryBootstrapCounts, stationaryBootstrapVariance, superiorPredictiveAbility,
+  dataSnoopingTests,
+  InputError,
+  realityCheck,
+  stationaryBootstrapCounts,
+  stationaryBootstrapVariance,
+  superiorPredictiveAbility,
 } from '../../src';
 import { noiseMatrix, normals } from './helpers';
 
@@ -22,7 +27,8 @@ describe('stationary bootstrap', () => {
 
   it('has mean block length b: about T/b distinct run starts', () => {
     // With counts only, runs show as maximal stretches of drawn indices; at T/b ≪ T they rarely touch.
-    const T = 100_000, b = 10;
+    const T = 100_000,
+      b = 10;
     let runs = 0;
     stationaryBootstrapCounts(T, b, 1, 9, (counts) => {
       for (let t = 0; t < T; t++) if (counts[t] > 0 && (t === 0 || counts[t - 1] === 0)) runs++;
@@ -39,7 +45,9 @@ describe('stationary bootstrap', () => {
     for (let t = 1; t < T; t++) series[t] = 0.5 * series[t - 1] + draw();
     const b = 6;
     const kernel = stationaryBootstrapVariance(series, b);
-    let s = 0, ss = 0, n = 0;
+    let s = 0,
+      ss = 0,
+      n = 0;
     stationaryBootstrapCounts(T, b, 3000, 8, (counts) => {
       let m = 0;
       for (let t = 0; t < T; t++) m += counts[t] * series[t];
@@ -83,21 +91,41 @@ describe('Reality Check and SPA', () => {
   });
 
   it('keeps lower ≤ consistent ≤ upper at any T, T = 2 included (√(2 ln ln 2) was NaN)', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 2, max: 12 }).chain((T) => fc.record({
-        rows: fc.array(fc.array(fc.integer({ min: -5, max: 5 }), { minLength: T, maxLength: T }), { minLength: 1, maxLength: 6 }),
-        seed: fc.integer({ min: 0, max: 1000 }),
-      })),
-      ({ rows, seed }) => {
-        const T = rows[0].length;
-        const returns = rows.map((r) => Float64Array.from(r, (x) => x / 100));
-        const spa = superiorPredictiveAbility({ returns, benchmark: zeros(T), meanBlockLength: 1, replicates: 50, seed });
-        expect(spa.lower).toBeLessThanOrEqual(spa.consistent);
-        expect(spa.consistent).toBeLessThanOrEqual(spa.upper);
-      },
-    ), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 12 }).chain((T) =>
+          fc.record({
+            rows: fc.array(fc.array(fc.integer({ min: -5, max: 5 }), { minLength: T, maxLength: T }), {
+              minLength: 1,
+              maxLength: 6,
+            }),
+            seed: fc.integer({ min: 0, max: 1000 }),
+          }),
+        ),
+        ({ rows, seed }) => {
+          const T = rows[0].length;
+          const returns = rows.map((r) => Float64Array.from(r, (x) => x / 100));
+          const spa = superiorPredictiveAbility({
+            returns,
+            benchmark: zeros(T),
+            meanBlockLength: 1,
+            replicates: 50,
+            seed,
+          });
+          expect(spa.lower).toBeLessThanOrEqual(spa.consistent);
+          expect(spa.consistent).toBeLessThanOrEqual(spa.upper);
+        },
+      ),
+      { numRuns: 200 },
+    );
     // The case the audit found: T = 2, one strategy with a positive mean.
-    const spa = superiorPredictiveAbility({ returns: [Float64Array.of(0.02, 0.01)], benchmark: zeros(2), meanBlockLength: 1, replicates: 200, seed: 1 });
+    const spa = superiorPredictiveAbility({
+      returns: [Float64Array.of(0.02, 0.01)],
+      benchmark: zeros(2),
+      meanBlockLength: 1,
+      replicates: 200,
+      seed: 1,
+    });
     expect(spa.consistent).toBeLessThanOrEqual(spa.upper);
   });
 
@@ -112,16 +140,24 @@ describe('Reality Check and SPA', () => {
     expect(plain.consistent).toBeGreaterThan(0.05);
   });
 
-  it('keeps its size at 64 observations (the validate stage\'s block sums), fixed seeds', () => {
+  it("keeps its size at 64 observations (the validate stage's block sums), fixed seeds", () => {
     // 30 null markets: 200 strategies with i.i.d. N(0, 1) excess returns (mean 0), T = 64, B = 50. Studentising the
     // replicates by the fixed kernel ω̂ rejected 11 of them at 5 % (consistent and upper p-values; 12 for lower;
     // `npm run bench:snooping` measures 20–48 % over 400 markets); the bootstrap-t rejects 1–2 (RC: 2 with both).
     // Loose bound: at most 5 of 30 for every p-value.
-    const markets = 30, T = 64, N = 200;
+    const markets = 30,
+      T = 64,
+      N = 200;
     const rejected = { rc: 0, lower: 0, consistent: 0, upper: 0 };
     for (let r = 0; r < markets; r++) {
       const returns = noiseMatrix(N, T, 1000 + r, () => 0, 1);
-      const { realityCheck: rc, spa } = dataSnoopingTests({ returns, benchmark: zeros(T), meanBlockLength: 4, replicates: 50, seed: r });
+      const { realityCheck: rc, spa } = dataSnoopingTests({
+        returns,
+        benchmark: zeros(T),
+        meanBlockLength: 4,
+        replicates: 50,
+        seed: r,
+      });
       rejected.rc += +(rc.pValue <= 0.05);
       rejected.lower += +(spa.lower <= 0.05);
       rejected.consistent += +(spa.consistent <= 0.05);
@@ -132,6 +168,8 @@ describe('Reality Check and SPA', () => {
 
   it('refuses mismatched lengths and a block length outside the data', () => {
     expect(() => realityCheck({ ...common, returns: [zeros(T - 1)] })).toThrow(InputError);
-    expect(() => superiorPredictiveAbility({ ...common, returns: noise, meanBlockLength: 0.5 })).toThrow(/meanBlockLength/);
+    expect(() => superiorPredictiveAbility({ ...common, returns: noise, meanBlockLength: 0.5 })).toThrow(
+      /meanBlockLength/,
+    );
   });
 });

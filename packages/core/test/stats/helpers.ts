@@ -7,7 +7,13 @@ export function normals(seed: number) {
 }
 
 /** n series of T i.i.d. normal returns with the given per-bar means and standard deviation. */
-export function noiseMatrix(n: number, T: number, seed: number, mean: (k: number) => number = () => 0, sd = 0.01): Float64Array[] {
+export function noiseMatrix(
+  n: number,
+  T: number,
+  seed: number,
+  mean: (k: number) => number = () => 0,
+  sd = 0.01,
+): Float64Array[] {
   const draw = normals(seed);
   return Array.from({ length: n }, (_, k) => Float64Array.from({ length: T }, () => mean(k) + sd * draw()));
 }

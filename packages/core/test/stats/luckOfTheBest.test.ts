@@ -1,4 +1,11 @@
-import { createRng, expectedMaxStandardNormal, independentTrialsFor, InputError, luckOfTheBest, luckPValue } from '../../src';
+import {
+  createRng,
+  expectedMaxStandardNormal,
+  independentTrialsFor,
+  InputError,
+  luckOfTheBest,
+  luckPValue,
+} from '../../src';
 
 const rng = createRng(11);
 const normal = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
@@ -58,8 +65,10 @@ describe('the luck of the best of N correlated trials', () => {
   });
 
   it('inverts E[max] to the number of independent trials', () => {
-    for (const n of [2, 10, 100, 5000]) expect(Math.round(independentTrialsFor(expectedMaxStandardNormal(n)))).toBeGreaterThanOrEqual(n - 1);
-    for (const n of [10, 100, 5000]) expect(independentTrialsFor(expectedMaxStandardNormal(n))).toBeLessThanOrEqual(n + 1);
+    for (const n of [2, 10, 100, 5000])
+      expect(Math.round(independentTrialsFor(expectedMaxStandardNormal(n)))).toBeGreaterThanOrEqual(n - 1);
+    for (const n of [10, 100, 5000])
+      expect(independentTrialsFor(expectedMaxStandardNormal(n))).toBeLessThanOrEqual(n + 1);
     expect(independentTrialsFor(0)).toBe(1);
   });
 });

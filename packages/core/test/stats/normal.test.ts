@@ -36,16 +36,25 @@ describe('standard normal', () => {
 
   it('Φ⁻¹ is accurate relative to Φ all the way down the lower tail', () => {
     // Φ(Φ⁻¹(p)) = p to 1e-12 relative, for p from 1e-300 (Φ itself is accurate there) to 1/2.
-    fc.assert(fc.property(fc.double({ min: -300, max: Math.log10(0.5), noNaN: true }), (e) => {
-      const p = 10 ** e;
-      return Math.abs(normalCdf(normalQuantile(p)) / p - 1) < 1e-12;
-    }));
+    fc.assert(
+      fc.property(fc.double({ min: -300, max: Math.log10(0.5), noNaN: true }), (e) => {
+        const p = 10 ** e;
+        return Math.abs(normalCdf(normalQuantile(p)) / p - 1) < 1e-12;
+      }),
+    );
     // where erfc's series used to cancel (x ≈ 2.5, Φ ≈ 2e-4): 2.7e-12 before the switch moved to 1.5
-    expect(Math.abs(normalCdf(normalQuantile(0.00020820441724530008)) / 0.00020820441724530008 - 1)).toBeLessThan(1e-13);
+    expect(Math.abs(normalCdf(normalQuantile(0.00020820441724530008)) / 0.00020820441724530008 - 1)).toBeLessThan(
+      1e-13,
+    );
   });
 
   it('Φ⁻¹ inverts Φ (up to x = 5: beyond it Φ(x) rounds too close to 1 to carry x back)', () => {
-    fc.assert(fc.property(fc.double({ min: -7, max: 5, noNaN: true }), (x) => Math.abs(normalQuantile(normalCdf(x)) - x) < 1e-8));
+    fc.assert(
+      fc.property(
+        fc.double({ min: -7, max: 5, noNaN: true }),
+        (x) => Math.abs(normalQuantile(normalCdf(x)) - x) < 1e-8,
+      ),
+    );
   });
 
   it('is NaN outside [0, 1] and infinite at the ends', () => {

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import {
-  deflatedSharpeRatio, expectedMaxSharpe, expectedMaxStandardNormal, haircutSharpe, InputError, minimumBacktestLength, minimumTrackRecordLength,
-  probabilisticSharpeRatio, robustVariance, sampleMoments,
+  deflatedSharpeRatio,
+  expectedMaxSharpe,
+  expectedMaxStandardNormal,
+  haircutSharpe,
+  InputError,
+  minimumBacktestLength,
+  minimumTrackRecordLength,
+  probabilisticSharpeRatio,
+  robustVariance,
+  sampleMoments,
 } from '../../src';
 
 describe('sample moments', () => {
@@ -21,11 +29,18 @@ describe('sample moments', () => {
 
   it('are undefined for a constant non-zero series, whatever rounding the mean picks up', () => {
     // 0.1 three times: the plain mean is 0.10000000000000002 and the old Sharpe came out at ~5e15.
-    expect(sampleMoments([0.1, 0.1, 0.1])).toMatchObject({ sharpe: Number.NaN, skewness: Number.NaN, kurtosis: Number.NaN, std: 0 });
+    expect(sampleMoments([0.1, 0.1, 0.1])).toMatchObject({
+      sharpe: Number.NaN,
+      skewness: Number.NaN,
+      kurtosis: Number.NaN,
+      std: 0,
+    });
     expect(sampleMoments(new Float64Array(1_000_000).fill(0.1)).sharpe).toBeNaN(); // Σ = 100000.0000013
-    fc.assert(fc.property(fc.double({ min: -1, max: 1, noNaN: true }), fc.integer({ min: 2, max: 2000 }), (c, n) => {
-      expect(sampleMoments(new Float64Array(n).fill(c)).sharpe).toBeNaN();
-    }));
+    fc.assert(
+      fc.property(fc.double({ min: -1, max: 1, noNaN: true }), fc.integer({ min: 2, max: 2000 }), (c, n) => {
+        expect(sampleMoments(new Float64Array(n).fill(c)).sharpe).toBeNaN();
+      }),
+    );
     // Real variation, however small next to the mean, stays defined: 1 ± 1e-12 has Sharpe 1/√(2e-24) = 7.07e11.
     expect(sampleMoments([1 - 1e-12, 1 + 1e-12]).sharpe / 707106781186.54755).toBeCloseTo(1, 3);
   });
@@ -34,7 +49,14 @@ describe('sample moments', () => {
 describe('probabilistic and deflated Sharpe ratios', () => {
   // Bailey & López de Prado (2014): 100 trials, annual SR 2.5, variance of annual SRs 0.5, 1250 daily
   // observations, skewness −3, kurtosis 10 → E[max SR] ≈ 1.79 annual, DSR ≈ 0.9004.
-  const paper = { trials: 100, sharpe: 2.5 / Math.sqrt(250), sharpeVariance: 0.5 / 250, observations: 1250, skewness: -3, kurtosis: 10 };
+  const paper = {
+    trials: 100,
+    sharpe: 2.5 / Math.sqrt(250),
+    sharpeVariance: 0.5 / 250,
+    observations: 1250,
+    skewness: -3,
+    kurtosis: 10,
+  };
 
   it('reproduces the deflated Sharpe ratio paper example', () => {
     expect(expectedMaxSharpe(paper) * Math.sqrt(250)).toBeCloseTo(1.7894, 4);
@@ -43,22 +65,41 @@ describe('probabilistic and deflated Sharpe ratios', () => {
 
   it('PSR and MinTRL match hand values', () => {
     // z = 0.1·√99 / √(1 + (3 − 1)/4 · 0.01) → Φ(0.99247) = 0.83953 (scipy)
-    expect(probabilisticSharpeRatio({ sharpe: 0.1, benchmarkSharpe: 0, observations: 100, skewness: 0, kurtosis: 3 })).toBeCloseTo(0.8395254, 6);
+    expect(
+      probabilisticSharpeRatio({ sharpe: 0.1, benchmarkSharpe: 0, observations: 100, skewness: 0, kurtosis: 3 }),
+    ).toBeCloseTo(0.8395254, 6);
     // 1 + 1.005 · (Φ⁻¹(0.95) / 0.1)²
-    expect(minimumTrackRecordLength({ sharpe: 0.1, benchmarkSharpe: 0, skewness: 0, kurtosis: 3, confidence: 0.95 })).toBeCloseTo(272.9071, 3);
-    expect(minimumTrackRecordLength({ sharpe: 0.1, benchmarkSharpe: 0.2, skewness: 0, kurtosis: 3, confidence: 0.95 })).toBe(Number.POSITIVE_INFINITY);
+    expect(
+      minimumTrackRecordLength({ sharpe: 0.1, benchmarkSharpe: 0, skewness: 0, kurtosis: 3, confidence: 0.95 }),
+    ).toBeCloseTo(272.9071, 3);
+    expect(
+      minimumTrackRecordLength({ sharpe: 0.1, benchmarkSharpe: 0.2, skewness: 0, kurtosis: 3, confidence: 0.95 }),
+    ).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('MinTRL refuses an undefined benchmark or Sharpe instead of answering "never"', () => {
-    expect(() => minimumTrackRecordLength({ sharpe: 0.1, benchmarkSharpe: Number.NaN, skewness: 0, kurtosis: 3, confidence: 0.95 })).toThrow(/benchmarkSharpe/);
-    expect(() => minimumTrackRecordLength({ sharpe: Number.NaN, benchmarkSharpe: 0, skewness: 0, kurtosis: 3, confidence: 0.95 })).toThrow(/sharpe/);
+    expect(() =>
+      minimumTrackRecordLength({
+        sharpe: 0.1,
+        benchmarkSharpe: Number.NaN,
+        skewness: 0,
+        kurtosis: 3,
+        confidence: 0.95,
+      }),
+    ).toThrow(/benchmarkSharpe/);
+    expect(() =>
+      minimumTrackRecordLength({ sharpe: Number.NaN, benchmarkSharpe: 0, skewness: 0, kurtosis: 3, confidence: 0.95 }),
+    ).toThrow(/sharpe/);
   });
 
   it('E[max] of N standard normals stays accurate for huge N (mpmath: 7.1142181723633303 at 1e12, 8.2783605875286448 at 2^53)', () => {
     expect(expectedMaxStandardNormal(1e12)).toBeCloseTo(7.1142181723633303, 12);
     expect(expectedMaxStandardNormal(2 ** 53)).toBeCloseTo(8.2783605875286448, 12);
     expect(expectedMaxStandardNormal(1000)).toBeCloseTo(3.2551215136527256, 13);
-    expect(expectedMaxSharpe({ trials: 2 ** 53, sharpeVariance: 1 / 1000 })).toBeCloseTo(8.2783605875286448 / Math.sqrt(1000), 13);
+    expect(expectedMaxSharpe({ trials: 2 ** 53, sharpeVariance: 1 / 1000 })).toBeCloseTo(
+      8.2783605875286448 / Math.sqrt(1000),
+      13,
+    );
   });
 
   it('PSR at exactly MinTRL observations equals the confidence', () => {
@@ -70,19 +111,26 @@ describe('probabilistic and deflated Sharpe ratios', () => {
   });
 
   it('DSR falls as the number of trials grows', () => {
-    fc.assert(fc.property(fc.integer({ min: 2, max: 5000 }), fc.integer({ min: 1, max: 5000 }), (trials, more) => {
-      const a = deflatedSharpeRatio({ ...paper, trials });
-      const b = deflatedSharpeRatio({ ...paper, trials: trials + more });
-      return b < a;
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 5000 }), fc.integer({ min: 1, max: 5000 }), (trials, more) => {
+        const a = deflatedSharpeRatio({ ...paper, trials });
+        const b = deflatedSharpeRatio({ ...paper, trials: trials + more });
+        return b < a;
+      }),
+    );
   });
 
   it('one trial has no selection to deflate: DSR is PSR against 0', () => {
-    expect(deflatedSharpeRatio({ ...paper, trials: 1 })).toBeCloseTo(probabilisticSharpeRatio({ ...paper, benchmarkSharpe: 0 }), 14);
+    expect(deflatedSharpeRatio({ ...paper, trials: 1 })).toBeCloseTo(
+      probabilisticSharpeRatio({ ...paper, benchmarkSharpe: 0 }),
+      14,
+    );
   });
 
   it('names the bad field', () => {
-    expect(() => probabilisticSharpeRatio({ sharpe: 0.1, benchmarkSharpe: 0, observations: 1, skewness: 0, kurtosis: 3 })).toThrow(/observations/);
+    expect(() =>
+      probabilisticSharpeRatio({ sharpe: 0.1, benchmarkSharpe: 0, observations: 1, skewness: 0, kurtosis: 3 }),
+    ).toThrow(/observations/);
     expect(() => deflatedSharpeRatio({ ...paper, trials: 0 })).toThrow(/trials/);
     expect(() => deflatedSharpeRatio({ ...paper, kurtosis: 0.5 })).toThrow(/kurtosis/);
   });
@@ -95,8 +143,13 @@ describe('minimum backtest length', () => {
   });
 
   it('grows with trials and falls with the target', () => {
-    expect(minimumBacktestLength({ trials: 1000, targetSharpe: 1 })).toBeGreaterThan(minimumBacktestLength({ trials: 100, targetSharpe: 1 }));
-    expect(minimumBacktestLength({ trials: 100, targetSharpe: 2 })).toBeCloseTo(minimumBacktestLength({ trials: 100, targetSharpe: 1 }) / 4, 12);
+    expect(minimumBacktestLength({ trials: 1000, targetSharpe: 1 })).toBeGreaterThan(
+      minimumBacktestLength({ trials: 100, targetSharpe: 1 }),
+    );
+    expect(minimumBacktestLength({ trials: 100, targetSharpe: 2 })).toBeCloseTo(
+      minimumBacktestLength({ trials: 100, targetSharpe: 1 }) / 4,
+      12,
+    );
   });
 });
 
@@ -147,19 +200,34 @@ describe('haircut Sharpe ratio', () => {
       expect(h.adjustedPValue).toBeCloseTo(alone.adjustedPValue, 15);
     }
     // Holm at position 1 is Bonferroni: 50·Φ(−3).
-    expect(haircutSharpe({ sharpe: 0.3, observations: T, trials: 50, method: 'holm', allSharpes }).adjustedPValue).toBeCloseTo(50 * 0.0013498980316300946, 13);
+    expect(
+      haircutSharpe({ sharpe: 0.3, observations: T, trials: 50, method: 'holm', allSharpes }).adjustedPValue,
+    ).toBeCloseTo(50 * 0.0013498980316300946, 13);
   });
 
   it('leaves a losing strategy alone and keeps 0 ≤ haircut SR ≤ SR for a winning one', () => {
-    expect(haircutSharpe({ sharpe: -0.2, observations: 100, trials: 10, method: 'bonferroni' })).toMatchObject({ haircutSharpe: -0.2, haircut: 0 });
-    fc.assert(fc.property(
-      fc.double({ min: 1e-6, max: 2, noNaN: true }), fc.integer({ min: 2, max: 5000 }), fc.integer({ min: 1, max: 1e6 }),
-      fc.constantFrom('bonferroni' as const, 'holm' as const, 'bhy' as const),
-      (sharpe, observations, trials, method) => {
-        const h = haircutSharpe({ sharpe, observations, trials, method });
-        return h.haircutSharpe >= 0 && h.haircutSharpe <= sharpe && h.haircut >= 0 && h.haircut <= 1 && h.pValue <= h.adjustedPValue;
-      },
-    ));
+    expect(haircutSharpe({ sharpe: -0.2, observations: 100, trials: 10, method: 'bonferroni' })).toMatchObject({
+      haircutSharpe: -0.2,
+      haircut: 0,
+    });
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-6, max: 2, noNaN: true }),
+        fc.integer({ min: 2, max: 5000 }),
+        fc.integer({ min: 1, max: 1e6 }),
+        fc.constantFrom('bonferroni' as const, 'holm' as const, 'bhy' as const),
+        (sharpe, observations, trials, method) => {
+          const h = haircutSharpe({ sharpe, observations, trials, method });
+          return (
+            h.haircutSharpe >= 0 &&
+            h.haircutSharpe <= sharpe &&
+            h.haircut >= 0 &&
+            h.haircut <= 1 &&
+            h.pValue <= h.adjustedPValue
+          );
+        },
+      ),
+    );
   });
 
   it('without the other trials, Holm equals Bonferroni and BHY is stricter', () => {
@@ -170,7 +238,11 @@ describe('haircut Sharpe ratio', () => {
   });
 
   it('takes everything when the adjusted p-value reaches 1', () => {
-    expect(haircutSharpe({ sharpe: 0.01, observations: 100, trials: 100, method: 'bonferroni' })).toMatchObject({ adjustedPValue: 1, haircutSharpe: 0, haircut: 1 });
+    expect(haircutSharpe({ sharpe: 0.01, observations: 100, trials: 100, method: 'bonferroni' })).toMatchObject({
+      adjustedPValue: 1,
+      haircutSharpe: 0,
+      haircut: 1,
+    });
   });
 });
 

@@ -2,7 +2,11 @@ import { foldWindows, InputError, walkForward, type BarWindow } from '../../src'
 
 describe('walk-forward', () => {
   it('cuts equal folds, the last one taking the remainder', () => {
-    expect(foldWindows({ start: 10, end: 21 }, 3)).toEqual([{ start: 10, end: 13 }, { start: 13, end: 16 }, { start: 16, end: 21 }]);
+    expect(foldWindows({ start: 10, end: 21 }, 3)).toEqual([
+      { start: 10, end: 13 },
+      { start: 13, end: 16 },
+      { start: 16, end: 21 },
+    ]);
     expect(() => foldWindows({ start: 0, end: 5 }, 3)).toThrow(InputError);
   });
 
@@ -15,7 +19,12 @@ describe('walk-forward', () => {
     const returns = (k: number, w: BarWindow) => new Array(w.end - w.start).fill(perBar[k][foldOf(w)]);
     const result = walkForward({ window: { start: 0, end: 12 }, folds: 3, scores, returns });
     expect(result.folds.map((f) => f.selected)).toEqual([0, 2]);
-    expect(result.folds[0]).toMatchObject({ selectedOn: { start: 0, end: 4 }, heldOn: { start: 4, end: 8 }, inSample: 0.01, outOfSample: -0.01 });
+    expect(result.folds[0]).toMatchObject({
+      selectedOn: { start: 0, end: 4 },
+      heldOn: { start: 4, end: 8 },
+      inSample: 0.01,
+      outOfSample: -0.01,
+    });
     expect(result.folds[0].heldReturn).toBeCloseTo(0.99 ** 4 - 1, 14);
     expect(result.folds[1]).toMatchObject({ inSample: 0.02, outOfSample: 0.01 });
     expect(result.equity).toHaveLength(8);
@@ -25,7 +34,8 @@ describe('walk-forward', () => {
 
   it('holds flat through a fold where nothing was eligible', () => {
     const result = walkForward({
-      window: { start: 0, end: 6 }, folds: 3,
+      window: { start: 0, end: 6 },
+      folds: 3,
       scores: (w) => (w.start === 0 ? [Number.NaN] : [1]),
       returns: (_k, w) => new Array(w.end - w.start).fill(0.1),
     });
