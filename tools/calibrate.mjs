@@ -15,7 +15,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'overfit-calibrate-'));
 const bundle = join(dir, 'calibrate.cjs');
 const args = process.argv.slice(2);
-const entry = args[0] === 'validation-tests' ? (args.shift(), 'validationTestsCli.ts') : 'cli.ts';
+const ENTRIES = { 'validation-tests': 'validationTestsCli.ts', 'snooping-pipeline': 'snoopingSizeCli.ts' };
+const entry = ENTRIES[args[0]] ?? 'cli.ts';
+if (ENTRIES[args[0]]) args.shift();
 await build({
   entryPoints: [join(root, 'packages/calibrate/src', entry)],
   outfile: bundle,

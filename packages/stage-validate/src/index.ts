@@ -37,7 +37,7 @@ import {
   type WindowInfo,
 } from '@overfit/store';
 
-export { buildOverfittingReport } from './overfitting';
+export { buildOverfittingReport, snoopingInput } from './overfitting';
 export { verdictOf } from './verdict';
 export { NULL_MARKET_MAX_STRATEGIES } from './nullMarkets';
 export { WALK_FORWARD_MAX_STRATEGIES } from './outOfSample';

@@ -25,6 +25,7 @@ import {
   spearmanCorrelation,
   type BarWindow,
   type BlockMoments,
+  type SnoopingInput,
   type Market,
   type Metrics,
   type MetricsTable,
@@ -67,25 +68,31 @@ function benchmarkBlockSums(market: Market, training: BarWindow, moments: BlockM
   return sums;
 }
 
-function dataSnooping({
+/** What Reality Check and SPA test: the first strategies' training block sums against buy-and-hold's. */
+export function snoopingInput({
   market,
   windows,
   moments,
-  training,
   config,
-}: OverfittingInputs): OverfittingReport['dataSnooping'] {
-  if (moments.blocks < 8) return null;
+}: Pick<OverfittingInputs, 'market' | 'windows' | 'moments' | 'config'>): SnoopingInput {
   const tested = Math.min(moments.strategies, SNOOPING_MAX_STRATEGIES);
   const returns = Array.from({ length: tested }, (_, i) =>
     moments.sum.subarray(i * moments.blocks, (i + 1) * moments.blocks),
   );
-  const input = {
+  return {
     returns,
     benchmark: benchmarkBlockSums(market, windows.training, moments),
     meanBlockLength: SNOOPING_MEAN_BLOCK_LENGTH,
     replicates: SNOOPING_REPLICATES,
     seed: config.seed,
   };
+}
+
+function dataSnooping(inputs: OverfittingInputs): OverfittingReport['dataSnooping'] {
+  const { moments, training, config } = inputs;
+  if (moments.blocks < 8) return null;
+  const input = snoopingInput(inputs);
+  const tested = input.returns.length;
   const { realityCheck: rc, spa } = dataSnoopingTests(input);
   return {
     benchmark: 'buy_and_hold',

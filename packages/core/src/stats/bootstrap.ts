@@ -17,6 +17,11 @@ export interface SnoopingInput {
   /** Bootstrap replicates B. */
   replicates?: number;
   seed: number;
+  /**
+   * SPA's statistic: studentised as a bootstrap-t (true, the default) or, like the Reality Check, the plain
+   * √T·mean with SPA's re-centring (false). Measured side by side by `npm run bench:snooping-pipeline`.
+   */
+  studentise?: boolean;
 }
 
 export interface RealityCheckResult {
@@ -135,6 +140,7 @@ export function dataSnoopingTests(input: SnoopingInput): { realityCheck: Reality
   const n = d.length;
   const root = sqrt(T);
   const replicates = input.replicates ?? DEFAULT_REPLICATES;
+  const studentise = input.studentise ?? true;
 
   // Reality Check: max over strategies of √T · mean, re-centred at each strategy's own mean in the bootstrap.
   let rcStatistic = Number.NEGATIVE_INFINITY,
@@ -162,7 +168,7 @@ export function dataSnoopingTests(input: SnoopingInput): { realityCheck: Reality
     const omega = sqrt(stationaryBootstrapVariance(row, input.meanBlockLength));
     lowerCentre[k] = max(m, 0);
     consistentCentre[k] = m >= 0 || m >= (-threshold * omega) / root ? m : 0;
-    const statistic = (root * m) / sigma;
+    const statistic = studentise ? (root * m) / sigma : root * m;
     if (spaBest < 0 || statistic > spaStatistic) spaBest = k;
     spaStatistic = max(spaStatistic, statistic);
   }
@@ -190,8 +196,8 @@ export function dataSnoopingTests(input: SnoopingInput): { realityCheck: Reality
       if (!used[k]) continue;
       const variance = q / T - m * m;
       // A replicate that drew one value only has no scale: it says nothing about this strategy's t.
-      if (!(variance > 0)) continue;
-      const z = root / sqrt(variance);
+      if (studentise && !(variance > 0)) continue;
+      const z = studentise ? root / sqrt(variance) : root;
       lower = max(lower, (m - lowerCentre[k]) * z);
       consistent = max(consistent, (m - consistentCentre[k]) * z);
       upper = max(upper, (m - means[k]) * z);
