@@ -30,6 +30,8 @@ const replicates = Number(option('replicates', 200));
 const root = resolve(option('root', join(dirname(fileURLToPath(import.meta.url)), '..')));
 const sizes = option('T', '64,256').split(',').map(Number);
 const counts = option('N', '50,500').split(',').map(Number);
+// --bootstrap-t: SPA studentised as a bootstrap-t (the README's "after" column) instead of the default plain statistic.
+const studentise = args.includes('--bootstrap-t');
 const kinds = option('kinds', 'iid,corr,t4').split(',');
 
 const dir = mkdtempSync(join(tmpdir(), 'overfit-bench-snooping-'));
@@ -82,6 +84,7 @@ for (const kind of kinds) {
           meanBlockLength: 4,
           replicates,
           seed: seed ^ 0x5bd1e995,
+          studentise,
         });
         [realityCheck.pValue, spa.lower, spa.consistent, spa.upper].forEach((p, k) => {
           if (p <= 0.05) rejected[k]++;
