@@ -27,7 +27,7 @@ const BENCH_OPTIONS = {
   json: { type: 'boolean', default: false },
 } as const;
 
-export interface BenchResult {
+interface BenchResult {
   data: string;
   bars: number;
   strategies: number;
@@ -66,7 +66,7 @@ function memoryStore(): ArtifactStore {
   };
 }
 
-export async function benchBacktest(options: {
+async function benchBacktest(options: {
   data: DataRef;
   strategies: number;
   families?: string[];

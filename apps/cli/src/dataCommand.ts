@@ -175,12 +175,12 @@ async function synthCommand(args: string[]): Promise<string> {
       2,
     );
   return [
-    `Wrote ${values.out} (seed ${seed}): a ${describeModel(model, made, values.like)}`,
+    `Wrote ${values.out} (seed ${seed}): a ${describeModel(made, values.like)}`,
     formatDataReport(written.report, values.out),
   ].join('\n');
 }
 
-function describeModel(model: SynthModel, made: SynthesizedMarket, like: string | undefined): string {
+function describeModel(made: SynthesizedMarket, like: string | undefined): string {
   const volatility = `${(made.fitted.annualVolatility * 100).toFixed(1)} % annualised volatility`;
   const { garch, meanBlockLength } = made.fitted;
   if (garch) {

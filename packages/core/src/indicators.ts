@@ -48,6 +48,7 @@ export function rsi(close: Float64Array, period: number): Float64Array {
   out[period] = value(gain, loss);
   for (let t = period + 1; t < close.length; t++) {
     const change = close[t] - close[t - 1];
+    // biome-ignore lint/complexity/useMathMinMax: a NaN change must add 0 here, as Math.max(NaN, 0) would not
     gain = (gain * (period - 1) + (change > 0 ? change : 0)) / period;
     loss = (loss * (period - 1) + (change < 0 ? -change : 0)) / period;
     out[t] = value(gain, loss);

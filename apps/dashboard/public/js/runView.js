@@ -2,7 +2,6 @@
 // numbers behind it, the charts, the statistics of overfitting when the run has them, and the figures.
 import {
   api,
-  badge,
   clear,
   errorBox,
   formatChange,
@@ -73,7 +72,7 @@ export function verdictCard(detail) {
   );
 }
 
-export function metricsTable(validation) {
+function metricsTable(validation) {
   return h(
     'div',
     { class: 'table-wrap' },
@@ -115,7 +114,7 @@ export function metricsTable(validation) {
 }
 
 /** Two Chart.js charts: how the selected strategy stands out among all, and what happened after the split. */
-export async function chartsSection(detail) {
+async function chartsSection(detail) {
   const { validation, manifest } = detail;
   const field = selectedField(validation);
   const histogramCanvas = h('canvas', { id: 'chart-histogram', 'aria-label': 'Histogram of the selection metric' });
@@ -177,7 +176,7 @@ const signedPercent = (v) =>
  * results/overfitting_report.json (format overfit-report/2): each statistic with what its value means for this
  * run. A report in another format is still shown, as JSON.
  */
-export function reportSection(report) {
+function reportSection(report) {
   if (!report || typeof report !== 'object') return null;
   const raw = h(
     'details',
@@ -347,7 +346,7 @@ const FIGURE_CAPTIONS = {
 const EQUITY_CURVE = 'plots/equity_curve.png';
 
 /** The selected strategy's equity over both windows with the split: where the fall happens, in one picture. */
-export function equitySection(detail) {
+function equitySection(detail) {
   const figure = detail.figures.find((f) => f.path === EQUITY_CURVE);
   if (!figure) return null;
   return h(
@@ -367,7 +366,7 @@ export function equitySection(detail) {
   );
 }
 
-export function figuresSection(detail) {
+function figuresSection(detail) {
   const others = detail.figures.filter((f) => f.path !== EQUITY_CURVE);
   if (others.length === 0) return null;
   return h(
@@ -450,5 +449,3 @@ export async function renderRun(container, detail) {
   const figures = figuresSection(detail);
   if (figures) container.append(figures);
 }
-
-export { badge };

@@ -216,7 +216,7 @@ try {
     );
   }
   const preset = (query('compare') ?? '').split(',').filter(Boolean);
-  if (preset.length === 2) preset.forEach((id) => chosen.add(id));
+  if (preset.length === 2) for (const id of preset) chosen.add(id);
   renderList(runs, latestRunId);
   compareButton.disabled = chosen.size !== 2;
   if (preset.length === 2) await compare(preset);

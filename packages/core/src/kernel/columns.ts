@@ -25,7 +25,7 @@ export interface KernelColumns {
 }
 
 /** The slot of a bar no seasonal strategy is long in (the reference finds no hour for times before 1970). */
-export const NO_SLOT = 255;
+const NO_SLOT = 255;
 
 type Allocate = (bytes: number) => ArrayBufferLike;
 const inHeap: Allocate = (bytes) => new ArrayBuffer(bytes);

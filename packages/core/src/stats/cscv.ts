@@ -328,7 +328,7 @@ function cscv(sums: PartitionSums, masks: Int32Array, allCombinations: number, r
     const v = score(xo, yo, bars);
     outOfSampleScore[c] = v;
     chosen[c] = v === v ? v : Number.NEGATIVE_INFINITY; // NaN ranks below every defined value
-    if (loss !== undefined && loss(xo, yo, bars)) losses++;
+    if (loss?.(xo, yo, bars)) losses++;
   }
 
   // Pass 2: twice the winner's out-of-sample rank: 2 per strategy below it, 1 per strategy equal to it (itself
