@@ -91,7 +91,8 @@ async function benchBacktest(options: {
   const once = (subset = strategies) =>
     backtest.backtestInParallel(subset, market, windows, costs, { blocks, workers });
 
-  await once(strategies.slice(0, 2000)); // warm-up (JIT, allocator); a subset is enough, and 100,000 would double the wait
+  // warm-up (JIT, allocator); a subset is enough, and 100,000 would double the wait
+  await once(strategies.slice(0, 2000));
   const runsSeconds: number[] = [];
   for (let i = 0; i < options.repeats; i++) {
     const started = performance.now();

@@ -101,7 +101,9 @@ export interface ArParameters {
 /** The real hourly history the garch and bootstrap markets imitate, prepared once. */
 export interface RealSource {
   path: string;
-  /** Its bars, each shifted so the close-to-close log returns r' = r − log(mean(e^r)) have a mean simple return of 0. */
+  /**
+   * Its bars, each shifted so the close-to-close log returns r' = r − log(mean(e^r)) have a mean simple return of 0.
+   */
   demeaned: PriceSeries;
   /** log(mean(e^r)) that was removed per bar, and the raw mean log return, for the record. */
   shift: number;
@@ -113,7 +115,9 @@ export interface RealSource {
 export interface MarketOptions {
   bars: number;
   seed: number;
-  /** The real history for garch and the bootstraps; garch falls back to FALLBACK_GARCH without it, the bootstraps fail. */
+  /**
+   * The real history for garch and the bootstraps; garch falls back to FALLBACK_GARCH without it, the bootstraps fail.
+   */
   source?: RealSource | null;
   trend?: Partial<TrendParameters>;
   ar?: Partial<ArParameters>;

@@ -18,7 +18,8 @@ export function ema(values: Float64Array, period: number): Float64Array {
   const out = new Float64Array(values.length).fill(Number.NaN);
   const alpha = 2 / (period + 1);
   let first = 0;
-  while (first < values.length && Number.isNaN(values[first])) first++; // lets ema run over a partly-undefined series (MACD)
+  // lets ema run over a partly-undefined series (MACD)
+  while (first < values.length && Number.isNaN(values[first])) first++;
   if (first + period > values.length) return out;
   let value = 0;
   for (let t = first; t < first + period; t++) value += values[t];

@@ -69,7 +69,9 @@ export async function writePerformanceTable(
   await store.put(key, performanceTableChunks(strategies, table), 'text/csv');
 }
 
-/** The run's table from its shards' tables, which share one header: the first header, then every part's rows, in order. */
+/**
+ * The run's table from its shards' tables, which share one header: the first header, then every part's rows, in order.
+ */
 export async function* concatPerformanceTables(store: ArtifactStore, keys: readonly string[]): AsyncGenerator<Buffer> {
   let header: Buffer | undefined;
   for (const key of keys) {
