@@ -54,7 +54,8 @@ const ohlcv = (s: PriceSeries, i: number) => `${s.open[i]},${s.high[i]},${s.low[
  * ignore).
  */
 const klineTail = (s: PriceSeries, i: number, closeTime: string | number) =>
-  `${ohlcv(s, i)},${closeTime},${(s.volume[i] * s.close[i]).toFixed(4)},${100 + i},${(s.volume[i] / 2).toFixed(6)},${((s.volume[i] / 2) * s.close[i]).toFixed(4)},0`;
+  `${ohlcv(s, i)},${closeTime},${(s.volume[i] * s.close[i]).toFixed(4)},${100 + i},` +
+  `${(s.volume[i] / 2).toFixed(6)},${((s.volume[i] / 2) * s.close[i]).toFixed(4)},0`;
 const KAGGLE_HEADER =
   'Open time,Open,High,Low,Close,Volume,Close time,Quote asset volume,Number of trades,Taker buy base asset volume,Taker buy quote asset volume,Ignore';
 

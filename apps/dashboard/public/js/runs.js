@@ -171,7 +171,8 @@ async function compare(ids) {
           row('Selection metric: training → validation', (d) => {
             if (!d.validation) return '—';
             const f = selectedField(d.validation);
-            return `${formatMetric(f, d.validation.selection.training)} → ${formatMetric(f, d.validation.selection.validation)} (${formatChange(d.validation.selection.drop === null ? null : -d.validation.selection.drop)})`;
+            const { training, validation, drop } = d.validation.selection;
+            return `${formatMetric(f, training)} → ${formatMetric(f, validation)} (${formatChange(drop === null ? null : -drop)})`;
           }),
           row('Selected strategy', (d) =>
             d.validation ? `${d.validation.strategy.id} (${d.validation.strategy.family})` : '—',
