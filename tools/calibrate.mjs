@@ -1,8 +1,8 @@
 // Benchmark (not a test): the calibration of the verdict (packages/calibrate/README.md). Bundles
 // packages/calibrate/src/cli.ts with esbuild, so this measures the JavaScript the CLI runs, and runs the bundle
 // with the arguments given: npm run calibrate -- --runs 5 --markets random_walk,trend_regimes
-// `node tools/calibrate.mjs validation-tests …` (npm run bench:validation-tests) runs src/validationTestsCli.ts instead:
-// the size of the candidate out-of-sample tests.
+// `node tools/calibrate.mjs validation-tests …` (npm run bench:validation-tests) runs src/validationTestsCli.ts
+// instead: the size of the candidate out-of-sample tests.
 // The real hourly history is looked for in ../shared/data beside the repository, then beside the main worktree.
 import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';

@@ -27,7 +27,7 @@ const BENCH_OPTIONS = {
   json: { type: 'boolean', default: false },
 } as const;
 
-export interface BenchResult {
+interface BenchResult {
   data: string;
   bars: number;
   strategies: number;
@@ -66,7 +66,7 @@ function memoryStore(): ArtifactStore {
   };
 }
 
-export async function benchBacktest(options: {
+async function benchBacktest(options: {
   data: DataRef;
   strategies: number;
   families?: string[];
@@ -91,7 +91,8 @@ export async function benchBacktest(options: {
   const once = (subset = strategies) =>
     backtest.backtestInParallel(subset, market, windows, costs, { blocks, workers });
 
-  await once(strategies.slice(0, 2000)); // warm-up (JIT, allocator); a subset is enough, and 100,000 would double the wait
+  // warm-up (JIT, allocator); a subset is enough, and 100,000 would double the wait
+  await once(strategies.slice(0, 2000));
   const runsSeconds: number[] = [];
   for (let i = 0; i < options.repeats; i++) {
     const started = performance.now();

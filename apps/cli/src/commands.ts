@@ -180,9 +180,11 @@ export async function backtestCommand(args: Args): Promise<string> {
   assertCosts(costs.feesBps, costs.slippageBps, '--fees-bps/--slippage-bps');
   const metrics = backtestStrategy(strategy, createMarket(series), { start, end }, costs);
   if (values.json) return JSON.stringify({ bars: end - start, metrics }, null, 2);
+  const firstBar = new Date(series.time[start]).toISOString();
+  const lastBar = new Date(series.time[end - 1]).toISOString();
   return [
     `${strategy.family} ${JSON.stringify(strategy)} on ${describeDataRef(ref)}`,
-    `${end - start} bars from ${new Date(series.time[start]).toISOString()} to ${new Date(series.time[end - 1]).toISOString()}; costs ${costs.feesBps} + ${costs.slippageBps} bps`,
+    `${end - start} bars from ${firstBar} to ${lastBar}; costs ${costs.feesBps} + ${costs.slippageBps} bps`,
     '',
     metricsTable([{ title: 'value', metrics }]),
   ].join('\n');

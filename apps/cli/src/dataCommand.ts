@@ -175,17 +175,21 @@ async function synthCommand(args: string[]): Promise<string> {
       2,
     );
   return [
-    `Wrote ${values.out} (seed ${seed}): a ${describeModel(model, made, values.like)}`,
+    `Wrote ${values.out} (seed ${seed}): a ${describeModel(made, values.like)}`,
     formatDataReport(written.report, values.out),
   ].join('\n');
 }
 
-function describeModel(model: SynthModel, made: SynthesizedMarket, like: string | undefined): string {
+function describeModel(made: SynthesizedMarket, like: string | undefined): string {
   const volatility = `${(made.fitted.annualVolatility * 100).toFixed(1)} % annualised volatility`;
   const { garch, meanBlockLength } = made.fitted;
   if (garch) {
     const g = (x: number) => x.toPrecision(4);
-    return `GARCH(1,1) market fitted to ${like} by maximum likelihood with variance targeting: ω = ${g(garch.omega)}, α = ${g(garch.alpha)}, β = ${g(garch.beta)} (α + β = ${g(garch.alpha + garch.beta)}), μ = ${g(garch.mu)} per bar, log-likelihood ${garch.logLikelihood.toFixed(1)} over ${garch.observations} returns; ${volatility}`;
+    const parameters =
+      `ω = ${g(garch.omega)}, α = ${g(garch.alpha)}, β = ${g(garch.beta)} (α + β = ${g(garch.alpha + garch.beta)}), ` +
+      `μ = ${g(garch.mu)} per bar`;
+    const fit = `log-likelihood ${garch.logLikelihood.toFixed(1)} over ${garch.observations} returns`;
+    return `GARCH(1,1) market fitted to ${like} by maximum likelihood with variance targeting: ${parameters}, ${fit}; ${volatility}`;
   }
   if (meanBlockLength)
     return `stationary block bootstrap of ${like} (mean block ${meanBlockLength} bars; ${volatility})`;

@@ -7,7 +7,7 @@ import { openStore } from '@overfit/store';
 import { runLocalPipeline, runStateMachineLocally, type ProgressEvent, type RunSummary } from '@overfit/pipeline';
 import { integerFlag } from './flags';
 
-export const ENGINES = ['local', 'stepfunctions-local'] as const;
+const ENGINES = ['local', 'stepfunctions-local'] as const;
 
 type Values = Record<string, string | boolean | undefined>;
 

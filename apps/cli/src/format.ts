@@ -10,7 +10,7 @@ import {
 
 const PERCENT = new Set<MetricName>(PERCENT_METRICS);
 
-export function formatMetric(name: MetricName, value: number | null): string {
+function formatMetric(name: MetricName, value: number | null): string {
   if (value === null || Number.isNaN(value)) return '—';
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
   if (name === 'trades') return String(value);

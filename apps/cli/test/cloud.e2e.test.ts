@@ -121,11 +121,9 @@ describe('overfit cloud', () => {
   const client = () => new SFNClient({ region: 'us-east-1' });
 
   it('starts a run and waits for it, printing the final status', async () => {
-    sfn
-      .on(StartExecutionCommand)
-      .callsFake((input) => ({
-        executionArn: `arn:aws:states:us-east-1:123456789012:execution:overfit:${input.name}`,
-      }));
+    sfn.on(StartExecutionCommand).callsFake((input) => ({
+      executionArn: `arn:aws:states:us-east-1:123456789012:execution:overfit:${input.name}`,
+    }));
     sfn
       .on(DescribeExecutionCommand)
       .resolvesOnce({ status: 'RUNNING', startDate: new Date('2026-11-24T10:00:00Z') })
@@ -181,13 +179,11 @@ describe('overfit cloud', () => {
 
   it('shows the status of an execution, and names what is wrong with the arguments', async () => {
     sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', startDate: new Date('2026-11-24T10:00:00Z') });
-    sfn
-      .on(GetExecutionHistoryCommand)
-      .resolves({
-        events: [
-          { id: 3, type: 'MapStateEntered', timestamp: new Date(), stateEnteredEventDetails: { name: 'Backtest' } },
-        ],
-      });
+    sfn.on(GetExecutionHistoryCommand).resolves({
+      events: [
+        { id: 3, type: 'MapStateEntered', timestamp: new Date(), stateEnteredEventDetails: { name: 'Backtest' } },
+      ],
+    });
     const status = JSON.parse(
       await cloudCommand(['status', 'arn:aws:states:us-east-1:123456789012:execution:overfit:run-9', '--json'], client),
     );

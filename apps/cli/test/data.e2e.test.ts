@@ -70,7 +70,8 @@ const LAYOUTS: [string, (s: PriceSeries) => string][] = [
       `dt,Open,High,Low,Close,Volume\n${rows(s, (i) => {
         const d = new Date(s.time[i]);
         const p = (n: number) => String(n).padStart(2, '0');
-        return `${p(d.getUTCDate())}.${p(d.getUTCMonth() + 1)}.${d.getUTCFullYear()} ${d.toISOString().slice(11, 19)},${s.open[i]},${s.high[i]},${s.low[i]},${s.close[i]},${s.volume[i]}`;
+        const date = `${p(d.getUTCDate())}.${p(d.getUTCMonth() + 1)}.${d.getUTCFullYear()}`;
+        return `${date} ${d.toISOString().slice(11, 19)},${s.open[i]},${s.high[i]},${s.low[i]},${s.close[i]},${s.volume[i]}`;
       })}`,
   ],
   [

@@ -66,9 +66,9 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const MIN_TOKEN_LENGTH = 16;
 /** Only this machine, unless HOST says otherwise (the container image sets HOST=0.0.0.0, with a token). */
-export const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_HOST = '127.0.0.1';
 /** ECS stops a task 30 s after SIGTERM (its default stopTimeout): the run gets 20, the rest is for the manifest. */
-export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 20;
+const DEFAULT_SHUTDOWN_GRACE_SECONDS = 20;
 
 export function loadConfig(env: NodeJS.ProcessEnv): DashboardConfig {
   const problems: string[] = [];

@@ -11,7 +11,7 @@ export interface Dataset {
   ref: DataRef;
 }
 
-export const QUICK_SYNTHETIC: DataRef = { kind: 'synthetic', bars: 3_000, seed: 7, intervalSeconds: 3600 };
+const QUICK_SYNTHETIC: DataRef = { kind: 'synthetic', bars: 3_000, seed: 7, intervalSeconds: 3600 };
 
 const SYNTHETIC_DATASETS: Dataset[] = [
   {
@@ -24,7 +24,7 @@ const SYNTHETIC_DATASETS: Dataset[] = [
 
 const CSV_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,58}\.csv$/;
 /** Where price histories live in the artifact store (the Lambdas read them there too). */
-export const STORE_DATA_PREFIX = 'data/';
+const STORE_DATA_PREFIX = 'data/';
 
 /**
  * The synthetic markets; every CSV directly under data/ in the store, as `store:<name>` (what the Lambdas can

@@ -6,7 +6,7 @@ import { stageShownDuring, type DataRef, type RunConfig } from '@overfit/core';
 import { describeCloudRun, executionArnOf, startCloudRun, type ProgressEvent, type StageName } from '@overfit/pipeline';
 import type { StoreConfig } from './config';
 
-export type RunState = 'queued' | 'running' | 'succeeded' | 'failed';
+type RunState = 'queued' | 'running' | 'succeeded' | 'failed';
 
 export interface RunProgress {
   runId: string;

@@ -232,7 +232,7 @@ export class RunReader {
         throw new CorruptArtifactError(keys.trainingPerformance, `strategy ${id} is not in strategies.json`);
       return strategy;
     });
-    if (validation && validation.ids.some((id, i) => id !== training.ids[i])) {
+    if (validation?.ids.some((id, i) => id !== training.ids[i])) {
       throw new CorruptArtifactError(
         keys.validationPerformance,
         'its rows are not in the order of training_performance.csv',

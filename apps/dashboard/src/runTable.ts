@@ -17,7 +17,7 @@ export interface StrategiesQuery {
 
 type MetricValues = Record<MetricName, number | null>;
 
-export interface StrategyRow {
+interface StrategyRow {
   id: string;
   family: string;
   direction: string;

@@ -37,7 +37,10 @@ export interface RunJob {
   market: MarketKind;
   selectBy: SelectionMetric;
   feesBps: number;
-  /** Index of the run within its cell (0 … runs − 1): the same index uses the same market path and strategies in every cell of a market. */
+  /**
+   * Index of the run within its cell (0 … runs − 1): the same index uses the same market path and strategies in every
+   * cell of a market.
+   */
   run: number;
 }
 

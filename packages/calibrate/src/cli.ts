@@ -282,8 +282,10 @@ async function main(): Promise<void> {
         lastReport = now;
         const elapsed = (now - started) / 1000;
         const eta = (elapsed / outcomes.length) * (jobs.length - outcomes.length);
+        const last = `${outcome.market} ${outcome.selectBy} ${outcome.feesBps} bps run ${outcome.run}`;
         process.stderr.write(
-          `  [${outcomes.length}/${jobs.length}] ${fmtTime(elapsed)} elapsed, ~${fmtTime(eta)} left; last: ${outcome.market} ${outcome.selectBy} ${outcome.feesBps} bps run ${outcome.run} → ${outcome.level} (${outcome.seconds.toFixed(1)} s)\n`,
+          `  [${outcomes.length}/${jobs.length}] ${fmtTime(elapsed)} elapsed, ~${fmtTime(eta)} left; ` +
+            `last: ${last} → ${outcome.level} (${outcome.seconds.toFixed(1)} s)\n`,
         );
       }
     });
@@ -346,16 +348,18 @@ async function main(): Promise<void> {
   for (const f of feeLevels) {
     const rates = tab.tests.map((t) => ({ t, r: pooled[f][t.id] })).filter((x) => x.r.of > 0);
     if (rates.length > 0) {
-      lines.push(
-        `Size pooled over the no-edge rows at ${f} bps: ${rates.map(({ t, r }) => `${t.id} ${(100 * r.rate!).toFixed(1)} % [${(100 * r.low!).toFixed(1)}, ${(100 * r.high!).toFixed(1)}] of ${r.of}`).join('; ')}`,
-      );
+      const pct = (x: number | null) => (100 * x!).toFixed(1);
+      const sizes = rates.map(({ t, r }) => `${t.id} ${pct(r.rate)} % [${pct(r.low)}, ${pct(r.high)}] of ${r.of}`);
+      lines.push(`Size pooled over the no-edge rows at ${f} bps: ${sizes.join('; ')}`);
     }
   }
   lines.push(
     `Targets: ${checks.map((c) => `${c.ok === null ? '–' : c.ok ? 'PASS' : 'FAIL'} ${c.name} (${c.detail})`).join('; ')}`,
   );
+  const medians = tab.cells.map((c) => c.medianSeconds).sort((a, b) => a - b);
+  const medianRun = tab.cells.length ? fmtTime(medians[tab.cells.length >> 1]) : '–';
   lines.push(
-    `${o.from ? 'Tabulated in' : 'Wall time'} ${fmtTime(wallSeconds)}${outcomes.length ? `; median run ${tab.cells.length ? fmtTime(tab.cells.map((c) => c.medianSeconds).sort((a, b) => a - b)[tab.cells.length >> 1]) : '–'}` : ''}.`,
+    `${o.from ? 'Tabulated in' : 'Wall time'} ${fmtTime(wallSeconds)}${outcomes.length ? `; median run ${medianRun}` : ''}.`,
   );
   console.log(lines.join('\n'));
 }

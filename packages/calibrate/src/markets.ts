@@ -101,7 +101,9 @@ export interface ArParameters {
 /** The real hourly history the garch and bootstrap markets imitate, prepared once. */
 export interface RealSource {
   path: string;
-  /** Its bars, each shifted so the close-to-close log returns r' = r − log(mean(e^r)) have a mean simple return of 0. */
+  /**
+   * Its bars, each shifted so the close-to-close log returns r' = r − log(mean(e^r)) have a mean simple return of 0.
+   */
   demeaned: PriceSeries;
   /** log(mean(e^r)) that was removed per bar, and the raw mean log return, for the record. */
   shift: number;
@@ -113,7 +115,9 @@ export interface RealSource {
 export interface MarketOptions {
   bars: number;
   seed: number;
-  /** The real history for garch and the bootstraps; garch falls back to FALLBACK_GARCH without it, the bootstraps fail. */
+  /**
+   * The real history for garch and the bootstraps; garch falls back to FALLBACK_GARCH without it, the bootstraps fail.
+   */
   source?: RealSource | null;
   trend?: Partial<TrendParameters>;
   ar?: Partial<ArParameters>;
@@ -292,8 +296,12 @@ export function describeMarket(
   switch (kind) {
     case 'random_walk':
       return `zero-drift GBM (martingale), ${(100 * ANNUAL_VOLATILITY).toFixed(0)} % annual volatility`;
-    case 'garch':
-      return `GARCH(1,1) ${source ? `fitted to ${source.path}` : 'with fixed BTC-like parameters (real history absent)'}: ω ${g.omega.toPrecision(3)}, α ${g.alpha.toFixed(3)}, β ${g.beta.toFixed(3)} (${pctVol(sqrt(g.omega / (1 - g.alpha - g.beta)))} a year), conditional martingale`;
+    case 'garch': {
+      const fitted = source ? `fitted to ${source.path}` : 'with fixed BTC-like parameters (real history absent)';
+      const parameters = `ω ${g.omega.toPrecision(3)}, α ${g.alpha.toFixed(3)}, β ${g.beta.toFixed(3)}`;
+      const volatility = pctVol(sqrt(g.omega / (1 - g.alpha - g.beta)));
+      return `GARCH(1,1) ${fitted}: ${parameters} (${volatility} a year), conditional martingale`;
+    }
     case 'iid_bootstrap':
       return source
         ? `i.i.d. resampling of the de-meaned hourly bars of ${source.path}`
@@ -304,7 +312,11 @@ export function describeMarket(
         : 'unavailable: needs the real hourly history';
     case 'trend_regimes': {
       const p = trendParameters(options.trend);
-      return `two-state Markov regimes, E[bar return] ±${(p.drift * 1e4).toFixed(2)} bps, mean regime ${p.regimeBars} bars, ${pctVol(p.barVolatility)} volatility (perfect follower: Sharpe ${((p.drift / p.barVolatility) * sqrt(PERIODS_PER_YEAR)).toFixed(1)} a year)`;
+      const followerSharpe = ((p.drift / p.barVolatility) * sqrt(PERIODS_PER_YEAR)).toFixed(1);
+      return (
+        `two-state Markov regimes, E[bar return] ±${(p.drift * 1e4).toFixed(2)} bps, mean regime ${p.regimeBars} bars, ` +
+        `${pctVol(p.barVolatility)} volatility (perfect follower: Sharpe ${followerSharpe} a year)`
+      );
     }
     case 'autocorrelated': {
       const p = arParameters(options.ar);

@@ -2,14 +2,22 @@
 // on a no-edge market at 0 bps, against buy-and-hold's — count how often Reality Check and SPA (consistent p-value)
 // reject at 5 %, with SPA studentised as a bootstrap-t and not studentised. No report and no null markets: these
 // tests read only the block sums. Run by `npm run bench:snooping-pipeline`; the result is in docs/verdict.md.
-import { backtestAll, createMarket, DEFAULT_RUN_CONFIG, dataSnoopingTests, generateStrategies, NO_COSTS, splitWindows } from '@overfit/core';
+import {
+  backtestAll,
+  createMarket,
+  DEFAULT_RUN_CONFIG,
+  dataSnoopingTests,
+  generateStrategies,
+  NO_COSTS,
+  splitWindows,
+} from '@overfit/core';
 import { snoopingInput } from '@overfit/stage-validate';
 import { deriveSeed } from './calibrate';
 import { generateMarket, type MarketKind, type RealSource } from './markets';
 import { PIPELINE_BLOCKS } from './runInMemory';
 
 export const SNOOPING_VARIANTS = ['reality_check', 'spa_bootstrap_t', 'spa_plain'] as const;
-export type SnoopingVariant = (typeof SNOOPING_VARIANTS)[number];
+type SnoopingVariant = (typeof SNOOPING_VARIANTS)[number];
 
 export interface SnoopingSample {
   market: MarketKind;
@@ -28,7 +36,11 @@ export function snoopingSample(
   const m = createMarket(series);
   const windows = splitWindows(options.bars, DEFAULT_RUN_CONFIG.trainFraction);
   const count = DEFAULT_RUN_CONFIG.strategies;
-  const strategies = generateStrategies({ count, seed: deriveSeed(options.seed, run, 'strategies'), families: DEFAULT_RUN_CONFIG.families });
+  const strategies = generateStrategies({
+    count,
+    seed: deriveSeed(options.seed, run, 'strategies'),
+    families: DEFAULT_RUN_CONFIG.families,
+  });
   const results = backtestAll(strategies, m, windows, NO_COSTS, { blocks: PIPELINE_BLOCKS, selectBy: 'sharpe' });
   const config = { ...DEFAULT_RUN_CONFIG, seed: deriveSeed(options.seed, run, 'bootstrap') };
   const input = snoopingInput({ market: m, windows, moments: results.trainingMoments, config });

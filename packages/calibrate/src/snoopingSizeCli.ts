@@ -18,7 +18,9 @@ function option(name: string, fallback: string): string {
 function row(label: string, samples: SnoopingSample[]): string {
   const cells = SNOOPING_VARIANTS.map((variant) => {
     const r = wilson(samples.filter((s) => s.p[variant] <= 0.05).length, samples.length);
-    return r.rate === null ? '–' : `${(100 * r.rate).toFixed(1)} % [${(100 * r.low!).toFixed(1)}, ${(100 * r.high!).toFixed(1)}]`;
+    return r.rate === null
+      ? '–'
+      : `${(100 * r.rate).toFixed(1)} % [${(100 * r.low!).toFixed(1)}, ${(100 * r.high!).toFixed(1)}]`;
   });
   return `| ${label} | ${samples.length} | ${cells.join(' | ')} |`;
 }
@@ -42,7 +44,13 @@ async function main(): Promise<void> {
   );
   console.log(`| market | runs | ${SNOOPING_VARIANTS.join(' | ')} |`);
   console.log(`| --- | ---: | ${SNOOPING_VARIANTS.map(() => '---:').join(' | ')} |`);
-  for (const market of markets) console.log(row(market, samples.filter((s) => s.market === market)));
+  for (const market of markets)
+    console.log(
+      row(
+        market,
+        samples.filter((s) => s.market === market),
+      ),
+    );
   console.log(row('**all**', samples));
 }
 

@@ -28,7 +28,7 @@ import { PIPELINE_BLOCKS } from './runInMemory';
 import { studentTSurvival } from './studentT';
 
 export const VALIDATION_TESTS = ['psr', 'z', 'hac', 'trades'] as const;
-export type ValidationTestName = (typeof VALIDATION_TESTS)[number];
+type ValidationTestName = (typeof VALIDATION_TESTS)[number];
 
 export interface ValidationSample {
   market: MarketKind;

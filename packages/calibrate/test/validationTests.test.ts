@@ -32,7 +32,7 @@ describe('tradeReturns', () => {
     const r = [0, 0.01, 0.02, 0, -0.01, 0.03, 0.5];
     const trades = tradeReturns(r, pos, 0);
     expect(trades).toHaveLength(3);
-    [0.03, 0.02, 0.5].forEach((x, i) => expect(trades[i]).toBeCloseTo(x, 15));
+    for (const [i, x] of [0.03, 0.02, 0.5].entries()) expect(trades[i]).toBeCloseTo(x, 15);
     // a window starting inside a trade: held at its first bar is pos[start − 1]
     expect(tradeReturns([0.02, 0, -0.01], pos, 2)).toEqual([0.02, -0.01]);
   });
@@ -65,8 +65,11 @@ describe('validationSample', () => {
   it('selects one strategy on a random walk and gives every candidate a p-value in [0, 1]', () => {
     const s = validationSample('random_walk', 'sharpe', 0, { seed: 3, bars: 3000, source: null });
     expect(s.trades).toBeGreaterThan(0);
-    for (const p of Object.values(s.p))
-      if (p !== null) expect(p).toBeGreaterThanOrEqual(0), expect(p).toBeLessThanOrEqual(1);
+    for (const p of Object.values(s.p)) {
+      if (p === null) continue;
+      expect(p).toBeGreaterThanOrEqual(0);
+      expect(p).toBeLessThanOrEqual(1);
+    }
     // psr and z differ only by the higher moments, which matter little at SR ≈ 0
     expect(Math.abs(s.p.psr! - s.p.z!)).toBeLessThan(0.05);
   }, 120_000);

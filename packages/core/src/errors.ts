@@ -10,7 +10,9 @@ export interface Problem {
 export class InputError extends Error {
   /** Where the (first) problem is: "file.csv:12:3", "option.strategies", "event.runId". */
   readonly where: string | undefined;
-  /** Every problem found, the first of which is `where` and the start of the message; one entry for a single problem. */
+  /**
+   * Every problem found, the first of which is `where` and the start of the message; one entry for a single problem.
+   */
   readonly problems: readonly Problem[];
 
   constructor(message: string, where?: string, options?: { cause?: unknown; problems?: readonly Problem[] }) {

@@ -18,7 +18,8 @@ export function ema(values: Float64Array, period: number): Float64Array {
   const out = new Float64Array(values.length).fill(Number.NaN);
   const alpha = 2 / (period + 1);
   let first = 0;
-  while (first < values.length && Number.isNaN(values[first])) first++; // lets ema run over a partly-undefined series (MACD)
+  // lets ema run over a partly-undefined series (MACD)
+  while (first < values.length && Number.isNaN(values[first])) first++;
   if (first + period > values.length) return out;
   let value = 0;
   for (let t = first; t < first + period; t++) value += values[t];
@@ -48,6 +49,7 @@ export function rsi(close: Float64Array, period: number): Float64Array {
   out[period] = value(gain, loss);
   for (let t = period + 1; t < close.length; t++) {
     const change = close[t] - close[t - 1];
+    // biome-ignore lint/complexity/useMathMinMax: a NaN change must add 0 here, as Math.max(NaN, 0) would not
     gain = (gain * (period - 1) + (change > 0 ? change : 0)) / period;
     loss = (loss * (period - 1) + (change < 0 ? -change : 0)) / period;
     out[t] = value(gain, loss);

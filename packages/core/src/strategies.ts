@@ -116,7 +116,8 @@ export function positions(strategy: Strategy, market: Market): Int8Array {
       });
       let current = 0;
       for (let t = 1; t < n; t++) {
-        // The channel of the previous `period` bars: a close can break it, it cannot break a channel that includes itself.
+        // The channel of the previous `period` bars: a close can break it, it cannot break a channel that includes
+        // itself.
         const up = channel[t - 1];
         const down = channel[n + t - 1];
         if (Number.isNaN(up)) current = 0;

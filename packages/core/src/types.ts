@@ -69,7 +69,10 @@ export const METRIC_NAMES = [
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
-/** Metrics of one strategy on one window. NaN where undefined (e.g. Sharpe of a constant series, win rate without trades). */
+/**
+ * Metrics of one strategy on one window.
+ * NaN where undefined (e.g. Sharpe of a constant series, win rate without trades).
+ */
 export type Metrics = Record<MetricName, number>;
 
 /** Metrics of many strategies on one window as columns: row i belongs to ids[i]. Nothing per bar is kept. */

@@ -55,7 +55,7 @@ describe('backtest accounting, by hand', () => {
       0.999 * 1.1 * 0.9 * 0.999 * 0.999,
     ];
     expect(curve).toHaveLength(5);
-    expected.forEach((e, i) => expect(curve[i]).toBeCloseTo(e, 14));
+    for (const [i, e] of expected.entries()) expect(curve[i]).toBeCloseTo(e, 14);
   });
 
   it('charges 2c for a flip from long to short, and counts both trades', () => {

@@ -3,7 +3,10 @@ import { bollinger, donchian, ema, macd, rateOfChange, rsi, sma } from '../src';
 const f = (xs: number[]) => Float64Array.from(xs);
 const expectColumn = (actual: Float64Array, expected: number[]) => {
   expect(actual).toHaveLength(expected.length);
-  expected.forEach((e, i) => (Number.isNaN(e) ? expect(actual[i]).toBeNaN() : expect(actual[i]).toBeCloseTo(e, 10)));
+  for (const [i, e] of expected.entries()) {
+    if (Number.isNaN(e)) expect(actual[i]).toBeNaN();
+    else expect(actual[i]).toBeCloseTo(e, 10);
+  }
 };
 const N = Number.NaN;
 

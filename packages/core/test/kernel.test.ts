@@ -315,7 +315,8 @@ describe('per-block figures of the selection metric', () => {
       const field = SELECTION_METRIC_FIELDS[selectBy];
       let checked = 0;
       for (let i = 0; i < strategies.length; i++) {
-        const open = positions(strategies[i], market)[1599] !== 0; // a trade still open at the end counts only in the window
+        // a trade still open at the end counts only in the window
+        const open = positions(strategies[i], market)[1599] !== 0;
         if (open) continue;
         let x = 0,
           y = 0,

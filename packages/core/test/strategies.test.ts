@@ -32,7 +32,8 @@ describe('strategy rules', () => {
   it('donchian_breakout: a close above the previous bars’ highest high goes long', () => {
     const market = createMarket(seriesFromCloses([10, 11, 10.5, 12, 11, 9, 9.5]));
     const s: Strategy = { id: 's', family: 'donchian_breakout', period: 2, direction: 'long_short' };
-    // channel of bars t−2…t−1 (high/low include the open = previous close): t=3 breaks 11 → long; t=5 breaks below 11 → short
+    // channel of bars t−2…t−1 (high/low include the open = previous close):
+    // t=3 breaks 11 → long; t=5 breaks below 11 → short
     expect(Array.from(positions(s, market))).toEqual([0, 0, 0, 1, 1, -1, -1]);
   });
 

@@ -254,7 +254,9 @@ function badBar(bar: Bar): string | null {
   return bar.volume >= 0 ? null : `volume ${bar.volume}`;
 }
 
-/** A page's bars oldest first with exact repeats dropped; two different bars for one open time are an error (retried). */
+/**
+ * A page's bars oldest first with exact repeats dropped; two different bars for one open time are an error (retried).
+ */
 function checkPage(page: Bar[], exchange: string): Bar[] {
   const sorted = page.slice().sort((a, b) => a.time - b.time);
   const out: Bar[] = [];

@@ -78,7 +78,9 @@ function binanceLayout(first: string[], header: boolean, at: string): Layout {
   };
 }
 
-/** Decide the layout from the file's first non-empty row (`at`: file:line of that row; `forced`: the user's --format). */
+/**
+ * Decide the layout from the file's first non-empty row (`at`: file:line of that row; `forced`: the user's --format).
+ */
 export function detectLayout(first: string[], at: string, forced?: PriceFormat): Layout {
   const headerless = !Number.isNaN(parseTimestamp(first[0]));
   if (forced === 'binance') return binanceLayout(first, !headerless, at);

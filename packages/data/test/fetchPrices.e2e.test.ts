@@ -34,7 +34,7 @@ const slice = (s: PriceSeries, from: number, to: number): PriceSeries => {
 };
 
 beforeAll(async () => {
-  // The first 2,500 real hours hold three of Binance's outage gaps (2017-09-06, 2018-01-04, …): paging must step over them.
+  // The first 2,500 real hours hold three Binance outage gaps (2017-09-06, 2018-01-04, …): paging must step over them.
   source = existsSync(SHARED_HOURLY)
     ? slice((await readPriceCsv(SHARED_HOURLY)).series, 0, BARS)
     : syntheticMarket({ bars: BARS, seed: 21 });

@@ -31,7 +31,7 @@ describe('readPriceCsv on fuzzed files (property)', () => {
         async ({ bytes }, lenient, format) => {
           const path = join(dir, `fuzz-${++n}.csv`);
           await writeFile(path, bytes);
-          let loaded;
+          let loaded: Awaited<ReturnType<typeof readPriceCsv>>;
           try {
             loaded = await readPriceCsv(path, { lenient, format: format ?? undefined });
           } catch (error) {

@@ -49,9 +49,13 @@ const dayFirst = (ms: number) => {
 };
 const rows = (s: PriceSeries, row: (i: number) => string) => Array.from(s.time, (_, i) => row(i)).join('\n');
 const ohlcv = (s: PriceSeries, i: number) => `${s.open[i]},${s.high[i]},${s.low[i]},${s.close[i]},${s.volume[i]}`;
-/** The eleven fields after the open time in a Binance kline row (close time, quote volume, trades, taker volumes, ignore). */
+/**
+ * The eleven fields after the open time in a Binance kline row (close time, quote volume, trades, taker volumes,
+ * ignore).
+ */
 const klineTail = (s: PriceSeries, i: number, closeTime: string | number) =>
-  `${ohlcv(s, i)},${closeTime},${(s.volume[i] * s.close[i]).toFixed(4)},${100 + i},${(s.volume[i] / 2).toFixed(6)},${((s.volume[i] / 2) * s.close[i]).toFixed(4)},0`;
+  `${ohlcv(s, i)},${closeTime},${(s.volume[i] * s.close[i]).toFixed(4)},${100 + i},` +
+  `${(s.volume[i] / 2).toFixed(6)},${((s.volume[i] / 2) * s.close[i]).toFixed(4)},0`;
 const KAGGLE_HEADER =
   'Open time,Open,High,Low,Close,Volume,Close time,Quote asset volume,Number of trades,Taker buy base asset volume,Taker buy quote asset volume,Ignore';
 

@@ -7,6 +7,7 @@ import {
   GetExecutionHistoryCommand,
   SFNClient,
   StartExecutionCommand,
+  type DescribeExecutionCommandOutput,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { InputError, type DataRef, type RunConfig } from '@overfit/core';
@@ -106,7 +107,7 @@ function lastEnteredState(events: HistoryEvent[]): string | null {
 
 /** The execution's status, or null when no such execution exists. */
 export async function describeCloudRun(client: SFNClient, executionArn: string): Promise<CloudRunStatus | null> {
-  let execution;
+  let execution: DescribeExecutionCommandOutput;
   try {
     execution = await client.send(new DescribeExecutionCommand({ executionArn }));
   } catch (error) {

@@ -136,7 +136,9 @@ async function followProgress(
   for await (const event of events) {
     const started = event.type === 'StateEntered' ? stageStartedBy(event.state.name) : undefined;
     if (started) progress({ kind: 'stage', stage: started });
-    if (event.type === 'MapIterationSucceeded')
-      progress({ kind: 'backtest', done: (done = Math.min(strategies, done + shardSize)), total: strategies });
+    if (event.type === 'MapIterationSucceeded') {
+      done = Math.min(strategies, done + shardSize);
+      progress({ kind: 'backtest', done, total: strategies });
+    }
   }
 }

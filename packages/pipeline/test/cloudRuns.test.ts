@@ -111,16 +111,14 @@ describe('describeCloudRun and waitForCloudRun', () => {
   });
 
   it('gives a failed execution its error and cause, and says when there is no such execution', async () => {
-    sfn
-      .on(DescribeExecutionCommand)
-      .resolves({
-        executionArn: arn,
-        status: 'FAILED',
-        startDate: new Date(),
-        stopDate: new Date(),
-        error: 'InputError',
-        cause: 'event.config.strategies: must be an integer',
-      });
+    sfn.on(DescribeExecutionCommand).resolves({
+      executionArn: arn,
+      status: 'FAILED',
+      startDate: new Date(),
+      stopDate: new Date(),
+      error: 'InputError',
+      cause: 'event.config.strategies: must be an integer',
+    });
     sfn.on(GetExecutionHistoryCommand).resolves(history('RunFailed'));
     const failed = await describeCloudRun(new SFNClient({}), arn);
     expect([failed?.state, failed?.error]).toEqual([

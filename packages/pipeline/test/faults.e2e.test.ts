@@ -301,8 +301,10 @@ describe('retries and limits', () => {
       visualize: 300,
       finalize: 120,
     };
-    const { States } = stateMachineDefinition(localFunctionArns()) as { States: Record<string, any> };
-    const tasks: Record<string, any> = { ...States, ...States.Backtest.ItemProcessor.States };
+    type State = { Type: string; Parameters: { FunctionName: string }; TimeoutSeconds: number };
+    type States = Record<string, State> & { Backtest: { ItemProcessor: { States: Record<string, State> } } };
+    const { States } = stateMachineDefinition(localFunctionArns()) as unknown as { States: States };
+    const tasks: Record<string, State> = { ...States, ...States.Backtest.ItemProcessor.States };
     const margins = Object.entries(tasks)
       .filter(([, state]) => state.Type === 'Task')
       .map(([name, state]) => {

@@ -24,7 +24,7 @@ afterEach(() => rm(root, { recursive: true, force: true }));
 
 const data = { kind: 'synthetic', bars: 2000, seed: 1, intervalSeconds: 3600 };
 const good = { runId: 'r1', config: { strategies: 20 }, data };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the six definitions have different event types
+// biome-ignore lint/suspicious/noExplicitAny: the six definitions have different event types, taken here alike
 type AnyDefinition = StageDefinition<any, any>;
 const handlerFor = (definition: AnyDefinition, logLevel: 'SILENT' | 'INFO' = 'SILENT', publishMetrics = false) =>
   createHandler(definition, {

@@ -30,7 +30,7 @@ import {
 } from '../src';
 
 const SHARED_HOURLY = resolve(__dirname, '../../../../shared/data/btc_usd_1h.csv');
-// No null-market repeats: they re-run the backtest three times and are the statistics' to test, not the orchestration's.
+// No null-market repeats: they rerun the backtest three times and are the statistics' to test, not the orchestration's.
 const small = parseRunConfig({ strategies: 60, seed: 5, nullMarkets: 0 });
 const synthetic: DataRef = { kind: 'synthetic', bars: 3000, seed: 11, intervalSeconds: 3600 };
 const longer: DataRef = { kind: 'synthetic', bars: 20_000, seed: 11, intervalSeconds: 3600 };

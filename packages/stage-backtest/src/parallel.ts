@@ -32,14 +32,14 @@ import {
 export const WORKER_BUNDLE = 'backtest-worker.cjs';
 
 /** What a worker gets once per job: the shared columns to read and write, and the run's constants. */
-export interface WorkerInit {
+interface WorkerInit {
   columns: KernelColumns;
   job: KernelJob;
   results: BacktestResults;
 }
 
 /** One unit of work: strategies and the result rows they own. The worker answers with the count done. */
-export interface WorkerChunk {
+interface WorkerChunk {
   strategies: Strategy[];
   rows: Int32Array;
 }

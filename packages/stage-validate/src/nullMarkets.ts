@@ -19,7 +19,9 @@ import { fitGarch11, logReturns, simulateGarch11 } from '@overfit/data';
 import { selectedRow, selectionPbo } from './selectionProcess';
 
 export const NULL_MARKET_MAX_STRATEGIES = 1_000;
-/** CSCV on each null market evaluates a seeded sample of splits: PBO there is a comparison value, ±3 points is plenty. */
+/**
+ * CSCV on each null market evaluates a seeded sample of splits: PBO there is a comparison value, ±3 points is plenty.
+ */
 const NULL_PBO_SPLITS = 1_000;
 
 /** Seed of null market j: distinct per run seed and per market, reproducible. */

@@ -22,7 +22,7 @@ import {
   type Strategy,
 } from '@overfit/core';
 
-export const WALK_FORWARD_FOLDS = 5;
+const WALK_FORWARD_FOLDS = 5;
 export const WALK_FORWARD_MAX_STRATEGIES = 1_000;
 
 const relative = (from: number, to: number): number | null => {
@@ -49,7 +49,7 @@ function sharpeDrop(sharpe1: number, bars1: number, sharpe2: number, bars2: numb
 }
 
 /** Fewest validation trades to judge a strategy: min-trades scaled to the validation window, at least 5. */
-export const minimumValidationTrades = (config: RunConfig, trainingBars: number, validationBars: number): number =>
+const minimumValidationTrades = (config: RunConfig, trainingBars: number, validationBars: number): number =>
   Math.max(5, Math.ceil((config.minTrades * validationBars) / trainingBars));
 
 export function selectionDrop(
@@ -102,7 +102,7 @@ export function selectionDrop(
 }
 
 /** P(true Sharpe > 0) of a return series; null when it does not vary or its moments are degenerate. */
-export function probabilityPositiveSharpe(returns: ArrayLike<number>): { sharpe: number; psr: number } | null {
+function probabilityPositiveSharpe(returns: ArrayLike<number>): { sharpe: number; psr: number } | null {
   if (returns.length < 2) return null;
   const m = sampleMoments(returns);
   if (!Number.isFinite(m.sharpe)) return null;

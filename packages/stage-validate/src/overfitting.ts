@@ -40,10 +40,10 @@ import { backtestLength, deflatedSharpe, haircuts, sharpeInference } from './sel
 import { selectionPbo } from './selectionProcess';
 import { ALPHA, verdictOf } from './verdict';
 
-export const SNOOPING_MAX_STRATEGIES = 10_000;
+const SNOOPING_MAX_STRATEGIES = 10_000;
 /** Mean block length of the stationary bootstrap, in blocks of the moments: ≈ ∛64, the usual T^(1/3) rate. */
-export const SNOOPING_MEAN_BLOCK_LENGTH = 4;
-export const SNOOPING_REPLICATES = 1000;
+const SNOOPING_MEAN_BLOCK_LENGTH = 4;
+const SNOOPING_REPLICATES = 1000;
 
 export interface OverfittingInputs {
   config: RunConfig;

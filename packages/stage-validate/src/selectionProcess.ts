@@ -11,9 +11,9 @@ import {
   type RunConfig,
 } from '@overfit/core';
 
-export const PBO_PARTITIONS = 16;
-export const PBO_FULL_STRATEGIES = 20_000;
-export const PBO_SAMPLED_SPLITS = 2_000;
+const PBO_PARTITIONS = 16;
+const PBO_FULL_STRATEGIES = 20_000;
+const PBO_SAMPLED_SPLITS = 2_000;
 
 /** The row the select stage would pick among the first `rows` (core's selection rule); -1 when none is eligible. */
 export { selectedRow } from '@overfit/core';
@@ -27,7 +27,7 @@ function partitionsFor(blocks: number): number | null {
  * The moments as CSCV input ranked by the run's selection metric, with the run's eligibility: a strategy can win a
  * half only with min-trades/2 trades there (half the training window needs half the trades).
  */
-export function selectionScores(moments: BlockMoments, config: RunConfig): BlockScores {
+function selectionScores(moments: BlockMoments, config: RunConfig): BlockScores {
   const spec = BLOCK_SCORES[config.selectBy];
   const perBlock = moments.selection && spec.components ? moments.selection : { x: moments.sum, y: moments.sumSquares };
   return {

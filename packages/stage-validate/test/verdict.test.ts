@@ -221,7 +221,8 @@ describe('the original rule with a test', () => {
   });
 
   it('tests a fall of the win rate with a one-sided two-proportion z-test on the trades behind each value', () => {
-    // 20 of 30 trades won on training, 5 of 15 on validation: pooled 25/45, z = (2/3 − 1/3) / √(p̂(1 − p̂)(1/30 + 1/15)) = 2.12132.
+    // 20 of 30 trades won on training, 5 of 15 on validation: pooled 25/45,
+    // z = (2/3 − 1/3) / √(p̂(1 − p̂)(1/30 + 1/15)) = 2.12132.
     const drop = selectionDrop(
       parseRunConfig({}),
       metrics(20 / 30, 30),

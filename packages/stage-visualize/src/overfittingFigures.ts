@@ -26,7 +26,7 @@ export interface OverfittingFigureInputs {
 }
 
 /** Points in the scatter: beyond this the figure is a solid blob and Chart.js takes seconds to draw it. */
-export const SCATTER_MAX_POINTS = 20_000;
+const SCATTER_MAX_POINTS = 20_000;
 
 /** N from 1 to at least 10 × the run's N, ~12 points a decade: the E[max SR] curve is smooth on a log axis. */
 function trialGrid(n: number): number[] {

@@ -103,7 +103,9 @@ export function formatJsonDocument(value: unknown): string {
   return `${JSON.stringify(value, replacer, 2)}\n`;
 }
 
-/** A JSON document the pipeline wrote; one that is not JSON is a CorruptArtifactError (the parser's error its cause). */
+/**
+ * A JSON document the pipeline wrote; one that is not JSON is a CorruptArtifactError (the parser's error its cause).
+ */
 export async function getJson<T>(store: ArtifactStore, key: string): Promise<T> {
   const text = (await store.get(key)).toString('utf8');
   try {

@@ -91,7 +91,7 @@ export function formatBlockMoments(moments: BlockMoments): Buffer {
   const out = Buffer.alloc(header.length + 8 * count * arrays.length);
   out.write(header, 0, 'latin1');
   const body = new Float64Array(out.buffer, out.byteOffset + header.length, count * arrays.length);
-  arrays.forEach((values, i) => body.set(values, i * count));
+  for (const [i, values] of arrays.entries()) body.set(values, i * count);
   return out;
 }
 

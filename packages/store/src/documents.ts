@@ -44,6 +44,9 @@ export interface ValidationResults {
   /** (validation − training) / |training| for every metric; null where undefined. */
   relativeChange: Record<MetricName, number | null>;
   selection: { metric: SelectionMetric; training: number; validation: number; drop: number | null };
-  /** The original rule (overfit when the selection metric falls by more than overfitThreshold); the run's verdict is overfitting_report.json's. */
+  /**
+   * The original rule (overfit when the selection metric falls by more than overfitThreshold); the run's verdict is
+   * overfitting_report.json's.
+   */
   originalRule: { verdict: OriginalRuleVerdict; explanation: string };
 }

@@ -31,7 +31,10 @@ export interface GcPlan {
 }
 
 export interface GcOptions {
-  /** Orphan run folders and temp files written less than this long ago are left alone: a run or a write may be under way. */
+  /**
+   * Orphan run folders and temp files written less than this long ago are left alone: a run or a write may be under
+   * way.
+   */
   minAgeMs?: number;
   /** Runs under way in this process: never touched, whatever their age. */
   activeRunIds?: Iterable<string>;

@@ -69,7 +69,9 @@ export async function writePerformanceTable(
   await store.put(key, performanceTableChunks(strategies, table), 'text/csv');
 }
 
-/** The run's table from its shards' tables, which share one header: the first header, then every part's rows, in order. */
+/**
+ * The run's table from its shards' tables, which share one header: the first header, then every part's rows, in order.
+ */
 export async function* concatPerformanceTables(store: ArtifactStore, keys: readonly string[]): AsyncGenerator<Buffer> {
   let header: Buffer | undefined;
   for (const key of keys) {
@@ -135,15 +137,19 @@ export function parsePerformanceTable(text: string, key: string): PerformanceTab
     if (fields.count !== header.length) fail(`a row of ${fields.count} fields, the header has ${header.length}`, start);
     ids.push(fields.value(text, idField));
     families.push(fields.value(text, familyField));
-    metricFields.forEach((index, m) => {
+    for (let m = 0; m < metricFields.length; m++) {
+      const index = metricFields[m];
       const from = fields.starts[index];
       const to = fields.ends[index];
-      if (from === to) return void values[m].push(Number.NaN); // an undefined metric
+      if (from === to) {
+        values[m].push(Number.NaN); // an undefined metric
+        continue;
+      }
       const value = Number(text.slice(from, to));
       if (Number.isNaN(value))
         fail(`${header[index]} is not a number: ${JSON.stringify(fields.value(text, index))}`, start);
       values[m].push(value);
-    });
+    }
   }
   const columns = Object.fromEntries(METRIC_NAMES.map((m, i) => [m, Float64Array.from(values[i])])) as Record<
     MetricName,

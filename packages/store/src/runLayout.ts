@@ -169,7 +169,10 @@ export class LatestRunError extends Error {
   }
 }
 
-/** The run latest.json names, or null when there is none yet; a latest.json that names no valid run id is a LatestRunError. */
+/**
+ * The run latest.json names, or null when there is none yet; a latest.json that names no valid run id is a
+ * LatestRunError.
+ */
 export async function readLatestRunId(store: ArtifactStore): Promise<string | null> {
   if (!(await store.exists(LATEST_KEY))) return null;
   let value: unknown;

@@ -79,11 +79,10 @@ describe('performance table reader', () => {
         expect(bytesOf(read)).toEqual(bytesOf(csvParseReader(text)));
         expect(read.ids).toEqual(rows.map((r) => r.id));
         // Shortest round-trip decimals: every value comes back, -0 as 0 (String(-0) is "0").
-        METRIC_NAMES.forEach((m, j) =>
+        for (const [j, m] of METRIC_NAMES.entries())
           expect(Array.from(read.columns[m])).toEqual(
             rows.map((r) => (Object.is(r.metrics[j], -0) ? 0 : r.metrics[j])),
-          ),
-        );
+          );
       }),
       { numRuns: 300 },
     );

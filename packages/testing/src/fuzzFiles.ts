@@ -27,7 +27,8 @@ export const LAYOUT_FILES: Record<string, string[]> = {
   binance: lines(
     market,
     (i) =>
-      `${market.time[i]},${market.open[i].toFixed(2)},${market.high[i].toFixed(2)},${market.low[i].toFixed(2)},${market.close[i].toFixed(2)},12.5,${market.time[i] + 3_599_999},0,1,0,0,0`,
+      `${market.time[i]},${market.open[i].toFixed(2)},${market.high[i].toFixed(2)},${market.low[i].toFixed(2)},` +
+      `${market.close[i].toFixed(2)},12.5,${market.time[i] + 3_599_999},0,1,0,0,0`,
   ),
   yahoo: [
     'Date,Open,High,Low,Close,Adj Close,Volume',
@@ -44,7 +45,8 @@ export const LAYOUT_FILES: Record<string, string[]> = {
     ...lines(
       market,
       (i) =>
-        `${iso(market.time[i]).slice(0, 10)}T${iso(market.time[i]).slice(11)},${market.close[i]},${market.high[i]},${market.low[i]},${market.open[i]},7`,
+        `${iso(market.time[i]).slice(0, 10)}T${iso(market.time[i]).slice(11)},` +
+        `${market.close[i]},${market.high[i]},${market.low[i]},${market.open[i]},7`,
     ),
   ],
   dukascopy: [

@@ -160,7 +160,8 @@ function provenance(manifest) {
     [
       'Data',
       data
-        ? `${data.source}: ${data.rows.toLocaleString()} bars, ${formatDate(data.first)} – ${formatDate(data.last)}, one every ${data.barSeconds.toLocaleString()} s`
+        ? `${data.source}: ${data.rows.toLocaleString()} bars, ${formatDate(data.first)} – ${formatDate(data.last)}, ` +
+          `one every ${data.barSeconds.toLocaleString()} s`
         : '—',
     ],
     ['Data SHA-256', manifest.data?.sha256 ?? '—'],

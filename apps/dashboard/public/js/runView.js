@@ -2,7 +2,6 @@
 // numbers behind it, the charts, the statistics of overfitting when the run has them, and the figures.
 import {
   api,
-  badge,
   clear,
   errorBox,
   formatChange,
@@ -45,6 +44,7 @@ export function verdictCard(detail) {
   const field = selectedField(validation);
   const { selection } = validation;
   const drop = selection.drop;
+  const span = (w) => `${w.bars.toLocaleString()} bars (${w.first.slice(0, 10)} – ${w.last.slice(0, 10)})`;
   return h(
     'section',
     { class: `card verdict ${verdictTone(level, verdict?.tone)}`, 'data-testid': 'verdict' },
@@ -67,13 +67,13 @@ export function verdictCard(detail) {
       `The original rule — overfit when the selection metric falls by more than ${(validation.overfitThreshold * 100).toFixed(0)} % — says `,
       h('strong', {}, (VERDICT_LABELS[rule.verdict] ?? rule.verdict).toLowerCase()),
       `: ${rule.explanation} `,
-      `Training: ${validation.windows.training.bars.toLocaleString()} bars (${validation.windows.training.first.slice(0, 10)} – ${validation.windows.training.last.slice(0, 10)}); `,
-      `validation: ${validation.windows.validation.bars.toLocaleString()} bars (${validation.windows.validation.first.slice(0, 10)} – ${validation.windows.validation.last.slice(0, 10)}).`,
+      `Training: ${span(validation.windows.training)}; `,
+      `validation: ${span(validation.windows.validation)}.`,
     ),
   );
 }
 
-export function metricsTable(validation) {
+function metricsTable(validation) {
   return h(
     'div',
     { class: 'table-wrap' },
@@ -115,7 +115,7 @@ export function metricsTable(validation) {
 }
 
 /** Two Chart.js charts: how the selected strategy stands out among all, and what happened after the split. */
-export async function chartsSection(detail) {
+async function chartsSection(detail) {
   const { validation, manifest } = detail;
   const field = selectedField(validation);
   const histogramCanvas = h('canvas', { id: 'chart-histogram', 'aria-label': 'Histogram of the selection metric' });
@@ -177,7 +177,7 @@ const signedPercent = (v) =>
  * results/overfitting_report.json (format overfit-report/2): each statistic with what its value means for this
  * run. A report in another format is still shown, as JSON.
  */
-export function reportSection(report) {
+function reportSection(report) {
   if (!report || typeof report !== 'object') return null;
   const raw = h(
     'details',
@@ -203,23 +203,26 @@ export function reportSection(report) {
   const pValue = (p) => (p === null || p === undefined ? '—' : p < 0.001 ? '< 0.001' : p.toFixed(3));
 
   if (selected?.validation) {
+    const { probabilisticSharpe } = selected.validation;
+    const pNoEdge = probabilisticSharpe === null ? null : 1 - probabilisticSharpe;
     cards.push(
       statCard(
         'Out-of-sample Sharpe of the selected strategy',
         number(selected.validation.sharpeAnnual),
         `${selected.strategyId}'s annual Sharpe on the ${inputs.validationBars.toLocaleString()} validation bars, which it was not chosen on. ` +
-          `The chance of a Sharpe this high if it had no edge: p = ${pValue(selected.validation.probabilisticSharpe === null ? null : 1 - selected.validation.probabilisticSharpe)} ` +
+          `The chance of a Sharpe this high if it had no edge: p = ${pValue(pNoEdge)} ` +
           '(one strategy, one test: the search does not inflate it).',
       ),
     );
   }
   if (dsr) {
+    const independent = Math.round(dsr.effectiveTrials).toLocaleString();
     cards.push(
       statCard(
         'Deflated Sharpe ratio of the selected strategy',
         percent(dsr.value),
-        `The probability that ${dsr.strategyId}'s true Sharpe ratio beats what luck gives the best of ${Math.round(dsr.effectiveTrials).toLocaleString()} independent skill-less trials ` +
-          `(${dsr.trials.toLocaleString()} strategies tried; their return correlations make them ${Math.round(dsr.effectiveTrials).toLocaleString()} independent ones), about ${number(dsr.expectedMaxSharpeAnnual)} a year on ${dsr.observations.toLocaleString()} bars. ` +
+        `The probability that ${dsr.strategyId}'s true Sharpe ratio beats what luck gives the best of ${independent} independent skill-less trials ` +
+          `(${dsr.trials.toLocaleString()} strategies tried; their return correlations make them ${independent} independent ones), about ${number(dsr.expectedMaxSharpeAnnual)} a year on ${dsr.observations.toLocaleString()} bars. ` +
           "It accounts for the track record's length, skewness and fat tails. Below 95 % the training Sharpe is not significant after the search.",
       ),
     );
@@ -276,7 +279,9 @@ export function reportSection(report) {
       statCard(
         'Minimum backtest length',
         `${number(minBtl.years, 1)} years`,
-        `With ${minBtl.trials.toLocaleString()} independent trials, a backtest needs about ${number(minBtl.years, 1)} years before an annual Sharpe of ${number(minBtl.targetSharpeAnnual, 1)} (the selected strategy's) could not be luck; this history has ${number(minBtl.availableYears, 1)}.`,
+        `With ${minBtl.trials.toLocaleString()} independent trials, a backtest needs about ${number(minBtl.years, 1)} years ` +
+          `before an annual Sharpe of ${number(minBtl.targetSharpeAnnual, 1)} (the selected strategy's) could not be luck; ` +
+          `this history has ${number(minBtl.availableYears, 1)}.`,
       ),
     );
   }
@@ -285,7 +290,10 @@ export function reportSection(report) {
       statCard(
         'Haircut Sharpe ratio (BHY)',
         number(haircut.methods.bhy.haircutSharpeAnnual),
-        `The selected strategy's annual Sharpe ratio (${number(haircut.sharpeAnnual)}) after correcting its significance for ${haircut.trials.toLocaleString()} trials (Benjamini–Hochberg–Yekutieli, one-sided); Bonferroni: ${number(haircut.methods.bonferroni?.haircutSharpeAnnual)}, Holm: ${number(haircut.methods.holm?.haircutSharpeAnnual)}.`,
+        `The selected strategy's annual Sharpe ratio (${number(haircut.sharpeAnnual)}) after correcting its significance for ` +
+          `${haircut.trials.toLocaleString()} trials (Benjamini–Hochberg–Yekutieli, one-sided); ` +
+          `Bonferroni: ${number(haircut.methods.bonferroni?.haircutSharpeAnnual)}, ` +
+          `Holm: ${number(haircut.methods.holm?.haircutSharpeAnnual)}.`,
       ),
     );
   }
@@ -315,7 +323,9 @@ export function reportSection(report) {
       h(
         'p',
         { class: 'small muted' },
-        `${inputs.strategies.toLocaleString()} strategies tried (${Math.round(effectiveTrials.trials).toLocaleString()} independent) on ${inputs.trainingBars.toLocaleString()} training bars, selected by ${inputs.selectBy.replace(/_/g, ' ')}.`,
+        `${inputs.strategies.toLocaleString()} strategies tried ` +
+          `(${Math.round(effectiveTrials.trials).toLocaleString()} independent) on ${inputs.trainingBars.toLocaleString()} ` +
+          `training bars, selected by ${inputs.selectBy.replace(/_/g, ' ')}.`,
       ),
     ),
     h('div', { class: 'grid stats spaced' }, cards),
@@ -347,7 +357,7 @@ const FIGURE_CAPTIONS = {
 const EQUITY_CURVE = 'plots/equity_curve.png';
 
 /** The selected strategy's equity over both windows with the split: where the fall happens, in one picture. */
-export function equitySection(detail) {
+function equitySection(detail) {
   const figure = detail.figures.find((f) => f.path === EQUITY_CURVE);
   if (!figure) return null;
   return h(
@@ -367,7 +377,7 @@ export function equitySection(detail) {
   );
 }
 
-export function figuresSection(detail) {
+function figuresSection(detail) {
   const others = detail.figures.filter((f) => f.path !== EQUITY_CURVE);
   if (others.length === 0) return null;
   return h(
@@ -450,5 +460,3 @@ export async function renderRun(container, detail) {
   const figures = figuresSection(detail);
   if (figures) container.append(figures);
 }
-
-export { badge };

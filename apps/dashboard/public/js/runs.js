@@ -171,7 +171,8 @@ async function compare(ids) {
           row('Selection metric: training → validation', (d) => {
             if (!d.validation) return '—';
             const f = selectedField(d.validation);
-            return `${formatMetric(f, d.validation.selection.training)} → ${formatMetric(f, d.validation.selection.validation)} (${formatChange(d.validation.selection.drop === null ? null : -d.validation.selection.drop)})`;
+            const { training, validation, drop } = d.validation.selection;
+            return `${formatMetric(f, training)} → ${formatMetric(f, validation)} (${formatChange(drop === null ? null : -drop)})`;
           }),
           row('Selected strategy', (d) =>
             d.validation ? `${d.validation.strategy.id} (${d.validation.strategy.family})` : '—',
@@ -216,7 +217,7 @@ try {
     );
   }
   const preset = (query('compare') ?? '').split(',').filter(Boolean);
-  if (preset.length === 2) preset.forEach((id) => chosen.add(id));
+  if (preset.length === 2) for (const id of preset) chosen.add(id);
   renderList(runs, latestRunId);
   compareButton.disabled = chosen.size !== 2;
   if (preset.length === 2) await compare(preset);

@@ -19,7 +19,7 @@ export function choiceOf<const T extends readonly string[]>(
 const list = (values: readonly unknown[]) => values.map((v) => String(v)).join(', ');
 
 /** What a schema asks for, as the end of "must be …". */
-export function rule(schema: Record<string, unknown>): string {
+function rule(schema: Record<string, unknown>): string {
   if (typeof schema.description === 'string') return schema.description;
   const variants = schema.anyOf as Record<string, unknown>[] | undefined;
   if (variants?.every((v) => 'const' in v)) return `one of ${list(variants.map((v) => v.const))}`;

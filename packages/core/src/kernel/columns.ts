@@ -25,7 +25,7 @@ export interface KernelColumns {
 }
 
 /** The slot of a bar no seasonal strategy is long in (the reference finds no hour for times before 1970). */
-export const NO_SLOT = 255;
+const NO_SLOT = 255;
 
 type Allocate = (bytes: number) => ArrayBufferLike;
 const inHeap: Allocate = (bytes) => new ArrayBuffer(bytes);
@@ -65,7 +65,8 @@ export function prepareColumns(market: Market, allocate: Allocate = inHeap): Ker
     const next = value + market.barMs;
     const hour = Math.floor(next / 3_600_000) % 24;
     const weekday = (Math.floor(next / 86_400_000) + 4) % 7;
-    columns.slot[t] = hour >= 0 && weekday >= 0 ? hour + 24 * weekday : NO_SLOT; // before 1970 % is negative: no hour matches
+    // before 1970 % is negative: no hour matches
+    columns.slot[t] = hour >= 0 && weekday >= 0 ? hour + 24 * weekday : NO_SLOT;
   }
   return columns;
 }

@@ -6,10 +6,9 @@
 // - Measured and dropped: deciding sma_cross and momentum by a multiplication with an exact-division fallback near
 //   ties (no faster: these loops are bound by their add chains and stores, not by the division).
 // - rsi_reversion and bollinger read indicator columns computed by indicators.ts itself (bollinger's exits the exact
-//   sign of close − mean from sideOfMean), donchian_breakout its
-//   channel from rollingMax/rollingMin (a max or min is exact, so any algorithm gives donchian()'s values; this one has no
-//   data-dependent loops), all kept in a small cache: the kernel processes strategies ordered by family and
-//   parameter, so each column is computed about once.
+//   sign of close − mean from sideOfMean), donchian_breakout its channel from rollingMax/rollingMin (a max or min is
+//   exact, so any algorithm gives donchian()'s values; this one has no data-dependent loops), all kept in a small
+//   cache: the kernel processes strategies ordered by family and parameter, so each column is computed about once.
 // - coin_flip and seasonal read per-bar columns prepared once (KernelColumns).
 import { rsi, rollingStdDev, sideOfMean, sma } from '../indicators';
 import { mix32 } from '../random';
@@ -240,7 +239,9 @@ function rsiReversion(r: Float64Array, lower: number, upper: number, short: numb
   }
 }
 
-/** `side`: sideOfMean's exact sign of close − middle, for the exits (a close equal to the mean is equal to the middle). */
+/**
+ * `side`: sideOfMean's exact sign of close − middle, for the exits (a close equal to the mean is equal to the middle).
+ */
 function bollingerReversion(
   close: Float64Array,
   middle: Float64Array,

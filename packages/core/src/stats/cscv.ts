@@ -18,12 +18,20 @@ export interface BlockScores {
   strategies: number;
   blocks: number;
   blockBars: number;
-  /** Two additive per-block components per strategy, laid out [i * blocks + b] (e.g. wins and trades, or Σr and Σr²). */
+  /**
+   * Two additive per-block components per strategy, laid out [i * blocks + b] (e.g. wins and trades, or Σr and Σr²).
+   */
   x: Float64Array;
   y: Float64Array;
-  /** The metric on a union of blocks from the summed components and its bar count; higher is better; NaN = undefined (ranks below every defined value, never selected). */
+  /**
+   * The metric on a union of blocks from the summed components and its bar count; higher is better; NaN = undefined
+   * (ranks below every defined value, never selected).
+   */
   score: (x: number, y: number, bars: number) => number;
-  /** Optional eligibility: a strategy can be the in-sample winner only if the summed `counts` over the in-sample half ≥ `minimum` (e.g. trades ≥ min-trades/2). */
+  /**
+   * Optional eligibility: a strategy can be the in-sample winner only if the summed `counts` over the in-sample half ≥
+   * `minimum` (e.g. trades ≥ min-trades/2).
+   */
   eligibility?: { counts: Float64Array; minimum: number };
   /**
    * Optional: did the winner lose out of sample, from its summed out-of-sample components? Without it
@@ -78,7 +86,10 @@ export interface CscvResult {
   inSampleSharpe: Float64Array;
   /** @deprecated See `inSampleSharpe`. */
   outOfSampleSharpe: Float64Array;
-  /** Least-squares line of out-of-sample on in-sample score of the winner (decided splits): a negative slope is overfitting. */
+  /**
+   * Least-squares line of out-of-sample on in-sample score of the winner (decided splits): a negative slope is
+   * overfitting.
+   */
   degradation: { slope: number; intercept: number; r2: number };
 }
 
@@ -268,7 +279,7 @@ function cscv(sums: PartitionSums, masks: Int32Array, allCombinations: number, r
   const combinations = masks.length;
   const lowAll = (1 << bits) - 1;
   const size = 1 << bits;
-  // Per split, the in-sample and out-of-sample sets as (low subset, high subset), packed low | high << 16 (≤ 15 bits each).
+  // Per split, the in- and out-of-sample sets as (low subset, high subset), packed low | high << 16 (≤ 15 bits each).
   const inSet = new Int32Array(combinations),
     outSet = new Int32Array(combinations);
   for (let c = 0; c < combinations; c++) {
@@ -328,7 +339,7 @@ function cscv(sums: PartitionSums, masks: Int32Array, allCombinations: number, r
     const v = score(xo, yo, bars);
     outOfSampleScore[c] = v;
     chosen[c] = v === v ? v : Number.NEGATIVE_INFINITY; // NaN ranks below every defined value
-    if (loss !== undefined && loss(xo, yo, bars)) losses++;
+    if (loss?.(xo, yo, bars)) losses++;
   }
 
   // Pass 2: twice the winner's out-of-sample rank: 2 per strategy below it, 1 per strategy equal to it (itself

@@ -86,7 +86,9 @@ export interface OverfittingReport {
     /** Fewest validation trades to judge the selected strategy: min-trades scaled to the validation window, ≥ 5. */
     minimumValidationTrades: number;
   };
-  /** Per-bar Sharpe ratios of all trials (for the figures); `best` is the best by Sharpe, whatever the run selects by. */
+  /**
+   * Per-bar Sharpe ratios of all trials (for the figures); `best` is the best by Sharpe, whatever the run selects by.
+   */
   sharpeAcrossTrials: {
     defined: number;
     variance: number | null;

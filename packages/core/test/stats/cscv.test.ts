@@ -13,7 +13,9 @@ import { noiseMatrix, normals } from './helpers';
 /** The win rate of a union of blocks from its wins and trades; NaN without trades. A `BlockScores` score. */
 const winRateScore = (wins: number, trades: number): number => (trades > 0 ? wins / trades : Number.NaN);
 
-/** Block moments as `BlockScores` ranked by Sharpe, a loss when it is negative out of sample: the moments path's rule. */
+/**
+ * Block moments as `BlockScores` ranked by Sharpe, a loss when it is negative out of sample: the moments path's rule.
+ */
 function sharpeBlockScores(moments: BlockMoments): BlockScores {
   const { strategies, blocks, blockBars } = moments;
   const loss = (sum: number, sumSquares: number, bars: number) => sharpeScore(sum, sumSquares, bars) < 0;
@@ -360,7 +362,8 @@ describe('PBO by CSCV ranked by any metric of per-block components (BlockScores)
     expect(none).toMatchObject({ undecided: 2, combinations: 2 });
     expect(none.pbo).toBeNaN();
     expect(Array.from(none.winners)).toEqual([-1, -1]);
-    input.eligibility = { counts: Float64Array.of(9, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), minimum: 9 }; // A, in partition 0 only
+    // A, in partition 0 only
+    input.eligibility = { counts: Float64Array.of(9, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), minimum: 9 };
     const one = probabilityOfBacktestOverfitting(input, { partitions: 2 });
     expect(one).toMatchObject({ undecided: 1, pbo: 1 });
     expect(one.logits[1]).toBeNaN();
@@ -429,7 +432,8 @@ describe('PBO by CSCV ranked by any metric of per-block components (BlockScores)
         ({ n, S, per, minimum, trades, share }) => {
           const blocks = S * per;
           const y = Float64Array.from(trades);
-          const x = Float64Array.from(trades, (t, k) => Math.round(t * share[k])); // wins ≤ trades, integers: exact sums
+          // wins ≤ trades, integers: exact sums
+          const x = Float64Array.from(trades, (t, k) => Math.round(t * share[k]));
           const input: BlockScores = {
             strategies: n,
             blocks,

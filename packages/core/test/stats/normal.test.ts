@@ -28,7 +28,7 @@ describe('standard normal', () => {
   });
 
   it('Φ⁻¹ of a subnormal p is finite and exact (mpmath: Φ⁻¹(9.99988867e-321) = −38.269125343032651)', () => {
-    // 1e-320 is stored as the subnormal 9.99988867182683e-321; e^(x²/2) overflows there, so the old Halley step gave NaN.
+    // 1e-320 is stored as the subnormal 9.99988867182683e-321; e^(x²/2) overflows there: the old Halley step gave NaN.
     expect(normalQuantile(1e-320)).toBeCloseTo(-38.269125343032651, 12);
     expect(normalQuantile(5e-324)).toBeCloseTo(-38.467405617144346, 12); // the smallest double
     expect(normalQuantile(1e-300)).toBeCloseTo(-37.047096299361199, 12);

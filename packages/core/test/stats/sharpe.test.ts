@@ -167,7 +167,8 @@ describe('haircut Sharpe ratio', () => {
   });
 
   it('Holm and BHY use the order of all trials’ one-sided p-values', () => {
-    const allSharpes = [0.1, 0.05, 0.12, 0.0, -0.03, 0.08, 0.02, 0.06, 0.01, 0.04]; // 0.1 is the second most significant
+    // 0.1 is the second most significant
+    const allSharpes = [0.1, 0.05, 0.12, 0.0, -0.03, 0.08, 0.02, 0.06, 0.01, 0.04];
     const holm = haircutSharpe({ sharpe: 0.1, observations: 400, trials: 10, method: 'holm', allSharpes });
     expect(holm.adjustedPValue).toBeCloseTo(0.20475118753361281, 13); // max(10·p(1), 9·p(2))
     expect(holm.haircutSharpe).toBeCloseTo(0.041238482973239734, 14);
