@@ -35,7 +35,7 @@ function test(id: VerdictTest['id'], label: string, about: string, pValue: numbe
   return { id, label, about, pValue: value, fires: value === null ? null : value <= ALPHA };
 }
 
-export function verdictTests(report: ReportBody): VerdictTest[] {
+function verdictTests(report: ReportBody): VerdictTest[] {
   const {
     selected,
     deflatedSharpe: dsr,
@@ -100,7 +100,7 @@ const chiSquare4Survival = (x: number) => Math.exp(-x / 2) * (1 + x / 2);
  * The verdict's own p-value of "no edge": Fisher's combination of the training evidence after the search (the
  * smaller of the deflation and null-market p-values, doubled) and the out-of-sample test; null without both.
  */
-export function skillPValue(tests: VerdictTest[]): number | null {
+function skillPValue(tests: VerdictTest[]): number | null {
   const p = (id: VerdictTest['id']) => tests.find((t) => t.id === id)?.pValue ?? null;
   const training = [p('deflated_sharpe'), p('null_markets')].filter((v): v is number => v !== null);
   const validation = p('validation');
