@@ -7,6 +7,7 @@ export * from './metrics';
 export * from './blockScores';
 export * from './strategies';
 export * from './backtest';
+export * from './backtestAll';
 export * from './kernel';
 export * from './runConfig';
 export * from './stats';

@@ -1,6 +1,6 @@
-// The fast kernel's accounting: walk() of backtest.ts, restated so that each step is the same floating-point
-// operation on the same values in the same order, but cheaper:
-//
+// The fast kernel's per-bar accounting loops: walk() of backtest.ts, restated so that each step is the same
+// floating-point operation on the same values in the same order, but cheaper. The window around them (blocks, the
+// open trade at the edge, the metrics) is in window.ts; what the state totals to, in totals.ts.
 // - Bars that are flat and stay flat change nothing (their net return is exactly +0, and adding +0 or multiplying by
 //   1 leaves every sum, product and extreme as it was), so they are skipped.
 // - The bar's gross return comes from a precomputed column (the same division walk() does).
@@ -9,13 +9,10 @@
 // - Block moments are summed in locals and stored at the block's end: the same additions from the same +0.
 // - Whether any bar lost (Sortino's condition) is whether Σ net² over losing bars is > 0: a non-zero net return is
 //   at least 2⁻⁵³ in size, so its square never underflows to 0.
-import { YEAR_MS } from '../market';
-import { blockChange, logEquity, type BlockComponent } from '../blockScores';
-import type { Metrics } from '../types';
 import type { KernelColumns } from './columns';
 
 /** Slots of the per-window accounting state (a Float64Array, so a segment loop keeps it in locals). */
-const EQUITY = 0,
+export const EQUITY = 0,
   PEAK = 1,
   TROUGH = 2,
   MAX_DRAWDOWN = 3,
@@ -34,55 +31,6 @@ const EQUITY = 0,
   SEGMENT_SQUARES = 16;
 export const STATE_SLOTS = 17;
 
-/** What walk() accumulates over a window, from which every metric follows. */
-export interface WindowTotals {
-  bars: number;
-  equity: number;
-  maxDrawdown: number;
-  sum: number;
-  sumSquares: number;
-  downsideSquares: number;
-  negativeBars: number;
-  exposed: number;
-  hits: number;
-  trades: number;
-  wins: number;
-  grossWin: number;
-  grossLoss: number;
-}
-
-/** The metrics of a window from its totals; shared by walk() and the kernel so both end in the same formulas. */
-export function finishMetrics(w: WindowTotals, periodsPerYear: number, barMs: number): Metrics {
-  const n = w.bars;
-  const rootP = Math.sqrt(periodsPerYear);
-  const mean = w.sum / n;
-  const variance = n > 1 ? Math.max(0, (w.sumSquares - w.sum * mean) / (n - 1)) : 0;
-  const sd = Math.sqrt(variance);
-  const years = (n * barMs) / YEAR_MS;
-  const cagr = w.equity > 0 ? w.equity ** (1 / years) - 1 : -1;
-  const { maxDrawdown, trades, grossWin, grossLoss } = w;
-  return {
-    totalReturn: w.equity - 1,
-    cagr,
-    sharpe: sd > 0 ? (mean / sd) * rootP : Number.NaN,
-    sortino: w.negativeBars > 0 ? (mean / Math.sqrt(w.downsideSquares / n)) * rootP : Number.NaN,
-    maxDrawdown,
-    calmar: maxDrawdown > 0 ? cagr / maxDrawdown : Number.NaN,
-    winRate: trades > 0 ? w.wins / trades : Number.NaN,
-    hitRate: w.exposed > 0 ? w.hits / w.exposed : Number.NaN,
-    trades,
-    exposure: w.exposed / n,
-    profitFactor:
-      trades === 0
-        ? Number.NaN
-        : grossLoss > 0
-          ? grossWin / grossLoss
-          : grossWin > 0
-            ? Number.POSITIVE_INFINITY
-            : Number.NaN,
-  };
-}
-
 /**
  * Bars [from, to) of a window, state carried in `s`. Leaves the segment's Σ net and Σ net² in SEGMENT_SUM and
  * SEGMENT_SQUARES (a block's moments). The bars come as runs: flat runs are skipped, a long or short run goes to a
@@ -90,7 +38,7 @@ export function finishMetrics(w: WindowTotals, periodsPerYear: number, barMs: nu
  * state in `s` (1–9 % of bars). Exposed bars and hits of a run are counted at its end from the market's prefix
  * counts, which is exact: a held bar's net return is (1 ± ret) − 1 whatever the strategy.
  */
-function accountSegment(
+export function accountSegment(
   pos: Int8Array,
   k: KernelColumns,
   from: number,
@@ -204,7 +152,8 @@ function holdLong(pos: Int8Array, ret: Float64Array, t: number, to: number, s: F
   return t;
 }
 
-/** holdLong for a short run (pos stays −1): gross = 1 − ret, which is walk()'s 1 + (−1)·ret exactly. */
+/** holdLong for a short run (pos stays −1): gross = 1 − ret, walk()'s 1 + (−1)·ret exactly. A deliberate copy, as
+ * is accountSegmentDense's loop: the hot loops are unrolled per case; one loop taking a sign would be slower. */
 function holdShort(pos: Int8Array, ret: Float64Array, t: number, to: number, s: Float64Array): number {
   let equity = s[EQUITY],
     peak = s[PEAK],
@@ -255,7 +204,7 @@ function holdShort(pos: Int8Array, ret: Float64Array, t: number, to: number, s: 
  * trade bookkeeping is selected by 0/1 factors instead of branches. (×0 leaves a sum unchanged for finite values;
  * a trade's factor would have to overflow past 1e308 for that to differ from walk().)
  */
-function accountSegmentDense(
+export function accountSegmentDense(
   pos: Int8Array,
   k: KernelColumns,
   from: number,
@@ -348,119 +297,3 @@ function accountSegmentDense(
 const DENSE_COSTS = new Float64Array(5);
 const DENSE_ENTRY = new Float64Array(2);
 const DENSE_PICK = new Float64Array(2);
-
-/** Not a state slot: the block's figure is the change of ln(equity), its log growth. */
-const LOG_GROWTH = -1;
-
-const COMPONENT_SLOTS: Record<BlockComponent, number> = {
-  wins: WINS,
-  trades: TRADES,
-  grossWin: GROSS_WIN,
-  grossLoss: GROSS_LOSS,
-  hits: HITS,
-  exposed: EXPOSED,
-  logGrowth: LOG_GROWTH,
-  sum: SUM,
-  downsideSquares: DOWNSIDE_SQUARES,
-};
-
-/** Where the kernel reads a per-block figure: the running total whose change over the block it is. */
-export const componentSlot = (component: BlockComponent): number => COMPONENT_SLOTS[component];
-
-/** A running total at a block's end; per-block figures are differences of these (walk() takes the same ones). */
-const runningTotal = (state: Float64Array, slot: number): number =>
-  slot === LOG_GROWTH ? logEquity(state[EQUITY]) : state[slot];
-
-/** Where a window's per-block moments go: row `row` of the BlockMoments arrays. */
-export interface MomentsTarget {
-  blocks: number;
-  blockBars: number;
-  sum: Float64Array;
-  sumSquares: Float64Array;
-  trades: Float64Array;
-  /** The selection metric's two per-block figures and the slots (componentSlot) they come from, if it needs them. */
-  selection: { x: Float64Array; y: Float64Array; slots: readonly [number, number] } | null;
-  row: number;
-}
-
-/**
- * One window [start, end) of one strategy's positions; its block moments go to `moments` when given. `dense`:
- * the position changes often (see accountSegmentDense); both ways give the same bits.
- */
-export function accountWindow(
-  pos: Int8Array,
-  k: KernelColumns,
-  start: number,
-  end: number,
-  costRate: number,
-  state: Float64Array,
-  moments?: MomentsTarget,
-  dense = false,
-): Metrics {
-  const segment = dense ? accountSegmentDense : accountSegment;
-  state.fill(0);
-  state[EQUITY] = 1;
-  state[PEAK] = 1;
-  state[TROUGH] = 1;
-  state[TRADE_FACTOR] = 1;
-  state[HELD] = start > 0 ? pos[start - 1] : 0;
-  const cost1 = 1 - costRate * 1;
-  const cost2 = 1 - costRate * 2;
-  let t = start;
-  if (moments) {
-    const base = moments.row * moments.blocks;
-    const selection = moments.selection;
-    let trades = 0,
-      x = 0,
-      y = 0; // running totals at the previous block's end (ln 1 = 0 for log growth)
-    for (let b = 0; b < moments.blocks; b++, t += moments.blockBars) {
-      segment(pos, k, t, t + moments.blockBars, cost1, cost2, state);
-      moments.sum[base + b] = state[SEGMENT_SUM];
-      moments.sumSquares[base + b] = state[SEGMENT_SQUARES];
-      moments.trades[base + b] = state[TRADES] - trades;
-      trades = state[TRADES];
-      if (selection) {
-        const nextX = runningTotal(state, selection.slots[0]),
-          nextY = runningTotal(state, selection.slots[1]);
-        selection.x[base + b] = blockChange(nextX, x);
-        selection.y[base + b] = blockChange(nextY, y);
-        [x, y] = [nextX, nextY];
-      }
-    }
-  }
-  segment(pos, k, t, end, cost1, cost2, state);
-  let trades = state[TRADES],
-    wins = state[WINS],
-    grossWin = state[GROSS_WIN],
-    grossLoss = state[GROSS_LOSS];
-  // walk() counts a trade still open at the window's edge if it has a bar inside: if the position did not change at
-  // the last bar (then that bar was held), whatever happened before.
-  const last = pos[end - 1];
-  if (last !== 0 && last === (end >= 2 ? pos[end - 2] : 0)) {
-    const result = state[TRADE_FACTOR] - 1; // still open at the window's edge: no exit cost inside the window
-    trades++;
-    if (result > 0) {
-      wins++;
-      grossWin += result;
-    } else grossLoss -= result;
-  }
-  return finishMetrics(
-    {
-      bars: end - start,
-      equity: state[EQUITY],
-      maxDrawdown: state[MAX_DRAWDOWN],
-      sum: state[SUM],
-      sumSquares: state[SUM_SQUARES],
-      downsideSquares: state[DOWNSIDE_SQUARES],
-      negativeBars: state[DOWNSIDE_SQUARES] > 0 ? 1 : 0,
-      exposed: state[EXPOSED],
-      hits: state[HITS],
-      trades,
-      wins,
-      grossWin,
-      grossLoss,
-    },
-    k.periodsPerYear,
-    k.barMs,
-  );
-}

@@ -14,12 +14,15 @@ import {
   type MetricsTable,
   type Strategy,
 } from '../types';
-import { accountWindow, componentSlot, STATE_SLOTS } from './accounting';
+import { STATE_SLOTS } from './accounting';
 import type { KernelColumns } from './columns';
 import { ColumnCache, fillPositions, kernelOrderKey } from './positions';
+import { accountWindow, componentSlot } from './window';
 
 export { prepareColumns, shared, type KernelColumns } from './columns';
-export { accountWindow, componentSlot, finishMetrics, STATE_SLOTS, type WindowTotals } from './accounting';
+export { STATE_SLOTS } from './accounting';
+export { finishMetrics, type WindowTotals } from './totals';
+export { accountWindow, componentSlot } from './window';
 
 /** What the backtest stage computes for every strategy: metrics on both windows, block moments of training. */
 export interface BacktestResults {
