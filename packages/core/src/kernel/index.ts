@@ -16,7 +16,7 @@ import {
 } from '../types';
 import { STATE_SLOTS } from './accounting';
 import type { KernelColumns } from './columns';
-import { ColumnCache, fillPositions, kernelOrderKey } from './positions';
+import { ColumnCache, fillPositions, kernelOrderKey } from './fillPositions';
 import { accountWindow, componentSlot } from './window';
 
 export { prepareColumns, shared, type KernelColumns } from './columns';

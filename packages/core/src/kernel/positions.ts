@@ -1,5 +1,7 @@
 // Per-family position loops of the fast kernel: the same pos[t] as positions() in strategies.ts, bit for bit, without
 // the market's memo of full indicator columns (100,000 strategies have too many distinct parameters to keep them all).
+// One loop per family on purpose (ema_cross and macd, bollinger's two modes look alike): a shared loop with a
+// parameter would cost speed in the hottest code. fillPositions.ts picks the loop and the columns it reads.
 //
 // - sma_cross, ema_cross, macd and momentum carry their indicator as a running value inside the loop, with the very
 //   operations (and their order) of indicators.ts, so every value is the reference's value.
@@ -10,90 +12,15 @@
 //   exact, so any algorithm gives donchian()'s values; this one has no data-dependent loops), all kept in a small
 //   cache: the kernel processes strategies ordered by family and parameter, so each column is computed about once.
 // - coin_flip and seasonal read per-bar columns prepared once (KernelColumns).
-import { rsi, rollingStdDev, sideOfMean, sma } from '../indicators';
-import { mix32 } from '../random';
-import type { Strategy } from '../types';
 import type { KernelColumns } from './columns';
 
-/** Indicator columns by key, least recently used dropped first. */
-export class ColumnCache {
-  private readonly columns = new Map<string, Float64Array>();
-  constructor(private readonly capacity = 16) {}
-
-  get(key: string, compute: () => Float64Array): Float64Array {
-    let column = this.columns.get(key);
-    if (column) this.columns.delete(key);
-    else column = compute();
-    this.columns.set(key, column);
-    if (this.columns.size > this.capacity) this.columns.delete(this.columns.keys().next().value!);
-    return column;
-  }
-}
-
-/**
- * The key that orders strategies for the kernel: by family, then by the parameter of any cached column, so
- * consecutive strategies share columns. Order changes only the speed, never a result.
- */
-export function kernelOrderKey(s: Strategy): string {
-  const pad = (v: number) => String(v).padStart(6, '0');
-  switch (s.family) {
-    case 'rsi_reversion':
-      return `${s.family}:${pad(s.period)}`;
-    case 'bollinger':
-      return `${s.family}:${pad(s.period)}`;
-    case 'donchian_breakout':
-      return `${s.family}:${pad(s.period)}`;
-    default:
-      return s.family;
-  }
-}
-
-/** Fill pos[0 … n−1] for one strategy. */
-export function fillPositions(s: Strategy, k: KernelColumns, cache: ColumnCache, pos: Int8Array): void {
-  const short = s.direction === 'long_short' ? -1 : 0;
-  switch (s.family) {
-    case 'coin_flip':
-      return coinFlip(k, mix32((s.seed >>> 0) ^ 0x9e3779b9), s.probabilityLong, short, pos);
-    case 'sma_cross':
-      return smaCross(k.close, s.fast, s.slow, short, pos);
-    case 'ema_cross':
-      return emaCross(k.close, s.fast, s.slow, short, pos);
-    case 'macd':
-      return macdCross(k.close, s.fast, s.slow, s.signal, short, pos);
-    case 'momentum':
-      return momentum(k.close, s.lookback, s.threshold, short, pos);
-    case 'seasonal': {
-      const mask = new Uint8Array(256); // 24 hours × 7 weekdays; NO_SLOT (255) stays 0
-      for (const d of s.weekdays)
-        for (const h of s.hours) if (h >= 0 && h < 24 && d >= 0 && d < 7) mask[h + 24 * d] = 1;
-      return seasonal(k.slot, mask, short, pos);
-    }
-    case 'rsi_reversion': {
-      const r = cache.get(`rsi:${s.period}`, () => rsi(k.close, s.period));
-      return rsiReversion(r, s.lower, s.upper, short, pos);
-    }
-    case 'bollinger': {
-      const middle = cache.get(`sma:${s.period}`, () => sma(k.close, s.period));
-      const sd = cache.get(`sd:${s.period}`, () => rollingStdDev(k.close, s.period, middle));
-      const side = cache.get(`side:${s.period}`, () => sideOfMean(k.close, s.period));
-      return s.mode === 'reversion'
-        ? bollingerReversion(k.close, middle, sd, side, s.k, short, pos)
-        : bollingerBreakout(k.close, middle, sd, side, s.k, short, pos);
-    }
-    case 'donchian_breakout': {
-      const n = k.close.length;
-      const channel = cache.get(`donchian:${s.period}`, () => {
-        const both = new Float64Array(2 * n); // upper then lower, as donchian() gives them
-        rollingMax(k.high, s.period, both.subarray(0, n));
-        rollingMin(k.low, s.period, both.subarray(n));
-        return both;
-      });
-      return donchianBreakout(k.close, channel, short, pos);
-    }
-  }
-}
-
-function coinFlip(k: KernelColumns, seedMixed: number, probabilityLong: number, short: number, pos: Int8Array): void {
+export function coinFlip(
+  k: KernelColumns,
+  seedMixed: number,
+  probabilityLong: number,
+  short: number,
+  pos: Int8Array,
+): void {
   const { timeLow, timeHighMixed } = k;
   // hashToUnit(seed, time) < p ⟺ hash < p·2³² (scaling by 2³² is exact) ⟺ hash < ⌈p·2³²⌉ for an integer hash.
   const below = Math.ceil(probabilityLong * 4294967296);
@@ -118,7 +45,7 @@ function crossExact(fast: number, slow: number, current: number, short: number):
   return fast !== fast || slow !== slow ? 0 : current;
 }
 
-function smaCross(close: Float64Array, fast: number, slow: number, short: number, pos: Int8Array): void {
+export function smaCross(close: Float64Array, fast: number, slow: number, short: number, pos: Int8Array): void {
   const n = pos.length;
   const warm = Math.min(n, Math.max(fast, slow) - 1); // first bar with both averages defined
   let sumFast = 0,
@@ -149,7 +76,7 @@ function smaCross(close: Float64Array, fast: number, slow: number, short: number
   }
 }
 
-function emaCross(close: Float64Array, fast: number, slow: number, short: number, pos: Int8Array): void {
+export function emaCross(close: Float64Array, fast: number, slow: number, short: number, pos: Int8Array): void {
   const n = pos.length;
   const alphaFast = 2 / (fast + 1);
   const alphaSlow = 2 / (slow + 1);
@@ -173,7 +100,7 @@ function emaCross(close: Float64Array, fast: number, slow: number, short: number
   }
 }
 
-function macdCross(
+export function macdCross(
   close: Float64Array,
   fast: number,
   slow: number,
@@ -213,7 +140,13 @@ function macdCross(
   }
 }
 
-function momentum(close: Float64Array, lookback: number, threshold: number, short: number, pos: Int8Array): void {
+export function momentum(
+  close: Float64Array,
+  lookback: number,
+  threshold: number,
+  short: number,
+  pos: Int8Array,
+): void {
   const n = pos.length;
   for (let t = 0; t < n && t < lookback; t++) pos[t] = 0; // rate of change undefined
   for (let t = lookback; t < n; t++) {
@@ -222,11 +155,11 @@ function momentum(close: Float64Array, lookback: number, threshold: number, shor
   }
 }
 
-function seasonal(slot: Uint8Array, mask: Uint8Array, short: number, pos: Int8Array): void {
+export function seasonal(slot: Uint8Array, mask: Uint8Array, short: number, pos: Int8Array): void {
   for (let t = 0; t < pos.length; t++) pos[t] = mask[slot[t]] === 1 ? 1 : short;
 }
 
-function rsiReversion(r: Float64Array, lower: number, upper: number, short: number, pos: Int8Array): void {
+export function rsiReversion(r: Float64Array, lower: number, upper: number, short: number, pos: Int8Array): void {
   let current = 0;
   for (let t = 0; t < pos.length; t++) {
     const v = r[t];
@@ -242,7 +175,7 @@ function rsiReversion(r: Float64Array, lower: number, upper: number, short: numb
 /**
  * `side`: sideOfMean's exact sign of close − middle, for the exits (a close equal to the mean is equal to the middle).
  */
-function bollingerReversion(
+export function bollingerReversion(
   close: Float64Array,
   middle: Float64Array,
   sd: Float64Array,
@@ -266,7 +199,7 @@ function bollingerReversion(
   }
 }
 
-function bollingerBreakout(
+export function bollingerBreakout(
   close: Float64Array,
   middle: Float64Array,
   sd: Float64Array,
@@ -290,7 +223,7 @@ function bollingerBreakout(
   }
 }
 
-function donchianBreakout(close: Float64Array, channel: Float64Array, short: number, pos: Int8Array): void {
+export function donchianBreakout(close: Float64Array, channel: Float64Array, short: number, pos: Int8Array): void {
   const n = pos.length;
   let current = 0;
   if (n > 0) pos[0] = 0;
