@@ -1,7 +1,8 @@
 export * from './normal';
 export * from './moments';
 export * from './sharpe';
-export * from './cscv';
+export { type CscvResult, leastSquares } from './cscv';
+export * from './pbo';
 export * from './bootstrap';
 export * from './rank';
 export * from './walkForward';
