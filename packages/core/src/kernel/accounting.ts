@@ -1,4 +1,4 @@
-// The fast kernel's per-bar accounting loops: walk() of backtest.ts, restated so that each step is the same
+// The fast kernel's per-bar accounting loops: walk() of walk.ts, restated so that each step is the same
 // floating-point operation on the same values in the same order, but cheaper. The window around them (blocks, the
 // open trade at the edge, the metrics) is in window.ts; what the state totals to, in totals.ts.
 // - Bars that are flat and stay flat change nothing (their net return is exactly +0, and adding +0 or multiplying by

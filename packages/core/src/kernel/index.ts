@@ -1,7 +1,7 @@
 // The fast backtest kernel: every strategy on both windows with no per-bar allocation and no N × T matrix. For each
 // strategy, one family-specific loop fills a reused Int8Array of positions (kept in cache: 1 byte a bar), then one
 // accounting loop per window turns them into metrics and block moments written straight into the result columns.
-// Results are bit for bit those of backtestAllReference() (backtest.ts), whatever the order, the chunking or the
+// Results are bit for bit those of backtestAllReference() (backtestAll.ts), whatever the order, the chunking or the
 // thread a strategy runs in: each strategy's numbers depend on that strategy and the prices only.
 import { BLOCK_SCORES } from '../blockScores';
 import { InputError } from '../errors';
