@@ -22,6 +22,8 @@ const USAGE = `Usage: npm run calibrate -- [options]
   --from FILE          tabulate the outcomes in FILE (from --out) instead of running
   --json               machine-readable output on stdout`;
 
+type IntegerOption = 'runs' | 'seed' | 'bars' | 'strategies' | 'minTrades' | 'nullMarkets' | 'workers';
+
 export interface Options {
   runs: number;
   seed: number;
@@ -38,6 +40,17 @@ export interface Options {
   from: string | null;
   json: boolean;
 }
+
+/** The flags that take an integer: the option each sets and the least value it accepts. */
+const INTEGER_FLAGS = new Map<string, { option: IntegerOption; min: number }>([
+  ['--runs', { option: 'runs', min: 1 }],
+  ['--seed', { option: 'seed', min: 0 }],
+  ['--bars', { option: 'bars', min: 200 }],
+  ['--strategies', { option: 'strategies', min: 2 }],
+  ['--min-trades', { option: 'minTrades', min: 0 }],
+  ['--null-markets', { option: 'nullMarkets', min: 0 }],
+  ['--workers', { option: 'workers', min: 1 }],
+]);
 
 export function parseArgs(argv: string[]): Options {
   const o: Options = {
@@ -74,28 +87,12 @@ export function parseArgs(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => argv[++i];
+    const integer = INTEGER_FLAGS.get(flag);
+    if (integer) {
+      o[integer.option] = int(flag, value(), integer.min);
+      continue;
+    }
     switch (flag) {
-      case '--runs':
-        o.runs = int(flag, value(), 1);
-        break;
-      case '--seed':
-        o.seed = int(flag, value(), 0);
-        break;
-      case '--bars':
-        o.bars = int(flag, value(), 200);
-        break;
-      case '--strategies':
-        o.strategies = int(flag, value(), 2);
-        break;
-      case '--min-trades':
-        o.minTrades = int(flag, value(), 0);
-        break;
-      case '--null-markets':
-        o.nullMarkets = int(flag, value(), 0);
-        break;
-      case '--workers':
-        o.workers = int(flag, value(), 1);
-        break;
       case '--data':
         o.data = resolve(value() ?? '');
         break;

@@ -21,27 +21,12 @@ const { log, sqrt } = Math;
 export const TREND_DRIFT = 5e-4;
 export const TREND_REGIME_BARS = 720;
 
-/**
- * autocorrelated: AR(1) log returns x_t = φ·x_{t−1} + e_t, e_t ~ N(0, σ²(1 − φ²)) so x has variance σ², and
- * r_t = x_t − σ²/2: the unconditional expected simple return is 0 (E[e^x] = e^{σ²/2}). Lag-1 autocorrelation φ:
- * short-lookback momentum and MACD predict the next bars. φ = 0.25 is stronger than the 0.05–0.1 first proposed
- * because 10 bps fees eat a one-bar edge: measured (4–6 seeds, 500 strategies, select by Sharpe), at φ 0.08–0.15 no
- * selected strategy had a true edge at 10 bps (at 0 bps, φ = 0.1 gave 3 of 4); at φ = 0.25, 6 of 6 did (macd,
- * momentum; t 6–10 on the fresh path).
- */
-export const AR_PHI = 0.25;
-
 export interface TrendParameters {
   /** Expected simple return per bar in a regime, ±. */
   drift: number;
   /** Mean regime length in bars (switch probability 1 / regimeBars per bar). */
   regimeBars: number;
   /** Per-bar volatility of log returns. */
-  barVolatility: number;
-}
-
-export interface ArParameters {
-  phi: number;
   barVolatility: number;
 }
 
@@ -73,6 +58,21 @@ export function trendRegimes(
     return { drift: state > 0 ? up : down, sigma };
   });
   return { series, states };
+}
+
+/**
+ * autocorrelated: AR(1) log returns x_t = φ·x_{t−1} + e_t, e_t ~ N(0, σ²(1 − φ²)) so x has variance σ², and
+ * r_t = x_t − σ²/2: the unconditional expected simple return is 0 (E[e^x] = e^{σ²/2}). Lag-1 autocorrelation φ:
+ * short-lookback momentum and MACD predict the next bars. φ = 0.25 is stronger than the 0.05–0.1 first proposed
+ * because 10 bps fees eat a one-bar edge: measured (4–6 seeds, 500 strategies, select by Sharpe), at φ 0.08–0.15 no
+ * selected strategy had a true edge at 10 bps (at 0 bps, φ = 0.1 gave 3 of 4); at φ = 0.25, 6 of 6 did (macd,
+ * momentum; t 6–10 on the fresh path).
+ */
+export const AR_PHI = 0.25;
+
+export interface ArParameters {
+  phi: number;
+  barVolatility: number;
 }
 
 export function arParameters(overrides: Partial<ArParameters> = {}): ArParameters {

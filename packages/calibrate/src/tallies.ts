@@ -66,6 +66,18 @@ const median = (xs: number[]): number => {
   return s.length === 0 ? Number.NaN : s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/** Per test id: the share of `runs` where it fired, among the runs where it was defined. */
+function fireRates(runs: readonly RunOutcome[], tests: readonly TestInfo[]): Record<string, Rate> {
+  const rates: Record<string, Rate> = {};
+  for (const { id } of tests) {
+    const defined = runs
+      .map((r) => r.tests.find((t) => t.id === id))
+      .filter((t): t is VerdictTest => t !== undefined && t.fires !== null);
+    rates[id] = wilson(defined.filter((t) => t.fires).length, defined.length);
+  }
+  return rates;
+}
+
 export function tabulate(outcomes: readonly RunOutcome[]): Tabulation {
   const tests: TestInfo[] = [];
   const known = new Set<string>();
@@ -93,13 +105,6 @@ export function tabulate(outcomes: readonly RunOutcome[]): Tabulation {
     levels.other = wilson(runs.filter((r) => !(LEVELS as readonly string[]).includes(r.level)).length, runs.length);
     const withEdge = runs.filter((r) => r.truth.holds);
     const skillPool = planted ? withEdge : runs;
-    const testRates: Record<string, Rate> = {};
-    for (const { id } of tests) {
-      const defined = runs
-        .map((r) => r.tests.find((t) => t.id === id))
-        .filter((t): t is VerdictTest => t !== undefined && t.fires !== null);
-      testRates[id] = wilson(defined.filter((t) => t.fires).length, defined.length);
-    }
     cells.push({
       market,
       planted,
@@ -109,7 +114,7 @@ export function tabulate(outcomes: readonly RunOutcome[]): Tabulation {
       levels,
       trueEdge: wilson(withEdge.length, runs.length),
       skill: wilson(skillPool.filter((r) => r.level === 'evidence_of_skill').length, skillPool.length),
-      tests: testRates,
+      tests: fireRates(runs, tests),
       medianSeconds: median(runs.map((r) => r.seconds)),
       freshSharpeAnnual:
         skillPool.length === 0 ? null : median(skillPool.map((r) => r.truth.sharpe * Math.sqrt(PERIODS_PER_YEAR))),
@@ -127,13 +132,8 @@ export function pooledSizes(
   tests: readonly TestInfo[],
   feesBps: number,
 ): Record<string, Rate> {
-  const pool = outcomes.filter((o) => !isPlanted(o.market) && o.feesBps === feesBps);
-  const rates: Record<string, Rate> = {};
-  for (const { id } of tests) {
-    const defined = pool
-      .map((o) => o.tests.find((t) => t.id === id))
-      .filter((t): t is VerdictTest => t !== undefined && t.fires !== null);
-    rates[id] = wilson(defined.filter((t) => t.fires).length, defined.length);
-  }
-  return rates;
+  return fireRates(
+    outcomes.filter((o) => !isPlanted(o.market) && o.feesBps === feesBps),
+    tests,
+  );
 }
