@@ -13,7 +13,9 @@ import {
 } from '@overfit/core';
 import { snoopingInput } from '@overfit/stage-validate';
 import { deriveSeed } from './calibrate';
-import { generateMarket, type MarketKind, type RealSource } from './markets';
+import type { MarketKind } from './marketKinds';
+import { generateMarket } from './markets';
+import type { RealSource } from './realSource';
 import { PIPELINE_BLOCKS } from './runInMemory';
 
 export const SNOOPING_VARIANTS = ['reality_check', 'spa_bootstrap_t', 'spa_plain'] as const;

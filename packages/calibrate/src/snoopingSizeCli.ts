@@ -4,8 +4,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readPriceCsv } from '@overfit/data';
-import { wilson } from './calibrate';
-import { DEFAULT_BARS, prepareRealSource, type MarketKind } from './markets';
+import { wilson } from './tallies';
+import { DEFAULT_BARS, type MarketKind } from './marketKinds';
+import { prepareRealSource } from './realSource';
 import { SNOOPING_VARIANTS, snoopingSample, type SnoopingSample } from './snoopingSize';
 
 const NO_EDGE: MarketKind[] = ['random_walk', 'garch', 'iid_bootstrap', 'block_bootstrap'];

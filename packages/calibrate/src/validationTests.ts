@@ -23,7 +23,9 @@ import {
   type SelectionMetric,
 } from '@overfit/core';
 import { deriveSeed } from './calibrate';
-import { generateMarket, type MarketKind, type RealSource } from './markets';
+import type { MarketKind } from './marketKinds';
+import { generateMarket } from './markets';
+import type { RealSource } from './realSource';
 import { PIPELINE_BLOCKS } from './runInMemory';
 import { studentTSurvival } from './studentT';
 

@@ -4,8 +4,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readPriceCsv } from '@overfit/data';
-import { CALIBRATION_METRICS, wilson } from './calibrate';
-import { DEFAULT_BARS, prepareRealSource, type MarketKind } from './markets';
+import { CALIBRATION_METRICS } from './calibrate';
+import { wilson } from './tallies';
+import { DEFAULT_BARS, type MarketKind } from './marketKinds';
+import { prepareRealSource } from './realSource';
 import { VALIDATION_TESTS, validationSample, type ValidationSample } from './validationTests';
 
 const NO_EDGE: MarketKind[] = ['random_walk', 'garch', 'iid_bootstrap', 'block_bootstrap'];

@@ -1,6 +1,7 @@
 // The calibration in miniature, with fixed seeds: a strongly planted trend market must give a selected strategy
 // with a true edge and the verdict evidence_of_skill; zero-drift random walks must not. And the generators must be
-// what markets.ts says they are (zero drift, regime length and drift, lag-1 autocorrelation).
+// what their modules (noEdgeMarkets.ts, plantedMarkets.ts) say they are (zero drift, regime length and drift,
+// lag-1 autocorrelation).
 // No assertion depends on speed; the timeouts are generous because the machine may be loaded.
 import { createMarket, type PriceSeries } from '@overfit/core';
 import {

@@ -2,7 +2,7 @@
 // the answer. No keys: both are public market data. The downloader (fetchPrices.ts) does the paging and retrying.
 import { InputError } from '@overfit/core';
 import { printable } from './printable';
-import { isDecimal } from './readPriceCsv';
+import { isDecimal } from './priceFields';
 
 /** One bar as the downloader handles it: open time in epoch ms (UTC). */
 export interface Bar {

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { InputError, type PriceSeries } from '@overfit/core';
 import { candleSource, type Bar } from './exchanges';
 import { printable } from './printable';
-import { isPrice, MAX_PRICE, MIN_PRICE, readPriceCsv, type LoadedPrices } from './readPriceCsv';
+import { isPrice, MAX_PRICE, MIN_PRICE } from './priceFields';
+import { readPriceCsv, type LoadedPrices } from './readPriceCsv';
 import { formatInterval, formatTimestamp } from './timestamps';
 import { writePriceCsv } from './writePriceCsv';
 

@@ -2,6 +2,8 @@ export * from './timestamps';
 export * from './layouts';
 export * from './inspect';
 export * from './readPriceCsv';
+export { MAX_LINE_CHARS } from './csvLine';
+export { isDecimal, isPrice, MAX_PRICE, MIN_PRICE } from './priceFields';
 export * from './synthetic';
 export * from './writePriceCsv';
 export * from './priceSource';

@@ -1,13 +1,15 @@
 // Read a price CSV into typed columns, streaming, with every fatal problem reported as file:line:column.
 // The line splitter is our own: price files are plain numbers, and a general CSV parser spent most of the time
 // budget of a million-row file on quoting rules they never use. Quoted fields are still honoured.
+// Opening the file is in csvFile.ts, the quoted-line tokenizer in csvLine.ts, the field checks in priceFields.ts.
 import { createHash } from 'node:crypto';
-import { constants, type ReadStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { ReadStream } from 'node:fs';
 import { InputError, type PriceFormat, type PriceSeries } from '@overfit/core';
+import { assertTextFile, openRegularFile } from './csvFile';
+import { MAX_FIELDS, MAX_LINE_CHARS, splitCsvLine } from './csvLine';
 import { inspectPrices, type DataReport, type DroppedRow } from './inspect';
 import { detectLayout, type Layout } from './layouts';
-import { printable } from './printable';
+import { cell, isDecimal, price, priceProblem } from './priceFields';
 import { parseTimestamp } from './timestamps';
 
 export interface LoadedPrices {
@@ -27,82 +29,10 @@ export interface ReadOptions {
   maxDropped?: number;
 }
 
-/**
- * Open `path` for reading without ever blocking: O_NONBLOCK so a FIFO (whose open waits for a writer) opens at once,
- * then refused with everything else that is not a regular file. The handle is what gets read: no second open, so
- * nothing can swap the file between the check and the read.
- */
-async function openRegularFile(path: string): Promise<{ handle: FileHandle; size: number }> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory, not a CSV file'
-          : code === 'EACCES' || code === 'EPERM'
-            ? 'cannot be read (permission denied)'
-            : `cannot be read (${code})`,
-      path,
-      { cause: error },
-    );
-  }
-  try {
-    const stats = await handle.stat();
-    if (stats.isDirectory()) throw new InputError('is a directory, not a CSV file', path);
-    if (!stats.isFile()) {
-      const kind = stats.isFIFO()
-        ? 'a named pipe (FIFO)'
-        : stats.isSocket()
-          ? 'a socket'
-          : stats.isCharacterDevice() || stats.isBlockDevice()
-            ? 'a device'
-            : 'not a regular file';
-      throw new InputError(`is ${kind}, not a CSV file: give a regular file`, path);
-    }
-    return { handle, size: stats.size };
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
-}
-
-/** Refuse what is not text before it turns into confusing column errors. */
-async function assertTextFile(path: string, handle: FileHandle, size: number): Promise<void> {
-  if (size === 0) throw new InputError('is empty', path);
-  const head = Buffer.alloc(Math.min(size, 4096));
-  await handle.read(head, 0, head.length, 0);
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
-  // A cut multi-byte character at the end of the sample is fine; anything else that is not UTF-8 is binary.
-  if (head.includes(0) || text.slice(0, -1).includes('\uFFFD'))
-    throw new InputError('is a binary file, not CSV text', path);
-}
-
-/** Fields of one CSV line: a plain split without quotes, RFC 4180 quoting otherwise; null for an unclosed quote. */
-function splitCsvLine(line: string): string[] | null {
-  if (!line.includes('"')) return line.split(',');
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c !== '"') field += c;
-      else if (line[i + 1] === '"') field += line[++i];
-      else quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else field += c;
-  }
-  if (quoted) return null;
-  fields.push(field);
-  return fields;
-}
+/** Bars one file may hold (480 MB of columns): more is refused, not read until memory runs out. Resample first. */
+export const MAX_ROWS = 10_000_000;
+/** Rows --lenient may drop (each is kept with its reason, ~300 bytes): a file of bad rows is refused, not listed. */
+export const MAX_DROPPED = 100_000;
 
 /** Typed columns that grow by doubling while streaming (never past MAX_ROWS), trimmed at the end. */
 class ColumnBuilder {
@@ -128,62 +58,6 @@ class ColumnBuilder {
   finish(): Float64Array[] {
     return this.columns.map((c) => (c.length === this.length ? c : c.slice(0, this.length)));
   }
-}
-
-/** Rows with more fields are refused (a Binance kline row has 12). */
-const MAX_FIELDS = 64;
-/** A longer line is refused where it starts: no price file needs one, and a line is held whole while it is read. */
-export const MAX_LINE_CHARS = 4096;
-/** Bars one file may hold (480 MB of columns): more is refused, not read until memory runs out. Resample first. */
-export const MAX_ROWS = 10_000_000;
-/** Rows --lenient may drop (each is kept with its reason, ~300 bytes): a file of bad rows is refused, not listed. */
-export const MAX_DROPPED = 100_000;
-/**
- * The prices accepted, inclusive: one satoshi-sized unit to a billion. Outside it a price is a typo or a broken
- * export, and numbers near the ends of the double range (1e308, 5e-324) overflow or underflow the accounting.
- */
-export const MIN_PRICE = 1e-8;
-export const MAX_PRICE = 1e9;
-
-/**
- * Whether `raw` is written in decimal notation (digits, one point, an exponent, a sign, spaces or tabs around).
- * Number() also reads 0x10, 0b101, 0o17, Infinity and Unicode spaces; none of them is a price. Given that Number()
- * read a finite value, these characters alone leave only its decimal grammar.
- */
-export function isDecimal(raw: string): boolean {
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if ((c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45 || c === 32 || c === 9)
-      continue;
-    return false;
-  }
-  return true;
-}
-
-/** Whether `value` is a price this project reads: within MIN_PRICE … MAX_PRICE. */
-export const isPrice = (value: number): boolean => value >= MIN_PRICE && value <= MAX_PRICE;
-
-/** A decimal price within MIN_PRICE … MAX_PRICE, or NaN. Surrounding spaces are fine (Kaggle's exports have them). */
-function price(raw: string): number {
-  const value = Number(raw);
-  return value >= MIN_PRICE && value <= MAX_PRICE && isDecimal(raw) ? value : Number.NaN;
-}
-
-/**
- * A field as shown in a message: ASCII spaces and tabs around it cut, everything else kept and made printable
- * (String.trim would also cut a BOM or U+2028, and the message would show a value that looks fine).
- */
-const cell = (raw: string): string => printable(raw.replace(/^[ \t]+|[ \t]+$/g, ''));
-
-/** Why `raw` is not a price, in the user's words. */
-function priceProblem(name: string, raw: string): string {
-  const shown = `"${cell(raw)}"`;
-  const value = Number(raw);
-  if (raw.trim() !== '' && Number.isFinite(value) && !isDecimal(raw))
-    return `${name} must be a decimal number such as 4308.83 (got ${shown})`;
-  if (value > 0 && isDecimal(raw))
-    return `${name} ${shown} is outside the accepted prices, ${MIN_PRICE} to ${MAX_PRICE}`;
-  return `${name} must be a positive number (got ${shown})`;
 }
 
 export async function readPriceCsv(path: string, options: ReadOptions = {}): Promise<LoadedPrices> {
