@@ -2,18 +2,20 @@
 import { assertCosts, backtestStrategy, createMarket, InputError, parseStrategy } from '@overfit/core';
 import { cachedPriceLoader, describeDataRef } from '@overfit/data';
 import { barWindow } from './barWindow';
-import { dataRefFromFlags, numberFlag, parse } from './flags';
+import { dataRefFromFlags, numberFlag, parse, RUN_OPTIONS } from './flags';
 import { metricsTable } from './format';
 
 export async function backtestCommand(args: string[]): Promise<string> {
+  // --data, the costs and --json mean what they mean for `overfit run`: the same definitions.
+  const { data, 'fees-bps': feesBps, 'slippage-bps': slippageBps, json } = RUN_OPTIONS;
   const { values } = parse(args, {
-    data: { type: 'string' },
+    data,
     strategy: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
-    'fees-bps': { type: 'string' },
-    'slippage-bps': { type: 'string' },
-    json: { type: 'boolean', default: false },
+    'fees-bps': feesBps,
+    'slippage-bps': slippageBps,
+    json,
   });
   if (!values.strategy)
     throw new InputError(
