@@ -2,7 +2,11 @@
 // A user's mistake (InputError) is one line naming the place, exit 2; anything else is exit 1 with its message
 // (set OVERFIT_DEBUG=1 for the stack).
 import { isInputError } from '@overfit/core';
-import { backtestCommand, HELP, runCommand, stageCommand, storeCommand } from './commands';
+import { backtestCommand } from './backtestCommand';
+import { HELP } from './help';
+import { runCommand } from './runCommand';
+import { stageCommand } from './stageCommand';
+import { storeCommand } from './storeCommand';
 import { dataCommand } from './dataCommand';
 import { benchCommand } from './benchCommand';
 import { cloudCommand } from './cloudCommand';

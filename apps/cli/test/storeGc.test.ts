@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commitRun, LocalStore, type RunManifest } from '@overfit/store';
-import { storeCommand } from '../src/commands';
+import { storeCommand } from '../src/storeCommand';
 
 let root: string;
 beforeEach(async () => {

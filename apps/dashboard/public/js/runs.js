@@ -14,7 +14,7 @@ import {
   verdictTone,
 } from './common.js';
 import { formatMetric } from './metrics.js';
-import { selectedField } from './runView.js';
+import { selectedField } from './verdictCard.js';
 
 const list = document.getElementById('runs');
 const compareButton = document.getElementById('compare');

@@ -2,7 +2,8 @@
 import './header.js';
 import { api, clear, errorBox, h, METRIC_LABELS, SELECTION_FIELDS, serverOptions } from './common.js';
 import { watchRun } from './progress.js';
-import { keyStatistics, verdictCard } from './runView.js';
+import { keyStatistics } from './keyStatistics.js';
+import { verdictCard } from './verdictCard.js';
 
 const form = document.getElementById('run-form');
 const startButton = document.getElementById('start');

@@ -1,0 +1,104 @@
+// The selection in numbers: the selected strategy's metrics on training and validation beside buy-and-hold, and
+// the two charts of how it stood out among all strategies and what happened after the split.
+import { api, formatChange, h, METRIC_LABELS, METRICS } from './common.js';
+import { formatMetric } from './metrics.js';
+import { comparisonChart, histogramChart } from './charts.js';
+import { selectedField } from './verdictCard.js';
+
+const PERCENT_METRICS = ['winRate', 'hitRate', 'totalReturn', 'maxDrawdown', 'exposure'];
+const RATIO_METRICS = ['sharpe', 'sortino', 'calmar', 'profitFactor'];
+
+export function metricsTable(validation) {
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      {},
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, 'Metric'),
+          h('th', { class: 'num' }, 'Training'),
+          h('th', { class: 'num' }, 'Validation'),
+          h('th', { class: 'num' }, 'Change'),
+          h('th', { class: 'num' }, 'Buy & hold, training'),
+          h('th', { class: 'num' }, 'Buy & hold, validation'),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        METRICS.map((m) =>
+          h(
+            'tr',
+            { class: m === selectedField(validation) ? 'best' : '' },
+            h('td', {}, METRIC_LABELS[m]),
+            h('td', { class: 'num' }, formatMetric(m, validation.training[m])),
+            h('td', { class: 'num' }, formatMetric(m, validation.validation[m])),
+            h('td', { class: 'num' }, formatChange(validation.relativeChange[m])),
+            h('td', { class: 'num' }, formatMetric(m, validation.buyAndHold.training[m])),
+            h('td', { class: 'num' }, formatMetric(m, validation.buyAndHold.validation[m])),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** Two Chart.js charts: how the selected strategy stands out among all, and what happened after the split. */
+export async function chartsSection(detail) {
+  const { validation, manifest } = detail;
+  const field = selectedField(validation);
+  const histogramCanvas = h('canvas', { id: 'chart-histogram', 'aria-label': 'Histogram of the selection metric' });
+  const percentCanvas = h('canvas', { id: 'chart-comparison', 'aria-label': 'Training vs validation' });
+  const ratioCanvas = h('canvas', { id: 'chart-ratios', 'aria-label': 'Training vs validation ratios' });
+  const section = h(
+    'section',
+    {},
+    h('h2', {}, 'The selection and the fall'),
+    h(
+      'div',
+      { class: 'grid' },
+      h(
+        'div',
+        { class: 'card' },
+        h('h3', {}, `${METRIC_LABELS[field]} of all ${manifest.config?.strategies ?? ''} strategies on training`),
+        h(
+          'p',
+          { class: 'small muted' },
+          'The best of many random strategies sits in the right tail by luck. The solid line is where it was picked; the dashed line is where it landed on data it had never seen.',
+        ),
+        h('div', { class: 'chart-box' }, histogramCanvas),
+      ),
+      h(
+        'div',
+        { class: 'card' },
+        h('h3', {}, 'Training vs validation'),
+        h(
+          'p',
+          { class: 'small muted' },
+          'The same strategy, the same rules, before and after the split, beside simply holding Bitcoin over the validation window.',
+        ),
+        h('div', { class: 'chart-box' }, percentCanvas),
+        h('div', { class: 'chart-box' }, ratioCanvas),
+      ),
+    ),
+  );
+  const histogram = await api(
+    `/api/runs/${encodeURIComponent(manifest.runId)}/histogram?metric=${encodeURIComponent(field)}&bins=30`,
+  );
+  // Drawn once the canvases are in the page (Chart.js measures its container).
+  section.draw = () => {
+    histogramChart(histogramCanvas, histogram, {
+      training: validation.selection.training,
+      validation: validation.selection.validation,
+    });
+    comparisonChart(percentCanvas, validation, PERCENT_METRICS, 'Rates and returns (%)');
+    comparisonChart(ratioCanvas, validation, RATIO_METRICS, 'Risk-adjusted ratios');
+  };
+  return section;
+}
