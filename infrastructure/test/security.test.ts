@@ -8,7 +8,7 @@ import {
   iamProblems,
   loadAllowList,
   logRetentionProblems,
-} from '../src/terraformChecks';
+} from '../src/securityChecks';
 import { loadEditedCopy, PATHS, repositoryConfig } from './helpers';
 
 const allowList = loadAllowList(PATHS.allowList);

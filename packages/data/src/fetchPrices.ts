@@ -2,10 +2,10 @@
 // told on 429/418 (Retry-After) and backing off on 5xx and network errors, continuing after the last bar already
 // in `out`, and replacing `out` only when the whole download succeeded and the written file reads back whole.
 import { existsSync } from 'node:fs';
-import { InputError, type PriceSeries } from '@overfit/core';
+import { InputError } from '@overfit/core';
 import { candleSource, type Bar } from './exchanges';
 import { printable } from './printable';
-import { isPrice, MAX_PRICE, MIN_PRICE } from './priceFields';
+import { badBar, checkPage, merge, onGrid } from './candleBars';
 import { readPriceCsv, type LoadedPrices } from './readPriceCsv';
 import { formatInterval, formatTimestamp } from './timestamps';
 import { writePriceCsv } from './writePriceCsv';
@@ -49,7 +49,6 @@ export interface FetchResult {
 
 const SYMBOL = /^[A-Z0-9][A-Z0-9-]{1,29}$/;
 const REQUEST_TIMEOUT_MS = 30_000;
-const DAY_MS = 86_400_000;
 
 /** Milliseconds a Retry-After header asks for (seconds or an HTTP date), or null without one. */
 function retryAfterMs(header: string | null, now: number): number | null {
@@ -236,67 +235,5 @@ export async function fetchPrices(options: FetchPricesOptions): Promise<FetchRes
     missing: Math.max(0, Math.floor((end - bars[0].time) / intervalMs) + 1 - bars.length),
     resumedAfter,
     requests,
-  };
-}
-
-/** Whether `time` opens a bar of the grid through `anchor` (bars that divide a day: through the epoch). */
-function onGrid(time: number, anchor: number, intervalMs: number): boolean {
-  return (
-    Number.isInteger(time) && (DAY_MS % intervalMs === 0 ? time % intervalMs === 0 : (time - anchor) % intervalMs === 0)
-  );
-}
-
-/** What is wrong with an exchange's bar for a price file, in words, or null. */
-function badBar(bar: Bar): string | null {
-  for (const name of ['open', 'high', 'low', 'close'] as const) {
-    if (!isPrice(bar[name]))
-      return `${name} ${bar[name]}, outside the prices this project reads (${MIN_PRICE} to ${MAX_PRICE})`;
-  }
-  return bar.volume >= 0 ? null : `volume ${bar.volume}`;
-}
-
-/**
- * A page's bars oldest first with exact repeats dropped; two different bars for one open time are an error (retried).
- */
-function checkPage(page: Bar[], exchange: string): Bar[] {
-  const sorted = page.slice().sort((a, b) => a.time - b.time);
-  const out: Bar[] = [];
-  for (const bar of sorted) {
-    const previous = out[out.length - 1];
-    if (previous && previous.time === bar.time) {
-      if (
-        previous.open !== bar.open ||
-        previous.high !== bar.high ||
-        previous.low !== bar.low ||
-        previous.close !== bar.close ||
-        previous.volume !== bar.volume
-      ) {
-        throw new Error(`${exchange} sent two different bars opening at ${formatTimestamp(bar.time)}`);
-      }
-      continue;
-    }
-    out.push(bar);
-  }
-  return out;
-}
-
-/** The bars already on disk followed by the new ones, as columns. */
-function merge(existing: PriceSeries | null, bars: Bar[]): PriceSeries {
-  const old = existing?.time.length ?? 0;
-  const n = old + bars.length;
-  const column = (name: keyof Bar, previous: Float64Array | undefined) => {
-    const out = new Float64Array(n);
-    if (previous) out.set(previous);
-    for (let i = 0; i < bars.length; i++) out[old + i] = bars[i][name];
-    return out;
-  };
-  return {
-    time: column('time', existing?.time),
-    open: column('open', existing?.open),
-    high: column('high', existing?.high),
-    low: column('low', existing?.low),
-    close: column('close', existing?.close),
-    volume: column('volume', existing?.volume),
-    hasOhlc: true,
   };
 }
