@@ -2,7 +2,7 @@
 // buy-and-hold beside it: where the curve bends at the split is the overfitting, in one picture.
 import type { Plugin } from 'chart.js';
 import { logRange, niceTicks } from './axes';
-import { allPositive, day, finiteExtent, linearScale, logScale } from './figure';
+import { allPositive, day, equityScale, finiteExtent, timeAxis } from './figure';
 import { COLORS, encodePng, withChart } from './render';
 
 export interface EquityCurveOptions {
@@ -139,16 +139,9 @@ export async function renderEquityCurve(options: EquityCurveOptions): Promise<Bu
           legend: { position: 'bottom' },
         },
         scales: {
-          x: {
-            type: 'linear',
-            min: time[0],
-            max: time[n - 1],
-            ticks: { maxTicksLimit: 8, maxRotation: 0, callback: (v) => day(Number(v)) },
-            grid: { color: COLORS.grid },
-          },
+          x: timeAxis(time[0], time[n - 1]),
           y: {
-            ...(axis.log ? logScale(axis) : linearScale(axis, 'number')),
-            title: { display: true, text: `Equity (start = 1${axis.log ? ', log scale' : ''})` },
+            ...equityScale(axis),
           },
         },
       },

@@ -35,7 +35,7 @@ export function linearScale(axis: Axis & { step: number }, format: 'percent' | '
 }
 
 /** A vertical log scale over [min, max] whose ticks are chosen for the height it gets, so labels never overlap. */
-export function logScale(range: { min: number; max: number }) {
+function logScale(range: { min: number; max: number }) {
   return {
     type: 'logarithmic' as const,
     min: range.min,
@@ -66,3 +66,18 @@ export function allPositive(...series: ArrayLike<number>[]): boolean {
 }
 
 export const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** A time x axis from `first` to `last` (epoch ms), labelled by day: the equity and walk-forward figures share it. */
+export const timeAxis = (first: number, last: number) => ({
+  type: 'linear' as const,
+  min: first,
+  max: last,
+  ticks: { maxTicksLimit: 8, maxRotation: 0, callback: (v: string | number) => day(Number(v)) },
+  grid: { color: COLORS.grid },
+});
+
+/** An equity y axis (growth of 1), logarithmic when the range asks for it, with its title. */
+export const equityScale = (axis: { min: number; max: number; log: true } | (Axis & { step: number; log: false })) => ({
+  ...(axis.log ? logScale(axis) : linearScale(axis, 'number')),
+  title: { display: true, text: `Equity (start = 1${axis.log ? ', log scale' : ''})` },
+});

@@ -2,7 +2,7 @@
 // a −87 % path is not drawn flat next to a +2,400 % one: equal slopes are equal growth rates.
 import { logRange, niceTicks } from './axes';
 import { downsample } from './equityCurve';
-import { allPositive, day, finiteExtent, linearScale, logScale, size, subtitle, title } from './figure';
+import { allPositive, equityScale, finiteExtent, size, subtitle, timeAxis, title } from './figure';
 import { COLORS, encodePng, formatValue, withChart } from './render';
 
 export interface WalkForwardChartOptions {
@@ -75,16 +75,9 @@ export async function renderWalkForwardEquity(options: WalkForwardChartOptions):
           legend: { position: 'bottom' },
         },
         scales: {
-          x: {
-            type: 'linear',
-            min: time[0],
-            max: time[n - 1],
-            ticks: { maxTicksLimit: 8, maxRotation: 0, callback: (v) => day(Number(v)) },
-            grid: { color: COLORS.grid },
-          },
+          x: timeAxis(time[0], time[n - 1]),
           y: {
-            ...(axis.log ? logScale(axis) : linearScale(axis, 'number')),
-            title: { display: true, text: `Equity (start = 1${axis.log ? ', log scale' : ''})` },
+            ...equityScale(axis),
           },
         },
       },
