@@ -175,7 +175,7 @@ export class InProcessLauncher implements RunLauncher {
       job.state = 'running';
       const onProgress = (event: ProgressEvent) => {
         if (event.kind === 'stage') job.stage = event.stage;
-        else job.backtest = { done: event.done, total: event.total };
+        else if (event.kind === 'backtest') job.backtest = { done: event.done, total: event.total };
       };
       const current = { job, thread: null, stopping: false };
       this.current = current;

@@ -31,7 +31,14 @@ import { CODE_VERSION, describeData, runSummary } from './manifest';
 /** The stage registry's names (@overfit/core), as the progress events and failed manifests name them. */
 export type { StageName };
 
-export type ProgressEvent = { kind: 'stage'; stage: StageName } | { kind: 'backtest'; done: number; total: number };
+/**
+ * What a run reports while it works: a stage starting, strategies backtested, and validate's own steps (`step` names
+ * the part under way in words, e.g. "null markets"; `done` of `total` counts validate's work units as a whole).
+ */
+export type ProgressEvent =
+  | { kind: 'stage'; stage: StageName }
+  | { kind: 'backtest'; done: number; total: number }
+  | { kind: 'validate'; step: string; done: number; total: number };
 
 export interface LocalRunOptions {
   config: RunConfig;
