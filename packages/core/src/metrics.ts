@@ -11,6 +11,15 @@ export const PERCENT_METRICS: readonly MetricName[] = [
   'exposure',
 ];
 
+/**
+ * Below this span (three months) a yearly rate is an extrapolation, not a measurement: 3,000 five-minute bars give a
+ * CAGR of 5,111,988 % and a Calmar ratio of 193,700. Such windows show their total return instead and say so.
+ */
+export const MIN_ANNUALISED_YEARS = 0.25;
+
+/** The metrics that compound a window's result to a year, meaningless on a window shorter than the minimum. */
+export const COMPOUNDED_ANNUAL_METRICS: readonly MetricName[] = ['cagr', 'calmar'];
+
 export const METRIC_LABELS: Record<MetricName, string> = {
   totalReturn: 'Total return',
   cagr: 'CAGR',

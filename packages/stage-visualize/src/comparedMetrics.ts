@@ -2,12 +2,9 @@
 // the daily data), so their total returns are not comparable: the return panel shows CAGR, and every group of
 // bars says how long its window is. Below MIN_ANNUALISED_YEARS an annual rate is an extrapolation (a 3,000-bar
 // hourly window "earned" 5,111,988 % a year), so short windows show total return and the panel says why.
-import { METRIC_LABELS, PERCENT_METRICS, YEAR_MS, type MetricName } from '@overfit/core';
+import { METRIC_LABELS, MIN_ANNUALISED_YEARS, PERCENT_METRICS, YEAR_MS, type MetricName } from '@overfit/core';
 import type { ComparedMetric } from '@overfit/charts';
 import type { ValidationResults, WindowInfo } from '@overfit/store';
-
-/** Shorter windows than this (three months) are not annualised. */
-const MIN_ANNUALISED_YEARS = 0.25;
 
 const PERCENT = new Set<MetricName>(PERCENT_METRICS);
 /** Metrics buy-and-hold has in a meaningful sense (its "win rate" is one trade). */
