@@ -198,8 +198,17 @@ run "alarms_can_be_delivered" {
     error_message = "The key policy lets CloudWatch encrypt the notifications it publishes."
   }
   assert {
-    condition     = jsonencode(sort(keys(aws_cloudwatch_metric_alarm.lambda_throttles))) == jsonencode(["backtest", "generate"]) && jsonencode(sort([for a in values(aws_cloudwatch_metric_alarm.executions_ended_badly) : a.metric_name])) == jsonencode(["ExecutionsAborted", "ExecutionsFailed", "ExecutionsTimedOut"])
-    error_message = "Throttles of every function, and failed, timed-out and aborted executions, raise alarms."
+    condition = jsonencode(sort([for alarm in values(aws_cloudwatch_metric_alarm.this) : alarm.alarm_name])) == jsonencode([
+      for alarm in [
+        "backtest-errors", "backtest-throttles", "dashboard-5xx", "dashboard-tasks", "generate-errors",
+        "generate-throttles", "load-balancer-5xx", "pipeline-aborted", "pipeline-failed", "pipeline-timed-out",
+      ] : "overfitting-lab-production-${alarm}"
+    ])
+    error_message = "Errors and throttles of every function, failed, timed-out and aborted executions, 5xx answers and missing tasks raise alarms."
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["dashboard-tasks"].comparison_operator == "LessThanThreshold" && aws_cloudwatch_metric_alarm.this["dashboard-tasks"].threshold == 1 && length(aws_cloudwatch_metric_alarm.this["dashboard-tasks"].ok_actions) == 1 && aws_cloudwatch_metric_alarm.this["pipeline-timed-out"].metric_name == "ExecutionsTimedOut"
+    error_message = "Each alarm keeps its own settings over the shared defaults."
   }
 }
 
