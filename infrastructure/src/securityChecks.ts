@@ -3,7 +3,7 @@
 // returns a list of problems ("module: what is wrong"); empty means passed.
 import { readFileSync } from 'node:fs';
 import { calledModule, type TerraformConfig, type TerraformModule } from './terraformModel';
-import { asList, mentions, ofType, resolveVariable } from './terraformQueries';
+import { asList, mentions, ofType, policyStatements, resolveVariable } from './terraformQueries';
 
 /** The one place wildcards are allowed, each with the reason AWS leaves no narrower choice. */
 export interface WildcardAllowList {
@@ -57,17 +57,7 @@ const IAM_POLICY_HOLDERS = new Set([
 ]);
 
 const POLICY_DOCUMENT = /^\$\{data\.aws_iam_policy_document\.\w+(\[[^\]]+\])?\.json\}$/;
-/** A policy document's JSON, directly or through a local map of them (`local.policies[each.key]`). */
-function isPolicyDocument(m: TerraformModule, value: unknown): boolean {
-  if (POLICY_DOCUMENT.test(String(value))) return true;
-  const map = /^\$\{local\.(\w+)\[each\.key\]\}$/.exec(String(value))?.[1];
-  const local = map ? m.locals[map] : undefined;
-  return (
-    !!local &&
-    typeof local === 'object' &&
-    Object.values(local).every((entry) => POLICY_DOCUMENT.test(`\${${String(entry).replace(/^\$\{|\}$/g, '')}}`))
-  );
-}
+const isPolicyDocument = (value: unknown): boolean => POLICY_DOCUMENT.test(String(value));
 
 /**
  * IAM: every policy is an aws_iam_policy_document (so it can be read here); no Allow statement grants action "*";
@@ -80,8 +70,9 @@ export function iamProblems(config: TerraformConfig, allowList: WildcardAllowLis
     for (const document of m.data.filter((d) => d.type === 'aws_iam_policy_document')) {
       const id = `${m.label}: data.${document.type}.${document.name}`;
       if (ceilings.has(document.name)) continue;
-      if (document.body.dynamic?.[0]?.statement) problems.push(`${id}: dynamic statements cannot be checked`);
-      for (const statement of asList(document.body.statement) as Record<string, any>[]) {
+      const { statements, unreadable } = policyStatements(m, document);
+      if (unreadable) problems.push(`${id}: dynamic statements cannot be checked`);
+      for (const statement of statements) {
         if ((statement.effect ?? 'Allow') !== 'Allow') continue;
         const what = `${id} ${statement.sid ?? ''}`.trimEnd();
         if (statement.not_actions || statement.not_resources)
@@ -99,7 +90,7 @@ export function iamProblems(config: TerraformConfig, allowList: WildcardAllowLis
       if (!IAM_POLICY_HOLDERS.has(resource.type)) continue;
       for (const attribute of ['policy', 'assume_role_policy']) {
         const value = resource.body[attribute];
-        if (value !== undefined && !isPolicyDocument(m, value)) {
+        if (value !== undefined && !isPolicyDocument(value)) {
           problems.push(
             `${m.label}: ${resource.type}.${resource.name}: ${attribute} is not an aws_iam_policy_document`,
           );
@@ -151,7 +142,7 @@ export function bucketProblems(config: TerraformConfig): string[] {
       const tlsOnly = about('aws_s3_bucket_policy').some((policy) => {
         const name = /aws_iam_policy_document\.(\w+)/.exec(policy.body.policy ?? '')?.[1];
         const document = m.data.find((d) => d.type === 'aws_iam_policy_document' && d.name === name);
-        return asList(document?.body.statement).some(
+        return (document ? policyStatements(m, document).statements : []).some(
           (s: any) =>
             s.effect === 'Deny' &&
             asList(s.actions).includes('s3:*') &&

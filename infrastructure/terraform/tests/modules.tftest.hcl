@@ -45,14 +45,14 @@ run "delivery_roles_are_least_privilege" {
   }
   assert {
     condition = alltrue([
-      for statement in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.app_deploy.statement, data.aws_iam_policy_document.run.statement, data.aws_iam_policy_document.plan.statement) :
+      for statement in flatten([for role in ["plan", "apply", "app_deploy", "run"] : data.aws_iam_policy_document.github[role].statement]) :
       !contains(statement.actions, "*") && !contains(statement.actions, "iam:*")
     ])
     error_message = "No delivery role may hold action \"*\" or iam:*."
   }
   assert {
     condition = alltrue([
-      for statement in data.aws_iam_policy_document.apply.statement : statement.condition != null && length([
+      for statement in data.aws_iam_policy_document.github["apply"].statement : statement.condition != null && length([
         for c in statement.condition : c if c.variable == "iam:PermissionsBoundary" && jsonencode(c.values) == jsonencode(["arn:aws:iam::123456789012:policy/overfitting-lab-production-boundary"])
       ]) == 1 if contains(statement.actions, "iam:CreateRole")
     ])
@@ -65,7 +65,7 @@ run "delivery_roles_are_least_privilege" {
     error_message = "The boundary must deny changes to the GitHub roles (no role can widen its own rights)."
   }
   assert {
-    condition     = jsonencode(sort(flatten([for s in data.aws_iam_policy_document.run.statement : tolist(s.actions)]))) == jsonencode(["states:DescribeExecution", "states:GetExecutionHistory", "states:StartExecution"])
+    condition     = jsonencode(sort(flatten([for s in data.aws_iam_policy_document.github["run"].statement : tolist(s.actions)]))) == jsonencode(["states:DescribeExecution", "states:GetExecutionHistory", "states:StartExecution"])
     error_message = "The run role starts and follows executions, nothing else."
   }
 }

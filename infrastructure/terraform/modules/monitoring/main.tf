@@ -208,40 +208,9 @@ resource "aws_cloudwatch_dashboard" "overview" {
   })
 }
 
-# The alarms became one resource: keep the existing ones rather than replace them (a replacement would delete the
-# alarm of the same name it had just created). A per-stage alarm's key depends on the caller's function names, so
-# only the fixed ones can be moved here; the failed-execution alarm moves on from its own earlier address.
+# Nothing is deployed yet, so the alarms take their new addresses without moved blocks; the failed-execution alarm
+# had one already, which now points at its new address.
 moved {
   from = aws_cloudwatch_metric_alarm.executions_failed
-  to   = aws_cloudwatch_metric_alarm.executions_ended_badly["failed"]
-}
-
-moved {
-  from = aws_cloudwatch_metric_alarm.executions_ended_badly["failed"]
   to   = aws_cloudwatch_metric_alarm.this["pipeline-failed"]
-}
-
-moved {
-  from = aws_cloudwatch_metric_alarm.executions_ended_badly["timed-out"]
-  to   = aws_cloudwatch_metric_alarm.this["pipeline-timed-out"]
-}
-
-moved {
-  from = aws_cloudwatch_metric_alarm.executions_ended_badly["aborted"]
-  to   = aws_cloudwatch_metric_alarm.this["pipeline-aborted"]
-}
-
-moved {
-  from = aws_cloudwatch_metric_alarm.load_balancer_5xx
-  to   = aws_cloudwatch_metric_alarm.this["load-balancer-5xx"]
-}
-
-moved {
-  from = aws_cloudwatch_metric_alarm.dashboard_5xx
-  to   = aws_cloudwatch_metric_alarm.this["dashboard-5xx"]
-}
-
-moved {
-  from = aws_cloudwatch_metric_alarm.running_tasks[0]
-  to   = aws_cloudwatch_metric_alarm.this["dashboard-tasks"]
 }
