@@ -2,7 +2,7 @@
 // AWS leaves no narrower choice), bucket hardening, who may reach the ECS tasks, and bounded log retention. Each
 // returns a list of problems ("module: what is wrong"); empty means passed.
 import { readFileSync } from 'node:fs';
-import { calledModule, type TerraformConfig, type TerraformModule } from './terraformModel';
+import { type Block, calledModule, type TerraformConfig, type TerraformModule } from './terraformModel';
 import { asList, mentions, ofType, policyStatements, resolveVariable } from './terraformQueries';
 
 /** The one place wildcards are allowed, each with the reason AWS leaves no narrower choice. */
@@ -111,14 +111,60 @@ export function iamProblems(config: TerraformConfig, allowList: WildcardAllowLis
   return problems;
 }
 
+/** A block that acts on a bucket: the module it is in, and the expressions that name the bucket there. */
+interface Placed {
+  m: TerraformModule;
+  block: Block;
+  names: string[];
+}
+
+/**
+ * The blocks of `type` that act on what `reference` names: in the module itself, and in the modules it calls with
+ * an argument that mentions it (there, through that variable: a shared module hardens the bucket it is given).
+ */
+function blocksAbout(config: TerraformConfig, m: TerraformModule, reference: string, type: string): Placed[] {
+  const here = ofType(m, type)
+    .filter((block) => mentions(block, reference))
+    .map((block) => ({ m, block, names: [reference] }));
+  const called = Object.values(m.moduleCalls).flatMap((call) => {
+    const callee = calledModule(config, m, call);
+    const names = Object.keys(call)
+      .filter((name) => JSON.stringify(call[name]).includes(reference))
+      .map((name) => `\${var.${name}}`);
+    if (!callee || names.length === 0) return [];
+    return ofType(callee, type)
+      .filter((block) => names.some((name) => mentions(block, name)))
+      .map((block) => ({ m: callee, block, names }));
+  });
+  return [...here, ...called];
+}
+
+/** Whether the policy denies every S3 action on the bucket's objects to requests without TLS. */
+function deniesPlainHttp({ m, block, names }: Placed): boolean {
+  const name = /aws_iam_policy_document\.(\w+)/.exec(block.body.policy ?? '')?.[1];
+  const document = m.data.find((d) => d.type === 'aws_iam_policy_document' && d.name === name);
+  return (document ? policyStatements(m, document).statements : []).some(
+    (s) =>
+      s.effect === 'Deny' &&
+      asList(s.actions).includes('s3:*') &&
+      asList(s.resources).some((r) => names.some((name) => String(r).startsWith(name)) && String(r).endsWith('/*')) &&
+      asList(s.condition).some(
+        (c: any) =>
+          c.test === 'Bool' && c.variable === 'aws:SecureTransport' && JSON.stringify(c.values) === '["false"]',
+      ),
+  );
+}
+
+const BLOCK_PUBLIC = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
+
 /** Every bucket: versioned, encrypted at rest, all public access blocked, and a policy denying plain HTTP. */
 export function bucketProblems(config: TerraformConfig): string[] {
   const problems: string[] = [];
   for (const m of config.modules.values()) {
     for (const bucket of ofType(m, 'aws_s3_bucket')) {
       const id = `${m.label}: aws_s3_bucket.${bucket.name}`;
-      const reference = `\${aws_s3_bucket.${bucket.name}.`;
-      const about = (type: string) => ofType(m, type).filter((r) => mentions(r, reference));
+      const about = (type: string) =>
+        blocksAbout(config, m, `\${aws_s3_bucket.${bucket.name}.`, type).map((placed) => placed.block);
       if (!about('aws_s3_bucket_versioning').some((v) => v.body.versioning_configuration?.[0]?.status === 'Enabled'))
         problems.push(`${id}: versioning not Enabled`);
       const encrypted = about('aws_s3_bucket_server_side_encryption_configuration').some((e) =>
@@ -127,33 +173,10 @@ export function bucketProblems(config: TerraformConfig): string[] {
         ),
       );
       if (!encrypted) problems.push(`${id}: no server-side encryption`);
-      const blockSettings = [
-        'block_public_acls',
-        'block_public_policy',
-        'ignore_public_acls',
-        'restrict_public_buckets',
-      ];
-      if (
-        !about('aws_s3_bucket_public_access_block').some((b) =>
-          blockSettings.every((setting) => b.body[setting] === true),
-        )
-      )
+      if (!about('aws_s3_bucket_public_access_block').some((b) => BLOCK_PUBLIC.every((s) => b.body[s] === true)))
         problems.push(`${id}: public access not fully blocked`);
-      const tlsOnly = about('aws_s3_bucket_policy').some((policy) => {
-        const name = /aws_iam_policy_document\.(\w+)/.exec(policy.body.policy ?? '')?.[1];
-        const document = m.data.find((d) => d.type === 'aws_iam_policy_document' && d.name === name);
-        return (document ? policyStatements(m, document).statements : []).some(
-          (s: any) =>
-            s.effect === 'Deny' &&
-            asList(s.actions).includes('s3:*') &&
-            asList(s.resources).some((r: any) => String(r).startsWith(reference) && String(r).endsWith('/*')) &&
-            asList(s.condition).some(
-              (c: any) =>
-                c.test === 'Bool' && c.variable === 'aws:SecureTransport' && JSON.stringify(c.values) === '["false"]',
-            ),
-        );
-      });
-      if (!tlsOnly) problems.push(`${id}: no bucket policy denying requests without TLS`);
+      if (!blocksAbout(config, m, `\${aws_s3_bucket.${bucket.name}.`, 'aws_s3_bucket_policy').some(deniesPlainHttp))
+        problems.push(`${id}: no bucket policy denying requests without TLS`);
     }
   }
   return problems;

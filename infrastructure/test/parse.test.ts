@@ -12,6 +12,7 @@ test('every module of the configuration parses', async () => {
     '.',
     'bootstrap',
     'modules/alb',
+    'modules/bucket_hardening',
     'modules/ecr',
     'modules/ecs',
     'modules/iam',

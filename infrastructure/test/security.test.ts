@@ -24,18 +24,36 @@ describe('buckets', () => {
     expect(bucketProblems(config)).toEqual([]);
   });
 
-  test('negative: suspended versioning, no encryption, a public access setting off, a TLS rule that allows HTTP', async () => {
+  test('negative: the shared hardening with versioning suspended, no encryption, a public access setting off, HTTP allowed', async () => {
+    const hardening = 'modules/bucket_hardening/main.tf';
     const config = await loadEditedCopy([
-      { file: 'modules/s3/main.tf', from: 'status = "Enabled"\n  }\n}', to: 'status = "Suspended"\n  }\n}' },
-      { file: 'bootstrap/main.tf', from: 'sse_algorithm = "AES256"', to: 'sse_algorithm = "none"' },
-      { file: 'bootstrap/main.tf', from: 'restrict_public_buckets = true', to: 'restrict_public_buckets = false' },
-      { file: 'modules/s3/main.tf', from: 'values   = ["false"]', to: 'values   = ["true"]' },
+      { file: hardening, from: 'status = "Enabled"', to: 'status = "Suspended"' },
+      { file: hardening, from: 'sse_algorithm = "AES256"', to: 'sse_algorithm = "none"' },
+      { file: hardening, from: 'restrict_public_buckets = true', to: 'restrict_public_buckets = false' },
+      { file: hardening, from: 'values   = ["false"]', to: 'values   = ["true"]' },
+    ]);
+    const problems = ['versioning not Enabled', 'no server-side encryption', 'public access not fully blocked'];
+    expect(bucketProblems(config).sort()).toEqual(
+      ['bootstrap: aws_s3_bucket.state', 'modules/s3: aws_s3_bucket.artifacts'].flatMap((bucket) =>
+        [...problems, 'no bucket policy denying requests without TLS'].sort().map((problem) => `${bucket}: ${problem}`),
+      ),
+    );
+  });
+
+  test('negative: the hardening module given another bucket hardens that one, not the state bucket', async () => {
+    const config = await loadEditedCopy([
+      { file: 'bootstrap/main.tf', from: 'bucket     = aws_s3_bucket.state.id', to: 'bucket     = "another-bucket"' },
+      {
+        file: 'bootstrap/main.tf',
+        from: 'bucket_arn = aws_s3_bucket.state.arn',
+        to: 'bucket_arn = "arn:aws:s3:::another"',
+      },
     ]);
     expect(bucketProblems(config).sort()).toEqual([
+      'bootstrap: aws_s3_bucket.state: no bucket policy denying requests without TLS',
       'bootstrap: aws_s3_bucket.state: no server-side encryption',
       'bootstrap: aws_s3_bucket.state: public access not fully blocked',
-      'modules/s3: aws_s3_bucket.artifacts: no bucket policy denying requests without TLS',
-      'modules/s3: aws_s3_bucket.artifacts: versioning not Enabled',
+      'bootstrap: aws_s3_bucket.state: versioning not Enabled',
     ]);
   });
 });

@@ -143,67 +143,61 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   ok_actions          = each.value.notify_ok ? [aws_sns_topic.alarms.arn] : null
 }
 
+# The dashboard's four widgets, two by two: 12 columns wide and 6 rows high each, in the module's region.
+locals {
+  widgets = [
+    {
+      title  = "Lambda errors and duration (p95)"
+      stat   = "Sum"
+      period = 300
+      # concat, not flatten: flatten would also flatten each metric's own array.
+      metrics = concat(
+        [for stage, function in var.function_names : ["AWS/Lambda", "Errors", "FunctionName", function, { label = "${stage} errors" }]],
+        [for stage, function in var.function_names : ["AWS/Lambda", "Duration", "FunctionName", function, { stat = "p95", yAxis = "right", label = "${stage} p95 ms" }]],
+      )
+    },
+    {
+      title  = "Pipeline executions"
+      stat   = "Sum"
+      period = 300
+      metrics = [
+        ["AWS/States", "ExecutionsSucceeded", "StateMachineArn", var.state_machine_arn],
+        ["AWS/States", "ExecutionsFailed", "StateMachineArn", var.state_machine_arn],
+        ["AWS/States", "ExecutionTime", "StateMachineArn", var.state_machine_arn, { stat = "Average", yAxis = "right" }],
+      ]
+    },
+    {
+      title  = "Dashboard requests and errors"
+      stat   = "Sum"
+      period = 300
+      metrics = [
+        ["AWS/ApplicationELB", "RequestCount", "LoadBalancer", var.alb_arn_suffix],
+        ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "LoadBalancer", var.alb_arn_suffix],
+        ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "LoadBalancer", var.alb_arn_suffix, "TargetGroup", var.target_group_arn_suffix],
+        ["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", var.alb_arn_suffix, { stat = "p95", yAxis = "right" }],
+      ]
+    },
+    {
+      title  = "Dashboard tasks, CPU and memory"
+      stat   = "Average"
+      period = 60
+      metrics = [
+        ["ECS/ContainerInsights", "RunningTaskCount", "ClusterName", var.cluster_name, "ServiceName", var.service_name, { stat = "Minimum" }],
+        ["ECS/ContainerInsights", "CpuUtilized", "ClusterName", var.cluster_name, "ServiceName", var.service_name, { yAxis = "right" }],
+        ["ECS/ContainerInsights", "MemoryUtilized", "ClusterName", var.cluster_name, "ServiceName", var.service_name, { yAxis = "right" }],
+      ]
+    },
+  ]
+}
+
 resource "aws_cloudwatch_dashboard" "overview" {
   dashboard_name = var.name
   dashboard_body = jsonencode({
     widgets = [
-      {
-        type = "metric", x = 0, y = 0, width = 12, height = 6
-        properties = {
-          title  = "Lambda errors and duration (p95)"
-          region = var.region
-          stat   = "Sum"
-          period = 300
-          # concat, not flatten: flatten would also flatten each metric's own array.
-          metrics = concat(
-            [for stage, function in var.function_names : ["AWS/Lambda", "Errors", "FunctionName", function, { label = "${stage} errors" }]],
-            [for stage, function in var.function_names : ["AWS/Lambda", "Duration", "FunctionName", function, { stat = "p95", yAxis = "right", label = "${stage} p95 ms" }]],
-          )
-        }
-      },
-      {
-        type = "metric", x = 12, y = 0, width = 12, height = 6
-        properties = {
-          title  = "Pipeline executions"
-          region = var.region
-          stat   = "Sum"
-          period = 300
-          metrics = [
-            ["AWS/States", "ExecutionsSucceeded", "StateMachineArn", var.state_machine_arn],
-            ["AWS/States", "ExecutionsFailed", "StateMachineArn", var.state_machine_arn],
-            ["AWS/States", "ExecutionTime", "StateMachineArn", var.state_machine_arn, { stat = "Average", yAxis = "right" }],
-          ]
-        }
-      },
-      {
-        type = "metric", x = 0, y = 6, width = 12, height = 6
-        properties = {
-          title  = "Dashboard requests and errors"
-          region = var.region
-          stat   = "Sum"
-          period = 300
-          metrics = [
-            ["AWS/ApplicationELB", "RequestCount", "LoadBalancer", var.alb_arn_suffix],
-            ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "LoadBalancer", var.alb_arn_suffix],
-            ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "LoadBalancer", var.alb_arn_suffix, "TargetGroup", var.target_group_arn_suffix],
-            ["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", var.alb_arn_suffix, { stat = "p95", yAxis = "right" }],
-          ]
-        }
-      },
-      {
-        type = "metric", x = 12, y = 6, width = 12, height = 6
-        properties = {
-          title  = "Dashboard tasks, CPU and memory"
-          region = var.region
-          stat   = "Average"
-          period = 60
-          metrics = [
-            ["ECS/ContainerInsights", "RunningTaskCount", "ClusterName", var.cluster_name, "ServiceName", var.service_name, { stat = "Minimum" }],
-            ["ECS/ContainerInsights", "CpuUtilized", "ClusterName", var.cluster_name, "ServiceName", var.service_name, { yAxis = "right" }],
-            ["ECS/ContainerInsights", "MemoryUtilized", "ClusterName", var.cluster_name, "ServiceName", var.service_name, { yAxis = "right" }],
-          ]
-        }
-      },
+      for index, widget in local.widgets : {
+        type       = "metric", x = 12 * (index % 2), y = 6 * floor(index / 2), width = 12, height = 6
+        properties = merge(widget, { region = var.region })
+      }
     ]
   })
 }
