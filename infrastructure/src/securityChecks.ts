@@ -57,7 +57,35 @@ const IAM_POLICY_HOLDERS = new Set([
 ]);
 
 const POLICY_DOCUMENT = /^\$\{data\.aws_iam_policy_document\.\w+(\[[^\]]+\])?\.json\}$/;
-const isPolicyDocument = (value: unknown): boolean => POLICY_DOCUMENT.test(String(value));
+/**
+ * Where `value` (an attribute in module `m`) is not a policy document's JSON: nowhere when it is one; when it is a
+ * variable (a shared module attaching the policy its caller writes), the calls that set it to something else;
+ * otherwise `m` itself.
+ */
+function notPolicyDocuments(config: TerraformConfig, m: TerraformModule, value: unknown): string[] {
+  if (POLICY_DOCUMENT.test(String(value))) return [];
+  const variable = /^\$\{var\.(\w+)\}$/.exec(String(value))?.[1];
+  const calls = variable ? callsOf(config, m) : [];
+  if (calls.length === 0) return [m.label];
+  // A call with for_each over a map written in place may set the variable from each entry (`each.value.<field>`).
+  const values = (call: Record<string, any>): unknown[] => {
+    const field = /^\$\{each\.value\.(\w+)\}$/.exec(String(call[variable!]))?.[1];
+    const entries = typeof call.for_each === 'object' ? Object.values<Record<string, unknown>>(call.for_each) : [];
+    return field && entries.length > 0 ? entries.map((entry) => entry[field]) : [call[variable!]];
+  };
+  return calls
+    .filter(({ call }) => !values(call).every((v) => POLICY_DOCUMENT.test(String(v))))
+    .map(({ caller, name }) => `${caller.label}: module.${name}`);
+}
+
+/** Every call of module `m`: the module that makes it, the call's name and its arguments. */
+function callsOf(config: TerraformConfig, m: TerraformModule) {
+  return [...config.modules.values()].flatMap((caller) =>
+    Object.entries(caller.moduleCalls)
+      .filter(([, call]) => calledModule(config, caller, call) === m)
+      .map(([name, call]) => ({ caller, name, call })),
+  );
+}
 
 /**
  * IAM: every policy is an aws_iam_policy_document (so it can be read here); no Allow statement grants action "*";
@@ -90,11 +118,9 @@ export function iamProblems(config: TerraformConfig, allowList: WildcardAllowLis
       if (!IAM_POLICY_HOLDERS.has(resource.type)) continue;
       for (const attribute of ['policy', 'assume_role_policy']) {
         const value = resource.body[attribute];
-        if (value !== undefined && !isPolicyDocument(value)) {
-          problems.push(
-            `${m.label}: ${resource.type}.${resource.name}: ${attribute} is not an aws_iam_policy_document`,
-          );
-        }
+        if (value === undefined) continue;
+        for (const place of notPolicyDocuments(config, m, value))
+          problems.push(`${place}: ${resource.type}.${resource.name}: ${attribute} is not an aws_iam_policy_document`);
       }
       if (resource.body.inline_policy)
         problems.push(`${m.label}: ${resource.type}.${resource.name}: inline_policy is not an aws_iam_policy_document`);
@@ -227,11 +253,7 @@ function isLoadBalancerGroup(config: TerraformConfig, m: TerraformModule, source
   if (group) return ofType(m, 'aws_lb').some((lb) => asList(lb.body.security_groups).includes(source));
   const variable = /^\$\{var\.(\w+)\}$/.exec(source)?.[1];
   if (!variable) return false;
-  const callers = [...config.modules.values()].flatMap((caller) =>
-    Object.values(caller.moduleCalls)
-      .filter((call) => calledModule(config, caller, call) === m)
-      .map((call) => ({ caller, call })),
-  );
+  const callers = callsOf(config, m);
   return (
     callers.length > 0 &&
     callers.every(({ caller, call }) => {

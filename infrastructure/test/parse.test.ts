@@ -20,6 +20,7 @@ test('every module of the configuration parses', async () => {
     'modules/monitoring',
     'modules/network',
     'modules/s3',
+    'modules/service_role',
     'modules/step_functions',
   ]);
 });

@@ -105,8 +105,8 @@ describe('IAM', () => {
       },
       {
         file: 'modules/ecs/main.tf',
-        from: 'policy = data.aws_iam_policy_document.task.json',
-        to: 'policy = jsonencode({ Statement = [] })',
+        from: 'policy = data.aws_iam_policy_document.task.json }',
+        to: 'policy = jsonencode({ Statement = [] }) }',
       },
       { file: 'modules/iam/main.tf', from: 'policy/ReadOnlyAccess"', to: 'policy/AdministratorAccess"' },
       {
@@ -129,8 +129,8 @@ describe('IAM', () => {
       { file: 'modules/lambda/main.tf', from: 'actions   = ["s3:DeleteObject"]', to: 'actions   = statement.value' },
     ]);
     expect(iamProblems(config, allowList).sort()).toEqual([
-      'modules/ecs: aws_iam_role_policy.task: policy is not an aws_iam_policy_document',
       'modules/ecs: data.aws_iam_policy_document.task ListArtifacts: s3:ListBucket on resource "*" is not in the allow-list',
+      'modules/ecs: module.role: aws_iam_role_policy.this: policy is not an aws_iam_policy_document',
       'modules/iam: aws_iam_role_policy.github: policy is not an aws_iam_policy_document',
       'modules/iam: aws_iam_role_policy_attachment.plan_read_only: managed policy arn:aws:iam::aws:policy/AdministratorAccess is not in the allow-list',
       'modules/iam: data.aws_iam_policy_document.github ProjectBuckets: action "*"',

@@ -110,7 +110,7 @@ run "lambda_roles_and_environment" {
     error_message = "The log level is POWERTOOLS_LOG_LEVEL (Powertools treats LOG_LEVEL as legacy)."
   }
   assert {
-    condition     = alltrue([for r in values(aws_iam_role.function) : r.permissions_boundary == var.permissions_boundary_arn])
+    condition     = alltrue([for r in values(module.role) : r.permissions_boundary == var.permissions_boundary_arn])
     error_message = "Every function role carries the permissions boundary."
   }
 }

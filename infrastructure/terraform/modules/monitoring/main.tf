@@ -143,13 +143,12 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   ok_actions          = each.value.notify_ok ? [aws_sns_topic.alarms.arn] : null
 }
 
-# The dashboard's four widgets, two by two: 12 columns wide and 6 rows high each, in the module's region.
+# The dashboard's four widgets, two by two: 12 columns wide and 6 rows high each, in the module's region, summing
+# over five minutes unless a widget says otherwise.
 locals {
   widgets = [
     {
-      title  = "Lambda errors and duration (p95)"
-      stat   = "Sum"
-      period = 300
+      title = "Lambda errors and duration (p95)"
       # concat, not flatten: flatten would also flatten each metric's own array.
       metrics = concat(
         [for stage, function in var.function_names : ["AWS/Lambda", "Errors", "FunctionName", function, { label = "${stage} errors" }]],
@@ -157,9 +156,7 @@ locals {
       )
     },
     {
-      title  = "Pipeline executions"
-      stat   = "Sum"
-      period = 300
+      title = "Pipeline executions"
       metrics = [
         ["AWS/States", "ExecutionsSucceeded", "StateMachineArn", var.state_machine_arn],
         ["AWS/States", "ExecutionsFailed", "StateMachineArn", var.state_machine_arn],
@@ -167,9 +164,7 @@ locals {
       ]
     },
     {
-      title  = "Dashboard requests and errors"
-      stat   = "Sum"
-      period = 300
+      title = "Dashboard requests and errors"
       metrics = [
         ["AWS/ApplicationELB", "RequestCount", "LoadBalancer", var.alb_arn_suffix],
         ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "LoadBalancer", var.alb_arn_suffix],
@@ -196,7 +191,7 @@ resource "aws_cloudwatch_dashboard" "overview" {
     widgets = [
       for index, widget in local.widgets : {
         type       = "metric", x = 12 * (index % 2), y = 6 * floor(index / 2), width = 12, height = 6
-        properties = merge(widget, { region = var.region })
+        properties = merge({ stat = "Sum", period = 300, region = var.region }, widget)
       }
     ]
   })
