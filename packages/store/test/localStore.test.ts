@@ -1,26 +1,26 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   commitRun,
   getJson,
   LATEST_KEY,
-  LocalStore,
+  type LocalStore,
   newRunId,
   readLatestRunId,
   runKeys,
   type RunManifest,
 } from '../src';
+import { tempStore, type TempStore } from '@overfit/testing/stores';
 import { testManifest } from './manifests';
 import { describeStoreContract } from './storeContract';
 
-let root: string;
+let temp: TempStore;
 let store: LocalStore;
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'overfit-store-'));
-  store = new LocalStore(root);
+  temp = await tempStore('overfit-store-');
+  store = temp.store;
 });
-afterEach(() => rm(root, { recursive: true, force: true }));
+afterEach(() => temp.dispose());
 
 const manifest = (runId: string, status: RunManifest['status']): RunManifest => testManifest(runId, status);
 
@@ -31,8 +31,8 @@ describe('LocalStore', () => {
     await store.put('runs/a/plots/x.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 255]));
     await store.put('k.txt', 'a much longer first version');
     await store.put('k.txt', 'short');
-    expect(await readdir(join(root, 'runs/a/plots'))).toEqual(['x.png']);
-    expect(await readFile(join(root, 'k.txt'), 'utf8')).toBe('short');
+    expect(await readdir(join(temp.dir, 'runs/a/plots'))).toEqual(['x.png']);
+    expect(await readFile(join(temp.dir, 'k.txt'), 'utf8')).toBe('short');
   });
 });
 
