@@ -1,26 +1,15 @@
 // Benchmark (not a test): how long readPriceCsv takes for a 1,000,000-row price file, in the generic layout and as
 // a headerless Binance kline dump. The files are generated in the temp folder; @overfit/data is bundled with
 // esbuild first, so this measures the same JavaScript the CLI runs. Usage: npm run bench:data [-- rows]
-import { build } from 'esbuild';
-import { writeFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { bundleInTemp, ROOT } from './bench-bundle.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rows = Number(process.argv[2] ?? 1_000_000);
-const dir = mkdtempSync(join(tmpdir(), 'overfit-bench-data-'));
-const bundle = join(dir, 'data.cjs');
-await build({
-  entryPoints: [join(root, 'packages/data/src/index.ts')],
-  outfile: bundle,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  logLevel: 'warning',
-});
+// The generated price files go in the bundle's temp folder, removed at the end.
+const { dir, file: bundle } = await bundleInTemp(join(ROOT, 'packages/data/src/index.ts'), 'bench-data');
 const { readPriceCsv, syntheticMarket, formatPriceCsv } = createRequire(import.meta.url)(bundle);
 
 const series = syntheticMarket({ bars: rows, seed: 1, intervalMs: 60_000 });

@@ -13,12 +13,8 @@
 //   --replicates is the bootstrap B inside each test: 200 instead of the pipeline's 1,000 keeps the whole table near
 //   a few minutes on 2 shared cores; B only sets the resolution of each p-value, not its expected size.
 //   --root bundles another checkout's packages/core (e.g. an older commit exported with git archive) to compare.
-import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { loadBundled, ROOT } from './bench-bundle.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -27,26 +23,14 @@ const option = (name, fallback) => {
 };
 const reps = Number(option('reps', 400));
 const replicates = Number(option('replicates', 200));
-const root = resolve(option('root', join(dirname(fileURLToPath(import.meta.url)), '..')));
+const root = resolve(option('root', ROOT));
 const sizes = option('T', '64,256').split(',').map(Number);
 const counts = option('N', '50,500').split(',').map(Number);
 // --bootstrap-t: SPA studentised as a bootstrap-t (the README's "after" column) instead of the default plain statistic.
 const studentise = args.includes('--bootstrap-t');
 const kinds = option('kinds', 'iid,corr,t4').split(',');
 
-const dir = mkdtempSync(join(tmpdir(), 'overfit-bench-snooping-'));
-const bundle = join(dir, 'core.cjs');
-await build({
-  entryPoints: [join(root, 'packages/core/src/index.ts')],
-  outfile: bundle,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  logLevel: 'error',
-});
-const core = createRequire(import.meta.url)(bundle);
-rmSync(dir, { recursive: true, force: true });
+const core = await loadBundled(join(root, 'packages/core/src/index.ts'), 'bench-snooping', 'error');
 
 /** N × T excess returns under the null, from one seed. */
 function simulate(kind, N, T, seed) {

@@ -3,30 +3,13 @@
 // (64 block sums, B = 1,000). Moments are drawn directly — building them from an N × T matrix is exactly what
 // the kernel avoids. @overfit/core is bundled with esbuild first, so this measures the JavaScript the CLI runs.
 // Usage: npm run bench:stats [-- strategies]  (above 20,000 it also times the sampled splits the validate stage uses)
-import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { loadBundled, ROOT } from './bench-bundle.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const strategies = Number(process.argv[2] ?? 10_000);
 const bars = 70_000,
   blocks = 64;
-const dir = mkdtempSync(join(tmpdir(), 'overfit-bench-stats-'));
-const bundle = join(dir, 'core.cjs');
-await build({
-  entryPoints: [join(root, 'packages/core/src/index.ts')],
-  outfile: bundle,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  logLevel: 'warning',
-});
-const core = createRequire(import.meta.url)(bundle);
-rmSync(dir, { recursive: true, force: true });
+const core = await loadBundled(join(ROOT, 'packages/core/src/index.ts'), 'bench-stats');
 
 // Noise strategies: per-bar returns N(0, 1 %²), so a block of b bars has Σr ~ N(0, b·σ²) and Σr² ≈ b·σ².
 const moments = core.emptyBlockMoments(strategies, blocks, bars);

@@ -4,29 +4,17 @@
 // `node tools/calibrate.mjs validation-tests …` (npm run bench:validation-tests) runs src/validationTestsCli.ts
 // instead: the size of the candidate out-of-sample tests.
 // The real hourly history is looked for in ../shared/data beside the repository, then beside the main worktree.
-import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bundleInTemp, ROOT } from './bench-bundle.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dir = mkdtempSync(join(tmpdir(), 'overfit-calibrate-'));
-const bundle = join(dir, 'calibrate.cjs');
+const root = ROOT;
 const args = process.argv.slice(2);
 const ENTRIES = { 'validation-tests': 'validationTestsCli.ts', 'snooping-pipeline': 'snoopingSizeCli.ts' };
 const entry = ENTRIES[args[0]] ?? 'cli.ts';
 if (ENTRIES[args[0]]) args.shift();
-await build({
-  entryPoints: [join(root, 'packages/calibrate/src', entry)],
-  outfile: bundle,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  logLevel: 'warning',
-});
+const { dir, file: bundle } = await bundleInTemp(join(root, 'packages/calibrate/src', entry), 'calibrate');
 
 if (!args.includes('--data')) {
   const candidates = [resolve(root, '../shared/data/btc_usd_1h.csv')];

@@ -2,8 +2,8 @@
 // AWS leaves no narrower choice), bucket hardening, who may reach the ECS tasks, and bounded log retention. Each
 // returns a list of problems ("module: what is wrong"); empty means passed.
 import { readFileSync } from 'node:fs';
-import { calledModule, type TerraformConfig, type TerraformModule } from './terraformModel';
-import { asList, mentions, ofType, resolveVariable } from './terraformQueries';
+import { type Block, calledModule, type TerraformConfig, type TerraformModule } from './terraformModel';
+import { asList, mentions, ofType, policyStatements, resolveVariable } from './terraformQueries';
 
 /** The one place wildcards are allowed, each with the reason AWS leaves no narrower choice. */
 export interface WildcardAllowList {
@@ -57,15 +57,33 @@ const IAM_POLICY_HOLDERS = new Set([
 ]);
 
 const POLICY_DOCUMENT = /^\$\{data\.aws_iam_policy_document\.\w+(\[[^\]]+\])?\.json\}$/;
-/** A policy document's JSON, directly or through a local map of them (`local.policies[each.key]`). */
-function isPolicyDocument(m: TerraformModule, value: unknown): boolean {
-  if (POLICY_DOCUMENT.test(String(value))) return true;
-  const map = /^\$\{local\.(\w+)\[each\.key\]\}$/.exec(String(value))?.[1];
-  const local = map ? m.locals[map] : undefined;
-  return (
-    !!local &&
-    typeof local === 'object' &&
-    Object.values(local).every((entry) => POLICY_DOCUMENT.test(`\${${String(entry).replace(/^\$\{|\}$/g, '')}}`))
+/**
+ * Where `value` (an attribute in module `m`) is not a policy document's JSON: nowhere when it is one; when it is a
+ * variable (a shared module attaching the policy its caller writes), the calls that set it to something else;
+ * otherwise `m` itself.
+ */
+function notPolicyDocuments(config: TerraformConfig, m: TerraformModule, value: unknown): string[] {
+  if (POLICY_DOCUMENT.test(String(value))) return [];
+  const variable = /^\$\{var\.(\w+)\}$/.exec(String(value))?.[1];
+  const calls = variable ? callsOf(config, m) : [];
+  if (calls.length === 0) return [m.label];
+  // A call with for_each over a map written in place may set the variable from each entry (`each.value.<field>`).
+  const values = (call: Record<string, any>): unknown[] => {
+    const field = /^\$\{each\.value\.(\w+)\}$/.exec(String(call[variable!]))?.[1];
+    const entries = typeof call.for_each === 'object' ? Object.values<Record<string, unknown>>(call.for_each) : [];
+    return field && entries.length > 0 ? entries.map((entry) => entry[field]) : [call[variable!]];
+  };
+  return calls
+    .filter(({ call }) => !values(call).every((v) => POLICY_DOCUMENT.test(String(v))))
+    .map(({ caller, name }) => `${caller.label}: module.${name}`);
+}
+
+/** Every call of module `m`: the module that makes it, the call's name and its arguments. */
+function callsOf(config: TerraformConfig, m: TerraformModule) {
+  return [...config.modules.values()].flatMap((caller) =>
+    Object.entries(caller.moduleCalls)
+      .filter(([, call]) => calledModule(config, caller, call) === m)
+      .map(([name, call]) => ({ caller, name, call })),
   );
 }
 
@@ -80,8 +98,9 @@ export function iamProblems(config: TerraformConfig, allowList: WildcardAllowLis
     for (const document of m.data.filter((d) => d.type === 'aws_iam_policy_document')) {
       const id = `${m.label}: data.${document.type}.${document.name}`;
       if (ceilings.has(document.name)) continue;
-      if (document.body.dynamic?.[0]?.statement) problems.push(`${id}: dynamic statements cannot be checked`);
-      for (const statement of asList(document.body.statement) as Record<string, any>[]) {
+      const { statements, unreadable } = policyStatements(m, document);
+      if (unreadable) problems.push(`${id}: dynamic statements cannot be checked`);
+      for (const statement of statements) {
         if ((statement.effect ?? 'Allow') !== 'Allow') continue;
         const what = `${id} ${statement.sid ?? ''}`.trimEnd();
         if (statement.not_actions || statement.not_resources)
@@ -99,11 +118,9 @@ export function iamProblems(config: TerraformConfig, allowList: WildcardAllowLis
       if (!IAM_POLICY_HOLDERS.has(resource.type)) continue;
       for (const attribute of ['policy', 'assume_role_policy']) {
         const value = resource.body[attribute];
-        if (value !== undefined && !isPolicyDocument(m, value)) {
-          problems.push(
-            `${m.label}: ${resource.type}.${resource.name}: ${attribute} is not an aws_iam_policy_document`,
-          );
-        }
+        if (value === undefined) continue;
+        for (const place of notPolicyDocuments(config, m, value))
+          problems.push(`${place}: ${resource.type}.${resource.name}: ${attribute} is not an aws_iam_policy_document`);
       }
       if (resource.body.inline_policy)
         problems.push(`${m.label}: ${resource.type}.${resource.name}: inline_policy is not an aws_iam_policy_document`);
@@ -120,14 +137,60 @@ export function iamProblems(config: TerraformConfig, allowList: WildcardAllowLis
   return problems;
 }
 
+/** A block that acts on a bucket: the module it is in, and the expressions that name the bucket there. */
+interface Placed {
+  m: TerraformModule;
+  block: Block;
+  names: string[];
+}
+
+/**
+ * The blocks of `type` that act on what `reference` names: in the module itself, and in the modules it calls with
+ * an argument that mentions it (there, through that variable: a shared module hardens the bucket it is given).
+ */
+function blocksAbout(config: TerraformConfig, m: TerraformModule, reference: string, type: string): Placed[] {
+  const here = ofType(m, type)
+    .filter((block) => mentions(block, reference))
+    .map((block) => ({ m, block, names: [reference] }));
+  const called = Object.values(m.moduleCalls).flatMap((call) => {
+    const callee = calledModule(config, m, call);
+    const names = Object.keys(call)
+      .filter((name) => JSON.stringify(call[name]).includes(reference))
+      .map((name) => `\${var.${name}}`);
+    if (!callee || names.length === 0) return [];
+    return ofType(callee, type)
+      .filter((block) => names.some((name) => mentions(block, name)))
+      .map((block) => ({ m: callee, block, names }));
+  });
+  return [...here, ...called];
+}
+
+/** Whether the policy denies every S3 action on the bucket's objects to requests without TLS. */
+function deniesPlainHttp({ m, block, names }: Placed): boolean {
+  const name = /aws_iam_policy_document\.(\w+)/.exec(block.body.policy ?? '')?.[1];
+  const document = m.data.find((d) => d.type === 'aws_iam_policy_document' && d.name === name);
+  return (document ? policyStatements(m, document).statements : []).some(
+    (s) =>
+      s.effect === 'Deny' &&
+      asList(s.actions).includes('s3:*') &&
+      asList(s.resources).some((r) => names.some((name) => String(r).startsWith(name)) && String(r).endsWith('/*')) &&
+      asList(s.condition).some(
+        (c: any) =>
+          c.test === 'Bool' && c.variable === 'aws:SecureTransport' && JSON.stringify(c.values) === '["false"]',
+      ),
+  );
+}
+
+const BLOCK_PUBLIC = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
+
 /** Every bucket: versioned, encrypted at rest, all public access blocked, and a policy denying plain HTTP. */
 export function bucketProblems(config: TerraformConfig): string[] {
   const problems: string[] = [];
   for (const m of config.modules.values()) {
     for (const bucket of ofType(m, 'aws_s3_bucket')) {
       const id = `${m.label}: aws_s3_bucket.${bucket.name}`;
-      const reference = `\${aws_s3_bucket.${bucket.name}.`;
-      const about = (type: string) => ofType(m, type).filter((r) => mentions(r, reference));
+      const about = (type: string) =>
+        blocksAbout(config, m, `\${aws_s3_bucket.${bucket.name}.`, type).map((placed) => placed.block);
       if (!about('aws_s3_bucket_versioning').some((v) => v.body.versioning_configuration?.[0]?.status === 'Enabled'))
         problems.push(`${id}: versioning not Enabled`);
       const encrypted = about('aws_s3_bucket_server_side_encryption_configuration').some((e) =>
@@ -136,33 +199,10 @@ export function bucketProblems(config: TerraformConfig): string[] {
         ),
       );
       if (!encrypted) problems.push(`${id}: no server-side encryption`);
-      const blockSettings = [
-        'block_public_acls',
-        'block_public_policy',
-        'ignore_public_acls',
-        'restrict_public_buckets',
-      ];
-      if (
-        !about('aws_s3_bucket_public_access_block').some((b) =>
-          blockSettings.every((setting) => b.body[setting] === true),
-        )
-      )
+      if (!about('aws_s3_bucket_public_access_block').some((b) => BLOCK_PUBLIC.every((s) => b.body[s] === true)))
         problems.push(`${id}: public access not fully blocked`);
-      const tlsOnly = about('aws_s3_bucket_policy').some((policy) => {
-        const name = /aws_iam_policy_document\.(\w+)/.exec(policy.body.policy ?? '')?.[1];
-        const document = m.data.find((d) => d.type === 'aws_iam_policy_document' && d.name === name);
-        return asList(document?.body.statement).some(
-          (s: any) =>
-            s.effect === 'Deny' &&
-            asList(s.actions).includes('s3:*') &&
-            asList(s.resources).some((r: any) => String(r).startsWith(reference) && String(r).endsWith('/*')) &&
-            asList(s.condition).some(
-              (c: any) =>
-                c.test === 'Bool' && c.variable === 'aws:SecureTransport' && JSON.stringify(c.values) === '["false"]',
-            ),
-        );
-      });
-      if (!tlsOnly) problems.push(`${id}: no bucket policy denying requests without TLS`);
+      if (!blocksAbout(config, m, `\${aws_s3_bucket.${bucket.name}.`, 'aws_s3_bucket_policy').some(deniesPlainHttp))
+        problems.push(`${id}: no bucket policy denying requests without TLS`);
     }
   }
   return problems;
@@ -213,11 +253,7 @@ function isLoadBalancerGroup(config: TerraformConfig, m: TerraformModule, source
   if (group) return ofType(m, 'aws_lb').some((lb) => asList(lb.body.security_groups).includes(source));
   const variable = /^\$\{var\.(\w+)\}$/.exec(source)?.[1];
   if (!variable) return false;
-  const callers = [...config.modules.values()].flatMap((caller) =>
-    Object.values(caller.moduleCalls)
-      .filter((call) => calledModule(config, caller, call) === m)
-      .map((call) => ({ caller, call })),
-  );
+  const callers = callsOf(config, m);
   return (
     callers.length > 0 &&
     callers.every(({ caller, call }) => {

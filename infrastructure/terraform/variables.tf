@@ -111,10 +111,5 @@ variable "allow_destroy" {
 variable "lambda_log_level" {
   description = "POWERTOOLS_LOG_LEVEL of every pipeline function: DEBUG, INFO, WARN or ERROR."
   type        = string
-  default     = "INFO"
-
-  validation {
-    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.lambda_log_level)
-    error_message = "lambda_log_level must be DEBUG, INFO, WARN or ERROR."
-  }
+  default     = "INFO" # checked by modules/lambda's log_level
 }

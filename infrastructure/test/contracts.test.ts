@@ -102,8 +102,9 @@ test('the dashboard task role allows every Step Functions call the dashboard mak
 test('the dashboard service starts only once its roles may pull the image and read the token', async () => {
   // terraform test cannot see dependencies; without these the first tasks can start before the policies exist.
   const ecs = await moduleNamed('modules/ecs');
-  expect(resource(ecs, 'aws_ecs_service', 'dashboard').depends_on).toEqual([
-    '${aws_iam_role_policy.execution}',
-    '${aws_iam_role_policy.task}',
-  ]);
+  expect(resource(ecs, 'aws_ecs_service', 'dashboard').depends_on).toEqual(['${module.role}']);
+  expect(Object.keys(ecs.moduleCalls.role.for_each)).toEqual(['execution', 'task']);
+  // Depending on a module waits for all of it: the role and, in the same module, its policy.
+  const role = await moduleNamed('modules/service_role');
+  expect(resource(role, 'aws_iam_role_policy', 'this').role).toBe('${aws_iam_role.this.id}');
 });

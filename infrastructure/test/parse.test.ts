@@ -12,6 +12,7 @@ test('every module of the configuration parses', async () => {
     '.',
     'bootstrap',
     'modules/alb',
+    'modules/bucket_hardening',
     'modules/ecr',
     'modules/ecs',
     'modules/iam',
@@ -19,6 +20,7 @@ test('every module of the configuration parses', async () => {
     'modules/monitoring',
     'modules/network',
     'modules/s3',
+    'modules/service_role',
     'modules/step_functions',
   ]);
 });

@@ -9,6 +9,7 @@ import {
   loadAllowList,
   logRetentionProblems,
 } from '../src/securityChecks';
+import { policyStatements } from '../src/terraformQueries';
 import { loadEditedCopy, PATHS, repositoryConfig } from './helpers';
 
 const allowList = loadAllowList(PATHS.allowList);
@@ -23,18 +24,36 @@ describe('buckets', () => {
     expect(bucketProblems(config)).toEqual([]);
   });
 
-  test('negative: suspended versioning, no encryption, a public access setting off, a TLS rule that allows HTTP', async () => {
+  test('negative: the shared hardening with versioning suspended, no encryption, a public access setting off, HTTP allowed', async () => {
+    const hardening = 'modules/bucket_hardening/main.tf';
     const config = await loadEditedCopy([
-      { file: 'modules/s3/main.tf', from: 'status = "Enabled"\n  }\n}', to: 'status = "Suspended"\n  }\n}' },
-      { file: 'bootstrap/main.tf', from: 'sse_algorithm = "AES256"', to: 'sse_algorithm = "none"' },
-      { file: 'bootstrap/main.tf', from: 'restrict_public_buckets = true', to: 'restrict_public_buckets = false' },
-      { file: 'modules/s3/main.tf', from: 'values   = ["false"]', to: 'values   = ["true"]' },
+      { file: hardening, from: 'status = "Enabled"', to: 'status = "Suspended"' },
+      { file: hardening, from: 'sse_algorithm = "AES256"', to: 'sse_algorithm = "none"' },
+      { file: hardening, from: 'restrict_public_buckets = true', to: 'restrict_public_buckets = false' },
+      { file: hardening, from: 'values   = ["false"]', to: 'values   = ["true"]' },
+    ]);
+    const problems = ['versioning not Enabled', 'no server-side encryption', 'public access not fully blocked'];
+    expect(bucketProblems(config).sort()).toEqual(
+      ['bootstrap: aws_s3_bucket.state', 'modules/s3: aws_s3_bucket.artifacts'].flatMap((bucket) =>
+        [...problems, 'no bucket policy denying requests without TLS'].sort().map((problem) => `${bucket}: ${problem}`),
+      ),
+    );
+  });
+
+  test('negative: the hardening module given another bucket hardens that one, not the state bucket', async () => {
+    const config = await loadEditedCopy([
+      { file: 'bootstrap/main.tf', from: 'bucket     = aws_s3_bucket.state.id', to: 'bucket     = "another-bucket"' },
+      {
+        file: 'bootstrap/main.tf',
+        from: 'bucket_arn = aws_s3_bucket.state.arn',
+        to: 'bucket_arn = "arn:aws:s3:::another"',
+      },
     ]);
     expect(bucketProblems(config).sort()).toEqual([
+      'bootstrap: aws_s3_bucket.state: no bucket policy denying requests without TLS',
       'bootstrap: aws_s3_bucket.state: no server-side encryption',
       'bootstrap: aws_s3_bucket.state: public access not fully blocked',
-      'modules/s3: aws_s3_bucket.artifacts: no bucket policy denying requests without TLS',
-      'modules/s3: aws_s3_bucket.artifacts: versioning not Enabled',
+      'bootstrap: aws_s3_bucket.state: versioning not Enabled',
     ]);
   });
 });
@@ -50,9 +69,9 @@ describe('IAM', () => {
       [...config.modules.values()].flatMap((m) =>
         m.data
           .filter((d) => d.type === 'aws_iam_policy_document')
-          .flatMap((d) => d.body.statement ?? [])
-          .filter((s: any) => (s.resources ?? []).includes('*'))
-          .flatMap((s: any) => s.actions),
+          .flatMap((d) => policyStatements(m, d).statements)
+          .filter((s) => (s.resources ?? []).includes('*'))
+          .flatMap((s) => s.actions),
       ),
     );
     expect(Object.keys(allowList.actionsOnAnyResource).filter((action) => !wildcardActions.has(action))).toEqual([]);
@@ -86,22 +105,38 @@ describe('IAM', () => {
       },
       {
         file: 'modules/ecs/main.tf',
-        from: 'policy = data.aws_iam_policy_document.task.json',
-        to: 'policy = jsonencode({ Statement = [] })',
+        from: 'policy = data.aws_iam_policy_document.task.json }',
+        to: 'policy = jsonencode({ Statement = [] }) }',
       },
       { file: 'modules/iam/main.tf', from: 'policy/ReadOnlyAccess"', to: 'policy/AdministratorAccess"' },
       {
         file: 'modules/iam/main.tf',
-        from: 'apply      = data.aws_iam_policy_document.apply.json',
-        to: 'apply      = jsonencode({ Statement = [] })',
+        from: 'policy   = data.aws_iam_policy_document.github[each.key].json',
+        to: 'policy   = jsonencode({ Statement = [] })',
       },
+      // The GitHub roles' statements are entries of a local map, expanded by a dynamic block: read there too.
+      {
+        file: 'modules/iam/main.tf',
+        from: 'ProjectBuckets      = { actions = ["s3:*"]',
+        to: 'ProjectBuckets = { actions = ["*"]',
+      },
+      {
+        file: 'modules/iam/main.tf',
+        from: 'RollService     = { actions = ["ecs:UpdateService", "ecs:DescribeServices"], resources = [local.service_arn] }',
+        to: 'RollService = { actions = ["ecs:UpdateService"], resources = ["*"] }',
+      },
+      // A dynamic statement over something this check cannot read is reported, not passed.
+      { file: 'modules/lambda/main.tf', from: 'actions   = ["s3:DeleteObject"]', to: 'actions   = statement.value' },
     ]);
     expect(iamProblems(config, allowList).sort()).toEqual([
-      'modules/ecs: aws_iam_role_policy.task: policy is not an aws_iam_policy_document',
       'modules/ecs: data.aws_iam_policy_document.task ListArtifacts: s3:ListBucket on resource "*" is not in the allow-list',
+      'modules/ecs: module.role: aws_iam_role_policy.this: policy is not an aws_iam_policy_document',
       'modules/iam: aws_iam_role_policy.github: policy is not an aws_iam_policy_document',
       'modules/iam: aws_iam_role_policy_attachment.plan_read_only: managed policy arn:aws:iam::aws:policy/AdministratorAccess is not in the allow-list',
+      'modules/iam: data.aws_iam_policy_document.github ProjectBuckets: action "*"',
+      'modules/iam: data.aws_iam_policy_document.github RollService: ecs:UpdateService on resource "*" is not in the allow-list',
       'modules/lambda: data.aws_iam_policy_document.function ReadStageInputs: action "*"',
+      'modules/lambda: data.aws_iam_policy_document.function: dynamic statements cannot be checked',
     ]);
   });
 });

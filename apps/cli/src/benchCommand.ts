@@ -12,7 +12,7 @@ import {
   type StrategyFamily,
 } from '@overfit/core';
 import { cachedPriceLoader, describeDataRef } from '@overfit/data';
-import { putJson, type ArtifactStore } from '@overfit/store';
+import { MemoryStore, putJson } from '@overfit/store';
 import * as backtest from '@overfit/stage-backtest';
 import { dataRefFromFlags, integerFlag, numberFlag, parse, runConfigFromFlags } from './flags';
 import { table } from './format';
@@ -41,29 +41,6 @@ interface BenchResult {
   /** The whole stage once: read strategies, backtest, write both CSVs and the moments. */
   stageSeconds: number;
   peakRssMb: number;
-}
-
-/** A store in memory: the bench measures computing and formatting, not the disk. */
-function memoryStore(): ArtifactStore {
-  const objects = new Map<string, Buffer>();
-  return {
-    location: 'memory',
-    put: async (key, body) => {
-      if (typeof body === 'string' || body instanceof Uint8Array) objects.set(key, Buffer.from(body));
-      else {
-        const chunks: Uint8Array[] = [];
-        for await (const chunk of body) chunks.push(chunk);
-        objects.set(key, Buffer.concat(chunks));
-      }
-    },
-    get: async (key) => {
-      const body = objects.get(key);
-      if (!body) throw new Error(`no ${key}`);
-      return body;
-    },
-    exists: async (key) => objects.has(key),
-    list: async (prefix) => [...objects.keys()].filter((k) => k.startsWith(prefix)).sort(),
-  };
 }
 
 async function benchBacktest(options: {
@@ -101,7 +78,7 @@ async function benchBacktest(options: {
   }
   const seconds = [...runsSeconds].sort((a, b) => a - b)[Math.floor(runsSeconds.length / 2)];
 
-  const store = memoryStore();
+  const store = new MemoryStore(); // the bench measures computing and formatting, not the disk
   await putJson(store, 'runs/bench/strategies/strategies.json', { strategies });
   const stageStarted = performance.now();
   await backtest.run(

@@ -4,10 +4,19 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
+# Every run gets these; a module ignores those it does not declare.
 variables {
   name                     = "overfitting-lab-production"
   region                   = "eu-west-1"
   permissions_boundary_arn = "arn:aws:iam::123456789012:policy/overfitting-lab-production-boundary"
+  # modules/lambda
+  artifacts_dir = "../../dist/lambda"
+  # modules/step_functions
+  function_arns          = { for f in ["generate", "backtest", "select", "validate", "visualize", "finalize"] : f => "arn:aws:lambda:eu-west-1:123456789012:function:overfitting-lab-production-${f}" }
+  finalize_function_arn  = "arn:aws:lambda:eu-west-1:123456789012:function:overfitting-lab-production-finalize"
+  finalize_function_name = "overfitting-lab-production-finalize"
+  # The Lambda timeouts of main.tf, which the ASL's task timeouts exceed by the margin.
+  function_timeout_seconds = { generate = 120, backtest = 900, select = 300, validate = 900, visualize = 300, finalize = 120 }
 }
 
 run "delivery_roles_are_least_privilege" {
@@ -45,14 +54,14 @@ run "delivery_roles_are_least_privilege" {
   }
   assert {
     condition = alltrue([
-      for statement in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.app_deploy.statement, data.aws_iam_policy_document.run.statement, data.aws_iam_policy_document.plan.statement) :
+      for statement in flatten([for role in ["plan", "apply", "app_deploy", "run"] : data.aws_iam_policy_document.github[role].statement]) :
       !contains(statement.actions, "*") && !contains(statement.actions, "iam:*")
     ])
     error_message = "No delivery role may hold action \"*\" or iam:*."
   }
   assert {
     condition = alltrue([
-      for statement in data.aws_iam_policy_document.apply.statement : statement.condition != null && length([
+      for statement in data.aws_iam_policy_document.github["apply"].statement : statement.condition != null && length([
         for c in statement.condition : c if c.variable == "iam:PermissionsBoundary" && jsonencode(c.values) == jsonencode(["arn:aws:iam::123456789012:policy/overfitting-lab-production-boundary"])
       ]) == 1 if contains(statement.actions, "iam:CreateRole")
     ])
@@ -65,7 +74,7 @@ run "delivery_roles_are_least_privilege" {
     error_message = "The boundary must deny changes to the GitHub roles (no role can widen its own rights)."
   }
   assert {
-    condition     = jsonencode(sort(flatten([for s in data.aws_iam_policy_document.run.statement : tolist(s.actions)]))) == jsonencode(["states:DescribeExecution", "states:GetExecutionHistory", "states:StartExecution"])
+    condition     = jsonencode(sort(flatten([for s in data.aws_iam_policy_document.github["run"].statement : tolist(s.actions)]))) == jsonencode(["states:DescribeExecution", "states:GetExecutionHistory", "states:StartExecution"])
     error_message = "The run role starts and follows executions, nothing else."
   }
 }
@@ -78,9 +87,8 @@ run "lambda_roles_and_environment" {
   }
 
   variables {
-    artifacts_dir = "../../dist/lambda"
-    bucket_name   = "overfitting-lab-production-artifacts-123456789012"
-    bucket_arn    = "arn:aws:s3:::overfitting-lab-production-artifacts-123456789012"
+    bucket_name = "overfitting-lab-production-artifacts-123456789012"
+    bucket_arn  = "arn:aws:s3:::overfitting-lab-production-artifacts-123456789012"
     functions = {
       backtest = { memory_size = 3008, timeout = 900, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*"], delete_prefixes = [] }
       finalize = { memory_size = 512, timeout = 120, read_prefixes = ["data/*", "runs/*"], write_prefixes = ["runs/*", "latest.json"], delete_prefixes = ["runs/*/shards/*"] }
@@ -102,12 +110,12 @@ run "lambda_roles_and_environment" {
     error_message = "The log level is POWERTOOLS_LOG_LEVEL (Powertools treats LOG_LEVEL as legacy)."
   }
   assert {
-    condition     = alltrue([for r in values(aws_iam_role.function) : r.permissions_boundary == var.permissions_boundary_arn])
+    condition     = alltrue([for r in values(module.role) : r.permissions_boundary == var.permissions_boundary_arn])
     error_message = "Every function role carries the permissions boundary."
   }
 }
 
-run "nodejs20_is_refused" {
+run "nodejs20_and_an_unknown_log_level_are_refused" {
   command = plan
 
   module {
@@ -115,14 +123,14 @@ run "nodejs20_is_refused" {
   }
 
   variables {
-    runtime       = "nodejs20.x"
-    artifacts_dir = "../../dist/lambda"
-    bucket_name   = "b"
-    bucket_arn    = "arn:aws:s3:::b"
-    functions     = {}
+    runtime     = "nodejs20.x"
+    log_level   = "LOUD"
+    bucket_name = "b"
+    bucket_arn  = "arn:aws:s3:::b"
+    functions   = {}
   }
 
-  expect_failures = [var.runtime]
+  expect_failures = [var.runtime, var.log_level]
 }
 
 run "task_timeout_must_exceed_the_lambda_timeout" {
@@ -133,10 +141,7 @@ run "task_timeout_must_exceed_the_lambda_timeout" {
   }
 
   variables {
-    function_arns            = { for f in ["generate", "backtest", "select", "validate", "visualize", "finalize"] : f => "arn:aws:lambda:eu-west-1:123456789012:function:overfitting-lab-production-${f}" }
-    function_timeout_seconds = { generate = 120, backtest = 900, select = 300, validate = 950, visualize = 300, finalize = 120 }
-    finalize_function_arn    = "arn:aws:lambda:eu-west-1:123456789012:function:overfitting-lab-production-finalize"
-    finalize_function_name   = "overfitting-lab-production-finalize"
+    function_timeout_seconds = merge(var.function_timeout_seconds, { validate = 950 })
   }
 
   expect_failures = [aws_sfn_state_machine.pipeline]
@@ -147,13 +152,6 @@ run "executions_that_end_badly_reach_finalize" {
 
   module {
     source = "./modules/step_functions"
-  }
-
-  variables {
-    function_arns            = { for f in ["generate", "backtest", "select", "validate", "visualize", "finalize"] : f => "arn:aws:lambda:eu-west-1:123456789012:function:overfitting-lab-production-${f}" }
-    function_timeout_seconds = { generate = 120, backtest = 900, select = 300, validate = 900, visualize = 300, finalize = 120 }
-    finalize_function_arn    = "arn:aws:lambda:eu-west-1:123456789012:function:overfitting-lab-production-finalize"
-    finalize_function_name   = "overfitting-lab-production-finalize"
   }
 
   assert {
@@ -198,8 +196,21 @@ run "alarms_can_be_delivered" {
     error_message = "The key policy lets CloudWatch encrypt the notifications it publishes."
   }
   assert {
-    condition     = jsonencode(sort(keys(aws_cloudwatch_metric_alarm.lambda_throttles))) == jsonencode(["backtest", "generate"]) && jsonencode(sort([for a in values(aws_cloudwatch_metric_alarm.executions_ended_badly) : a.metric_name])) == jsonencode(["ExecutionsAborted", "ExecutionsFailed", "ExecutionsTimedOut"])
-    error_message = "Throttles of every function, and failed, timed-out and aborted executions, raise alarms."
+    condition = jsonencode(sort([for alarm in values(aws_cloudwatch_metric_alarm.this) : alarm.alarm_name])) == jsonencode([
+      for alarm in [
+        "backtest-errors", "backtest-throttles", "dashboard-5xx", "dashboard-tasks", "generate-errors",
+        "generate-throttles", "load-balancer-5xx", "pipeline-aborted", "pipeline-failed", "pipeline-timed-out",
+      ] : "overfitting-lab-production-${alarm}"
+    ])
+    error_message = "Errors and throttles of every function, failed, timed-out and aborted executions, 5xx answers and missing tasks raise alarms."
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["dashboard-tasks"].comparison_operator == "LessThanThreshold" && aws_cloudwatch_metric_alarm.this["dashboard-tasks"].threshold == 1 && length(aws_cloudwatch_metric_alarm.this["dashboard-tasks"].ok_actions) == 1 && aws_cloudwatch_metric_alarm.this["pipeline-timed-out"].metric_name == "ExecutionsTimedOut"
+    error_message = "Each alarm keeps its own settings over the shared defaults."
+  }
+  assert {
+    condition     = jsonencode([for w in jsondecode(aws_cloudwatch_dashboard.overview.dashboard_body).widgets : [w.x, w.y, w.width, w.height, w.properties.region, w.properties.period]]) == jsonencode([[0, 0, 12, 6, "eu-west-1", 300], [12, 0, 12, 6, "eu-west-1", 300], [0, 6, 12, 6, "eu-west-1", 300], [12, 6, 12, 6, "eu-west-1", 60]])
+    error_message = "The dashboard's four widgets lie two by two, each in the region with its own period."
   }
 }
 
@@ -233,11 +244,7 @@ run "artifact_bucket_is_private_versioned_encrypted" {
   }
 
   assert {
-    condition     = aws_s3_bucket_versioning.artifacts.versioning_configuration[0].status == "Enabled"
-    error_message = "Versioning is on."
-  }
-  assert {
-    condition     = alltrue([aws_s3_bucket_public_access_block.artifacts.block_public_acls, aws_s3_bucket_public_access_block.artifacts.block_public_policy, aws_s3_bucket_public_access_block.artifacts.ignore_public_acls, aws_s3_bucket_public_access_block.artifacts.restrict_public_buckets])
-    error_message = "All public access is blocked."
+    condition     = module.hardening.versioning_status == "Enabled" && module.hardening.public_access_blocked
+    error_message = "The artifact bucket gets the shared hardening: versioning on, all public access blocked."
   }
 }

@@ -92,13 +92,3 @@ run "https_without_certificate_is_refused" {
 
   expect_failures = [var.certificate_arn]
 }
-
-run "bad_log_level_is_refused" {
-  command = plan
-
-  variables {
-    lambda_log_level = "LOUD"
-  }
-
-  expect_failures = [var.lambda_log_level]
-}

@@ -1,41 +1,20 @@
 // npm run bench:validation-tests [-- --runs 250 --seed 7 --bars 8760]: the size of each candidate out-of-sample
 // test (validationTests.ts) on the four no-edge markets, selected by win rate and by Sharpe. Prints a markdown
 // table: the share of selections in which each candidate rejects "no edge" at 5 %, with its 95 % Wilson interval.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { readPriceCsv } from '@overfit/data';
 import { CALIBRATION_METRICS } from './calibrate';
-import { wilson } from './tallies';
-import { DEFAULT_BARS, type MarketKind } from './marketKinds';
-import { prepareRealSource } from './realSource';
+import { rejectionCell, runStudy, sizeStudy } from './sizeStudy';
 import { VALIDATION_TESTS, validationSample, type ValidationSample } from './validationTests';
 
-const NO_EDGE: MarketKind[] = ['random_walk', 'garch', 'iid_bootstrap', 'block_bootstrap'];
-
-function option(name: string, fallback: string): string {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1] : fallback;
-}
-
 function row(label: string, samples: ValidationSample[]): string {
-  const cells = VALIDATION_TESTS.map((test) => {
-    const ps = samples.map((s) => s.p[test]).filter((p): p is number => p !== null);
-    const r = wilson(ps.filter((p) => p <= 0.05).length, ps.length);
-    return r.rate === null
-      ? '–'
-      : `${(100 * r.rate).toFixed(1)} % [${(100 * r.low!).toFixed(1)}, ${(100 * r.high!).toFixed(1)}]`;
-  });
+  const cells = VALIDATION_TESTS.map((test) =>
+    rejectionCell(samples.map((s) => s.p[test]).filter((p): p is number => p !== null)),
+  );
   const trades = samples.map((s) => s.trades).sort((a, b) => a - b)[samples.length >> 1];
   return `| ${label} | ${samples.length} | ${trades} | ${cells.join(' | ')} |`;
 }
 
 async function main(): Promise<void> {
-  const runs = Number(option('runs', '250'));
-  const seed = Number(option('seed', '7'));
-  const bars = Number(option('bars', String(DEFAULT_BARS)));
-  const data = resolve(option('data', '../shared/data/btc_usd_1h.csv'));
-  const source = existsSync(data) ? prepareRealSource((await readPriceCsv(data)).series, data) : null;
-  const markets = source ? NO_EDGE : NO_EDGE.filter((m) => m === 'random_walk' || m === 'garch');
+  const { runs, seed, bars, source, markets } = await sizeStudy({ runs: 250, seed: 7 });
   const samples: ValidationSample[] = [];
   const started = performance.now();
   for (const market of markets) {
@@ -70,7 +49,4 @@ async function main(): Promise<void> {
   console.log(row('**all**', samples));
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runStudy(main);

@@ -51,6 +51,30 @@ export function downsample(
   return [...indices].sort((a, b) => a - b).map((i) => ({ x: time[i], y: values[i] }));
 }
 
+/**
+ * The two lines of both equity figures, downsampled alike (`keep` survives): the strategy's in `equity.color`, and
+ * buy-and-hold's thinner one in the benchmark colour.
+ */
+export function equityLines(
+  time: ArrayLike<number>,
+  maxPoints: number,
+  keep: number,
+  equity: { label: string; values: ArrayLike<number>; color: string },
+  buyAndHold: { label: string; values: ArrayLike<number> },
+) {
+  const line = (label: string, values: ArrayLike<number>, borderColor: string, borderWidth: number) => ({
+    label,
+    data: downsample(time, values, maxPoints, keep),
+    borderColor,
+    borderWidth,
+    pointRadius: 0,
+  });
+  return [
+    line(equity.label, equity.values, equity.color, 2),
+    line(buyAndHold.label, buyAndHold.values, COLORS.benchmark, 1.5),
+  ];
+}
+
 const splitMarker = (splitTime: number): Plugin => ({
   id: 'splitMarker',
   beforeDatasetsDraw: (chart) => {
@@ -106,22 +130,13 @@ export async function renderEquityCurve(options: EquityCurveOptions): Promise<Bu
     {
       type: 'line',
       data: {
-        datasets: [
-          {
-            label: options.strategyLabel,
-            data: downsample(time, strategy, maxPoints, splitIndex),
-            borderColor: COLORS.training,
-            borderWidth: 2,
-            pointRadius: 0,
-          },
-          {
-            label: 'buy and hold',
-            data: downsample(time, buyAndHold, maxPoints, splitIndex),
-            borderColor: COLORS.benchmark,
-            borderWidth: 1.5,
-            pointRadius: 0,
-          },
-        ],
+        datasets: equityLines(
+          time,
+          maxPoints,
+          splitIndex,
+          { label: options.strategyLabel, values: strategy, color: COLORS.training },
+          { label: 'buy and hold', values: buyAndHold },
+        ),
       },
       options: {
         parsing: false,

@@ -1,7 +1,7 @@
 // walk_forward_equity.png: select on one fold, hold on the next, chained; buy-and-hold beside it. A log axis, so
 // a −87 % path is not drawn flat next to a +2,400 % one: equal slopes are equal growth rates.
 import { logRange, niceTicks } from './axes';
-import { downsample } from './equityCurve';
+import { equityLines } from './equityCurve';
 import { allPositive, equityScale, finiteExtent, size, subtitle, timeAxis, title } from './figure';
 import { COLORS, encodePng, formatValue, withChart } from './render';
 
@@ -46,22 +46,13 @@ export async function renderWalkForwardEquity(options: WalkForwardChartOptions):
     {
       type: 'line',
       data: {
-        datasets: [
-          {
-            label: 'walk-forward: chosen on the previous fold',
-            data: downsample(time, equity, 2000, 0),
-            borderColor: COLORS.validation,
-            borderWidth: 2,
-            pointRadius: 0,
-          },
-          {
-            label: 'buy and hold, same bars',
-            data: downsample(time, buyAndHold, 2000, 0),
-            borderColor: COLORS.benchmark,
-            borderWidth: 1.5,
-            pointRadius: 0,
-          },
-        ],
+        datasets: equityLines(
+          time,
+          2000,
+          0,
+          { label: 'walk-forward: chosen on the previous fold', values: equity, color: COLORS.validation },
+          { label: 'buy and hold, same bars', values: buyAndHold },
+        ),
       },
       options: {
         parsing: false,

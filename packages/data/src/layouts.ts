@@ -4,6 +4,7 @@
 import { InputError, PRICE_FORMATS, type PriceFormat } from '@overfit/core';
 import { printable } from './printable';
 import { parseTimestamp } from './timestamps';
+import type { Bar } from './exchanges';
 
 /**
  * The formats (PRICE_FORMATS lives in core: a run's DataRef can carry one):
@@ -16,7 +17,8 @@ import { parseTimestamp } from './timestamps';
  * - `close_only` a time and one price column (`close` or `price`), e.g. `timestamp,price,returns,split`
  */
 
-export interface Layout {
+/** Where a row keeps each field of a bar (its column index), and how the rows are laid out. */
+export interface Layout extends Record<keyof Bar, number> {
   format: PriceFormat;
   /** Whether the first row names the columns (false: it is already a bar). */
   header: boolean;
@@ -24,11 +26,6 @@ export interface Layout {
   extraHeaderRows: number;
   /** Field count every row must have. */
   width: number;
-  time: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
   /** −1: no volume column (volume reads as 0). */
   volume: number;
   /** False for close-only data: open = high = low = close. */

@@ -49,27 +49,22 @@ export function resamplePrices(series: PriceSeries, intervalSeconds: number, whe
     close[m] = series.close[i];
     volume[m] += series.volume[i];
   }
-  const bars = m + 1;
-  const cut = (column: Float64Array) => column.slice(0, bars);
+  const bars = sliceBars({ time, open, high, low, close, volume, hasOhlc: true }, 0, m + 1);
+  if (series.hasOhlc) return bars;
   // Close-only data stays close-only: its open, high and low remain copies of the close.
-  const closes = cut(close);
-  if (!series.hasOhlc)
-    return {
-      time: cut(time),
-      open: closes.slice(),
-      high: closes.slice(),
-      low: closes.slice(),
-      close: closes,
-      volume: cut(volume),
-      hasOhlc: false,
-    };
+  return { ...bars, open: bars.close.slice(), high: bars.close.slice(), low: bars.close.slice(), hasOhlc: false };
+}
+
+/** Bars [from, to) of a series, copied (`to` defaults to the end; negative counts from the end, as slice does). */
+export function sliceBars(series: PriceSeries, from: number, to?: number): PriceSeries {
+  const cut = (column: Float64Array) => column.slice(from, to);
   return {
-    time: cut(time),
-    open: cut(open),
-    high: cut(high),
-    low: cut(low),
-    close: closes,
-    volume: cut(volume),
-    hasOhlc: true,
+    time: cut(series.time),
+    open: cut(series.open),
+    high: cut(series.high),
+    low: cut(series.low),
+    close: cut(series.close),
+    volume: cut(series.volume),
+    hasOhlc: series.hasOhlc,
   };
 }

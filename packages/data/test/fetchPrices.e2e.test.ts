@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { PriceSeries } from '@overfit/core';
-import { fetchPrices, readPriceCsv, syntheticMarket, type FetchPricesOptions } from '../src';
+import { fetchPrices, readPriceCsv, sliceBars, syntheticMarket, type FetchPricesOptions } from '../src';
 import { startFakeExchange, type FakeExchange } from '@overfit/testing/fake-exchange';
 
 // No test may depend on the machine's speed: generous, explicit (jest's 5 s default fails under load).
@@ -20,23 +20,10 @@ let server: FakeExchange;
 let dir: string;
 let sleeps: number[];
 
-const slice = (s: PriceSeries, from: number, to: number): PriceSeries => {
-  const cut = (c: Float64Array) => c.slice(from, to);
-  return {
-    time: cut(s.time),
-    open: cut(s.open),
-    high: cut(s.high),
-    low: cut(s.low),
-    close: cut(s.close),
-    volume: cut(s.volume),
-    hasOhlc: true,
-  };
-};
-
 beforeAll(async () => {
   // The first 2,500 real hours hold three Binance outage gaps (2017-09-06, 2018-01-04, …): paging must step over them.
   source = existsSync(SHARED_HOURLY)
-    ? slice((await readPriceCsv(SHARED_HOURLY)).series, 0, BARS)
+    ? sliceBars((await readPriceCsv(SHARED_HOURLY)).series, 0, BARS)
     : syntheticMarket({ bars: BARS, seed: 21 });
   server = await startFakeExchange(source);
   dir = await mkdtemp(join(tmpdir(), 'overfit-fetch-'));

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { PriceFormat, PriceSeries } from '@overfit/core';
-import { readPriceCsv, syntheticMarket } from '../src';
+import { readPriceCsv, sliceBars, syntheticMarket } from '../src';
 
 const SHARED = resolve(__dirname, '../../../../shared/data');
 const BARS = 300;
@@ -17,17 +17,7 @@ const originals: Record<'hourly' | 'daily' | 'fiveMinute', PriceSeries> = {} as 
 async function slice(name: string, intervalMs: number): Promise<PriceSeries> {
   const path = join(SHARED, name);
   if (!existsSync(path)) return syntheticMarket({ bars: BARS, seed: 11, intervalMs });
-  const { series } = await readPriceCsv(path);
-  const cut = (c: Float64Array) => c.slice(0, BARS);
-  return {
-    time: cut(series.time),
-    open: cut(series.open),
-    high: cut(series.high),
-    low: cut(series.low),
-    close: cut(series.close),
-    volume: cut(series.volume),
-    hasOhlc: true,
-  };
+  return sliceBars((await readPriceCsv(path)).series, 0, BARS);
 }
 
 beforeAll(async () => {

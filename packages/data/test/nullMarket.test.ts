@@ -7,6 +7,7 @@ import {
   logReturns,
   readPriceCsv,
   simulateGarch11,
+  sliceBars,
   synthesizeLike,
   synthesizeMarketLike,
   SYNTH_MODELS,
@@ -15,18 +16,6 @@ import {
 const SHARED_HOURLY = resolve(__dirname, '../../../../shared/data/btc_usd_1h.csv');
 const HOUR = 3_600_000;
 
-const lastBars = (s: PriceSeries, n: number): PriceSeries => {
-  const cut = (c: Float64Array) => c.slice(c.length - n);
-  return {
-    time: cut(s.time),
-    open: cut(s.open),
-    high: cut(s.high),
-    low: cut(s.low),
-    close: cut(s.close),
-    volume: cut(s.volume),
-    hasOhlc: s.hasOhlc,
-  };
-};
 const std = (x: Float64Array) => {
   const mean = x.reduce((a, b) => a + b, 0) / x.length;
   return Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0) / (x.length - 1));
@@ -65,7 +54,7 @@ describe('synthesizeLike', () => {
   beforeAll(async () => {
     // The last 20,000 hours of the real history (2023–2025), or a GARCH market when ../shared/data is absent.
     source = existsSync(SHARED_HOURLY)
-      ? lastBars((await readPriceCsv(SHARED_HOURLY)).series, 20_000)
+      ? sliceBars((await readPriceCsv(SHARED_HOURLY)).series, -20_000)
       : simulateGarch11(
           { mu: 0, omega: 7e-7, alpha: 0.08, beta: 0.9 },
           { bars: 20_000, seed: 5, start: Date.UTC(2020, 0, 1), intervalMs: HOUR, startPrice: 10_000 },

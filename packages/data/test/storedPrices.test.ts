@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDataRef } from '@overfit/core';
-import { cachedPriceLoader, describeDataRef, loadPrices, readPriceCsv, type ObjectReader } from '../src';
+import { memoryStore, storeWith } from '@overfit/testing/stores';
+import { cachedPriceLoader, describeDataRef, loadPrices, readPriceCsv } from '../src';
 
 const CSV =
   'timestamp,open,high,low,close,volume\n' +
@@ -12,18 +13,8 @@ const CSV =
   ).join('\n') +
   '\n';
 
-/** An in-memory store: what the stages hand the loader is only `location` and `get`. */
-function memoryStore(objects: Record<string, string>): ObjectReader & { gets: number } {
-  return {
-    location: 's3://bucket/lab',
-    gets: 0,
-    async get(key) {
-      this.gets++;
-      if (!(key in objects)) throw Object.assign(new Error(`no artifact "${key}"`), { name: 'ArtifactNotFoundError' });
-      return Buffer.from(objects[key]);
-    },
-  };
-}
+/** What the stages hand the loader: a store named like a bucket, holding the objects given. */
+const bucket = (objects: Record<string, string>) => memoryStore(objects, 's3://bucket/lab');
 
 let folder: string;
 beforeAll(async () => {
@@ -38,7 +29,7 @@ describe('prices from the artifact store', () => {
     const fromFile = await readPriceCsv(path);
     const fromStore = await loadPrices(
       parseDataRef({ kind: 'store', key: 'data/p.csv' }),
-      memoryStore({ 'data/p.csv': CSV }),
+      await bucket({ 'data/p.csv': CSV }),
     );
     expect(fromStore.series).toEqual(fromFile.series);
     expect(fromStore.source).toEqual({ ...fromFile.source, path: 's3://bucket/lab/data/p.csv' });
@@ -47,7 +38,7 @@ describe('prices from the artifact store', () => {
   it('applies the reference options (resampling to 4 hours)', async () => {
     const loaded = await loadPrices(
       { kind: 'store', key: 'data/p.csv', resampleSeconds: 4 * 3600 },
-      memoryStore({ 'data/p.csv': CSV }),
+      await bucket({ 'data/p.csv': CSV }),
     );
     expect(loaded.series.close.length).toBe(12);
     expect(loaded.series.close[0]).toBe(103.5);
@@ -56,12 +47,12 @@ describe('prices from the artifact store', () => {
   it('locates a bad row in the object, not in a temp copy', async () => {
     const broken = CSV.replace(',103.5,', ',-1,');
     await expect(
-      loadPrices({ kind: 'store', key: 'data/bad.csv' }, memoryStore({ 'data/bad.csv': broken })),
+      loadPrices({ kind: 'store', key: 'data/bad.csv' }, await bucket({ 'data/bad.csv': broken })),
     ).rejects.toThrow(/^s3:\/\/bucket\/lab\/data\/bad\.csv:5:5: /);
   });
 
   it('says when the object is missing, or when there is no store to read it from', async () => {
-    await expect(loadPrices({ kind: 'store', key: 'data/none.csv' }, memoryStore({}))).rejects.toThrow(
+    await expect(loadPrices({ kind: 'store', key: 'data/none.csv' }, await bucket({}))).rejects.toThrow(
       's3://bucket/lab/data/none.csv: no such object in the store',
     );
     await expect(loadPrices({ kind: 'store', key: 'data/p.csv' })).rejects.toThrow(
@@ -84,9 +75,16 @@ describe('prices from the artifact store', () => {
   });
 
   it('downloads once per process through the cached loader', async () => {
-    const store = memoryStore({ 'data/p.csv': CSV });
-    const load = cachedPriceLoader(store);
+    const store = await bucket({ 'data/p.csv': CSV });
+    let gets = 0;
+    const counted = storeWith(store, {
+      get: (key) => {
+        gets++;
+        return store.get(key);
+      },
+    });
+    const load = cachedPriceLoader(counted);
     await Promise.all([load({ kind: 'store', key: 'data/p.csv' }), load({ kind: 'store', key: 'data/p.csv' })]);
-    expect(store.gets).toBe(1);
+    expect(gets).toBe(1);
   });
 });

@@ -104,16 +104,14 @@ export async function planGc(store: LocalStore, options: GcOptions = {}): Promis
     const manifestPath = join(folder, 'manifest.json');
     const hasManifest = files.some((f) => f.path === manifestPath);
     const ageMs = now - newestMs;
+    /** One item for the run folder: the files to remove, counted and marked as accounted for. */
+    const collect = (kind: GcKind, found: FileInfo[], keys?: string[]) => {
+      const bytes = found.reduce((n, f) => n + f.bytes, 0);
+      items.push({ kind, key: `runs/${runId}/`, files: found.length, bytes, ageMs, ...(keys && { keys }) });
+      for (const f of found) covered.add(f.path);
+    };
     if (!hasManifest) {
-      if (!kinds.has('orphan-run') || ageMs < minAgeMs) continue;
-      items.push({
-        kind: 'orphan-run',
-        key: `runs/${runId}/`,
-        files: files.length,
-        bytes: files.reduce((n, f) => n + f.bytes, 0),
-        ageMs,
-      });
-      for (const f of files) covered.add(f.path);
+      if (kinds.has('orphan-run') && ageMs >= minAgeMs) collect('orphan-run', files);
       continue;
     }
     if (!kinds.has('failed-run-files')) continue;
@@ -126,15 +124,7 @@ export async function planGc(store: LocalStore, options: GcOptions = {}): Promis
     if (manifest?.status !== 'failed') continue;
     const leftovers = files.filter((f) => f.path !== manifestPath);
     if (leftovers.length === 0) continue;
-    items.push({
-      kind: 'failed-run-files',
-      key: `runs/${runId}/`,
-      files: leftovers.length,
-      bytes: leftovers.reduce((n, f) => n + f.bytes, 0),
-      ageMs,
-      keys: leftovers.map((f) => keyOf(store, f.path)).sort(),
-    });
-    for (const f of leftovers) covered.add(f.path);
+    collect('failed-run-files', leftovers, leftovers.map((f) => keyOf(store, f.path)).sort());
   }
 
   if (kinds.has('temp-file')) {

@@ -1,5 +1,6 @@
 export * from './artifactStore';
 export * from './localStore';
+export * from './memoryStore';
 export * from './runLayout';
 export * from './performanceTable';
 export * from './stageEvent';

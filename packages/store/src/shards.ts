@@ -3,7 +3,7 @@
 // files byte for byte as one unsharded backtest would have written them. The merge streams: it holds one
 // shard's object at a time, so 100,000 strategies never need the whole table or moments matrix in memory.
 import { InputError } from '@overfit/core';
-import type { ArtifactStore } from './artifactStore';
+import { type ArtifactStore, contentTypeOf } from './artifactStore';
 import { concatBlockMoments } from './blockMoments';
 import { concatPerformanceTables } from './performanceTable';
 import { asRecord } from './stageEvent';
@@ -76,30 +76,19 @@ export function shardKeys(runId: string, index: number) {
 export async function mergeShardResults(store: ArtifactStore, runId: string, shards: readonly ShardRange[]) {
   const keys = runKeys(runId);
   const parts = shards.map((s) => shardKeys(runId, s.index));
-  await store.put(
-    keys.trainingPerformance,
-    concatPerformanceTables(
+  // Each run-level file is its shards' files in shard order, streamed.
+  const concat = {
+    trainingPerformance: concatPerformanceTables,
+    validationPerformance: concatPerformanceTables,
+    blockMoments: concatBlockMoments,
+  };
+  for (const file of ['trainingPerformance', 'validationPerformance', 'blockMoments'] as const) {
+    const merged = concat[file](
       store,
-      parts.map((p) => p.trainingPerformance),
-    ),
-    'text/csv',
-  );
-  await store.put(
-    keys.validationPerformance,
-    concatPerformanceTables(
-      store,
-      parts.map((p) => p.validationPerformance),
-    ),
-    'text/csv',
-  );
-  await store.put(
-    keys.blockMoments,
-    concatBlockMoments(
-      store,
-      parts.map((p) => p.blockMoments),
-    ),
-    'application/octet-stream',
-  );
+      parts.map((p) => p[file]),
+    );
+    await store.put(keys[file], merged, contentTypeOf(keys[file]));
+  }
   return {
     trainingPerformanceKey: keys.trainingPerformance,
     validationPerformanceKey: keys.validationPerformance,

@@ -1,67 +1,39 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  ArtifactNotFoundError,
   commitRun,
   getJson,
   LATEST_KEY,
-  LocalStore,
+  type LocalStore,
   newRunId,
   readLatestRunId,
   runKeys,
   type RunManifest,
 } from '../src';
+import { tempStore, type TempStore } from '@overfit/testing/stores';
 import { testManifest } from './manifests';
+import { describeStoreContract } from './storeContract';
 
-let root: string;
+let temp: TempStore;
 let store: LocalStore;
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'overfit-store-'));
-  store = new LocalStore(root);
+  temp = await tempStore('overfit-store-');
+  store = temp.store;
 });
-afterEach(() => rm(root, { recursive: true, force: true }));
+afterEach(() => temp.dispose());
 
 const manifest = (runId: string, status: RunManifest['status']): RunManifest => testManifest(runId, status);
 
-describe('LocalStore', () => {
-  it('round-trips bytes and text under nested keys, leaving no temp files', async () => {
-    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 255]);
-    await store.put('runs/a/plots/x.png', png);
-    await store.put('runs/a/results/r.json', '{"ok":true}');
-    expect(await store.get('runs/a/plots/x.png')).toEqual(png);
-    expect(await getJson(store, 'runs/a/results/r.json')).toEqual({ ok: true });
-    expect(await readdir(join(root, 'runs/a/plots'))).toEqual(['x.png']);
-  });
+describeStoreContract('LocalStore', () => store, { delete: true, listFolders: true });
 
-  it('overwrites a key whole', async () => {
+describe('LocalStore', () => {
+  it('writes each key as one file at its path, whole, leaving no temp files', async () => {
+    await store.put('runs/a/plots/x.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 255]));
     await store.put('k.txt', 'a much longer first version');
     await store.put('k.txt', 'short');
-    expect(await readFile(join(root, 'k.txt'), 'utf8')).toBe('short');
+    expect(await readdir(join(temp.dir, 'runs/a/plots'))).toEqual(['x.png']);
+    expect(await readFile(join(temp.dir, 'k.txt'), 'utf8')).toBe('short');
   });
-
-  it('lists keys under a prefix, sorted, and nothing outside it', async () => {
-    for (const key of ['runs/b/2.json', 'runs/a/1.json', 'runs/b/1.json', 'runs/bb/1.json', 'latest.json'])
-      await store.put(key, 'x');
-    expect(await store.list('runs/b/')).toEqual(['runs/b/1.json', 'runs/b/2.json']);
-    expect(await store.list('runs/b')).toEqual(['runs/b/1.json', 'runs/b/2.json', 'runs/bb/1.json']);
-    expect(await store.list('runs/zzz/')).toEqual([]);
-    expect(await store.list('')).toHaveLength(5);
-  });
-
-  it('says which key is missing', async () => {
-    await expect(store.get('runs/none/manifest.json')).rejects.toBeInstanceOf(ArtifactNotFoundError);
-    await expect(store.get('runs/none/manifest.json')).rejects.toThrow('no artifact "runs/none/manifest.json"');
-    expect(await store.exists('runs/none/manifest.json')).toBe(false);
-  });
-
-  it.each(['../escape.json', 'runs/../../x', '/etc/passwd', 'runs//x', 'a\\b', ''])(
-    'refuses the key %j',
-    async (key) => {
-      await expect(store.put(key, 'x')).rejects.toThrow('invalid artifact key');
-      await expect(store.get(key)).rejects.toThrow('invalid artifact key');
-    },
-  );
 });
 
 describe('run layout and commit', () => {

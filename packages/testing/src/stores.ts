@@ -1,9 +1,10 @@
-// Stores for tests: a folder store in a fresh temp folder, and a store that answers like another one except for the
-// calls a test replaces (a write that fails, reads that are counted, keys S3 could hold but a folder cannot).
+// Stores for tests: a folder store in a fresh temp folder, a memory store holding given objects, and a store that
+// answers like another one except for the calls a test replaces (a write that fails, reads that are counted, keys S3
+// could hold but a folder cannot).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalStore, type ArtifactStore } from '@overfit/store';
+import { LocalStore, MemoryStore, type ArtifactStore } from '@overfit/store';
 
 export interface TempStore {
   /** The temp folder the store writes in. */
@@ -17,6 +18,16 @@ export interface TempStore {
 export async function tempStore(prefix: string): Promise<TempStore> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, store: new LocalStore(dir), dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A MemoryStore holding `objects` (key → text or bytes), named `location` in messages (default "memory"). */
+export async function memoryStore(
+  objects: Record<string, string | Uint8Array> = {},
+  location?: string,
+): Promise<MemoryStore> {
+  const store = new MemoryStore(location);
+  for (const [key, body] of Object.entries(objects)) await store.put(key, body);
+  return store;
 }
 
 /**

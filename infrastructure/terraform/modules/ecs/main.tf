@@ -48,23 +48,6 @@ resource "aws_vpc_security_group_egress_rule" "https_out" {
   cidr_ipv4         = "0.0.0.0/0"
 }
 
-data "aws_iam_policy_document" "assume_tasks" {
-  statement {
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["ecs-tasks.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "execution" {
-  name                 = "${var.name}-dashboard-execution"
-  assume_role_policy   = data.aws_iam_policy_document.assume_tasks.json
-  permissions_boundary = var.permissions_boundary_arn
-}
-
 data "aws_iam_policy_document" "execution" {
   # ecr:GetAuthorizationToken is registry-wide and accepts only resource "*" (allow-listed).
   statement {
@@ -90,18 +73,6 @@ data "aws_iam_policy_document" "execution" {
     actions   = ["ssm:GetParameters"]
     resources = [local.run_trigger_token_arn]
   }
-}
-
-resource "aws_iam_role_policy" "execution" {
-  name   = "pull-log-secrets"
-  role   = aws_iam_role.execution.id
-  policy = data.aws_iam_policy_document.execution.json
-}
-
-resource "aws_iam_role" "task" {
-  name                 = "${var.name}-dashboard-task"
-  assume_role_policy   = data.aws_iam_policy_document.assume_tasks.json
-  permissions_boundary = var.permissions_boundary_arn
 }
 
 data "aws_iam_policy_document" "task" {
@@ -130,10 +101,18 @@ data "aws_iam_policy_document" "task" {
   }
 }
 
-resource "aws_iam_role_policy" "task" {
-  name   = "read-artifacts-start-pipeline"
-  role   = aws_iam_role.task.id
-  policy = data.aws_iam_policy_document.task.json
+# The two roles of the tasks: the execution role ECS itself uses, and the task role the dashboard's code uses.
+module "role" {
+  source = "../service_role"
+  for_each = {
+    execution = { policy_name = "pull-log-secrets", policy = data.aws_iam_policy_document.execution.json }
+    task      = { policy_name = "read-artifacts-start-pipeline", policy = data.aws_iam_policy_document.task.json }
+  }
+  name                     = "${var.name}-dashboard-${each.key}"
+  service                  = "ecs-tasks.amazonaws.com"
+  policy_name              = each.value.policy_name
+  policy                   = each.value.policy
+  permissions_boundary_arn = var.permissions_boundary_arn
 }
 
 resource "aws_ecs_task_definition" "dashboard" {
@@ -142,8 +121,8 @@ resource "aws_ecs_task_definition" "dashboard" {
   network_mode             = "awsvpc"
   cpu                      = var.cpu
   memory                   = var.memory
-  execution_role_arn       = aws_iam_role.execution.arn
-  task_role_arn            = aws_iam_role.task.arn
+  execution_role_arn       = module.role["execution"].arn
+  task_role_arn            = module.role["task"].arn
 
   runtime_platform {
     operating_system_family = "LINUX"
@@ -223,5 +202,5 @@ resource "aws_ecs_service" "dashboard" {
 
   # The first tasks start as soon as the service exists: the roles' policies must be in place by then, or the
   # tasks cannot pull the image or read the trigger token.
-  depends_on = [aws_iam_role_policy.execution, aws_iam_role_policy.task]
+  depends_on = [module.role]
 }

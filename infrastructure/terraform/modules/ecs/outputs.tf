@@ -25,12 +25,12 @@ output "run_trigger_token_parameter" {
 
 output "execution_role_arn" {
   description = "ARN of the task execution role (deploy-app.yml passes it when registering revisions)."
-  value       = aws_iam_role.execution.arn
+  value       = module.role["execution"].arn
 }
 
 output "task_role_arn" {
   description = "ARN of the task role."
-  value       = aws_iam_role.task.arn
+  value       = module.role["task"].arn
 }
 
 output "desired_count" {

@@ -96,214 +96,111 @@ resource "aws_iam_policy" "boundary" {
   policy      = data.aws_iam_policy_document.boundary.json
 }
 
-# terraform plan on pull requests: read every resource type, read (not lock) the state.
-data "aws_iam_policy_document" "plan" {
-  statement {
-    sid       = "ReadTerraformState"
-    actions   = ["s3:GetObject", "s3:ListBucket"]
-    resources = ["arn:aws:s3:::${var.state_bucket_name}", "arn:aws:s3:::${var.state_bucket_name}/*"]
-  }
-}
-
-# terraform apply: everything the configuration manages, scoped to this account, region and the name prefix.
-# Actions that AWS authorises only on resource "*" are in infrastructure/iam-wildcard-allowlist.json.
-data "aws_iam_policy_document" "apply" {
-  statement {
-    sid       = "TerraformState"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"]
-    resources = ["arn:aws:s3:::${var.state_bucket_name}", "arn:aws:s3:::${var.state_bucket_name}/*"]
-  }
-
-  statement {
-    sid       = "ProjectBuckets"
-    actions   = ["s3:*"]
-    resources = ["arn:aws:s3:::${var.name}-*"]
-  }
-
-  statement {
-    sid       = "ProjectFunctions"
-    actions   = ["lambda:*"]
-    resources = ["arn:aws:lambda:${local.region}:${local.account}:function:${var.name}-*"]
-  }
-
-  statement {
-    sid       = "ProjectStateMachine"
-    actions   = ["states:*"]
-    resources = [local.state_machine_arn, local.executions_arn]
-  }
-
-  statement {
-    sid       = "ProjectLogs"
-    actions   = ["logs:*"]
-    resources = ["arn:aws:logs:${local.region}:${local.account}:log-group:*"]
-  }
-
-  # Roles of the project, only with the boundary attached; the GitHub roles are excluded by the boundary's deny.
-  statement {
-    sid = "ProjectRolesWithBoundary"
-    actions = [
-      "iam:CreateRole", "iam:PutRolePermissionsBoundary",
-    ]
-    resources = ["arn:aws:iam::${local.account}:role/${var.name}-*"]
-
-    condition {
-      test     = "StringEquals"
-      variable = "iam:PermissionsBoundary"
-      values   = [local.boundary_arn]
+locals {
+  state_objects = ["arn:aws:s3:::${var.state_bucket_name}", "arn:aws:s3:::${var.state_bucket_name}/*"]
+  project_roles = "arn:aws:iam::${local.account}:role/${var.name}-*"
+  # The inline policy of each GitHub role, statement by statement (sid => actions, resources and any conditions).
+  # Actions that AWS authorises only on resource "*" are in infrastructure/iam-wildcard-allowlist.json.
+  role_statements = {
+    # terraform plan on pull requests: read every resource type (ReadOnlyAccess, below), read (not lock) the state.
+    plan = {
+      ReadTerraformState = { actions = ["s3:GetObject", "s3:ListBucket"], resources = local.state_objects }
     }
-  }
-
-  statement {
-    sid = "ProjectRoles"
-    actions = [
-      "iam:GetRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole", "iam:TagRole", "iam:UntagRole",
-      "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:ListRolePolicies",
-      "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:PassRole",
-    ]
-    resources = ["arn:aws:iam::${local.account}:role/${var.name}-*"]
-  }
-
-  statement {
-    sid       = "ReadDeliveryIdentity"
-    actions   = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:GetOpenIDConnectProvider"]
-    resources = [local.boundary_arn, aws_iam_openid_connect_provider.github.arn]
-  }
-
-  statement {
-    sid       = "ServiceLinkedRoles"
-    actions   = ["iam:CreateServiceLinkedRole"]
-    resources = ["arn:aws:iam::${local.account}:role/aws-service-role/*"]
-  }
-
-  statement {
-    sid       = "Network"
-    actions   = ["ec2:*"]
-    resources = ["arn:aws:ec2:${local.region}:${local.account}:*"]
-  }
-
-  statement {
-    sid       = "LoadBalancer"
-    actions   = ["elasticloadbalancing:*"]
-    resources = ["arn:aws:elasticloadbalancing:${local.region}:${local.account}:*/${var.name}*"]
-  }
-
-  statement {
-    sid       = "Containers"
-    actions   = ["ecs:*"]
-    resources = ["arn:aws:ecs:${local.region}:${local.account}:*/${var.name}*"]
-  }
-
-  statement {
-    sid       = "ImageRepository"
-    actions   = ["ecr:*"]
-    resources = ["arn:aws:ecr:${local.region}:${local.account}:repository/${var.name}*"]
-  }
-
-  statement {
-    sid     = "Monitoring"
-    actions = ["cloudwatch:*"]
-    resources = [
-      "arn:aws:cloudwatch:${local.region}:${local.account}:alarm:${var.name}-*",
-      "arn:aws:cloudwatch::${local.account}:dashboard/${var.name}*",
-    ]
-  }
-
-  statement {
-    sid       = "AlarmTopic"
-    actions   = ["sns:*"]
-    resources = ["arn:aws:sns:${local.region}:${local.account}:${var.name}-*"]
-  }
-
-  statement {
-    sid       = "AlarmKey"
-    actions   = ["kms:*"]
-    resources = ["arn:aws:kms:${local.region}:${local.account}:key/*"]
-  }
-
-  statement {
-    sid       = "ExecutionEvents"
-    actions   = ["events:*"]
-    resources = ["arn:aws:events:${local.region}:${local.account}:rule/${var.name}-*"]
-  }
-
-  statement {
-    sid       = "RunTriggerTokenName"
-    actions   = ["ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource"]
-    resources = ["arn:aws:ssm:${local.region}:${local.account}:parameter/${var.name}/*"]
-  }
-
-  statement {
-    sid = "AccountWideReads"
-    actions = [
-      "ec2:Describe*",
-      "elasticloadbalancing:Describe*",
-      "ecs:RegisterTaskDefinition",
-      "ecs:DeregisterTaskDefinition",
-      "ecs:DescribeTaskDefinition",
-      "ssm:DescribeParameters",
-      "cloudwatch:DescribeAlarms",
-      "kms:CreateKey",
-      "iam:ListPolicies",
-      "iam:ListOpenIDConnectProviders",
-    ]
-    resources = ["*"]
-  }
-}
-
-# deploy-app.yml: push the image, register a task definition revision, roll the service.
-data "aws_iam_policy_document" "app_deploy" {
-  statement {
-    sid       = "EcrLogin"
-    actions   = ["ecr:GetAuthorizationToken"]
-    resources = ["*"]
-  }
-
-  statement {
-    sid = "PushDashboardImage"
-    actions = [
-      "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload",
-      "ecr:PutImage", "ecr:BatchGetImage", "ecr:DescribeImages",
-    ]
-    resources = [local.repository_arn]
-  }
-
-  statement {
-    sid       = "TaskDefinitions"
-    actions   = ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"]
-    resources = ["*"]
-  }
-
-  statement {
-    sid       = "RollService"
-    actions   = ["ecs:UpdateService", "ecs:DescribeServices"]
-    resources = [local.service_arn]
-  }
-
-  statement {
-    sid       = "PassDashboardRoles"
-    actions   = ["iam:PassRole"]
-    resources = [local.dashboard_roles]
-
-    condition {
-      test     = "StringEquals"
-      variable = "iam:PassedToService"
-      values   = ["ecs-tasks.amazonaws.com"]
+    # terraform apply: everything the configuration manages, scoped to this account, region and the name prefix.
+    apply = {
+      TerraformState      = { actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"], resources = local.state_objects }
+      ProjectBuckets      = { actions = ["s3:*"], resources = ["arn:aws:s3:::${var.name}-*"] }
+      ProjectFunctions    = { actions = ["lambda:*"], resources = ["arn:aws:lambda:${local.region}:${local.account}:function:${var.name}-*"] }
+      ProjectStateMachine = { actions = ["states:*"], resources = [local.state_machine_arn, local.executions_arn] }
+      ProjectLogs         = { actions = ["logs:*"], resources = ["arn:aws:logs:${local.region}:${local.account}:log-group:*"] }
+      # Roles of the project, only with the boundary attached; the GitHub roles are excluded by the boundary's deny.
+      ProjectRolesWithBoundary = {
+        actions    = ["iam:CreateRole", "iam:PutRolePermissionsBoundary"]
+        resources  = [local.project_roles]
+        conditions = [{ test = "StringEquals", variable = "iam:PermissionsBoundary", values = [local.boundary_arn] }]
+      }
+      ProjectRoles = {
+        actions = [
+          "iam:GetRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole", "iam:TagRole", "iam:UntagRole",
+          "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:ListRolePolicies",
+          "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:PassRole",
+        ]
+        resources = [local.project_roles]
+      }
+      ReadDeliveryIdentity = {
+        actions   = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:GetOpenIDConnectProvider"]
+        resources = [local.boundary_arn, aws_iam_openid_connect_provider.github.arn]
+      }
+      ServiceLinkedRoles = { actions = ["iam:CreateServiceLinkedRole"], resources = ["arn:aws:iam::${local.account}:role/aws-service-role/*"] }
+      Network            = { actions = ["ec2:*"], resources = ["arn:aws:ec2:${local.region}:${local.account}:*"] }
+      LoadBalancer       = { actions = ["elasticloadbalancing:*"], resources = ["arn:aws:elasticloadbalancing:${local.region}:${local.account}:*/${var.name}*"] }
+      Containers         = { actions = ["ecs:*"], resources = ["arn:aws:ecs:${local.region}:${local.account}:*/${var.name}*"] }
+      ImageRepository    = { actions = ["ecr:*"], resources = ["arn:aws:ecr:${local.region}:${local.account}:repository/${var.name}*"] }
+      Monitoring = {
+        actions = ["cloudwatch:*"]
+        resources = [
+          "arn:aws:cloudwatch:${local.region}:${local.account}:alarm:${var.name}-*",
+          "arn:aws:cloudwatch::${local.account}:dashboard/${var.name}*",
+        ]
+      }
+      AlarmTopic          = { actions = ["sns:*"], resources = ["arn:aws:sns:${local.region}:${local.account}:${var.name}-*"] }
+      AlarmKey            = { actions = ["kms:*"], resources = ["arn:aws:kms:${local.region}:${local.account}:key/*"] }
+      ExecutionEvents     = { actions = ["events:*"], resources = ["arn:aws:events:${local.region}:${local.account}:rule/${var.name}-*"] }
+      RunTriggerTokenName = { actions = ["ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource"], resources = ["arn:aws:ssm:${local.region}:${local.account}:parameter/${var.name}/*"] }
+      AccountWideReads = {
+        actions = [
+          "ec2:Describe*", "elasticloadbalancing:Describe*", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition",
+          "ecs:DescribeTaskDefinition", "ssm:DescribeParameters", "cloudwatch:DescribeAlarms", "kms:CreateKey",
+          "iam:ListPolicies", "iam:ListOpenIDConnectProviders",
+        ]
+        resources = ["*"]
+      }
+    }
+    # deploy-app.yml: push the image, register a task definition revision, roll the service.
+    app_deploy = {
+      EcrLogin = { actions = ["ecr:GetAuthorizationToken"], resources = ["*"] }
+      PushDashboardImage = {
+        actions = [
+          "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload",
+          "ecr:PutImage", "ecr:BatchGetImage", "ecr:DescribeImages",
+        ]
+        resources = [local.repository_arn]
+      }
+      TaskDefinitions = { actions = ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], resources = ["*"] }
+      RollService     = { actions = ["ecs:UpdateService", "ecs:DescribeServices"], resources = [local.service_arn] }
+      PassDashboardRoles = {
+        actions    = ["iam:PassRole"]
+        resources  = [local.dashboard_roles]
+        conditions = [{ test = "StringEquals", variable = "iam:PassedToService", values = ["ecs-tasks.amazonaws.com"] }]
+      }
+    }
+    # run-pipeline.yml: start an execution and follow it.
+    run = {
+      StartPipeline  = { actions = ["states:StartExecution"], resources = [local.state_machine_arn] }
+      FollowPipeline = { actions = ["states:DescribeExecution", "states:GetExecutionHistory"], resources = [local.executions_arn] }
     }
   }
 }
 
-# run-pipeline.yml: start an execution and follow it.
-data "aws_iam_policy_document" "run" {
-  statement {
-    sid       = "StartPipeline"
-    actions   = ["states:StartExecution"]
-    resources = [local.state_machine_arn]
-  }
+data "aws_iam_policy_document" "github" {
+  for_each = local.role_statements
 
-  statement {
-    sid       = "FollowPipeline"
-    actions   = ["states:DescribeExecution", "states:GetExecutionHistory"]
-    resources = [local.executions_arn]
+  dynamic "statement" {
+    for_each = each.value
+    content {
+      sid       = statement.key
+      actions   = statement.value.actions
+      resources = statement.value.resources
+
+      dynamic "condition" {
+        for_each = try(statement.value.conditions, [])
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
+      }
+    }
   }
 }
 
@@ -313,12 +210,6 @@ locals {
     apply      = { name = "terraform-apply", description = "terraform apply in environment ${var.github_environments.infrastructure}" }
     app_deploy = { name = "app-deploy", description = "dashboard image and service in environment ${var.github_environments.dashboard}" }
     run        = { name = "run", description = "pipeline runs in environment ${var.github_environments.pipeline}" }
-  }
-  inline_policies = {
-    plan       = data.aws_iam_policy_document.plan.json
-    apply      = data.aws_iam_policy_document.apply.json
-    app_deploy = data.aws_iam_policy_document.app_deploy.json
-    run        = data.aws_iam_policy_document.run.json
   }
 }
 
@@ -335,7 +226,7 @@ resource "aws_iam_role_policy" "github" {
   for_each = local.roles
   name     = each.value.name
   role     = aws_iam_role.github[each.key].id
-  policy   = local.inline_policies[each.key]
+  policy   = data.aws_iam_policy_document.github[each.key].json
 }
 
 resource "aws_iam_role_policy_attachment" "plan_read_only" {

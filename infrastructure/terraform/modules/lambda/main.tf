@@ -6,24 +6,6 @@ resource "aws_cloudwatch_log_group" "function" {
   retention_in_days = var.log_retention_days
 }
 
-data "aws_iam_policy_document" "assume_lambda" {
-  statement {
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "function" {
-  for_each             = var.functions
-  name                 = "${var.name}-${each.key}"
-  assume_role_policy   = data.aws_iam_policy_document.assume_lambda.json
-  permissions_boundary = var.permissions_boundary_arn
-}
-
 data "aws_iam_policy_document" "function" {
   for_each = var.functions
 
@@ -69,17 +51,20 @@ data "aws_iam_policy_document" "function" {
   }
 }
 
-resource "aws_iam_role_policy" "function" {
-  for_each = var.functions
-  name     = "stage-access"
-  role     = aws_iam_role.function[each.key].id
-  policy   = data.aws_iam_policy_document.function[each.key].json
+module "role" {
+  source                   = "../service_role"
+  for_each                 = var.functions
+  name                     = "${var.name}-${each.key}"
+  service                  = "lambda.amazonaws.com"
+  policy_name              = "stage-access"
+  policy                   = data.aws_iam_policy_document.function[each.key].json
+  permissions_boundary_arn = var.permissions_boundary_arn
 }
 
 resource "aws_lambda_function" "stage" {
   for_each         = var.functions
   function_name    = "${var.name}-${each.key}"
-  role             = aws_iam_role.function[each.key].arn
+  role             = module.role[each.key].arn
   filename         = "${var.artifacts_dir}/${each.key}.zip"
   source_code_hash = filebase64sha256("${var.artifacts_dir}/${each.key}.zip")
   handler          = "index.handler"
@@ -104,5 +89,5 @@ resource "aws_lambda_function" "stage" {
     log_group  = aws_cloudwatch_log_group.function[each.key].name
   }
 
-  depends_on = [aws_iam_role_policy.function]
+  depends_on = [module.role]
 }

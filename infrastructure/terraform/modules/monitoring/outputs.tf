@@ -10,5 +10,5 @@ output "dashboard_name" {
 
 output "running_tasks_alarm_count" {
   description = "1 when the running-task alarm exists (the dashboard is meant to run), else 0."
-  value       = length(aws_cloudwatch_metric_alarm.running_tasks)
+  value       = length([for name in keys(aws_cloudwatch_metric_alarm.this) : name if name == "dashboard-tasks"])
 }

@@ -10,17 +10,17 @@ output "vpc_cidr" {
 
 output "public_subnet_ids" {
   description = "Public subnets, one per availability zone (the ALB lives here)."
-  value       = aws_subnet.public[*].id
+  value       = local.subnet_ids.public
 }
 
 output "private_subnet_ids" {
   description = "Private subnets, one per availability zone."
-  value       = aws_subnet.private[*].id
+  value       = local.subnet_ids.private
 }
 
 output "app_subnet_ids" {
   description = "Where the dashboard tasks run: private subnets behind the NAT gateway when it exists, otherwise public subnets."
-  value       = var.enable_nat_gateway ? aws_subnet.private[*].id : aws_subnet.public[*].id
+  value       = var.enable_nat_gateway ? local.subnet_ids.private : local.subnet_ids.public
 }
 
 output "app_assign_public_ip" {

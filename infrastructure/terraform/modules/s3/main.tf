@@ -15,58 +15,10 @@ resource "aws_s3_bucket_ownership_controls" "artifacts" {
   }
 }
 
-resource "aws_s3_bucket_versioning" "artifacts" {
-  bucket = aws_s3_bucket.artifacts.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "artifacts" {
-  bucket = aws_s3_bucket.artifacts.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "artifacts" {
-  bucket                  = aws_s3_bucket.artifacts.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-data "aws_iam_policy_document" "tls_only" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.artifacts.arn, "${aws_s3_bucket.artifacts.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "artifacts" {
-  bucket = aws_s3_bucket.artifacts.id
-  policy = data.aws_iam_policy_document.tls_only.json
-
-  # The public access block must exist first, or a policy change could briefly race it.
-  depends_on = [aws_s3_bucket_public_access_block.artifacts]
+module "hardening" {
+  source     = "../bucket_hardening"
+  bucket     = aws_s3_bucket.artifacts.id
+  bucket_arn = aws_s3_bucket.artifacts.arn
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "artifacts" {
@@ -103,5 +55,5 @@ resource "aws_s3_bucket_lifecycle_configuration" "artifacts" {
     }
   }
 
-  depends_on = [aws_s3_bucket_versioning.artifacts]
+  depends_on = [module.hardening] # the rule on noncurrent versions needs versioning on
 }

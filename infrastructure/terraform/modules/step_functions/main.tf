@@ -2,8 +2,6 @@
 # orchestrator and the tests run; Terraform only fills in the function ARNs. (The
 # backtest Map's concurrency comes from the execution input, not from here.) An execution that times out, is
 # aborted or fails without a manifest is recorded by the finalize function through EventBridge.
-data "aws_caller_identity" "current" {}
-
 locals {
   asl_file = "${path.module}/../../../../packages/pipeline/src/state-machine.asl.json"
   asl      = jsondecode(file(local.asl_file))
@@ -28,29 +26,6 @@ resource "aws_cloudwatch_log_group" "executions" {
   # The /aws/vendedlogs/ prefix keeps CloudWatch's log resource policy small.
   name              = "/aws/vendedlogs/states/${var.name}-pipeline"
   retention_in_days = var.log_retention_days
-}
-
-data "aws_iam_policy_document" "assume_states" {
-  statement {
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["states.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
-  }
-}
-
-resource "aws_iam_role" "state_machine" {
-  name                 = "${var.name}-pipeline"
-  assume_role_policy   = data.aws_iam_policy_document.assume_states.json
-  permissions_boundary = var.permissions_boundary_arn
 }
 
 data "aws_iam_policy_document" "state_machine" {
@@ -78,16 +53,20 @@ data "aws_iam_policy_document" "state_machine" {
   }
 }
 
-resource "aws_iam_role_policy" "state_machine" {
-  name   = "invoke-and-log"
-  role   = aws_iam_role.state_machine.id
-  policy = data.aws_iam_policy_document.state_machine.json
+module "role" {
+  source                   = "../service_role"
+  name                     = "${var.name}-pipeline"
+  service                  = "states.amazonaws.com"
+  only_this_account        = true
+  policy_name              = "invoke-and-log"
+  policy                   = data.aws_iam_policy_document.state_machine.json
+  permissions_boundary_arn = var.permissions_boundary_arn
 }
 
 resource "aws_sfn_state_machine" "pipeline" {
   name     = "${var.name}-pipeline"
   type     = "STANDARD"
-  role_arn = aws_iam_role.state_machine.arn
+  role_arn = module.role.arn
   definition = templatefile(
     local.asl_file,
     { for name, arn in var.function_arns : "${name}_function_arn" => arn },
@@ -99,7 +78,7 @@ resource "aws_sfn_state_machine" "pipeline" {
     level                  = var.log_level
   }
 
-  depends_on = [aws_iam_role_policy.state_machine]
+  depends_on = [module.role]
 
   lifecycle {
     precondition {
