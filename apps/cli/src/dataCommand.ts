@@ -4,7 +4,6 @@ import { dirname } from 'node:path';
 import { InputError, type PriceSeries } from '@overfit/core';
 import {
   fetchPrices,
-  formatDataReport,
   formatInterval,
   loadPrices,
   parseInterval,
@@ -19,6 +18,7 @@ import {
   type SynthesizedMarket,
   type SynthModel,
 } from '@overfit/data';
+import { formatDataReport } from './dataReport';
 import { csvOptionsFromFlags, DEFAULT_DATA_PATH, integerFlag, numberFlag, parse, timeFlag } from './flags';
 import { progressBar } from './format';
 

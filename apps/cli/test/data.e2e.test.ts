@@ -143,7 +143,7 @@ describe('overfit data inspect', () => {
 
   it('--format close_only overrides the detected layout', async () => {
     const { stdout } = await overfit(['data', 'inspect', 'yahoo.csv', '--format', 'close_only']);
-    expect(stdout).toMatch(/^yahoo\.csv \(close_only layout\)\n {2}rows {6}3000/);
+    expect(stdout).toMatch(/^yahoo\.csv \(close_only layout\)\n {2}rows {6}3,000/);
   });
 });
 

@@ -1,0 +1,44 @@
+// The data report in words, for `overfit data inspect|fetch|synth`, and its gaps and dropped rows, which `overfit run`
+// repeats. The data package returns the facts (DataReport); only the CLI names its own flags (--lenient, --json).
+import type { DataReport, DroppedRow } from '@overfit/data';
+
+/** Dropped rows listed one by one; the rest are counted (all of them are in --json and the run's manifest). */
+const LISTED_DROPPED_ROWS = 5;
+
+/** Whole numbers as people read them: 71,214 (a bar count is never shown with decimals). */
+export const count = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** "28 (128 missing bars; largest 18000 s after 2018-…)", or "none". */
+export function gapsText(gaps: DataReport['gaps']): string {
+  if (gaps.count === 0) return 'none';
+  return `${count(gaps.count)} (${count(gaps.missingBars)} missing bars; largest ${count(gaps.largestSeconds)} s after ${gaps.largestAt})`;
+}
+
+/** The rows --lenient left out: how many of each kind, then the first few with line and reason. */
+export function droppedRowsLines(rows: readonly DroppedRow[], total: number, indent: string): string[] {
+  const kinds = new Map<string, number>();
+  for (const d of rows) kinds.set(d.kind, (kinds.get(d.kind) ?? 0) + 1);
+  const byKind = total === rows.length ? `: ${[...kinds].map(([kind, n]) => `${kind} ${n}`).join(', ')}` : '';
+  const lines = [`${count(total)} row${total === 1 ? '' : 's'} dropped (--lenient)${byKind}`];
+  const listed = rows.slice(0, LISTED_DROPPED_ROWS);
+  for (const d of listed) lines.push(`${indent}line ${d.line}: ${d.reason}`);
+  if (total > listed.length) lines.push(`${indent}… and ${count(total - listed.length)} more (--json lists them)`);
+  return lines;
+}
+
+export function formatDataReport(report: DataReport, label: string): string {
+  const lines = [
+    `${label}`,
+    `  rows      ${count(report.rows)}`,
+    `  range     ${report.first} → ${report.last}`,
+    `  spacing   ${report.spacingSeconds} s (median)`,
+    `  gaps      ${gapsText(report.gaps)}`,
+  ];
+  if (report.problems.length === 0) lines.push('  problems  none');
+  for (const p of report.problems) lines.push(`  problem   ${p.kind}: ${count(p.count)} (first: ${p.example})`);
+  if (report.dropped.length) {
+    const [head, ...rest] = droppedRowsLines(report.dropped, report.dropped.length, '            ');
+    lines.push(`  dropped   ${head}`, ...rest);
+  }
+  return lines.join('\n');
+}
