@@ -1,6 +1,6 @@
 // The data report in words, for `overfit data inspect|fetch|synth`, and its gaps and dropped rows, which `overfit run`
 // repeats. The data package returns the facts (DataReport); only the CLI names its own flags (--lenient, --json).
-import type { DataReport, DroppedRow } from '@overfit/data';
+import type { DataReport } from '@overfit/data';
 
 /** Dropped rows listed one by one; the rest are counted (all of them are in --json and the run's manifest). */
 const LISTED_DROPPED_ROWS = 5;
@@ -15,14 +15,19 @@ export function gapsText(gaps: DataReport['gaps']): string {
 }
 
 /** The rows --lenient left out: how many of each kind, then the first few with line and reason. */
-export function droppedRowsLines(rows: readonly DroppedRow[], total: number, indent: string): string[] {
+export function droppedRowsLines(
+  rows: readonly { line: number; kind: string; reason: string }[],
+  total: number,
+  indent: string,
+  more = '--json lists them',
+): string[] {
   const kinds = new Map<string, number>();
   for (const d of rows) kinds.set(d.kind, (kinds.get(d.kind) ?? 0) + 1);
   const byKind = total === rows.length ? `: ${[...kinds].map(([kind, n]) => `${kind} ${n}`).join(', ')}` : '';
   const lines = [`${count(total)} row${total === 1 ? '' : 's'} dropped (--lenient)${byKind}`];
   const listed = rows.slice(0, LISTED_DROPPED_ROWS);
   for (const d of listed) lines.push(`${indent}line ${d.line}: ${d.reason}`);
-  if (total > listed.length) lines.push(`${indent}… and ${count(total - listed.length)} more (--json lists them)`);
+  if (total > listed.length) lines.push(`${indent}… and ${count(total - listed.length)} more (${more})`);
   return lines;
 }
 

@@ -127,7 +127,7 @@ describe('overfit run', () => {
       /--train-fraction: must be a number greater than 0 and less than 1 \(got 1\.5\)/,
     ],
     [['run', '--null-markets', '2.5'], /--null-markets: must be an integer from 0 to 200/],
-    [['run', '--bogus'], /Unknown option '--bogus'/],
+    [['run', '--bogus'], /^overfit: run: unknown flag --bogus \(overfit run --help lists them\)\n$/],
     [['run', '--data', 'nowhere.csv'], /nowhere\.csv/],
     [['launch'], /unknown command "launch"/],
   ])('rejects bad flags %j with exit 2', async (args, message) => {

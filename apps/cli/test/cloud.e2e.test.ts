@@ -12,7 +12,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { formatPriceCsv, syntheticMarket } from '@overfit/data';
 import { getJson, readLatestRunId, runKeys, S3Store, type RunManifest } from '@overfit/store';
 import { startS3rver, type TestS3 } from '@overfit/testing/s3rver';
-import { cloudCommand } from '../src/cloudCommand';
+import type { SfnClientFactory } from '../src/cloudCommand';
+import { dispatch } from '../src/commands';
+
+/** `overfit cloud …args` in this process with Step Functions mocked: its output. */
+const cloudCommand = async (args: string[], sfnClient: SfnClientFactory) =>
+  (await dispatch(['cloud', ...args], { sfnClient })).output;
 import { cliTempRoot, overfitIn } from './spawnCli';
 
 const overfit = (args: string[], env: Record<string, string> = {}) => overfitIn(root, args, env, 480_000);

@@ -65,7 +65,7 @@ describe('control bytes in what is echoed (item 9)', () => {
       await overfit(['data', 'inspect', 'ansi.csv']),
       'ansi.csv:3:1: "\\x1b[2J\\x1b[31mPWNED" is not a timestamp',
     );
-    expectOneLineRefusal(await overfit(['run', '--bogus\x1b[2J']), "Unknown option '--bogus\\x1b[2J'");
+    expectOneLineRefusal(await overfit(['run', '--bogus\x1b[2J']), 'run: unknown flag --bogus\\x1b[2J');
     expectOneLineRefusal(
       await overfit(['data', 'fetch', '--interval', '\x1b[2J', '--from', '2024-01-01', '--out', 'x.csv']),
       '--interval: binance serves 1m',
