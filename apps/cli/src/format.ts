@@ -55,9 +55,9 @@ export function metricsTable(
     ...names.map((m) => [METRIC_LABELS[m], ...columns.map((c) => cell(m, c))]),
   ]);
   if (short.length === 0 || !names.some((m) => COMPOUNDED.has(m))) return rows;
-  const windows = short.map((c) => `${c.title}: ${spanText(c.years ?? 0)}`).join(', ');
+  const spans = [...new Set(short.map((c) => spanText(c.years ?? 0)))].join(' and ');
   const labels = COMPOUNDED_ANNUAL_METRICS.map((m) => METRIC_LABELS[m]).join(' and ');
-  return `${rows}\n${NOT_ANNUALISED} ${labels} are not annualised on a window shorter than ${MIN_ANNUALISED_YEARS * 12} months (${windows}): a yearly rate would be an extrapolation.`;
+  return `${rows}\n${NOT_ANNUALISED} ${labels} are not annualised on a window shorter than ${MIN_ANNUALISED_YEARS * 12} months (here ${spans}): a yearly rate would be an extrapolation.`;
 }
 
 interface ProgressStream {

@@ -17,6 +17,13 @@ function wrap(text: string, width: number): string[] {
   return [...lines, line];
 }
 
+/** A line longer than COLUMNS, wrapped; its continuation lines indented two more than it. */
+function wrapLine(line: string): string[] {
+  const indent = line.length - line.trimStart().length;
+  const [first, ...rest] = wrap(line.trimStart(), COLUMNS - indent - 2);
+  return [`${' '.repeat(indent)}${first}`, ...rest.map((part) => `${' '.repeat(indent + 2)}${part}`)];
+}
+
 const pad = (rows: [string, string][], indent = '  ') => {
   const width = Math.max(...rows.map(([left]) => left.length));
   const room = Math.max(30, COLUMNS - indent.length - width - 2);
@@ -37,20 +44,20 @@ export function usageLine(spec: CommandSpec): string {
 }
 
 export function commandHelp(spec: CommandSpec): string {
-  const lines = [`overfit ${spec.name} — ${spec.summary}`, '', `Usage: ${usageLine(spec)}`];
+  const lines = [...wrapLine(`overfit ${spec.name} — ${spec.summary}`), '', `Usage: ${usageLine(spec)}`];
   if (spec.positionals?.length)
     lines.push('', 'Arguments:', ...pad(spec.positionals.map((p) => [p.name, p.description])));
   lines.push('', 'Flags:', ...pad([...spec.flags.map(flagLine), ['--help, -h', 'show this help']]));
-  if (spec.notes?.length) lines.push('', ...spec.notes);
+  if (spec.notes?.length) lines.push('', ...spec.notes.flatMap(wrapLine));
   return lines.join('\n');
 }
 
 export function groupHelp(group: CommandGroup): string {
   return [
-    `overfit ${group.name} — ${group.summary}`,
+    ...wrapLine(`overfit ${group.name} — ${group.summary}`),
     '',
     'Commands:',
-    ...pad(group.subcommands.map((sub) => [usageLine(sub), sub.summary])),
+    ...group.subcommands.flatMap((sub) => [`  ${usageLine(sub)}`, ...wrapLine(`      ${sub.summary}`)]),
     '',
     `Run overfit ${group.name} <command> --help for a command's flags, defaults and ranges.`,
   ].join('\n');

@@ -92,7 +92,7 @@ function summaryObject(s: RunSummary, report: DataReport) {
   };
 }
 
-/** The data rows of the summary: source, bars, and the gaps and dropped rows when there are any. */
+/** The data rows of the summary: source, bars, and the gaps when there are any. */
 function dataRows(s: RunSummary, report: DataReport): string[][] {
   const w = s.results.windows;
   const rows = [
@@ -109,7 +109,6 @@ function dataRows(s: RunSummary, report: DataReport): string[][] {
   ];
   if (report.gaps.count > 0)
     rows.push(['Gaps', `${gapsText(report.gaps)}: a return across a gap spans more than one bar`]);
-  if (s.data.dropped) rows.push(['Dropped', droppedRowsLines([], s.data.dropped.count, '')[0]]);
   return rows;
 }
 
@@ -139,6 +138,8 @@ function formatSummary(s: RunSummary, report: DataReport, elapsedMs: number): st
           `${count(s.config.strategies)} random strategies, ${count(s.eligible)} with ≥ ${s.config.minTrades} trades eligible; selected by ${METRIC_LABELS[field].toLowerCase()}`,
         ],
         ['Best', `${id}  ${family}  ${direction}  ${JSON.stringify(params)}`],
+        // Last, so that the rows listed under it follow it.
+        ...(s.data.dropped ? [['Dropped', droppedRowsLines([], s.data.dropped.count, '')[0]]] : []),
       ],
       'text',
     ),

@@ -113,8 +113,34 @@ describe('overfit run --data <layout>', () => {
     expect(summary.data.rows).toBeLessThanOrEqual(751);
   });
 
+  it('text output: the gaps, the dropped rows with line and reason, and no CAGR on a 3-month window', async () => {
+    const text = LAYOUTS[0][1](hourly).split('\n');
+    // Rows 100 to 104 removed: a gap of 5 hours (6 hours between two bars); then two bad rows.
+    text.splice(99, 5);
+    text.splice(7, 0, 'not,a,bar,at,all,really,no,no,no,no,no,no', 'also,not,a,bar,at,all,no,no,no,no,no,no');
+    await writeFile(join(root, 'gappy.csv'), text.join('\n'));
+    const result = await overfit([
+      'run',
+      ...flags({ data: 'gappy.csv', lenient: true, strategies: 10, 'null-markets': 0, store: 'store-gappy' }),
+    ]);
+    expectQuietSuccess(result);
+    const lines = result.stdout.split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(/^Gaps {5}1 \(5 missing bars; largest 21,600 s after /));
+    const dropped = lines.indexOf('Dropped  2 rows dropped (--lenient)');
+    expect(lines.slice(dropped + 1, dropped + 3)).toEqual([
+      '         line 8: column 1: "not" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)',
+      '         line 9: column 1: "also" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)',
+    ]);
+    // 2,995 hours: training 87 days, validation 37, both under three months.
+    expect(result.stdout).toMatch(/^CAGR +n\/a\* +n\/a\* +n\/a\* +n\/a\*$/m);
+    expect(result.stdout).toMatch(
+      /^n\/a\* CAGR and Calmar ratio are not annualised on a window shorter than 3 months/m,
+    );
+    expect(result.stdout).toMatch(/^Bars {5}2,995 from /m);
+  });
+
   it.each([
-    [['--format', 'excel'], /--format: must be auto or one of generic, yahoo/],
+    [['--format', 'excel'], /--format: must be one of auto, generic, yahoo/],
     [['--resample', '90x'], /--resample: must be a bar length such as 5m, 1h or 1d/],
     [['--resample', '1m'], /1m is finer than the data's 1h bars/],
   ])('refuses %j with exit 2', async (flags, message) => {

@@ -42,7 +42,8 @@ describe('help', () => {
   });
 
   it('shows defaults and ranges, the run options from core (OPTION_LIMITS)', async () => {
-    const { stdout } = await overfit('run', '-h');
+    // The descriptions wrap at 100 columns: read them as one line each.
+    const stdout = (await overfit('run', '-h')).stdout.replace(/\n {10,}/g, ' ');
     expect(stdout).toMatch(/--fees-bps BPS +fees per unit .*\(a number from 0 to 1000; default 10\)/);
     expect(stdout).toMatch(/--train-fraction F +.*\(a number greater than 0 and less than 1; default 0\.7\)/);
     expect(stdout).toMatch(/--strategies N +.*\(an integer from 1 to 1000000; default 500\)/);

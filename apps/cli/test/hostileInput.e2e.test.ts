@@ -72,7 +72,7 @@ describe('control bytes in what is echoed (item 9)', () => {
     );
     expectOneLineRefusal(
       await overfit(['data', 'synth', '--model', '\u202egbm', '--out', 'x.csv']),
-      '--model: must be one of gbm, garch, bootstrap (got "\\u202egbm")',
+      '--model: must be one of gbm, garch, bootstrap (got "\\u202egbm"; did you mean gbm?)',
     );
   });
 });
@@ -123,7 +123,7 @@ describe('costs and times (item 14)', () => {
     const strategy = JSON.stringify({ family: 'sma_cross', fast: 5, slow: 20, direction: 'long_short' });
     expectOneLineRefusal(
       await overfit(['backtest', '--data', prices, '--strategy', strategy, '--fees-bps', '20000']),
-      '--fees-bps/--slippage-bps: fees and slippage must be ≥ 0 and together at most 1000',
+      '--fees-bps: must be a number from 0 to 1000 (got 20000)',
     );
     const ok = await overfit([
       'backtest',
