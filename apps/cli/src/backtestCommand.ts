@@ -38,9 +38,13 @@ export async function backtestCommand(values: FlagValues): Promise<string> {
   const ref = dataRefFromFlags(values);
   const { series } = await cachedPriceLoader()(ref);
   const { start, end } = barWindow(series.time, values.number('from'), values.number('to'));
+  const bound = (name: string, absent: string) => {
+    const ms = values.number(name);
+    return ms === undefined ? absent : new Date(ms).toISOString();
+  };
   if (end - start < 2)
     throw new InputError(
-      `the window ${values.string('from') === undefined ? 'start' : new Date(values.number('from') as number).toISOString()} … ${values.string('to') === undefined ? 'end' : new Date(values.number('to') as number).toISOString()} holds ${end - start} bars of ${describeDataRef(ref)}; it needs at least 2`,
+      `the window ${bound('from', 'start')} … ${bound('to', 'end')} holds ${end - start} bars of ${describeDataRef(ref)}; it needs at least 2`,
       '--from/--to',
     );
   const costs = { feesBps: values.number('fees-bps') as number, slippageBps: values.number('slippage-bps') as number };

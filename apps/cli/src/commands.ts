@@ -70,7 +70,7 @@ const ENTRIES: (Command | Group)[] = [
 
 const nameOf = (entry: Command | Group) => ('commands' in entry ? entry.name : entry.spec.name);
 
-export const MAIN_HELP = mainHelp(
+const MAIN_HELP = mainHelp(
   ENTRIES.map((entry) => ('commands' in entry ? entry : entry.spec)),
   version,
 );

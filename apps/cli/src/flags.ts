@@ -19,16 +19,8 @@ import type { FlagValue, FlagValues } from './parseFlags';
  * flags, because the dashboard shows the same errors). Only the CLI speaks in flags: see inFlagWords.
  */
 const FLAG_OF_OPTION: Record<string, string> = {
-  strategies: '--strategies',
-  seed: '--seed',
-  families: '--families',
-  trainFraction: '--train-fraction',
-  selectBy: '--select-by',
-  minTrades: '--min-trades',
-  feesBps: '--fees-bps',
-  slippageBps: '--slippage-bps',
-  overfitThreshold: '--overfit-threshold',
-  nullMarkets: '--null-markets',
+  // The run options' flags come from their table.
+  ...Object.fromEntries(Object.entries(RUN_CONFIG_FLAGS).map(([option, flag]) => [option, `--${flag.name}`])),
   format: '--format',
   lenient: '--lenient',
   resampleSeconds: '--resample',

@@ -38,7 +38,7 @@ function flagLine(flag: Flag): [string, string] {
   return [left, `${flag.description}${facts.length ? ` (${facts.join('; ')})` : ''}`];
 }
 
-export function usageLine(spec: CommandSpec): string {
+function usageLine(spec: CommandSpec): string {
   const positionals = (spec.positionals ?? []).map((p) => (p.choices ? `<${p.choices.join('|')}>` : p.name));
   return ['overfit', spec.name, ...positionals, spec.flags.length ? '[flags]' : ''].filter(Boolean).join(' ');
 }

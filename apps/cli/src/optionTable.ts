@@ -25,7 +25,7 @@ export interface Flag {
   description: string;
 }
 
-export interface Positional {
+interface Positional {
   name: string;
   description: string;
   choices?: readonly string[];

@@ -31,7 +31,7 @@ function unknownFlag(spec: CommandSpec, typed: string): InputError {
 }
 
 /** A flag's text as its type: a number in range, one of its choices, a date; or an InputError in words. */
-export function checkValue(flag: Flag, text: string): FlagValue {
+function checkValue(flag: Flag, text: string): FlagValue {
   const where = `--${flag.name}`;
   const range = rangeText(flag);
   if (flag.type === 'integer' || flag.type === 'number') {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { syntheticMarket, writePriceCsv } from '@overfit/data';
 
-export const BIN = resolve(__dirname, '../dist/overfit.cjs');
+const BIN = resolve(__dirname, '../dist/overfit.cjs');
 
 export interface CliResult {
   code: number;

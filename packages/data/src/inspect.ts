@@ -22,9 +22,7 @@ export interface DataReport {
   dropped: DroppedRow[];
 }
 
-/**
- * A row a lenient read left out: its line, what was wrong (the kind), and the message strict mode would have stopped with.
- */
+/** A row a lenient read left out: its line, what was wrong (the kind), and the message a strict read stops with. */
 export interface DroppedRow {
   line: number;
   kind: 'field_count' | 'bad_time' | 'duplicate_time' | 'out_of_order' | 'bad_price' | 'bad_volume';
