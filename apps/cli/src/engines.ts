@@ -1,12 +1,14 @@
 // Where `overfit run` runs: the local orchestrator (default), or the state machine Terraform deploys, executed
 // in-process (`--engine stepfunctions-local`), both against a folder or an S3 store (`--store s3://bucket/prefix`,
 // `--s3-endpoint` for s3rver or another S3-compatible server). `--data-key` names a CSV inside the store.
-import { InputError, parseDataRef, type DataRef, type RunConfig } from '@overfit/core';
+import { InputError, parseDataRef, STAGE_EVENT_SCHEMAS, type DataRef, type RunConfig } from '@overfit/core';
 import { cachedPriceLoader, type DataReport } from '@overfit/data';
-import { openStore } from '@overfit/store';
+import { DEFAULT_SHARD_SIZE, openStore } from '@overfit/store';
 import { runLocalPipeline, runStateMachineLocally, type ProgressEvent, type RunSummary } from '@overfit/pipeline';
 import type { Flag } from './optionTable';
 import type { FlagValues } from './parseFlags';
+
+const GENERATE = STAGE_EVENT_SCHEMAS.generate.properties;
 
 /** --data-key, --shard-size and --max-concurrency: for `run --engine stepfunctions-local` and `cloud start`. */
 export const SHARDING_FLAGS: Flag[] = [
@@ -16,24 +18,23 @@ export const SHARDING_FLAGS: Flag[] = [
     value: 'KEY',
     description: 'prices from a CSV kept in the store, as the Lambdas read them (instead of --data)',
   },
-  // The limits are the generate event's (core's stage event schema), which checks them again.
+  // The limits are the generate event's, read off core's schema (which checks the event again).
   {
     name: 'shard-size',
     type: 'integer',
     value: 'N',
-    default: 1000,
-    min: 1,
-    max: 1_000_000,
+    default: DEFAULT_SHARD_SIZE,
+    min: GENERATE.shardSize.minimum,
+    max: GENERATE.shardSize.maximum,
     description: 'strategies per backtest shard',
   },
   {
     name: 'max-concurrency',
     type: 'integer',
     value: 'N',
-    default: 10,
-    min: 1,
-    max: 1000,
-    description: 'shards backtested at once',
+    min: GENERATE.maxConcurrency.minimum,
+    max: GENERATE.maxConcurrency.maximum,
+    description: 'shards backtested at once (default: the generate stage’s)',
   },
 ];
 
