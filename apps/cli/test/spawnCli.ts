@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { syntheticMarket, writePriceCsv } from '@overfit/data';
 
-const BIN = resolve(__dirname, '../dist/overfit.cjs');
+export const BIN_PATH = resolve(__dirname, '../dist/overfit.cjs');
 
 export interface CliResult {
   code: number;
@@ -26,7 +26,7 @@ export function overfitIn(
   return new Promise((done) => {
     execFile(
       process.execPath,
-      [BIN, ...args],
+      [BIN_PATH, ...args],
       { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, ...env }, maxBuffer: 64 << 20 },
       (error, stdout, stderr) => {
         done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
@@ -44,7 +44,7 @@ export function flags(values: Record<string, string | number | boolean>): string
 
 /** A fresh temporary folder to run in; fails first when the bundle has not been built. */
 export async function cliTempRoot(prefix: string): Promise<string> {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build it with node tools/build-cli.mjs`);
+  if (!existsSync(BIN_PATH)) throw new Error(`${BIN_PATH} is missing: build it with node tools/build-cli.mjs`);
   return mkdtemp(join(tmpdir(), prefix));
 }
 
