@@ -8,10 +8,17 @@ const LISTED_DROPPED_ROWS = 5;
 /** Whole numbers as people read them: 71,214 (a bar count is never shown with decimals). */
 export const count = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-/** "28 (128 missing bars; largest 18000 s after 2018-…)", or "none". */
+/** A length of time as people say it: 45 min, 33 h, 2.5 days. */
+export function duration(seconds: number): string {
+  if (seconds >= 2 * 86_400) return `${Number((seconds / 86_400).toFixed(1))} days`;
+  if (seconds >= 2 * 3600) return `${Number((seconds / 3600).toFixed(1))} h`;
+  return `${Number((seconds / 60).toFixed(1))} min`;
+}
+
+/** "28 (128 missing bars; the longest: 33 h between two bars, after 2018-02-08T…)", or "none". */
 export function gapsText(gaps: DataReport['gaps']): string {
   if (gaps.count === 0) return 'none';
-  return `${count(gaps.count)} (${count(gaps.missingBars)} missing bars; largest ${count(gaps.largestSeconds)} s after ${gaps.largestAt})`;
+  return `${count(gaps.count)} (${count(gaps.missingBars)} missing bars; the longest: ${duration(gaps.largestSeconds)} between two bars, after ${gaps.largestAt})`;
 }
 
 /** The rows --lenient left out: how many of each kind, then the first few with line and reason. */

@@ -125,7 +125,9 @@ describe('overfit run --data <layout>', () => {
     ]);
     expectQuietSuccess(result);
     const lines = result.stdout.split('\n');
-    expect(lines).toContainEqual(expect.stringMatching(/^Gaps {5}1 \(5 missing bars; largest 21,600 s after /));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^Gaps {5}1 \(5 missing bars; the longest: 6 h between two bars, after /),
+    );
     const dropped = lines.indexOf('Dropped  2 rows dropped (--lenient)');
     expect(lines.slice(dropped + 1, dropped + 3)).toEqual([
       '         line 8: column 1: "not" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)',

@@ -1,6 +1,6 @@
 // The data report in the CLI's words: the data package returns facts, the CLI names its flags and caps the list.
 import type { DataReport, DroppedRow } from '@overfit/data';
-import { count, droppedRowsLines, formatDataReport, gapsText } from '../src/dataReport';
+import { count, droppedRowsLines, duration, formatDataReport, gapsText } from '../src/dataReport';
 
 const dropped = (n: number): DroppedRow[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -24,9 +24,20 @@ test('counts are whole numbers with thousands separators', () => {
   expect(count(7)).toBe('7');
 });
 
+test('durations in the unit people use', () => {
+  expect([duration(2700), duration(7200), duration(118_800), duration(216_000)]).toEqual([
+    '45 min',
+    '2 h',
+    '33 h',
+    '2.5 days',
+  ]);
+});
+
 test('gaps: none, or how many, the bars missing and the largest', () => {
   expect(gapsText({ count: 0, missingBars: 0, largestSeconds: 0, largestAt: null })).toBe('none');
-  expect(gapsText(report([]).gaps)).toBe('2 (1,234 missing bars; largest 18,000 s after 2024-02-01T00:00:00.000Z)');
+  expect(gapsText(report([]).gaps)).toBe(
+    '2 (1,234 missing bars; the longest: 5 h between two bars, after 2024-02-01T00:00:00.000Z)',
+  );
 });
 
 test('the report names --lenient for dropped rows, lists the first five and counts the rest', () => {
@@ -36,7 +47,7 @@ test('the report names --lenient for dropped rows, lists the first five and coun
     '  rows      32,054',
     '  range     2024-01-01T00:00:00.000Z → 2024-04-21T09:05:00.000Z',
     '  spacing   300 s (median)',
-    '  gaps      2 (1,234 missing bars; largest 18,000 s after 2024-02-01T00:00:00.000Z)',
+    '  gaps      2 (1,234 missing bars; the longest: 5 h between two bars, after 2024-02-01T00:00:00.000Z)',
     '  problems  none',
     '  dropped   7 rows dropped (--lenient): bad_price 4, bad_time 3',
     '            line 10: reason 0',

@@ -55,6 +55,11 @@ describe('help', () => {
     expect(bare).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/overfit data inspect FILE/) });
   });
 
+  it('overfit alone prints the usage on stderr, exit 2 (a command was expected)', async () => {
+    const bare = await overfit();
+    expect(bare).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^overfit \S+ — .*\n\nUsage: /) });
+  });
+
   it('overfit --version prints the version, exit 0', async () => {
     expect(await overfit('--version')).toEqual({ code: 0, stdout: 'overfit 0.1.0\n', stderr: '' });
   });
