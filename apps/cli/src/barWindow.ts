@@ -1,14 +1,13 @@
-// The bars between two dates: --from/--to parsed (ISO dates or times) and turned into indices of the price series.
-import { timeFlag } from './flags';
+// The bars between two times (--from/--to, already read as epoch ms) as indices of the price series.
 
 /**
  * The half-open index range [start, end) of the bars whose time lies in [from, to]; a missing bound is the
  * series' first or last bar. May be empty or hold one bar: the caller says why that is too few.
  */
-export function barWindow(time: ArrayLike<number>, fromFlag: string | undefined, toFlag: string | undefined) {
+export function barWindow(time: ArrayLike<number>, fromMs: number | undefined, toMs: number | undefined) {
   const n = time.length;
-  const from = timeFlag(fromFlag, '--from') ?? time[0];
-  const to = timeFlag(toFlag, '--to') ?? time[n - 1];
+  const from = fromMs ?? time[0];
+  const to = toMs ?? time[n - 1];
   let start = 0;
   while (start < n && time[start] < from) start++;
   let end = start;

@@ -9,23 +9,31 @@ import {
   splitWindows,
   STRATEGY_FAMILIES,
   type DataRef,
+  type RunConfig,
   type StrategyFamily,
 } from '@overfit/core';
 import { cachedPriceLoader, describeDataRef } from '@overfit/data';
 import { MemoryStore, putJson } from '@overfit/store';
 import * as backtest from '@overfit/stage-backtest';
-import { dataRefFromFlags, integerFlag, numberFlag, parse, runConfigFromFlags } from './flags';
+import { count } from './dataReport';
+import { dataRefFromFlags, runConfigFromFlags } from './flags';
 import { table } from './format';
+import { DATA_FLAG, JSON_FLAG, RUN_CONFIG_FLAGS, type CommandSpec } from './optionTable';
+import type { FlagValues } from './parseFlags';
 
-const BENCH_OPTIONS = {
-  data: { type: 'string' },
-  strategies: { type: 'string', default: '500' },
-  families: { type: 'string' },
-  workers: { type: 'string' },
-  seed: { type: 'string' },
-  repeats: { type: 'string', default: '3' },
-  json: { type: 'boolean', default: false },
-} as const;
+export const BENCH_SPEC: CommandSpec = {
+  name: 'bench',
+  summary: 'time the backtest kernel on this machine (median of timed runs after a warm-up)',
+  flags: [
+    DATA_FLAG,
+    RUN_CONFIG_FLAGS.strategies,
+    RUN_CONFIG_FLAGS.families,
+    RUN_CONFIG_FLAGS.seed,
+    { name: 'workers', type: 'integer', value: 'K', min: 1, max: 64, description: 'worker threads (default: by size)' },
+    { name: 'repeats', type: 'integer', value: 'N', default: 3, min: 1, max: 100, description: 'timed runs' },
+    JSON_FLAG,
+  ],
+};
 
 interface BenchResult {
   data: string;
@@ -45,17 +53,11 @@ interface BenchResult {
 
 async function benchBacktest(options: {
   data: DataRef;
-  strategies: number;
-  families?: string[];
+  config: RunConfig;
   workers?: number;
-  seed?: number;
   repeats: number;
 }): Promise<BenchResult> {
-  const config = runConfigFromFlags({
-    strategies: String(options.strategies),
-    families: options.families?.join(','),
-    seed: options.seed === undefined ? undefined : String(options.seed),
-  });
+  const { config } = options;
   const loadPrices = cachedPriceLoader();
   const prices = await loadPrices(options.data);
   const market = createMarket(prices.series);
@@ -103,22 +105,14 @@ async function benchBacktest(options: {
   };
 }
 
-export async function benchCommand(args: string[]): Promise<string> {
-  const { values } = parse(args, BENCH_OPTIONS);
-  const repeats = integerFlag(values.repeats, '--repeats', 1, 100)!;
-  const workers = integerFlag(values.workers, '--workers', 1, 64);
+export async function benchCommand(values: FlagValues): Promise<string> {
   const result = await benchBacktest({
-    data: dataRefFromFlags(values.data),
-    strategies: numberFlag(values.strategies, '--strategies')!,
-    families: values.families
-      ?.split(',')
-      .map((f) => f.trim())
-      .filter(Boolean),
-    workers,
-    seed: numberFlag(values.seed, '--seed'),
-    repeats,
+    data: dataRefFromFlags(values),
+    config: runConfigFromFlags(values.given),
+    workers: values.number('workers'),
+    repeats: values.number('repeats') as number,
   });
-  if (values.json) return JSON.stringify(result);
+  if (values.boolean('json')) return JSON.stringify(result);
   return table([
     [
       'data',
@@ -134,8 +128,8 @@ export async function benchCommand(args: string[]): Promise<string> {
     ],
     [
       result.data,
-      String(result.bars),
-      String(result.strategies),
+      count(result.bars),
+      count(result.strategies),
       result.families.length === STRATEGY_FAMILIES.length ? 'all' : result.families.join(','),
       String(result.workers),
       result.strategyBars.toExponential(2),

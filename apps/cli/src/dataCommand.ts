@@ -3,12 +3,11 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError, type PriceSeries } from '@overfit/core';
 import {
+  EXCHANGES,
   fetchPrices,
-  formatDataReport,
   formatInterval,
   loadPrices,
   parseInterval,
-  printable,
   readPriceCsv,
   SYNTH_MODELS,
   assertTradableSeries,
@@ -19,165 +18,177 @@ import {
   type SynthesizedMarket,
   type SynthModel,
 } from '@overfit/data';
-import { csvOptionsFromFlags, DEFAULT_DATA_PATH, integerFlag, numberFlag, parse, timeFlag } from './flags';
+import { formatDataReport } from './dataReport';
+import { csvOptionsFromFlags } from './flags';
 import { progressBar } from './format';
+import { CSV_FLAGS, DEFAULT_DATA_PATH, JSON_FLAG, type CommandSpec } from './optionTable';
+import type { FlagValues } from './parseFlags';
 
-const SUBCOMMANDS: Record<string, (args: string[]) => Promise<string>> = {
-  inspect: inspectCommand,
-  fetch: fetchCommand,
-  synth: synthCommand,
+export const DATA_INSPECT_SPEC: CommandSpec = {
+  name: 'data inspect',
+  summary: 'the data report of a price file: layout, rows, range, spacing, gaps, problems',
+  positionals: [{ name: 'FILE', description: 'the price CSV' }],
+  flags: [JSON_FLAG, ...CSV_FLAGS],
 };
 
-export async function dataCommand(args: string[]): Promise<string> {
-  const [sub, ...rest] = args;
-  const command = SUBCOMMANDS[sub ?? ''];
-  if (!command)
-    throw new InputError(
-      `unknown data command "${printable(sub ?? '')}" (known: ${Object.keys(SUBCOMMANDS).join(', ')})`,
-      'data',
-    );
-  return command(rest);
-}
+export const DATA_FETCH_SPEC: CommandSpec = {
+  name: 'data fetch',
+  summary: 'download real history from an exchange (continues --out), then print its data report',
+  flags: [
+    { name: 'exchange', type: 'choice', value: 'X', default: 'binance', choices: EXCHANGES, description: 'where from' },
+    {
+      name: 'symbol',
+      type: 'string',
+      value: 'S',
+      description: 'the market (default BTCUSDT on binance, BTC-USD on coinbase)',
+    },
+    {
+      name: 'interval',
+      type: 'string',
+      value: 'BAR',
+      default: '1h',
+      description: 'bar length the exchange serves, e.g. 1h',
+    },
+    {
+      name: 'from',
+      type: 'date',
+      value: 'DATE',
+      description: 'first bar (required unless --out exists: then after its last)',
+    },
+    { name: 'to', type: 'date', value: 'DATE', description: 'last bar (default: the last complete one)' },
+    {
+      name: 'out',
+      type: 'string',
+      value: 'FILE',
+      default: DEFAULT_DATA_PATH,
+      description: 'the CSV to write or continue',
+    },
+    { name: 'attempts', type: 'integer', value: 'N', default: 6, min: 1, max: 20, description: 'tries per request' },
+    { name: 'base-url', type: 'string', value: 'URL', description: 'another server speaking the exchange’s API' },
+    JSON_FLAG,
+  ],
+  notes: ['Example: overfit data fetch --exchange binance --symbol BTCUSDT --interval 1h --from 2018-01-01'],
+};
 
-const CSV_FLAGS = {
-  format: { type: 'string' },
-  lenient: { type: 'boolean', default: false },
-  resample: { type: 'string' },
-} as const;
+export const DATA_SYNTH_SPEC: CommandSpec = {
+  name: 'data synth',
+  summary: 'write a seeded null market: a random walk, or GARCH or a block bootstrap fitted to a real file',
+  flags: [
+    {
+      name: 'model',
+      type: 'choice',
+      value: 'M',
+      default: 'gbm',
+      choices: SYNTH_MODELS,
+      description: 'how prices move',
+    },
+    { name: 'like', type: 'string', value: 'FILE', description: 'the real history to imitate (garch, bootstrap)' },
+    { name: 'bars', type: 'integer', value: 'N', min: 2, max: 10_000_000, description: 'bars (default: as --like)' },
+    { name: 'interval', type: 'string', value: 'BAR', description: 'bar length without --like (default 1h)' },
+    { name: 'seed', type: 'integer', value: 'N', default: 42, min: 0, max: 0xffffffff, description: 'random seed' },
+    { name: 'out', type: 'string', value: 'FILE', description: 'the CSV to write (required)' },
+    { name: 'volatility', type: 'number', value: 'V', default: 0.65, min: 0, max: 100, description: 'annual, gbm' },
+    { name: 'block-length', type: 'number', value: 'L', min: 1, description: 'mean block length in bars, bootstrap' },
+    { name: 'start', type: 'date', value: 'DATE', description: 'first bar time without --like' },
+    JSON_FLAG,
+  ],
+};
 
-async function inspectCommand(args: string[]): Promise<string> {
-  const { values, positionals } = parse(args, { json: { type: 'boolean', default: false }, ...CSV_FLAGS }, 1);
+export async function inspectCommand(values: FlagValues, positionals: string[]): Promise<string> {
   const path = positionals[0];
   if (!path) throw new InputError('needs a CSV file: overfit data inspect file.csv [--json]', 'data inspect');
   const { source, report } = await loadPrices({ kind: 'file', path, ...csvOptionsFromFlags(values) });
-  if (values.json)
+  if (values.boolean('json'))
     return JSON.stringify({ file: path, layout: source.layout, sha256: source.sha256, ...report }, null, 2);
-  return formatDataReport(
-    report,
-    `${path} (${source.layout} layout${values.resample ? `, resampled to ${values.resample}` : ''})`,
-  );
+  const resample = values.string('resample');
+  return formatDataReport(report, `${path} (${source.layout} layout${resample ? `, resampled to ${resample}` : ''})`);
 }
 
-async function fetchCommand(args: string[]): Promise<string> {
-  const { values } = parse(args, {
-    exchange: { type: 'string', default: 'binance' },
-    symbol: { type: 'string' },
-    interval: { type: 'string', default: '1h' },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    out: { type: 'string', default: DEFAULT_DATA_PATH },
-    'base-url': { type: 'string' },
-    attempts: { type: 'string', default: '6' },
-    json: { type: 'boolean', default: false },
-  });
-  const maxAttempts = integerFlag(values.attempts, '--attempts', 1, 20)!;
-  const symbol = values.symbol ?? (values.exchange === 'coinbase' ? 'BTC-USD' : 'BTCUSDT');
-  await mkdir(dirname(values.out), { recursive: true });
-  const bar = progressBar(`fetch ${symbol} ${values.interval}`);
+export async function fetchCommand(values: FlagValues): Promise<string> {
+  const exchange = values.string('exchange') as string;
+  const interval = values.string('interval') as string;
+  const out = values.string('out') as string;
+  const json = values.boolean('json');
+  const symbol = values.string('symbol') ?? (exchange === 'coinbase' ? 'BTC-USD' : 'BTCUSDT');
+  await mkdir(dirname(out), { recursive: true });
+  const bar = progressBar(json);
   const result = await fetchPrices({
-    exchange: values.exchange,
+    exchange,
     symbol,
-    interval: values.interval,
-    out: values.out,
-    baseUrl: values['base-url'],
-    maxAttempts,
-    from: timeFlag(values.from, '--from'),
-    to: timeFlag(values.to, '--to'),
-    onProgress: (done, total) => bar.update(done, total),
+    interval,
+    out,
+    baseUrl: values.string('base-url'),
+    maxAttempts: values.number('attempts'),
+    from: values.number('from'),
+    to: values.number('to'),
+    onProgress: (done, total) => bar.update(`fetch ${symbol} ${interval}`, done, total),
   }).finally(() => bar.end());
   const { written, added, missing, resumedAfter, requests } = result;
-  if (values.json)
+  if (json)
     return JSON.stringify(
-      {
-        out: values.out,
-        exchange: values.exchange,
-        symbol,
-        interval: values.interval,
-        added,
-        missing,
-        resumedAfter,
-        requests,
-        ...written.report,
-      },
+      { out, exchange, symbol, interval, added, missing, resumedAfter, requests, ...written.report },
       null,
       2,
     );
   const what =
     added === 0
-      ? `${values.out} is up to date (last bar ${resumedAfter})`
-      : `Fetched ${added} ${values.interval} bars of ${symbol} from ${values.exchange} in ${requests} requests${resumedAfter ? `, after the last bar already there (${resumedAfter})` : ''}` +
-        (missing ? `\n${missing} bars of the range are not in ${values.exchange}'s history (the gaps below)` : '');
-  return `${what}\n${formatDataReport(written.report, values.out)}`;
+      ? `${out} is up to date (last bar ${resumedAfter})`
+      : `Fetched ${added} ${interval} bars of ${symbol} from ${exchange} in ${requests} requests${resumedAfter ? `, after the last bar already there (${resumedAfter})` : ''}` +
+        (missing ? `\n${missing} bars of the range are not in ${exchange}'s history (the gaps below)` : '');
+  return `${what}\n${formatDataReport(written.report, out)}`;
 }
 
-async function synthCommand(args: string[]): Promise<string> {
-  const { values } = parse(args, {
-    model: { type: 'string', default: 'gbm' },
-    like: { type: 'string' },
-    bars: { type: 'string' },
-    interval: { type: 'string' },
-    seed: { type: 'string', default: '42' },
-    out: { type: 'string' },
-    volatility: { type: 'string' },
-    'block-length': { type: 'string' },
-    start: { type: 'string' },
-    json: { type: 'boolean', default: false },
-  });
-  const model = values.model as SynthModel;
-  if (!(SYNTH_MODELS as readonly string[]).includes(model))
-    throw new InputError(`must be one of ${SYNTH_MODELS.join(', ')} (got "${printable(values.model)}")`, '--model');
-  if (!values.out) throw new InputError('needs the file to write, e.g. --out data/null_market.csv', '--out');
-  const seed = integerFlag(values.seed, '--seed', 0, 0xffffffff)!;
-  const bars = integerFlag(values.bars, '--bars', 2, 10_000_000);
-  const intervalSeconds = values.interval === undefined ? undefined : parseInterval(values.interval, '--interval');
+export async function synthCommand(values: FlagValues): Promise<string> {
+  const model = values.string('model') as SynthModel;
+  const out = values.string('out');
+  if (!out) throw new InputError('needs the file to write, e.g. --out data/null_market.csv', '--out');
+  const seed = values.number('seed') as number;
+  const bars = values.number('bars');
+  const interval = values.string('interval');
+  const intervalSeconds = interval === undefined ? undefined : parseInterval(interval, '--interval');
+  const like = values.string('like');
 
   let made: SynthesizedMarket;
-  let like: LoadedPrices | undefined;
-  if (values.like) {
-    like = await readPriceCsv(values.like);
-    if (intervalSeconds !== undefined && intervalSeconds !== like.report.spacingSeconds) {
+  if (like) {
+    const real: LoadedPrices = await readPriceCsv(like);
+    if (intervalSeconds !== undefined && intervalSeconds !== real.report.spacingSeconds) {
       throw new InputError(
-        `${values.like} has ${formatInterval(like.report.spacingSeconds)} bars; leave out --interval or resample the file first`,
+        `${like} has ${formatInterval(real.report.spacingSeconds)} bars; leave out --interval or resample the file first`,
         '--interval',
       );
     }
-    if (values.volatility !== undefined || values.start !== undefined)
+    if (values.has('volatility') || values.has('start'))
       throw new InputError('comes from the --like file; leave out --volatility and --start', '--like');
-    assertTradableSeries(like.series, values.like);
-    made = synthesizeMarketLike(like.series, {
+    assertTradableSeries(real.series, like);
+    made = synthesizeMarketLike(real.series, {
       model,
       seed,
       bars,
-      meanBlockLength: numberFlag(values['block-length'], '--block-length'),
-      where: values.like,
+      meanBlockLength: values.number('block-length'),
+      where: like,
     });
   } else {
     if (model !== 'gbm')
       throw new InputError(`${model} imitates a real history: give one with --like file.csv`, '--like');
     if (bars === undefined)
       throw new InputError('needs the number of bars (or --like file.csv to copy its length)', '--bars');
-    const annualVolatility = numberFlag(values.volatility, '--volatility') ?? 0.65;
+    const annualVolatility = values.number('volatility') as number;
     const series: PriceSeries = syntheticMarket({
       bars,
       seed,
       annualVolatility,
       intervalMs: (intervalSeconds ?? 3600) * 1000,
-      start: timeFlag(values.start, '--start'),
+      start: values.number('start'),
     });
     made = { series, fitted: { annualVolatility } };
   }
-  await mkdir(dirname(values.out), { recursive: true });
-  const written = await writePriceCsv(made.series, values.out);
-  if (values.json)
-    return JSON.stringify(
-      { out: values.out, model, seed, like: values.like ?? null, fitted: made.fitted, ...written.report },
-      null,
-      2,
-    );
-  return [
-    `Wrote ${values.out} (seed ${seed}): a ${describeModel(made, values.like)}`,
-    formatDataReport(written.report, values.out),
-  ].join('\n');
+  await mkdir(dirname(out), { recursive: true });
+  const written = await writePriceCsv(made.series, out);
+  if (values.boolean('json'))
+    return JSON.stringify({ out, model, seed, like: like ?? null, fitted: made.fitted, ...written.report }, null, 2);
+  return [`Wrote ${out} (seed ${seed}): a ${describeModel(made, like)}`, formatDataReport(written.report, out)].join(
+    '\n',
+  );
 }
 
 function describeModel(made: SynthesizedMarket, like: string | undefined): string {

@@ -1,6 +1,6 @@
-// Turning command-line strings into validated values; every problem names the flag it came from.
+// From checked flags to what the lower packages take (a run config, a data reference), and their errors back into
+// flag words: lower packages name options, never flags, because the dashboard shows the same errors.
 import { existsSync } from 'node:fs';
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import {
   DEFAULT_RUN_CONFIG,
   DEFAULT_SYNTHETIC,
@@ -10,38 +10,17 @@ import {
   type DataRef,
   type RunConfig,
 } from '@overfit/core';
-import { parseInterval, parsePriceFormat, parseTimestamp, printable } from '@overfit/data';
-
-export const DEFAULT_DATA_PATH = 'data/btc_price_data.csv';
-
-/** parseArgs, strict, with at most `positionals` positional arguments; any problem is an InputError (exit 2). */
-export function parse<T extends ParseArgsOptionsConfig>(args: string[], options: T, positionals = 0) {
-  try {
-    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
-    if (parsed.positionals.length > positionals)
-      throw new InputError(`unexpected argument "${parsed.positionals[positionals]}"`);
-    return parsed;
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(printable((error as Error).message.split('\n')[0], 200), undefined, { cause: error });
-  }
-}
+import { parseInterval, parsePriceFormat } from '@overfit/data';
+import { DEFAULT_DATA_PATH, RUN_CONFIG_FLAGS } from './optionTable';
+import type { FlagValue, FlagValues } from './parseFlags';
 
 /**
  * The flag that sets each option, for the options lower packages name in an InputError (they name options, never
  * flags, because the dashboard shows the same errors). Only the CLI speaks in flags: see inFlagWords.
  */
 const FLAG_OF_OPTION: Record<string, string> = {
-  strategies: '--strategies',
-  seed: '--seed',
-  families: '--families',
-  trainFraction: '--train-fraction',
-  selectBy: '--select-by',
-  minTrades: '--min-trades',
-  feesBps: '--fees-bps',
-  slippageBps: '--slippage-bps',
-  overfitThreshold: '--overfit-threshold',
-  nullMarkets: '--null-markets',
+  // The run options' flags come from their table.
+  ...Object.fromEntries(Object.entries(RUN_CONFIG_FLAGS).map(([option, flag]) => [option, `--${flag.name}`])),
   format: '--format',
   lenient: '--lenient',
   resampleSeconds: '--resample',
@@ -81,77 +60,29 @@ export function inFlagWords(error: InputError): string {
     .join('; ');
 }
 
-export function numberFlag(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed))
-    throw new InputError(`must be a number (got "${printable(value)}")`, flag);
-  return parsed;
-}
-
-/** A whole number from `min` to `max` from a flag (absent: undefined); the one check every integer flag uses. */
-export function integerFlag(value: string | undefined, flag: string, min: number, max: number): number | undefined {
-  const parsed = numberFlag(value, flag);
-  if (parsed !== undefined && (!Number.isInteger(parsed) || parsed < min || parsed > max)) {
-    throw new InputError(`must be an integer from ${min} to ${max} (got ${printable(value ?? '')})`, flag);
-  }
-  return parsed;
-}
-
-/**
- * A date or date-time from a flag, always UTC: `2018-01-01`, `2018-01-01T12:00`, `2018-01-01 12:00` (a space reads
- * like a `T`, never in the machine's zone), with `Z` or `±HH:MM` when another zone is meant, or epoch s/ms.
- */
-export function timeFlag(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = parseTimestamp(value);
-  if (Number.isNaN(ms))
-    throw new InputError(
-      `is not a date such as 2018-01-01 or 2018-01-01T12:00:00Z (times are UTC unless they end in Z or ±HH:MM; got "${printable(value)}")`,
-      flag,
-    );
-  return ms;
-}
-
-/** Map CLI flags onto the run config; parseRunConfig applies the rules and names the config field on error. */
-export function runConfigFromFlags(values: Record<string, string | boolean | undefined>): RunConfig {
-  const str = (name: string) => values[name] as string | undefined;
-  const fields: Record<string, unknown> = {
-    strategies: numberFlag(str('strategies'), '--strategies'),
-    seed: numberFlag(str('seed'), '--seed'),
-    families: str('families')
-      ?.split(',')
-      .map((f) => f.trim())
-      .filter(Boolean),
-    trainFraction: numberFlag(str('train-fraction'), '--train-fraction'),
-    selectBy: str('select-by'),
-    minTrades: numberFlag(str('min-trades'), '--min-trades'),
-    feesBps: numberFlag(str('fees-bps'), '--fees-bps'),
-    slippageBps: numberFlag(str('slippage-bps'), '--slippage-bps'),
-    overfitThreshold: numberFlag(str('overfit-threshold'), '--overfit-threshold'),
-    nullMarkets: numberFlag(str('null-markets'), '--null-markets'),
-  };
-  for (const key of Object.keys(fields)) if (fields[key] === undefined) delete fields[key];
+/** The run options given as flags, onto the run config; parseRunConfig fills the defaults and checks the whole. */
+export function runConfigFromFlags(given: ReadonlyMap<string, FlagValue>): RunConfig {
+  const fields: Record<string, unknown> = {};
+  for (const [option, flag] of Object.entries(RUN_CONFIG_FLAGS))
+    if (given.has(flag.name)) fields[option] = given.get(flag.name);
   return parseRunConfig(fields, 'option');
 }
 
 /** --format, --lenient and --resample: how a CSV is read (absent: detected, strict, as stored). */
-export function csvOptionsFromFlags(values: { format?: string; lenient?: boolean; resample?: string }): CsvOptions {
+export function csvOptionsFromFlags(values: FlagValues): CsvOptions {
   const options: CsvOptions = {};
-  const format = parsePriceFormat(values.format, '--format');
+  const format = parsePriceFormat(values.string('format'), '--format');
   if (format) options.format = format;
-  if (values.lenient) options.lenient = true;
-  if (values.resample !== undefined) options.resampleSeconds = parseInterval(values.resample, '--resample');
+  if (values.boolean('lenient')) options.lenient = true;
+  const resample = values.string('resample');
+  if (resample !== undefined) options.resampleSeconds = parseInterval(resample, '--resample');
   return options;
 }
 
 /** --data wins; otherwise the conventional file when present; otherwise the seeded synthetic market. */
-export function dataRefFromFlags(
-  dataFlag: string | undefined,
-  seed = DEFAULT_RUN_CONFIG.seed,
-  csvFlags: Parameters<typeof csvOptionsFromFlags>[0] = {},
-): DataRef {
-  const csv = csvOptionsFromFlags(csvFlags);
+export function dataRefFromFlags(values: FlagValues, seed = DEFAULT_RUN_CONFIG.seed): DataRef {
+  const dataFlag = values.string('data');
+  const csv = values.spec.flags.some((f) => f.name === 'format') ? csvOptionsFromFlags(values) : {};
   if (dataFlag !== undefined) return { kind: 'file', path: dataFlag, ...csv };
   if (existsSync(DEFAULT_DATA_PATH)) return { kind: 'file', path: DEFAULT_DATA_PATH, ...csv };
   if (Object.keys(csv).length > 0)
@@ -161,27 +92,3 @@ export function dataRefFromFlags(
     );
   return { ...DEFAULT_SYNTHETIC, seed } as DataRef;
 }
-
-export const RUN_OPTIONS = {
-  data: { type: 'string' },
-  format: { type: 'string' },
-  lenient: { type: 'boolean', default: false },
-  resample: { type: 'string' },
-  strategies: { type: 'string' },
-  seed: { type: 'string' },
-  families: { type: 'string' },
-  'train-fraction': { type: 'string' },
-  'select-by': { type: 'string' },
-  'min-trades': { type: 'string' },
-  'fees-bps': { type: 'string' },
-  'slippage-bps': { type: 'string' },
-  'overfit-threshold': { type: 'string' },
-  'null-markets': { type: 'string' },
-  store: { type: 'string', default: '.overfit' },
-  json: { type: 'boolean', default: false },
-  engine: { type: 'string' },
-  's3-endpoint': { type: 'string' },
-  'data-key': { type: 'string' },
-  'shard-size': { type: 'string' },
-  'max-concurrency': { type: 'string' },
-} as const;

@@ -1,14 +1,21 @@
 // Plain-text output for people: aligned tables, percentages, and a progress bar on stderr.
 import {
+  COMPOUNDED_ANNUAL_METRICS,
   METRIC_LABELS,
-  PERCENT_METRICS,
   METRIC_NAMES,
+  MIN_ANNUALISED_YEARS,
+  PERCENT_METRICS,
+  YEAR_MS,
   type MetricName,
   type Metrics,
   type OverfittingReport,
 } from '@overfit/core';
 
 const PERCENT = new Set<MetricName>(PERCENT_METRICS);
+const COMPOUNDED = new Set<MetricName>(COMPOUNDED_ANNUAL_METRICS);
+
+/** What a metric cell shows for a window too short to annualise (see the note under the table). */
+const NOT_ANNUALISED = 'n/a*';
 
 function formatMetric(name: MetricName, value: number | null): string {
   if (value === null || Number.isNaN(value)) return '—';
@@ -25,34 +32,66 @@ export function table(rows: string[][], align: 'numbers' | 'text' = 'numbers'): 
   return rows.map((r) => r.map(pad).join('  ').trimEnd()).join('\n');
 }
 
+/** Years from the first to the last bar of a window. */
+export const spanYears = (firstMs: number, lastMs: number): number => (lastMs - firstMs) / YEAR_MS;
+
+const spanText = (years: number) =>
+  years >= 1 / 6 ? `${(years * 12).toFixed(1)} months` : `${Math.round(years * 365)} days`;
+
+/**
+ * Metrics side by side, one column per window. A window shorter than MIN_ANNUALISED_YEARS shows no CAGR or Calmar
+ * ratio (a yearly rate from weeks of data is an extrapolation: 3,000 five-minute bars "earn" millions of percent a
+ * year); a note under the table says which windows and why. `years` is each column's span (absent: not checked).
+ */
 export function metricsTable(
-  columns: { title: string; metrics: Partial<Metrics> }[],
+  columns: { title: string; metrics: Partial<Metrics>; years?: number }[],
   names: readonly MetricName[] = METRIC_NAMES,
 ): string {
-  return table([
+  const short = columns.filter((c) => c.years !== undefined && c.years < MIN_ANNUALISED_YEARS);
+  const cell = (m: MetricName, c: (typeof columns)[number]) =>
+    COMPOUNDED.has(m) && short.includes(c) ? NOT_ANNUALISED : formatMetric(m, c.metrics[m] ?? null);
+  const rows = table([
     ['metric', ...columns.map((c) => c.title)],
-    ...names.map((m) => [METRIC_LABELS[m], ...columns.map((c) => formatMetric(m, c.metrics[m] ?? null))]),
+    ...names.map((m) => [METRIC_LABELS[m], ...columns.map((c) => cell(m, c))]),
   ]);
+  if (short.length === 0 || !names.some((m) => COMPOUNDED.has(m))) return rows;
+  const spans = [...new Set(short.map((c) => spanText(c.years ?? 0)))].join(' and ');
+  const labels = COMPOUNDED_ANNUAL_METRICS.map((m) => METRIC_LABELS[m]).join(' and ');
+  return `${rows}\n${NOT_ANNUALISED} ${labels} are not annualised on a window shorter than ${MIN_ANNUALISED_YEARS * 12} months (here ${spans}): a yearly rate would be an extrapolation.`;
 }
 
-/** A one-line progress bar redrawn in place; silent when stderr is not a terminal (CI logs stay clean). */
-export function progressBar(label: string): { update(done: number, total: number): void; end(): void } {
-  const tty = process.stderr.isTTY;
-  let last = -1;
+interface ProgressStream {
+  isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+/**
+ * A one-line progress bar redrawn in place on stderr. Silent unless stderr is a terminal (logs and pipes stay
+ * clean) and when `quiet` (--json: the output is for a program). A new label starts a new line.
+ */
+export function progressBar(
+  quiet: boolean,
+  stream: ProgressStream = process.stderr,
+): { update(label: string, done: number, total: number): void; end(): void } {
+  const on = !quiet && stream.isTTY === true;
+  let last = '';
+  let shown = '';
   return {
-    update(done, total) {
-      if (!tty) return;
-      const percent = Math.floor((done / total) * 100);
-      if (percent === last) return;
-      last = percent;
+    update(label, done, total) {
+      if (!on || total <= 0) return;
+      const percent = Math.min(100, Math.floor((done / total) * 100));
+      const key = `${label} ${percent}`;
+      if (key === last) return;
+      if (shown && shown !== label) stream.write('\n');
+      last = key;
+      shown = label;
       const width = 30;
       const filled = Math.round((percent / 100) * width);
-      process.stderr.write(
-        `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent}% (${done}/${total})`,
-      );
+      stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent}% (${done}/${total})`);
     },
     end() {
-      if (tty && last >= 0) process.stderr.write('\n');
+      if (on && shown) stream.write('\n');
+      shown = '';
     },
   };
 }

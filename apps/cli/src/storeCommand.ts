@@ -9,8 +9,27 @@ import {
   planGc,
   type GcItem,
 } from '@overfit/store';
-import { numberFlag, parse } from './flags';
+import { JSON_FLAG, STORE_FLAG, type CommandSpec } from './optionTable';
+import type { FlagValues } from './parseFlags';
 import { shortPath } from './storePaths';
+
+export const STORE_GC_SPEC: CommandSpec = {
+  name: 'store gc',
+  summary: 'list (a dry run) or remove what crashes and failed runs left in a folder store',
+  flags: [
+    STORE_FLAG,
+    { name: 'apply', type: 'boolean', description: 'remove them (without it nothing is removed)' },
+    {
+      name: 'min-age-hours',
+      type: 'number',
+      value: 'H',
+      default: DEFAULT_GC_MIN_AGE_MS / 3600_000,
+      min: 0,
+      description: 'leave run folders without a manifest younger than this (a run may be writing one)',
+    },
+    JSON_FLAG,
+  ],
+};
 
 const GC_LABELS: Record<GcItem['kind'], string> = {
   'orphan-run': 'orphan run folder',
@@ -42,39 +61,25 @@ function gcLine(item: GcItem): string {
  * than --min-age-hours (a run may still be writing a younger one), `*.tmp` files of interrupted writes, and the
  * intermediates of failed runs (their manifest stays). A dry run unless --apply.
  */
-export async function storeCommand(args: string[]): Promise<string> {
-  const { values, positionals } = parse(
-    args,
-    {
-      store: { type: 'string', default: '.overfit' },
-      apply: { type: 'boolean', default: false },
-      'min-age-hours': { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-    1,
-  );
-  if (positionals[0] !== 'gc')
-    throw new InputError(`must be gc (got ${JSON.stringify(positionals[0] ?? '')})`, 'overfit store');
-  const store = openStore(values.store);
+export async function storeGcCommand(values: FlagValues): Promise<string> {
+  const store = openStore(values.string('store') as string);
   if (!(store instanceof LocalStore)) {
     throw new InputError(
       'gc cleans a folder store; for a bucket, an S3 lifecycle rule expires incomplete runs',
       '--store',
     );
   }
-  const hours = numberFlag(values['min-age-hours'], '--min-age-hours');
-  if (hours !== undefined && !(hours >= 0))
-    throw new InputError(`must be a number of hours ≥ 0 (got "${values['min-age-hours']}")`, '--min-age-hours');
-  const minAgeMs = hours === undefined ? DEFAULT_GC_MIN_AGE_MS : hours * 3600_000;
+  const minAgeMs = (values.number('min-age-hours') as number) * 3600_000;
+  const apply = values.boolean('apply');
   const plan = await planGc(store, { minAgeMs });
-  const removed = values.apply ? await applyGc(store, plan) : [];
-  if (values.json)
+  const removed = apply ? await applyGc(store, plan) : [];
+  if (values.boolean('json'))
     return JSON.stringify(
       {
         store: plan.store,
-        applied: values.apply,
+        applied: apply,
         minAgeHours: minAgeMs / 3600_000,
-        items: values.apply ? removed : plan.items,
+        items: apply ? removed : plan.items,
         bytes: plan.bytes,
       },
       null,
@@ -85,7 +90,7 @@ export async function storeCommand(args: string[]): Promise<string> {
     return `Nothing to collect in ${where} (orphan run folders and temp files younger than ${describeAge(minAgeMs)} are left alone).`;
   const lines = plan.items.map(gcLine);
   const total = `${plan.items.length} item${plan.items.length === 1 ? '' : 's'}, ${plan.files} files, ${formatBytes(plan.bytes)}`;
-  return values.apply
+  return apply
     ? [`Removed from ${where}: ${total}.`, ...removed.map(gcLine)].join('\n')
     : [`${where}: ${total} can be removed (dry run: nothing was removed; add --apply to remove them).`, ...lines].join(
         '\n',

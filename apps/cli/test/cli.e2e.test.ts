@@ -1,48 +1,31 @@
 // The overfit binary as a user runs it: the built bundle in a child process, its stdout, stderr and exit code.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { syntheticMarket, writePriceCsv } from '@overfit/data';
 import { parsePerformanceTable } from '@overfit/store';
+import { cliTempRootWithPrices, expectQuietSuccess, flags, overfitIn } from './spawnCli';
 
-const BIN = resolve(__dirname, '../dist/overfit.cjs');
 const SHARED_HOURLY = resolve(__dirname, '../../../../shared/data/btc_usd_1h.csv');
 const EVENTS = resolve(__dirname, '../events');
 
-function overfit(args: string[], cwd = root) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 300_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const overfit = (args: string[], cwd = root) => overfitIn(cwd, args);
 
 let root: string;
 let prices: string;
 beforeAll(async () => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build it with node tools/build-cli.mjs`);
-  root = await mkdtemp(join(tmpdir(), 'overfit-cli-'));
-  prices = join(root, 'prices.csv');
-  await writePriceCsv(syntheticMarket({ bars: 3000, seed: 3 }), prices);
+  ({ root, prices } = await cliTempRootWithPrices('overfit-cli-'));
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('overfit run', () => {
   it('prints the summary as one JSON object and writes the run', async () => {
-    const { code, stdout, stderr } = overfit([
+    const result = await overfit([
       'run',
-      '--data',
-      prices,
-      '--strategies',
-      '40',
-      '--null-markets',
-      '1',
-      '--store',
-      'store-json',
-      '--json',
+      ...flags({ data: prices, strategies: 40, 'null-markets': 1, store: 'store-json', json: true }),
     ]);
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    const summary = JSON.parse(stdout);
+    expectQuietSuccess(result);
+    const summary = JSON.parse(result.stdout);
     expect(summary).toMatchObject({ strategies: 40, selectBy: 'win_rate', data: { synthetic: false, rows: 3000 } });
     expect(['evidence_of_skill', 'no_evidence_of_skill', 'overfit_likely', 'inconclusive']).toContain(
       summary.verdict.level,
@@ -79,7 +62,7 @@ describe('overfit run', () => {
 
   it('falls back to the synthetic market without data and says so, in the output and the manifest', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'overfit-empty-'));
-    const { code, stdout } = overfit(['run', '--strategies', '30', '--null-markets', '1'], cwd);
+    const { code, stdout } = await overfit(['run', '--strategies', '30', '--null-markets', '1'], cwd);
     expect(code).toBe(0);
     expect(stdout).toMatch(/SYNTHETIC: no real data/);
     expect(stdout).toMatch(/^Verdict: (EVIDENCE OF SKILL|NO EVIDENCE OF SKILL|OVERFITTING LIKELY|INCONCLUSIVE)$/m);
@@ -117,7 +100,15 @@ describe('overfit run', () => {
   ])('refuses %s with one line naming the place, exit 2, and no run folder', async (_name, content, where) => {
     const store = `store-bad-${Math.random().toString(36).slice(2)}`;
     await writeFile(join(root, 'bad.csv'), content);
-    const { code, stdout, stderr } = overfit(['run', '--data', 'bad.csv', '--strategies', '20', '--store', store]);
+    const { code, stdout, stderr } = await overfit([
+      'run',
+      '--data',
+      'bad.csv',
+      '--strategies',
+      '20',
+      '--store',
+      store,
+    ]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.trim().split('\n')).toHaveLength(1);
@@ -136,11 +127,11 @@ describe('overfit run', () => {
       /--train-fraction: must be a number greater than 0 and less than 1 \(got 1\.5\)/,
     ],
     [['run', '--null-markets', '2.5'], /--null-markets: must be an integer from 0 to 200/],
-    [['run', '--bogus'], /Unknown option '--bogus'/],
+    [['run', '--bogus'], /^overfit: run: unknown flag --bogus \(overfit run --help lists them\)\n$/],
     [['run', '--data', 'nowhere.csv'], /nowhere\.csv/],
     [['launch'], /unknown command "launch"/],
-  ])('rejects bad flags %j with exit 2', (args, message) => {
-    const { code, stderr } = overfit(args);
+  ])('rejects bad flags %j with exit 2', async (args, message) => {
+    const { code, stderr } = await overfit(args);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
   });
@@ -150,19 +141,12 @@ describe('overfit run on real data', () => {
   (existsSync(SHARED_HOURLY) ? it : it.skip)(
     'runs 500 strategies on the hourly BTC history and writes every artifact',
     async () => {
-      const { code, stdout, stderr } = overfit([
+      const result = await overfit([
         'run',
-        '--data',
-        SHARED_HOURLY,
-        '--strategies',
-        '500',
-        '--store',
-        'store-real',
-        '--json',
+        ...flags({ data: SHARED_HOURLY, strategies: 500, store: 'store-real', json: true }),
       ]);
-      expect(stderr).toBe('');
-      expect(code).toBe(0);
-      const summary = JSON.parse(stdout);
+      expectQuietSuccess(result);
+      const summary = JSON.parse(result.stdout);
       expect(summary.data).toMatchObject({
         synthetic: false,
         rows: 71_214,
@@ -211,23 +195,14 @@ describe('overfit run on real data', () => {
 });
 
 describe('overfit backtest', () => {
-  it('backtests one strategy on a time window and prints bars and metrics as JSON', () => {
+  it('backtests one strategy on a time window and prints bars and metrics as JSON', async () => {
     const strategy = JSON.stringify({ family: 'sma_cross', fast: 5, slow: 20, direction: 'long_only' });
-    const { code, stdout, stderr } = overfit([
+    const result = await overfit([
       'backtest',
-      '--data',
-      prices,
-      '--strategy',
-      strategy,
-      '--from',
-      '2020-01-10T00:00:00Z',
-      '--to',
-      '2020-01-20T23:00:00Z',
-      '--json',
+      ...flags({ data: prices, strategy, from: '2020-01-10T00:00:00Z', to: '2020-01-20T23:00:00Z', json: true }),
     ]);
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    const out = JSON.parse(stdout);
+    expectQuietSuccess(result);
+    const out = JSON.parse(result.stdout);
     expect(out.bars).toBe(11 * 24);
     expect(Object.keys(out.metrics).sort()).toEqual([
       'cagr',
@@ -244,14 +219,9 @@ describe('overfit backtest', () => {
     ]);
   });
 
-  it('names the bad field of a strategy', () => {
-    const { code, stderr } = overfit([
-      'backtest',
-      '--data',
-      prices,
-      '--strategy',
-      '{"family":"sma_cross","fast":30,"slow":10,"direction":"long_only"}',
-    ]);
+  it('names the bad field of a strategy', async () => {
+    const strategy = '{"family":"sma_cross","fast":30,"slow":10,"direction":"long_only"}';
+    const { code, stderr } = await overfit(['backtest', ...flags({ data: prices, strategy })]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/--strategy\.slow/);
   });
@@ -261,17 +231,13 @@ describe('overfit stage', () => {
   it('runs the five example events in order, like the Lambdas would', async () => {
     const outputs: Record<string, unknown>[] = [];
     for (const stage of ['generate', 'backtest', 'select', 'validate', 'visualize']) {
-      const { code, stdout, stderr } = overfit([
+      const result = await overfit([
         'stage',
         stage,
-        '--event',
-        join(EVENTS, `${stage}.json`),
-        '--store',
-        'events-store',
+        ...flags({ event: join(EVENTS, `${stage}.json`), store: 'events-store' }),
       ]);
-      expect(stderr).toBe('');
-      expect(code).toBe(0);
-      outputs.push(JSON.parse(stdout));
+      expectQuietSuccess(result);
+      outputs.push(JSON.parse(result.stdout));
     }
     expect(outputs[0]).toEqual({
       strategiesKey: 'runs/example/strategies/strategies.json',
@@ -289,15 +255,15 @@ describe('overfit stage', () => {
       join(root, 'evil.json'),
       JSON.stringify({ ...event, strategiesKey: 'runs/other/strategies/strategies.json' }),
     );
-    const { code, stderr } = overfit(['stage', 'select', '--event', 'evil.json']);
+    const { code, stderr } = await overfit(['stage', 'select', '--event', 'evil.json']);
     expect(code).toBe(2);
     expect(stderr).toMatch(/event\.strategiesKey: must be a key under runs\/example\//);
   });
 });
 
 describe('overfit data inspect', () => {
-  (existsSync(SHARED_HOURLY) ? it : it.skip)('reports the real hourly history as JSON', () => {
-    const { code, stdout } = overfit(['data', 'inspect', SHARED_HOURLY, '--json']);
+  (existsSync(SHARED_HOURLY) ? it : it.skip)('reports the real hourly history as JSON', async () => {
+    const { code, stdout } = await overfit(['data', 'inspect', SHARED_HOURLY, '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report).toMatchObject({

@@ -1,11 +1,7 @@
 // The cloud paths of the CLI: `run --engine stepfunctions-local` through the built bundle against s3rver (the
 // bundle runs in a child process; s3rver answers in this one, so the child is awaited, never spawned
 // synchronously), and `cloud start|status` with Step Functions mocked at the SDK level.
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -16,25 +12,15 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { formatPriceCsv, syntheticMarket } from '@overfit/data';
 import { getJson, readLatestRunId, runKeys, S3Store, type RunManifest } from '@overfit/store';
 import { startS3rver, type TestS3 } from '@overfit/testing/s3rver';
-import { cloudCommand } from '../src/cloudCommand';
+import type { SfnClientFactory } from '../src/cloudCommand';
+import { dispatch } from '../src/commands';
 
-const BIN = resolve(__dirname, '../dist/overfit.cjs');
+/** `overfit cloud …args` in this process with Step Functions mocked: its output. */
+const cloudCommand = async (args: string[], sfnClient: SfnClientFactory) =>
+  (await dispatch(['cloud', ...args], { sfnClient })).output;
+import { cliTempRoot, overfitIn } from './spawnCli';
 
-function overfit(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: root, encoding: 'utf8', timeout: 480_000, env: { ...process.env, ...env } },
-      (error, stdout, stderr) => {
-        done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const overfit = (args: string[], env: Record<string, string> = {}) => overfitIn(root, args, env, 480_000);
 
 let root: string;
 let s3: TestS3;
@@ -47,8 +33,7 @@ const credentials = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 beforeAll(async () => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build it with node tools/build-cli.mjs`);
-  root = await mkdtemp(join(tmpdir(), 'overfit-cli-cloud-'));
+  root = await cliTempRoot('overfit-cli-cloud-');
   s3 = await startS3rver(['lab']);
   store = new S3Store({ bucket: 'lab', prefix: 'cli', client: s3.client });
   await store.put('data/prices.csv', formatPriceCsv(syntheticMarket({ bars: 3000, seed: 3 })));

@@ -1,28 +1,19 @@
 // `overfit data inspect|fetch|synth` and `overfit run --format/--lenient/--resample`, through the built bundle.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { PriceSeries } from '@overfit/core';
 import { readPriceCsv, syntheticMarket } from '@overfit/data';
 import { startFakeExchange, type FakeExchange } from '@overfit/testing/fake-exchange';
+import { cliTempRoot, expectQuietSuccess, flags, overfitIn } from './spawnCli';
 
 // No test may depend on the machine's speed: generous, explicit (jest's 5 s default fails under load).
 jest.setTimeout(300_000);
 
-const BIN = resolve(__dirname, '../dist/overfit.cjs');
 const SHARED = resolve(__dirname, '../../../../shared/data');
 
-/** Asynchronous, so the fake exchange in this process can answer the child. */
-function overfit(args: string[], cwd = root): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 300_000 }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const overfit = (args: string[]) => overfitIn(root, args);
 const sha256 = async (path: string) =>
   createHash('sha256')
     .update(await readFile(path))
@@ -31,8 +22,7 @@ const sha256 = async (path: string) =>
 let root: string;
 let hourly: PriceSeries;
 beforeAll(async () => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build it with node tools/build-cli.mjs`);
-  root = await mkdtemp(join(tmpdir(), 'overfit-cli-data-'));
+  root = await cliTempRoot('overfit-cli-data-');
   const real = join(SHARED, 'btc_usd_1h.csv');
   const cut = (s: PriceSeries, n: number): PriceSeries => ({
     ...s,
@@ -83,21 +73,12 @@ const LAYOUTS: [string, (s: PriceSeries) => string][] = [
 describe('overfit run --data <layout>', () => {
   it.each(LAYOUTS)('runs end to end on a %s file', async (layout, write) => {
     await writeFile(join(root, `${layout}.csv`), write(hourly));
-    const { code, stdout, stderr } = await overfit([
+    const result = await overfit([
       'run',
-      '--data',
-      `${layout}.csv`,
-      '--strategies',
-      '20',
-      '--null-markets',
-      '0',
-      '--store',
-      `store-${layout}`,
-      '--json',
+      ...flags({ data: `${layout}.csv`, strategies: 20, 'null-markets': 0, store: `store-${layout}`, json: true }),
     ]);
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    expect(JSON.parse(stdout).data).toMatchObject({ rows: 3000, first: new Date(hourly.time[0]).toISOString() });
+    expectQuietSuccess(result);
+    expect(JSON.parse(result.stdout).data).toMatchObject({ rows: 3000, first: new Date(hourly.time[0]).toISOString() });
   });
 
   it('--resample 4h --lenient: drops the bad row, runs on 4-hour bars and says so', async () => {
@@ -109,18 +90,8 @@ describe('overfit run --data <layout>', () => {
     expect(strict.stderr).toMatch(/messy\.csv:8:1: "not" is not a timestamp/);
     const { code, stdout } = await overfit([
       'run',
-      '--data',
-      'messy.csv',
-      '--lenient',
-      '--resample',
-      '4h',
-      '--strategies',
-      '10',
-      '--null-markets',
-      '0',
-      '--store',
-      'store-messy',
-      '--json',
+      ...flags({ data: 'messy.csv', lenient: true, resample: '4h', strategies: 10, 'null-markets': 0 }),
+      ...flags({ store: 'store-messy', json: true }),
     ]);
     expect(code).toBe(0);
     const summary = JSON.parse(stdout);
@@ -142,8 +113,36 @@ describe('overfit run --data <layout>', () => {
     expect(summary.data.rows).toBeLessThanOrEqual(751);
   });
 
+  it('text output: the gaps, the dropped rows with line and reason, and no CAGR on a 3-month window', async () => {
+    const text = LAYOUTS[0][1](hourly).split('\n');
+    // Rows 100 to 104 removed: a gap of 5 hours (6 hours between two bars); then two bad rows.
+    text.splice(99, 5);
+    text.splice(7, 0, 'not,a,bar,at,all,really,no,no,no,no,no,no', 'also,not,a,bar,at,all,no,no,no,no,no,no');
+    await writeFile(join(root, 'gappy.csv'), text.join('\n'));
+    const result = await overfit([
+      'run',
+      ...flags({ data: 'gappy.csv', lenient: true, strategies: 10, 'null-markets': 0, store: 'store-gappy' }),
+    ]);
+    expectQuietSuccess(result);
+    const lines = result.stdout.split('\n');
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^Gaps {5}1 \(5 missing bars; the longest: 6 h between two bars, after /),
+    );
+    const dropped = lines.indexOf('Dropped  2 rows dropped (--lenient)');
+    expect(lines.slice(dropped + 1, dropped + 3)).toEqual([
+      '         line 8: column 1: "not" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)',
+      '         line 9: column 1: "also" is not a timestamp (ISO 8601, dd.mm.yyyy HH:MM:SS or epoch)',
+    ]);
+    // 2,995 hours: training 87 days, validation 37, both under three months.
+    expect(result.stdout).toMatch(/^CAGR +n\/a\* +n\/a\* +n\/a\* +n\/a\*$/m);
+    expect(result.stdout).toMatch(
+      /^n\/a\* CAGR and Calmar ratio are not annualised on a window shorter than 3 months/m,
+    );
+    expect(result.stdout).toMatch(/^Bars {5}2,995 from /m);
+  });
+
   it.each([
-    [['--format', 'excel'], /--format: must be auto or one of generic, yahoo/],
+    [['--format', 'excel'], /--format: must be one of auto, generic, yahoo/],
     [['--resample', '90x'], /--resample: must be a bar length such as 5m, 1h or 1d/],
     [['--resample', '1m'], /1m is finer than the data's 1h bars/],
   ])('refuses %j with exit 2', async (flags, message) => {
@@ -172,7 +171,7 @@ describe('overfit data inspect', () => {
 
   it('--format close_only overrides the detected layout', async () => {
     const { stdout } = await overfit(['data', 'inspect', 'yahoo.csv', '--format', 'close_only']);
-    expect(stdout).toMatch(/^yahoo\.csv \(close_only layout\)\n {2}rows {6}3000/);
+    expect(stdout).toMatch(/^yahoo\.csv \(close_only layout\)\n {2}rows {6}3,000/);
   });
 });
 
@@ -188,32 +187,15 @@ describe('overfit data fetch', () => {
     const first = await overfit([
       'data',
       'fetch',
-      '--symbol',
-      'BTCUSDT',
-      '--interval',
-      '1h',
-      '--from',
-      new Date(hourly.time[0]).toISOString(),
-      '--to',
-      new Date(hourly.time[1499]).toISOString(),
-      '--out',
-      'data/fetched.csv',
-      '--base-url',
-      exchange.url,
+      ...flags({ symbol: 'BTCUSDT', interval: '1h', from: new Date(hourly.time[0]).toISOString() }),
+      ...flags({ to: new Date(hourly.time[1499]).toISOString(), out: 'data/fetched.csv', 'base-url': exchange.url }),
     ]);
-    expect(first.stderr).toBe('');
-    expect(first.code).toBe(0);
+    expectQuietSuccess(first);
     expect(first.stdout).toMatch(/^Fetched 1500 1h bars of BTCUSDT from binance in 2 requests\n/);
     const second = await overfit([
       'data',
       'fetch',
-      '--to',
-      last,
-      '--out',
-      'data/fetched.csv',
-      '--base-url',
-      exchange.url,
-      '--json',
+      ...flags({ to: last, out: 'data/fetched.csv', 'base-url': exchange.url, json: true }),
     ]);
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({
@@ -230,14 +212,7 @@ describe('overfit data fetch', () => {
     const failed = await overfit([
       'data',
       'fetch',
-      '--from',
-      '2017-08-17',
-      '--out',
-      'nope.csv',
-      '--attempts',
-      '2',
-      '--base-url',
-      exchange.url,
+      ...flags({ from: '2017-08-17', out: 'nope.csv', attempts: 2, 'base-url': exchange.url }),
     ]);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(
@@ -252,14 +227,7 @@ describe('overfit data fetch', () => {
     const { code, stderr } = await overfit([
       'data',
       'fetch',
-      '--symbol',
-      'NOPE',
-      '--from',
-      '2017-08-17',
-      '--out',
-      'nope.csv',
-      '--base-url',
-      exchange.url,
+      ...flags({ symbol: 'NOPE', from: '2017-08-17', out: 'nope.csv', 'base-url': exchange.url }),
     ]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/^overfit: --exchange: binance refused .*HTTP 400 .*Invalid symbol/);
@@ -271,15 +239,7 @@ describe('overfit data synth', () => {
     const args = (out: string) => [
       'data',
       'synth',
-      '--model',
-      'garch',
-      '--like',
-      'binance.csv',
-      '--seed',
-      '5',
-      '--out',
-      out,
-      '--json',
+      ...flags({ model: 'garch', like: 'binance.csv', seed: 5, out, json: true }),
     ];
     const a = await overfit(args('a.csv'));
     expect(a.code).toBe(0);
@@ -299,16 +259,7 @@ describe('overfit data synth', () => {
     const { code, stdout } = await overfit([
       'data',
       'synth',
-      '--model',
-      'gbm',
-      '--bars',
-      '500',
-      '--interval',
-      '5m',
-      '--seed',
-      '1',
-      '--out',
-      'gbm.csv',
+      ...flags({ model: 'gbm', bars: 500, interval: '5m', seed: 1, out: 'gbm.csv' }),
     ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(

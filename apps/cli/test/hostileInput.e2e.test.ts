@@ -1,37 +1,18 @@
 // Hostile input through the built `overfit` (issue 14): files that are not files, prices no run can use, costs that
 // make results meaningless, times read in the machine's zone, and fuzzed price files. Each ends in exit 0 or 2 with
 // one printable line naming the place, never a stack, a hang, or a run folder without a manifest.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { syntheticMarket, writePriceCsv } from '@overfit/data';
 import { fuzzedFile } from '@overfit/testing/fuzz-files';
-
-const BIN = resolve(__dirname, '../dist/overfit.cjs');
+import { cliTempRootWithPrices, flags, overfitIn, type CliResult as Result } from './spawnCli';
 
 // Generous: every child gets 5 minutes before it counts as a hang, whatever the load.
 jest.setTimeout(1_800_000);
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-function overfit(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: root, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env }, maxBuffer: 64 << 20 },
-      (error, stdout, stderr) => {
-        done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const overfit = (args: string[], env: Record<string, string> = {}) => overfitIn(root, args, env);
 
 /** Exit 2 with one line `overfit: <where>: …`, printable, without a stack. */
 function expectOneLineRefusal(result: Result, startsWith: string): void {
@@ -52,10 +33,7 @@ async function runFolders(store: string): Promise<{ all: string[]; withoutManife
 let root: string;
 let prices: string;
 beforeAll(async () => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build it with node tools/build-cli.mjs`);
-  root = await mkdtemp(join(tmpdir(), 'overfit-cli-hostile-'));
-  prices = join(root, 'prices.csv');
-  await writePriceCsv(syntheticMarket({ bars: 3000, seed: 3 }), prices);
+  ({ root, prices } = await cliTempRootWithPrices('overfit-cli-hostile-'));
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -87,14 +65,14 @@ describe('control bytes in what is echoed (item 9)', () => {
       await overfit(['data', 'inspect', 'ansi.csv']),
       'ansi.csv:3:1: "\\x1b[2J\\x1b[31mPWNED" is not a timestamp',
     );
-    expectOneLineRefusal(await overfit(['run', '--bogus\x1b[2J']), "Unknown option '--bogus\\x1b[2J'");
+    expectOneLineRefusal(await overfit(['run', '--bogus\x1b[2J']), 'run: unknown flag --bogus\\x1b[2J');
     expectOneLineRefusal(
       await overfit(['data', 'fetch', '--interval', '\x1b[2J', '--from', '2024-01-01', '--out', 'x.csv']),
       '--interval: binance serves 1m',
     );
     expectOneLineRefusal(
       await overfit(['data', 'synth', '--model', '\u202egbm', '--out', 'x.csv']),
-      '--model: must be one of gbm, garch, bootstrap (got "\\u202egbm")',
+      '--model: must be one of gbm, garch, bootstrap (got "\\u202egbm"; did you mean gbm?)',
     );
   });
 });
@@ -133,15 +111,9 @@ describe('costs and times (item 14)', () => {
   it('refuses fees + slippage above 1,000 bps together, on run and backtest', async () => {
     const run = await overfit([
       'run',
-      '--data',
-      prices,
+      ...flags({ data: prices }),
       ...RUN,
-      '--fees-bps',
-      '600',
-      '--slippage-bps',
-      '500',
-      '--store',
-      'store-costs',
+      ...flags({ 'fees-bps': 600, 'slippage-bps': 500, store: 'store-costs' }),
     ]);
     expectOneLineRefusal(
       run,
@@ -151,19 +123,11 @@ describe('costs and times (item 14)', () => {
     const strategy = JSON.stringify({ family: 'sma_cross', fast: 5, slow: 20, direction: 'long_short' });
     expectOneLineRefusal(
       await overfit(['backtest', '--data', prices, '--strategy', strategy, '--fees-bps', '20000']),
-      '--fees-bps/--slippage-bps: fees and slippage must be ≥ 0 and together at most 1000',
+      '--fees-bps: must be a number from 0 to 1000 (got 20000)',
     );
     const ok = await overfit([
       'backtest',
-      '--data',
-      prices,
-      '--strategy',
-      strategy,
-      '--fees-bps',
-      '900',
-      '--slippage-bps',
-      '100',
-      '--json',
+      ...flags({ data: prices, strategy, 'fees-bps': 900, 'slippage-bps': 100, json: true }),
     ]);
     expect(ok.code).toBe(0);
     expect(Number.isFinite(JSON.parse(ok.stdout).metrics.totalReturn)).toBe(true);
@@ -200,18 +164,8 @@ describe('fuzzed price files through the CLI (item 16)', () => {
         const results = await Promise.all([
           overfit([
             'run',
-            '--data',
-            file,
-            '--families',
-            'coin_flip',
-            '--strategies',
-            '5',
-            '--min-trades',
-            '0',
-            '--null-markets',
-            '0',
-            '--store',
-            'store-fuzz',
+            ...flags({ data: file, families: 'coin_flip', strategies: 5, 'min-trades': 0, 'null-markets': 0 }),
+            ...flags({ store: 'store-fuzz' }),
           ]),
           overfit(['data', 'inspect', file]),
           overfit(['backtest', '--data', file, '--strategy', coinFlip]),

@@ -1,5 +1,5 @@
-// The data report: what a file holds and what looks wrong in it. Shown by `overfit data inspect`, kept in the
-// loaded prices so a run can say what it ran on.
+// The data report: what a file holds and what looks wrong in it, as facts (the CLI and the dashboard word them),
+// kept in the loaded prices so a run can say what it ran on.
 import type { PriceSeries } from '@overfit/core';
 import { medianSpacingMs } from '@overfit/core';
 
@@ -18,13 +18,11 @@ export interface DataReport {
   /** Spacings longer than 1.5 × the median; missingBars counts the bars that would fill them. */
   gaps: { count: number; missingBars: number; largestSeconds: number; largestAt: string | null };
   problems: DataProblem[];
-  /** Rows left out by --lenient, with why. */
+  /** Rows a lenient read left out, with why. */
   dropped: DroppedRow[];
 }
 
-/**
- * A row --lenient left out: its line, what was wrong (the kind), and the message strict mode would have stopped with.
- */
+/** A row a lenient read left out: its line, what was wrong (the kind), and the message a strict read stops with. */
 export interface DroppedRow {
   line: number;
   kind: 'field_count' | 'bad_time' | 'duplicate_time' | 'out_of_order' | 'bad_price' | 'bad_volume';
@@ -79,27 +77,4 @@ export function inspectPrices(series: PriceSeries, dropped: DataReport['dropped'
     problems: Object.values(found).filter((p) => p.count > 0),
     dropped,
   };
-}
-
-export function formatDataReport(report: DataReport, label: string): string {
-  const { gaps } = report;
-  const lines = [
-    `${label}`,
-    `  rows      ${report.rows}`,
-    `  range     ${report.first} → ${report.last}`,
-    `  spacing   ${report.spacingSeconds} s (median)`,
-    `  gaps      ${gaps.count}${gaps.count ? ` (${gaps.missingBars} missing bars; largest ${gaps.largestSeconds} s after ${gaps.largestAt})` : ''}`,
-  ];
-  if (report.problems.length === 0) lines.push('  problems  none');
-  for (const p of report.problems) lines.push(`  problem   ${p.kind}: ${p.count} (first: ${p.example})`);
-  if (report.dropped.length) {
-    const kinds = new Map<string, number>();
-    for (const d of report.dropped) kinds.set(d.kind, (kinds.get(d.kind) ?? 0) + 1);
-    lines.push(
-      `  dropped   ${report.dropped.length} rows (--lenient): ${[...kinds].map(([kind, count]) => `${kind} ${count}`).join(', ')}`,
-    );
-    for (const d of report.dropped.slice(0, 10)) lines.push(`            line ${d.line}: ${d.reason}`);
-    if (report.dropped.length > 10) lines.push(`            … ${report.dropped.length - 10} more (--json lists all)`);
-  }
-  return lines.join('\n');
 }
