@@ -266,10 +266,10 @@ describeInBrowser('the dashboard in chromium', () => {
     expect(await page.locator('#comparison-table thead th').count()).toBe(3);
     await page.screenshot({ path: join(SCREENSHOTS, 'runs.png'), fullPage: true });
 
-    // The pages' copy of the metric names (they have no build step) matches the engine's.
+    // The pages read the metric names from the server (they have no build step): the engine's.
     // (A string: compiled for jest, an import() in a function would become a require().)
     const copied = await page.evaluate(
-      "import('/js/common.js').then((m) => ({ labels: m.METRIC_LABELS, fields: m.SELECTION_FIELDS }))",
+      "import('/js/metrics.js').then((m) => ({ labels: m.METRIC_LABELS, fields: m.SELECTION_FIELDS }))",
     );
     expect(copied).toEqual({ labels: METRIC_LABELS, fields: SELECTION_METRIC_FIELDS });
     // Which metrics are percentages comes from the server (/api/options), not from a copy in the pages.

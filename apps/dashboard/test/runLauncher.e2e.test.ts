@@ -19,15 +19,24 @@ const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:overfi
 const config = quickConfig({ strategies: 40, families: ['sma_cross', 'coin_flip'] });
 // Each test runs the real pipeline once or twice: seconds on a quiet machine, far more on a busy one.
 jest.setTimeout(300_000);
+// The bundled worker (dist/, built by test/globalSetup.cjs), as the server uses it.
+const script = join(__dirname, '..', 'dist', 'pipeline-worker.cjs');
 
-describe('InProcessLauncher', () => {
-  let dir: string;
-  let store: LocalStore;
+/** Each test of the enclosing describe gets a fresh temporary folder in `dir`, removed after it. */
+let dir: string;
+function eachInTempDir(prefix: string): void {
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'launcher-test-'));
-    store = new LocalStore(dir);
+    dir = await mkdtemp(join(tmpdir(), prefix));
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
+}
+
+describe('InProcessLauncher', () => {
+  let store: LocalStore;
+  eachInTempDir('launcher-test-');
+  beforeEach(() => {
+    store = new LocalStore(dir);
+  });
 
   test('runs one at a time, in order, reporting stage and backtest progress, and commits each run', async () => {
     const finished: RunProgress[] = [];
@@ -88,13 +97,7 @@ describe('InProcessLauncher', () => {
 });
 
 describe('InProcessLauncher on a worker thread', () => {
-  // The bundled worker (dist/, built by test/globalSetup.cjs), as the server uses it.
-  const script = join(__dirname, '..', 'dist', 'pipeline-worker.cjs');
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'launcher-worker-test-'));
-  });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  eachInTempDir('launcher-worker-test-');
 
   test('runs the pipeline off the main thread: progress arrives by message, the run is committed to the store', async () => {
     const stages: string[] = [];
@@ -161,12 +164,7 @@ describe('InProcessLauncher on a worker thread', () => {
 });
 
 describe('InProcessLauncher at shutdown', () => {
-  const script = join(__dirname, '..', 'dist', 'pipeline-worker.cjs');
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'launcher-close-test-'));
-  });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  eachInTempDir('launcher-close-test-');
 
   test('a run still computing after the grace period is stopped and marked failed in its manifest, with the reason', async () => {
     const store = new LocalStore(dir);
@@ -200,11 +198,7 @@ describe('InProcessLauncher at shutdown', () => {
 });
 
 describe('InProcessLauncher when its worker thread dies', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'launcher-crash-test-'));
-  });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  eachInTempDir('launcher-crash-test-');
 
   test('a thread that dies mid-run leaves a failed manifest, not a run folder without one', async () => {
     // A stand-in for a pipeline thread killed part way (out of memory): it writes one artifact, reports the

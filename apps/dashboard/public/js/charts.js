@@ -1,6 +1,5 @@
 // Chart.js in the browser (window.Chart, loaded by /vendor/chart.umd.min.js before the page's modules).
-import { METRIC_LABELS } from './common.js';
-import { formatMetric, isPercentMetric } from './metrics.js';
+import { formatMetric, isPercentMetric, METRIC_LABELS } from './metrics.js';
 
 const TRAINING = '#2563eb';
 const VALIDATION = '#f97316';

@@ -1,5 +1,6 @@
 // What every page shares: fetching the JSON API, building elements without innerHTML (run data is shown as
-// text, never parsed as markup), number and date formats. The header is header.js's; metric formats are metrics.js's.
+// text, never parsed as markup), number and date formats. The header is header.js's; metric names and formats are
+// metrics.js's.
 
 /** GET (or send) JSON; a non-2xx answer throws an Error carrying the server's message and status. */
 export async function api(path, options = {}) {
@@ -17,7 +18,7 @@ export async function api(path, options = {}) {
 }
 
 let options = null;
-/** GET /api/options, asked once per page: what runs may be started with, and how metrics are shown. */
+/** GET /api/options, asked once per page: what runs may be started with, how metrics are shown, the stages. */
 export function serverOptions() {
   options ??= api('/api/options');
   return options;
@@ -42,32 +43,6 @@ export function clear(element) {
   element.replaceChildren();
   return element;
 }
-
-// The same names as METRIC_LABELS and SELECTION_METRIC_FIELDS in @overfit/core (the pages have no build step).
-export const METRIC_LABELS = {
-  totalReturn: 'Total return',
-  cagr: 'CAGR',
-  sharpe: 'Sharpe ratio',
-  sortino: 'Sortino ratio',
-  maxDrawdown: 'Max drawdown',
-  calmar: 'Calmar ratio',
-  winRate: 'Win rate',
-  hitRate: 'Hit rate',
-  trades: 'Trades',
-  exposure: 'Exposure',
-  profitFactor: 'Profit factor',
-};
-export const METRICS = Object.keys(METRIC_LABELS);
-export const SELECTION_FIELDS = {
-  win_rate: 'winRate',
-  sharpe: 'sharpe',
-  total_return: 'totalReturn',
-  sortino: 'sortino',
-  calmar: 'calmar',
-  cagr: 'cagr',
-  profit_factor: 'profitFactor',
-  hit_rate: 'hitRate',
-};
 
 export function formatChange(value) {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';

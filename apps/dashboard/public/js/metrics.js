@@ -1,8 +1,16 @@
-// How a metric is shown. Which metrics are percentages is the server's list (GET /api/options, percentMetrics), read
-// once per page before the modules that format metrics run; without it every value shows as a plain number.
+// How a metric is shown: its name, and whether it is a percentage. Both are the server's lists (GET /api/options:
+// metricLabels, selectionFields, percentMetrics, from @overfit/core), read once per page before the modules that
+// format metrics run; without them a metric shows under its field name, as a plain number.
 import { serverOptions } from './common.js';
 
-const PERCENT = new Set((await serverOptions().catch(() => null))?.percentMetrics ?? []);
+const options = (await serverOptions().catch(() => null)) ?? {};
+const PERCENT = new Set(options.percentMetrics ?? []);
+
+/** Metric field → the name people read ("sharpe" → "Sharpe ratio"), in the engine's order. */
+export const METRIC_LABELS = options.metricLabels ?? {};
+export const METRICS = Object.keys(METRIC_LABELS);
+/** Selection metric as typed (win_rate) → the metric field it reads (winRate). */
+export const SELECTION_FIELDS = options.selectionFields ?? {};
 
 export const isPercentMetric = (metric) => PERCENT.has(metric);
 

@@ -1,7 +1,8 @@
 // Watching a run until it has finished: polls /api/runs/<id>/status and shows the stage and the backtest's count.
-import { api, badge, clear, h } from './common.js';
+// The stages, in order, are the server's (GET /api/options: core's stage registry).
+import { api, badge, clear, h, serverOptions } from './common.js';
 
-const STAGES = ['generate', 'backtest', 'select', 'validate', 'visualize'];
+const STAGES = (await serverOptions().catch(() => null))?.stages ?? [];
 
 function describe(status) {
   if (status.state === 'queued') return 'Waiting for the run before it to finish…';

@@ -1,7 +1,7 @@
 // One run: progress while it runs, then its verdict, charts, statistics, figures, every strategy and every file.
 import './header.js';
-import { api, clear, errorBox, formatDate, h, METRIC_LABELS, query, SELECTION_FIELDS } from './common.js';
-import { formatMetric } from './metrics.js';
+import { api, clear, errorBox, formatDate, h, query } from './common.js';
+import { formatMetric, METRIC_LABELS, SELECTION_FIELDS } from './metrics.js';
 import { watchRun } from './progress.js';
 import { renderRun } from './runView.js';
 

@@ -8,12 +8,11 @@ import {
   formatChange,
   formatDate,
   h,
-  METRIC_LABELS,
   query,
   VERDICT_LABELS,
   verdictTone,
 } from './common.js';
-import { formatMetric } from './metrics.js';
+import { formatMetric, METRIC_LABELS } from './metrics.js';
 import { selectedField } from './verdictCard.js';
 
 const list = document.getElementById('runs');

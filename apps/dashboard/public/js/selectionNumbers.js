@@ -1,12 +1,13 @@
 // The selection in numbers: the selected strategy's metrics on training and validation beside buy-and-hold, and
 // the two charts of how it stood out among all strategies and what happened after the split.
-import { api, formatChange, h, METRIC_LABELS, METRICS } from './common.js';
-import { formatMetric } from './metrics.js';
+import { api, formatChange, h } from './common.js';
+import { formatMetric, METRIC_LABELS, METRICS } from './metrics.js';
 import { comparisonChart, histogramChart } from './charts.js';
 import { selectedField } from './verdictCard.js';
 
-const PERCENT_METRICS = ['winRate', 'hitRate', 'totalReturn', 'maxDrawdown', 'exposure'];
-const RATIO_METRICS = ['sharpe', 'sortino', 'calmar', 'profitFactor'];
+// What the two bar charts compare (a choice of this page; which metrics are percentages is metrics.js's).
+const RATE_BARS = ['winRate', 'hitRate', 'totalReturn', 'maxDrawdown', 'exposure'];
+const RATIO_BARS = ['sharpe', 'sortino', 'calmar', 'profitFactor'];
 
 export function metricsTable(validation) {
   return h(
@@ -97,8 +98,8 @@ export async function chartsSection(detail) {
       training: validation.selection.training,
       validation: validation.selection.validation,
     });
-    comparisonChart(percentCanvas, validation, PERCENT_METRICS, 'Rates and returns (%)');
-    comparisonChart(ratioCanvas, validation, RATIO_METRICS, 'Risk-adjusted ratios');
+    comparisonChart(percentCanvas, validation, RATE_BARS, 'Rates and returns (%)');
+    comparisonChart(ratioCanvas, validation, RATIO_BARS, 'Risk-adjusted ratios');
   };
   return section;
 }

@@ -1,6 +1,7 @@
 // Try it: choose the experiment's settings, start it, watch it run, see the verdict.
 import './header.js';
-import { api, clear, errorBox, h, METRIC_LABELS, SELECTION_FIELDS, serverOptions } from './common.js';
+import { api, clear, errorBox, h, serverOptions } from './common.js';
+import { METRIC_LABELS, SELECTION_FIELDS } from './metrics.js';
 import { watchRun } from './progress.js';
 import { keyStatistics } from './keyStatistics.js';
 import { verdictCard } from './verdictCard.js';

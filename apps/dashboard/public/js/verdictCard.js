@@ -1,8 +1,8 @@
 // The verdict card at the top of a run (the Overview, a run's page and Try it): the report's level and headline,
 // the selection behind it, and the original rule in one line. Also what the other parts of a run's view share:
 // the report format they read and the field the run selected by.
-import { formatChange, h, METRIC_LABELS, SELECTION_FIELDS, VERDICT_LABELS, verdictTone } from './common.js';
-import { formatMetric } from './metrics.js';
+import { formatChange, h, VERDICT_LABELS, verdictTone } from './common.js';
+import { formatMetric, METRIC_LABELS, SELECTION_FIELDS } from './metrics.js';
 
 export function selectedField(validation) {
   return SELECTION_FIELDS[validation.selectBy] ?? 'winRate';

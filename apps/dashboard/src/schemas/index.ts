@@ -5,11 +5,14 @@
 import {
   DEFAULT_RUN_CONFIG,
   MAX_NULL_MARKETS,
+  METRIC_LABELS,
   METRIC_NAMES,
   OPTION_LIMITS,
   PERCENT_METRICS,
   RUN_REQUEST_SCHEMA,
+  SELECTION_METRIC_FIELDS,
   SELECTION_METRICS,
+  STAGE_NAMES,
   STRATEGY_FAMILIES,
 } from '@overfit/core';
 import { RUN_ID_PATTERN } from '@overfit/store';
@@ -30,7 +33,11 @@ export function runOptions(limits: { workBudget: number }) {
       maxNullMarkets: MAX_NULL_MARKETS,
       workBudget: limits.workBudget,
     },
+    // How the pages name and format what they show (they have no build step, so they read core's lists here).
     percentMetrics: PERCENT_METRICS,
+    metricLabels: METRIC_LABELS,
+    selectionFields: SELECTION_METRIC_FIELDS,
+    stages: STAGE_NAMES,
   };
 }
 
