@@ -68,6 +68,7 @@ export class RecordingLauncher implements RunLauncher {
           state: 'running',
           stage: 'backtest',
           backtest: { done: 1, total: 2 },
+          validate: null,
           error: null,
           startedAt: '2026-03-01T00:00:00.000Z',
           finishedAt: null,

@@ -235,6 +235,57 @@ describe('InProcessLauncher when its worker thread dies', () => {
   });
 });
 
+describe('InProcessLauncher reports progress inside validate', () => {
+  eachInTempDir('launcher-validate-test-');
+
+  test('the worker’s validate events reach the run’s status: the step in words, done of total', async () => {
+    // A stand-in pipeline thread with a scripted event sequence (the real validate emits the same events): it
+    // reports validate's first steps, then waits until the test has looked at the status, then the rest.
+    const script = join(dir, 'validating-worker.cjs');
+    const go = join(dir, 'go');
+    await writeFile(
+      script,
+      `
+      const { parentPort } = require('node:worker_threads');
+      const { existsSync } = require('node:fs');
+      const post = (event) => parentPort.postMessage({ kind: 'progress', event });
+      post({ kind: 'stage', stage: 'backtest' });
+      post({ kind: 'backtest', done: 40, total: 40 });
+      post({ kind: 'stage', stage: 'validate' });
+      post({ kind: 'validate', step: 'null markets', done: 1, total: 10 });
+      post({ kind: 'validate', step: 'null markets', done: 3, total: 10 });
+      const wait = setInterval(() => {
+        if (!existsSync(${JSON.stringify(go)})) return;
+        clearInterval(wait);
+        post({ kind: 'validate', step: 'bootstrap', done: 10, total: 10 });
+        post({ kind: 'stage', stage: 'visualize' });
+        parentPort.postMessage({ kind: 'succeeded' });
+      }, 10);
+    `,
+    );
+    const launcher = new InProcessLauncher(new LocalStore(dir), { worker: { script, store: { kind: 'local', dir } } });
+    const { runId } = await launcher.start({ config, data: SMALL_MARKET });
+    let status = await launcher.status(runId);
+    while (status?.validate?.done !== 3) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      status = await launcher.status(runId);
+    }
+    expect(status).toMatchObject({
+      state: 'running',
+      stage: 'validate',
+      backtest: { done: 40, total: 40 },
+      validate: { step: 'null markets', done: 3, total: 10 },
+    });
+    await writeFile(go, '');
+    await launcher.close();
+    expect(await launcher.status(runId)).toMatchObject({
+      state: 'succeeded',
+      stage: 'visualize',
+      validate: { step: 'bootstrap', done: 10, total: 10 },
+    });
+  });
+});
+
 describe('StepFunctionsLauncher', () => {
   const sfn = mockClient(SFNClient);
   beforeEach(() => sfn.reset());
@@ -269,6 +320,7 @@ describe('StepFunctionsLauncher', () => {
         state: 'running',
         stage: null,
         backtest: null,
+        validate: null,
         error: null,
         startedAt: expect.any(String),
         finishedAt: null,
@@ -303,6 +355,7 @@ describe('StepFunctionsLauncher', () => {
       state: 'running',
       stage: 'backtest',
       backtest: null,
+      validate: null,
       error: null,
       startedAt: startDate.toISOString(),
       finishedAt: null,

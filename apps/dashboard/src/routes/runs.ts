@@ -78,6 +78,7 @@ export default async function runRoutes(app: FastifyInstance): Promise<void> {
           state: manifest.status,
           stage: null,
           backtest: null,
+          validate: null,
           error: failureOf(manifest),
           startedAt: manifest.createdAt,
           finishedAt: manifest.finishedAt,
