@@ -25,6 +25,15 @@ export async function buildApp(
     // Unknown fields are an error, not silently dropped: a typo in a setting must not fall back to a default.
     ajv: { customOptions: { removeAdditional: false } },
     return503OnClosing: true,
+    // Every request at info was hundreds of lines a session: requests are logged at debug (LOG_LEVEL=debug shows
+    // them); info keeps what an operator needs: the start, runs started and finished, errors.
+    disableRequestLogging: true,
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug(
+      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request completed',
+    );
   });
   await app.register(configPlugin, options);
   await app.register(securityPlugin, { rateLimitPerMinute: options.rateLimitPerMinute });

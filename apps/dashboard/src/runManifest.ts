@@ -104,7 +104,7 @@ export function listItemOf(manifest: RunManifest): RunListItem {
     finishedAt: textOrNull(manifest.finishedAt),
     strategies: strategies !== null && Number.isInteger(strategies) ? strategies : null,
     selectBy: textOrNull(settings.selectBy),
-    dataSource: textOrNull(data?.source),
+    dataSource: typeof data?.source === 'string' ? publicSource(data.source) : null,
     synthetic: typeof data?.synthetic === 'boolean' ? data.synthetic : null,
     verdict: textOrNull(summary?.verdict),
     headline: textOrNull(summary?.headline),
@@ -113,6 +113,24 @@ export function listItemOf(manifest: RunManifest): RunListItem {
     bestId: textOrNull(summary?.bestId),
     error: error ? `${textOrNull(error.stage) ?? 'unknown stage'}: ${textOrNull(error.message) ?? 'no message'}` : null,
   };
+}
+
+/**
+ * A data source as a visitor may read it: a file's name and its read options, never where the server keeps it (a run
+ * on a file records its absolute path: "/srv/data/btc.csv (lenient)" is shown as "btc.csv (lenient)").
+ */
+export function publicSource(source: string): string {
+  if (!/^(?:\/|[A-Za-z]:[\\/])/.test(source)) return source;
+  const options = source.endsWith(')') ? source.lastIndexOf(' (') : -1;
+  const path = options > 0 ? source.slice(0, options) : source;
+  return `${path.split(/[\\/]/).pop()}${options > 0 ? source.slice(options) : ''}`;
+}
+
+/** The manifest as the API shows it: its data source without the server's folders. */
+export function publicManifest(manifest: RunManifest): RunManifest {
+  const { data } = manifest;
+  if (typeof data?.source !== 'string') return manifest;
+  return { ...manifest, data: { ...data, source: publicSource(data.source) } };
 }
 
 /** A failed run's error as one line, "stage: message"; null for a run that succeeded. */

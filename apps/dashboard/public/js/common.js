@@ -12,6 +12,9 @@ export async function api(path, options = {}) {
   if (!response.ok) {
     const error = new Error(body?.message ?? `${response.status} ${response.statusText}`);
     error.status = response.status;
+    // A refused setting: which field (its JSON name) and what is wrong with it, for the page to name it as it does.
+    error.field = body?.field ?? null;
+    error.problem = body?.problem ?? null;
     throw error;
   }
   return body;
@@ -42,6 +45,11 @@ export function h(tag, attributes = {}, ...children) {
 export function clear(element) {
   element.replaceChildren();
   return element;
+}
+
+/** A count of things (bars, strategies, trials) as a whole number with separators: never "32,054.689 bars". */
+export function formatCount(value) {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.round(value).toLocaleString() : '—';
 }
 
 export function formatChange(value) {

@@ -14,6 +14,17 @@ export const SELECTION_FIELDS = options.selectionFields ?? {};
 
 export const isPercentMetric = (metric) => PERCENT.has(metric);
 
+const ANNUALISED = options.annualised ?? { metrics: [], minYears: 0, yearMs: 365.25 * 86_400_000 };
+/** A window's length in years ({ first, last } as ISO times, as validation_results.json has them). */
+export const windowYears = (window) => (Date.parse(window.last) - Date.parse(window.first)) / ANNUALISED.yearMs;
+/** CAGR and Calmar compound a window to a year: on a window under three months, an extrapolation, not shown. */
+export const notAnnualised = (metric, window) =>
+  ANNUALISED.metrics.includes(metric) && !(windowYears(window) >= ANNUALISED.minYears);
+/** Why such a value is not shown, in words. */
+export const notAnnualisedNote = (window) =>
+  `an annual rate of a ${Math.round(windowYears(window) * 365.25)}-day window would be an extrapolation; ` +
+  `shown from ${Math.round(ANNUALISED.minYears * 12)} months on`;
+
 /** A metric as people read it: percentages for rates and returns, two decimals otherwise, "—" when undefined. */
 export function formatMetric(metric, value) {
   if (value === 'Infinity' || value === Number.POSITIVE_INFINITY) return '∞'; // documents write ±∞ as strings

@@ -6,13 +6,14 @@ import {
   clear,
   errorBox,
   formatChange,
+  formatCount,
   formatDate,
   h,
   query,
   VERDICT_LABELS,
   verdictTone,
 } from './common.js';
-import { formatMetric, METRIC_LABELS } from './metrics.js';
+import { formatMetric, METRIC_LABELS, SELECTION_FIELDS } from './metrics.js';
 import { selectedField } from './verdictCard.js';
 
 const list = document.getElementById('runs');
@@ -22,6 +23,21 @@ const chosen = new Set();
 
 function runLink(runId) {
   return h('a', { href: `/run.html?id=${encodeURIComponent(runId)}` }, runId);
+}
+
+/**
+ * The selection metric's change from training to validation. A total return is not a rate: over a 5.7-year and a
+ * 2.4-year window the two are not comparable, so its change is not shown as if they were (the run's page says more).
+ */
+function changeCell(run) {
+  if (run.drop === null) return h('td', { class: 'num' }, '—');
+  if (SELECTION_FIELDS[run.selectBy] === 'totalReturn')
+    return h(
+      'td',
+      { class: 'num', title: 'Total returns over windows of different lengths are not comparable: see the run' },
+      'n/a',
+    );
+  return h('td', { class: 'num' }, formatChange(-run.drop));
 }
 
 function renderList(runs, latestRunId) {
@@ -63,7 +79,7 @@ function renderList(runs, latestRunId) {
       ),
       h('td', {}, badge(run.status, run.status)),
       h('td', { class: 'nowrap' }, formatDate(run.createdAt)),
-      h('td', { class: 'num' }, run.strategies?.toLocaleString() ?? '—'),
+      h('td', { class: 'num' }, formatCount(run.strategies)),
       h('td', { class: 'dataset' }, run.dataSource ?? '—'),
       h('td', {}, run.selectBy ?? '—'),
       h(
@@ -75,7 +91,7 @@ function renderList(runs, latestRunId) {
             ? h('span', { class: 'small' }, run.error)
             : '—',
       ),
-      h('td', { class: 'num' }, run.drop === null ? '—' : formatChange(-run.drop)),
+      changeCell(run),
     );
   });
   list.append(
@@ -98,7 +114,7 @@ function renderList(runs, latestRunId) {
           h('th', {}, 'Verdict'),
           h(
             'th',
-            { class: 'num', title: 'Relative change of the selection metric from training to validation' },
+            { class: 'num', title: 'Relative change of the selection metric (a rate) from training to validation' },
             'Change',
           ),
         ),

@@ -1,7 +1,7 @@
 // The verdict card at the top of a run (the Overview, a run's page and Try it): the report's level and headline,
 // the selection behind it, and the original rule in one line. Also what the other parts of a run's view share:
 // the report format they read and the field the run selected by.
-import { formatChange, h, VERDICT_LABELS, verdictTone } from './common.js';
+import { formatChange, formatCount, h, VERDICT_LABELS, verdictTone } from './common.js';
 import { formatMetric, METRIC_LABELS, SELECTION_FIELDS } from './metrics.js';
 
 export function selectedField(validation) {
@@ -30,7 +30,7 @@ export function verdictCard(detail) {
   const field = selectedField(validation);
   const { selection } = validation;
   const drop = selection.drop;
-  const span = (w) => `${w.bars.toLocaleString()} bars (${w.first.slice(0, 10)} – ${w.last.slice(0, 10)})`;
+  const span = (w) => `${formatCount(w.bars)} bars (${w.first.slice(0, 10)} – ${w.last.slice(0, 10)})`;
   return h(
     'section',
     { class: `card verdict ${verdictTone(level, verdict?.tone)}`, 'data-testid': 'verdict' },

@@ -3,8 +3,10 @@
 // `startRunBody` and what GET /api/options offers is `runOptions`, both read off the shared contracts in
 // @overfit/core (RUN_REQUEST_SCHEMA, OPTION_LIMITS), so the page, the API and the CLI accept the same settings.
 import {
+  COMPOUNDED_ANNUAL_METRICS,
   DEFAULT_RUN_CONFIG,
   MAX_NULL_MARKETS,
+  MIN_ANNUALISED_YEARS,
   METRIC_LABELS,
   METRIC_NAMES,
   OPTION_LIMITS,
@@ -14,6 +16,7 @@ import {
   SELECTION_METRICS,
   STAGE_NAMES,
   STRATEGY_FAMILIES,
+  YEAR_MS,
 } from '@overfit/core';
 import { RUN_ID_PATTERN } from '@overfit/store';
 import { ARTIFACT_PATH } from '../runManifest';
@@ -38,6 +41,8 @@ export function runOptions(limits: { workBudget: number }) {
     metricLabels: METRIC_LABELS,
     selectionFields: SELECTION_METRIC_FIELDS,
     stages: STAGE_NAMES,
+    // Annual rates of windows shorter than minYears are extrapolations: the pages show them as "—", as the figures do.
+    annualised: { metrics: COMPOUNDED_ANNUAL_METRICS, minYears: MIN_ANNUALISED_YEARS, yearMs: YEAR_MS },
   };
 }
 
