@@ -52,7 +52,11 @@ export function figuresSection(detail) {
         return h(
           'figure',
           {},
-          h('a', { href: figure.url }, h('img', { src: figure.url, alt: name, loading: 'lazy' })),
+          h(
+            'a',
+            { href: figure.url, class: 'figure-link', title: 'Open full size' },
+            h('img', { src: figure.url, alt: name, loading: 'lazy' }),
+          ),
           h('figcaption', {}, caption ?? name),
         );
       }),
