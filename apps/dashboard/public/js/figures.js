@@ -27,7 +27,7 @@ export function equitySection(detail) {
       { class: 'card equity' },
       h(
         'a',
-        { href: figure.url },
+        { href: figure.url, class: 'figure-link', title: 'Open full size' },
         h('img', { src: figure.url, alt: 'Equity curve of the selected strategy, training then validation' }),
       ),
       h('figcaption', { class: 'small muted' }, FIGURE_CAPTIONS['equity_curve.png']),
