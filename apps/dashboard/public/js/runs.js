@@ -14,7 +14,7 @@ import {
   verdictTone,
 } from './common.js';
 import { formatMetric, METRIC_LABELS, SELECTION_FIELDS } from './metrics.js';
-import { selectedField } from './verdictCard.js';
+import { selectedField, windowSpan } from './verdictCard.js';
 
 const list = document.getElementById('runs');
 const compareButton = document.getElementById('compare');
@@ -189,6 +189,12 @@ async function compare(ids) {
             const { training, validation, drop } = d.validation.selection;
             return `${formatMetric(f, training)} → ${formatMetric(f, validation)} (${formatChange(drop === null ? null : -drop)})`;
           }),
+          // Runs on windows of different lengths: their totals are not comparable, their rates are.
+          row('Windows: training, validation', (d) =>
+            d.validation
+              ? `${windowSpan(d.validation.windows.training)}; ${windowSpan(d.validation.windows.validation)}`
+              : '—',
+          ),
           row('Selected strategy', (d) =>
             d.validation ? `${d.validation.strategy.id} (${d.validation.strategy.family})` : '—',
           ),

@@ -10,6 +10,9 @@ export function selectedField(validation) {
 
 export const REPORT_FORMAT = 'overfit-report/2';
 
+/** A window of the run: "12,264 bars (2020-01-01 – 2021-05-25)". */
+export const windowSpan = (w) => `${formatCount(w.bars)} bars (${w.first.slice(0, 10)} – ${w.last.slice(0, 10)})`;
+
 /**
  * The run's one verdict (overfitting_report.json): its level and headline, then the selection behind it and the
  * original rule as one line. Runs made before the report had a verdict show the original rule's.
@@ -30,7 +33,6 @@ export function verdictCard(detail) {
   const field = selectedField(validation);
   const { selection } = validation;
   const drop = selection.drop;
-  const span = (w) => `${formatCount(w.bars)} bars (${w.first.slice(0, 10)} – ${w.last.slice(0, 10)})`;
   return h(
     'section',
     { class: `card verdict ${verdictTone(level, verdict?.tone)}`, 'data-testid': 'verdict' },
@@ -53,8 +55,8 @@ export function verdictCard(detail) {
       `The original rule — overfit when the selection metric falls by more than ${(validation.overfitThreshold * 100).toFixed(0)} % — says `,
       h('strong', {}, (VERDICT_LABELS[rule.verdict] ?? rule.verdict).toLowerCase()),
       `: ${rule.explanation} `,
-      `Training: ${span(validation.windows.training)}; `,
-      `validation: ${span(validation.windows.validation)}.`,
+      `Training: ${windowSpan(validation.windows.training)}; `,
+      `validation: ${windowSpan(validation.windows.validation)}.`,
     ),
   );
 }
