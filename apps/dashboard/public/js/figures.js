@@ -47,7 +47,7 @@ export function figuresSection(detail) {
       { class: 'figures' },
       others.map((figure) => {
         const name = figure.path.split('/').pop();
-        // The histogram is named after the selection metric (sharpe_histogram.png); old runs' is win_rate_histogram.png.
+        // The histogram is named after the selection metric (sharpe_histogram.png; win_rate_histogram.png before).
         const caption = name.endsWith('_histogram.png') ? HISTOGRAM_CAPTION : FIGURE_CAPTIONS[name];
         return h(
           'figure',

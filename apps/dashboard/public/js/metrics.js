@@ -16,7 +16,7 @@ export const isPercentMetric = (metric) => PERCENT.has(metric);
 
 const ANNUALISED = options.annualised ?? { metrics: [], minYears: 0, yearMs: 365.25 * 86_400_000 };
 /** A window's length in years ({ first, last } as ISO times, as validation_results.json has them). */
-export const windowYears = (window) => (Date.parse(window.last) - Date.parse(window.first)) / ANNUALISED.yearMs;
+const windowYears = (window) => (Date.parse(window.last) - Date.parse(window.first)) / ANNUALISED.yearMs;
 /** CAGR and Calmar compound a window to a year: on a window under three months, an extrapolation, not shown. */
 export const notAnnualised = (metric, window) =>
   ANNUALISED.metrics.includes(metric) && !(windowYears(window) >= ANNUALISED.minYears);
