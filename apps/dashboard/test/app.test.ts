@@ -8,7 +8,13 @@ import { buildApp, type AppOptions } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
 import { InProcessLauncher } from '../src/inProcessLauncher';
 import { LauncherBusyError, type RunProgress } from '../src/runLauncher';
-import { DEFAULT_RUN_CONFIG, MAX_NULL_MARKETS, OPTION_LIMITS, type OverfittingReport } from '@overfit/core';
+import {
+  DEFAULT_RUN_CONFIG,
+  MAX_NULL_MARKETS,
+  OPTION_LIMITS,
+  SELECTION_METRICS,
+  type OverfittingReport,
+} from '@overfit/core';
 import { DEFAULT_RUN_WORK_BUDGET } from '../src/workBudget';
 import { FAILED_RUN, GOOD_RUN, makeFixture, postRun, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
 
@@ -510,6 +516,39 @@ describe('POST /api/runs', () => {
     const huge = await postRun(local, { strategies: 100, dataset: 'synthetic-quick', pad: 'x'.repeat(5000) });
     expect(huge.statusCode).toBe(413);
     expect(recorder.requests).toEqual([]);
+    await local.close();
+  });
+
+  test('a refused setting is said in words, with the field apart for the page to name it', async () => {
+    const local = await appWith({ runsPerMinute: 100 });
+    const refusal = async (settings: object) => {
+      const { statusCode, ...body } = (await postRun(local, { dataset: 'synthetic-quick', ...settings })).json();
+      return { statusCode, field: body.field, problem: body.problem, message: body.message };
+    };
+    expect(await refusal({ strategies: 100, trainFraction: 1 })).toEqual({
+      statusCode: 400,
+      field: 'trainFraction',
+      problem: 'must be less than 1',
+      message: 'trainFraction must be less than 1',
+    });
+    expect(await refusal({ strategies: 100, families: [] })).toMatchObject({
+      field: 'families',
+      problem: 'needs at least 1 chosen',
+    });
+    expect(await refusal({ strategies: 10.5 })).toMatchObject({
+      field: 'strategies',
+      problem: 'must be a whole number',
+    });
+    expect(await refusal({ strategies: 100, selectBy: 'luck' })).toMatchObject({
+      field: 'selectBy',
+      problem: `must be one of ${SELECTION_METRICS.join(', ')}`,
+    });
+    expect(await refusal({})).toMatchObject({ field: 'strategies', problem: 'is required' });
+    // A rule across two fields (parseRunConfig's), named by the first of them.
+    const costs = await refusal({ strategies: 100, feesBps: 900, slippageBps: 200 });
+    expect(costs).toMatchObject({ statusCode: 400, field: 'feesBps' });
+    expect(costs.problem).toMatch(/^fees and slippage must be ≥ 0 and together at most 1000 basis points/);
+    expect(costs.message).not.toContain('body.');
     await local.close();
   });
 

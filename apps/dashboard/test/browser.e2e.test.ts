@@ -189,6 +189,15 @@ describeInBrowser('the dashboard in chromium', () => {
     const ascending = (await sharpeColumn()).filter((t) => t !== '—').map(Number);
     expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
     expect(await page.locator('#page-info').textContent()).toContain('of 120 strategies');
+    // The fixture's windows (88 and 37 days of hourly bars) are too short to annualise: CAGR and Calmar are not
+    // shown as yearly rates, and the page says why.
+    expect(await page.getByTestId('not-annualised').textContent()).toContain(
+      'CAGR and Calmar ratio are yearly rates: not shown for a window under 3 months (training: 88 days, validation: 37 days)',
+    );
+    for (const metric of ['CAGR', 'Calmar ratio']) {
+      const row = page.locator('tr', { has: page.locator('td', { hasText: new RegExp(`^${metric}$`) }) });
+      expect(await row.locator('td').allTextContents()).toEqual([metric, '— *', '— *', '—', '— *', '— *']);
+    }
     // Where the numbers come from: the data fingerprint of the manifest.
     const manifest = JSON.parse((await fixture.store.get(`runs/${GOOD_RUN}/manifest.json`)).toString('utf8'));
     expect(await page.locator('#provenance').textContent()).toContain(manifest.data.sha256);
@@ -330,6 +339,7 @@ describeInBrowser('the dashboard in chromium', () => {
               width: box.getBoundingClientRect().right,
               scrolls: getComputedStyle(box).overflowX,
               overflow: box.scrollWidth - box.clientWidth,
+              table: box.querySelector('table')?.id ?? box.id,
             })),
           }));
           measured.push(`${width} ${path}: ${layout.scrollWidth}`);
@@ -346,7 +356,7 @@ describeInBrowser('the dashboard in chromium', () => {
             expect(box.width).toBeLessThanOrEqual(width);
             expect(box.scrolls).toBe('auto');
             // On a desktop every table fits as it is (the Runs table's "Change", the strategies' last column).
-            if (width === 1280) expect(box.overflow).toBe(0);
+            if (width === 1280) expect([path, box.table, box.overflow]).toEqual([path, box.table, 0]);
           }
           if (width === 390 && path === '/') await sized.screenshot({ path: join(SCREENSHOTS, 'overview-phone.png') });
         }

@@ -102,6 +102,8 @@ test('serves the store on PORT, logs JSON lines, prints its URL, and exits 0 on 
   ).toBe(true);
   expect(lines.some((l) => l.msg === 'shutting down' && l.signal === 'SIGTERM')).toBe(true);
   expect(lines.some((l) => l.msg === 'run succeeded' && l.runId === runId)).toBe(true);
+  // Requests are logged at debug: at the default level (info) none of the requests above left a line.
+  expect(lines.filter((l) => l.msg === 'request completed' || l.msg === 'incoming request')).toEqual([]);
 }, 300_000);
 
 test('a bad environment stops the boot with every problem and exit code 2', async () => {

@@ -20,10 +20,9 @@ const windowYears = (window) => (Date.parse(window.last) - Date.parse(window.fir
 /** CAGR and Calmar compound a window to a year: on a window under three months, an extrapolation, not shown. */
 export const notAnnualised = (metric, window) =>
   ANNUALISED.metrics.includes(metric) && !(windowYears(window) >= ANNUALISED.minYears);
-/** Why such a value is not shown, in words. */
-export const notAnnualisedNote = (window) =>
-  `an annual rate of a ${Math.round(windowYears(window) * 365.25)}-day window would be an extrapolation; ` +
-  `shown from ${Math.round(ANNUALISED.minYears * 12)} months on`;
+/** A window's length in whole days, and the shortest window an annual rate is shown for, in months. */
+export const windowDays = (window) => Math.round(windowYears(window) * 365.25);
+export const MIN_ANNUALISED_MONTHS = Math.round(ANNUALISED.minYears * 12);
 
 /** A metric as people read it: percentages for rates and returns, two decimals otherwise, "—" when undefined. */
 export function formatMetric(metric, value) {

@@ -78,7 +78,7 @@ function renderList(runs, latestRunId) {
         run.runId === latestRunId ? h('span', { class: 'small muted' }, ' (latest)') : null,
       ),
       h('td', {}, badge(run.status, run.status)),
-      h('td', { class: 'nowrap' }, formatDate(run.createdAt)),
+      h('td', {}, formatDate(run.createdAt)),
       h('td', { class: 'num' }, formatCount(run.strategies)),
       h('td', { class: 'dataset' }, run.dataSource ?? '—'),
       h('td', {}, run.selectBy ?? '—'),

@@ -1,7 +1,7 @@
 // The selection in numbers: the selected strategy's metrics on training and validation beside buy-and-hold, and
 // the two charts of how it stood out among all strategies and what happened after the split.
 import { api, formatChange, h } from './common.js';
-import { formatMetric, METRIC_LABELS, METRICS, notAnnualised, notAnnualisedNote } from './metrics.js';
+import { formatMetric, MIN_ANNUALISED_MONTHS, METRIC_LABELS, METRICS, notAnnualised, windowDays } from './metrics.js';
 import { comparisonChart, histogramChart } from './charts.js';
 import { selectedField } from './verdictCard.js';
 
@@ -14,7 +14,11 @@ export function metricsTable(validation) {
   // An annual rate of a window under three months is not shown (as in performance_comparison.png), and says why.
   const cell = (m, window, value) =>
     notAnnualised(m, windows[window])
-      ? h('td', { class: 'num', title: notAnnualisedNote(windows[window]) }, '— *')
+      ? h(
+          'td',
+          { class: 'num', title: `a yearly rate from ${windowDays(windows[window])} days is an extrapolation` },
+          '— *',
+        )
       : h('td', { class: 'num' }, formatMetric(m, value));
   const short = ['training', 'validation'].filter((w) => METRICS.some((m) => notAnnualised(m, windows[w])));
   const table = h(
@@ -59,8 +63,9 @@ export function metricsTable(validation) {
       : h(
           'p',
           { class: 'small muted', 'data-testid': 'not-annualised' },
-          `* CAGR and Calmar ratio are annual rates: not shown for the ${short.join(' and ')} window ` +
-            `(${short.map((w) => notAnnualisedNote(windows[w])).join('; ')}). Total return is the window's own.`,
+          `* CAGR and Calmar ratio are yearly rates: not shown for a window under ${MIN_ANNUALISED_MONTHS} months ` +
+            `(${short.map((w) => `${w}: ${windowDays(windows[w])} days`).join(', ')}), where a yearly rate would be ` +
+            "an extrapolation. Total return is the window's own.",
         );
   return h('div', {}, h('div', { class: 'table-wrap' }, table), note);
 }
