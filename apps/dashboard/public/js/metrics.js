@@ -23,6 +23,8 @@ export const notAnnualised = (metric, window) =>
 /** A window's length in whole days, and the shortest window an annual rate is shown for, in months. */
 export const windowDays = (window) => Math.round(windowYears(window) * 365.25);
 export const MIN_ANNUALISED_MONTHS = Math.round(ANNUALISED.minYears * 12);
+/** The metrics that compound to a year, by name: "CAGR and Calmar ratio". */
+export const ANNUALISED_NAMES = ANNUALISED.metrics.map((m) => METRIC_LABELS[m] ?? m).join(' and ');
 
 /** A metric as people read it: percentages for rates and returns, two decimals otherwise, "—" when undefined. */
 export function formatMetric(metric, value) {

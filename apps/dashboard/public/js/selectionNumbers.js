@@ -1,7 +1,15 @@
 // The selection in numbers: the selected strategy's metrics on training and validation beside buy-and-hold, and
 // the two charts of how it stood out among all strategies and what happened after the split.
 import { api, formatChange, h } from './common.js';
-import { formatMetric, MIN_ANNUALISED_MONTHS, METRIC_LABELS, METRICS, notAnnualised, windowDays } from './metrics.js';
+import {
+  ANNUALISED_NAMES,
+  formatMetric,
+  MIN_ANNUALISED_MONTHS,
+  METRIC_LABELS,
+  METRICS,
+  notAnnualised,
+  windowDays,
+} from './metrics.js';
 import { comparisonChart, histogramChart } from './charts.js';
 import { selectedField } from './verdictCard.js';
 
@@ -63,7 +71,7 @@ export function metricsTable(validation) {
       : h(
           'p',
           { class: 'small muted', 'data-testid': 'not-annualised' },
-          `* CAGR and Calmar ratio are yearly rates: not shown for a window under ${MIN_ANNUALISED_MONTHS} months ` +
+          `* ${ANNUALISED_NAMES} are yearly rates: not shown for a window under ${MIN_ANNUALISED_MONTHS} months ` +
             `(${short.map((w) => `${w}: ${windowDays(windows[w])} days`).join(', ')}), where a yearly rate would be ` +
             "an extrapolation. Total return is the window's own.",
         );
