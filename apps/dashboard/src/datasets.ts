@@ -16,10 +16,10 @@ const QUICK_SYNTHETIC: DataRef = { kind: 'synthetic', bars: 3_000, seed: 7, inte
 const SYNTHETIC_DATASETS: Dataset[] = [
   {
     id: 'synthetic-2y-hourly',
-    label: 'Synthetic market: 2 years of hourly bars (the demo’s; no strategy has an edge)',
+    label: 'Synthetic: 2 years, hourly (the demo’s)',
     ref: DEFAULT_SYNTHETIC,
   },
-  { id: 'synthetic-quick', label: 'Synthetic market: 3,000 hourly bars (quick)', ref: QUICK_SYNTHETIC },
+  { id: 'synthetic-quick', label: 'Synthetic: 3,000 hourly bars (quick)', ref: QUICK_SYNTHETIC },
 ];
 
 const CSV_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,58}\.csv$/;

@@ -70,6 +70,7 @@ export class InProcessLauncher implements RunLauncher {
       state: 'queued',
       stage: null,
       backtest: null,
+      validate: null,
       error: null,
       startedAt: new Date().toISOString(),
       finishedAt: null,
@@ -86,7 +87,11 @@ export class InProcessLauncher implements RunLauncher {
     const job = this.jobs.get(runId);
     if (!job) return null;
     const { request: _request, ...progress } = job;
-    return { ...progress, backtest: progress.backtest && { ...progress.backtest } };
+    return {
+      ...progress,
+      backtest: progress.backtest && { ...progress.backtest },
+      validate: progress.validate && { ...progress.validate },
+    };
   }
 
   inFlight(): (RunProgress & { request: RunRequest })[] {
@@ -176,6 +181,7 @@ export class InProcessLauncher implements RunLauncher {
       const onProgress = (event: ProgressEvent) => {
         if (event.kind === 'stage') job.stage = event.stage;
         else if (event.kind === 'backtest') job.backtest = { done: event.done, total: event.total };
+        else if (event.kind === 'validate') job.validate = { step: event.step, done: event.done, total: event.total };
       };
       const current = { job, thread: null, stopping: false };
       this.current = current;

@@ -15,6 +15,11 @@ export interface RunProgress {
   stage: StageName | null;
   /** Strategies backtested so far, of how many (in-process runs only). */
   backtest: { done: number; total: number } | null;
+  /**
+   * How far validate has come (in-process runs only): the step under way in words ("null markets"), and its units
+   * done of validate's whole.
+   */
+  validate: { step: string; done: number; total: number } | null;
   error: string | null;
   startedAt: string;
   finishedAt: string | null;
@@ -96,6 +101,7 @@ export class StepFunctionsLauncher implements RunLauncher {
       state: run.state,
       stage: run.currentState ? stageShownDuring(run.currentState) : null,
       backtest: null,
+      validate: null,
       error: run.error,
       startedAt: run.startedAt ?? new Date().toISOString(),
       finishedAt: run.stoppedAt,
@@ -112,6 +118,7 @@ export class StepFunctionsLauncher implements RunLauncher {
       state: 'running',
       stage: null,
       backtest: null,
+      validate: null,
       error: null,
       startedAt,
       finishedAt: null,

@@ -1,5 +1,6 @@
 // What the dashboard takes from a run's manifest, without a store: the checks that make a manifest trusted, the
 // row of the run list built from it, and the files of a run folder a browser may open.
+import type { RunConfig } from '@overfit/core';
 import { contentTypeOf, type RunManifest } from '@overfit/store';
 
 export interface RunListItem {
@@ -77,34 +78,59 @@ export function checkedManifest(value: unknown, runId: string): RunManifest {
 
 const textOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const numberOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const recordOf = (v: unknown): Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** A list row from a manifest; any field of the wrong type is shown as unknown (null), never as a 500. */
+/**
+ * The run's settings: a succeeded run's are its validated RunConfig; a failed run's are whatever it was given (it may
+ * have failed on them), so only an object is read, field by field.
+ */
+function settingsOf(manifest: RunManifest): Partial<Record<keyof RunConfig, unknown>> {
+  if (manifest.status === 'succeeded') return manifest.config;
+  return isRecord(manifest.config) ? manifest.config : {};
+}
+
+/**
+ * A list row from a manifest. Its fields are read as RunManifest types them, each checked on the way: a stored file
+ * may hold anything, and a field of the wrong type is shown as unknown (null), never as a 500.
+ */
 export function listItemOf(manifest: RunManifest): RunListItem {
-  const config = recordOf(manifest.config);
-  const summary = recordOf(manifest.summary);
-  const data = recordOf(manifest.data);
-  const error = recordOf(manifest.error);
-  const strategies = numberOrNull(config.strategies);
+  const settings = settingsOf(manifest);
+  const { summary, data, error } = manifest;
+  const strategies = numberOrNull(settings.strategies);
   return {
     runId: manifest.runId,
     status: manifest.status,
     createdAt: manifest.createdAt,
     finishedAt: textOrNull(manifest.finishedAt),
     strategies: strategies !== null && Number.isInteger(strategies) ? strategies : null,
-    selectBy: textOrNull(config.selectBy),
-    dataSource: textOrNull(data.source),
-    synthetic: typeof data.synthetic === 'boolean' ? data.synthetic : null,
-    verdict: textOrNull(summary.verdict),
-    headline: textOrNull(summary.headline),
-    tone: textOrNull(summary.tone),
-    drop: numberOrNull(summary.drop),
-    bestId: textOrNull(summary.bestId),
-    error: manifest.error
-      ? `${textOrNull(error.stage) ?? 'unknown stage'}: ${textOrNull(error.message) ?? 'no message'}`
-      : null,
+    selectBy: textOrNull(settings.selectBy),
+    dataSource: typeof data?.source === 'string' ? publicSource(data.source) : null,
+    synthetic: typeof data?.synthetic === 'boolean' ? data.synthetic : null,
+    verdict: textOrNull(summary?.verdict),
+    headline: textOrNull(summary?.headline),
+    tone: textOrNull(summary?.tone),
+    drop: numberOrNull(summary?.drop),
+    bestId: textOrNull(summary?.bestId),
+    error: error ? `${textOrNull(error.stage) ?? 'unknown stage'}: ${textOrNull(error.message) ?? 'no message'}` : null,
   };
+}
+
+/**
+ * A data source as a visitor may read it: a file's name and its read options, never where the server keeps it (a run
+ * on a file records its absolute path: "/srv/data/btc.csv (lenient)" is shown as "btc.csv (lenient)").
+ */
+export function publicSource(source: string): string {
+  if (!/^(?:\/|[A-Za-z]:[\\/])/.test(source)) return source;
+  const options = source.endsWith(')') ? source.lastIndexOf(' (') : -1;
+  const path = options > 0 ? source.slice(0, options) : source;
+  return `${path.split(/[\\/]/).pop()}${options > 0 ? source.slice(options) : ''}`;
+}
+
+/** The manifest as the API shows it: its data source without the server's folders. */
+export function publicManifest(manifest: RunManifest): RunManifest {
+  const { data } = manifest;
+  if (typeof data?.source !== 'string') return manifest;
+  return { ...manifest, data: { ...data, source: publicSource(data.source) } };
 }
 
 /** A failed run's error as one line, "stage: message"; null for a run that succeeded. */
@@ -114,6 +140,6 @@ export function failureOf(manifest: Pick<RunManifest, 'error'>): string | null {
 
 /** The run's minTrades setting (strategies with fewer training trades could not be selected); 0 when absent. */
 export function minTradesOf(manifest: RunManifest): number {
-  const value = recordOf(manifest.config).minTrades;
+  const value = settingsOf(manifest).minTrades;
   return typeof value === 'number' ? value : 0;
 }

@@ -30,6 +30,7 @@ import {
   fileOf,
   listItemOf,
   minTradesOf,
+  publicManifest,
   type BrokenRun,
   type RunFile,
   type RunListItem,
@@ -169,7 +170,8 @@ export class RunReader {
           ARTIFACT_PATH_RE.test(path),
       )
       .map((path) => fileOf(runId, path));
-    return { manifest, validation, best, report, figures: files.filter((f) => f.contentType === 'image/png'), files };
+    const figures = files.filter((f) => f.contentType === 'image/png');
+    return { manifest: publicManifest(manifest), validation, best, report, figures, files };
   }
 
   /** One page of the run's strategies with their training (and, when present, validation) metrics. */

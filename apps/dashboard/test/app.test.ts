@@ -8,9 +8,15 @@ import { buildApp, type AppOptions } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
 import { InProcessLauncher } from '../src/inProcessLauncher';
 import { LauncherBusyError, type RunProgress } from '../src/runLauncher';
-import { DEFAULT_RUN_CONFIG, MAX_NULL_MARKETS, OPTION_LIMITS, type OverfittingReport } from '@overfit/core';
+import {
+  DEFAULT_RUN_CONFIG,
+  MAX_NULL_MARKETS,
+  OPTION_LIMITS,
+  SELECTION_METRICS,
+  type OverfittingReport,
+} from '@overfit/core';
 import { DEFAULT_RUN_WORK_BUDGET } from '../src/workBudget';
-import { FAILED_RUN, GOOD_RUN, makeFixture, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
+import { FAILED_RUN, GOOD_RUN, makeFixture, postRun, RecordingLauncher, SMALL_MARKET, type Fixture } from './fixtures';
 
 const TOKEN = 'a-long-enough-secret-token';
 // The fixture and one test run the real pipeline: a second on a quiet machine, far more on a busy one.
@@ -188,7 +194,7 @@ describe('GET /api/runs/:id', () => {
   });
 
   test('a run the launcher is still running is 404 with its state', async () => {
-    await app.inject({ method: 'POST', url: '/api/runs', payload: { strategies: 10, dataset: 'synthetic-quick' } });
+    await postRun(app, { strategies: 10, dataset: 'synthetic-quick' });
     const response = await app.inject({ method: 'GET', url: '/api/runs/20260301T000000Z-000001' });
     expect(response.statusCode).toBe(404);
     expect(response.json().message).toMatch(/is running/);
@@ -204,7 +210,7 @@ describe('GET /api/runs/:id/status', () => {
   });
 
   test('a run in progress reports what the launcher knows; an unknown one is 404, a bad id 400', async () => {
-    await app.inject({ method: 'POST', url: '/api/runs', payload: { strategies: 10, dataset: 'synthetic-quick' } });
+    await postRun(app, { strategies: 10, dataset: 'synthetic-quick' });
     const running = await app.inject({ method: 'GET', url: '/api/runs/20260301T000000Z-000001/status' });
     expect(running.json()).toMatchObject({ state: 'running', stage: 'backtest', backtest: { done: 1, total: 2 } });
     expect((await app.inject({ method: 'GET', url: '/api/runs/20990101T000000Z-ffffff/status' })).statusCode).toBe(404);
@@ -450,18 +456,14 @@ describe('POST /api/runs', () => {
   test('starts a run with the chosen settings and defaults for the rest', async () => {
     const recorder = new RecordingLauncher();
     const local = await appWith({ launcher: recorder });
-    const response = await local.inject({
-      method: 'POST',
-      url: '/api/runs',
-      payload: {
-        strategies: 200,
-        dataset: 'synthetic-quick',
-        families: ['sma_cross', 'macd'],
-        trainFraction: 0.6,
-        selectBy: 'sharpe',
-        feesBps: 5,
-        nullMarkets: 0,
-      },
+    const response = await postRun(local, {
+      strategies: 200,
+      dataset: 'synthetic-quick',
+      families: ['sma_cross', 'macd'],
+      trainFraction: 0.6,
+      selectBy: 'sharpe',
+      feesBps: 5,
+      nullMarkets: 0,
     });
     expect(response.statusCode).toBe(202);
     expect(response.json()).toEqual({
@@ -506,23 +508,47 @@ describe('POST /api/runs', () => {
       [1, 2, 3],
     ];
     for (const payload of bodies) {
-      const response = await local.inject({ method: 'POST', url: '/api/runs', payload: payload as object });
+      const response = await postRun(local, payload as object);
       expect([payload, response.statusCode]).toEqual([payload, 400]);
     }
-    const broken = await local.inject({
-      method: 'POST',
-      url: '/api/runs',
-      headers: { 'content-type': 'application/json' },
-      payload: '{"strategies": 100,',
-    });
+    const broken = await postRun(local, '{"strategies": 100,', { 'content-type': 'application/json' });
     expect(broken.statusCode).toBe(400);
-    const huge = await local.inject({
-      method: 'POST',
-      url: '/api/runs',
-      payload: { strategies: 100, dataset: 'synthetic-quick', pad: 'x'.repeat(5000) },
-    });
+    const huge = await postRun(local, { strategies: 100, dataset: 'synthetic-quick', pad: 'x'.repeat(5000) });
     expect(huge.statusCode).toBe(413);
     expect(recorder.requests).toEqual([]);
+    await local.close();
+  });
+
+  test('a refused setting is said in words, with the field apart for the page to name it', async () => {
+    const local = await appWith({ runsPerMinute: 100 });
+    const refusal = async (settings: object) => {
+      const { statusCode, ...body } = (await postRun(local, { dataset: 'synthetic-quick', ...settings })).json();
+      return { statusCode, field: body.field, problem: body.problem, message: body.message };
+    };
+    expect(await refusal({ strategies: 100, trainFraction: 1 })).toEqual({
+      statusCode: 400,
+      field: 'trainFraction',
+      problem: 'must be less than 1',
+      message: 'trainFraction must be less than 1',
+    });
+    expect(await refusal({ strategies: 100, families: [] })).toMatchObject({
+      field: 'families',
+      problem: 'needs at least 1 chosen',
+    });
+    expect(await refusal({ strategies: 10.5 })).toMatchObject({
+      field: 'strategies',
+      problem: 'must be a whole number',
+    });
+    expect(await refusal({ strategies: 100, selectBy: 'luck' })).toMatchObject({
+      field: 'selectBy',
+      problem: `must be one of ${SELECTION_METRICS.join(', ')}`,
+    });
+    expect(await refusal({})).toMatchObject({ field: 'strategies', problem: 'is required' });
+    // A rule across two fields (parseRunConfig's), named by the first of them.
+    const costs = await refusal({ strategies: 100, feesBps: 900, slippageBps: 200 });
+    expect(costs).toMatchObject({ statusCode: 400, field: 'feesBps' });
+    expect(costs.problem).toMatch(/^fees and slippage must be ≥ 0 and together at most 1000 basis points/);
+    expect(costs.message).not.toContain('body.');
     await local.close();
   });
 
@@ -531,22 +557,12 @@ describe('POST /api/runs', () => {
     const guarded = await appWith({ launcher: recorder, runTriggerToken: TOKEN });
     const payload = { strategies: 100, dataset: 'synthetic-quick' };
     for (const authorization of [undefined, `Bearer ${TOKEN}x`, TOKEN, `Basic ${TOKEN}`, 'Bearer ']) {
-      const response = await guarded.inject({
-        method: 'POST',
-        url: '/api/runs',
-        payload,
-        headers: authorization ? { authorization } : {},
-      });
+      const response = await postRun(guarded, payload, authorization ? { authorization } : {});
       expect([authorization, response.statusCode]).toEqual([authorization, 401]);
       expect(response.headers['www-authenticate']).toBe('Bearer realm="overfitting-lab"');
     }
     expect(recorder.requests).toEqual([]);
-    const ok = await guarded.inject({
-      method: 'POST',
-      url: '/api/runs',
-      payload,
-      headers: { authorization: `Bearer ${TOKEN}` },
-    });
+    const ok = await postRun(guarded, payload, { authorization: `Bearer ${TOKEN}` });
     expect(ok.statusCode).toBe(202);
     expect((await guarded.inject({ method: 'GET', url: '/api/options' })).json().tokenRequired).toBe(true);
     await guarded.close();
@@ -556,8 +572,7 @@ describe('POST /api/runs', () => {
     const limited = await appWith();
     const payload = { strategies: 100, dataset: 'synthetic-quick' };
     const codes: number[] = [];
-    for (let i = 0; i < 12; i++)
-      codes.push((await limited.inject({ method: 'POST', url: '/api/runs', payload })).statusCode);
+    for (let i = 0; i < 12; i++) codes.push((await postRun(limited, payload)).statusCode);
     expect(codes).toEqual([...Array(10).fill(202), 429, 429]);
     await limited.close();
 
@@ -566,7 +581,7 @@ describe('POST /api/runs', () => {
       throw new LauncherBusyError('3 runs are already waiting');
     };
     const full = await appWith({ launcher: busy });
-    const response = await full.inject({ method: 'POST', url: '/api/runs', payload });
+    const response = await postRun(full, payload);
     expect(response.statusCode).toBe(503);
     expect(response.json().message).toBe('3 runs are already waiting');
     await full.close();
@@ -577,10 +592,7 @@ describe('POST /api/runs', () => {
     const codesFor = async (local: FastifyInstance, clients: string[]) => {
       const codes: number[] = [];
       for (const client of clients) {
-        codes.push(
-          (await local.inject({ method: 'POST', url: '/api/runs', payload, headers: { 'x-forwarded-for': client } }))
-            .statusCode,
-        );
+        codes.push((await postRun(local, payload, { 'x-forwarded-for': client })).statusCode);
       }
       return codes;
     };
@@ -598,11 +610,7 @@ describe('POST /api/runs', () => {
     const real = await appWith({
       launcher: new InProcessLauncher(fixture.store, { onFinished: (p) => finished.push(p) }),
     });
-    const started = await real.inject({
-      method: 'POST',
-      url: '/api/runs',
-      payload: { strategies: 30, dataset: 'synthetic-quick', families: ['coin_flip'] },
-    });
+    const started = await postRun(real, { strategies: 30, dataset: 'synthetic-quick', families: ['coin_flip'] });
     expect(started.statusCode).toBe(202);
     const { runId } = started.json();
     await waitFor(() => finished.length === 1);
@@ -702,6 +710,10 @@ describe('errors, pages and headers', () => {
     });
     // The pages format these as percentages; they keep no list of their own.
     expect(body.percentMetrics).toEqual(['totalReturn', 'cagr', 'maxDrawdown', 'winRate', 'hitRate', 'exposure']);
+    // Nor a copy of the metrics' names or of the pipeline's stages.
+    expect(body.metricLabels.sharpe).toBe('Sharpe ratio');
+    expect(body.selectionFields.win_rate).toBe('winRate');
+    expect(body.stages).toEqual(['generate', 'backtest', 'select', 'validate', 'visualize']);
   });
 });
 

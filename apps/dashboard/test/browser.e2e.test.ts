@@ -12,7 +12,8 @@ import type { ValidationResults } from '@overfit/store';
 import { buildApp } from '../src/app';
 import { datasetCatalog } from '../src/datasets';
 import { InProcessLauncher } from '../src/inProcessLauncher';
-import { FAILED_RUN, GOOD_RUN, makeEmptyFixture, makeFixture, type Fixture } from './fixtures';
+import { FAILED_RUN, GOOD_RUN, makeEmptyFixture, makeFixture, RecordingLauncher, type Fixture } from './fixtures';
+import type { RunProgress } from '../src/runLauncher';
 
 // Debian's chromium (.ci/run installs it); Google Chrome on GitHub's Ubuntu runners.
 const CHROMIUM = [
@@ -188,6 +189,15 @@ describeInBrowser('the dashboard in chromium', () => {
     const ascending = (await sharpeColumn()).filter((t) => t !== '—').map(Number);
     expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
     expect(await page.locator('#page-info').textContent()).toContain('of 120 strategies');
+    // The fixture's windows (88 and 37 days of hourly bars) are too short to annualise: CAGR and Calmar are not
+    // shown as yearly rates, and the page says why.
+    expect(await page.getByTestId('not-annualised').textContent()).toContain(
+      'CAGR and Calmar ratio are yearly rates: not shown for a window under 3 months (training: 88 days, validation: 37 days)',
+    );
+    for (const metric of ['CAGR', 'Calmar ratio']) {
+      const row = page.locator('tr', { has: page.locator('td', { hasText: new RegExp(`^${metric}$`) }) });
+      expect(await row.locator('td').allTextContents()).toEqual([metric, '— *', '— *', '—', '— *', '— *']);
+    }
     // Where the numbers come from: the data fingerprint of the manifest.
     const manifest = JSON.parse((await fixture.store.get(`runs/${GOOD_RUN}/manifest.json`)).toString('utf8'));
     expect(await page.locator('#provenance').textContent()).toContain(manifest.data.sha256);
@@ -266,10 +276,10 @@ describeInBrowser('the dashboard in chromium', () => {
     expect(await page.locator('#comparison-table thead th').count()).toBe(3);
     await page.screenshot({ path: join(SCREENSHOTS, 'runs.png'), fullPage: true });
 
-    // The pages' copy of the metric names (they have no build step) matches the engine's.
+    // The pages read the metric names from the server (they have no build step): the engine's.
     // (A string: compiled for jest, an import() in a function would become a require().)
     const copied = await page.evaluate(
-      "import('/js/common.js').then((m) => ({ labels: m.METRIC_LABELS, fields: m.SELECTION_FIELDS }))",
+      "import('/js/metrics.js').then((m) => ({ labels: m.METRIC_LABELS, fields: m.SELECTION_FIELDS }))",
     );
     expect(copied).toEqual({ labels: METRIC_LABELS, fields: SELECTION_METRIC_FIELDS });
     // Which metrics are percentages comes from the server (/api/options), not from a copy in the pages.
@@ -292,5 +302,123 @@ describeInBrowser('the dashboard in chromium', () => {
     expect(await currentSection()).toEqual(['Learn']);
     expect((await paintedPixels('#chart-expected-max')).painted).toBeGreaterThan(1000);
     await page.screenshot({ path: join(SCREENSHOTS, 'learn.png'), fullPage: true });
+  }, 300_000);
+
+  // Issue 15: no page is wider than a 390 px phone or a 1,280 px desktop; what is wider (a table) scrolls in its own
+  // box; the header's background spans the page; every figure opens full size.
+  test('every page fits a 390 px phone and a 1,280 px desktop without sideways scrolling', async () => {
+    const pages = [
+      { path: '/', ready: '#chart-histogram' },
+      { path: '/runs.html', ready: '#runs-table' },
+      { path: `/runs.html?compare=${GOOD_RUN},${GOOD_RUN}`, ready: '#comparison-table' },
+      { path: `/run.html?id=${GOOD_RUN}`, ready: '#strategies tbody tr' },
+      { path: `/run.html?id=${FAILED_RUN}`, ready: '.verdict' },
+      { path: '/try.html', ready: '#dataset option' },
+      { path: '/learn.html', ready: '#chart-expected-max' },
+    ];
+    const measured: string[] = [];
+    for (const width of [390, 1280]) {
+      const sized = await browser.newPage({ viewport: { width, height: 900 } });
+      sized.setDefaultTimeout(240_000);
+      sized.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      try {
+        for (const { path, ready } of pages) {
+          await sized.goto(`${base}${path}`);
+          await sized.locator(ready).first().waitFor({ state: 'attached' });
+          await sized.waitForLoadState('networkidle');
+          const layout = await sized.evaluate(() => ({
+            scrollWidth: document.documentElement.scrollWidth,
+            innerWidth: window.innerWidth,
+            header: document.querySelector('header.top')!.getBoundingClientRect().width,
+            // Elements sticking out of the page, not counting what scrolls inside a table's box.
+            outside: Array.from(document.querySelectorAll('body *'))
+              .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5 && !e.closest('.table-wrap'))
+              .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}`),
+            // Wider tables scroll in their box, which is no wider than the page.
+            boxes: Array.from(document.querySelectorAll('.table-wrap')).map((box) => ({
+              width: box.getBoundingClientRect().right,
+              scrolls: getComputedStyle(box).overflowX,
+              overflow: box.scrollWidth - box.clientWidth,
+              table: box.querySelector('table')?.id ?? box.id,
+            })),
+          }));
+          measured.push(`${width} ${path}: ${layout.scrollWidth}`);
+          expect({ width, path, ...layout, boxes: undefined }).toEqual({
+            width,
+            path,
+            scrollWidth: width,
+            innerWidth: width,
+            header: width,
+            outside: [],
+            boxes: undefined,
+          });
+          for (const box of layout.boxes) {
+            expect(box.width).toBeLessThanOrEqual(width);
+            expect(box.scrolls).toBe('auto');
+            // On a desktop every table fits as it is (the Runs table's "Change", the strategies' last column).
+            if (width === 1280) expect([path, box.table, box.overflow]).toEqual([path, box.table, 0]);
+          }
+          if (width === 390 && path === '/') await sized.screenshot({ path: join(SCREENSHOTS, 'overview-phone.png') });
+        }
+        // Every figure is a link to its PNG: a tap opens it full size.
+        await sized.goto(`${base}/run.html?id=${GOOD_RUN}`);
+        await sized.locator('.figures img').first().waitFor({ state: 'attached' });
+        const links = await sized.$$eval('.figures img, figure.equity img', (images) =>
+          images.map((img) => [img.closest('a')?.getAttribute('href'), img.getAttribute('src')]),
+        );
+        expect(links.length).toBeGreaterThanOrEqual(3);
+        for (const [href, src] of links) expect(href).toBe(src);
+      } finally {
+        await sized.close();
+      }
+    }
+    expect(measured).toHaveLength(2 * pages.length);
+  }, 600_000);
+
+  test('a run in validate shows the step and moves the bar within the stage; a refused setting names the field', async () => {
+    // A launcher with a scripted status (the pipeline's validate events, as the in-process launcher keeps them).
+    const scripted = new RecordingLauncher();
+    const RUN = '20260301T000000Z-000009';
+    let status: RunProgress = {
+      runId: RUN,
+      state: 'running',
+      stage: 'validate',
+      backtest: { done: 120, total: 120 },
+      validate: { step: 'null markets', done: 3, total: 10 },
+      error: null,
+      startedAt: '2026-03-01T00:00:00.000Z',
+      finishedAt: null,
+    };
+    scripted.status = async (runId) => (runId === RUN ? status : null);
+    const watched = await buildApp({ store: fixture.store, launcher: scripted, datasets: await datasetCatalog() });
+    await watched.listen({ host: '127.0.0.1', port: 0 });
+    const watchedBase = `http://127.0.0.1:${(watched.server.address() as AddressInfo).port}`;
+    try {
+      await page.goto(`${watchedBase}/run.html?id=${RUN}`);
+      const text = page.getByTestId('progress-text');
+      await page.locator('[data-testid="progress-text"]', { hasText: 'validate' }).waitFor();
+      expect(await text.textContent()).toBe('Stage 4 of 5: validate (null markets, 30 % of validation done)');
+      // Stage 4 of 5 with 3 of 10 of validate done: (3 + 0.3) / 5 of the way.
+      expect(await page.$eval('progress', (bar) => (bar as HTMLProgressElement).value)).toBeCloseTo(0.66, 5);
+      status = { ...status, validate: { step: 'walk-forward', done: 8, total: 10 } };
+      await page.locator('[data-testid="progress-text"]', { hasText: 'walk-forward' }).waitFor();
+      expect(await page.$eval('progress', (bar) => (bar as HTMLProgressElement).value)).toBeCloseTo(0.76, 5);
+      status = { ...status, state: 'failed', error: 'validate: stopped by the test', finishedAt: status.startedAt };
+      await page.locator('.error', { hasText: 'stopped by the test' }).waitFor();
+
+      // The server's refusal in the form's own words: its label, then the problem.
+      await page.goto(`${watchedBase}/try.html`);
+      await page.locator('#dataset option').first().waitFor({ state: 'attached' });
+      await page.fill('#trainFraction', '1.5');
+      // The browser logs the refused request itself; that one console line is expected here.
+      const before = problems.length;
+      await page.click('#start');
+      await page.locator('#result .error').waitFor();
+      problems.push(...problems.splice(before).filter((p) => !p.includes('status of 400')));
+      expect(await page.locator('#result .error').textContent()).toBe('Training share must be less than 1');
+      expect(scripted.requests).toEqual([]);
+    } finally {
+      await watched.close();
+    }
   }, 300_000);
 });

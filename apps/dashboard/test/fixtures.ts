@@ -1,4 +1,5 @@
 // A real store for the tests: one small run made by the real pipeline, plus a run that failed.
+import type { FastifyInstance } from 'fastify';
 import { parseRunConfig, type DataRef, type RunConfig } from '@overfit/core';
 import { runLocalPipeline } from '@overfit/pipeline';
 import { commitRun, type LocalStore, type RunManifest } from '@overfit/store';
@@ -67,6 +68,7 @@ export class RecordingLauncher implements RunLauncher {
           state: 'running',
           stage: 'backtest',
           backtest: { done: 1, total: 2 },
+          validate: null,
           error: null,
           startedAt: '2026-03-01T00:00:00.000Z',
           finishedAt: null,
@@ -77,4 +79,9 @@ export class RecordingLauncher implements RunLauncher {
     return [];
   }
   async close(): Promise<void> {}
+}
+
+/** POST /api/runs to the app, as the Try it page does (headers: a token, a client address, a content type). */
+export function postRun(app: FastifyInstance, payload: object | string, headers: Record<string, string> = {}) {
+  return app.inject({ method: 'POST', url: '/api/runs', payload, headers });
 }

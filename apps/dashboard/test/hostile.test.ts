@@ -24,6 +24,7 @@ import {
   GOOD_RUN,
   makeFixture,
   quickConfig,
+  postRun,
   RecordingLauncher,
   SMALL_MARKET,
   type Fixture,
@@ -143,11 +144,7 @@ describe('the work a run may take (item 2)', () => {
   test('a run above the budget is 400 saying the budget in words; the largest run with default settings fits', async () => {
     const recorder = new RecordingLauncher();
     const app = await appWith({ launcher: recorder });
-    const huge = await app.inject({
-      method: 'POST',
-      url: '/api/runs',
-      payload: { strategies: 100_000, nullMarkets: 200, dataset: 'synthetic-2y-hourly' },
-    });
+    const huge = await postRun(app, { strategies: 100_000, nullMarkets: 200, dataset: 'synthetic-2y-hourly' });
     expect(huge.statusCode).toBe(400);
     expect(huge.json().message).toBe(
       'this run is too big for this server: 100,000 strategies × 17,520 bars, plus 200 null markets and the walk-forward on up to 1,000 of them, ' +
@@ -155,11 +152,7 @@ describe('the work a run may take (item 2)', () => {
         'Choose fewer strategies, fewer null markets or a shorter data set.',
     );
     expect(recorder.requests).toEqual([]);
-    const largest = await app.inject({
-      method: 'POST',
-      url: '/api/runs',
-      payload: { strategies: 100_000, dataset: 'synthetic-2y-hourly' },
-    });
+    const largest = await postRun(app, { strategies: 100_000, dataset: 'synthetic-2y-hourly' });
     expect(largest.statusCode).toBe(202);
     expect(DEFAULT_RUN_WORK_BUDGET).toBe(2_500_000_000);
   });
@@ -177,17 +170,9 @@ describe('the work a run may take (item 2)', () => {
       runWorkBudget: 1_000_000,
       datasets: await datasetCatalog({ dataDir: folder }),
     });
-    const ok = await app.inject({
-      method: 'POST',
-      url: '/api/runs',
-      payload: { strategies: 50, nullMarkets: 0, dataset: 'file:prices.csv' },
-    });
+    const ok = await postRun(app, { strategies: 50, nullMarkets: 0, dataset: 'file:prices.csv' });
     expect(ok.statusCode).toBe(202);
-    const tooMuch = await app.inject({
-      method: 'POST',
-      url: '/api/runs',
-      payload: { strategies: 500, nullMarkets: 0, dataset: 'file:prices.csv' },
-    });
+    const tooMuch = await postRun(app, { strategies: 500, nullMarkets: 0, dataset: 'file:prices.csv' });
     expect(tooMuch.statusCode).toBe(400);
     expect(tooMuch.json().message).toContain('500 strategies × 2,000 bars');
     expect(tooMuch.json().message).toContain('budget (RUN_WORK_BUDGET) is 1,000,000 strategy-bars');
@@ -264,7 +249,7 @@ describe('authentication before the body (item 4)', () => {
       { strategies: 100, dataset: 'nope', extra: 1 },
       { pad: 'x'.repeat(5000) },
     ]) {
-      const response = await app.inject({ method: 'POST', url: '/api/runs', payload });
+      const response = await postRun(app, payload);
       expect(response.statusCode).toBe(401);
       expect(response.json().message).toBe('starting a run needs the header Authorization: Bearer <token>');
       expect(response.body).not.toMatch(/body|strategies|dataset|100000/);
@@ -280,8 +265,7 @@ describe('authentication before the body (item 4)', () => {
       authFailuresPerMinute: 5,
     });
     const payload = { strategies: 100, dataset: 'synthetic-quick' };
-    const post = (authorization: string) =>
-      app.inject({ method: 'POST', url: '/api/runs', payload, headers: { authorization } });
+    const post = (authorization: string) => postRun(app, payload, { authorization });
     const bad: number[] = [];
     for (let i = 0; i < 4; i++) bad.push((await post(`Bearer wrong-${i}`)).statusCode);
     expect(bad).toEqual([401, 401, 401, 401]);
@@ -302,6 +286,20 @@ describe('damaged runs and ids (item 5)', () => {
   const BROKEN = '20260104T000000Z-eeeeee';
   const OTHER = '20260105T000000Z-ffffff';
   const ODD = '20260106T000000Z-000000';
+  /** A failed run's manifest whose fields have the wrong types (a run can hold anything someone put there). */
+  const putOddManifest = (fields: Record<string, unknown>) =>
+    fixture.store.put(
+      `runs/${ODD}/manifest.json`,
+      JSON.stringify({
+        runId: ODD,
+        status: 'failed',
+        createdAt: '2026-01-06T00:00:00.000Z',
+        config: { strategies: 'many', selectBy: 3 },
+        summary: [],
+        error: { stage: 1 },
+        ...fields,
+      }),
+    );
   afterAll(async () => {
     for (const id of [BROKEN, OTHER, ODD]) await rm(join(fixture.dir, 'runs', id), { recursive: true, force: true });
     await fixture.store.put('latest.json', JSON.stringify({ runId: GOOD_RUN }));
@@ -313,18 +311,7 @@ describe('damaged runs and ids (item 5)', () => {
       `runs/${OTHER}/manifest.json`,
       JSON.stringify({ runId: GOOD_RUN, status: 'succeeded', createdAt: '2026-01-05T00:00:00Z' }),
     );
-    await fixture.store.put(
-      `runs/${ODD}/manifest.json`,
-      JSON.stringify({
-        runId: ODD,
-        status: 'failed',
-        createdAt: '2026-01-06T00:00:00.000Z',
-        finishedAt: 7,
-        config: { strategies: 'many', selectBy: 3 },
-        summary: [],
-        error: { stage: 1 },
-      }),
-    );
+    await putOddManifest({ finishedAt: 7 });
     const app = await appWith();
     const response = await app.inject({ method: 'GET', url: '/api/runs' });
     expect(response.statusCode).toBe(200);
@@ -341,19 +328,7 @@ describe('damaged runs and ids (item 5)', () => {
   });
 
   test('fields of the wrong type in a manifest show as unknown, not as a 500', async () => {
-    await fixture.store.put(
-      `runs/${ODD}/manifest.json`,
-      JSON.stringify({
-        runId: ODD,
-        status: 'failed',
-        createdAt: '2026-01-06T00:00:00.000Z',
-        finishedAt: null,
-        config: { strategies: 'many', selectBy: 3 },
-        summary: [],
-        data: 'x',
-        error: { stage: 1 },
-      }),
-    );
+    await putOddManifest({ finishedAt: null, data: 'x' });
     const app = await appWith();
     const response = await app.inject({ method: 'GET', url: '/api/runs' });
     expect(response.statusCode).toBe(200);

@@ -19,15 +19,24 @@ const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:overfi
 const config = quickConfig({ strategies: 40, families: ['sma_cross', 'coin_flip'] });
 // Each test runs the real pipeline once or twice: seconds on a quiet machine, far more on a busy one.
 jest.setTimeout(300_000);
+// The bundled worker (dist/, built by test/globalSetup.cjs), as the server uses it.
+const script = join(__dirname, '..', 'dist', 'pipeline-worker.cjs');
 
-describe('InProcessLauncher', () => {
-  let dir: string;
-  let store: LocalStore;
+/** Each test of the enclosing describe gets a fresh temporary folder in `dir`, removed after it. */
+let dir: string;
+function eachInTempDir(prefix: string): void {
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'launcher-test-'));
-    store = new LocalStore(dir);
+    dir = await mkdtemp(join(tmpdir(), prefix));
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
+}
+
+describe('InProcessLauncher', () => {
+  let store: LocalStore;
+  eachInTempDir('launcher-test-');
+  beforeEach(() => {
+    store = new LocalStore(dir);
+  });
 
   test('runs one at a time, in order, reporting stage and backtest progress, and commits each run', async () => {
     const finished: RunProgress[] = [];
@@ -88,13 +97,7 @@ describe('InProcessLauncher', () => {
 });
 
 describe('InProcessLauncher on a worker thread', () => {
-  // The bundled worker (dist/, built by test/globalSetup.cjs), as the server uses it.
-  const script = join(__dirname, '..', 'dist', 'pipeline-worker.cjs');
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'launcher-worker-test-'));
-  });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  eachInTempDir('launcher-worker-test-');
 
   test('runs the pipeline off the main thread: progress arrives by message, the run is committed to the store', async () => {
     const stages: string[] = [];
@@ -161,12 +164,7 @@ describe('InProcessLauncher on a worker thread', () => {
 });
 
 describe('InProcessLauncher at shutdown', () => {
-  const script = join(__dirname, '..', 'dist', 'pipeline-worker.cjs');
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'launcher-close-test-'));
-  });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  eachInTempDir('launcher-close-test-');
 
   test('a run still computing after the grace period is stopped and marked failed in its manifest, with the reason', async () => {
     const store = new LocalStore(dir);
@@ -200,11 +198,7 @@ describe('InProcessLauncher at shutdown', () => {
 });
 
 describe('InProcessLauncher when its worker thread dies', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'launcher-crash-test-'));
-  });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  eachInTempDir('launcher-crash-test-');
 
   test('a thread that dies mid-run leaves a failed manifest, not a run folder without one', async () => {
     // A stand-in for a pipeline thread killed part way (out of memory): it writes one artifact, reports the
@@ -241,6 +235,57 @@ describe('InProcessLauncher when its worker thread dies', () => {
   });
 });
 
+describe('InProcessLauncher reports progress inside validate', () => {
+  eachInTempDir('launcher-validate-test-');
+
+  test('the worker’s validate events reach the run’s status: the step in words, done of total', async () => {
+    // A stand-in pipeline thread with a scripted event sequence (the real validate emits the same events): it
+    // reports validate's first steps, then waits until the test has looked at the status, then the rest.
+    const script = join(dir, 'validating-worker.cjs');
+    const go = join(dir, 'go');
+    await writeFile(
+      script,
+      `
+      const { parentPort } = require('node:worker_threads');
+      const { existsSync } = require('node:fs');
+      const post = (event) => parentPort.postMessage({ kind: 'progress', event });
+      post({ kind: 'stage', stage: 'backtest' });
+      post({ kind: 'backtest', done: 40, total: 40 });
+      post({ kind: 'stage', stage: 'validate' });
+      post({ kind: 'validate', step: 'null markets', done: 1, total: 10 });
+      post({ kind: 'validate', step: 'null markets', done: 3, total: 10 });
+      const wait = setInterval(() => {
+        if (!existsSync(${JSON.stringify(go)})) return;
+        clearInterval(wait);
+        post({ kind: 'validate', step: 'bootstrap', done: 10, total: 10 });
+        post({ kind: 'stage', stage: 'visualize' });
+        parentPort.postMessage({ kind: 'succeeded' });
+      }, 10);
+    `,
+    );
+    const launcher = new InProcessLauncher(new LocalStore(dir), { worker: { script, store: { kind: 'local', dir } } });
+    const { runId } = await launcher.start({ config, data: SMALL_MARKET });
+    let status = await launcher.status(runId);
+    while (status?.validate?.done !== 3) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      status = await launcher.status(runId);
+    }
+    expect(status).toMatchObject({
+      state: 'running',
+      stage: 'validate',
+      backtest: { done: 40, total: 40 },
+      validate: { step: 'null markets', done: 3, total: 10 },
+    });
+    await writeFile(go, '');
+    await launcher.close();
+    expect(await launcher.status(runId)).toMatchObject({
+      state: 'succeeded',
+      stage: 'visualize',
+      validate: { step: 'bootstrap', done: 10, total: 10 },
+    });
+  });
+});
+
 describe('StepFunctionsLauncher', () => {
   const sfn = mockClient(SFNClient);
   beforeEach(() => sfn.reset());
@@ -269,18 +314,13 @@ describe('StepFunctionsLauncher', () => {
     expect(input.stateMachineArn).toBe(STATE_MACHINE);
     expect(input.name).toBe(runId);
     expect(JSON.parse(input.input!)).toEqual({ runId, config, data });
-    expect(sfnLauncher.inFlight()).toEqual([
-      {
-        runId,
-        state: 'running',
-        stage: null,
-        backtest: null,
-        error: null,
-        startedAt: expect.any(String),
-        finishedAt: null,
-        request: { config, data },
-      },
-    ]);
+    // Running, with what it was asked, and nothing known yet of its stage, progress, error or end.
+    const inFlight = sfnLauncher.inFlight();
+    expect(inFlight).toHaveLength(1);
+    const { runId: id, state, request, startedAt, ...unknown } = inFlight[0];
+    expect([id, state, request, typeof startedAt]).toEqual([runId, 'running', { config, data }, 'string']);
+    expect(Object.values(unknown).every((value) => value === null)).toBe(true);
+    expect(Object.keys(unknown).sort()).toEqual(['backtest', 'error', 'finishedAt', 'stage', 'validate']);
   });
 
   test('reports the execution as the run state, its current state as the stage; an unknown execution is null', async () => {
@@ -309,6 +349,7 @@ describe('StepFunctionsLauncher', () => {
       state: 'running',
       stage: 'backtest',
       backtest: null,
+      validate: null,
       error: null,
       startedAt: startDate.toISOString(),
       finishedAt: null,

@@ -48,51 +48,62 @@ function urlOf(server: ReturnType<typeof start>): Promise<string> {
   });
 }
 
+/** POST /api/runs with these settings; the answer must be 202. */
+async function postRun(url: string, settings: Record<string, unknown>): Promise<{ runId: string; statusUrl: string }> {
+  const started = await fetch(`${url}api/runs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(settings),
+  });
+  expect(started.status).toBe(202);
+  return started.json();
+}
+
+/** Polls the run's status until `until` holds of it; returns that status. */
+async function pollStatus(
+  url: string,
+  statusUrl: string,
+  until: (status: { state: string; stage: string | null; error: string | null }) => boolean,
+) {
+  for (;;) {
+    const status = await (await fetch(`${url}${statusUrl.slice(1)}`)).json();
+    if (until(status)) return status;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+const finished = (status: { state: string }) => status.state !== 'queued' && status.state !== 'running';
+
+/** The server's log, one JSON object a line. */
+const logLines = (server: ReturnType<typeof start>) =>
+  server
+    .output()
+    .stdout.trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+
 test('serves the store on PORT, logs JSON lines, prints its URL, and exits 0 on SIGTERM', async () => {
   const server = start({ STORE_DIR: fixture.dir, PORT: '0', HOST: '127.0.0.1' });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed: ${JSON.stringify(server.output())}`)), 240_000);
-    server.child.stderr.on('data', () => {
-      const match = /dashboard: (http:\/\/\S+)/.exec(server.output().stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-  });
+  const url = await urlOf(server);
   const health = await fetch(`${url}healthz`);
   expect(await health.json()).toEqual({ status: 'ok' });
   const runs = await (await fetch(`${url}api/runs`)).json();
   expect(runs.runs).toHaveLength(2);
 
   // A run started through the bundle computes on its worker thread and lands in the same store.
-  const started = await fetch(`${url}api/runs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ strategies: 30, dataset: 'synthetic-quick', nullMarkets: 0 }),
-  });
-  expect(started.status).toBe(202);
-  const { runId, statusUrl } = await started.json();
-  let state = 'queued';
-  while (state === 'queued' || state === 'running') {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    state = (await (await fetch(`${url}${statusUrl.slice(1)}`)).json()).state;
-  }
-  expect(state).toBe('succeeded');
+  const { runId, statusUrl } = await postRun(url, { strategies: 30, dataset: 'synthetic-quick', nullMarkets: 0 });
+  expect((await pollStatus(url, statusUrl, finished)).state).toBe('succeeded');
   expect(await fixture.store.exists(`runs/${runId}/manifest.json`)).toBe(true);
 
   server.child.kill('SIGTERM');
   expect(await server.exited).toBe(0);
-  const lines = server
-    .output()
-    .stdout.trim()
-    .split('\n')
-    .map((line) => JSON.parse(line));
+  const lines = logLines(server);
   expect(
     lines.some((l) => l.msg === 'dashboard ready' && l.store === fixture.store.location && l.launcher === 'in-process'),
   ).toBe(true);
   expect(lines.some((l) => l.msg === 'shutting down' && l.signal === 'SIGTERM')).toBe(true);
   expect(lines.some((l) => l.msg === 'run succeeded' && l.runId === runId)).toBe(true);
+  // Requests are logged at debug: at the default level (info) none of the requests above left a line.
+  expect(lines.filter((l) => l.msg === 'request completed' || l.msg === 'incoming request')).toEqual([]);
 }, 300_000);
 
 test('a bad environment stops the boot with every problem and exit code 2', async () => {
@@ -111,18 +122,8 @@ test('SIGTERM during a run: the run gets the grace period, then is marked failed
   await utimes(stale, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
   const server = start({ STORE_DIR: fixture.dir, PORT: '0', HOST: '127.0.0.1', SHUTDOWN_GRACE_SECONDS: '0' });
   const url = await urlOf(server);
-  const started = await fetch(`${url}api/runs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ strategies: 100_000, dataset: 'synthetic-quick', nullMarkets: 0 }),
-  });
-  expect(started.status).toBe(202);
-  const { runId, statusUrl } = await started.json();
-  let stage = null;
-  while (stage !== 'backtest') {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    stage = (await (await fetch(`${url}${statusUrl.slice(1)}`)).json()).stage;
-  }
+  const { runId, statusUrl } = await postRun(url, { strategies: 100_000, dataset: 'synthetic-quick', nullMarkets: 0 });
+  await pollStatus(url, statusUrl, (status) => status.stage === 'backtest');
   server.child.kill('SIGTERM');
   expect(await server.exited).toBe(0);
   const manifest = await getJson<RunManifest>(fixture.store, `runs/${runId}/manifest.json`);
@@ -133,11 +134,7 @@ test('SIGTERM during a run: the run gets the grace period, then is marked failed
       message: 'the dashboard received SIGTERM while the run was under way; it was stopped after a grace of 0 s',
     },
   });
-  const lines = server
-    .output()
-    .stdout.trim()
-    .split('\n')
-    .map((line) => JSON.parse(line));
+  const lines = logLines(server);
   expect(
     lines.some(
       (l) => l.msg === 'removed temp files of interrupted writes' && l.removed.includes('latest.json.0123456789ab.tmp'),
@@ -162,19 +159,8 @@ test('a run started from the page on a data set kept in the store succeeds, with
   const url = await urlOf(server);
   const options = await (await fetch(`${url}api/options`)).json();
   expect(options.datasets.map((d: { id: string }) => d.id)).toContain('store:prices.csv');
-  const started = await fetch(`${url}api/runs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ strategies: 30, dataset: 'store:prices.csv', nullMarkets: 0 }),
-  });
-  expect(started.status).toBe(202);
-  const { runId, statusUrl } = await started.json();
-  let status = { state: 'queued', error: null };
-  while (status.state === 'queued' || status.state === 'running') {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    status = await (await fetch(`${url}${statusUrl.slice(1)}`)).json();
-  }
-  expect(status).toMatchObject({ state: 'succeeded', error: null });
+  const { runId, statusUrl } = await postRun(url, { strategies: 30, dataset: 'store:prices.csv', nullMarkets: 0 });
+  expect(await pollStatus(url, statusUrl, finished)).toMatchObject({ state: 'succeeded', error: null });
   const detail = await (await fetch(`${url}api/runs/${runId}`)).json();
   expect(detail.manifest).toMatchObject({
     runId,

@@ -1,5 +1,6 @@
-// win_rate_histogram.png: the selection metric of every strategy on the training window, with the selected
-// strategy's training value and its validation value marked — the "best" sits in the lucky tail, then falls back.
+// <selectBy>_histogram.png (win_rate_histogram.png by default): the selection metric of every strategy on the
+// training window, with the selected strategy's training value and its validation value marked — the "best" sits in
+// the lucky tail, then falls back.
 import type { Plugin } from 'chart.js';
 import { niceTicks, type Axis } from './axes';
 import { linearScale } from './figure';

@@ -23,6 +23,7 @@ import {
   getJson,
   parseStageEvent,
   readPerformanceTable,
+  histogramKey,
   runKeys,
   type ArtifactStore,
   type ValidationResults,
@@ -113,9 +114,11 @@ export async function run(
     format: formatOf(field),
   });
 
-  await deps.store.put(keys.winRateHistogram, histogram, 'image/png');
+  // Named after the metric it shows (win_rate_histogram.png for win rate, the default).
+  const histogramAt = histogramKey(input.runId, config.selectBy);
+  await deps.store.put(histogramAt, histogram, 'image/png');
   await deps.store.put(keys.performanceComparison, comparison, 'image/png');
   await deps.store.put(keys.equityCurve, equity, 'image/png');
   for (const [key, png] of figures) await deps.store.put(key, png, 'image/png');
-  return { plotKeys: [keys.winRateHistogram, keys.performanceComparison, keys.equityCurve, ...figures.keys()] };
+  return { plotKeys: [histogramAt, keys.performanceComparison, keys.equityCurve, ...figures.keys()] };
 }

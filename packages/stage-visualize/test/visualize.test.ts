@@ -161,6 +161,14 @@ it('renders the figures into the run folder', async () => {
   // A run whose training window was too short for CSCV has no PBO: its figure is left out, not drawn empty.
   await putJson(store, event.overfittingReportKey, reportFor(ids, best, strategies, false));
   expect((await run(parseEvent(event), { store, loadPrices })).plotKeys).not.toContain('runs/r1/plots/pbo_logits.png');
+
+  // Selected by Sharpe, the histogram shows Sharpe ratios and its file says so.
+  const bySharpe = await run(parseEvent({ ...event, config: { ...event.config, selectBy: 'sharpe' } }), {
+    store,
+    loadPrices,
+  });
+  expect(bySharpe.plotKeys[0]).toBe('runs/r1/plots/sharpe_histogram.png');
+  expect((await store.get('runs/r1/plots/sharpe_histogram.png')).subarray(1, 4).toString()).toBe('PNG');
   await dispose();
 }, 300_000);
 

@@ -1,7 +1,7 @@
 // Where a run's artifacts live. Every run writes only under runs/<runId>/; it is committed by writing its
 // manifest last and then pointing latest.json at it, so a reader never sees a half-written run.
 import { randomBytes } from 'node:crypto';
-import { CorruptArtifactError, RUN_ID_SCHEMA, type RunConfig } from '@overfit/core';
+import { CorruptArtifactError, RUN_ID_SCHEMA, type RunConfig, type SelectionMetric } from '@overfit/core';
 import { getJson, putJson, type ArtifactStore } from './artifactStore';
 
 export const LATEST_KEY = 'latest.json';
@@ -34,7 +34,8 @@ export function runKeys(runId: string) {
     bestStrategy: `${root}/results/best_strategy.json`,
     validationResults: `${root}/results/validation_results.json`,
     overfittingReport: `${root}/results/overfitting_report.json`,
-    winRateHistogram: `${root}/plots/win_rate_histogram.png`,
+    /** The histogram of a run that selects by win rate (the default); see histogramKey for any selection metric. */
+    winRateHistogram: `${root}/plots/${histogramName('win_rate')}`,
     performanceComparison: `${root}/plots/performance_comparison.png`,
     equityCurve: `${root}/plots/equity_curve.png`,
     isVsOosScatter: `${root}/plots/is_vs_oos_scatter.png`,
@@ -45,6 +46,13 @@ export function runKeys(runId: string) {
   };
 }
 export type RunKeys = ReturnType<typeof runKeys>;
+
+/** The histogram of the selection metric is named after it: sharpe_histogram.png, win_rate_histogram.png. */
+export const histogramName = (selectBy: SelectionMetric): string => `${selectBy}_histogram.png`;
+
+/** Where a run's histogram of its selection metric lives (runs before this wrote win_rate_histogram.png always). */
+export const histogramKey = (runId: string, selectBy: SelectionMetric): string =>
+  `${runKeys(runId).root}plots/${histogramName(selectBy)}`;
 
 export type RunStatus = 'succeeded' | 'failed';
 

@@ -7,6 +7,7 @@ import {
   type LocalStore,
   newRunId,
   readLatestRunId,
+  histogramKey,
   runKeys,
   type RunManifest,
 } from '../src';
@@ -43,6 +44,13 @@ describe('run layout and commit', () => {
     expect(runKeys(id).manifest).toBe(`runs/${id}/manifest.json`);
     expect(newRunId()).not.toBe(newRunId());
     expect(() => runKeys('../x')).toThrow('invalid run id');
+  });
+
+  it('names the histogram after the selection metric, win_rate_histogram.png for win rate as before', () => {
+    expect(histogramKey('r1', 'sharpe')).toBe('runs/r1/plots/sharpe_histogram.png');
+    expect(histogramKey('r1', 'win_rate')).toBe(runKeys('r1').winRateHistogram);
+    expect(runKeys('r1').winRateHistogram).toBe('runs/r1/plots/win_rate_histogram.png');
+    expect(() => histogramKey('../x', 'sharpe')).toThrow('invalid run id');
   });
 
   it('points latest.json at a run only after its manifest, and never at a failed run', async () => {

@@ -1,6 +1,5 @@
 // Chart.js in the browser (window.Chart, loaded by /vendor/chart.umd.min.js before the page's modules).
-import { METRIC_LABELS } from './common.js';
-import { formatMetric, isPercentMetric } from './metrics.js';
+import { formatMetric, isPercentMetric, METRIC_LABELS } from './metrics.js';
 
 const TRAINING = '#2563eb';
 const VALIDATION = '#f97316';
@@ -40,10 +39,14 @@ function markersPlugin(markers, bins) {
         ctx.stroke();
         ctx.fillStyle = marker.color;
         ctx.font = '600 12px system-ui, sans-serif';
-        ctx.textAlign = x > (chartArea.left + chartArea.right) / 2 ? 'right' : 'left';
+        // Beside the line, on the side with more room, and never cut by the canvas's edge (a phone's chart is narrow).
+        const label = chart.width < 480 ? (marker.short ?? marker.label) : marker.label;
+        const textWidth = ctx.measureText(label).width;
+        const side = x > (chartArea.left + chartArea.right) / 2 ? x - 5 - textWidth : x + 5;
+        ctx.textAlign = 'left';
         ctx.fillText(
-          marker.label,
-          x + (ctx.textAlign === 'left' ? 5 : -5),
+          label,
+          Math.max(chartArea.left, Math.min(side, chart.width - textWidth)),
           chartArea.top + 14 + (marker.row ?? 0) * 16,
         );
         ctx.restore();
@@ -57,10 +60,16 @@ export function histogramChart(canvas, histogram, best) {
   const { metric, bins } = histogram;
   const labels = bins.map((b) => formatMetric(metric, (b.from + b.to) / 2));
   const markers = [
-    { value: best.training, label: `selected, training: ${formatMetric(metric, best.training)}`, color: TRAINING },
+    {
+      value: best.training,
+      label: `selected, training: ${formatMetric(metric, best.training)}`,
+      short: `training: ${formatMetric(metric, best.training)}`,
+      color: TRAINING,
+    },
     {
       value: best.validation,
       label: `selected, validation: ${formatMetric(metric, best.validation)}`,
+      short: `validation: ${formatMetric(metric, best.validation)}`,
       color: VALIDATION,
       dashed: true,
       row: 1,

@@ -1,5 +1,6 @@
 // What every page shares: fetching the JSON API, building elements without innerHTML (run data is shown as
-// text, never parsed as markup), number and date formats. The header is header.js's; metric formats are metrics.js's.
+// text, never parsed as markup), number and date formats. The header is header.js's; metric names and formats are
+// metrics.js's.
 
 /** GET (or send) JSON; a non-2xx answer throws an Error carrying the server's message and status. */
 export async function api(path, options = {}) {
@@ -11,13 +12,16 @@ export async function api(path, options = {}) {
   if (!response.ok) {
     const error = new Error(body?.message ?? `${response.status} ${response.statusText}`);
     error.status = response.status;
+    // A refused setting: which field (its JSON name) and what is wrong with it, for the page to name it as it does.
+    error.field = body?.field ?? null;
+    error.problem = body?.problem ?? null;
     throw error;
   }
   return body;
 }
 
 let options = null;
-/** GET /api/options, asked once per page: what runs may be started with, and how metrics are shown. */
+/** GET /api/options, asked once per page: what runs may be started with, how metrics are shown, the stages. */
 export function serverOptions() {
   options ??= api('/api/options');
   return options;
@@ -43,31 +47,10 @@ export function clear(element) {
   return element;
 }
 
-// The same names as METRIC_LABELS and SELECTION_METRIC_FIELDS in @overfit/core (the pages have no build step).
-export const METRIC_LABELS = {
-  totalReturn: 'Total return',
-  cagr: 'CAGR',
-  sharpe: 'Sharpe ratio',
-  sortino: 'Sortino ratio',
-  maxDrawdown: 'Max drawdown',
-  calmar: 'Calmar ratio',
-  winRate: 'Win rate',
-  hitRate: 'Hit rate',
-  trades: 'Trades',
-  exposure: 'Exposure',
-  profitFactor: 'Profit factor',
-};
-export const METRICS = Object.keys(METRIC_LABELS);
-export const SELECTION_FIELDS = {
-  win_rate: 'winRate',
-  sharpe: 'sharpe',
-  total_return: 'totalReturn',
-  sortino: 'sortino',
-  calmar: 'calmar',
-  cagr: 'cagr',
-  profit_factor: 'profitFactor',
-  hit_rate: 'hitRate',
-};
+/** A count of things (bars, strategies, trials) as a whole number with separators: never "32,054.689 bars". */
+export function formatCount(value) {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.round(value).toLocaleString() : '—';
+}
 
 export function formatChange(value) {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';

@@ -1,9 +1,9 @@
 // The figures of a run (plots/*.png): the equity curve of the selected strategy on its own, then the others.
 import { h } from './common.js';
 
+const HISTOGRAM_CAPTION =
+  'The selection metric of every strategy on training; the selected one’s training and validation values marked.';
 const FIGURE_CAPTIONS = {
-  'win_rate_histogram.png':
-    'The selection metric of every strategy on training; the selected one’s training and validation values marked.',
   'performance_comparison.png': 'Training vs validation for the key metrics, with the verdict.',
   'equity_curve.png': 'The selected strategy’s equity across both windows, the split marked, buy-and-hold beside it.',
   'is_vs_oos_scatter.png': 'In-sample vs out-of-sample performance of every strategy.',
@@ -27,7 +27,7 @@ export function equitySection(detail) {
       { class: 'card equity' },
       h(
         'a',
-        { href: figure.url },
+        { href: figure.url, class: 'figure-link', title: 'Open full size' },
         h('img', { src: figure.url, alt: 'Equity curve of the selected strategy, training then validation' }),
       ),
       h('figcaption', { class: 'small muted' }, FIGURE_CAPTIONS['equity_curve.png']),
@@ -47,11 +47,17 @@ export function figuresSection(detail) {
       { class: 'figures' },
       others.map((figure) => {
         const name = figure.path.split('/').pop();
+        // The histogram is named after the selection metric (sharpe_histogram.png; win_rate_histogram.png before).
+        const caption = name.endsWith('_histogram.png') ? HISTOGRAM_CAPTION : FIGURE_CAPTIONS[name];
         return h(
           'figure',
           {},
-          h('a', { href: figure.url }, h('img', { src: figure.url, alt: name, loading: 'lazy' })),
-          h('figcaption', {}, FIGURE_CAPTIONS[name] ?? name),
+          h(
+            'a',
+            { href: figure.url, class: 'figure-link', title: 'Open full size' },
+            h('img', { src: figure.url, alt: name, loading: 'lazy' }),
+          ),
+          h('figcaption', {}, caption ?? name),
         );
       }),
     ),

@@ -9,7 +9,7 @@ export function keyStatistics(report) {
   if (tests.length === 0) return null;
   return h(
     'div',
-    { class: 'grid stats spaced', 'data-testid': 'key-statistics' },
+    { class: 'grid stats glance spaced', 'data-testid': 'key-statistics' },
     tests.map((t) =>
       h(
         'div',

@@ -1,25 +1,35 @@
-// Watching a run until it has finished: polls /api/runs/<id>/status and shows the stage and the backtest's count.
-import { api, badge, clear, h } from './common.js';
+// Watching a run until it has finished: polls /api/runs/<id>/status and shows the stage, and how far the backtest
+// (strategies) or validate (its steps) has come.
+// The stages, in order, are the server's (GET /api/options: core's stage registry).
+import { api, badge, clear, h, serverOptions } from './common.js';
 
-const STAGES = ['generate', 'backtest', 'select', 'validate', 'visualize'];
+const STAGES = (await serverOptions().catch(() => null))?.stages ?? [];
+
+/** How far the stage under way has come, as a share (0 to 1), and in words; null when it does not say. */
+function within(status) {
+  const count = status.stage === 'backtest' ? status.backtest : status.stage === 'validate' ? status.validate : null;
+  if (!count?.total) return null;
+  const share = Math.min(1, count.done / count.total);
+  const words =
+    status.stage === 'backtest'
+      ? `${count.done.toLocaleString()} of ${count.total.toLocaleString()} strategies`
+      : `${count.step}, ${Math.round(share * 100)} % of validation done`;
+  return { share, words };
+}
 
 function describe(status) {
   if (status.state === 'queued') return 'Waiting for the run before it to finish…';
   if (status.state !== 'running') return '';
   if (!status.stage) return 'Running…';
   const step = `Stage ${STAGES.indexOf(status.stage) + 1} of ${STAGES.length}: ${status.stage}`;
-  return status.stage === 'backtest' && status.backtest
-    ? `${step} (${status.backtest.done.toLocaleString()} of ${status.backtest.total.toLocaleString()} strategies)`
-    : step;
+  const progress = within(status);
+  return progress ? `${step} (${progress.words})` : step;
 }
 
 function fraction(status) {
   if (status.state === 'succeeded') return 1;
-  if (!status.stage) return 0;
-  const index = STAGES.indexOf(status.stage);
-  const within =
-    status.stage === 'backtest' && status.backtest?.total ? status.backtest.done / status.backtest.total : 0;
-  return (index + within) / STAGES.length;
+  if (!status.stage || STAGES.length === 0) return 0;
+  return (STAGES.indexOf(status.stage) + (within(status)?.share ?? 0)) / STAGES.length;
 }
 
 /** Resolves with the final status ("succeeded" or "failed"); the container shows the progress meanwhile. */

@@ -1,6 +1,6 @@
 // The report section of a run: each statistic of overfitting in results/overfitting_report.json as a card that
 // says what its value means for this run, the report's findings, and the full report as JSON.
-import { h } from './common.js';
+import { formatCount, h } from './common.js';
 import { REPORT_FORMAT } from './verdictCard.js';
 
 const number = (v, digits = 2) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '—');
@@ -44,20 +44,20 @@ export function reportSection(report) {
       statCard(
         'Out-of-sample Sharpe of the selected strategy',
         number(selected.validation.sharpeAnnual),
-        `${selected.strategyId}'s annual Sharpe on the ${inputs.validationBars.toLocaleString()} validation bars, which it was not chosen on. ` +
+        `${selected.strategyId}'s annual Sharpe on the ${formatCount(inputs.validationBars)} validation bars, which it was not chosen on. ` +
           `The chance of a Sharpe this high if it had no edge: p = ${pValue(pNoEdge)} ` +
           '(one strategy, one test: the search does not inflate it).',
       ),
     );
   }
   if (dsr) {
-    const independent = Math.round(dsr.effectiveTrials).toLocaleString();
+    const independent = formatCount(dsr.effectiveTrials);
     cards.push(
       statCard(
         'Deflated Sharpe ratio of the selected strategy',
         percent(dsr.value),
         `The probability that ${dsr.strategyId}'s true Sharpe ratio beats what luck gives the best of ${independent} independent skill-less trials ` +
-          `(${dsr.trials.toLocaleString()} strategies tried; their return correlations make them ${independent} independent ones), about ${number(dsr.expectedMaxSharpeAnnual)} a year on ${dsr.observations.toLocaleString()} bars. ` +
+          `(${formatCount(dsr.trials)} strategies tried; their return correlations make them ${independent} independent ones), about ${number(dsr.expectedMaxSharpeAnnual)} a year on ${formatCount(dsr.observations)} bars. ` +
           "It accounts for the track record's length, skewness and fat tails. Below 95 % the training Sharpe is not significant after the search.",
       ),
     );
@@ -78,7 +78,7 @@ export function reportSection(report) {
       statCard(
         'PBO: probability of backtest overfitting',
         percent(pbo.pbo),
-        `Over ${pbo.combinations.toLocaleString()} ways of splitting the training window into ${pbo.partitions} halves-and-halves (CSCV), the strategy with the best ${pbo.rankedBy} on one half ranked below the median on the other ${percent(pbo.pbo)} of the time. ` +
+        `Over ${formatCount(pbo.combinations)} ways of splitting the training window into ${pbo.partitions} halves-and-halves (CSCV), the strategy with the best ${pbo.rankedBy} on one half ranked below the median on the other ${percent(pbo.pbo)} of the time. ` +
           (nullMarkets?.pboPValue != null
             ? `On markets with no edge PBO was this low or lower with p = ${pValue(nullMarkets.pboPValue)}: how a strategy trades makes rankings persist even without an edge, so PBO is read against that.`
             : 'About 50 % means picking the best is no better than picking at random.'),
@@ -91,8 +91,8 @@ export function reportSection(report) {
       statCard(
         'SPA test p-value (data snooping)',
         number(spa.consistent, 3),
-        `Could the best of ${dataSnooping.strategiesTested.toLocaleString()} strategies beat buy-and-hold by this much through luck alone? ` +
-          `${dataSnooping.replicates.toLocaleString()} stationary-bootstrap replays of the history say p = ${number(spa.consistent, 3)} (Hansen's SPA; White's Reality Check: ${number(realityCheck.pValue, 3)}). ` +
+        `Could the best of ${formatCount(dataSnooping.strategiesTested)} strategies beat buy-and-hold by this much through luck alone? ` +
+          `${formatCount(dataSnooping.replicates)} stationary-bootstrap replays of the history say p = ${number(spa.consistent, 3)} (Hansen's SPA; White's Reality Check: ${number(realityCheck.pValue, 3)}). ` +
           'Above 0.05, the apparent edge is consistent with chance.',
       ),
     );
@@ -114,7 +114,7 @@ export function reportSection(report) {
       statCard(
         'Minimum backtest length',
         `${number(minBtl.years, 1)} years`,
-        `With ${minBtl.trials.toLocaleString()} independent trials, a backtest needs about ${number(minBtl.years, 1)} years ` +
+        `With ${formatCount(minBtl.trials)} independent trials, a backtest needs about ${number(minBtl.years, 1)} years ` +
           `before an annual Sharpe of ${number(minBtl.targetSharpeAnnual, 1)} (the selected strategy's) could not be luck; ` +
           `this history has ${number(minBtl.availableYears, 1)}.`,
       ),
@@ -126,7 +126,7 @@ export function reportSection(report) {
         'Haircut Sharpe ratio (BHY)',
         number(haircut.methods.bhy.haircutSharpeAnnual),
         `The selected strategy's annual Sharpe ratio (${number(haircut.sharpeAnnual)}) after correcting its significance for ` +
-          `${haircut.trials.toLocaleString()} trials (Benjamini–Hochberg–Yekutieli, one-sided); ` +
+          `${formatCount(haircut.trials)} trials (Benjamini–Hochberg–Yekutieli, one-sided); ` +
           `Bonferroni: ${number(haircut.methods.bonferroni?.haircutSharpeAnnual)}, ` +
           `Holm: ${number(haircut.methods.holm?.haircutSharpeAnnual)}.`,
       ),
@@ -137,7 +137,7 @@ export function reportSection(report) {
       statCard(
         'Training vs validation rank correlation',
         number(rankCorrelation.rho),
-        `Spearman's ρ between the ${rankCorrelation.pairs.toLocaleString()} strategies' ${rankCorrelation.metric.replace(/_/g, ' ')} ranks on training and on validation. ` +
+        `Spearman's ρ between the ${formatCount(rankCorrelation.pairs)} strategies' ${rankCorrelation.metric.replace(/_/g, ' ')} ranks on training and on validation. ` +
           'How a strategy trades (how often, which way, what it pays) fixes much of it on any market, so ranks persist even on pure noise: a high ρ is not evidence of skill by itself.',
       ),
     );
@@ -158,8 +158,8 @@ export function reportSection(report) {
       h(
         'p',
         { class: 'small muted' },
-        `${inputs.strategies.toLocaleString()} strategies tried ` +
-          `(${Math.round(effectiveTrials.trials).toLocaleString()} independent) on ${inputs.trainingBars.toLocaleString()} ` +
+        `${formatCount(inputs.strategies)} strategies tried ` +
+          `(${formatCount(effectiveTrials.trials)} independent) on ${formatCount(inputs.trainingBars)} ` +
           `training bars, selected by ${inputs.selectBy.replace(/_/g, ' ')}.`,
       ),
     ),

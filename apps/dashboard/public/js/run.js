@@ -1,7 +1,7 @@
 // One run: progress while it runs, then its verdict, charts, statistics, figures, every strategy and every file.
 import './header.js';
-import { api, clear, errorBox, formatDate, h, METRIC_LABELS, query, SELECTION_FIELDS } from './common.js';
-import { formatMetric } from './metrics.js';
+import { api, clear, errorBox, formatCount, formatDate, h, query } from './common.js';
+import { formatMetric, METRIC_LABELS, SELECTION_FIELDS } from './metrics.js';
 import { watchRun } from './progress.js';
 import { renderRun } from './runView.js';
 
@@ -108,7 +108,7 @@ function renderStrategies(page) {
   );
   element.replaceChildren(h('thead', {}, headRow), h('tbody', {}, rows));
   document.getElementById('page-info').textContent =
-    `Page ${page.page} of ${page.pages} · ${page.matching.toLocaleString()} of ${page.total.toLocaleString()} strategies`;
+    `Page ${page.page} of ${page.pages} · ${formatCount(page.matching)} of ${formatCount(page.total)} strategies`;
   document.getElementById('prev').disabled = page.page <= 1;
   document.getElementById('next').disabled = page.page >= page.pages;
 }
@@ -160,8 +160,8 @@ function provenance(manifest) {
     [
       'Data',
       data
-        ? `${data.source}: ${data.rows.toLocaleString()} bars, ${formatDate(data.first)} – ${formatDate(data.last)}, ` +
-          `one every ${data.barSeconds.toLocaleString()} s`
+        ? `${data.source}: ${formatCount(data.rows)} bars, ${formatDate(data.first)} – ${formatDate(data.last)}, ` +
+          `one every ${formatCount(data.barSeconds)} s`
         : '—',
     ],
     ['Data SHA-256', manifest.data?.sha256 ?? '—'],

@@ -6,15 +6,15 @@ import {
   clear,
   errorBox,
   formatChange,
+  formatCount,
   formatDate,
   h,
-  METRIC_LABELS,
   query,
   VERDICT_LABELS,
   verdictTone,
 } from './common.js';
-import { formatMetric } from './metrics.js';
-import { selectedField } from './verdictCard.js';
+import { formatMetric, METRIC_LABELS, SELECTION_FIELDS } from './metrics.js';
+import { selectedField, windowSpan } from './verdictCard.js';
 
 const list = document.getElementById('runs');
 const compareButton = document.getElementById('compare');
@@ -23,6 +23,21 @@ const chosen = new Set();
 
 function runLink(runId) {
   return h('a', { href: `/run.html?id=${encodeURIComponent(runId)}` }, runId);
+}
+
+/**
+ * The selection metric's change from training to validation. A total return is not a rate: over a 5.7-year and a
+ * 2.4-year window the two are not comparable, so its change is not shown as if they were (the run's page says more).
+ */
+function changeCell(run) {
+  if (run.drop === null) return h('td', { class: 'num' }, '—');
+  if (SELECTION_FIELDS[run.selectBy] === 'totalReturn')
+    return h(
+      'td',
+      { class: 'num', title: 'Total returns over windows of different lengths are not comparable: see the run' },
+      'n/a',
+    );
+  return h('td', { class: 'num' }, formatChange(-run.drop));
 }
 
 function renderList(runs, latestRunId) {
@@ -63,8 +78,8 @@ function renderList(runs, latestRunId) {
         run.runId === latestRunId ? h('span', { class: 'small muted' }, ' (latest)') : null,
       ),
       h('td', {}, badge(run.status, run.status)),
-      h('td', { class: 'nowrap' }, formatDate(run.createdAt)),
-      h('td', { class: 'num' }, run.strategies?.toLocaleString() ?? '—'),
+      h('td', {}, formatDate(run.createdAt)),
+      h('td', { class: 'num' }, formatCount(run.strategies)),
       h('td', { class: 'dataset' }, run.dataSource ?? '—'),
       h('td', {}, run.selectBy ?? '—'),
       h(
@@ -76,7 +91,7 @@ function renderList(runs, latestRunId) {
             ? h('span', { class: 'small' }, run.error)
             : '—',
       ),
-      h('td', { class: 'num' }, run.drop === null ? '—' : formatChange(-run.drop)),
+      changeCell(run),
     );
   });
   list.append(
@@ -99,7 +114,7 @@ function renderList(runs, latestRunId) {
           h('th', {}, 'Verdict'),
           h(
             'th',
-            { class: 'num', title: 'Relative change of the selection metric from training to validation' },
+            { class: 'num', title: 'Relative change of the selection metric (a rate) from training to validation' },
             'Change',
           ),
         ),
@@ -174,6 +189,12 @@ async function compare(ids) {
             const { training, validation, drop } = d.validation.selection;
             return `${formatMetric(f, training)} → ${formatMetric(f, validation)} (${formatChange(drop === null ? null : -drop)})`;
           }),
+          // Runs on windows of different lengths: their totals are not comparable, their rates are.
+          row('Windows: training, validation', (d) =>
+            d.validation
+              ? `${windowSpan(d.validation.windows.training)}; ${windowSpan(d.validation.windows.validation)}`
+              : '—',
+          ),
           row('Selected strategy', (d) =>
             d.validation ? `${d.validation.strategy.id} (${d.validation.strategy.family})` : '—',
           ),

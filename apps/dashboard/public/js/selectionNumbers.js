@@ -1,52 +1,81 @@
 // The selection in numbers: the selected strategy's metrics on training and validation beside buy-and-hold, and
 // the two charts of how it stood out among all strategies and what happened after the split.
-import { api, formatChange, h, METRIC_LABELS, METRICS } from './common.js';
-import { formatMetric } from './metrics.js';
+import { api, formatChange, h } from './common.js';
+import {
+  ANNUALISED_NAMES,
+  formatMetric,
+  MIN_ANNUALISED_MONTHS,
+  METRIC_LABELS,
+  METRICS,
+  notAnnualised,
+  windowDays,
+} from './metrics.js';
 import { comparisonChart, histogramChart } from './charts.js';
 import { selectedField } from './verdictCard.js';
 
-const PERCENT_METRICS = ['winRate', 'hitRate', 'totalReturn', 'maxDrawdown', 'exposure'];
-const RATIO_METRICS = ['sharpe', 'sortino', 'calmar', 'profitFactor'];
+// What the two bar charts compare (a choice of this page; which metrics are percentages is metrics.js's).
+const RATE_BARS = ['winRate', 'hitRate', 'totalReturn', 'maxDrawdown', 'exposure'];
+const RATIO_BARS = ['sharpe', 'sortino', 'calmar', 'profitFactor'];
 
 export function metricsTable(validation) {
-  return h(
-    'div',
-    { class: 'table-wrap' },
+  const { windows } = validation;
+  // An annual rate of a window under three months is not shown (as in performance_comparison.png), and says why.
+  const cell = (m, window, value) =>
+    notAnnualised(m, windows[window])
+      ? h(
+          'td',
+          { class: 'num', title: `a yearly rate from ${windowDays(windows[window])} days is an extrapolation` },
+          '— *',
+        )
+      : h('td', { class: 'num' }, formatMetric(m, value));
+  const short = ['training', 'validation'].filter((w) => METRICS.some((m) => notAnnualised(m, windows[w])));
+  const table = h(
+    'table',
+    {},
     h(
-      'table',
+      'thead',
       {},
       h(
-        'thead',
+        'tr',
         {},
+        h('th', {}, 'Metric'),
+        h('th', { class: 'num' }, 'Training'),
+        h('th', { class: 'num' }, 'Validation'),
+        h('th', { class: 'num' }, 'Change'),
+        h('th', { class: 'num' }, 'Buy & hold, training'),
+        h('th', { class: 'num' }, 'Buy & hold, validation'),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      METRICS.map((m) =>
         h(
           'tr',
-          {},
-          h('th', {}, 'Metric'),
-          h('th', { class: 'num' }, 'Training'),
-          h('th', { class: 'num' }, 'Validation'),
-          h('th', { class: 'num' }, 'Change'),
-          h('th', { class: 'num' }, 'Buy & hold, training'),
-          h('th', { class: 'num' }, 'Buy & hold, validation'),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        METRICS.map((m) =>
-          h(
-            'tr',
-            { class: m === selectedField(validation) ? 'best' : '' },
-            h('td', {}, METRIC_LABELS[m]),
-            h('td', { class: 'num' }, formatMetric(m, validation.training[m])),
-            h('td', { class: 'num' }, formatMetric(m, validation.validation[m])),
-            h('td', { class: 'num' }, formatChange(validation.relativeChange[m])),
-            h('td', { class: 'num' }, formatMetric(m, validation.buyAndHold.training[m])),
-            h('td', { class: 'num' }, formatMetric(m, validation.buyAndHold.validation[m])),
-          ),
+          { class: m === selectedField(validation) ? 'best' : '' },
+          h('td', {}, METRIC_LABELS[m]),
+          cell(m, 'training', validation.training[m]),
+          cell(m, 'validation', validation.validation[m]),
+          notAnnualised(m, windows.training) || notAnnualised(m, windows.validation)
+            ? h('td', { class: 'num' }, '—')
+            : h('td', { class: 'num' }, formatChange(validation.relativeChange[m])),
+          cell(m, 'training', validation.buyAndHold.training[m]),
+          cell(m, 'validation', validation.buyAndHold.validation[m]),
         ),
       ),
     ),
   );
+  const note =
+    short.length === 0
+      ? null
+      : h(
+          'p',
+          { class: 'small muted', 'data-testid': 'not-annualised' },
+          `* ${ANNUALISED_NAMES} are yearly rates: not shown for a window under ${MIN_ANNUALISED_MONTHS} months ` +
+            `(${short.map((w) => `${w}: ${windowDays(windows[w])} days`).join(', ')}), where a yearly rate would be ` +
+            "an extrapolation. Total return is the window's own.",
+        );
+  return h('div', {}, h('div', { class: 'table-wrap' }, table), note);
 }
 
 /** Two Chart.js charts: how the selected strategy stands out among all, and what happened after the split. */
@@ -65,7 +94,7 @@ export async function chartsSection(detail) {
       { class: 'grid' },
       h(
         'div',
-        { class: 'card' },
+        { class: 'card fill' },
         h('h3', {}, `${METRIC_LABELS[field]} of all ${manifest.config?.strategies ?? ''} strategies on training`),
         h(
           'p',
@@ -97,8 +126,11 @@ export async function chartsSection(detail) {
       training: validation.selection.training,
       validation: validation.selection.validation,
     });
-    comparisonChart(percentCanvas, validation, PERCENT_METRICS, 'Rates and returns (%)');
-    comparisonChart(ratioCanvas, validation, RATIO_METRICS, 'Risk-adjusted ratios');
+    comparisonChart(percentCanvas, validation, RATE_BARS, 'Rates and returns (%)');
+    // Calmar is an annual rate: left out when either window is too short to annualise (the table says why).
+    const { training, validation: held } = validation.windows;
+    const ratios = RATIO_BARS.filter((m) => !notAnnualised(m, training) && !notAnnualised(m, held));
+    comparisonChart(ratioCanvas, validation, ratios, 'Risk-adjusted ratios');
   };
   return section;
 }

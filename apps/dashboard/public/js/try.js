@@ -1,6 +1,7 @@
 // Try it: choose the experiment's settings, start it, watch it run, see the verdict.
 import './header.js';
-import { api, clear, errorBox, h, METRIC_LABELS, SELECTION_FIELDS, serverOptions } from './common.js';
+import { api, clear, errorBox, h, serverOptions } from './common.js';
+import { METRIC_LABELS, SELECTION_FIELDS } from './metrics.js';
 import { watchRun } from './progress.js';
 import { keyStatistics } from './keyStatistics.js';
 import { verdictCard } from './verdictCard.js';
@@ -59,6 +60,18 @@ function readForm(limits) {
   };
 }
 
+/** A refused run in the form's words: the field's label, then the problem ("Training share must be at most 0.9"). */
+function inWords(error) {
+  if (error.status === 401) return 'This server needs the right run token to start a run.';
+  const input = error.field ? document.getElementById(error.field) : null;
+  const label = input?.closest('label')?.firstChild ?? input?.closest('fieldset')?.querySelector('legend');
+  const name = label?.textContent?.trim();
+  if (!name || !error.problem) return error.message;
+  return /^(must|is|needs|takes|lists)\b/.test(error.problem)
+    ? `${name} ${error.problem}`
+    : `${name}: ${error.problem}`;
+}
+
 async function start(options) {
   clear(result);
   const body = readForm(options.limits);
@@ -99,9 +112,7 @@ try {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     start(options).catch((error) => {
-      result.append(
-        errorBox(error.status === 401 ? 'This server needs the right run token to start a run.' : error.message),
-      );
+      result.append(errorBox(inWords(error)));
     });
   });
 } catch (error) {

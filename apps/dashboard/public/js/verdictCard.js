@@ -1,14 +1,17 @@
 // The verdict card at the top of a run (the Overview, a run's page and Try it): the report's level and headline,
 // the selection behind it, and the original rule in one line. Also what the other parts of a run's view share:
 // the report format they read and the field the run selected by.
-import { formatChange, h, METRIC_LABELS, SELECTION_FIELDS, VERDICT_LABELS, verdictTone } from './common.js';
-import { formatMetric } from './metrics.js';
+import { formatChange, formatCount, h, VERDICT_LABELS, verdictTone } from './common.js';
+import { formatMetric, METRIC_LABELS, SELECTION_FIELDS } from './metrics.js';
 
 export function selectedField(validation) {
   return SELECTION_FIELDS[validation.selectBy] ?? 'winRate';
 }
 
 export const REPORT_FORMAT = 'overfit-report/2';
+
+/** A window of the run: "12,264 bars (2020-01-01 – 2021-05-25)". */
+export const windowSpan = (w) => `${formatCount(w.bars)} bars (${w.first.slice(0, 10)} – ${w.last.slice(0, 10)})`;
 
 /**
  * The run's one verdict (overfitting_report.json): its level and headline, then the selection behind it and the
@@ -30,7 +33,6 @@ export function verdictCard(detail) {
   const field = selectedField(validation);
   const { selection } = validation;
   const drop = selection.drop;
-  const span = (w) => `${w.bars.toLocaleString()} bars (${w.first.slice(0, 10)} – ${w.last.slice(0, 10)})`;
   return h(
     'section',
     { class: `card verdict ${verdictTone(level, verdict?.tone)}`, 'data-testid': 'verdict' },
@@ -53,8 +55,8 @@ export function verdictCard(detail) {
       `The original rule — overfit when the selection metric falls by more than ${(validation.overfitThreshold * 100).toFixed(0)} % — says `,
       h('strong', {}, (VERDICT_LABELS[rule.verdict] ?? rule.verdict).toLowerCase()),
       `: ${rule.explanation} `,
-      `Training: ${span(validation.windows.training)}; `,
-      `validation: ${span(validation.windows.validation)}.`,
+      `Training: ${windowSpan(validation.windows.training)}; `,
+      `validation: ${windowSpan(validation.windows.validation)}.`,
     ),
   );
 }

@@ -8,6 +8,7 @@ import type { FastifyError } from 'fastify';
 import { CorruptArtifactError, InputError } from '@overfit/core';
 import { LauncherBusyError } from '../runLauncher';
 import { BrokenManifestError } from '../runManifest';
+import { describeValidation } from './validationWords';
 
 const errorBody = (statusCode: number, message: string) => ({
   statusCode,
@@ -22,6 +23,17 @@ export default fp(
     const { HttpError } = app.httpErrors;
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
+      // A run's settings that do not hold are said in words, with the field apart, for the page to name it as its
+      // form does ("Training share must be at most 0.9").
+      if (error.validation && error.validationContext === 'body') {
+        const { field, problem } = describeValidation(error.validation);
+        return reply.code(400).send({ ...errorBody(400, field ? `${field} ${problem}` : problem), field, problem });
+      }
+      if (error instanceof InputError && error.where?.startsWith('body.')) {
+        const field = /^body\.(\w+)/.exec(error.where)?.[1] ?? null;
+        const problem = error.problems[0]?.message ?? error.message;
+        return reply.code(400).send({ ...errorBody(400, error.message.replace(/^body\./, '')), field, problem });
+      }
       if (error.validation || error instanceof InputError) return reply.code(400).send(errorBody(400, error.message));
       if (error instanceof LauncherBusyError) return reply.code(503).send(errorBody(503, error.message));
       if (error instanceof BrokenManifestError) {

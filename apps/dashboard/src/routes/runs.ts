@@ -6,7 +6,7 @@ import { parseRunConfig, type MetricName } from '@overfit/core';
 import { describeDataRef } from '@overfit/data';
 import { runTriggerAuth } from '../plugins/auth';
 import type { RunProgress } from '../runLauncher';
-import { failureOf, type RunListItem } from '../runManifest';
+import { failureOf, publicSource, type RunListItem } from '../runManifest';
 import type { StrategiesQuery } from '../runTable';
 import {
   histogramQuery,
@@ -41,7 +41,7 @@ export default async function runRoutes(app: FastifyInstance): Promise<void> {
         finishedAt: null,
         strategies: job.request.config.strategies,
         selectBy: job.request.config.selectBy,
-        dataSource: describeDataRef(job.request.data),
+        dataSource: publicSource(describeDataRef(job.request.data)),
         synthetic: job.request.data.kind === 'synthetic',
         verdict: null,
         headline: null,
@@ -78,6 +78,7 @@ export default async function runRoutes(app: FastifyInstance): Promise<void> {
           state: manifest.status,
           stage: null,
           backtest: null,
+          validate: null,
           error: failureOf(manifest),
           startedAt: manifest.createdAt,
           finishedAt: manifest.finishedAt,

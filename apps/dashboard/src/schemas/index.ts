@@ -3,14 +3,20 @@
 // `startRunBody` and what GET /api/options offers is `runOptions`, both read off the shared contracts in
 // @overfit/core (RUN_REQUEST_SCHEMA, OPTION_LIMITS), so the page, the API and the CLI accept the same settings.
 import {
+  COMPOUNDED_ANNUAL_METRICS,
   DEFAULT_RUN_CONFIG,
   MAX_NULL_MARKETS,
+  MIN_ANNUALISED_YEARS,
+  METRIC_LABELS,
   METRIC_NAMES,
   OPTION_LIMITS,
   PERCENT_METRICS,
   RUN_REQUEST_SCHEMA,
+  SELECTION_METRIC_FIELDS,
   SELECTION_METRICS,
+  STAGE_NAMES,
   STRATEGY_FAMILIES,
+  YEAR_MS,
 } from '@overfit/core';
 import { RUN_ID_PATTERN } from '@overfit/store';
 import { ARTIFACT_PATH } from '../runManifest';
@@ -30,7 +36,13 @@ export function runOptions(limits: { workBudget: number }) {
       maxNullMarkets: MAX_NULL_MARKETS,
       workBudget: limits.workBudget,
     },
+    // How the pages name and format what they show (they have no build step, so they read core's lists here).
     percentMetrics: PERCENT_METRICS,
+    metricLabels: METRIC_LABELS,
+    selectionFields: SELECTION_METRIC_FIELDS,
+    stages: STAGE_NAMES,
+    // Annual rates of windows shorter than minYears are extrapolations: the pages show them as "—", as the figures do.
+    annualised: { metrics: COMPOUNDED_ANNUAL_METRICS, minYears: MIN_ANNUALISED_YEARS, yearMs: YEAR_MS },
   };
 }
 
