@@ -1,4 +1,5 @@
-// Benchmark (not a test) of the backtest kernel: `npm run bench [-- --quick] [-- --rounds N]`. Prints Markdown.
+// Benchmark (not a test) of the backtest kernel: `npm run bench [-- --quick] [--rounds N] [--data f.csv]`. Prints
+// Markdown.
 // 1. The kernel's targets as ratios measured in one run, since absolute times depend on the machine and its load:
 //    `--rounds` (default 5) alternating rounds, each timing in processes of their own, one after the other, 500
 //    sma_cross strategies on the kernel with 1 and with 2 worker threads (`overfit bench --json`: the CLI bundle, as
@@ -8,13 +9,14 @@
 // The yardstick is the minimal fused loop of ../shared/docs/PERFORMANCE-NOTES.md (the same crossovers, long only, no
 // costs: equity, trades and wins only); the peer computes the same crossovers with indicatorts (its sma() twice, its
 // Action[] and applyActions(), long only, no costs, no metrics: less work than ours).
-// Data: ../shared/data/btc_usd_1h.csv (71,214 hourly bars) when present, else a synthetic market of the same size.
+// Data: --data, else ../shared/data/btc_usd_1h.csv (71,214 hourly bars) when present, else a synthetic market of the
+// same size.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -169,7 +171,8 @@ async function main() {
       logLevel: 'warning',
     });
     const { STRATEGY_FAMILIES, syntheticMarket, formatPriceCsv } = require(coreBundle);
-    let data = join(root, '../shared/data/btc_usd_1h.csv');
+    const dataFlag = process.argv.indexOf('--data');
+    let data = dataFlag > 0 ? process.argv[dataFlag + 1] : join(root, '../shared/data/btc_usd_1h.csv');
     if (!existsSync(data)) {
       data = join(dir, 'synthetic_1h.csv');
       writeFileSync(data, formatPriceCsv(syntheticMarket({ bars: 71_214, seed: 1 })));
@@ -207,7 +210,7 @@ async function main() {
     const medianNs = (k) => median(times[k].map((r) => r.nsPerStrategyBar)).toFixed(2);
     const lines = [
       `Backtest kernel, 500 sma_cross strategies on ${times.one[0].bars.toLocaleString('en')} bars of ` +
-        `${times.one[0].data}; ${machine()}. Load average ${loadBefore} at the start, ${load()} after the ratios.`,
+        `${basename(times.one[0].data)}; ${machine()}. Load average ${loadBefore} at the start, ${load()} after the ratios.`,
       '',
       `Ratios: the median of ${rounds} alternating rounds, each ratio taken within one round.`,
       '',
