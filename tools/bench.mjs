@@ -1,32 +1,31 @@
-// Benchmark (not a test) of the backtest kernel: `npm run bench [-- --quick]`. Each row is one
-// `overfit bench --json` process (the CLI bundle, as users run it), so its peak RSS is its own: every family alone,
-// the default mix, 500 / 5,000 / 100,000 strategies, 1 and 2 worker threads. Beside it, in the same run and its own
-// process, a peer: the same SMA crossovers computed with indicatorts (its sma() twice, its Action[] and
-// applyActions(), long only, no costs, no metrics: less work than ours), and the ratio; and, as a yardstick of this
-// machine, the minimal fused loop of ../shared/docs/PERFORMANCE-NOTES.md (the same crossovers, long only, no costs:
-// equity, trades and wins only), which the issue's kernel targets were derived from on another CPU.
-// Data: ../shared/data/btc_usd_1h.csv (71,214 hourly bars) when present, else a synthetic market of the same size.
+// Benchmark (not a test) of the backtest kernel: `npm run bench [-- --quick] [--rounds N] [--data f.csv]`. Prints
+// Markdown.
+// 1. The kernel's targets as ratios measured in one run, since absolute times depend on the machine and its load:
+//    `--rounds` (default 5) alternating rounds, each timing in processes of their own, one after the other, 500
+//    sma_cross strategies on the kernel with 1 and with 2 worker threads (`overfit bench --json`: the CLI bundle, as
+//    users run it), the yardstick and the indicatorts peer; every ratio is taken within a round, and the median of
+//    the rounds is printed.
+// 2. Unless --quick, one `overfit bench` row per family and for the mix at 500, 5,000 and 100,000 strategies.
+// The yardstick is the minimal fused loop of ../shared/docs/PERFORMANCE-NOTES.md (the same crossovers, long only, no
+// costs: equity, trades and wins only); the peer computes the same crossovers with indicatorts (its sma() twice, its
+// Action[] and applyActions(), long only, no costs, no metrics: less work than ours).
+// Data: --data, else ../shared/data/btc_usd_1h.csv (71,214 hourly bars) when present, else a synthetic market of the
+// same size.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const self = fileURLToPath(import.meta.url);
 const cli = join(root, 'apps/cli/dist/overfit.cjs');
-const FAMILIES = [
-  'coin_flip',
-  'sma_cross',
-  'ema_cross',
-  'rsi_reversion',
-  'bollinger',
-  'donchian_breakout',
-  'momentum',
-  'macd',
-  'seasonal',
-];
+const require = createRequire(import.meta.url);
+
+/** The kernel's targets (issue 17): kernel / yardstick on 1 and 2 workers, 2-worker scaling, peer / kernel. */
+const TARGETS = { oneWorker: 1.7, twoWorkers: 0.9, scaling: 1.9, peer: 8 };
 
 /** Median of 3 timed runs after a warm-up, as one JSON line on stdout (the peers run in processes of their own). */
 function report(once, strategyBars) {
@@ -37,24 +36,30 @@ function report(once, strategyBars) {
     once();
     times.push((performance.now() - started) / 1000);
   }
-  const seconds = times.sort((a, b) => a - b)[1];
-  process.stdout.write(
-    JSON.stringify({
-      seconds,
-      strategyBars,
-      nsPerStrategyBar: (seconds * 1e9) / strategyBars,
-      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    }),
-  );
+  const seconds = median(times);
+  const nsPerStrategyBar = (seconds * 1e9) / strategyBars;
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  process.stdout.write(JSON.stringify({ seconds, strategyBars, nsPerStrategyBar, peakRssMb }));
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Closing prices and the strategies of `overfit bench --families sma_cross` (its default seed, 42). */
+async function smaCrossInputs(coreBundle, dataPath, count) {
+  const { generateStrategies, readPriceCsv } = require(coreBundle);
+  const close = (await readPriceCsv(dataPath)).series.close;
+  return { close, strategies: generateStrategies({ count, seed: 42, families: ['sma_cross'] }) };
 }
 
 /** The peer, in its own process: `node tools/bench.mjs --baseline <core bundle> <data.csv> <strategies>`. */
 async function baseline(coreBundle, dataPath, count) {
-  const require = createRequire(import.meta.url);
-  const { generateStrategies, readPriceCsv } = require(coreBundle);
   const { sma, applyActions, Action } = require('indicatorts');
-  const closings = Array.from((await readPriceCsv(dataPath)).series.close);
-  const strategies = generateStrategies({ count, seed: 42, families: ['sma_cross'] }); // overfit bench's default seed
+  const { close, strategies } = await smaCrossInputs(coreBundle, dataPath, count);
+  const closings = Array.from(close);
   report(() => {
     let checksum = 0;
     for (const { fast, slow } of strategies) {
@@ -76,27 +81,25 @@ async function baseline(coreBundle, dataPath, count) {
 }
 
 /**
- * PERFORMANCE-NOTES' reference loop, in its own process: `node tools/bench.mjs --minimal-loop <core bundle> <data.csv>
- * <strategies>`.
+ * The yardstick, in its own process: `node tools/bench.mjs --minimal-loop <core bundle> <data.csv> <strategies>`.
+ * PERFORMANCE-NOTES' code as printed there (fee 0 as it was measured), deliberately not the kernel's: it is the
+ * machine's measure of the least work a crossover backtest can do, and the kernel's targets are ratios to it, so it
+ * must not change when the kernel does.
  */
 async function minimalLoop(coreBundle, dataPath, count) {
-  const require = createRequire(import.meta.url);
-  const { generateStrategies, readPriceCsv } = require(coreBundle);
-  const close = (await readPriceCsv(dataPath)).series.close;
+  const { close, strategies } = await smaCrossInputs(coreBundle, dataPath, count);
   const n = close.length;
-  const strategies = generateStrategies({ count, seed: 42, families: ['sma_cross'] });
   report(() => {
     let checksum = 0;
     for (const { fast: f, slow: s } of strategies) {
-      // The note's code as printed there, fee 0 as it was measured.
       const fee = 0;
-      let sumF = 0,
-        sumS = 0,
-        pos = 0,
-        eq = 1,
-        entryEq = 1,
-        trades = 0,
-        wins = 0;
+      let sumF = 0;
+      let sumS = 0;
+      let pos = 0;
+      let eq = 1;
+      let entryEq = 1;
+      let trades = 0;
+      let wins = 0;
       for (let t = 0; t < n - 1; t++) {
         const c = close[t];
         sumF += c;
@@ -123,12 +126,32 @@ async function minimalLoop(coreBundle, dataPath, count) {
   }, count * n);
 }
 
-function runJson(args) {
-  return JSON.parse(execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 }));
+const runJson = (args) =>
+  JSON.parse(execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 }));
+
+/** CPU model, cores and SIMD extensions as this machine reports them. */
+function machine() {
+  const flags = existsSync('/proc/cpuinfo')
+    ? (readFileSync('/proc/cpuinfo', 'utf8')
+        .match(/^flags\s*:\s*(.*)$/m)?.[1]
+        .split(' ') ?? [])
+    : [];
+  const simd = ['avx2', 'avx512f'].filter((f) => flags.includes(f));
+  const avx = simd.length ? simd.join(', ') : existsSync('/proc/cpuinfo') ? 'no AVX2' : 'flags unknown';
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'} (${avx}), Node ${process.version}`;
 }
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+const tableRow = (...cells) => `| ${cells.join(' | ')} |`;
+const ns = (run) => run.nsPerStrategyBar.toFixed(2);
 
 async function main() {
   const quick = process.argv.includes('--quick');
+  const roundsFlag = process.argv.indexOf('--rounds');
+  const rounds = roundsFlag > 0 ? Number(process.argv[roundsFlag + 1]) : 5;
   const dir = mkdtempSync(join(tmpdir(), 'overfit-bench-'));
   try {
     execFileSync(process.execPath, [join(root, 'tools/build-cli.mjs')], { stdio: 'inherit' });
@@ -147,106 +170,92 @@ async function main() {
       target: 'node20',
       logLevel: 'warning',
     });
-    let data = join(root, '../shared/data/btc_usd_1h.csv');
+    const { STRATEGY_FAMILIES, syntheticMarket, formatPriceCsv } = require(coreBundle);
+    const dataFlag = process.argv.indexOf('--data');
+    let data = dataFlag > 0 ? process.argv[dataFlag + 1] : join(root, '../shared/data/btc_usd_1h.csv');
     if (!existsSync(data)) {
-      const { syntheticMarket, formatPriceCsv } = createRequire(import.meta.url)(coreBundle);
       data = join(dir, 'synthetic_1h.csv');
       writeFileSync(data, formatPriceCsv(syntheticMarket({ bars: 71_214, seed: 1 })));
     }
-
-    const rows = [];
-    const row = (label, strategies, families, workers, repeats = 3) => {
-      const r = runJson([
-        cli,
-        'bench',
-        '--data',
-        data,
-        '--strategies',
-        String(strategies),
-        '--families',
-        families,
-        '--workers',
-        String(workers),
-        '--repeats',
-        String(repeats),
-        '--json',
-      ]);
-      rows.push({ label, ...r });
-      process.stderr.write(`  ${label}: ${r.nsPerStrategyBar.toFixed(2)} ns/strategy-bar\n`);
-      return r;
+    const loadBefore = load();
+    const kernel = (strategies, families, workers, repeats = 3) => {
+      const flags = { data, strategies, families, workers, repeats };
+      return runJson([cli, 'bench', ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, String(v)]), '--json']);
     };
-    const all = FAMILIES.join(',');
-    process.stderr.write('running…\n');
-    const sma1 = row('sma_cross, 500, 1 worker', 500, 'sma_cross', 1);
-    const sma2 = row('sma_cross, 500, 2 workers', 500, 'sma_cross', 2);
-    const peer = runJson([fileURLToPath(import.meta.url), '--baseline', coreBundle, data, '500']);
-    process.stderr.write(`  indicatorts sma_cross, 500: ${peer.nsPerStrategyBar.toFixed(2)} ns/strategy-bar\n`);
-    const yardstick = runJson([fileURLToPath(import.meta.url), '--minimal-loop', coreBundle, data, '500']);
-    process.stderr.write(`  minimal fused loop, 500: ${yardstick.nsPerStrategyBar.toFixed(2)} ns/strategy-bar\n`);
-    if (!quick)
-      for (const family of FAMILIES.filter((f) => f !== 'sma_cross')) row(`${family}, 500, 2 workers`, 500, family, 2);
-    row('mix, 500, 1 worker', 500, all, 1);
-    row('mix, 500, 2 workers', 500, all, 2);
-    if (!quick) {
-      row('mix, 5,000, 2 workers', 5000, all, 2);
-      row('mix, 100,000, 2 workers', 100_000, all, 2, 1);
-    }
+    const peerRun = (mode) => runJson([self, mode, coreBundle, data, '500']);
 
-    const cpu = cpus()[0]?.model ?? 'unknown CPU';
-    /** One row of a Markdown table. */
-    const tableRow = (...cells) => `| ${cells.join(' | ')} |`;
-    const ratio = (a, b) => a.nsPerStrategyBar / b.nsPerStrategyBar;
-    const perSecond = (run) => (run.strategyBars / run.seconds / 1e6).toFixed(0);
+    const ratios = { oneWorker: [], twoWorkers: [], scaling: [], peer: [] };
+    const times = { one: [], two: [], yardstick: [], peer: [] };
+    for (let round = 1; round <= rounds; round++) {
+      const yardstick = peerRun('--minimal-loop');
+      const one = kernel(500, 'sma_cross', 1);
+      const two = kernel(500, 'sma_cross', 2);
+      const peer = peerRun('--baseline');
+      for (const [key, run] of Object.entries({ one, two, yardstick, peer })) times[key].push(run);
+      ratios.oneWorker.push(one.nsPerStrategyBar / yardstick.nsPerStrategyBar);
+      ratios.twoWorkers.push(two.nsPerStrategyBar / yardstick.nsPerStrategyBar);
+      ratios.scaling.push(one.nsPerStrategyBar / two.nsPerStrategyBar);
+      ratios.peer.push(peer.nsPerStrategyBar / two.nsPerStrategyBar);
+      process.stderr.write(
+        `  round ${round}: ns/strategy-bar yardstick ${ns(yardstick)}, kernel 1 worker ${ns(one)}, ` +
+          `2 workers ${ns(two)}, indicatorts ${ns(peer)}\n`,
+      );
+    }
+    const ratioRow = (label, key, target, below) => {
+      const [value, values] = [median(ratios[key]), ratios[key]];
+      const range = `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
+      const met = below ? value <= target : value >= target;
+      return tableRow(label, `${below ? '≤' : '≥'} ${target}`, value.toFixed(2), range, met ? 'met' : 'not met');
+    };
+    const medianNs = (k) => median(times[k].map((r) => r.nsPerStrategyBar)).toFixed(2);
     const lines = [
-      `Backtest kernel, ${rows[0].bars.toLocaleString('en')} bars of ${rows[0].data}; ${cpus().length} × ${cpu}; Node ${process.version}; ${new Date().toISOString()}`,
-      'Time: every strategy on training + validation with block moments, on the worker pool the warm-up started; median of 3 after the warm-up (100,000: one run). Load average at the start: ' +
-        loadavg()
-          .map((l) => l.toFixed(1))
-          .join(' ') +
-        '.',
+      `Backtest kernel, 500 sma_cross strategies on ${times.one[0].bars.toLocaleString('en')} bars of ` +
+        `${basename(times.one[0].data)}; ${machine()}. Load average ${loadBefore} at the start, ${load()} after the ratios.`,
       '',
-      '| run | strategies | workers | seconds | ns / strategy-bar | M strategy-bars / s | whole stage s | peak RSS MB |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-      ...rows.map((r) =>
-        tableRow(
-          r.label,
-          r.strategies.toLocaleString('en'),
-          r.workers,
-          r.seconds.toFixed(3),
-          r.nsPerStrategyBar.toFixed(2),
-          perSecond(r),
-          r.stageSeconds.toFixed(2),
-          r.peakRssMb,
-        ),
-      ),
-      tableRow(
-        'indicatorts sma() ×2 + applyActions, sma_cross',
-        500,
-        1,
-        peer.seconds.toFixed(3),
-        peer.nsPerStrategyBar.toFixed(2),
-        perSecond(peer),
-        '—',
-        peer.peakRssMb,
-      ),
-      tableRow(
-        'PERFORMANCE-NOTES minimal fused loop (equity, trades, wins), sma_cross',
-        500,
-        1,
-        yardstick.seconds.toFixed(3),
-        yardstick.nsPerStrategyBar.toFixed(2),
-        perSecond(yardstick),
-        '—',
-        yardstick.peakRssMb,
-      ),
+      `Ratios: the median of ${rounds} alternating rounds, each ratio taken within one round.`,
       '',
-      `sma_cross, 500: ours is ${ratio(peer, sma1).toFixed(1)}× faster than indicatorts on 1 worker, ${ratio(peer, sma2).toFixed(1)}× on 2; ` +
-        `${ratio(sma1, yardstick).toFixed(2)}× the minimal fused loop's time on 1 worker (which measured 2.81 ns on the CPU of PERFORMANCE-NOTES).`,
+      '| ratio | target | median | range | |',
+      '| --- | ---: | ---: | ---: | --- |',
+      ratioRow('kernel on 1 worker ÷ yardstick', 'oneWorker', TARGETS.oneWorker, true),
+      ratioRow('kernel on 2 workers ÷ yardstick', 'twoWorkers', TARGETS.twoWorkers, true),
+      ratioRow('2-worker scaling (1 worker ÷ 2 workers)', 'scaling', TARGETS.scaling, false),
+      ratioRow('indicatorts ÷ kernel on 2 workers', 'peer', TARGETS.peer, false),
+      '',
+      'Median ns per strategy-bar over the rounds: ' +
+        `yardstick ${medianNs('yardstick')}, kernel ${medianNs('one')} on 1 worker and ${medianNs('two')} on 2, ` +
+        `indicatorts ${medianNs('peer')}.`,
     ];
+    if (!quick) lines.push('', ...stageRows(kernel, STRATEGY_FAMILIES));
     console.log(lines.join('\n'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** One `overfit bench` row per family (2 workers) and for the mix of all families at 500, 5,000 and 100,000. */
+function stageRows(kernel, families) {
+  const runs = [
+    ...families.map((family) => ({ label: family, strategies: 500, families: family, workers: 2 })),
+    { label: 'mix (all families)', strategies: 500, families: families.join(','), workers: 1 },
+    { label: 'mix', strategies: 500, families: families.join(','), workers: 2 },
+    { label: 'mix', strategies: 5000, families: families.join(','), workers: 2 },
+    { label: 'mix', strategies: 100_000, families: families.join(','), workers: 2, repeats: 1 },
+  ];
+  const rows = runs.map((run) => {
+    const r = kernel(run.strategies, run.families, run.workers, run.repeats);
+    process.stderr.write(`  ${run.label}, ${run.strategies}, ${run.workers} worker(s): ${ns(r)} ns/strategy-bar\n`);
+    const perSecond = (r.strategyBars / r.seconds / 1e6).toFixed(0);
+    const cells = [run.label, r.strategies.toLocaleString('en'), r.workers, r.seconds.toFixed(3), ns(r), perSecond];
+    return tableRow(...cells, r.stageSeconds.toFixed(2), r.peakRssMb);
+  });
+  return [
+    'Every strategy on training + validation with block moments, on the worker pool the warm-up started; median of ' +
+      `3 runs after the warm-up (100,000: one run). Load average at the end: ${load()}.`,
+    '',
+    '| run | strategies | workers | seconds | ns / strategy-bar | M strategy-bars / s | whole stage s | peak RSS MB |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+  ];
 }
 
 if (process.argv[2] === '--baseline') await baseline(process.argv[3], process.argv[4], Number(process.argv[5]));

@@ -4,7 +4,7 @@
 // ever names a succeeded manifest, and a run that fails still gets a manifest saying where and why.
 import { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import { parseRunConfig, type DataRef } from '@overfit/core';
+import { parseRunConfig } from '@overfit/core';
 import { createHandler } from '@overfit/lambda';
 import {
   getJson,
@@ -17,39 +17,23 @@ import {
   shardKeys,
   type RunManifest,
 } from '@overfit/store';
-import { S3RVER_CREDENTIALS, startS3rver, type TestS3 } from '@overfit/testing/s3rver';
+import { S3RVER_CREDENTIALS, startS3rver } from '@overfit/testing/s3rver';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  finalizeStage,
-  localFunctionArns,
-  runStateMachineLocally,
-  stateMachineDefinition,
-  StateMachineRunError,
-} from '../src';
+import { finalizeStage, localFunctionArns, stateMachineDefinition, StateMachineRunError } from '../src';
+import { onS3rver } from './onS3rver';
 
-const small = parseRunConfig({ strategies: 60, seed: 5, nullMarkets: 0 });
-const synthetic: DataRef = { kind: 'synthetic', bars: 3000, seed: 11, intervalSeconds: 3600 };
 const named = (name: string, message: string) => Object.assign(new Error(message), { name });
 
 // Whole pipelines over real HTTP: seconds each on a quiet machine, far more on a loaded one.
 jest.setTimeout(120_000);
 
-let s3: TestS3;
-let store: S3Store;
-beforeAll(async () => {
-  s3 = await startS3rver(['artifacts']);
-  store = new S3Store({ bucket: 'artifacts', client: s3.client });
-});
-afterAll(() => s3.dispose());
+const on = onS3rver();
 
 describe('the commit protocol', () => {
   it('a Commit that writes the run and then times out leaves the run committed: manifest succeeded, latest.json on it', async () => {
-    const run = await runStateMachineLocally({
-      config: small,
-      data: synthetic,
-      store,
+    const run = await on.runSmall({
       runId: 'commit-then-timeout',
       wrapTask: (state, invoke) => async (payload) => {
         if (state !== 'Commit') return invoke(payload);
@@ -59,19 +43,16 @@ describe('the commit protocol', () => {
     });
     // MarkRunFailed found the committed success and left it; the execution ends in RunCommitted.
     expect(run.runId).toBe('commit-then-timeout');
-    const manifest = await getJson<RunManifest>(store, runKeys('commit-then-timeout').manifest);
+    const manifest = await getJson<RunManifest>(on.store, runKeys('commit-then-timeout').manifest);
     expect(manifest.status).toBe('succeeded');
     expect(manifest.error).toBeUndefined();
-    expect(await readLatestRunId(store)).toBe('commit-then-timeout');
+    expect(await readLatestRunId(on.store)).toBe('commit-then-timeout');
   });
 
   it('a failure before the commit never moves latest.json, and the failed manifest names the stage', async () => {
-    const good = await runStateMachineLocally({ config: small, data: synthetic, store });
+    const good = await on.runSmall();
     await expect(
-      runStateMachineLocally({
-        config: small,
-        data: synthetic,
-        store,
+      on.runSmall({
         runId: 'visualize-fails',
         wrapTask: (state, invoke) => async (payload) => {
           if (state === 'Visualize') throw named('Error', 'canvas gone');
@@ -79,18 +60,15 @@ describe('the commit protocol', () => {
         },
       }),
     ).rejects.toThrow('run visualize-fails failed: Error: canvas gone');
-    const manifest = await getJson<RunManifest>(store, runKeys('visualize-fails').manifest);
+    const manifest = await getJson<RunManifest>(on.store, runKeys('visualize-fails').manifest);
     expect(manifest.status).toBe('failed');
     expect(manifest.error).toEqual({ stage: 'visualize', message: 'Error: canvas gone' });
-    expect(await readLatestRunId(store)).toBe(good.runId);
+    expect(await readLatestRunId(on.store)).toBe(good.runId);
   });
 
   it("when MarkRunFailed itself keeps failing, the run fails with the original error, not the handler's", async () => {
     let markAttempts = 0;
-    const failing = runStateMachineLocally({
-      config: small,
-      data: synthetic,
-      store,
+    const failing = on.runSmall({
       runId: 'mark-fails-too',
       wrapTask: (state, invoke) => async (payload) => {
         if (state === 'Select') throw named('Lambda.Unknown', 'out of memory');
@@ -103,23 +81,17 @@ describe('the commit protocol', () => {
     });
     await expect(failing).rejects.toThrow('run mark-fails-too failed: Lambda.Unknown: out of memory');
     expect(markAttempts).toBe(7); // MarkRunFailed retries every error: the first try and six retries
-    expect(await store.exists(runKeys('mark-fails-too').manifest)).toBe(false); // EventBridge → finalize records it (below)
+    expect(await on.store.exists(runKeys('mark-fails-too').manifest)).toBe(false); // EventBridge → finalize records it (below)
   });
 
   it("deletes the backtest shards' intermediates once the run is committed, and only then", async () => {
-    const run = await runStateMachineLocally({
-      config: small,
-      data: synthetic,
-      store,
+    const run = await on.runSmall({
       runId: 'shards-cleaned',
       shardSize: 20,
     });
-    expect(await store.list(`${runKeys(run.runId).root}shards/`)).toEqual([]);
+    expect(await on.store.list(`${runKeys(run.runId).root}shards/`)).toEqual([]);
     await expect(
-      runStateMachineLocally({
-        config: small,
-        data: synthetic,
-        store,
+      on.runSmall({
         runId: 'shards-kept',
         shardSize: 20,
         wrapTask: (state, invoke) => async (payload) => {
@@ -129,7 +101,7 @@ describe('the commit protocol', () => {
       }),
     ).rejects.toThrow(StateMachineRunError);
     // A failed run keeps them: they are what a person debugging it reads.
-    expect(await store.list(`${runKeys('shards-kept').root}shards/`)).toEqual(
+    expect(await on.store.list(`${runKeys('shards-kept').root}shards/`)).toEqual(
       [0, 1, 2].flatMap((i) => Object.values(shardKeys('shards-kept', i))).sort(),
     );
   });
@@ -226,24 +198,18 @@ describe('an execution that ends outside the state machine (EventBridge → fina
 describe('retries and limits', () => {
   it('retries Lambda.AWSLambdaException, and never retries a task that timed out', async () => {
     let selectCalls = 0;
-    const run = await runStateMachineLocally({
-      config: small,
-      data: synthetic,
-      store,
+    const run = await on.runSmall({
       wrapTask: (state, invoke) => async (payload) => {
         if (state === 'Select' && ++selectCalls <= 2) throw named('Lambda.AWSLambdaException', 'Internal error');
         return invoke(payload);
       },
     });
     expect(selectCalls).toBe(3);
-    expect((await getJson<RunManifest>(store, runKeys(run.runId).manifest)).status).toBe('succeeded');
+    expect((await getJson<RunManifest>(on.store, runKeys(run.runId).manifest)).status).toBe('succeeded');
 
     let shardCalls = 0;
     await expect(
-      runStateMachineLocally({
-        config: small,
-        data: synthetic,
-        store,
+      on.runSmall({
         runId: 'shard-timed-out',
         shardSize: 60,
         wrapTask: (state, invoke) => async (payload) => {
@@ -256,7 +222,7 @@ describe('retries and limits', () => {
       }),
     ).rejects.toThrow('run shard-timed-out failed: States.Timeout');
     expect(shardCalls).toBe(1);
-    expect((await getJson<RunManifest>(store, runKeys('shard-timed-out').manifest)).error?.stage).toBe('backtest');
+    expect((await getJson<RunManifest>(on.store, runKeys('shard-timed-out').manifest)).error?.stage).toBe('backtest');
   });
 
   it('runs at most 40 backtest shards at a time, whatever the input asks for', async () => {
@@ -266,11 +232,10 @@ describe('retries and limits', () => {
     let fortyStarted!: () => void;
     const forty = new Promise<void>((done) => (fortyStarted = done));
     const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-    await runStateMachineLocally({
-      config: parseRunConfig({ strategies: 120, seed: 5, nullMarkets: 0 }),
-      data: synthetic,
-      store,
-      shardSize: 2,
+    await on.runSmall({
+      // 44 shards of one strategy: four more than the cap, and few strategies for the stages after the Map.
+      config: parseRunConfig({ strategies: 44, seed: 5, nullMarkets: 0 }),
+      shardSize: 1,
       maxConcurrency: 200,
       wrapTask: (state, invoke) => async (payload) => {
         if (state !== 'BacktestShard') return invoke(payload);
@@ -278,7 +243,7 @@ describe('retries and limits', () => {
         if (++started === 40) fortyStarted();
         try {
           // Hold the first shards until 40 have started (so the Map's own limit is what bounds them), then a moment
-          // more, in which a Map without the cap would start the other 20 of the 60.
+          // more, in which a Map without the cap would start the other 4 of the 44.
           await Promise.race([forty, sleep(20_000)]);
           await sleep(100);
           return await invoke(payload);
@@ -287,7 +252,7 @@ describe('retries and limits', () => {
         }
       },
     });
-    expect(started).toBe(60);
+    expect(started).toBe(44);
     expect(most).toBe(40);
   });
 
@@ -335,11 +300,9 @@ describe('S3 failing mid-run', () => {
     const flaky = new S3Store({ bucket: 'artifacts', client });
     let revived: S3rver | undefined;
     try {
-      const good = await runStateMachineLocally({ config: small, data: synthetic, store: flaky });
+      const good = await on.runSmall({ store: flaky });
       let markAttempts = 0;
-      const run = runStateMachineLocally({
-        config: small,
-        data: synthetic,
+      const run = on.runSmall({
         store: flaky,
         runId: 's3-gone',
         wrapTask: (state, invoke) => async (payload) => {

@@ -18,7 +18,6 @@ import {
   type ArtifactStore,
   type RunManifest,
 } from '@overfit/store';
-import { startS3rver, type TestS3 } from '@overfit/testing/s3rver';
 import {
   ASL_PLACEHOLDERS,
   localFunctionArns,
@@ -28,26 +27,28 @@ import {
   stateMachineTemplate,
   StateMachineRunError,
 } from '../src';
+import { onS3rver, small, synthetic } from './onS3rver';
 
 const SHARED_HOURLY = resolve(__dirname, '../../../../shared/data/btc_usd_1h.csv');
-// No null-market repeats: they rerun the backtest three times and are the statistics' to test, not the orchestration's.
-const small = parseRunConfig({ strategies: 60, seed: 5, nullMarkets: 0 });
-const synthetic: DataRef = { kind: 'synthetic', bars: 3000, seed: 11, intervalSeconds: 3600 };
 const longer: DataRef = { kind: 'synthetic', bars: 20_000, seed: 11, intervalSeconds: 3600 };
 
 // Every run here is a whole pipeline over real HTTP: seconds each on a quiet machine, minutes on a busy one.
 jest.setTimeout(600_000);
 
-let s3: TestS3;
-let store: S3Store;
-beforeAll(async () => {
-  s3 = await startS3rver(['artifacts']);
-  store = new S3Store({ bucket: 'artifacts', client: s3.client });
-});
-afterAll(() => s3.dispose());
+const on = onS3rver();
+
+/** A run's tables, moments and JSON results: what the local orchestrator and the state machine write alike. */
+const dataArtifacts = (keys: ReturnType<typeof runKeys>) => [
+  keys.strategies,
+  keys.trainingPerformance,
+  keys.validationPerformance,
+  keys.blockMoments,
+  keys.bestStrategy,
+  keys.validationResults,
+];
 
 async function readBack(key: string): Promise<Buffer> {
-  const object = await s3.client.send(new GetObjectCommand({ Bucket: 'artifacts', Key: key }));
+  const object = await on.s3.client.send(new GetObjectCommand({ Bucket: 'artifacts', Key: key }));
   return Buffer.from(await object.Body!.transformToByteArray());
 }
 
@@ -94,23 +95,13 @@ describe('runStateMachineLocally on s3rver', () => {
         store: new LocalStore(folder),
         runId: 'same-run',
       });
-      const cloud = await runStateMachineLocally({
-        config: small,
-        data: synthetic,
-        store: new S3Store({ bucket: 'artifacts', prefix: 'bytes', client: s3.client }),
+      const cloud = await on.runSmall({
+        store: new S3Store({ bucket: 'artifacts', prefix: 'bytes', client: on.s3.client }),
         runId: 'same-run',
         shardSize: 17,
         maxConcurrency: 2,
       });
-      const keys = runKeys('same-run');
-      for (const key of [
-        keys.strategies,
-        keys.trainingPerformance,
-        keys.validationPerformance,
-        keys.blockMoments,
-        keys.bestStrategy,
-        keys.validationResults,
-      ]) {
+      for (const key of dataArtifacts(runKeys('same-run'))) {
         expect({ key, equal: (await readBack(`bytes/${key}`)).equals(await readFile(join(folder, key))) }).toEqual({
           key,
           equal: true,
@@ -128,10 +119,7 @@ describe('runStateMachineLocally on s3rver', () => {
 
   it('retries a throttled stage and completes', async () => {
     let calls = 0;
-    const summary = await runStateMachineLocally({
-      config: small,
-      data: synthetic,
-      store,
+    const summary = await on.runSmall({
       shardSize: 30,
       wrapTask: (state, invoke) => async (payload) => {
         if (state === 'Select' && ++calls <= 2)
@@ -140,17 +128,14 @@ describe('runStateMachineLocally on s3rver', () => {
       },
     });
     expect(calls).toBe(3);
-    expect((await getJson<RunManifest>(store, runKeys(summary.runId).manifest)).status).toBe('succeeded');
-    expect(await readLatestRunId(store)).toBe(summary.runId);
+    expect((await getJson<RunManifest>(on.store, runKeys(summary.runId).manifest)).status).toBe('succeeded');
+    expect(await readLatestRunId(on.store)).toBe(summary.runId);
   });
 
   it('records a stage that always fails in the manifest, and leaves latest.json on the last good run', async () => {
-    const good = await runStateMachineLocally({ config: small, data: synthetic, store });
+    const good = await on.runSmall();
     let attempts = 0;
-    const failing = runStateMachineLocally({
-      config: small,
-      data: synthetic,
-      store,
+    const failing = on.runSmall({
       runId: 'validate-fails',
       wrapTask: (state, invoke) => async (payload) => {
         if (state === 'Validate') {
@@ -163,11 +148,11 @@ describe('runStateMachineLocally on s3rver', () => {
     await expect(failing).rejects.toThrow(StateMachineRunError);
     await expect(failing).rejects.toThrow('run validate-fails failed: Lambda.ServiceException: disk on fire');
     expect(attempts).toBe(5); // the first try and four retries
-    const manifest = await getJson<RunManifest>(store, runKeys('validate-fails').manifest);
+    const manifest = await getJson<RunManifest>(on.store, runKeys('validate-fails').manifest);
     expect(manifest.status).toBe('failed');
     expect(manifest.error).toEqual({ stage: 'validate', message: 'Lambda.ServiceException: disk on fire' });
     expect(manifest.artifacts).toContain(runKeys('validate-fails').bestStrategy);
-    expect(await readLatestRunId(store)).toBe(good.runId);
+    expect(await readLatestRunId(on.store)).toBe(good.runId);
   });
 
   it('refuses bad input before the run exists', async () => {
@@ -176,15 +161,20 @@ describe('runStateMachineLocally on s3rver', () => {
       runStateMachineLocally({
         config,
         data: { kind: 'synthetic', bars: 150, seed: 1, intervalSeconds: 3600 },
-        store,
+        store: on.store,
         runId: 'too-short',
       }),
     ).rejects.toThrow(/training window has 105 bars/);
     await expect(
-      runStateMachineLocally({ config, data: { kind: 'store', key: 'data/missing.csv' }, store, runId: 'no-data' }),
+      runStateMachineLocally({
+        config,
+        data: { kind: 'store', key: 'data/missing.csv' },
+        store: on.store,
+        runId: 'no-data',
+      }),
     ).rejects.toThrow('s3://artifacts/data/missing.csv: no such object in the store');
-    expect(await store.list('runs/too-short/')).toEqual([]);
-    expect(await store.list('runs/no-data/')).toEqual([]);
+    expect(await on.store.list('runs/too-short/')).toEqual([]);
+    expect(await on.store.list('runs/no-data/')).toEqual([]);
   });
 
   it('keeps every state far below the 256 KB payload limit at 100,000 strategies in 1,000 shards', async () => {
@@ -278,8 +268,8 @@ describe('the end-to-end cloud-local run', () => {
     const csv = real
       ? await readFile(SHARED_HOURLY)
       : Buffer.from(formatPriceCsv(syntheticMarket({ bars: 20_000, seed: 7, intervalMs: 3_600_000 })));
-    await s3.client.send(new PutObjectCommand({ Bucket: 'artifacts', Key: 'e2e/data/btc_usd_1h.csv', Body: csv }));
-    const e2e: ArtifactStore = new S3Store({ bucket: 'artifacts', prefix: 'e2e', client: s3.client });
+    await on.s3.client.send(new PutObjectCommand({ Bucket: 'artifacts', Key: 'e2e/data/btc_usd_1h.csv', Body: csv }));
+    const e2e: ArtifactStore = new S3Store({ bucket: 'artifacts', prefix: 'e2e', client: on.s3.client });
     const stages: string[] = [];
     const summary = await runStateMachineLocally({
       // No null-market repeats (tested elsewhere). 400 strategies in 4 shards: the orchestration, the shards and the
@@ -303,12 +293,7 @@ describe('the end-to-end cloud-local run', () => {
     expect(Object.keys(manifest.timings)).toEqual(['generate', 'backtest', 'select', 'validate', 'visualize']);
     expect(JSON.parse((await readBack('e2e/latest.json')).toString())).toEqual({ runId: summary.runId });
     for (const key of [
-      keys.strategies,
-      keys.trainingPerformance,
-      keys.validationPerformance,
-      keys.blockMoments,
-      keys.bestStrategy,
-      keys.validationResults,
+      ...dataArtifacts(keys),
       keys.overfittingReport,
       keys.winRateHistogram,
       keys.performanceComparison,
