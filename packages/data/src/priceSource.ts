@@ -33,7 +33,7 @@ export async function loadPrices(ref: DataRef, store?: ObjectReader): Promise<Lo
 
 export function describeDataRef(ref: DataRef): string {
   if (ref.kind === 'synthetic')
-    return `synthetic GBM market (${ref.bars} bars of ${ref.intervalSeconds} s, seed ${ref.seed})`;
+    return `synthetic GBM market (${ref.bars.toLocaleString('en-US')} bars of ${formatInterval(ref.intervalSeconds)}, seed ${ref.seed})`;
   const name = ref.kind === 'file' ? ref.path : `store:${ref.key}`;
   const options = [
     ref.format && `format ${ref.format}`,

@@ -39,7 +39,7 @@ describe('loadPrices', () => {
     const ref = { kind: 'synthetic', bars: 500, seed: 4, intervalSeconds: 300 } as const;
     const loaded = await loadPrices(ref);
     expect(loaded.series).toEqual(syntheticMarket({ bars: 500, seed: 4, intervalMs: 300_000 }));
-    expect(loaded.source.path).toBe('synthetic GBM market (500 bars of 300 s, seed 4)');
+    expect(loaded.source.path).toBe('synthetic GBM market (500 bars of 5m, seed 4)');
     expect(loaded.source.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect((await loadPrices(ref)).source.sha256).toBe(loaded.source.sha256);
     expect(loaded.report.spacingSeconds).toBe(300);
