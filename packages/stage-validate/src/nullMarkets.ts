@@ -4,7 +4,6 @@
 // is exact when the real market, too, had no edge; it cannot go below 1/(K + 1), so K = 19 is the fewest that can
 // reject at 5 %. Only the training window is simulated and backtested: selection never sees the rest.
 import {
-  backtestAll,
   createMarket,
   finiteOrNull,
   SELECTION_METRIC_FIELDS,
@@ -16,6 +15,7 @@ import {
   type Strategy,
 } from '@overfit/core';
 import { fitGarch11, logReturns, simulateGarch11 } from '@overfit/data';
+import { kernel, type KernelSteps } from './kernelSteps';
 import { selectedRow, selectionPbo } from './selectionProcess';
 
 export const NULL_MARKET_MAX_STRATEGIES = 1_000;
@@ -48,14 +48,18 @@ export interface NullMarketInputs {
   realPbo: number | null;
 }
 
-export function nullMarketControl({
+/** The strategies each null market backtests: the first ones, or none when the run asks for no null markets. */
+export const nullMarketStrategies = (config: RunConfig, strategies: readonly Strategy[]): readonly Strategy[] =>
+  config.nullMarkets === 0 ? [] : strategies.slice(0, NULL_MARKET_MAX_STRATEGIES);
+
+export function* nullMarketControl({
   config,
   market,
   windows,
   strategies,
   training,
   realPbo,
-}: NullMarketInputs): OverfittingReport['nullMarkets'] {
+}: NullMarketInputs): KernelSteps<OverfittingReport['nullMarkets']> {
   const metric = config.selectBy;
   const used = strategies.slice(0, NULL_MARKET_MAX_STRATEGIES);
   const field = SELECTION_METRIC_FIELDS[metric];
@@ -99,7 +103,13 @@ export function nullMarketControl({
       intervalMs: Math.round(market.barMs),
       startPrice: series.close[0],
     });
-    const results = backtestAll(used, createMarket(synthetic), nullWindows, costs, {
+    const results = yield* kernel({
+      kind: 'backtest',
+      step: 'null markets',
+      strategies: used,
+      market: createMarket(synthetic),
+      windows: nullWindows,
+      costs,
       blocks: Math.min(64, windows.training.end - windows.training.start),
       selectBy: metric,
     });

@@ -1,41 +1,54 @@
-// The fast kernel spread over worker threads. Prices, the kernel's per-bar columns and every result column live in
-// SharedArrayBuffers: each worker reads the same prices and writes its strategies' rows in place, so nothing is
-// copied back and nothing per bar is sent. Strategies go out in chunks from one queue (ordered by family and
-// parameter, as the kernel likes them), so a slow family does not leave a thread idle. Each strategy's numbers
-// depend only on it and the prices, so the results are identical for any number of workers or chunk size.
+// The worker pool: a kernel spread over worker threads, for the backtest stage (every strategy on both windows) and
+// for validate's statistics (walk-forward's folds, the null markets). Prices, the kernel's per-bar columns and every
+// result column live in SharedArrayBuffers: each worker reads the same prices and writes its strategies' rows in
+// place, so nothing is copied back and nothing per bar is sent. Strategies go out in chunks from one queue (ordered
+// by family and parameter, as the kernel likes them), so a slow family does not leave a thread idle. Each
+// strategy's numbers depend only on it and the prices, so the results are identical for any number of workers or
+// chunk size. Node only: @overfit/core/pool, kept out of the package's main entry.
 //
-// Where the worker code comes from: a worker thread needs a JavaScript file. The CLI and the Lambdas are esbuild
-// bundles, and tools/build-cli.mjs (like the Lambda build) bundles src/worker.ts into `backtest-worker.cjs` next to
-// the main bundle, found through __dirname. Under ts-jest or any unbundled run there is no such file: the same
-// kernel then runs in this thread (tests build the worker bundle themselves to exercise the threads).
+// Where the worker code comes from: a worker thread needs a JavaScript file. The CLI, the Lambdas and the dashboard
+// server are esbuild bundles, and their builds bundle src/worker.ts into `backtest-worker.cjs` next to the main
+// bundle (tools/esbuild-common.mjs), found through __dirname. Under ts-jest or any unbundled run there is no such
+// file: the same kernel then runs in this thread (tests build the worker bundle themselves to exercise the threads).
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { backtestJob, type BacktestAllOptions } from './backtestAll';
+import {
+  emptyWindowsResults,
+  windowsJob,
+  WindowsKernel,
+  type WindowsJob,
+  type WindowsResults,
+} from './backtestWindows';
 import {
   BacktestKernel,
-  backtestJob,
   emptyResults,
   kernelOrder,
   prepareColumns,
   shared,
   type BacktestResults,
-  type BarWindow,
-  type Costs,
   type KernelColumns,
   type KernelJob,
-  type Market,
-  type SelectionMetric,
-  type Strategy,
-} from '@overfit/core';
+} from './kernel';
+import type { Market } from './market';
+import type { BarWindow, Costs, Strategy } from './types';
 
 export const WORKER_BUNDLE = 'backtest-worker.cjs';
 
-/** What a worker gets once per job: the shared columns to read and write, and the run's constants. */
-interface WorkerInit {
-  columns: KernelColumns;
-  job: KernelJob;
-  results: BacktestResults;
+/** A kernel a worker can run: which one, the shared columns it reads and writes, and the job's constants. */
+export type KernelTask =
+  | { kernel: 'backtest'; columns: KernelColumns; job: KernelJob; results: BacktestResults }
+  | { kernel: 'windows'; columns: KernelColumns; job: WindowsJob; results: WindowsResults };
+
+/** The thread's kernel for a task (one per job, reused for all its chunks). */
+export function createKernel(task: KernelTask): {
+  run(strategies: readonly Strategy[], rows: ArrayLike<number>): void;
+} {
+  return task.kernel === 'backtest'
+    ? new BacktestKernel(task.columns, task.job, task.results)
+    : new WindowsKernel(task.columns, task.job, task.results);
 }
 
 /** One unit of work: strategies and the result rows they own. The worker answers with the count done. */
@@ -44,13 +57,11 @@ interface WorkerChunk {
   rows: Int32Array;
 }
 
-/** What the pool sends a worker: a new job (its columns and constants), its chunks, then a release of the job. */
-export type WorkerMessage = ({ kind: 'job' } & WorkerInit) | ({ kind: 'chunk' } & WorkerChunk) | { kind: 'release' };
+/** What the pool sends a worker: a new job (its task), its chunks, then a release of the job. */
+export type WorkerMessage = { kind: 'job'; task: KernelTask } | ({ kind: 'chunk' } & WorkerChunk) | { kind: 'release' };
 
-export interface ParallelOptions {
-  blocks: number;
-  /** Also emit this selection metric's per-block figures (see BacktestAllOptions). */
-  selectBy?: SelectionMetric;
+/** How a job uses the pool; the results never depend on any of it. */
+export interface PoolOptions {
   /** Threads to use; default: every core, but one thread below ~20 M strategy-bars (starting workers costs more). */
   workers?: number;
   /** The bundled worker entry; default: $OVERFIT_BACKTEST_WORKER, else backtest-worker.cjs beside this bundle. */
@@ -59,6 +70,9 @@ export interface ParallelOptions {
   chunkSize?: number;
   onProgress?: (done: number, total: number) => void;
 }
+
+/** backtestAll's options on the pool. */
+export type ParallelOptions = Omit<BacktestAllOptions, 'onProgress'> & PoolOptions;
 
 /** Below this much work one thread finishes before two would have started. */
 const PARALLEL_MIN_STRATEGY_BARS = 20_000_000;
@@ -76,7 +90,7 @@ export function defaultWorkers(strategies: number, bars: number): number {
 }
 
 /** backtestAll (same arguments, same results) on worker threads when a worker bundle is available. */
-export async function backtestInParallel(
+export async function backtestAllOnPool(
   strategies: readonly Strategy[],
   market: Market,
   windows: { training: BarWindow; validation: BarWindow },
@@ -84,15 +98,46 @@ export async function backtestInParallel(
   options: ParallelOptions,
 ): Promise<BacktestResults> {
   const job = backtestJob(market, windows, costs);
-  const total = strategies.length;
-  const bars = market.series.close.length;
-  const script = options.workerScript ?? findWorkerScript();
-  const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(total, bars), total));
-  const threads = script && workers > 1 ? workers : 0;
+  const threads = threadsFor(strategies.length, market, options);
   const allocate = threads > 0 ? shared : undefined;
   const results = emptyResults(strategies, windows, options.blocks, allocate, options.selectBy);
   const columns = prepareColumns(market, allocate);
+  await runTask({ kernel: 'backtest', columns, job, results }, strategies, threads, options);
+  return results;
+}
 
+/** backtestWindows (same arguments, same results) on worker threads when a worker bundle is available. */
+export async function backtestWindowsOnPool(
+  strategies: readonly Strategy[],
+  market: Market,
+  windows: readonly BarWindow[],
+  costs: Costs,
+  options: PoolOptions,
+): Promise<WindowsResults> {
+  const job = windowsJob(market, windows, costs);
+  const threads = threadsFor(strategies.length, market, options);
+  const allocate = threads > 0 ? shared : undefined;
+  const results = emptyWindowsResults(strategies, windows.length, allocate);
+  const columns = prepareColumns(market, allocate);
+  await runTask({ kernel: 'windows', columns, job, results }, strategies, threads, options);
+  return results;
+}
+
+/** Worker threads for a job (0: this thread, when there is no worker bundle or one thread is asked for). */
+function threadsFor(total: number, market: Market, options: PoolOptions): number {
+  const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(total, market.series.close.length), total));
+  return workerScriptFor(options) && workers > 1 ? workers : 0;
+}
+
+const workerScriptFor = (options: PoolOptions) => options.workerScript ?? findWorkerScript();
+
+async function runTask(
+  task: KernelTask,
+  strategies: readonly Strategy[],
+  threads: number,
+  options: PoolOptions,
+): Promise<void> {
+  const total = strategies.length;
   const order = kernelOrder(strategies);
   const size = options.chunkSize ?? Math.min(2000, Math.max(16, Math.ceil(total / (8 * Math.max(1, threads)))));
   const chunks: WorkerChunk[] = [];
@@ -100,34 +145,25 @@ export async function backtestInParallel(
     const rows = order.slice(from, Math.min(total, from + size));
     chunks.push({ strategies: Array.from(rows, (row) => strategies[row]), rows });
   }
-
   if (threads === 0) {
-    const kernel = new BacktestKernel(columns, job, results);
+    const kernel = createKernel(task);
     let done = 0;
     for (const chunk of chunks) {
       kernel.run(chunk.strategies, chunk.rows);
       done += chunk.rows.length;
       options.onProgress?.(done, total);
     }
-    return results;
+    return;
   }
-  await runOnWorkers(
-    script!,
-    threads,
-    {
-      columns,
-      job,
-      results: {
-        ...results,
-        training: { ...results.training, ids: [] },
-        validation: { ...results.validation, ids: [] },
-      },
-    },
-    chunks,
-    total,
-    options.onProgress,
-  );
-  return results;
+  await runOnWorkers(workerScriptFor(options)!, threads, withoutIds(task), chunks, total, options.onProgress);
+}
+
+/** The task as sent to the workers: result tables without their ids (strings a worker never reads). */
+function withoutIds(task: KernelTask): KernelTask {
+  const bare = <T extends { ids: string[] }>(table: T): T => ({ ...table, ids: [] });
+  if (task.kernel === 'windows') return { ...task, results: { tables: task.results.tables.map(bare) } };
+  const { results } = task;
+  return { ...task, results: { ...results, training: bare(results.training), validation: bare(results.validation) } };
 }
 
 /**
@@ -160,13 +196,13 @@ function discardPool(): void {
 function runOnWorkers(
   script: string,
   threads: number,
-  init: WorkerInit,
+  task: KernelTask,
   chunks: WorkerChunk[],
   total: number,
   onProgress?: (done: number, total: number) => void,
 ): Promise<void> {
   const run = poolQueue.then(() =>
-    runJob(workersFor(script, Math.min(threads, chunks.length)), init, chunks, total, onProgress),
+    runJob(workersFor(script, Math.min(threads, chunks.length)), task, chunks, total, onProgress),
   );
   poolQueue = run.catch(() => undefined);
   return run;
@@ -174,7 +210,7 @@ function runOnWorkers(
 
 function runJob(
   workers: Worker[],
-  init: WorkerInit,
+  task: KernelTask,
   chunks: WorkerChunk[],
   total: number,
   onProgress?: (done: number, total: number) => void,
@@ -215,7 +251,7 @@ function runJob(
     workers.forEach((worker, i) => {
       worker.ref(); // a job in flight keeps the process alive
       worker.on('message', listeners[i].message).on('error', fail).on('exit', listeners[i].exit);
-      worker.postMessage({ kind: 'job', ...init } satisfies WorkerMessage);
+      worker.postMessage({ kind: 'job', task } satisfies WorkerMessage);
       feed(worker);
     });
   });
