@@ -57,8 +57,17 @@ interface WorkerChunk {
   rows: Int32Array;
 }
 
-/** What the pool sends a worker: a new job (its task), its chunks, then a release of the job. */
-export type WorkerMessage = { kind: 'job'; task: KernelTask } | ({ kind: 'chunk' } & WorkerChunk) | { kind: 'release' };
+/** What the pool sends a worker: a new job (its task), its chunks, then a release of the job; each names its job. */
+export type WorkerMessage =
+  | { kind: 'job'; job: number; task: KernelTask }
+  | ({ kind: 'chunk'; job: number } & WorkerChunk)
+  | { kind: 'release'; job: number };
+
+/** A worker's answer to a chunk: its job and the count of strategies done. */
+export interface WorkerAnswer {
+  job: number;
+  count: number;
+}
 
 /** How a job uses the pool; the results never depend on any of it. */
 export interface PoolOptions {
@@ -68,6 +77,12 @@ export interface PoolOptions {
   workerScript?: string;
   /** Strategies per chunk; default: about 8 chunks per worker, 16 to 2,000 strategies each. */
   chunkSize?: number;
+  /**
+   * Queue every chunk on the threads at once, in turn, instead of one more whenever a thread finishes one: the job
+   * then runs while this thread computes something else (a busy thread cannot hand out chunks), at the cost of
+   * balancing the threads' work less finely.
+   */
+  queueAll?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -155,7 +170,7 @@ async function runTask(
     }
     return;
   }
-  await runOnWorkers(workerScriptFor(options)!, threads, withoutIds(task), chunks, total, options.onProgress);
+  await runOnWorkers(workerScriptFor(options)!, threads, withoutIds(task), chunks, total, options);
 }
 
 /** The task as sent to the workers: result tables without their ids (strings a worker never reads). */
@@ -169,28 +184,51 @@ function withoutIds(task: KernelTask): KernelTask {
 /**
  * Worker threads stay alive between runs in one process (unreferenced while idle, so they never keep it from
  * exiting): a second run — the benchmark after its warm-up, a sweep of runs — starts on threads whose JIT is warm.
- * Runs on the pool are serialised; a failure discards it.
+ * Several jobs may be in flight at once (validate queues its statistics' jobs while it computes others); each has an
+ * id its messages carry, and a thread runs its messages in order. A failure discards the pool.
  */
 let pool: { script: string; workers: Worker[] } | undefined;
-let poolQueue: Promise<unknown> = Promise.resolve();
+let nextJob = 1;
+
+/** What a job in flight does with its threads' answers, and with a thread's failure (which discards the pool). */
+interface JobListener {
+  answer(worker: Worker, count: number): void;
+  fail(error: Error): void;
+}
+const jobs = new Map<number, JobListener>();
 
 function workersFor(script: string, threads: number): Worker[] {
-  if (pool && (pool.script !== script || pool.workers.length < threads)) discardPool();
+  if (pool && pool.script !== script) discardPool(new Error('the worker script changed'));
   pool ??= { script, workers: [] };
   while (pool.workers.length < threads) {
     const worker = new Worker(script);
-    // An error outside a job (or a second one after a job failed) must not go unhandled: drop the pool it is in.
-    worker.on('error', () => {
-      if (pool?.workers.includes(worker)) discardPool();
+    worker.unref(); // idle threads never keep the process alive; holdPool() refs them while jobs are in flight
+    worker.on('message', (answer: WorkerAnswer) => jobs.get(answer.job)?.answer(worker, answer.count));
+    // An error in a job, or outside one, fails every job in flight and drops the pool the thread is in.
+    worker.on('error', (error) => {
+      if (pool?.workers.includes(worker)) discardPool(error);
+    });
+    worker.on('exit', (code) => {
+      if (pool?.workers.includes(worker)) discardPool(new Error(`backtest worker exited with code ${code}`));
     });
     pool.workers.push(worker);
   }
   return pool.workers.slice(0, threads);
 }
 
-function discardPool(): void {
-  for (const worker of pool?.workers ?? []) void worker.terminate();
+function discardPool(error: Error): void {
+  const workers = pool?.workers ?? [];
   pool = undefined;
+  for (const worker of workers) void worker.terminate();
+  for (const job of [...jobs.values()]) job.fail(error);
+}
+
+/** While any job is in flight the threads keep the process alive; idle, they never do. */
+function holdPool(): void {
+  for (const worker of pool?.workers ?? []) {
+    if (jobs.size > 0) worker.ref();
+    else worker.unref();
+  }
 }
 
 function runOnWorkers(
@@ -199,60 +237,43 @@ function runOnWorkers(
   task: KernelTask,
   chunks: WorkerChunk[],
   total: number,
-  onProgress?: (done: number, total: number) => void,
+  options: PoolOptions,
 ): Promise<void> {
-  const run = poolQueue.then(() =>
-    runJob(workersFor(script, Math.min(threads, chunks.length)), task, chunks, total, onProgress),
-  );
-  poolQueue = run.catch(() => undefined);
-  return run;
-}
-
-function runJob(
-  workers: Worker[],
-  task: KernelTask,
-  chunks: WorkerChunk[],
-  total: number,
-  onProgress?: (done: number, total: number) => void,
-): Promise<void> {
+  const workers = workersFor(script, Math.min(threads, chunks.length));
+  const id = nextJob++;
   return new Promise<void>((resolve, reject) => {
     let next = 0;
     let done = 0;
-    let settled = false;
-    const listeners = workers.map((worker) => ({
-      message: (count: number) => {
-        done += count;
-        onProgress?.(done, total);
-        if (done === total) {
-          settled = true;
-          detach();
-          for (const w of workers) w.postMessage({ kind: 'release' } satisfies WorkerMessage); // an idle thread holds no results
-          resolve();
-        } else feed(worker);
-      },
-      exit: (code: number) => fail(new Error(`backtest worker exited with code ${code}`)),
-    }));
-    const detach = () => {
-      workers.forEach((worker, i) => {
-        worker.off('message', listeners[i].message).off('error', fail).off('exit', listeners[i].exit);
-        worker.unref();
-      });
-    };
-    const fail = (error: unknown) => {
-      if (settled) return;
-      settled = true;
-      detach();
-      discardPool();
-      reject(error instanceof Error ? error : new Error(String(error)));
+    const finish = () => {
+      jobs.delete(id);
+      holdPool();
     };
     const feed = (worker: Worker) => {
-      if (next < chunks.length) worker.postMessage({ kind: 'chunk', ...chunks[next++] } satisfies WorkerMessage);
+      if (next < chunks.length)
+        worker.postMessage({ kind: 'chunk', job: id, ...chunks[next++] } satisfies WorkerMessage);
     };
-    workers.forEach((worker, i) => {
-      worker.ref(); // a job in flight keeps the process alive
-      worker.on('message', listeners[i].message).on('error', fail).on('exit', listeners[i].exit);
-      worker.postMessage({ kind: 'job', task } satisfies WorkerMessage);
-      feed(worker);
+    jobs.set(id, {
+      answer(worker, count) {
+        done += count;
+        options.onProgress?.(done, total);
+        if (done < total) {
+          if (!options.queueAll) feed(worker);
+          return;
+        }
+        finish();
+        // An idle thread holds no results.
+        for (const w of workers) w.postMessage({ kind: 'release', job: id } satisfies WorkerMessage);
+        resolve();
+      },
+      fail(error) {
+        finish();
+        reject(error);
+      },
     });
+    holdPool();
+    for (const worker of workers) worker.postMessage({ kind: 'job', job: id, task } satisfies WorkerMessage);
+    // One chunk each, then one more whenever a thread answers; or, with queueAll, every chunk now, in turn.
+    do workers.forEach(feed);
+    while (options.queueAll && next < chunks.length);
   });
 }

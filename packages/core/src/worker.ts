@@ -1,18 +1,19 @@
 // Entry of a kernel worker thread (bundled to backtest-worker.cjs, see pool.ts): for each job the kernel its task
-// names, over that job's shared columns, then chunk after chunk of strategies. The thread lives on between jobs.
+// names, over that job's shared columns, then chunk after chunk of strategies. The thread lives on between jobs;
+// several jobs may be queued at once, each message names its job.
 import { parentPort } from 'node:worker_threads';
-import { createKernel, type WorkerMessage } from './pool';
+import { createKernel, type WorkerAnswer, type WorkerMessage } from './pool';
 
-let kernel: ReturnType<typeof createKernel> | undefined;
+const kernels = new Map<number, ReturnType<typeof createKernel>>();
 parentPort!.on('message', (message: WorkerMessage) => {
   if (message.kind === 'job') {
-    kernel = createKernel(message.task);
+    kernels.set(message.job, createKernel(message.task));
     return;
   }
   if (message.kind === 'release') {
-    kernel = undefined;
+    kernels.delete(message.job);
     return;
   }
-  kernel!.run(message.strategies, message.rows);
-  parentPort!.postMessage(message.rows.length);
+  kernels.get(message.job)!.run(message.strategies, message.rows);
+  parentPort!.postMessage({ job: message.job, count: message.rows.length } satisfies WorkerAnswer);
 });

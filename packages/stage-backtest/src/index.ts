@@ -47,7 +47,7 @@ export interface BacktestDeps {
   store: ArtifactStore;
   loadPrices: (ref: DataRef) => Promise<LoadedPrices>;
   onProgress?: (done: number, total: number) => void;
-  /** Worker threads for the kernel; default: every core for large runs (@overfit/core/pool). Results never depend on it. */
+  /** Worker threads for the kernel; default: every core for large runs (core's pool). Results never depend on it. */
   workers?: number;
 }
 

@@ -1,8 +1,8 @@
-// The statistics re-run the kernel (walk-forward's folds, each null market's training window). Their code says which
-// kernel jobs it needs by yielding them, one at a time, and gets each one's results back; a driver runs the jobs.
-// runInThread() runs them here, synchronously (buildOverfittingReport, what in-memory callers use);
-// runOnPool() puts each on the worker pool (@overfit/core/pool), every core on one job, while the code between jobs
-// (simulating a null market, selection, PBO) stays on this thread. Each job's results are the same bits either way.
+// The statistics re-run the kernel (walk-forward's folds, each null market's training window). Their code submits
+// the kernel jobs it needs as early as it can and asks for each one's results when it needs them, by yielding to a
+// driver that runs the jobs. runInThread() runs them here, synchronously, one by one (buildOverfittingReport, what
+// in-memory callers use); runOnPool() queues them on the worker pool (@overfit/core/pool) while this thread goes on
+// with the code in between. Each job's results are the same bits either way, so the report is too.
 import {
   backtestAll,
   backtestWindows,
@@ -41,23 +41,42 @@ export interface WindowsRequest extends JobBase {
 export type KernelRequest = BacktestRequest | WindowsRequest;
 type Answer<R extends KernelRequest> = R extends BacktestRequest ? BacktestResults : WindowsResults;
 
-/** Code that yields kernel jobs and finishes with a T. */
-export type KernelSteps<T> = Generator<KernelRequest, T, BacktestResults | WindowsResults>;
-
-/** Ask the driver for one job's results (inside a KernelSteps generator: `yield* kernel(request)`). */
-export function* kernel<R extends KernelRequest>(request: R): Generator<KernelRequest, Answer<R>, unknown> {
-  return (yield request) as Answer<R>;
+/** A job handed to the driver, whose results `result()` asks for later. */
+export interface Submitted<R extends KernelRequest> {
+  id: number;
+  request: R;
 }
 
+type Instruction = { submit: KernelRequest } | { result: number };
+
+/** Code that submits kernel jobs, asks for their results when it needs them, and finishes with a T. */
+export type KernelSteps<T> = Generator<Instruction, T, unknown>;
+
+/** Hand a job to the driver (inside a KernelSteps generator: `yield* submit(request)`); it may start it at once. */
+export function* submit<R extends KernelRequest>(request: R): KernelSteps<Submitted<R>> {
+  return { id: (yield { submit: request }) as number, request };
+}
+
+/** The results of a submitted job (`yield* result(job)`), once the driver has them. */
+export function* result<R extends KernelRequest>(job: Submitted<R>): KernelSteps<Answer<R>> {
+  return (yield { result: job.id }) as Answer<R>;
+}
+
+const inThread = (r: KernelRequest): BacktestResults | WindowsResults =>
+  r.kind === 'backtest'
+    ? backtestAll(r.strategies, r.market, r.windows, r.costs, { blocks: r.blocks, selectBy: r.selectBy })
+    : backtestWindows(r.strategies, r.market, r.windows, r.costs);
+
+/** Every job in this thread, at once when submitted. */
 export function runInThread<T>(steps: KernelSteps<T>): T {
+  const answers: (BacktestResults | WindowsResults)[] = [];
   let next = steps.next();
   while (!next.done) {
-    const r = next.value;
-    next = steps.next(
-      r.kind === 'backtest'
-        ? backtestAll(r.strategies, r.market, r.windows, r.costs, { blocks: r.blocks, selectBy: r.selectBy })
-        : backtestWindows(r.strategies, r.market, r.windows, r.costs),
-    );
+    const instruction = next.value;
+    if ('submit' in instruction) {
+      answers.push(inThread(instruction.submit));
+      next = steps.next(answers.length - 1);
+    } else next = steps.next(answers[instruction.result]);
   }
   return next.value;
 }
@@ -72,31 +91,49 @@ export interface PoolRunOptions {
 }
 
 /**
- * Threads for the statistics: one job at a time takes the pool, which stays warm from job to job, so what decides
- * is all their work together (`strategyBars`, strategies × bars summed over the jobs), by the pool's own rule.
+ * Threads for the statistics: their jobs share the pool, which stays warm from job to job, so what decides is all
+ * their work together (`strategyBars`, strategies × bars summed over the jobs), by the pool's own rule.
  */
 export const statisticsWorkers = (strategyBars: number): number => defaultWorkers(strategyBars, 1);
 
+/**
+ * Every job on the worker pool, queued whole on the threads when submitted, so they work while this thread goes on
+ * with the code between (the other statistics, simulating the next null market, the PBO of the last one).
+ */
 export async function runOnPool<T>(steps: KernelSteps<T>, options: PoolRunOptions = {}): Promise<T> {
-  let finished = 0;
+  const pending: Promise<BacktestResults | WindowsResults>[] = [];
+  const doneOf: number[] = [];
+  const progress = (step: string, job: number, done: number) => {
+    doneOf[job] = done;
+    options.onProgress?.(
+      step,
+      doneOf.reduce((a, b) => a + b, 0),
+      options.total ?? 0,
+    );
+  };
   let next = steps.next();
   while (!next.done) {
-    const r = next.value;
-    const before = finished;
-    const pool = {
-      workers: options.workers,
-      onProgress: (done: number) => options.onProgress?.(r.step, before + done, options.total ?? 0),
-    };
-    next = steps.next(
-      r.kind === 'backtest'
-        ? await backtestAllOnPool(r.strategies, r.market, r.windows, r.costs, {
-            ...pool,
-            blocks: r.blocks,
-            selectBy: r.selectBy,
-          })
-        : await backtestWindowsOnPool(r.strategies, r.market, r.windows, r.costs, pool),
-    );
-    finished += r.strategies.length;
+    const instruction = next.value;
+    if ('submit' in instruction) {
+      const r = instruction.submit;
+      const job = pending.length;
+      const pool = {
+        workers: options.workers,
+        queueAll: true,
+        onProgress: (done: number) => progress(r.step, job, done),
+      };
+      const running =
+        r.kind === 'backtest'
+          ? backtestAllOnPool(r.strategies, r.market, r.windows, r.costs, {
+              ...pool,
+              blocks: r.blocks,
+              selectBy: r.selectBy,
+            })
+          : backtestWindowsOnPool(r.strategies, r.market, r.windows, r.costs, pool);
+      running.catch(() => undefined); // awaited when asked for; a failure then rejects the run
+      pending.push(running);
+      next = steps.next(job);
+    } else next = steps.next(await pending[instruction.result]);
   }
   return next.value;
 }

@@ -12,7 +12,6 @@ import {
   SELECTION_METRIC_FIELDS,
   walkForward,
   type BarWindow,
-  type Costs,
   type Market,
   type Metrics,
   type OverfittingReport,
@@ -20,7 +19,7 @@ import {
   type SelectionMetric,
   type Strategy,
 } from '@overfit/core';
-import { kernel, type KernelSteps } from './kernelSteps';
+import { result as resultOf, submit, type KernelSteps, type Submitted, type WindowsRequest } from './kernelSteps';
 
 const WALK_FORWARD_FOLDS = 5;
 export const WALK_FORWARD_MAX_STRATEGIES = 1_000;
@@ -129,31 +128,39 @@ const tooShort = (market: Market) => market.series.close.length < 2 * WALK_FORWA
 export const walkForwardStrategies = (market: Market, strategies: readonly Strategy[]): readonly Strategy[] =>
   tooShort(market) ? [] : strategies.slice(0, WALK_FORWARD_MAX_STRATEGIES);
 
-export function* walkForwardSection(
+/** Walk-forward's one kernel job (every fold of the first strategies), submitted now; null when it cannot run. */
+export function* walkForwardJob(
   config: RunConfig,
   market: Market,
-  strategies: Strategy[],
+  strategies: readonly Strategy[],
+): KernelSteps<Submitted<WindowsRequest> | null> {
+  if (tooShort(market)) return null;
+  return yield* submit({
+    kind: 'windows',
+    step: 'walk-forward',
+    strategies: walkForwardStrategies(market, strategies),
+    market,
+    windows: foldWindows({ start: 0, end: market.series.close.length }, WALK_FORWARD_FOLDS),
+    costs: { feesBps: config.feesBps, slippageBps: config.slippageBps },
+  });
+}
+
+/** The walk-forward section from its job's fold tables (see walkForwardJob). */
+export function* walkForwardSection(
+  config: RunConfig,
+  job: Submitted<WindowsRequest> | null,
   windows: { training: BarWindow },
 ): KernelSteps<OverfittingReport['walkForward']> {
+  if (job === null) return null;
+  const { market, strategies: used, windows: folds, costs } = job.request;
   const bars = market.series.close.length;
   const all = { start: 0, end: bars };
-  if (tooShort(market)) return null;
-  const used = walkForwardStrategies(market, strategies);
-  const folds = foldWindows(all, WALK_FORWARD_FOLDS);
-  const costs: Costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
   const field = SELECTION_METRIC_FIELDS[config.selectBy];
   // --min-trades is set for the training window; a fold is shorter, so it needs proportionally fewer trades.
   const trainingBars = windows.training.end - windows.training.start;
   const minTrades = Math.ceil((config.minTrades * (folds[0].end - folds[0].start)) / trainingBars);
   // Every fold's metrics by the kernel, one positions pass per strategy for all folds.
-  const { tables } = yield* kernel({
-    kind: 'windows',
-    step: 'walk-forward',
-    strategies: used,
-    market,
-    windows: folds,
-    costs,
-  });
+  const { tables } = yield* resultOf(job);
   const scores = tables.map((table) =>
     table.columns[field].map((value, i) => (table.columns.trades[i] >= minTrades ? value : Number.NaN)),
   );

@@ -35,8 +35,8 @@ import {
   type WindowComparison,
 } from '@overfit/core';
 import { runInThread, runOnPool, statisticsWorkers, type KernelSteps, type PoolRunOptions } from './kernelSteps';
-import { nullMarketControl, nullMarketStrategies } from './nullMarkets';
-import { selectionDrop, walkForwardSection, walkForwardStrategies } from './outOfSample';
+import { nullMarketControl, nullMarketJobs, nullMarketStrategies } from './nullMarkets';
+import { selectionDrop, walkForwardJob, walkForwardSection, walkForwardStrategies } from './outOfSample';
 import { backtestLength, deflatedSharpe, haircuts, sharpeInference } from './selectedStrategy';
 import { selectionPbo } from './selectionProcess';
 import { ALPHA, verdictOf } from './verdict';
@@ -165,6 +165,9 @@ export function buildOverfittingReportOnPool(
 
 function* overfittingReport(inputs: OverfittingInputs): KernelSteps<OverfittingReport> {
   const { config, market, windows, training, validation, moments, selected, strategies } = inputs;
+  // The kernel's jobs first: on the pool they run while this thread computes everything else.
+  const walkForwardKernel = yield* walkForwardJob(config, market, strategies);
+  const nullKernels = yield* nullMarketJobs(inputs);
   const n = training.ids.length;
   const T = windows.training.end - windows.training.start;
   const costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
@@ -250,8 +253,8 @@ function* overfittingReport(inputs: OverfittingInputs): KernelSteps<OverfittingR
     pbo,
     dataSnooping: dataSnooping(inputs),
     rankCorrelation: { metric: config.selectBy, rho: finiteOrNull(rank.rho), pairs: rank.pairs },
-    walkForward: yield* walkForwardSection(config, market, strategies, windows),
-    nullMarkets: yield* nullMarketControl({ config, market, windows, strategies, training, realPbo: pbo?.pbo ?? null }),
+    walkForward: yield* walkForwardSection(config, walkForwardKernel, windows),
+    nullMarkets: yield* nullMarketControl(inputs, nullKernels, pbo?.pbo ?? null),
   };
   return { ...report, verdict: verdictOf(report) };
 }
