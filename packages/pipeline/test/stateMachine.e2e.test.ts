@@ -94,6 +94,7 @@ describe('runStateMachineLocally on s3rver', () => {
         store: new LocalStore(folder),
         runId: 'same-run',
       });
+      const validating: number[] = [];
       const cloud = await runStateMachineLocally({
         config: small,
         data: synthetic,
@@ -101,7 +102,10 @@ describe('runStateMachineLocally on s3rver', () => {
         runId: 'same-run',
         shardSize: 17,
         maxConcurrency: 2,
+        onProgress: (e) => e.kind === 'validate' && validating.push(e.done),
       });
+      // The validate handler runs in this process and reports its steps: walk-forward's 60 strategies (no null market).
+      expect(validating[validating.length - 1]).toBe(60);
       const keys = runKeys('same-run');
       for (const key of [
         keys.strategies,
