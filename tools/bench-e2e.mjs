@@ -1,7 +1,8 @@
 // Whole-run benchmark (not a test): what a user waits for. `npm run bench:e2e [-- --rounds 5 --strategies 500,5000
-// --data file.csv]`. Each sample is one `overfit run --json` process (the CLI bundle, as users run it) on the real
-// hourly BTC history, into a store of its own; the sizes alternate round after round, so a change in the machine's
-// load hits every size alike. From each run's own timings: every stage, the whole run (the CLI's elapsed time) and
+// --data file.csv --cli a/overfit.cjs,b/overfit.cjs]`. Each sample is one `overfit run --json` process (the CLI
+// bundle, as users run it) on the real hourly BTC history, into a store of its own; the sizes (and, with --cli, the
+// bundles compared, e.g. a build of main beside this one) alternate round after round, so a change in the machine's
+// load hits every case alike. From each run's own timings: every stage, the whole run (the CLI's elapsed time) and
 // the ratio whole run / backtest stage, which is measured inside one process and so compares like with like.
 // Medians over the rounds, as a markdown table, with the machine read from this machine.
 // Data: --data, else ../shared/data/btc_usd_1h.csv beside the repository (where CI puts the shared data).
@@ -21,10 +22,12 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     strategies: { type: 'string', default: '500,5000' },
     data: { type: 'string', default: join(root, '../shared/data/btc_usd_1h.csv') },
+    cli: { type: 'string' },
   },
 });
 const rounds = Number(values.rounds);
 const sizes = values.strategies.split(',').map(Number);
+const clis = values.cli ? values.cli.split(',') : [cli];
 if (!(Number.isInteger(rounds) && rounds >= 1) || !sizes.every((n) => Number.isInteger(n) && n > 0)) {
   console.error('--rounds and --strategies take whole numbers (e.g. --rounds 5 --strategies 500,5000)');
   process.exit(2);
@@ -34,14 +37,14 @@ if (!existsSync(values.data)) {
   process.exit(2);
 }
 
-execFileSync(process.execPath, [join(root, 'tools/build-cli.mjs')], { stdio: 'inherit' });
+if (!values.cli) execFileSync(process.execPath, [join(root, 'tools/build-cli.mjs')], { stdio: 'inherit' });
 
 /** One whole run in a process and a store of its own: its stage timings and elapsed time, in ms. */
-function runOnce(strategies) {
+function runOnce(bundle, strategies) {
   const store = mkdtempSync(join(tmpdir(), 'overfit-bench-e2e-'));
   try {
     const args = ['run', '--data', values.data, '--strategies', String(strategies), '--store', store, '--json'];
-    const out = execFileSync(process.execPath, [cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const out = execFileSync(process.execPath, [bundle, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
     const { timings, elapsedMs } = JSON.parse(out);
     return { ...timings, whole: elapsedMs, ratio: elapsedMs / timings.backtest };
   } finally {
@@ -49,16 +52,15 @@ function runOnce(strategies) {
   }
 }
 
-const samples = new Map(sizes.map((n) => [n, []]));
+const cases = clis.flatMap((bundle) => sizes.map((n) => ({ bundle, n, runs: [] })));
 const loads = [];
 for (let round = 1; round <= rounds; round++) {
-  for (const n of sizes) {
+  for (const c of cases) {
     loads.push(loadavg()[0]);
-    const sample = runOnce(n);
-    samples.get(n).push(sample);
-    console.error(
-      `round ${round}/${rounds}, ${n} strategies: ${(sample.whole / 1000).toFixed(2)} s, ×${sample.ratio.toFixed(2)}`,
-    );
+    const sample = runOnce(c.bundle, c.n);
+    c.runs.push(sample);
+    const whole = (sample.whole / 1000).toFixed(2);
+    console.error(`round ${round}/${rounds}, ${c.bundle}, ${c.n} strategies: ${whole} s, ×${sample.ratio.toFixed(2)}`);
   }
 }
 
@@ -82,19 +84,21 @@ function machine() {
   );
 }
 
+const compared = clis.length > 1;
 const lines = [
   `Machine: ${machine()}`,
   `Data: ${values.data}; ${rounds} alternating rounds; medians; load average before the runs ` +
     `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (quiet: below 1)`,
   '',
-  `| strategies | ${STAGES.join(' s | ')} s | whole run s | whole run / backtest |`,
-  `|---:|${STAGES.map(() => '---:').join('|')}|---:|---:|`,
+  `|${compared ? ' CLI |' : ''} strategies | ${STAGES.join(' s | ')} s | whole run s | whole run / backtest |`,
+  `|${compared ? '---|' : ''}---:|${STAGES.map(() => '---:').join('|')}|---:|---:|`,
 ];
-for (const [n, runs] of samples) {
+for (const { bundle, n, runs } of cases) {
   const stages = STAGES.map((s) => seconds(median(runs.map((r) => r[s]))));
-  const ratio = median(runs.map((r) => r.ratio));
+  const whole = seconds(median(runs.map((r) => r.whole)));
+  const ratio = median(runs.map((r) => r.ratio)).toFixed(2);
   lines.push(
-    `| ${n.toLocaleString('en')} | ${stages.join(' | ')} | ${seconds(median(runs.map((r) => r.whole)))} | ${ratio.toFixed(2)}× |`,
+    `|${compared ? ` ${bundle} |` : ''} ${n.toLocaleString('en')} | ${stages.join(' | ')} | ${whole} | ${ratio}× |`,
   );
 }
 console.log(lines.join('\n'));
