@@ -1,8 +1,9 @@
 // The worker pool: a kernel spread over worker threads, for the backtest stage (every strategy on both windows) and
 // for validate's statistics (walk-forward's folds, the null markets). Prices, the kernel's per-bar columns and every
 // result column live in SharedArrayBuffers: each worker reads the same prices and writes its strategies' rows in
-// place, so nothing is copied back and nothing per bar is sent. Strategies go out in chunks from one queue (ordered
-// by family and parameter, as the kernel likes them), so a slow family does not leave a thread idle. Each
+// place, so nothing is copied back and nothing per bar is sent. Strategies are cut into chunks (ordered by family and
+// parameter, as the kernel likes them) that the threads take one at a time off a shared counter, so a slow family
+// does not leave a thread idle and the main thread hands nothing out (it may compute meanwhile). Each
 // strategy's numbers depend only on it and the prices, so the results are identical for any number of workers or
 // chunk size. Node only: @overfit/core/pool, kept out of the package's main entry.
 //
@@ -57,11 +58,17 @@ interface WorkerChunk {
   rows: Int32Array;
 }
 
-/** What the pool sends a worker: a new job (its task), its chunks, then a release of the job; each names its job. */
-export type WorkerMessage =
-  | { kind: 'job'; job: number; task: KernelTask }
-  | ({ kind: 'chunk'; job: number } & WorkerChunk)
-  | { kind: 'release'; job: number };
+/**
+ * What the pool sends each of a job's threads: the task, every chunk, and the job's shared counter of chunks taken.
+ * The threads take chunks off it themselves (Atomics.add), so a thread that finishes early takes more, and a busy
+ * main thread (validate computes its other statistics meanwhile) never holds one up.
+ */
+export interface WorkerMessage {
+  job: number;
+  task: KernelTask;
+  chunks: WorkerChunk[];
+  taken: Int32Array;
+}
 
 /** A worker's answer to a chunk: its job and the count of strategies done. */
 export interface WorkerAnswer {
@@ -77,12 +84,6 @@ export interface PoolOptions {
   workerScript?: string;
   /** Strategies per chunk; default: about 8 chunks per worker, 16 to 2,000 strategies each. */
   chunkSize?: number;
-  /**
-   * Queue every chunk on the threads at once, in turn, instead of one more whenever a thread finishes one: the job
-   * then runs while this thread computes something else (a busy thread cannot hand out chunks), at the cost of
-   * balancing the threads' work less finely.
-   */
-  queueAll?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -192,7 +193,7 @@ let nextJob = 1;
 
 /** What a job in flight does with its threads' answers, and with a thread's failure (which discards the pool). */
 interface JobListener {
-  answer(worker: Worker, count: number): void;
+  answer(count: number): void;
   fail(error: Error): void;
 }
 const jobs = new Map<number, JobListener>();
@@ -203,7 +204,7 @@ function workersFor(script: string, threads: number): Worker[] {
   while (pool.workers.length < threads) {
     const worker = new Worker(script);
     worker.unref(); // idle threads never keep the process alive; holdPool() refs them while jobs are in flight
-    worker.on('message', (answer: WorkerAnswer) => jobs.get(answer.job)?.answer(worker, answer.count));
+    worker.on('message', (answer: WorkerAnswer) => jobs.get(answer.job)?.answer(answer.count));
     // An error in a job, or outside one, fails every job in flight and drops the pool the thread is in.
     worker.on('error', (error) => {
       if (pool?.workers.includes(worker)) discardPool(error);
@@ -242,27 +243,17 @@ function runOnWorkers(
   const workers = workersFor(script, Math.min(threads, chunks.length));
   const id = nextJob++;
   return new Promise<void>((resolve, reject) => {
-    let next = 0;
     let done = 0;
     const finish = () => {
       jobs.delete(id);
       holdPool();
     };
-    const feed = (worker: Worker) => {
-      if (next < chunks.length)
-        worker.postMessage({ kind: 'chunk', job: id, ...chunks[next++] } satisfies WorkerMessage);
-    };
     jobs.set(id, {
-      answer(worker, count) {
+      answer(count) {
         done += count;
         options.onProgress?.(done, total);
-        if (done < total) {
-          if (!options.queueAll) feed(worker);
-          return;
-        }
+        if (done < total) return;
         finish();
-        // An idle thread holds no results.
-        for (const w of workers) w.postMessage({ kind: 'release', job: id } satisfies WorkerMessage);
         resolve();
       },
       fail(error) {
@@ -271,9 +262,7 @@ function runOnWorkers(
       },
     });
     holdPool();
-    for (const worker of workers) worker.postMessage({ kind: 'job', job: id, task } satisfies WorkerMessage);
-    // One chunk each, then one more whenever a thread answers; or, with queueAll, every chunk now, in turn.
-    do workers.forEach(feed);
-    while (options.queueAll && next < chunks.length);
+    const message: WorkerMessage = { job: id, task, chunks, taken: new Int32Array(new SharedArrayBuffer(4)) };
+    for (const worker of workers) worker.postMessage(message);
   });
 }

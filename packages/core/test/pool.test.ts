@@ -135,10 +135,10 @@ it('scores every fold in one pass with the per-fold results, in this thread and 
   }
 });
 
-it('runs jobs queued whole at once, side by side on the same threads, each with its own results', async () => {
+it('runs jobs queued at once, one after the other on the same threads, each with its own results', async () => {
   const both = [
-    backtestInParallel(strategies, market, windows, costs, { blocks: 16, workers: 2, workerScript, queueAll: true }),
-    backtestWindowsOnPool(strategies, market, folds, costs, { workers: 2, workerScript, queueAll: true, chunkSize: 7 }),
+    backtestInParallel(strategies, market, windows, costs, { blocks: 16, workers: 2, workerScript }),
+    backtestWindowsOnPool(strategies, market, folds, costs, { workers: 2, workerScript, chunkSize: 7 }),
   ] as const;
   const [all, windowed] = await Promise.all(both);
   expect(fingerprint(all)).toEqual(reference);

@@ -97,8 +97,8 @@ export interface PoolRunOptions {
 export const statisticsWorkers = (strategyBars: number): number => defaultWorkers(strategyBars, 1);
 
 /**
- * Every job on the worker pool, queued whole on the threads when submitted, so they work while this thread goes on
- * with the code between (the other statistics, simulating the next null market, the PBO of the last one).
+ * Every job on the worker pool, queued on the threads when submitted, so they work while this thread goes on with
+ * the code between (the other statistics, simulating the next null market, the PBO of the last one).
  */
 export async function runOnPool<T>(steps: KernelSteps<T>, options: PoolRunOptions = {}): Promise<T> {
   const pending: Promise<BacktestResults | WindowsResults>[] = [];
@@ -119,7 +119,6 @@ export async function runOnPool<T>(steps: KernelSteps<T>, options: PoolRunOption
       const job = pending.length;
       const pool = {
         workers: options.workers,
-        queueAll: true,
         onProgress: (done: number) => progress(r.step, job, done),
       };
       const running =
