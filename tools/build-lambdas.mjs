@@ -1,8 +1,9 @@
 // Build the six Lambda packages Terraform deploys: dist/lambda/<name>.zip with a CommonJS index.js exporting
 // `handler` (runtime nodejs22.x, handler index.handler) and its source map. Each is one esbuild bundle of the
 // handler module the stage registry names for that function (@overfit/core, stages.ts), minified for Node 22.
-// FUNCTIONS below adds what a function needs besides its bundle; two carry files beside it:
-//   backtest   backtest-worker.cjs, the worker-thread script the stage finds beside its bundle (parallel.ts);
+// FUNCTIONS below adds what a function needs besides its bundle; three carry files beside it:
+//   backtest,  backtest-worker.cjs, the worker pool's thread script the stage finds beside its bundle
+//   validate   (@overfit/core/pool);
 //   visualize  @napi-rs/canvas and its linux-x64-gnu binary (native: cannot be bundled), and the Inter font files
 //              (Lambda has no system fonts; charts resolve them with require.resolve, so the package.json comes too).
 // Set NODE_OPTIONS=--enable-source-maps on the functions to get TypeScript positions in stack traces.
@@ -24,7 +25,7 @@ const FUNCTIONS = {
   generate: {},
   backtest: { worker: true },
   select: {},
-  validate: {},
+  validate: { worker: true },
   visualize: {
     external: ['@napi-rs/canvas'],
     files: [

@@ -13,7 +13,7 @@ export const NODE_BUNDLE = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
-  // Entry points may name a package's declared export (e.g. '@overfit/stage-backtest/worker'): resolved from the root.
+  // Entry points may name a package's declared export (e.g. '@overfit/core/worker'): resolved from the root.
   absWorkingDir: ROOT,
   logLevel: 'warning',
   // The charts resolve the font files at run time with require.resolve; each bundle ships or finds them itself.
@@ -21,10 +21,10 @@ export const NODE_BUNDLE = {
 };
 
 /**
- * The backtest stage's worker threads need a file of their own beside the bundle that starts them: it is found
- * under this name next to it (packages/stage-backtest/src/parallel.ts, WORKER_BUNDLE).
+ * The worker pool's threads (the backtest stage, validate's statistics) need a file of their own beside the bundle
+ * that starts them: it is found under this name next to it (packages/core/src/pool.ts, WORKER_BUNDLE).
  */
-export const BACKTEST_WORKER = { entry: '@overfit/stage-backtest/worker', file: 'backtest-worker.cjs' };
+export const BACKTEST_WORKER = { entry: '@overfit/core/worker', file: 'backtest-worker.cjs' };
 
 /** A workspace module's exports in this Node process (a build script reads the stage registry from @overfit/core). */
 export async function importWorkspaceModule(specifier) {

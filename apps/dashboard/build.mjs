@@ -33,6 +33,6 @@ await build({
   entryPoints: [join(here, 'src/pipelineWorker.ts')],
   outfile: join(here, 'dist/pipeline-worker.cjs'),
 });
-// A large in-process run backtests on worker threads, which need their own file beside the bundle; the server's
-// event loop then stays free to answer during the backtest.
+// A large in-process run backtests and validates on worker threads, which need their own file beside the bundle; the
+// server's event loop then stays free to answer meanwhile.
 await build({ ...common, entryPoints: [BACKTEST_WORKER.entry], outfile: join(here, 'dist', BACKTEST_WORKER.file) });

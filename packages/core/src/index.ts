@@ -8,6 +8,7 @@ export * from './blockScores';
 export * from './strategies';
 export * from './backtest';
 export * from './backtestAll';
+export * from './backtestWindows';
 export * from './kernel';
 export * from './runConfig';
 export * from './stats';

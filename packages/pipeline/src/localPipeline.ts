@@ -158,7 +158,14 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<RunSum
     );
     artifacts.push(selected.bestStrategyKey);
     const validated = await step('validate', () =>
-      validate.run({ ...base, ...generated, ...backtested, ...selected }, { store, loadPrices }),
+      validate.run(
+        { ...base, ...generated, ...backtested, ...selected },
+        {
+          store,
+          loadPrices,
+          onProgress: (step, done, total) => progress({ kind: 'validate', step, done, total }),
+        },
+      ),
     );
     artifacts.push(validated.validationResultsKey, validated.overfittingReportKey);
     const visualized = await step('visualize', () =>

@@ -16,6 +16,7 @@ import {
 import { cachedPriceLoader, type LoadedPrices } from '@overfit/data';
 import { createHandler, type HandlerRuntime, type StageDeps } from '@overfit/lambda';
 import { DEFAULT_SHARD_SIZE, getJson, newRunId, runKeys, type ArtifactStore, type RunManifest } from '@overfit/store';
+import type { ValidateDeps } from '@overfit/stage-validate';
 import { assertRunnable, readRunSummary, type ProgressEvent, type RunSummary } from './localPipeline';
 import { STAGE_DEFINITIONS } from './stageDefinitions';
 import { localFunctionArns, stateMachineDefinition } from './stateMachine';
@@ -68,8 +69,16 @@ export async function runStateMachineLocally(options: StateMachineRunOptions): P
 
   const deps: StageDeps = { store, loadPrices };
   const runtime: HandlerRuntime = { deps: () => deps, logLevel: options.logLevel ?? 'SILENT', publishMetrics: false };
+  // In this process validate can report its own steps (a Lambda cannot); the other stages get the plain deps.
+  const progress = options.onProgress;
+  const validateDeps: ValidateDeps = {
+    ...deps,
+    onProgress: progress && ((step, done, total) => progress({ kind: 'validate', step, done, total })),
+  };
+  const runtimeOf = (name: string): HandlerRuntime =>
+    name === 'validate' ? { ...runtime, deps: () => validateDeps } : runtime;
   const handlers = Object.fromEntries(
-    Object.entries(STAGE_DEFINITIONS).map(([name, definition]) => [name, createHandler(definition, runtime)]),
+    Object.entries(STAGE_DEFINITIONS).map(([name, definition]) => [name, createHandler(definition, runtimeOf(name))]),
   );
   // A lambda:invoke Task gets {FunctionName, Payload} and returns what the integration returns.
   const taskHandlers = Object.fromEntries(
@@ -102,7 +111,6 @@ export async function runStateMachineLocally(options: StateMachineRunOptions): P
       retryIntervalOverrides: Object.fromEntries(Object.keys(TASK_FUNCTIONS).map((state) => [state, 0])),
     },
   });
-  const progress = options.onProgress;
   const following = progress
     ? followProgress(execution.eventLogs, config.strategies, options.shardSize ?? DEFAULT_SHARD_SIZE, progress)
     : Promise.resolve();

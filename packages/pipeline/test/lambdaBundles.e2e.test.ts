@@ -67,8 +67,9 @@ describe('the Lambda packages', () => {
     300_000,
   );
 
-  it('backtest ships its worker-thread script beside the bundle', () => {
+  it('backtest and validate ship the worker pool thread script beside the bundle', () => {
     expect(existsSync(join(DIST, 'backtest', 'backtest-worker.cjs'))).toBe(true);
+    expect(existsSync(join(DIST, 'validate', 'backtest-worker.cjs'))).toBe(true);
   });
 
   it('visualize draws the figures with only what its package carries (canvas binary, Inter font)', async () => {

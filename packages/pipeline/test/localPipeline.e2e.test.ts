@@ -42,13 +42,20 @@ describe('runLocalPipeline', () => {
   it('runs all five stages, writes every artifact, and commits the run', async () => {
     const store = new LocalStore(join(root, 'store'));
     const stages: string[] = [];
+    const validating: { step: string; done: number; total: number }[] = [];
     const summary = await runLocalPipeline({
       config,
       data: synthetic,
       store,
-      onProgress: (e) => e.kind === 'stage' && stages.push(e.stage),
+      onProgress: (e) => {
+        if (e.kind === 'stage') stages.push(e.stage);
+        if (e.kind === 'validate') validating.push({ step: e.step, done: e.done, total: e.total });
+      },
     });
     expect(stages).toEqual(['generate', 'backtest', 'select', 'validate', 'visualize']);
+    // Validate's own steps: walk-forward's 60 strategies and the null market's 60, to the last one.
+    expect(new Set(validating.map((e) => e.step))).toEqual(new Set(['walk-forward', 'null markets']));
+    expect(validating[validating.length - 1]).toMatchObject({ done: 120, total: 120 });
     for (const key of ARTIFACTS(summary.runId)) expect(await store.exists(key)).toBe(true);
     const manifest = await getJson<RunManifest>(store, runKeys(summary.runId).manifest);
     expect(manifest).toMatchObject({

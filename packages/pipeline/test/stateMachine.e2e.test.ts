@@ -95,12 +95,16 @@ describe('runStateMachineLocally on s3rver', () => {
         store: new LocalStore(folder),
         runId: 'same-run',
       });
+      const validating: number[] = [];
       const cloud = await on.runSmall({
         store: new S3Store({ bucket: 'artifacts', prefix: 'bytes', client: on.s3.client }),
         runId: 'same-run',
         shardSize: 17,
         maxConcurrency: 2,
+        onProgress: (e) => e.kind === 'validate' && validating.push(e.done),
       });
+      // The validate handler runs in this process and reports its steps: walk-forward's 60 strategies (no null market).
+      expect(validating[validating.length - 1]).toBe(60);
       for (const key of dataArtifacts(runKeys('same-run'))) {
         expect({ key, equal: (await readBack(`bytes/${key}`)).equals(await readFile(join(folder, key))) }).toEqual({
           key,

@@ -23,9 +23,10 @@ import {
   type ArtifactStore,
   type ShardRange,
 } from '@overfit/store';
-import { backtestInParallel } from './parallel';
+import { backtestAllOnPool } from '@overfit/core/pool';
 
-export { backtestInParallel, defaultWorkers, findWorkerScript, WORKER_BUNDLE, type ParallelOptions } from './parallel';
+/** The kernel on the worker pool (@overfit/core/pool), as the benchmark calls it. */
+export { backtestAllOnPool as backtestInParallel, defaultWorkers } from '@overfit/core/pool';
 
 /** With a shard: only strategies [start, end), written under the run's shards/ folder for the select stage to merge. */
 export type BacktestInput = BacktestEvent;
@@ -46,7 +47,7 @@ export interface BacktestDeps {
   store: ArtifactStore;
   loadPrices: (ref: DataRef) => Promise<LoadedPrices>;
   onProgress?: (done: number, total: number) => void;
-  /** Worker threads for the kernel; default: every core for large runs, see parallel.ts. Results never depend on it. */
+  /** Worker threads for the kernel; default: every core for large runs (core's pool). Results never depend on it. */
   workers?: number;
 }
 
@@ -89,7 +90,7 @@ export async function run(input: BacktestInput, deps: BacktestDeps): Promise<Bac
 
   const costs = costsOf(config);
   const trainingBars = windows.training.end - windows.training.start;
-  const results = await backtestInParallel(strategies, market, windows, costs, {
+  const results = await backtestAllOnPool(strategies, market, windows, costs, {
     blocks: Math.min(MOMENT_BLOCKS, trainingBars),
     selectBy: config.selectBy,
     workers: deps.workers,

@@ -21,7 +21,7 @@ import {
   type ValidateEvent,
   type VerdictLevel,
 } from '@overfit/core';
-import { buildOverfittingReport } from './overfitting';
+import { buildOverfittingReportOnPool } from './overfitting';
 import type { LoadedPrices } from '@overfit/data';
 import {
   getJson,
@@ -37,7 +37,7 @@ import {
   type WindowInfo,
 } from '@overfit/store';
 
-export { buildOverfittingReport, snoopingInput } from './overfitting';
+export { buildOverfittingReport, buildOverfittingReportOnPool, snoopingInput } from './overfitting';
 export { verdictOf } from './verdict';
 export { NULL_MARKET_MAX_STRATEGIES } from './nullMarkets';
 export { WALK_FORWARD_MAX_STRATEGIES } from './outOfSample';
@@ -108,10 +108,16 @@ function windowInfo(series: PriceSeries, window: BarWindow): WindowInfo {
   return { ...window, bars: window.end - window.start, first: iso(window.start), last: iso(window.end - 1) };
 }
 
-export async function run(
-  input: ValidateInput,
-  deps: { store: ArtifactStore; loadPrices: (ref: DataRef) => Promise<LoadedPrices> },
-): Promise<ValidateOutput> {
+export interface ValidateDeps {
+  store: ArtifactStore;
+  loadPrices: (ref: DataRef) => Promise<LoadedPrices>;
+  /** The statistics' progress: `step` is the part under way in words, `done` of `total` strategies backtested. */
+  onProgress?: (step: string, done: number, total: number) => void;
+  /** Worker threads for the statistics' kernel jobs; default: see statisticsWorkers. Results never depend on it. */
+  workers?: number;
+}
+
+export async function run(input: ValidateInput, deps: ValidateDeps): Promise<ValidateOutput> {
   const { config } = input;
   const [{ strategy }, prices, { strategies }, trainingTable, validationTable, moments] = await Promise.all([
     getJson<{ strategy: Strategy }>(deps.store, input.bestStrategyKey),
@@ -153,16 +159,19 @@ export async function run(
     },
     originalRule: { verdict: verdict.verdict, explanation: verdict.explanation },
   };
-  const report = buildOverfittingReport({
-    config,
-    market,
-    windows,
-    strategies,
-    selected: strategy,
-    training: trainingTable,
-    validation: validationTable,
-    moments,
-  });
+  const report = await buildOverfittingReportOnPool(
+    {
+      config,
+      market,
+      windows,
+      strategies,
+      selected: strategy,
+      training: trainingTable,
+      validation: validationTable,
+      moments,
+    },
+    { workers: deps.workers, onProgress: deps.onProgress },
+  );
   const keys = runKeys(input.runId);
   await putJson(deps.store, keys.validationResults, results);
   await putJson(deps.store, keys.overfittingReport, report);

@@ -4,7 +4,6 @@
 // is exact when the real market, too, had no edge; it cannot go below 1/(K + 1), so K = 19 is the fewest that can
 // reject at 5 %. Only the training window is simulated and backtested: selection never sees the rest.
 import {
-  backtestAll,
   createMarket,
   finiteOrNull,
   SELECTION_METRIC_FIELDS,
@@ -15,7 +14,8 @@ import {
   type RunConfig,
   type Strategy,
 } from '@overfit/core';
-import { fitGarch11, logReturns, simulateGarch11 } from '@overfit/data';
+import { fitGarch11, logReturns, simulateGarch11, type Garch11 } from '@overfit/data';
+import { result, submit, type BacktestRequest, type KernelSteps, type Submitted } from './kernelSteps';
 import { selectedRow, selectionPbo } from './selectionProcess';
 
 export const NULL_MARKET_MAX_STRATEGIES = 1_000;
@@ -44,18 +44,64 @@ export interface NullMarketInputs {
   windows: { training: BarWindow; validation: BarWindow };
   strategies: Strategy[];
   training: MetricsTable;
-  /** PBO of the real run's selection (null when CSCV could not run). */
-  realPbo: number | null;
 }
 
-export function nullMarketControl({
+/** The null markets' kernel jobs, submitted, and the model they were simulated by. */
+export interface NullMarketJobs {
+  fitted: Garch11 | null;
+  jobs: Submitted<BacktestRequest>[];
+}
+
+/** Fit the model, then simulate each null market and submit its backtest (one job a market), in order. */
+export function* nullMarketJobs({
   config,
   market,
   windows,
   strategies,
-  training,
-  realPbo,
-}: NullMarketInputs): OverfittingReport['nullMarkets'] {
+}: NullMarketInputs): KernelSteps<NullMarketJobs> {
+  if (config.nullMarkets === 0) return { fitted: null, jobs: [] };
+  const { series } = market;
+  // Fitted to the training bars only: the null markets stand for the window the selection saw.
+  const fitted = fitGarch11(logReturns(series.close.subarray(windows.training.start, windows.training.end)));
+  // The training window and one more bar (backtestAll needs a validation window, which nothing here reads).
+  const bars = windows.training.end + 1;
+  const nullWindows = { training: windows.training, validation: { start: windows.training.end, end: bars } };
+  const jobs: Submitted<BacktestRequest>[] = [];
+  for (let j = 0; j < config.nullMarkets; j++) {
+    const synthetic = simulateGarch11(fitted, {
+      bars,
+      seed: nullSeed(config.seed, j),
+      start: series.time[0],
+      intervalMs: Math.round(market.barMs),
+      startPrice: series.close[0],
+    });
+    jobs.push(
+      yield* submit({
+        kind: 'backtest',
+        step: 'null markets',
+        strategies: nullMarketStrategies(config, strategies),
+        market: createMarket(synthetic),
+        windows: nullWindows,
+        costs: { feesBps: config.feesBps, slippageBps: config.slippageBps },
+        blocks: Math.min(64, windows.training.end - windows.training.start),
+        selectBy: config.selectBy,
+      }),
+    );
+  }
+  return { fitted, jobs };
+}
+
+/** The strategies each null market backtests: the first ones, or none when the run asks for no null markets. */
+export const nullMarketStrategies = (config: RunConfig, strategies: readonly Strategy[]): readonly Strategy[] =>
+  config.nullMarkets === 0 ? [] : strategies.slice(0, NULL_MARKET_MAX_STRATEGIES);
+
+/** The section from the null markets' jobs: selection and PBO on each, p-values against the real run's. */
+export function* nullMarketControl(
+  { config, strategies, training }: NullMarketInputs,
+  { fitted, jobs }: NullMarketJobs,
+  /** PBO of the real run's selection (null when CSCV could not run). */
+  realPbo: number | null,
+): KernelSteps<OverfittingReport['nullMarkets']> {
   const metric = config.selectBy;
   const used = strategies.slice(0, NULL_MARKET_MAX_STRATEGIES);
   const field = SELECTION_METRIC_FIELDS[metric];
@@ -79,30 +125,13 @@ export function nullMarketControl({
     nullPbos: [],
     pboPValue: null,
   };
-  if (config.nullMarkets === 0) return { ...empty, ...none };
+  if (fitted === null) return { ...empty, ...none };
 
-  const { series } = market;
-  // Fitted to the training bars only: the null markets stand for the window the selection saw.
-  const fitted = fitGarch11(logReturns(series.close.subarray(windows.training.start, windows.training.end)));
-  // The training window and one more bar (backtestAll needs a validation window, which nothing here reads).
-  const bars = windows.training.end + 1;
-  const nullWindows = { training: windows.training, validation: { start: windows.training.end, end: bars } };
-  const costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
   const sharpes: (number | null)[] = [],
     bests: (number | null)[] = [],
     pbos: (number | null)[] = [];
-  for (let j = 0; j < config.nullMarkets; j++) {
-    const synthetic = simulateGarch11(fitted, {
-      bars,
-      seed: nullSeed(config.seed, j),
-      start: series.time[0],
-      intervalMs: Math.round(market.barMs),
-      startPrice: series.close[0],
-    });
-    const results = backtestAll(used, createMarket(synthetic), nullWindows, costs, {
-      blocks: Math.min(64, windows.training.end - windows.training.start),
-      selectBy: metric,
-    });
+  for (const job of jobs) {
+    const results = yield* result(job);
     const chosen = selectedRow(results.training, config);
     sharpes.push(chosen < 0 ? null : finiteOrNull(results.training.columns.sharpe[chosen]));
     bests.push(chosen < 0 ? null : finiteOrNull(results.training.columns[field][chosen]));
@@ -110,7 +139,7 @@ export function nullMarketControl({
   }
   return {
     ...empty,
-    markets: config.nullMarkets,
+    markets: jobs.length,
     model: `GARCH(1,1) fitted to the run's prices (μ ${fitted.mu.toPrecision(3)} a bar, ω ${fitted.omega.toPrecision(3)}, α ${fitted.alpha.toFixed(3)}, β ${fitted.beta.toFixed(3)}), training bars only`,
     realSelectedSharpeAnnual: realSharpe, // the tables' Sharpe ratios are annual
     nullSelectedSharpesAnnual: sharpes,

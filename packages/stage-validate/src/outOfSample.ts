@@ -2,7 +2,6 @@
 // more than noise?), the selected strategy's validation Sharpe tested alone (one strategy, chosen before these
 // bars were seen: no correction for the search is needed), and walk-forward.
 import {
-  backtestAll,
   finiteOrNull,
   foldWindows,
   netReturns,
@@ -13,7 +12,6 @@ import {
   SELECTION_METRIC_FIELDS,
   walkForward,
   type BarWindow,
-  type Costs,
   type Market,
   type Metrics,
   type OverfittingReport,
@@ -21,6 +19,7 @@ import {
   type SelectionMetric,
   type Strategy,
 } from '@overfit/core';
+import { result as resultOf, submit, type KernelSteps, type Submitted, type WindowsRequest } from './kernelSteps';
 
 const WALK_FORWARD_FOLDS = 5;
 export const WALK_FORWARD_MAX_STRATEGIES = 1_000;
@@ -122,31 +121,49 @@ function probabilityPositiveSharpe(returns: ArrayLike<number>): { sharpe: number
   }
 }
 
-export function walkForwardSection(
+/** Too few bars for the folds: walk-forward is left out. */
+const tooShort = (market: Market) => market.series.close.length < 2 * WALK_FORWARD_FOLDS * 2;
+
+/** The strategies walk-forward backtests (the first ones; none when the history is too short for its folds). */
+export const walkForwardStrategies = (market: Market, strategies: readonly Strategy[]): readonly Strategy[] =>
+  tooShort(market) ? [] : strategies.slice(0, WALK_FORWARD_MAX_STRATEGIES);
+
+/** Walk-forward's one kernel job (every fold of the first strategies), submitted now; null when it cannot run. */
+export function* walkForwardJob(
   config: RunConfig,
   market: Market,
-  strategies: Strategy[],
+  strategies: readonly Strategy[],
+): KernelSteps<Submitted<WindowsRequest> | null> {
+  if (tooShort(market)) return null;
+  return yield* submit({
+    kind: 'windows',
+    step: 'walk-forward',
+    strategies: walkForwardStrategies(market, strategies),
+    market,
+    windows: foldWindows({ start: 0, end: market.series.close.length }, WALK_FORWARD_FOLDS),
+    costs: { feesBps: config.feesBps, slippageBps: config.slippageBps },
+  });
+}
+
+/** The walk-forward section from its job's fold tables (see walkForwardJob). */
+export function* walkForwardSection(
+  config: RunConfig,
+  job: Submitted<WindowsRequest> | null,
   windows: { training: BarWindow },
-): OverfittingReport['walkForward'] {
+): KernelSteps<OverfittingReport['walkForward']> {
+  if (job === null) return null;
+  const { market, strategies: used, windows: folds, costs } = job.request;
   const bars = market.series.close.length;
   const all = { start: 0, end: bars };
-  if (bars < 2 * WALK_FORWARD_FOLDS * 2) return null;
-  const used = strategies.slice(0, WALK_FORWARD_MAX_STRATEGIES);
-  const folds = foldWindows(all, WALK_FORWARD_FOLDS);
-  const costs: Costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
   const field = SELECTION_METRIC_FIELDS[config.selectBy];
   // --min-trades is set for the training window; a fold is shorter, so it needs proportionally fewer trades.
   const trainingBars = windows.training.end - windows.training.start;
   const minTrades = Math.ceil((config.minTrades * (folds[0].end - folds[0].start)) / trainingBars);
-  // Every fold's metrics by the kernel, two folds per pass.
-  const scores: Float64Array[] = [];
-  for (let f = 0; f < folds.length; f += 2) {
-    const pair = { training: folds[f], validation: folds[Math.min(f + 1, folds.length - 1)] };
-    const results = backtestAll(used, market, pair, costs, { blocks: 1 });
-    for (const table of [results.training, results.validation].slice(0, Math.min(2, folds.length - f))) {
-      scores.push(table.columns[field].map((value, i) => (table.columns.trades[i] >= minTrades ? value : Number.NaN)));
-    }
-  }
+  // Every fold's metrics by the kernel, one positions pass per strategy for all folds.
+  const { tables } = yield* resultOf(job);
+  const scores = tables.map((table) =>
+    table.columns[field].map((value, i) => (table.columns.trades[i] >= minTrades ? value : Number.NaN)),
+  );
   const held: Float64Array[] = [];
   const result = walkForward({
     window: all,

@@ -34,8 +34,9 @@ import {
   type Strategy,
   type WindowComparison,
 } from '@overfit/core';
-import { nullMarketControl } from './nullMarkets';
-import { selectionDrop, walkForwardSection } from './outOfSample';
+import { runInThread, runOnPool, statisticsWorkers, type KernelSteps, type PoolRunOptions } from './kernelSteps';
+import { nullMarketControl, nullMarketJobs, nullMarketStrategies } from './nullMarkets';
+import { selectionDrop, walkForwardJob, walkForwardSection, walkForwardStrategies } from './outOfSample';
 import { backtestLength, deflatedSharpe, haircuts, sharpeInference } from './selectedStrategy';
 import { selectionPbo } from './selectionProcess';
 import { ALPHA, verdictOf } from './verdict';
@@ -132,8 +133,41 @@ function comparison(metrics: Metrics, market: Market, window: BarWindow): Window
   };
 }
 
-export function buildOverfittingReport(inputs: OverfittingInputs): OverfittingReport {
+/** The report, every kernel job in this thread. */
+export const buildOverfittingReport = (inputs: OverfittingInputs): OverfittingReport =>
+  runInThread(overfittingReport(inputs));
+
+/** Strategies the statistics backtest (walk-forward, then every null market) and their strategy-bars. */
+function kernelWork({ config, market, strategies, windows }: OverfittingInputs) {
+  const walkForward = walkForwardStrategies(market, strategies).length;
+  const nulls = config.nullMarkets * nullMarketStrategies(config, strategies).length;
+  return {
+    strategies: walkForward + nulls,
+    strategyBars: walkForward * market.series.close.length + nulls * (windows.training.end + 1),
+  };
+}
+
+/**
+ * The same report (the same bytes), its kernel jobs on the worker pool. Progress counts the strategies the
+ * statistics backtest, with the step under way ("walk-forward", "null markets").
+ */
+export function buildOverfittingReportOnPool(
+  inputs: OverfittingInputs,
+  options: Pick<PoolRunOptions, 'workers' | 'onProgress'> = {},
+): Promise<OverfittingReport> {
+  const work = kernelWork(inputs);
+  return runOnPool(overfittingReport(inputs), {
+    workers: options.workers ?? statisticsWorkers(work.strategyBars),
+    onProgress: options.onProgress,
+    total: work.strategies,
+  });
+}
+
+function* overfittingReport(inputs: OverfittingInputs): KernelSteps<OverfittingReport> {
   const { config, market, windows, training, validation, moments, selected, strategies } = inputs;
+  // The kernel's jobs first: on the pool they run while this thread computes everything else.
+  const walkForwardKernel = yield* walkForwardJob(config, market, strategies);
+  const nullKernels = yield* nullMarketJobs(inputs);
   const n = training.ids.length;
   const T = windows.training.end - windows.training.start;
   const costs = { feesBps: config.feesBps, slippageBps: config.slippageBps };
@@ -219,8 +253,8 @@ export function buildOverfittingReport(inputs: OverfittingInputs): OverfittingRe
     pbo,
     dataSnooping: dataSnooping(inputs),
     rankCorrelation: { metric: config.selectBy, rho: finiteOrNull(rank.rho), pairs: rank.pairs },
-    walkForward: walkForwardSection(config, market, strategies, windows),
-    nullMarkets: nullMarketControl({ config, market, windows, strategies, training, realPbo: pbo?.pbo ?? null }),
+    walkForward: yield* walkForwardSection(config, walkForwardKernel, windows),
+    nullMarkets: yield* nullMarketControl(inputs, nullKernels, pbo?.pbo ?? null),
   };
   return { ...report, verdict: verdictOf(report) };
 }

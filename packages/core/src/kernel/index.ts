@@ -111,7 +111,7 @@ export function kernelOrder(strategies: readonly Strategy[]): Int32Array {
  * branch-free accounting loop is faster (coin_flip changes on half the bars, seasonal on a fifth), below it the
  * run-by-run loop is (every other family changes on 1–9 % of hourly BTC bars). Only speed depends on this.
  */
-function changesOften(pos: Int8Array): boolean {
+export function changesOften(pos: Int8Array): boolean {
   const from = pos.length >> 2;
   const to = Math.min(pos.length, from + 8192);
   let changes = 0;

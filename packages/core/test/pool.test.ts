@@ -1,19 +1,23 @@
-// The kernel on real worker threads: the worker entry is bundled here the way tools/build-cli.mjs bundles it for
+// The kernels on real worker threads: the worker entry is bundled here the way tools/build-cli.mjs bundles it for
 // the CLI, then the results must equal the reference bit for bit, whatever the number of workers or chunk size.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { syntheticMarket } from '@overfit/data';
 import {
   backtestAllReference,
+  backtestWindows,
   createMarket,
+  foldWindows,
   generateStrategies,
   METRIC_NAMES,
   splitWindows,
   type BacktestResults,
-} from '@overfit/core';
-import { syntheticMarket } from '@overfit/data';
-import { backtestInParallel, WORKER_BUNDLE } from '../src';
+  type MetricsTable,
+  type WindowsResults,
+} from '../src';
+import { backtestAllOnPool as backtestInParallel, backtestWindowsOnPool, WORKER_BUNDLE } from '../src/pool';
 
 // An esbuild bundle, then thousands of strategies on up to three threads: a second or two on a quiet machine.
 jest.setTimeout(300_000);
@@ -65,7 +69,7 @@ it.each([
     workers,
     chunkSize,
     workerScript,
-    onProgress: (done) => progress.push(done),
+    onProgress: (done: number) => progress.push(done),
   });
   expect(fingerprint(results)).toEqual(reference);
   expect(progress[progress.length - 1]).toBe(120);
@@ -103,4 +107,40 @@ it('checks costs and windows before starting any thread', async () => {
       { blocks: 16, workers: 2, workerScript },
     ),
   ).rejects.toThrow(/costs/);
+});
+
+// Walk-forward's folds in one positions pass: each fold's table is what backtestAll gives with that fold as a window.
+const folds = foldWindows({ start: 0, end: 2500 }, 5);
+const tableBits = (t: MetricsTable) => ({ ids: t.ids, columns: METRIC_NAMES.map((m) => bits(t.columns[m])) });
+const foldReference = [0, 2, 4].flatMap((f) => {
+  const pair = { training: folds[f], validation: folds[Math.min(f + 1, 4)] };
+  const r = backtestAllReference(strategies, market, pair, costs, { blocks: 1 });
+  return f < 4 ? [tableBits(r.training), tableBits(r.validation)] : [tableBits(r.training)];
+});
+const foldPrints = (r: WindowsResults) => r.tables.map(tableBits);
+
+it('scores every fold in one pass with the per-fold results, in this thread and on 1 or 2 workers', async () => {
+  expect(foldPrints(backtestWindows(strategies, market, folds, costs))).toEqual(foldReference);
+  for (const workers of [1, 2]) {
+    const progress: number[] = [];
+    const results = await backtestWindowsOnPool(strategies, market, folds, costs, {
+      workers,
+      workerScript,
+      chunkSize: 13,
+      onProgress: (done: number) => progress.push(done),
+    });
+    expect(foldPrints(results)).toEqual(foldReference);
+    expect(progress[progress.length - 1]).toBe(120);
+    expect(results.tables[0].columns.trades.buffer).toBeInstanceOf(workers > 1 ? SharedArrayBuffer : ArrayBuffer);
+  }
+});
+
+it('runs jobs queued at once, one after the other on the same threads, each with its own results', async () => {
+  const both = [
+    backtestInParallel(strategies, market, windows, costs, { blocks: 16, workers: 2, workerScript }),
+    backtestWindowsOnPool(strategies, market, folds, costs, { workers: 2, workerScript, chunkSize: 7 }),
+  ] as const;
+  const [all, windowed] = await Promise.all(both);
+  expect(fingerprint(all)).toEqual(reference);
+  expect(foldPrints(windowed)).toEqual(foldReference);
 });

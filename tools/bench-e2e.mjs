@@ -1,0 +1,104 @@
+// Whole-run benchmark (not a test): what a user waits for. `npm run bench:e2e [-- --rounds 5 --strategies 500,5000
+// --data file.csv --cli a/overfit.cjs,b/overfit.cjs]`. Each sample is one `overfit run --json` process (the CLI
+// bundle, as users run it) on the real hourly BTC history, into a store of its own; the sizes (and, with --cli, the
+// bundles compared, e.g. a build of main beside this one) alternate round after round, so a change in the machine's
+// load hits every case alike. From each run's own timings: every stage, the whole run (the CLI's elapsed time) and
+// the ratio whole run / backtest stage, which is measured inside one process and so compares like with like.
+// Medians over the rounds, as a markdown table, with the machine read from this machine.
+// Data: --data, else ../shared/data/btc_usd_1h.csv beside the repository (where CI puts the shared data).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'apps/cli/dist/overfit.cjs');
+const STAGES = ['generate', 'backtest', 'select', 'validate', 'visualize'];
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '5' },
+    strategies: { type: 'string', default: '500,5000' },
+    data: { type: 'string', default: join(root, '../shared/data/btc_usd_1h.csv') },
+    cli: { type: 'string' },
+  },
+});
+const rounds = Number(values.rounds);
+const sizes = values.strategies.split(',').map(Number);
+const clis = values.cli ? values.cli.split(',') : [cli];
+if (!(Number.isInteger(rounds) && rounds >= 1) || !sizes.every((n) => Number.isInteger(n) && n > 0)) {
+  console.error('--rounds and --strategies take whole numbers (e.g. --rounds 5 --strategies 500,5000)');
+  process.exit(2);
+}
+if (!existsSync(values.data)) {
+  console.error(`no price file at ${values.data}: pass --data <hourly BTC csv> (see /work/shared/data/README.md)`);
+  process.exit(2);
+}
+
+if (!values.cli) execFileSync(process.execPath, [join(root, 'tools/build-cli.mjs')], { stdio: 'inherit' });
+
+/** One whole run in a process and a store of its own: its stage timings and elapsed time, in ms. */
+function runOnce(bundle, strategies) {
+  const store = mkdtempSync(join(tmpdir(), 'overfit-bench-e2e-'));
+  try {
+    const args = ['run', '--data', values.data, '--strategies', String(strategies), '--store', store, '--json'];
+    const out = execFileSync(process.execPath, [bundle, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const { timings, elapsedMs } = JSON.parse(out);
+    return { ...timings, whole: elapsedMs, ratio: elapsedMs / timings.backtest };
+  } finally {
+    rmSync(store, { recursive: true, force: true });
+  }
+}
+
+const cases = clis.flatMap((bundle) => sizes.map((n) => ({ bundle, n, runs: [] })));
+const loads = [];
+for (let round = 1; round <= rounds; round++) {
+  for (const c of cases) {
+    loads.push(loadavg()[0]);
+    const sample = runOnce(c.bundle, c.n);
+    c.runs.push(sample);
+    const whole = (sample.whole / 1000).toFixed(2);
+    console.error(`round ${round}/${rounds}, ${c.bundle}, ${c.n} strategies: ${whole} s, ×${sample.ratio.toFixed(2)}`);
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const seconds = (ms) => (ms / 1000).toFixed(2);
+
+/** The machine as this machine reports it: CPU model, vector extensions, L2 per core, memory, Node. */
+function machine() {
+  const cpu = cpus();
+  const info = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const flags = (/^flags\s*:\s*(.*)$/m.exec(info)?.[1] ?? '').split(' ');
+  const vectors = ['avx2', 'avx512f'].filter((f) => flags.includes(f)).join(', ') || 'no AVX2 or AVX-512 flags read';
+  const l2Path = '/sys/devices/system/cpu/cpu0/cache/index2/size';
+  const l2 = existsSync(l2Path) ? `, L2 ${readFileSync(l2Path, 'utf8').trim()} per core` : '';
+  return (
+    `${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} (${vectors}${l2}), ` +
+    `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`
+  );
+}
+
+const compared = clis.length > 1;
+const lines = [
+  `Machine: ${machine()}`,
+  `Data: ${values.data}; ${rounds} alternating rounds; medians; load average before the runs ` +
+    `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (quiet: below 1)`,
+  '',
+  `|${compared ? ' CLI |' : ''} strategies | ${STAGES.join(' s | ')} s | whole run s | whole run / backtest |`,
+  `|${compared ? '---|' : ''}---:|${STAGES.map(() => '---:').join('|')}|---:|---:|`,
+];
+for (const { bundle, n, runs } of cases) {
+  const stages = STAGES.map((s) => seconds(median(runs.map((r) => r[s]))));
+  const whole = seconds(median(runs.map((r) => r.whole)));
+  const ratio = median(runs.map((r) => r.ratio)).toFixed(2);
+  lines.push(
+    `|${compared ? ` ${bundle} |` : ''} ${n.toLocaleString('en')} | ${stages.join(' | ')} | ${whole} | ${ratio}× |`,
+  );
+}
+console.log(lines.join('\n'));
