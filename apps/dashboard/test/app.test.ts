@@ -134,7 +134,7 @@ describe('GET /api/runs with runs under way', () => {
     expect(body.runs[0]).toMatchObject({
       strategies: 200,
       selectBy: 'win_rate',
-      dataSource: 'synthetic GBM market (3000 bars of 3600 s, seed 7)',
+      dataSource: 'synthetic GBM market (3,000 bars of 1h, seed 7)',
       synthetic: true,
       verdict: null,
     });

@@ -198,6 +198,16 @@ describeInBrowser('the dashboard in chromium', () => {
       const row = page.locator('tr', { has: page.locator('td', { hasText: new RegExp(`^${metric}$`) }) });
       expect(await row.locator('td').allTextContents()).toEqual([metric, '— *', '— *', '—', '— *', '— *']);
     }
+    // Total return and trades add up over a window: across an 88- and a 37-day window their change is not shown.
+    expect(await page.getByTestId('window-totals').textContent()).toContain(
+      'Total return and Trades are totals over a window; the windows differ (88 and 37 days)',
+    );
+    for (const metric of ['Total return', 'Trades']) {
+      const row = page.locator('tr', { has: page.locator('td', { hasText: new RegExp(`^${metric}$`) }) });
+      expect((await row.locator('td').allTextContents())[3]).toBe('— †');
+    }
+    const sharpeRow = page.locator('tr', { has: page.locator('td', { hasText: /^Sharpe ratio$/ }) });
+    expect((await sharpeRow.locator('td').allTextContents())[3]).toMatch(/^[+−-]?[\d.,]+ %$|^—$/);
     // Where the numbers come from: the data fingerprint of the manifest.
     const manifest = JSON.parse((await fixture.store.get(`runs/${GOOD_RUN}/manifest.json`)).toString('utf8'));
     expect(await page.locator('#provenance').textContent()).toContain(manifest.data.sha256);

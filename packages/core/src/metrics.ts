@@ -20,6 +20,13 @@ export const MIN_ANNUALISED_YEARS = 0.25;
 /** The metrics that compound a window's result to a year, meaningless on a window shorter than the minimum. */
 export const COMPOUNDED_ANNUAL_METRICS: readonly MetricName[] = ['cagr', 'calmar'];
 
+/**
+ * The metrics that add up over a window instead of being a rate: a 5.7-year and a 2.4-year window's total returns
+ * (or trade counts) differ by their lengths, so their change says nothing about the strategy (−86.4 % → −20.9 %
+ * would read "+75.8 %"). Compare their yearly rates (CAGR) instead.
+ */
+export const WINDOW_TOTAL_METRICS: readonly MetricName[] = ['totalReturn', 'trades'];
+
 export const METRIC_LABELS: Record<MetricName, string> = {
   totalReturn: 'Total return',
   cagr: 'CAGR',

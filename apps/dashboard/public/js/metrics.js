@@ -13,6 +13,8 @@ export const METRICS = Object.keys(METRIC_LABELS);
 export const SELECTION_FIELDS = options.selectionFields ?? {};
 
 export const isPercentMetric = (metric) => PERCENT.has(metric);
+/** Totals over a window (total return, trades): unequal windows' totals are not compared as a change. */
+export const isWindowTotal = (metric) => (options.windowTotals ?? []).includes(metric);
 
 const ANNUALISED = options.annualised ?? { metrics: [], minYears: 0, yearMs: 365.25 * 86_400_000 };
 /** A window's length in years ({ first, last } as ISO times, as validation_results.json has them). */

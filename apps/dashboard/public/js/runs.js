@@ -13,7 +13,7 @@ import {
   VERDICT_LABELS,
   verdictTone,
 } from './common.js';
-import { formatMetric, METRIC_LABELS, SELECTION_FIELDS } from './metrics.js';
+import { formatMetric, isWindowTotal, METRIC_LABELS, SELECTION_FIELDS } from './metrics.js';
 import { selectedField, windowSpan } from './verdictCard.js';
 
 const list = document.getElementById('runs');
@@ -26,15 +26,15 @@ function runLink(runId) {
 }
 
 /**
- * The selection metric's change from training to validation. A total return is not a rate: over a 5.7-year and a
+ * The selection metric's change from training to validation. A total (return) is not a rate: over a 5.7-year and a
  * 2.4-year window the two are not comparable, so its change is not shown as if they were (the run's page says more).
  */
 function changeCell(run) {
   if (run.drop === null) return h('td', { class: 'num' }, '—');
-  if (SELECTION_FIELDS[run.selectBy] === 'totalReturn')
+  if (isWindowTotal(SELECTION_FIELDS[run.selectBy]))
     return h(
       'td',
-      { class: 'num', title: 'Total returns over windows of different lengths are not comparable: see the run' },
+      { class: 'num', title: 'Totals over windows of different lengths are not comparable: see the run' },
       'n/a',
     );
   return h('td', { class: 'num' }, formatChange(-run.drop));

@@ -4,6 +4,7 @@ import { api, formatChange, h } from './common.js';
 import {
   ANNUALISED_NAMES,
   formatMetric,
+  isWindowTotal,
   MIN_ANNUALISED_MONTHS,
   METRIC_LABELS,
   METRICS,
@@ -29,6 +30,14 @@ export function metricsTable(validation) {
         )
       : h('td', { class: 'num' }, formatMetric(m, value));
   const short = ['training', 'validation'].filter((w) => METRICS.some((m) => notAnnualised(m, windows[w])));
+  // A total over a window changes with the window's length: between unequal windows its change is not shown.
+  const unequal = windows.training.bars !== windows.validation.bars;
+  const changeCell = (m) =>
+    notAnnualised(m, windows.training) || notAnnualised(m, windows.validation)
+      ? h('td', { class: 'num' }, '—')
+      : unequal && isWindowTotal(m)
+        ? h('td', { class: 'num', title: 'totals over windows of different lengths are not comparable' }, '— †')
+        : h('td', { class: 'num' }, formatChange(validation.relativeChange[m]));
   const table = h(
     'table',
     {},
@@ -56,9 +65,7 @@ export function metricsTable(validation) {
           h('td', {}, METRIC_LABELS[m]),
           cell(m, 'training', validation.training[m]),
           cell(m, 'validation', validation.validation[m]),
-          notAnnualised(m, windows.training) || notAnnualised(m, windows.validation)
-            ? h('td', { class: 'num' }, '—')
-            : h('td', { class: 'num' }, formatChange(validation.relativeChange[m])),
+          changeCell(m),
           cell(m, 'training', validation.buyAndHold.training[m]),
           cell(m, 'validation', validation.buyAndHold.validation[m]),
         ),
@@ -75,7 +82,17 @@ export function metricsTable(validation) {
             `(${short.map((w) => `${w}: ${windowDays(windows[w])} days`).join(', ')}), where a yearly rate would be ` +
             "an extrapolation. Total return is the window's own.",
         );
-  return h('div', {}, h('div', { class: 'table-wrap' }, table), note);
+  const totals = METRICS.filter(isWindowTotal).map((m) => METRIC_LABELS[m] ?? m);
+  const totalsNote = unequal
+    ? h(
+        'p',
+        { class: 'small muted', 'data-testid': 'window-totals' },
+        `† ${totals.join(' and ')} are totals over a window; the windows differ (${windowDays(windows.training)} ` +
+          `and ${windowDays(windows.validation)} days), so their change says nothing about the strategy. ` +
+          'The yearly rate (CAGR) compares them.',
+      )
+    : null;
+  return h('div', {}, h('div', { class: 'table-wrap' }, table), note, totalsNote);
 }
 
 /** Two Chart.js charts: how the selected strategy stands out among all, and what happened after the split. */

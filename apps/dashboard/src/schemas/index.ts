@@ -4,6 +4,7 @@
 // @overfit/core (RUN_REQUEST_SCHEMA, OPTION_LIMITS), so the page, the API and the CLI accept the same settings.
 import {
   COMPOUNDED_ANNUAL_METRICS,
+  WINDOW_TOTAL_METRICS,
   DEFAULT_RUN_CONFIG,
   MAX_NULL_MARKETS,
   MIN_ANNUALISED_YEARS,
@@ -43,6 +44,8 @@ export function runOptions(limits: { workBudget: number }) {
     stages: STAGE_NAMES,
     // Annual rates of windows shorter than minYears are extrapolations: the pages show them as "—", as the figures do.
     annualised: { metrics: COMPOUNDED_ANNUAL_METRICS, minYears: MIN_ANNUALISED_YEARS, yearMs: YEAR_MS },
+    // Totals over a window: their change between unequal windows is not shown.
+    windowTotals: WINDOW_TOTAL_METRICS,
   };
 }
 
