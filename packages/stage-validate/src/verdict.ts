@@ -28,6 +28,8 @@ type ReportBody = Omit<OverfittingReport, 'verdict'>;
 
 const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(Math.abs(x) < 0.1 ? 1 : 0)} %`;
 const p = (x: number) => (x < 0.001 ? '< 0.001' : x.toFixed(3));
+/** A count as people read it: 5,256, not 5256. */
+const count = (n: number) => n.toLocaleString('en-US');
 const metricName = (report: ReportBody) => METRIC_LABELS[SELECTION_METRIC_FIELDS[report.inputs.selectBy]].toLowerCase();
 
 function test(id: VerdictTest['id'], label: string, about: string, pValue: number | null | undefined): VerdictTest {
@@ -51,13 +53,13 @@ function verdictTests(report: ReportBody): VerdictTest[] {
     test(
       'validation',
       'Out-of-sample Sharpe',
-      `${who} on the ${inputs.validationBars} validation bars`,
+      `${who} on the ${count(inputs.validationBars)} validation bars`,
       psrValidation == null ? null : 1 - psrValidation,
     ),
     test(
       'deflated_sharpe',
       'Deflated Sharpe',
-      `${who}'s training Sharpe against the best of ${inputs.strategies} correlated trials with no skill`,
+      `${who}'s training Sharpe against the best of ${count(inputs.strategies)} correlated trials with no skill`,
       dsr?.pValue,
     ),
     test(
@@ -75,13 +77,13 @@ function verdictTests(report: ReportBody): VerdictTest[] {
     test(
       'reality_check',
       "White's Reality Check",
-      `the best of ${snoop?.strategiesTested ?? 0} strategies against buy-and-hold`,
+      `the best of ${count(snoop?.strategiesTested ?? 0)} strategies against buy-and-hold`,
       snoop?.realityCheck.pValue,
     ),
     test(
       'spa',
       "Hansen's SPA",
-      `the best of ${snoop?.strategiesTested ?? 0} strategies against buy-and-hold`,
+      `the best of ${count(snoop?.strategiesTested ?? 0)} strategies against buy-and-hold`,
       snoop?.spa.consistent,
     ),
     test(
@@ -130,7 +132,7 @@ function money(report: ReportBody): string {
 function headline(report: ReportBody, verdict: VerdictLevel, tests: VerdictTest[]): string {
   const { selected, selectionDrop: drop, inputs } = report;
   const v = selected.comparison.validation;
-  const who = `${selected.strategyId}, the best of ${inputs.strategies} strategies by ${metricName(report)},`;
+  const who = `${selected.strategyId}, the best of ${count(inputs.strategies)} strategies by ${metricName(report)},`;
   const trails = v.totalReturn < 0 || v.totalReturn < v.buyAndHoldReturn;
   switch (verdict) {
     case 'evidence_of_skill': {
@@ -178,7 +180,7 @@ function findings(report: ReportBody): string[] {
   if (dsr) {
     out.push(
       `Deflated Sharpe ${dsr.value.toFixed(2)}: the selected strategy's training Sharpe (${(dsr.sharpe * Math.sqrt(inputs.periodsPerYear)).toFixed(2)} a year) ` +
-        `against ${dsr.expectedMaxSharpeAnnual.toFixed(2)}, what the best of ${inputs.strategies} skill-less strategies with these strategies' correlations shows on average on ` +
+        `against ${dsr.expectedMaxSharpeAnnual.toFixed(2)}, what the best of ${count(inputs.strategies)} skill-less strategies with these strategies' correlations shows on average on ` +
         `${dsr.observations} bars (as much as ${Math.round(dsr.effectiveTrials)} independent ones would)${dsr.value >= DSR_CONFIDENCE ? '' : ' — 0.95 needed'}; ` +
         `the best of them reaches this Sharpe by luck with p ${p(dsr.pValue)}.`,
     );
@@ -203,8 +205,8 @@ function findings(report: ReportBody): string[] {
     out.push(
       `SPA p-value ${snoop.spa.consistent.toFixed(3)} (Reality Check ${snoop.realityCheck.pValue.toFixed(3)}): ` +
         (snoop.spa.consistent < ALPHA
-          ? `at least one of the ${snoop.strategiesTested} strategies beat buy-and-hold beyond what the search explains.`
-          : `once the search over ${snoop.strategiesTested} strategies is accounted for, none is shown to beat buy-and-hold.`),
+          ? `at least one of the ${count(snoop.strategiesTested)} strategies beat buy-and-hold beyond what the search explains.`
+          : `once the search over ${count(snoop.strategiesTested)} strategies is accounted for, none is shown to beat buy-and-hold.`),
     );
   }
   if (rank.rho !== null) {
