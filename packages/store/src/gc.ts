@@ -78,6 +78,9 @@ const keyOf = (store: LocalStore, path: string): string =>
     .split(/[\\/]/)
     .join('/');
 
+/** How long ago a file time was, never below 0 (a file time a few ms ahead of this clock is new, not unborn). */
+const ageOf = (timeMs: number, now: number) => Math.max(0, now - timeMs);
+
 export async function planGc(store: LocalStore, options: GcOptions = {}): Promise<GcPlan> {
   const now = options.now ?? Date.now();
   const minAgeMs = options.minAgeMs ?? DEFAULT_GC_MIN_AGE_MS;
@@ -103,7 +106,9 @@ export async function planGc(store: LocalStore, options: GcOptions = {}): Promis
     const { files, newestMs } = await filesBelow(folder);
     const manifestPath = join(folder, 'manifest.json');
     const hasManifest = files.some((f) => f.path === manifestPath);
-    const ageMs = now - newestMs;
+    // Never below 0: file times come from the kernel's coarse clock, which on a VM can run a few ms ahead of
+    // Date.now(), so a folder written just now would otherwise look younger than new and escape `minAgeMs: 0`.
+    const ageMs = ageOf(newestMs, now);
     /** One item for the run folder: the files to remove, counted and marked as accounted for. */
     const collect = (kind: GcKind, found: FileInfo[], keys?: string[]) => {
       const bytes = found.reduce((n, f) => n + f.bytes, 0);
@@ -138,8 +143,9 @@ export async function planGc(store: LocalStore, options: GcOptions = {}): Promis
       if (!file.path.endsWith('.tmp') || covered.has(file.path)) continue;
       const key = keyOf(store, file.path);
       const runId = /^runs\/([^/]+)\//.exec(key)?.[1];
-      if ((runId !== undefined && active.has(runId)) || now - file.mtimeMs < minAgeMs) continue;
-      items.push({ kind: 'temp-file', key, files: 1, bytes: file.bytes, ageMs: now - file.mtimeMs });
+      const ageMs = ageOf(file.mtimeMs, now);
+      if ((runId !== undefined && active.has(runId)) || ageMs < minAgeMs) continue;
+      items.push({ kind: 'temp-file', key, files: 1, bytes: file.bytes, ageMs });
     }
   }
   return {

@@ -88,6 +88,18 @@ test('an orphan that gained its manifest after the plan is left alone', async ()
   expect(await store.exists('runs/late/strategies/strategies.json')).toBe(true);
 });
 
+test('a file time a little ahead of the clock counts as new: minAgeMs 0 still collects it', async () => {
+  await store.put('runs/ahead/strategies/strategies.json', '{}');
+  await writeFile(join(root, 'data.csv.eeeeeeeeeeee.tmp'), 'x');
+  const now = Date.now() - 1_000; // the files' times are a second ahead of `now`, as a VM's coarse file clock can be
+  const plan = await planGc(store, { minAgeMs: 0, now });
+  expect(plan.items.map((i) => [i.kind, i.key, i.ageMs])).toEqual([
+    ['orphan-run', 'runs/ahead/', 0],
+    ['temp-file', 'data.csv.eeeeeeeeeeee.tmp', 0],
+  ]);
+  expect((await planGc(store, { minAgeMs: 1, now })).items).toEqual([]);
+});
+
 test('removeStaleTempFiles clears only temp files older than the age given', async () => {
   await store.put('data/x.csv', 'a');
   await writeFile(join(root, 'data/x.csv.cccccccccccc.tmp'), 'old');
