@@ -106,8 +106,8 @@ export async function planGc(store: LocalStore, options: GcOptions = {}): Promis
     const { files, newestMs } = await filesBelow(folder);
     const manifestPath = join(folder, 'manifest.json');
     const hasManifest = files.some((f) => f.path === manifestPath);
-    // Never below 0: file times come from the kernel's coarse clock, which on a VM can run a few ms ahead of
-    // Date.now(), so a folder written just now would otherwise look younger than new and escape `minAgeMs: 0`.
+    // Never below 0: file times and Date.now() come from different clocks (the kernel's coarse one for files) that
+    // can disagree by a few ms, so a folder written just now could look younger than new and escape `minAgeMs: 0`.
     const ageMs = ageOf(newestMs, now);
     /** One item for the run folder: the files to remove, counted and marked as accounted for. */
     const collect = (kind: GcKind, found: FileInfo[], keys?: string[]) => {

@@ -91,7 +91,7 @@ test('an orphan that gained its manifest after the plan is left alone', async ()
 test('a file time a little ahead of the clock counts as new: minAgeMs 0 still collects it', async () => {
   await store.put('runs/ahead/strategies/strategies.json', '{}');
   await writeFile(join(root, 'data.csv.eeeeeeeeeeee.tmp'), 'x');
-  const now = Date.now() - 1_000; // the files' times are a second ahead of `now`, as a VM's coarse file clock can be
+  const now = Date.now() - 1_000; // the files' times are ahead of `now`, as the file clock can be by a few ms
   const plan = await planGc(store, { minAgeMs: 0, now });
   expect(plan.items.map((i) => [i.kind, i.key, i.ageMs])).toEqual([
     ['orphan-run', 'runs/ahead/', 0],
