@@ -7,11 +7,12 @@
 // Medians over the rounds, as a markdown table, with the machine read from this machine.
 // Data: --data, else ../shared/data/btc_usd_1h.csv beside the repository (where CI puts the shared data).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { machine, median } from './measure.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'apps/cli/dist/overfit.cjs');
@@ -64,25 +65,7 @@ for (let round = 1; round <= rounds; round++) {
   }
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const seconds = (ms) => (ms / 1000).toFixed(2);
-
-/** The machine as this machine reports it: CPU model, vector extensions, L2 per core, memory, Node. */
-function machine() {
-  const cpu = cpus();
-  const info = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
-  const flags = (/^flags\s*:\s*(.*)$/m.exec(info)?.[1] ?? '').split(' ');
-  const vectors = ['avx2', 'avx512f'].filter((f) => flags.includes(f)).join(', ') || 'no AVX2 or AVX-512 flags read';
-  const l2Path = '/sys/devices/system/cpu/cpu0/cache/index2/size';
-  const l2 = existsSync(l2Path) ? `, L2 ${readFileSync(l2Path, 'utf8').trim()} per core` : '';
-  return (
-    `${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} (${vectors}${l2}), ` +
-    `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`
-  );
-}
 
 const compared = clis.length > 1;
 const lines = [

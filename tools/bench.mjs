@@ -13,11 +13,12 @@
 // same size.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { machine, median } from './measure.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const self = fileURLToPath(import.meta.url);
@@ -40,12 +41,6 @@ function report(once, strategyBars) {
   const nsPerStrategyBar = (seconds * 1e9) / strategyBars;
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   process.stdout.write(JSON.stringify({ seconds, strategyBars, nsPerStrategyBar, peakRssMb }));
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Closing prices and the strategies of `overfit bench --families sma_cross` (its default seed, 42). */
@@ -128,18 +123,6 @@ async function minimalLoop(coreBundle, dataPath, count) {
 
 const runJson = (args) =>
   JSON.parse(execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 }));
-
-/** CPU model, cores and SIMD extensions as this machine reports them. */
-function machine() {
-  const flags = existsSync('/proc/cpuinfo')
-    ? (readFileSync('/proc/cpuinfo', 'utf8')
-        .match(/^flags\s*:\s*(.*)$/m)?.[1]
-        .split(' ') ?? [])
-    : [];
-  const simd = ['avx2', 'avx512f'].filter((f) => flags.includes(f));
-  const avx = simd.length ? simd.join(', ') : existsSync('/proc/cpuinfo') ? 'no AVX2' : 'flags unknown';
-  return `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'} (${avx}), Node ${process.version}`;
-}
 
 const load = () =>
   loadavg()
