@@ -100,13 +100,15 @@ export function rollingStdDev(values: Float64Array, period: number, middle: Floa
     out[t + 2] = Math.sqrt(s2 / period);
     out[t + 3] = Math.sqrt(s3 / period);
   }
-  for (; t < n; t++) {
-    const mean = middle[t];
-    let squares = 0;
-    for (let i = t - period + 1; i <= t; i++) squares += (values[i] - mean) ** 2;
-    out[t] = Math.sqrt(squares / period);
-  }
+  for (; t < n; t++) out[t] = windowStdDev(values, period, middle[t], t);
   return out;
+}
+
+/** rollingStdDev(values, period, middle)[t] for one window whose mean is `mean` (= middle[t]), bit for bit. */
+export function windowStdDev(values: Float64Array, period: number, mean: number, t: number): number {
+  let squares = 0;
+  for (let i = t - period + 1; i <= t; i++) squares += (values[i] - mean) ** 2;
+  return Math.sqrt(squares / period);
 }
 
 /**

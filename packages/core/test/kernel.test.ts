@@ -26,7 +26,7 @@ import {
   type Metrics,
   type Strategy,
 } from '../src';
-import { rollingMax, rollingMin } from '../src/kernel/positions';
+import { rollingMax, rollingMin } from '../src/kernel/rollingExtremes';
 import { seriesFromCloses } from './fixtures';
 
 const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);

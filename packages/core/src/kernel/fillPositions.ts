@@ -1,7 +1,7 @@
 // Which loop fills a strategy's positions (positions.ts), and the indicator columns it reads: the dispatch by
 // family, the small cache of columns, and the order of strategies that lets one computed column serve the next
 // ones. Order and cache change only the speed, never a result.
-import { rsi, rollingStdDev, sideOfMean, sma } from '../indicators';
+import { rsi, sideOfMean, sma } from '../indicators';
 import { mix32 } from '../random';
 import type { Strategy } from '../types';
 import type { KernelColumns } from './columns';
@@ -13,12 +13,12 @@ import {
   emaCross,
   macdCross,
   momentum,
-  rollingMax,
-  rollingMin,
   rsiReversion,
   seasonal,
   smaCross,
 } from './positions';
+import { rollingMax, rollingMin } from './rollingExtremes';
+import { rollingStdDevBounds } from './stdDevBounds';
 
 /** Indicator columns by key, least recently used dropped first. */
 export class ColumnCache {
@@ -79,11 +79,15 @@ export function fillPositions(s: Strategy, k: KernelColumns, cache: ColumnCache,
     }
     case 'bollinger': {
       const middle = cache.get(`sma:${s.period}`, () => sma(k.close, s.period));
-      const sd = cache.get(`sd:${s.period}`, () => rollingStdDev(k.close, s.period, middle));
+      const sd = cache.get(`sd:${s.period}`, () => {
+        const bracket = new Float64Array(2 * k.close.length);
+        rollingStdDevBounds(k.close, s.period, middle, bracket);
+        return bracket;
+      });
       const side = cache.get(`side:${s.period}`, () => sideOfMean(k.close, s.period));
       return s.mode === 'reversion'
-        ? bollingerReversion(k.close, middle, sd, side, s.k, short, pos)
-        : bollingerBreakout(k.close, middle, sd, side, s.k, short, pos);
+        ? bollingerReversion(k.close, middle, sd, side, s.period, s.k, short, pos)
+        : bollingerBreakout(k.close, middle, sd, side, s.period, s.k, short, pos);
     }
     case 'donchian_breakout': {
       const n = k.close.length;

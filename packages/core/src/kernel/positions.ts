@@ -8,10 +8,12 @@
 // - Measured and dropped: deciding sma_cross and momentum by a multiplication with an exact-division fallback near
 //   ties (no faster: these loops are bound by their add chains and stores, not by the division).
 // - rsi_reversion and bollinger read indicator columns computed by indicators.ts itself (bollinger's exits the exact
-//   sign of close − mean from sideOfMean), donchian_breakout its channel from rollingMax/rollingMin (a max or min is
+//   sign of close − mean from sideOfMean; its σ as a bracket from stdDevBounds.ts, exact where the bracket cannot
+//   decide), donchian_breakout its channel from rollingExtremes.ts (a max or min is
 //   exact, so any algorithm gives donchian()'s values; this one has no data-dependent loops), all kept in a small
 //   cache: the kernel processes strategies ordered by family and parameter, so each column is computed about once.
 // - coin_flip and seasonal read per-bar columns prepared once (KernelColumns).
+import { windowStdDev } from '../indicators';
 import type { KernelColumns } from './columns';
 
 export function coinFlip(
@@ -173,6 +175,19 @@ export function rsiReversion(r: Float64Array, lower: number, upper: number, shor
 }
 
 /**
+ * k·σ at bar t as the band comparisons need it: from `sd`, rollingStdDevBounds' bracket of rollingStdDev's σ (lower
+ * ends, then upper ends), whose upper end gives every comparison of the close with mean ± k·σ that both ends agree
+ * on (fl(mean ± fl(k·σ)) is monotone in σ for k > 0), and the window's exact σ otherwise. NaN ends never agree.
+ */
+function bandSpread(close: Float64Array, sd: Float64Array, period: number, k: number, mean: number, t: number) {
+  const c = close[t];
+  const high = k * sd[close.length + t];
+  const low = k * sd[t];
+  if ((c < mean - high || c >= mean - low) && (c > mean + high || c <= mean + low)) return high;
+  return k * windowStdDev(close, period, mean, t);
+}
+
+/**
  * `side`: sideOfMean's exact sign of close − middle, for the exits (a close equal to the mean is equal to the middle).
  */
 export function bollingerReversion(
@@ -180,6 +195,7 @@ export function bollingerReversion(
   middle: Float64Array,
   sd: Float64Array,
   side: Float64Array,
+  period: number,
   k: number,
   short: number,
   pos: Int8Array,
@@ -190,7 +206,7 @@ export function bollingerReversion(
     if (mean !== mean) current = 0;
     else {
       const c = close[t];
-      const spread = k * sd[t];
+      const spread = bandSpread(close, sd, period, k, mean, t);
       if (c < mean - spread) current = 1;
       else if (c > mean + spread) current = short;
       else if ((current === 1 && side[t] >= 0) || (current === -1 && side[t] <= 0)) current = 0;
@@ -204,6 +220,7 @@ export function bollingerBreakout(
   middle: Float64Array,
   sd: Float64Array,
   side: Float64Array,
+  period: number,
   k: number,
   short: number,
   pos: Int8Array,
@@ -214,7 +231,7 @@ export function bollingerBreakout(
     if (mean !== mean) current = 0;
     else {
       const c = close[t];
-      const spread = k * sd[t];
+      const spread = bandSpread(close, sd, period, k, mean, t);
       if (c > mean + spread) current = 1;
       else if (c < mean - spread) current = short;
       else if ((current === 1 && side[t] < 0) || (current === -1 && side[t] > 0)) current = 0;
@@ -236,47 +253,4 @@ export function donchianBreakout(close: Float64Array, channel: Float64Array, sho
     else if (close[t] < down) current = short;
     pos[t] = current;
   }
-}
-
-/**
- * donchian()'s bands without its deques: out[t] = max (or min) of values[t − period + 1 … t] for t ≥ period − 1, NaN
- * before. van Herk / Gil-Werman: running extremes forward and backward within blocks of `period` bars, then one
- * comparison per bar, whatever the period: 1.7× faster than donchian()'s deques on hourly BTC. A max or min is exact,
- * so on prices without NaN (the data layer rejects them) the values are donchian()'s.
- */
-export function rollingMax(values: Float64Array, period: number, out: Float64Array): void {
-  const n = values.length;
-  const forward = scratch(0, n);
-  const backward = scratch(1, n);
-  for (let block = 0; block < n; block += period) {
-    const last = Math.min(block + period, n) - 1;
-    forward[block] = values[block];
-    for (let i = block + 1; i <= last; i++) forward[i] = Math.max(forward[i - 1], values[i]);
-    backward[last] = values[last];
-    for (let i = last - 1; i >= block; i--) backward[i] = Math.max(backward[i + 1], values[i]);
-  }
-  out.fill(Number.NaN, 0, Math.min(n, period - 1));
-  for (let t = period - 1; t < n; t++) out[t] = Math.max(backward[t - period + 1], forward[t]);
-}
-
-export function rollingMin(values: Float64Array, period: number, out: Float64Array): void {
-  const n = values.length;
-  const forward = scratch(0, n);
-  const backward = scratch(1, n);
-  for (let block = 0; block < n; block += period) {
-    const last = Math.min(block + period, n) - 1;
-    forward[block] = values[block];
-    for (let i = block + 1; i <= last; i++) forward[i] = Math.min(forward[i - 1], values[i]);
-    backward[last] = values[last];
-    for (let i = last - 1; i >= block; i--) backward[i] = Math.min(backward[i + 1], values[i]);
-  }
-  out.fill(Number.NaN, 0, Math.min(n, period - 1));
-  for (let t = period - 1; t < n; t++) out[t] = Math.min(backward[t - period + 1], forward[t]);
-}
-
-/** Two per-thread scratch columns for rollingMax / rollingMin, grown as needed. */
-const scratchColumns: Float64Array[] = [new Float64Array(0), new Float64Array(0)];
-function scratch(i: number, n: number): Float64Array {
-  if (scratchColumns[i].length < n) scratchColumns[i] = new Float64Array(n);
-  return scratchColumns[i];
 }
