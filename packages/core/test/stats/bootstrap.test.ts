@@ -173,3 +173,41 @@ describe('Reality Check and SPA', () => {
     );
   });
 });
+
+describe('dataSnoopingTests computes several replicates in one pass', () => {
+  /** The definition, one replicate at a time: each replicate's statistics from its own counts. */
+  function oneReplicateAtATime(returns: Float64Array[], replicates: number, seed: number) {
+    const T = returns[0].length;
+    const root = Math.sqrt(T);
+    const means = returns.map((row) => row.reduce((a, v) => a + v / T, 0));
+    const observed = Math.max(...means.map((m) => root * m));
+    let exceed = 0;
+    stationaryBootstrapCounts(T, 3, replicates, seed, (counts) => {
+      let best = Number.NEGATIVE_INFINITY;
+      returns.forEach((row, k) => {
+        let s = 0;
+        for (let t = 0; t < T; t++) s += counts[t] * row[t];
+        best = Math.max(best, root * (s / T - means[k]));
+      });
+      if (best >= observed) exceed++;
+    });
+    return { statistic: observed, pValue: exceed / replicates };
+  }
+
+  it('gives the Reality Check of one replicate at a time, for any count of replicates', () => {
+    const draw = normals(12);
+    for (const replicates of [1, 3, 4, 9, 50]) {
+      const returns = Array.from({ length: 5 }, (_, k) => Float64Array.from({ length: 24 }, () => draw() + 0.1 * k));
+      const { realityCheck: rc } = dataSnoopingTests({
+        returns,
+        benchmark: zeros(24),
+        meanBlockLength: 3,
+        replicates,
+        seed: replicates,
+      });
+      expect({ statistic: rc.statistic, pValue: rc.pValue }).toEqual(
+        oneReplicateAtATime(returns, replicates, replicates),
+      );
+    }
+  });
+});

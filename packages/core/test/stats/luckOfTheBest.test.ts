@@ -72,3 +72,54 @@ describe('the luck of the best of N correlated trials', () => {
     expect(independentTrialsFor(0)).toBe(1);
   });
 });
+
+describe('luckOfTheBest computes several draws in one pass', () => {
+  /** The definition, one draw at a time: draw g (B normals), then one independent normal per strategy in order. */
+  function oneDrawAtATime(sums: Float64Array, strategies: number, blocks: number, draws: number, seed: number) {
+    const own = createRng(seed);
+    const draw = () => Math.sqrt(-2 * Math.log(1 - own.next())) * Math.cos(2 * Math.PI * own.next());
+    const rows: Float64Array[] = [];
+    for (let i = 0; i < strategies; i++) {
+      const row = sums.slice(i * blocks, (i + 1) * blocks);
+      let mean = 0;
+      for (const v of row) mean += v / blocks;
+      let norm = 0;
+      for (let b = 0; b < blocks; b++) {
+        row[b] -= mean;
+        norm += row[b] * row[b];
+      }
+      if (!(norm > blocks * (mean * 1e-12) ** 2) || norm === 0) continue;
+      const scale = 1 / Math.sqrt(norm);
+      rows.push(row.map((v) => v * scale));
+    }
+    const maxima = Float64Array.from({ length: draws }, () => {
+      const g = Array.from({ length: blocks }, draw);
+      let best = Number.NEGATIVE_INFINITY;
+      for (const row of rows) {
+        let v = 0;
+        for (let b = 0; b < blocks; b++) v += row[b] * g[b];
+        v = Math.sqrt(0.75) * v + Math.sqrt(0.25) * draw();
+        if (v > best) best = v;
+      }
+      return rows.length > 0 ? best : 0;
+    });
+    return maxima.sort();
+  }
+
+  it('gives every draw the bits of one draw at a time, for any count of draws and strategies', () => {
+    for (const [strategies, draws] of [
+      [1, 1],
+      [2, 3],
+      [5, 4],
+      [7, 9],
+      [30, 10],
+    ]) {
+      const sums = grouped(strategies, 1, 6);
+      sums.fill(2, 0, 6); // a constant first strategy: left out
+      const luck = luckOfTheBest(sums, strategies, 6, { draws, seed: strategies });
+      expect(Buffer.from(luck.maxima.buffer)).toEqual(
+        Buffer.from(oneDrawAtATime(sums, strategies, 6, draws, strategies).buffer),
+      );
+    }
+  });
+});
