@@ -4,7 +4,14 @@
 // Sources are ES modules in TypeScript; ts-jest compiles them to CommonJS for jest only (isolatedModules: no type
 // check here, `npm test` runs `tsc --noEmit` per package as its own target), through tools/jest-transform.cjs, which
 // keeps the hot loops' reads of Math and Number off the slow global object of jest's vm context.
+const { availableParallelism } = require('node:os');
+
 module.exports = {
+  // Jest's default is one worker less than the CPUs, so on a 2-core machine one: the files of a package ran one
+  // after the other. Nx starts the packages nobody depends on (the CLI, the dashboard, the infrastructure) last, and
+  // those have the longest end-to-end files, mostly waiting for child processes, servers and terraform; one worker
+  // left the second core idle for the last minute of `npm test`. At least two files at a time.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   testEnvironment: 'node',
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '\\.e2e\\.test\\.ts$'],
