@@ -215,7 +215,7 @@ describeInBrowser('the dashboard in chromium', () => {
     await page.locator('#strategies-section').screenshot({ path: join(SCREENSHOTS, 'strategies-table.png') });
   }, 300_000);
 
-  // 40 strategies: the page's flow is the point; the run computes in this process, under ts-jest (200 took seconds).
+  // 40 strategies: the page's flow is the point; the run computes in this process, under jest (200 took seconds).
   test('Try it starts a 40-strategy run, shows its progress and then its verdict', async () => {
     await page.goto(`${base}/try.html`);
     await page.locator('#dataset option[value="synthetic-quick"]').waitFor({ state: 'attached' });

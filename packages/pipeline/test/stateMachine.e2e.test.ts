@@ -258,7 +258,7 @@ describe('runStateMachineLocally on s3rver', () => {
 describe('the end-to-end cloud-local run', () => {
   const real = existsSync(SHARED_HOURLY);
   // The backtest Lambda's own worker-thread script (built by npm run build, which this package's test depends on):
-  // the kernel on threads, as the Lambda runs it, instead of the far slower in-thread path under ts-jest.
+  // the kernel on threads, as the Lambda runs it, instead of the far slower in-thread path under jest.
   const worker = resolve(__dirname, '../../../dist/lambda/backtest/backtest-worker.cjs');
   const previousWorker = process.env.OVERFIT_BACKTEST_WORKER;
   beforeAll(() => {
@@ -278,7 +278,7 @@ describe('the end-to-end cloud-local run', () => {
     const summary = await runStateMachineLocally({
       // No null-market repeats (tested elsewhere). 40 strategies in 4 shards: the orchestration, the shards and the
       // long real history are the point here, not the number of strategies (2,000 took 705 s at load 25; validate
-      // runs in this process, under ts-jest).
+      // runs in this process, under jest).
       config: parseRunConfig({ strategies: 40, seed: 42, nullMarkets: 0 }),
       data: { kind: 'store', key: 'data/btc_usd_1h.csv' },
       store: e2e,
