@@ -2,7 +2,7 @@
 // with the machine image (the public registry is unreachable from CI and from the development machines). Each
 // run works on a throw-away copy of the repository's Terraform, with its own CLI config and TF_DATA_DIR, so no
 // `.terraform` folder or state is ever left in the repository.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -132,6 +132,8 @@ export interface TerraformWorkspace {
   dir: string;
   /** Runs `terraform <args>` in `cwd` (default: the copy's infrastructure/terraform); never throws. */
   run(args: string[], cwd?: string): TerraformResult;
+  /** The same without blocking, so several commands can run at once; never rejects. */
+  runAsync(args: string[], cwd?: string): Promise<TerraformResult>;
   dispose(): void;
 }
 
@@ -176,6 +178,14 @@ export function terraformWorkspace(repository: string, tools: TerraformTools): T
         output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`,
       };
     },
+    runAsync: (args, cwd = dir) =>
+      new Promise((done) => {
+        execFile(tools.binary, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, out, err) => {
+          const status = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+          const failure = error && typeof error.code !== 'number' ? String(error) : '';
+          done({ status, output: `${out ?? ''}${err ?? ''}${failure}` });
+        });
+      }),
     dispose: () => rmSync(root, { recursive: true, force: true }),
   };
 }

@@ -215,10 +215,11 @@ describeInBrowser('the dashboard in chromium', () => {
     await page.locator('#strategies-section').screenshot({ path: join(SCREENSHOTS, 'strategies-table.png') });
   }, 300_000);
 
-  test('Try it starts a 200-strategy run, shows its progress and then its verdict', async () => {
+  // 40 strategies: the page's flow is the point; the run computes in this process, under jest (200 took seconds).
+  test('Try it starts a 40-strategy run, shows its progress and then its verdict', async () => {
     await page.goto(`${base}/try.html`);
     await page.locator('#dataset option[value="synthetic-quick"]').waitFor({ state: 'attached' });
-    await page.fill('#strategies', '200');
+    await page.fill('#strategies', '40');
     await page.fill('#nullMarkets', '1');
     await page.selectOption('#dataset', 'synthetic-quick');
     await page.click('#start');
@@ -236,7 +237,7 @@ describeInBrowser('the dashboard in chromium', () => {
     const manifest = JSON.parse(await readFile(join(fixture.dir, 'runs', runId, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({
       status: 'succeeded',
-      config: { strategies: 200, nullMarkets: 1 },
+      config: { strategies: 40, nullMarkets: 1 },
       data: { rows: 3000, synthetic: true },
     });
   }, 300_000);

@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type * as Store from '../src';
 
 const failures: { mkdir?: string; writeFile?: string; access?: string } = {};
 const errno = (code: string, syscall: string, path: string) =>
@@ -22,17 +23,12 @@ jest.mock('node:fs/promises', () => {
   };
 });
 
-// eslint-disable-next-line import/first
-import {
-  commitRun,
-  LocalStore,
-  probeWritable,
-  readLatestRunId,
-  recordFailedRun,
-  StoreWriteError,
-  type RunManifest,
-} from '../src';
-import { testManifest } from './manifests';
+// Loaded after the mock, so the store's own imports get it (jest's transform does not hoist jest.mock above imports).
+const { commitRun, LocalStore, probeWritable, readLatestRunId, recordFailedRun, StoreWriteError } =
+  require('../src') as typeof Store;
+const { testManifest } = require('./manifests') as typeof import('./manifests');
+type RunManifest = Store.RunManifest;
+type StoreWriteError = Store.StoreWriteError;
 
 let root: string;
 beforeEach(async () => {
