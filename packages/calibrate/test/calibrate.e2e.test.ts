@@ -149,7 +149,7 @@ describe('generators', () => {
 
 describe('the selection in memory, fixed seeds', () => {
   // Small runs: 150 strategies, 4,000 hourly bars (2,800 training), 2 null markets (each is a backtest of every
-  // strategy, slow under ts-jest; the default 19 are measured by npm run calibrate), 10 bps.
+  // strategy, slow under jest; the default 19 are measured by npm run calibrate), 10 bps.
   const SMALL = { strategies: 150, minTrades: 10, feesBps: 10, slippageBps: 0, nullMarkets: 2 };
   const BARS = 4_000;
   // Strongly planted: perfect follower Sharpe 13 a year, regimes of ~30 days.

@@ -9,7 +9,7 @@
 //
 // Where the worker code comes from: a worker thread needs a JavaScript file. The CLI, the Lambdas and the dashboard
 // server are esbuild bundles, and their builds bundle src/worker.ts into `backtest-worker.cjs` next to the main
-// bundle (tools/esbuild-common.mjs), found through __dirname. Under ts-jest or any unbundled run there is no such
+// bundle (tools/esbuild-common.mjs), found through __dirname. Under jest or any unbundled run there is no such
 // file: the same kernel then runs in this thread (tests build the worker bundle themselves to exercise the threads).
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';

@@ -76,7 +76,7 @@ it.each([
   expect(results.training.columns.trades.buffer).toBeInstanceOf(SharedArrayBuffer); // the threads wrote in place
 });
 
-it('runs the same kernel in this thread when there is no worker bundle (unbundled runs, ts-jest)', async () => {
+it('runs the same kernel in this thread when there is no worker bundle (unbundled runs, jest)', async () => {
   const results = await backtestInParallel(strategies, market, windows, costs, {
     blocks: 16,
     workers: 4,

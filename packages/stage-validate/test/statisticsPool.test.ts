@@ -17,7 +17,7 @@ import { WORKER_BUNDLE } from '@overfit/core/pool';
 import { syntheticMarket } from '@overfit/data';
 import { buildOverfittingReport, buildOverfittingReportOnPool } from '../src';
 
-// An esbuild bundle, then a handful of small kernel jobs on up to two threads and twice in this thread under ts-jest.
+// An esbuild bundle, then a handful of small kernel jobs on up to two threads and twice in this thread under jest.
 jest.setTimeout(600_000);
 
 let dir: string;
