@@ -9,9 +9,9 @@
 //   ties (no faster: these loops are bound by their add chains and stores, not by the division).
 // - rsi_reversion and bollinger read indicator columns computed by indicators.ts itself (bollinger's exits the exact
 //   sign of close − mean from sideOfMean; its σ as a bracket from stdDevBounds.ts, exact where the bracket cannot
-//   decide), donchian_breakout its channel from rollingExtremes.ts (a max or min is
-//   exact, so any algorithm gives donchian()'s values; this one has no data-dependent loops), all kept in a small
-//   cache: the kernel processes strategies ordered by family and parameter, so each column is computed about once.
+//   decide), donchian_breakout its channel from rollingExtremes.ts (a max or min is exact, so any algorithm gives
+//   donchian()'s values; this one has no data-dependent loops), all kept in a small cache: the kernel processes
+//   strategies ordered by family and parameter, so each column is computed about once.
 // - coin_flip and seasonal read per-bar columns prepared once (KernelColumns).
 import { windowStdDev } from '../indicators';
 import type { KernelColumns } from './columns';
