@@ -1,6 +1,7 @@
 // Donchian's channel for the kernel: the rolling max of highs and min of lows, computed once per period into the
 // kernel's column cache (fillPositions.ts) and read by donchianBreakout.
-// Comparisons, not Math.max/min, on purpose (biome.json turns its useMathMinMax off for this file): see below.
+// Comparisons, not Math.max/min, on purpose (biome.json turns its useMathMinMax off for this file): see below. The
+// two functions are deliberate twins: one taking the comparison as a parameter would keep V8 from inlining it.
 
 /**
  * donchian()'s bands without its deques: out[t] = max (or min) of values[t − period + 1 … t] for t ≥ period − 1, NaN

@@ -143,10 +143,9 @@ function bestOfDraws(
   const g1 = blocks,
     g2 = 2 * blocks,
     g3 = 3 * blocks;
-  let r = 0;
-  for (; r + 1 < rows; r += 2) {
+  for (let r = 0; r < rows; r += 2) {
     const at = r * blocks,
-      next = at + blocks;
+      next = r + 1 < rows ? at + blocks : at; // an odd last row pairs with itself; its twin is not kept
     let v0 = 0,
       v1 = 0,
       v2 = 0,
@@ -172,22 +171,7 @@ function bestOfDraws(
       w3 += y * h3;
     }
     keep(best, ownNormals, rows, r, shared, alone, v0, v1, v2, v3);
-    keep(best, ownNormals, rows, r + 1, shared, alone, w0, w1, w2, w3);
-  }
-  if (r < rows) {
-    const at = r * blocks;
-    let v0 = 0,
-      v1 = 0,
-      v2 = 0,
-      v3 = 0;
-    for (let b = 0; b < blocks; b++) {
-      const x = z[at + b];
-      v0 += x * g[b];
-      v1 += x * g[g1 + b];
-      v2 += x * g[g2 + b];
-      v3 += x * g[g3 + b];
-    }
-    keep(best, ownNormals, rows, r, shared, alone, v0, v1, v2, v3);
+    if (r + 1 < rows) keep(best, ownNormals, rows, r + 1, shared, alone, w0, w1, w2, w3);
   }
 }
 
