@@ -2,12 +2,14 @@
 // with the machine image (the public registry is unreachable from CI and from the development machines). Each
 // run works on a throw-away copy of the repository's Terraform, with its own CLI config and TF_DATA_DIR, so no
 // `.terraform` folder or state is ever left in the repository.
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
+  closeSync,
   cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -134,6 +136,11 @@ export interface TerraformWorkspace {
   run(args: string[], cwd?: string): TerraformResult;
   /** The same without blocking, so several commands can run at once; never rejects. */
   runAsync(args: string[], cwd?: string): Promise<TerraformResult>;
+  /**
+   * From now on, every command uses one running hashicorp/aws plugin (the one `init` installed) instead of starting
+   * its own; call after `init`, which must still install and verify the provider itself.
+   */
+  shareProvider(): Promise<void>;
   dispose(): void;
 }
 
@@ -159,7 +166,7 @@ export function terraformWorkspace(repository: string, tools: TerraformTools): T
   mkdirSync(zips, { recursive: true });
   for (const name of FUNCTIONS) writeFileSync(join(zips, `${name}.zip`), `placeholder for ${name}\n`);
   writeFileSync(join(root, 'terraform.rc'), cliConfig(tools.mirror));
-  const env = {
+  const env: NodeJS.ProcessEnv & { TF_DATA_DIR: string } = {
     ...process.env,
     TF_CLI_CONFIG_FILE: join(root, 'terraform.rc'),
     TF_DATA_DIR: join(root, 'data'),
@@ -169,6 +176,7 @@ export function terraformWorkspace(repository: string, tools: TerraformTools): T
     TF_PLUGIN_CACHE_DIR: '',
   };
   for (const key of Object.keys(env)) if (key.startsWith('TF_VAR_')) delete env[key as keyof typeof env];
+  let provider: ChildProcess | undefined;
   return {
     dir,
     run(args, cwd = dir) {
@@ -186,8 +194,63 @@ export function terraformWorkspace(repository: string, tools: TerraformTools): T
           done({ status, output: `${out ?? ''}${err ?? ''}${failure}` });
         });
       }),
-    dispose: () => rmSync(root, { recursive: true, force: true }),
+    async shareProvider() {
+      if (provider) return;
+      const started = await startProviderServer(
+        join(env.TF_DATA_DIR, 'providers', ...PROVIDER_PATH),
+        join(root, 'provider.log'),
+      );
+      provider = started.child;
+      // jest may end this process without calling dispose (a timeout, --forceExit): the plugin goes with it.
+      process.once('exit', () => started.child.kill());
+      env.TF_REATTACH_PROVIDERS = started.reattach;
+    },
+    dispose: () => {
+      provider?.kill();
+      rmSync(root, { recursive: true, force: true });
+    },
   };
+}
+
+/**
+ * The installed provider plugin (the one below `installed`), started as a server that terraform commands attach to
+ * through TF_REATTACH_PROVIDERS: its `-debug` mode, which prints that variable's value and then serves until it is
+ * killed. Every terraform command otherwise starts the plugin afresh, and `terraform test` starts it several times
+ * per run block (54 starts for the two test files, about half a CPU-second each); attached, the whole suite costs
+ * 16 CPU-seconds instead of 36. The plugin is the same binary at the same version; only its process is shared.
+ * Its output goes to `log`, a file: a pipe would fill up while `run` blocks this process, and the plugin with it.
+ */
+async function startProviderServer(installed: string, log: string): Promise<{ child: ChildProcess; reattach: string }> {
+  const plugin = findPlugin(installed);
+  if (!plugin) throw new Error(`no terraform-provider-aws below ${installed}: run init first`);
+  const out = openSync(log, 'w');
+  const child = spawn(plugin, ['-debug'], { stdio: ['ignore', out, out] });
+  closeSync(out);
+  let exited: number | null | undefined;
+  child.once('exit', (code) => {
+    exited = code;
+  });
+  for (;;) {
+    const reattach = /TF_REATTACH_PROVIDERS='([^']+)'/.exec(readFileSync(log, 'utf8'))?.[1];
+    if (reattach) return { child, reattach };
+    if (exited !== undefined)
+      throw new Error(`${plugin} -debug exited ${exited} before serving:\n${readFileSync(log)}`);
+    await new Promise((wait) => setTimeout(wait, 50));
+  }
+}
+
+/** The terraform-provider-aws executable somewhere below `dir` (<version>/<os_arch>/terraform-provider-aws_…). */
+function findPlugin(dir: string): string | null {
+  if (!existsSync(dir)) return null;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    // statSync follows links: init links <os_arch> to an unpacked mirror instead of copying it.
+    if (statSync(path).isDirectory()) {
+      const found = findPlugin(path);
+      if (found) return found;
+    } else if (name.startsWith('terraform-provider-aws')) return path;
+  }
+  return null;
 }
 
 /** `terraform version` of the binary, e.g. "1.11.4". */

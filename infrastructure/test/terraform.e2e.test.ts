@@ -72,7 +72,9 @@ describeWithTerraform('terraform', () => {
 
   test(
     'validate: the root configuration and the bootstrap',
-    () => {
+    async () => {
+      // From here on, one running provider plugin serves every command (terraformCli.ts, shareProvider).
+      await workspace.shareProvider();
       // -no-tests: `terraform validate` would also validate each module the test files run (seven walks, each
       // starting the provider, instead of one); `terraform test` below validates every run's configuration itself.
       expect(ok(['validate', '-no-tests', '-no-color'])).toMatch(/Success! The configuration is valid/);
@@ -84,6 +86,7 @@ describeWithTerraform('terraform', () => {
   test(
     'terraform test: every plan and apply run passes, the negative ones by failing where they must',
     async () => {
+      await workspace.shareProvider();
       // One `terraform test` per test file, at once: each is a long chain of provider starts on one core, and this
       // file is among the last Nx starts, when the other core is often free.
       const files = readdirSync(join(workspace.dir, 'tests')).filter((name) => name.endsWith('.tftest.hcl'));
