@@ -35,6 +35,19 @@ promiseStatics.withResolvers ??= <T>() => {
 
 type Invoke = (payload: unknown) => Promise<unknown>;
 
+let machine: StateMachine | undefined;
+/**
+ * The deployed definition, parsed and validated once per process: aws-local-stepfunctions compiles its JSON-schema
+ * validator for each new StateMachine (0.17 s under jest), and a machine holds nothing of a run, whose handlers are
+ * given to `run`. A dashboard or a test file runs many.
+ */
+function localStateMachine(): StateMachine {
+  machine ??= new StateMachine(
+    stateMachineDefinition(localFunctionArns()) as unknown as ConstructorParameters<typeof StateMachine>[0],
+  );
+  return machine;
+}
+
 export interface StateMachineRunOptions {
   config: RunConfig;
   data: DataRef;
@@ -95,9 +108,7 @@ export async function runStateMachineLocally(options: StateMachineRunOptions): P
     }),
   );
 
-  const machine = new StateMachine(
-    stateMachineDefinition(localFunctionArns()) as unknown as ConstructorParameters<typeof StateMachine>[0],
-  );
+  const machine = localStateMachine();
   const input = {
     runId,
     config,
