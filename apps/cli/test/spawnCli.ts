@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { syntheticMarket, writePriceCsv } from '@overfit/data';
 
-export const BIN_PATH = resolve(__dirname, '../dist/overfit.cjs');
+/** The `bin` entry npm links as `overfit`: it loads the bundle, dist/overfit.cjs, with V8's code cache. */
+export const BIN_PATH = resolve(__dirname, '../bin/overfit.cjs');
+const BUNDLE_PATH = resolve(__dirname, '../dist/overfit.cjs');
 
 export interface CliResult {
   code: number;
@@ -44,7 +46,7 @@ export function flags(values: Record<string, string | number | boolean>): string
 
 /** A fresh temporary folder to run in; fails first when the bundle has not been built. */
 export async function cliTempRoot(prefix: string): Promise<string> {
-  if (!existsSync(BIN_PATH)) throw new Error(`${BIN_PATH} is missing: build it with node tools/build-cli.mjs`);
+  if (!existsSync(BUNDLE_PATH)) throw new Error(`${BUNDLE_PATH} is missing: build it with node tools/build-cli.mjs`);
   return mkdtemp(join(tmpdir(), prefix));
 }
 
