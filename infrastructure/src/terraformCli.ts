@@ -201,8 +201,6 @@ export function terraformWorkspace(repository: string, tools: TerraformTools): T
         join(root, 'provider.log'),
       );
       provider = started.child;
-      // jest may end this process without calling dispose (a timeout, --forceExit): the plugin goes with it.
-      process.once('exit', () => started.child.kill());
       env.TF_REATTACH_PROVIDERS = started.reattach;
     },
     dispose: () => {
@@ -226,6 +224,8 @@ async function startProviderServer(installed: string, log: string): Promise<{ ch
   const out = openSync(log, 'w');
   const child = spawn(plugin, ['-debug'], { stdio: ['ignore', out, out] });
   closeSync(out);
+  // jest may end this process without a dispose (a test timing out, --forceExit): the plugin goes with it.
+  process.once('exit', () => child.kill());
   let exited: number | null | undefined;
   child.once('exit', (code) => {
     exited = code;
