@@ -3,7 +3,7 @@
 // `npm run demo`: see tools/build-cli.mjs) with V8's code cache.
 //
 // Why: the bundle is 4 MB, and every `overfit` process parsed and compiled it again before doing anything: 0.1 s
-// of CPU for `overfit --help` (0.36 → 0.26 s) and 0.2 s for a small run, on every call a script or a test makes.
+// of CPU for `overfit --help` (0.36 → 0.25 s) and 0.2 s for a small run, on every call a script or a test makes.
 // Node 22's module.enableCompileCache() does this for every module; Node 20, which CI runs, has only vm.Script's
 // cachedData, used here for the one file that matters. The cache sits beside the bundle, named by a hash of the
 // bundle's text and of Node's version, so a rebuilt bundle or another Node never reads a stale one (V8 itself
