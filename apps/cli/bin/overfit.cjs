@@ -16,7 +16,13 @@ const { dirname, join } = require('node:path');
 const vm = require('node:vm');
 
 const bundle = join(__dirname, '../dist/overfit.cjs');
-const source = readFileSync(bundle, 'utf8');
+let source;
+try {
+  source = readFileSync(bundle, 'utf8');
+} catch (error) {
+  process.stderr.write(`overfit: cannot read ${bundle} (${error.code}): build it with \`node tools/build-cli.mjs\`\n`);
+  process.exit(1);
+}
 const key = createHash('sha256').update(process.version).update(source).digest('hex').slice(0, 16);
 const cacheFile = `${bundle}.${key}.v8-cache`;
 let cachedData;

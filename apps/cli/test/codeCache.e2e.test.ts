@@ -1,10 +1,20 @@
 // bin/overfit.cjs loads the bundle with V8's code cache: on a copy of the bin and the bundle, what it writes, that
-// it reads it back, and that a cache it cannot use (garbage, another bundle) never changes what the command does.
+// it reads it back, that a cache it cannot use (garbage, another bundle) never changes what the command does, and
+// what it says without a bundle.
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cliTempRoot } from './spawnCli';
 
 const APP = resolve(__dirname, '..');
@@ -52,4 +62,20 @@ test('a rebuilt bundle gets a cache of its own; the old one is never read for it
   writeFileSync(bundle, `${readFileSync(bundle, 'utf8')}\n// rebuilt\n`);
   expect(overfit('--version')).toMatch(/^overfit /);
   expect(caches().sort()).toEqual([...before, expectedCache()].sort());
+});
+
+test('without the bundle: one line saying how to build it, exit 1', () => {
+  renameSync(bundle, `${bundle}.away`);
+  try {
+    const result = spawnSync(process.execPath, [join(root, 'apps/cli/bin/overfit.cjs'), '--help'], {
+      encoding: 'utf8',
+    });
+    expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: `overfit: cannot read ${bundle} (ENOENT): build it with \`node tools/build-cli.mjs\`\n`,
+    });
+  } finally {
+    renameSync(`${bundle}.away`, bundle);
+  }
 });
