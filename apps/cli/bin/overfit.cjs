@@ -6,7 +6,7 @@
 // of CPU for `overfit --help` (0.36 → 0.25 s) and 0.2 s for a small run, on every call a script or a test makes.
 // Node 22's module.enableCompileCache() does this for every module; Node 20, which CI runs, has only vm.Script's
 // cachedData, used here for the one file that matters. The cache sits beside the bundle, named by a hash of the
-// bundle's text and of Node's version, so a rebuilt bundle or another Node never reads a stale one (V8 itself
+// bundle's text, Node's version and flags, so a rebuilt bundle or another Node never reads a stale one (V8 itself
 // checks only the source's length); V8 refuses a cache it cannot use, and then this process writes a new one.
 // Without a writable dist/ nothing is cached and nothing else changes.
 const { createHash } = require('node:crypto');
@@ -23,7 +23,10 @@ try {
   process.stderr.write(`overfit: cannot read ${bundle} (${error.code}): build it with \`node tools/build-cli.mjs\`\n`);
   process.exit(1);
 }
-const key = createHash('sha256').update(process.version).update(source).digest('hex').slice(0, 16);
+// V8 refuses a cache made under other V8 flags (--max-old-space-size, --stack-size, …): each set of flags gets its
+// own, so commands run with and without them do not rewrite one cache in turn.
+const flags = `${process.execArgv.join(' ')}\n${process.env.NODE_OPTIONS ?? ''}`;
+const key = createHash('sha256').update(`${process.version}\n${flags}\n`).update(source).digest('hex').slice(0, 16);
 const cacheFile = `${bundle}.${key}.v8-cache`;
 let cachedData;
 try {

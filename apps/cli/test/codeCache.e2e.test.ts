@@ -20,12 +20,16 @@ import { cliTempRoot } from './spawnCli';
 const APP = resolve(__dirname, '..');
 let root: string;
 let bundle: string;
-const overfit = (...args: string[]) =>
-  execFileSync(process.execPath, [join(root, 'apps/cli/bin/overfit.cjs'), ...args], { encoding: 'utf8' });
+const overfit = (...args: string[]) => overfitWith([], ...args);
+const overfitWith = (nodeFlags: string[], ...args: string[]) =>
+  execFileSync(process.execPath, [...nodeFlags, join(root, 'apps/cli/bin/overfit.cjs'), ...args], { encoding: 'utf8' });
 const caches = () => readdirSync(join(root, 'apps/cli/dist')).filter((name) => name.includes('.v8-cache'));
-/** The cache's name for the bundle's current text under this Node: the launcher's naming rule, restated. */
-const expectedCache = () =>
-  `overfit.cjs.${createHash('sha256').update(process.version).update(readFileSync(bundle, 'utf8')).digest('hex').slice(0, 16)}.v8-cache`;
+/** The cache's name for the bundle's current text under this Node and no flags: the launcher's rule, restated. */
+const expectedCache = (execArgv: string[] = []) => {
+  const flags = `${execArgv.join(' ')}\n${process.env.NODE_OPTIONS ?? ''}`;
+  const hash = createHash('sha256').update(`${process.version}\n${flags}\n`).update(readFileSync(bundle, 'utf8'));
+  return `overfit.cjs.${hash.digest('hex').slice(0, 16)}.v8-cache`;
+};
 
 beforeAll(async () => {
   root = await cliTempRoot('overfit-code-cache-');
@@ -55,6 +59,16 @@ test('a cache V8 refuses is replaced, and the command does what it did', () => {
   writeFileSync(join(root, 'apps/cli/dist', expectedCache()), 'not a V8 code cache');
   expect(overfit('--help')).toBe(help);
   expect(readFileSync(join(root, 'apps/cli/dist', expectedCache())).length).toBeGreaterThan(100_000);
+});
+
+test('other V8 flags get a cache of their own: V8 would refuse the first one under them, and both stay', () => {
+  overfit('--version');
+  const plain = statSync(join(root, 'apps/cli/dist', expectedCache()));
+  const flagged = ['--stack-size=2000'];
+  expect(overfitWith(flagged, '--version')).toBe(overfit('--version'));
+  expect(overfitWith(flagged, '--version')).toMatch(/^overfit /);
+  expect(caches().sort()).toEqual([expectedCache(), expectedCache(flagged)].sort());
+  expect(statSync(join(root, 'apps/cli/dist', expectedCache())).mtimeMs).toBe(plain.mtimeMs);
 });
 
 test('a rebuilt bundle gets a cache of its own; the old one is never read for it', () => {
