@@ -1,5 +1,6 @@
 // bin/overfit.cjs loads the bundle with V8's code cache: on a copy of the bin and the bundle, what it writes, that
-// it reads it back, that a cache it cannot use (garbage, another bundle) never changes what the command does, and
+// it reads it back, one per set of V8 flags, that a cache it cannot use (garbage, another bundle) never changes what
+// the command does, and
 // what it says without a bundle.
 import { createHash } from 'node:crypto';
 import {
@@ -24,7 +25,7 @@ const overfit = (...args: string[]) => overfitWith([], ...args);
 const overfitWith = (nodeFlags: string[], ...args: string[]) =>
   execFileSync(process.execPath, [...nodeFlags, join(root, 'apps/cli/bin/overfit.cjs'), ...args], { encoding: 'utf8' });
 const caches = () => readdirSync(join(root, 'apps/cli/dist')).filter((name) => name.includes('.v8-cache'));
-/** The cache's name for the bundle's current text under this Node and no flags: the launcher's rule, restated. */
+/** The cache's name for the bundle's current text under this Node and these flags: the launcher's rule, restated. */
 const expectedCache = (execArgv: string[] = []) => {
   const flags = `${execArgv.join(' ')}\n${process.env.NODE_OPTIONS ?? ''}`;
   const hash = createHash('sha256').update(`${process.version}\n${flags}\n`).update(readFileSync(bundle, 'utf8'));
