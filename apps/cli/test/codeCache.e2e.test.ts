@@ -1,7 +1,6 @@
 // bin/overfit.cjs loads the bundle with V8's code cache: on a copy of the bin and the bundle, what it writes, that
 // it reads it back, one per set of V8 flags, that a cache it cannot use (garbage, another bundle) never changes what
-// the command does, and
-// what it says without a bundle.
+// the command does, and what it says without a bundle.
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
