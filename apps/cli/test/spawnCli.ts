@@ -52,7 +52,15 @@ export async function cliTempRoot(prefix: string): Promise<string> {
 
 /** The temporary folder and, in it, prices.csv: 3,000 seeded synthetic hourly bars (what most tests run on). */
 export async function cliTempRootWithPrices(prefix: string): Promise<{ root: string; prices: string }> {
-  const root = await cliTempRoot(prefix);
+  return withPrices(await cliTempRoot(prefix));
+}
+
+/** The same for commands run in the test's process (inProcessCli.ts), which need no bundle. */
+export async function tempRootWithPrices(prefix: string): Promise<{ root: string; prices: string }> {
+  return withPrices(await mkdtemp(join(tmpdir(), prefix)));
+}
+
+async function withPrices(root: string): Promise<{ root: string; prices: string }> {
   const prices = join(root, 'prices.csv');
   await writePriceCsv(syntheticMarket({ bars: 3000, seed: 3 }), prices);
   return { root, prices };

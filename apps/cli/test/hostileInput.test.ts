@@ -1,18 +1,20 @@
-// Hostile input through the built `overfit` (issue 14): files that are not files, prices no run can use, costs that
-// make results meaningless, times read in the machine's zone, and fuzzed price files. Each ends in exit 0 or 2 with
-// one printable line naming the place, never a stack, a hang, or a run folder without a manifest.
+// Hostile input (issue 14), through main() as the binary calls it: files that are not files, prices no run can use,
+// costs that make results meaningless, times read in the machine's zone, fuzzed price files, and the flags, files
+// and events refused before a run starts. Each ends in exit 0 or 2 with one printable line naming the place, never
+// a stack, a hang, or a run folder without a manifest.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { fuzzedFile } from '@overfit/testing/fuzz-files';
-import { cliTempRootWithPrices, flags, overfitIn, type CliResult as Result } from './spawnCli';
+import { overfitInProcess } from './inProcessCli';
+import { flags, type CliResult as Result, tempRootWithPrices } from './spawnCli';
 
-// Generous: every child gets 5 minutes before it counts as a hang, whatever the load.
-jest.setTimeout(1_800_000);
+// Generous: a busy machine must not fail a run.
+jest.setTimeout(600_000);
 
-const overfit = (args: string[], env: Record<string, string> = {}) => overfitIn(root, args, env);
+const overfit = (args: string[], env: Record<string, string> = {}) => overfitInProcess(root, args, env);
 
 /** Exit 2 with one line `overfit: <where>: …`, printable, without a stack. */
 function expectOneLineRefusal(result: Result, startsWith: string): void {
@@ -33,10 +35,11 @@ async function runFolders(store: string): Promise<{ all: string[]; withoutManife
 let root: string;
 let prices: string;
 beforeAll(async () => {
-  ({ root, prices } = await cliTempRootWithPrices('overfit-cli-hostile-'));
+  ({ root, prices } = await tempRootWithPrices('overfit-cli-hostile-'));
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
+const EVENTS = resolve(__dirname, '../events');
 const RUN = ['--strategies', '20', '--null-markets', '0'];
 const hours = (n: number, close: (i: number) => number) =>
   `timestamp,close\n${Array.from({ length: n }, (_, i) => `${new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString()},${close(i)}`).join('\n')}\n`;
@@ -150,6 +153,80 @@ describe('costs and times (item 14)', () => {
       await overfit(['backtest', '--data', prices, '--strategy', strategy, '--from', 'next \x1b[2J tuesday']),
       '--from: is not a date such as 2018-01-01',
     );
+  });
+});
+
+describe('files, flags, strategies and events refused before the run starts', () => {
+  const header = 'timestamp,open,high,low,close,volume\n';
+  const row = (h: number, close = '100') => `2024-01-01T${String(h).padStart(2, '0')}:00:00Z,100,101,99,${close},5\n`;
+  it.each([
+    ['a missing column', 'timestamp,open,high,low,volume\n2024-01-01T00:00:00Z,1,1,1,1\n', /bad\.csv:1/],
+    ['a non-numeric price', header + row(0) + row(1, 'abc') + row(2), /bad\.csv:3:5/],
+    ['a non-positive price', header + row(0) + row(1, '-3') + row(2), /bad\.csv:3:5/],
+    ['unsorted timestamps', header + row(0) + row(2) + row(1), /bad\.csv:4:1/],
+    ['a duplicate timestamp', header + row(0) + row(1) + row(1), /bad\.csv:4:1/],
+    ['an empty file', '', /bad\.csv/],
+    ['a binary file', '\u0000\u0001\u0002PNG\u0000', /bad\.csv/],
+    [
+      'too few bars for the longest lookback',
+      header + Array.from({ length: 20 }, (_, h) => row(h)).join(''),
+      /bad\.csv.*training window has 14 bars/,
+    ],
+  ])('refuses %s with one line naming the place, exit 2, and no run folder', async (_name, content, where) => {
+    const store = `store-bad-${Math.random().toString(36).slice(2)}`;
+    await writeFile(join(root, 'bad.csv'), content);
+    const { code, stdout, stderr } = await overfit([
+      'run',
+      '--data',
+      'bad.csv',
+      '--strategies',
+      '20',
+      '--store',
+      store,
+    ]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(where);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(root, store))).toBe(false);
+  });
+
+  it.each([
+    [['run', '--strategies', 'many'], /--strategies: must be a number/],
+    [['run', '--strategies', '0'], /--strategies: must be an integer from 1 to 1000000 \(got 0\)/],
+    [['run', '--select-by', 'luck'], /--select-by: must be one of win_rate, .* \(got "luck"\)/],
+    [['run', '--families', 'sma_cross,tarot'], /--families: must be one of coin_flip, .* \(got "tarot"\)/],
+    [
+      ['run', '--train-fraction', '1.5'],
+      /--train-fraction: must be a number greater than 0 and less than 1 \(got 1\.5\)/,
+    ],
+    [['run', '--null-markets', '2.5'], /--null-markets: must be an integer from 0 to 200/],
+    [['run', '--bogus'], /^overfit: run: unknown flag --bogus \(overfit run --help lists them\)\n$/],
+    [['run', '--data', 'nowhere.csv'], /nowhere\.csv/],
+    [['launch'], /unknown command "launch"/],
+  ])('rejects bad flags %j with exit 2', async (args, message) => {
+    const { code, stderr } = await overfit(args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
+  it('names the bad field of a strategy', async () => {
+    const strategy = '{"family":"sma_cross","fast":30,"slow":10,"direction":"long_only"}';
+    const { code, stderr } = await overfit(['backtest', ...flags({ data: prices, strategy })]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--strategy\.slow/);
+  });
+
+  it('rejects an event that points outside its run', async () => {
+    const event = JSON.parse(await readFile(join(EVENTS, 'select.json'), 'utf8'));
+    await writeFile(
+      join(root, 'evil.json'),
+      JSON.stringify({ ...event, strategiesKey: 'runs/other/strategies/strategies.json' }),
+    );
+    const { code, stderr } = await overfit(['stage', 'select', '--event', 'evil.json']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/event\.strategiesKey: must be a key under runs\/example\//);
   });
 });
 

@@ -1,13 +1,16 @@
-// Help, version and flag mistakes through the built bundle: exit codes, which stream, and the words a user reads.
-import { rm } from 'node:fs/promises';
-import { cliTempRoot, overfitIn } from './spawnCli';
+// Help, version and flag mistakes, through main() as the binary calls it: exit codes, which stream, and the words a
+// user reads.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { overfitInProcess } from './inProcessCli';
 
 let root: string;
 beforeAll(async () => {
-  root = await cliTempRoot('overfit-cli-help-');
+  root = await mkdtemp(join(tmpdir(), 'overfit-cli-help-'));
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
-const overfit = (...args: string[]) => overfitIn(root, args);
+const overfit = (...args: string[]) => overfitInProcess(root, args);
 
 const EVERY_COMMAND = [
   ['run'],
