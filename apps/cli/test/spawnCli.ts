@@ -1,6 +1,6 @@
-// What the spawned-CLI tests share: the built bundle run in a child process as a user runs it, flags written as an
-// object, and a temporary working folder. The child is awaited, never spawned synchronously, so a server in the
-// test's own process (a fake exchange, s3rver) can answer it.
+// What the CLI's tests share: the built bundle run in a child process as a user runs it, its result (which
+// inProcessCli.ts returns too), flags written as an object, and a temporary working folder. The child is awaited,
+// never spawned synchronously, so a server in the test's own process (a fake exchange, s3rver) can answer it.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
